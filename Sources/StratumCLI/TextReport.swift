@@ -1,0 +1,102 @@
+import StratumCore
+
+/// Human-readable renderings of results, for the treatment room's terminal.
+enum TextReport {
+    static func decisionLine(_ d: Decision) -> String {
+        switch d {
+        case .proceed: "PROCEED"
+        case .proceedWithCaution: "PROCEED WITH CAUTION (acknowledge each caution with a reason)"
+        case .doNotTreat: "DO NOT TREAT"
+        }
+    }
+
+    static func findings(_ fs: [Finding]) -> String {
+        guard !fs.isEmpty else { return "Findings: none\n" }
+        var out = "Findings (\(fs.count))\n"
+        for f in fs {
+            var scope: [String] = []
+            if let z = f.zone { scope.append(z.description) }
+            if let s = f.session { scope.append("session \(s)") }
+            let label = f.severity.rawValue.uppercased().padding(7)
+            out += "  \(label)  \(f.rule.rawValue)\(scope.isEmpty ? "" : " — " + scope.joined(separator: ", "))\n"
+            out += "           \(f.message)\n"
+            out += "           evidence \(f.evidence): \(f.source)\n"
+        }
+        return out
+    }
+
+    static func plan(_ r: PlanResult) -> String {
+        let c = r.course
+        var out = "Course plan: \(c.sessions.count) sessions, every \(c.intervalWeeks) week\(c.intervalWeeks == 1 ? "" : "s")\n"
+        out += "Decision: \(decisionLine(r.decision))\n\n"
+        let zones = c.sessions.first?.zones.map(\.zone) ?? []
+        var table = TextTable(header: ["#", "Date"] + zones.map(\.description) + ["Expected reactions"])
+        for s in c.sessions {
+            table.rows.append(["\(s.number)", s.date.description] + s.zones.map { "\(Depth.format($0.depthMM)) mm" }
+                              + [s.expectedReactions.map(\.rawValue).joined(separator: ", ")])
+        }
+        out += table.render(indent: "  ")
+        if !c.refusedZones.isEmpty {
+            out += "  Refused zones: \(c.refusedZones.map(\.description).joined(separator: ", "))\n"
+        }
+        out += "\nOutcome scale: \(c.outcomeScale)\n"
+        out += "Assessments: " + c.assessments.map { "\($0.date) \($0.kind.rawValue)" }.joined(separator: "; ") + "\n"
+        out += "Depths are nominal needle length; each session rises 0.25 mm only if the previous one's reactions settled within 3 days with no adverse event.\n\n"
+        out += findings(r.findings)
+        out += "\nPolicy \(r.policyVersion)\n"
+        return out
+    }
+
+    static func check(_ r: CheckResult) -> String {
+        "Decision: \(decisionLine(r.decision))\n\n" + findings(r.findings) + "\nPolicy \(r.policyVersion)\n"
+    }
+
+    static func policy(_ p: ClinicalPolicy) -> String {
+        var out = "Stratum clinical policy \(p.version)\n\nIndications (POLICY §1)\n"
+        var ind = TextTable(header: ["ID", "Seed use", "Face mm", "Body mm", "Sessions", "Interval wk", "Outcome scale", "Evidence"])
+        for id in IndicationID.allCases {
+            let i = p.indication(id)
+            ind.rows.append([id.rawValue, "\(i.seedUse)", i.faceDepth.map(range) ?? "—", i.bodyDepth.map(range) ?? "—",
+                             "\(i.defaultSessions)",
+                             "\(i.defaultIntervalWeeks) (\(i.allowedIntervalWeeks.lowerBound)–\(i.allowedIntervalWeeks.upperBound))",
+                             i.outcomeScale, i.evidence.map(\.rawValue).joined(separator: "/") + " " + i.source])
+        }
+        out += ind.render(indent: "  ")
+        out += "\nSites and depth ceilings, nominal mm (POLICY §2)\n"
+        var sites = TextTable(header: ["Site", "Region", "Typical", "Caution above", "Stop above", "Skin mm", "Evidence"])
+        for id in SiteID.allCases {
+            let s = p.site(id)
+            sites.rows.append([id.rawValue, s.region.rawValue, s.typical.map(range) ?? "never treated",
+                               s.cautionAbove.map(Depth.format) ?? "—", s.stopAbove.map(Depth.format) ?? "any depth",
+                               s.skinThickness, s.evidence.map(\.rawValue).joined(separator: "/")])
+        }
+        out += sites.render(indent: "  ")
+        out += "\nRules\n"
+        var rules = TextTable(header: ["Rule", "§", "Severity", "Condition", "Evidence", "Source"])
+        for r in RuleCatalogue.all {
+            var sev = p.severity(of: r.id).rawValue
+            if r.planSeverity != nil { sev += " (plan: \(p.severity(of: r.id, forPlan: true).rawValue))" }
+            if let relax = r.relaxableTo { sev += ", configurable to \(relax.rawValue)" }
+            rules.rows.append([r.id.rawValue, r.section, sev, r.summary, r.evidenceText, r.source])
+        }
+        out += rules.render(indent: "  ")
+        return out
+    }
+
+    static func aftercare(_ t: AftercareTimeline) -> String {
+        var out = "Aftercare after your session on \(t.sessionDate) (\(Depth.format(t.depthMM)) mm)\n\n"
+        for s in t.steps {
+            let dates = s.until.map { $0 == s.from ? s.from.description : "\(s.from) to \($0)" } ?? "from \(s.from)"
+            out += "  \(s.when) (\(dates))\n    \(s.text)\n"
+        }
+        out += "\nCall the clinic at once for:\n"
+        for c in t.callTheClinicIf { out += "  - \(c)\n" }
+        return out
+    }
+
+    static func range(_ r: DepthRange) -> String { "\(Depth.format(r.lower))–\(Depth.format(r.upper))" }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

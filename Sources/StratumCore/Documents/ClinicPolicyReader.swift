@@ -1,0 +1,62 @@
+extension RequestReader {
+    /// Reads a `clinicPolicy` override and applies it; a widening change is bad input naming its field.
+    static func readPolicy(_ n: Node?) throws(DocumentError) -> ClinicalPolicy {
+        guard let n else { return .standard }
+        let o = try n.object(allowed: ["severities", "sites", "indications", "screeningValidDays"])
+        var override = ClinicPolicyOverride()
+        if let sev = o.optional("severities") {
+            for (key, v) in try sev.members() {
+                guard let id = RuleID(rawValue: key) else {
+                    throw v.fail("unknown rule; known: \(RuleID.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                override.severities[id] = try v.member(of: Severity.self, named: "severity")
+            }
+        }
+        if let sites = o.optional("sites") {
+            for (key, v) in try sites.members() {
+                guard let id = SiteID(rawValue: key) else {
+                    throw v.fail("unknown site; known: \(SiteID.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let so = try v.object(allowed: ["typicalMM", "cautionAboveMM", "stopAboveMM"])
+                override.sites[id] = .init(typical: try so.optional("typicalMM").map(readRange),
+                                           cautionAbove: try so.optional("cautionAboveMM")?.number(in: plausibleDepth, unit: " mm"),
+                                           stopAbove: try so.optional("stopAboveMM")?.number(in: plausibleDepth, unit: " mm"))
+            }
+        }
+        if let inds = o.optional("indications") {
+            for (key, v) in try inds.members() {
+                guard let id = IndicationID(rawValue: key) else {
+                    throw v.fail("unknown indication; known: \(IndicationID.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let io = try v.object(allowed: ["faceMM", "bodyMM", "intervalWeeks"])
+                var weeks: ClosedRange<Int>?
+                if let w = io.optional("intervalWeeks") {
+                    let pair = try w.array()
+                    guard pair.count == 2 else { throw w.fail("expected [shortest, longest] weeks") }
+                    let lo = try pair[0].int(in: 1...26), hi = try pair[1].int(in: 1...26)
+                    guard lo <= hi else { throw w.fail("shortest \(lo) is above longest \(hi)") }
+                    weeks = lo...hi
+                }
+                override.indications[id] = .init(faceDepth: try io.optional("faceMM").map(readRange),
+                                                 bodyDepth: try io.optional("bodyMM").map(readRange),
+                                                 allowedIntervalWeeks: weeks)
+            }
+        }
+        override.screeningValidDays = try o.optional("screeningValidDays")?.int(in: 1...3650)
+        switch ClinicalPolicy.standard.applying(override) {
+        case .success(let policy):
+            return policy
+        case .failure(let refusals):
+            let first = refusals.refusals[0]
+            throw DocumentError(path: n.child(first.path), problem: first.reason)
+        }
+    }
+
+    static func readRange(_ n: Node) throws(DocumentError) -> DepthRange {
+        let pair = try n.array()
+        guard pair.count == 2 else { throw n.fail("expected [lowest, highest] in mm") }
+        let lo = try pair[0].number(in: plausibleDepth, unit: " mm"), hi = try pair[1].number(in: plausibleDepth, unit: " mm")
+        guard lo <= hi else { throw n.fail("lowest \(JSONValue.format(lo)) is above highest \(JSONValue.format(hi))") }
+        return DepthRange(lo, hi)
+    }
+}

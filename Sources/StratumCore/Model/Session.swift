@@ -1,0 +1,90 @@
+/// A zone with the nominal depth used or planned there.
+public struct ZoneDepth: Sendable, Equatable {
+    public var zone: Zone
+    public var depthMM: Double
+    public init(zone: Zone, depthMM: Double) {
+        self.zone = zone
+        self.depthMM = depthMM
+    }
+}
+
+/// A zone as proposed for treatment today: depth and number of passes.
+public struct ZoneDose: Sendable, Equatable {
+    public var zone: Zone
+    public var depthMM: Double
+    public var passes: Int
+    public init(zone: Zone, depthMM: Double, passes: Int) {
+        self.zone = zone
+        self.depthMM = depthMM
+        self.passes = passes
+    }
+}
+
+/// An earlier session of the course, as far as the interval, step and reaction rules need it.
+public struct PriorSession: Sendable, Equatable {
+    public var date: LocalDate
+    public var zones: [ZoneDepth]
+    /// Days the expected reactions took to settle; nil when not recorded.
+    public var reactionsResolvedWithinDays: Int?
+    /// An adverse event following that session is still open (`REACTION-UNRESOLVED`).
+    public var openAdverseEvent: Bool
+
+    public init(date: LocalDate, zones: [ZoneDepth], reactionsResolvedWithinDays: Int?, openAdverseEvent: Bool) {
+        self.date = date
+        self.zones = zones
+        self.reactionsResolvedWithinDays = reactionsResolvedWithinDays
+        self.openAdverseEvent = openAdverseEvent
+    }
+}
+
+/// A session proposed for today, with everything the guardrails check before needles touch skin.
+public struct SessionProposal: Sendable, Equatable {
+    public var patient: PatientFacts
+    public var indications: [IndicationID]
+    public var device: DeviceSpec
+    public var date: LocalDate
+    public var zones: [ZoneDose]
+    public var sterility: SterilityFacts
+    /// Nil when no handpiece record was given; a pen then counts as not cleaned (`DEV-HANDPIECE`).
+    public var handpiece: HandpieceFacts?
+    public var topical: TopicalFacts?
+    public var consentSigned: Bool
+    public var previousSessions: [PriorSession]
+
+    public init(patient: PatientFacts, indications: [IndicationID], device: DeviceSpec, date: LocalDate, zones: [ZoneDose],
+                sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, consentSigned: Bool,
+                previousSessions: [PriorSession]) {
+        self.patient = patient
+        self.indications = indications
+        self.device = device
+        self.date = date
+        self.zones = zones
+        self.sterility = sterility
+        self.handpiece = handpiece
+        self.topical = topical
+        self.consentSigned = consentSigned
+        self.previousSessions = previousSessions
+    }
+}
+
+/// A request to plan a course (POLICY §5): sessions and interval default from the indications.
+public struct PlanRequest: Sendable, Equatable {
+    public var patient: PatientFacts
+    public var indications: [IndicationID]
+    public var zones: [Zone]
+    public var device: DeviceSpec
+    public var startDate: LocalDate
+    public var sessions: Int?
+    public var intervalWeeks: Int?
+
+    public init(patient: PatientFacts, indications: [IndicationID], zones: [Zone], device: DeviceSpec, startDate: LocalDate,
+                sessions: Int? = nil, intervalWeeks: Int? = nil) {
+        self.patient = patient
+        self.indications = indications
+        self.zones = zones
+        self.device = device
+        self.startDate = startDate
+        self.sessions = sessions
+        self.intervalWeeks = intervalWeeks
+    }
+}

@@ -1,0 +1,4 @@
+import StratumCLI
+import Foundation
+
+exit(StratumCommand.run(Array(CommandLine.arguments.dropFirst())))
