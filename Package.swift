@@ -26,6 +26,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "stratum", dependencies: ["StratumCLI"]),
+        // Speed targets are checked here, not in timed tests (bench/README.md).
+        .executableTarget(name: "StratumBench", dependencies: ["StratumCore"], path: "bench/StratumBench"),
         .testTarget(
             name: "StratumCoreTests",
             dependencies: [

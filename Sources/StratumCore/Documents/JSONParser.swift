@@ -77,7 +77,8 @@ public struct JSONParser {
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a quoted member name") }
+            guard i < bytes.count else { throw error("unexpected end of input inside an object") }
+            guard bytes[i] == UInt8(ascii: "\"") else { throw error("expected a quoted member name") }
             let key = try string()
             // A repeated key is ambiguous in a clinical document: which answer did the clinician mean?
             guard keys.insert(key).inserted else { throw error("member \"\(key)\" appears twice") }

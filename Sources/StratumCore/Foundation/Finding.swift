@@ -28,7 +28,9 @@ extension Array where Element == Finding {
             if a.severity != b.severity { return a.severity > b.severity }
             if a.rule != b.rule { return a.rule < b.rule }
             if a.session != b.session { return (a.session ?? 0) < (b.session ?? 0) }
-            return (a.zone?.description ?? "") < (b.zone?.description ?? "")
+            let za = a.zone.map { ($0.site.rawValue, $0.side.rawValue) } ?? ("", "")
+            let zb = b.zone.map { ($0.site.rawValue, $0.side.rawValue) } ?? ("", "")
+            return za < zb
         }
     }
 }

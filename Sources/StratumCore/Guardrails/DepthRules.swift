@@ -8,7 +8,7 @@ public enum DepthRules {
             out.append(policy.finding(rule, message, zone: zone, session: session, forPlan: forPlan))
         }
         let site = policy.site(zone.site)
-        let d = Depth.format(depth)
+        var d: String { Depth.format(depth) }
         guard let stopAbove = site.stopAbove, let cautionAbove = site.cautionAbove else {
             add(.siteEyelid, "The eyelid (inside the orbital rim) is never needled")
             return out

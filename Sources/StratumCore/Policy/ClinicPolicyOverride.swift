@@ -76,8 +76,9 @@ extension ClinicalPolicy {
                 continue
             }
             let typical = limits.typical ?? baseTypical
-            let caution = limits.cautionAbove ?? baseCaution
             let stop = limits.stopAbove ?? baseStop
+            // A lower stop ceiling alone is stricter; the caution ceiling follows it down rather than refusing it.
+            let caution = limits.cautionAbove ?? min(baseCaution, stop)
             var ok = true
             if let t = limits.typical, !baseTypical.encloses(t) || t.lower > t.upper {
                 refusals.append(OverrideRefusal(path: path + ".typicalMM",

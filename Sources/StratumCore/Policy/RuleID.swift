@@ -64,7 +64,10 @@ public enum RuleID: String, Sendable, CaseIterable, Codable, Comparable {
     case aeCluster = "AE-CLUSTER"
 
     /// Order of the policy file, so listings read like POLICY.md.
-    public static func < (a: RuleID, b: RuleID) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
+    public static func < (a: RuleID, b: RuleID) -> Bool { a.policyOrder < b.policyOrder }
+
+    /// Position in POLICY.md; looked up once, since findings are sorted on every check.
+    public var policyOrder: Int { RuleID.order[self]! }
+
+    private static let order: [RuleID: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
 }
