@@ -80,6 +80,12 @@ enum TextReport {
             rules.rows.append([r.id.rawValue, r.section, sev, r.summary, r.evidenceText, r.source])
         }
         out += rules.render(indent: "  ")
+        out += "\nReactions and adverse events (POLICY §6)\n"
+        out += "  Expected reactions (recorded on the session): \(ExpectedReaction.allCases.map(\.rawValue).joined(separator: ", "))\n"
+        out += "  Adverse event types: \(AdverseEventType.allCases.map(\.rawValue).joined(separator: ", "))\n"
+        out += "  Suspected causes: \(SuspectedCause.allCases.map(\.rawValue).joined(separator: ", "))\n"
+        out += "  Severity grades (\(CTCAEGrade.source)):\n"
+        for g in CTCAEGrade.allCases { out += "    \(g.rawValue)  \(g.definition)\n" }
         return out
     }
 

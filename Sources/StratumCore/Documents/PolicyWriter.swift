@@ -41,6 +41,17 @@ public enum PolicyWriter {
                 m.append(("decidedFromRequest", .bool(r.decidedFromRequest)))
                 return .object(m)
             })),
+            ("expectedReactions", .array(ExpectedReaction.allCases.map { .string($0.rawValue) })),
+            ("adverseEventTypes", .array(AdverseEventType.allCases.map { t in
+                .object([("id", .string(t.rawValue)), ("label", .string(t.label)), ("namedBySeed", .bool(t.namedBySeed))])
+            })),
+            ("severityGrades", .object([
+                ("source", .string(CTCAEGrade.source)),
+                ("grades", .array(CTCAEGrade.allCases.map { g in
+                    .object([("grade", .number(Double(g.rawValue))), ("definition", .string(g.definition))])
+                })),
+            ])),
+            ("suspectedCauses", .array(SuspectedCause.allCases.map { .string($0.rawValue) })),
             ("screeningQuestions", .array(ScreeningKey.allCases.map { k in
                 .object([("key", .string(k.rawValue)), ("answer", .string(k.isDate ? "date or null" : "boolean")),
                          ("rule", .string(k.rule.rawValue)), ("question", .string(k.question))])
