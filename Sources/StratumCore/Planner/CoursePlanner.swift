@@ -3,6 +3,8 @@ public enum CoursePlanner {
     /// Sessions a course may have (POLICY §1: the planner allows 1 to 12).
     public static let allowedSessions = 1...12
 
+    /// Session counts outside 1–12 and intervals under a week are refused by `RequestReader` as bad input;
+    /// called directly, the planner clamps them rather than trap.
     public static func plan(_ request: PlanRequest, policy: ClinicalPolicy = .standard) -> PlanResult {
         let indications = request.indications
         let sessionCount = min(max(request.sessions ?? defaultSessions(indications, policy: policy), allowedSessions.lowerBound),

@@ -65,7 +65,14 @@ public enum ScreeningCheck {
         if age < 18 {
             add(.scrMinor, "The patient is \(age) on \(date): a guardian's consent is required")
         }
-        let missing = ScreeningKey.allCases.filter { s.answers[$0] == nil }
+        // An answer of the wrong kind (a date for a yes/no question) fires no rule, so it must count as unanswered.
+        let missing = ScreeningKey.allCases.filter { key in
+            switch s.answers[key] {
+            case .yesNo?: !key.isDate ? false : true
+            case .lastDate?: key.isDate ? false : true
+            case nil: true
+            }
+        }
         if !missing.isEmpty {
             add(.scrIncomplete, "Screening incomplete: not answered: \(missing.map(\.rawValue).joined(separator: ", "))")
         }
