@@ -7,21 +7,42 @@ let package = Package(
     products: [
         .executable(name: "stratum", targets: ["stratum"]),
         .library(name: "StratumCore", targets: ["StratumCore"]),
+        .library(name: "StratumStore", targets: ["StratumStore"]),
     ],
     dependencies: [
         // Subcommands, typed options and help text for the `stratum` executable.
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // One model and migration set for the embedded SQLite file and for PostgreSQL (ARCHITECTURE: persistence).
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        // HMAC-SHA256 for the audit chain and token hashing.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Property-based tests of the clinical invariants (depth bounds, stop => do-not-treat, overrides never widen).
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Pure clinical domain: policy as data, screening, guardrails, planner. Foundation only, no I/O.
         .target(name: "StratumCore"),
+        // Records, migrations, organization-scoped stores and the audit chain. FluentKit only, no Vapor.
+        .target(
+            name: "StratumStore",
+            dependencies: [
+                "StratumCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The command implementations and their text rendering, kept in a library so tests run them in-process.
         .target(
             name: "StratumCLI",
             dependencies: [
                 "StratumCore",
+                "StratumStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -32,6 +53,14 @@ let package = Package(
             name: "StratumCoreTests",
             dependencies: [
                 "StratumCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "StratumStoreTests",
+            dependencies: [
+                "StratumStore",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

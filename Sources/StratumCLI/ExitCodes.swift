@@ -9,6 +9,10 @@ public enum StratumExit {
     public static let badInput: Int32 = 2
     /// `do-not-treat`.
     public static let doNotTreat: Int32 = 3
+    /// The audit trail failed verification: a row was edited, deleted, inserted or moved.
+    public static let auditBroken: Int32 = 4
+    /// An operation could not be carried out (database unreachable, unsafe settings).
+    public static let failed: Int32 = 1
 
     static func code(for decision: Decision) -> Int32 {
         decision == .doNotTreat ? doNotTreat : ok

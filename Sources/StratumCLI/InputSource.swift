@@ -18,3 +18,9 @@ struct BadInput: Error {
     let message: String
     init(_ message: String) { self.message = message }
 }
+
+/// An operation that could not be carried out for a reason outside the input, reported with exit code 1.
+struct OperationFailed: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

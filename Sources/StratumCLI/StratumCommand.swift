@@ -2,28 +2,36 @@ import ArgumentParser
 import StratumCore
 
 /// The `stratum` command: clinical planning and checking from the shell.
-public struct StratumCommand: ParsableCommand {
+public struct StratumCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "stratum",
         abstract: "Microneedling course planning and safety checks (clinical policy \(ClinicalPolicy.shippedVersion)).",
         discussion: "Exit codes: 0 proceed or proceed-with-caution, 3 do-not-treat, 2 bad input.",
-        subcommands: [PlanCommand.self, CheckCommand.self, PolicyCommand.self, AftercareCommand.self]
+        subcommands: [PlanCommand.self, CheckCommand.self, PolicyCommand.self, AftercareCommand.self,
+                      MigrateCommand.self, AuditCommand.self]
     )
 
     public init() {}
 
     /// Runs `stratum` with `arguments` (without the program name) and returns the process exit code.
-    public static func run(_ arguments: [String], console: Console = .system) -> Int32 {
-        Console.$current.withValue(console) {
+    public static func run(_ arguments: [String], console: Console = .system) async -> Int32 {
+        await Console.$current.withValue(console) {
             do {
                 var command = try parseAsRoot(arguments)
-                try command.run()
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
                 return StratumExit.ok
             } catch let exit as ExitCode {
                 return exit.rawValue
             } catch let bad as BadInput {
                 console.err("stratum: bad input: \(bad.message)\n")
                 return StratumExit.badInput
+            } catch let failure as OperationFailed {
+                console.err("stratum: \(failure.message)\n")
+                return StratumExit.failed
             } catch {
                 let code = exitCode(for: error)
                 let message = fullMessage(for: error)

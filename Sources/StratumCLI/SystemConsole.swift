@@ -5,6 +5,7 @@ extension Console {
     public static let system = Console(
         readStandardInput: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
         out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-        err: { FileHandle.standardError.write(Data($0.utf8)) }
+        err: { FileHandle.standardError.write(Data($0.utf8)) },
+        environment: ProcessInfo.processInfo.environment
     )
 }

@@ -1,4 +1,4 @@
-import StratumCLI
 import Foundation
+import StratumCLI
 
-exit(StratumCommand.run(Array(CommandLine.arguments.dropFirst())))
+exit(await StratumCommand.run(Array(CommandLine.arguments.dropFirst())))

@@ -86,12 +86,12 @@ struct BadInputTests {
     ]
 
     @Test("bad input names the field and the rule, and exits 2", arguments: cases)
-    func badInput(_ c: BadInputCase) throws {
+    func badInput(_ c: BadInputCase) async throws {
         let file = c.command == "plan" ? "plan-pigmentation.json" : "check-session.json"
         let original = try example(file)
         let doc = c.edit(original)
         #expect(doc != original, "the edit did not change the fixture")
-        let run = stratum([c.command, "--input", "-"], stdin: doc)
+        let run = await stratum([c.command, "--input", "-"], stdin: doc)
         #expect(run.exit == 2)
         #expect(run.out.isEmpty)
         #expect(run.err.contains(c.message), "stderr was: \(run.err)")
@@ -106,15 +106,15 @@ struct BadInputTests {
         (["aftercare", "--date", "2027-01-01", "--depth", "-1"], "--depth"),
         (["frobnicate"], "frobnicate"),
     ])
-    func badArguments(_ args: [String], _ message: String) {
-        let run = stratum(args, stdin: "{}")
+    func badArguments(_ args: [String], _ message: String) async {
+        let run = await stratum(args, stdin: "{}")
         #expect(run.exit == 2)
         #expect(run.err.contains(message), "stderr was: \(run.err)")
     }
 
     @Test("--help exits 0 and prints usage on standard output")
-    func help() {
-        let run = stratum(["--help"])
+    func help() async {
+        let run = await stratum(["--help"])
         #expect(run.exit == 0)
         #expect(run.out.contains("USAGE"))
     }

@@ -17,16 +17,16 @@ final class Capture: @unchecked Sendable {
     var texts: (String, String) { lock.withLock { (out, err) } }
 }
 
-func stratum(_ args: [String], stdin: String = "") -> CLIRun {
-    stratum(args, stdinBytes: Array(stdin.utf8))
+func stratum(_ args: [String], stdin: String = "", environment: [String: String] = [:]) async -> CLIRun {
+    await stratum(args, stdinBytes: Array(stdin.utf8), environment: environment)
 }
 
-func stratum(_ args: [String], stdinBytes: [UInt8]) -> CLIRun {
+func stratum(_ args: [String], stdinBytes: [UInt8], environment: [String: String] = [:]) async -> CLIRun {
     let capture = Capture()
     let console = Console(readStandardInput: { stdinBytes },
                           out: { capture.write(out: $0) },
-                          err: { capture.write(err: $0) })
-    let code = StratumCommand.run(args, console: console)
+                          err: { capture.write(err: $0) }, environment: environment)
+    let code = await StratumCommand.run(args, console: console)
     let (o, e) = capture.texts
     return CLIRun(exit: code, out: o, err: e)
 }

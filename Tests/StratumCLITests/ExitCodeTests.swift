@@ -5,8 +5,8 @@ import Testing
 @Suite("stratum exit codes and outputs")
 struct ExitCodeTests {
     @Test("plan: the documented pigmentation example proceeds with caution (SCR-PHOTOTYPE) and exits 0")
-    func planExample() throws {
-        let run = stratum(["plan", "--input", examplesDirectory.appendingPathComponent("plan-pigmentation.json").path])
+    func planExample() async throws {
+        let run = await stratum(["plan", "--input", examplesDirectory.appendingPathComponent("plan-pigmentation.json").path])
         #expect(run.exit == 0)
         #expect(run.err.isEmpty)
         #expect(run.out.contains("PROCEED WITH CAUTION"))
@@ -15,8 +15,8 @@ struct ExitCodeTests {
     }
 
     @Test("plan --format json prints the result document with six sessions two weeks apart")
-    func planJSON() throws {
-        let run = stratum(["plan", "--input", "-", "--format", "json"], stdin: try example("plan-pigmentation.json"))
+    func planJSON() async throws {
+        let run = await stratum(["plan", "--input", "-", "--format", "json"], stdin: try example("plan-pigmentation.json"))
         #expect(run.exit == 0)
         let doc = try JSONParser.parse(run.out)
         #expect(doc["decision"] == .string("proceed-with-caution"))
@@ -29,25 +29,25 @@ struct ExitCodeTests {
     }
 
     @Test("plan: a stop finding (SCR-ISOTRETINOIN) is do-not-treat and exits 3")
-    func planDoNotTreat() throws {
+    func planDoNotTreat() async throws {
         let doc = replacing(try example("plan-pigmentation.json"), "\"isotretinoinCurrent\": false", with: "\"isotretinoinCurrent\": true")
-        let run = stratum(["plan", "--input", "-", "--format", "json"], stdin: doc)
+        let run = await stratum(["plan", "--input", "-", "--format", "json"], stdin: doc)
         #expect(run.exit == 3)
         #expect(run.out.contains("\"SCR-ISOTRETINOIN\""))
         #expect(run.out.contains("\"do-not-treat\""))
     }
 
     @Test("check: the documented session proceeds and exits 0")
-    func checkExample() throws {
-        let run = stratum(["check", "--input", "-"], stdin: try example("check-session.json"))
+    func checkExample() async throws {
+        let run = await stratum(["check", "--input", "-"], stdin: try example("check-session.json"))
         #expect(run.exit == 0)
         #expect(run.out.contains("Decision: PROCEED"))
     }
 
     @Test("check: 3.4 mm is well-formed but clinically wrong: DEPTH-RANGE stop, exit 3, not bad input")
-    func checkDepthRange() throws {
+    func checkDepthRange() async throws {
         let doc = replacing(try example("check-session.json"), "\"depthMM\": 1.5", with: "\"depthMM\": 3.4")
-        let run = stratum(["check", "--input", "-", "--format", "json"], stdin: doc)
+        let run = await stratum(["check", "--input", "-", "--format", "json"], stdin: doc)
         #expect(run.exit == 3)
         #expect(run.err.isEmpty)
         let result = try JSONParser.parse(run.out)
@@ -56,22 +56,22 @@ struct ExitCodeTests {
     }
 
     @Test("check: a caution (DEPTH-SITE-CAUTION at 2 mm on the cheek) proceeds with caution and exits 0")
-    func checkCaution() throws {
+    func checkCaution() async throws {
         var doc = try example("check-session.json")
         doc = replacing(doc, "\"depthMM\": 1.5", with: "\"depthMM\": 1.75")
-        let run = stratum(["check", "--input", "-"], stdin: doc)
+        let run = await stratum(["check", "--input", "-"], stdin: doc)
         #expect(run.exit == 0)
         #expect(run.out.contains("DEPTH-SITE-CAUTION"))
     }
 
     @Test("policy lists every rule ID, every indication and every site")
-    func policyListsAll() throws {
-        let text = stratum(["policy"])
+    func policyListsAll() async throws {
+        let text = await stratum(["policy"])
         #expect(text.exit == 0)
         for id in RuleID.allCases { #expect(text.out.contains(id.rawValue), "text listing lacks \(id.rawValue)") }
         for id in IndicationID.allCases { #expect(text.out.contains(id.rawValue)) }
         for id in SiteID.allCases { #expect(text.out.contains(id.rawValue)) }
-        let json = stratum(["policy", "--format", "json"])
+        let json = await stratum(["policy", "--format", "json"])
         let doc = try JSONParser.parse(json.out)
         guard case .array(let rules)? = doc["rules"] else { Issue.record("no rules"); return }
         #expect(rules.count == RuleID.allCases.count)
@@ -79,21 +79,21 @@ struct ExitCodeTests {
     }
 
     @Test("aftercare keys POLICY §7 to the session date and lists the signs to call about")
-    func aftercare() throws {
-        let run = stratum(["aftercare", "--date", "2027-01-05", "--depth", "1.5", "--format", "json"])
+    func aftercare() async throws {
+        let run = await stratum(["aftercare", "--date", "2027-01-05", "--depth", "1.5", "--format", "json"])
         #expect(run.exit == 0)
         let doc = try JSONParser.parse(run.out)
         guard case .array(let steps)? = doc["steps"] else { Issue.record("no steps"); return }
         #expect(steps.first?["from"] == .string("2027-01-05"))
         #expect(steps.contains { $0["when"] == .string("Day 7") && $0["from"] == .string("2027-01-12") })
         #expect(run.out.contains("up to 7 days"))
-        let text = stratum(["aftercare", "--date", "2027-01-05", "--depth", "0.5"])
+        let text = await stratum(["aftercare", "--date", "2027-01-05", "--depth", "0.5"])
         #expect(text.out.contains("Call the clinic at once"))
         #expect(text.out.contains("often gone by day 3"))
     }
 
     @Test("the built executable maps do-not-treat to exit status 3 and bad input to 2")
-    func realProcess() throws {
+    func realProcess() async throws {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [dir.appendingPathComponent("stratum"), dir.deletingLastPathComponent().appendingPathComponent("stratum")]
         guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {

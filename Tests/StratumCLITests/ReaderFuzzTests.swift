@@ -73,8 +73,8 @@ enum Mutator {
 @Suite("The request reader never crashes")
 struct ReaderFuzzTests {
     /// Every run ends either with a result (exit 0 or 3, output, nothing on stderr) or bad input (exit 2, a path and a problem).
-    func expectWellBehaved(_ command: String, _ bytes: [UInt8], seed: UInt64, counts: inout [Int32: Int]) {
-        let run = stratum([command, "--input", "-", "--format", "json"], stdinBytes: bytes)
+    func expectWellBehaved(_ command: String, _ bytes: [UInt8], seed: UInt64, counts: inout [Int32: Int]) async {
+        let run = await stratum([command, "--input", "-", "--format", "json"], stdinBytes: bytes)
         counts[run.exit, default: 0] += 1
         switch run.exit {
         case 0, 3:
@@ -89,7 +89,7 @@ struct ReaderFuzzTests {
     }
 
     @Test("4,000 mutated plan and check documents each end in exit 2 with a message, or a valid result")
-    func mutatedDocuments() throws {
+    func mutatedDocuments() async throws {
         let sources = [("plan", try example("plan-pigmentation.json")), ("check", try example("check-session.json"))]
         var counts: [Int32: Int] = [:]
         for seed in UInt64(0)..<4000 {
@@ -103,7 +103,7 @@ struct ReaderFuzzTests {
                 for _ in 0..<Int.random(in: 1...3, using: &rng) { value = Mutator.mutateValue(value, &rng) }
                 bytes = Array(JSONWriter.write(value).utf8)
             }
-            expectWellBehaved(command, bytes, seed: seed, counts: &counts)
+            await expectWellBehaved(command, bytes, seed: seed, counts: &counts)
         }
         // The mutations must exercise both outcomes, or the test proves nothing about either.
         #expect(counts[2, default: 0] > 1000)
@@ -111,20 +111,20 @@ struct ReaderFuzzTests {
     }
 
     @Test("1,000 random byte strings are refused as bad input")
-    func randomBytes() {
+    func randomBytes() async {
         var counts: [Int32: Int] = [:]
         for seed in UInt64(10_000)..<11_000 {
             var rng = SplitMix64(state: seed)
             let bytes = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            expectWellBehaved(seed % 2 == 0 ? "plan" : "check", bytes, seed: seed, counts: &counts)
+            await expectWellBehaved(seed % 2 == 0 ? "plan" : "check", bytes, seed: seed, counts: &counts)
         }
         #expect(counts[2] == 1000)
     }
 
     @Test("deeply nested input is refused, not a stack overflow")
-    func deepNesting() {
+    func deepNesting() async {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        let run = stratum(["plan", "--input", "-"], stdin: deep)
+        let run = await stratum(["plan", "--input", "-"], stdin: deep)
         #expect(run.exit == 2)
         #expect(run.err.contains("nested more than 64 levels"))
     }

@@ -1,0 +1,23 @@
+/// Errors the store reports to its callers; none carries patient data, so they may be logged.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `DATABASE_URL` is neither a file path nor a `postgres://` URL that can be used.
+    case badDatabaseURL(String)
+    /// The SQLite file does not run with the settings that make acknowledged writes durable.
+    case unsafeSQLiteSettings([String])
+    /// A record that does not exist in the caller's organization (another organization's looks the same).
+    case notFound(String)
+    /// A write that would break a rule of the data: a duplicate, a missing parent.
+    case conflict(String)
+    /// The audit key is missing, unreadable or malformed.
+    case auditKey(String)
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let s): "DATABASE_URL: \(s)"
+        case .unsafeSQLiteSettings(let problems): "SQLite settings are unsafe: \(problems.joined(separator: "; "))"
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let s): s
+        case .auditKey(let s): "STRATUM_AUDIT_KEY: \(s)"
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import FluentKit
+
+/// The ordered migration list. A landed migration is never edited; changes come as new numbered migrations.
+enum StratumMigrations {
+    static let all: [any Migration] = [
+        M0001_Organizations(),
+        M0002_Credentials(),
+        M0003_Patients(),
+        M0004_Courses(),
+        M0005_Outcomes(),
+        M0006_AuditEvents(),
+    ]
+}
+
+extension StratumDatabase {
+    /// Brings the schema up to date; safe to run at every start.
+    public func migrate() async throws {
+        let migrations = Migrations()
+        migrations.add(StratumMigrations.all)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+}

@@ -1,0 +1,90 @@
+import FluentKit
+import Foundation
+
+/// Organizations, clinics, users and memberships: the few records that exist above any one organization.
+/// Used by set-up (`stratum admin create`, demo data) and sign-in, never by patient-facing routes.
+public struct Directory: Sendable {
+    let db: StratumDatabase
+
+    public init(database: StratumDatabase) { self.db = database }
+
+    public func createOrganization(name: String, now: Date = Date()) async throws -> Organization {
+        try await db.write { database in
+            let m = OrganizationModel(id: UUID(), name: name, createdAt: now)
+            try await m.create(on: database)
+            return Organization(id: m.id!, name: m.name)
+        }
+    }
+
+    public func createClinic(organizationID: UUID, name: String, timezone: String, now: Date = Date()) async throws -> Clinic {
+        try await db.write { database in
+            guard try await OrganizationModel.find(organizationID, on: database) != nil else { throw StoreError.notFound("organization") }
+            let m = ClinicModel()
+            m.id = UUID()
+            m.organizationID = organizationID
+            m.name = name
+            m.timezone = timezone
+            m.createdAt = now
+            try await m.create(on: database)
+            return Clinic(m)
+        }
+    }
+
+    /// Creates a user; `passwordHash` is computed by the caller (bcrypt, in the web layer). Emails are unique,
+    /// compared case-insensitively.
+    public func createUser(email: String, displayName: String, passwordHash: String, now: Date = Date()) async throws -> User {
+        let normalized = email.trimmingCharacters(in: .whitespaces).lowercased()
+        return try await db.write { database in
+            guard try await UserModel.query(on: database).filter(\.$email == normalized).first() == nil else {
+                throw StoreError.conflict("a user with this email already exists")
+            }
+            let m = UserModel()
+            m.id = UUID()
+            m.email = normalized
+            m.displayName = displayName
+            m.passwordHash = passwordHash
+            m.createdAt = now
+            try await m.create(on: database)
+            return User(id: m.id!, email: m.email, displayName: m.displayName)
+        }
+    }
+
+    public func addMembership(userID: UUID, clinicID: UUID, role: Role, now: Date = Date()) async throws -> Membership {
+        try await db.write { database in
+            guard let clinic = try await ClinicModel.find(clinicID, on: database) else { throw StoreError.notFound("clinic") }
+            guard try await UserModel.find(userID, on: database) != nil else { throw StoreError.notFound("user") }
+            let m = MembershipModel()
+            m.id = UUID()
+            m.organizationID = clinic.organizationID
+            m.clinicID = clinicID
+            m.userID = userID
+            m.role = role.rawValue
+            m.createdAt = now
+            try await m.create(on: database)
+            return Membership(organizationID: m.organizationID, clinicID: clinicID, userID: userID, role: role)
+        }
+    }
+
+    public func memberships(userID: UUID) async throws -> [Membership] {
+        try await db.read { database in
+            try await MembershipModel.query(on: database).filter(\.$userID == userID).all().compactMap { m in
+                Role(rawValue: m.role).map { Membership(organizationID: m.organizationID, clinicID: m.clinicID, userID: m.userID, role: $0) }
+            }
+        }
+    }
+
+    /// The user and password hash for sign-in, by email.
+    public func credentials(email: String) async throws -> (User, passwordHash: String)? {
+        let normalized = email.trimmingCharacters(in: .whitespaces).lowercased()
+        return try await db.read { database in
+            guard let m = try await UserModel.query(on: database).filter(\.$email == normalized).first(), m.disabledAt == nil else {
+                return nil
+            }
+            return (User(id: m.id!, email: m.email, displayName: m.displayName), m.passwordHash)
+        }
+    }
+
+    public func organizationCount() async throws -> Int {
+        try await db.read { try await OrganizationModel.query(on: $0).count() }
+    }
+}

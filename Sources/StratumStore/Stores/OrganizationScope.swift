@@ -1,0 +1,45 @@
+import FluentKit
+import Foundation
+
+/// The only door to an organization's records: every query it builds is filtered by the organization, and a
+/// record of another organization is indistinguishable from a missing one.
+public struct OrganizationScope: Sendable {
+    public let organizationID: UUID
+    let db: StratumDatabase
+    let auditKey: AuditKey
+
+    public init(organizationID: UUID, database: StratumDatabase, auditKey: AuditKey) {
+        self.organizationID = organizationID
+        self.db = database
+        self.auditKey = auditKey
+    }
+
+    public var patients: PatientStore { PatientStore(scope: self) }
+
+    func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
+               on database: any Database) async throws {
+        try await AuditTrail.append(AuditEntry(occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID,
+                                               clinicID: ctx.clinicID, patientID: patientID, action: action,
+                                               resource: resource, outcome: outcome, requestID: ctx.requestID),
+                                    key: auditKey, on: database)
+    }
+
+    /// Records a refused access (a role without the permission, say) in its own transaction.
+    public func recordDenied(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String) async throws {
+        try await db.write { try await self.audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: $0) }
+    }
+
+    /// The clinic, if it belongs to this organization.
+    public func clinic(_ id: UUID) async throws -> Clinic? {
+        try await db.read { database in
+            try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == self.organizationID)
+                .first().map(Clinic.init)
+        }
+    }
+}
+
+extension Clinic {
+    init(_ m: ClinicModel) {
+        self.init(id: m.id!, organizationID: m.organizationID, name: m.name, timezone: m.timezone)
+    }
+}
