@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "stratum", targets: ["stratum"]),
         .library(name: "StratumCore", targets: ["StratumCore"]),
         .library(name: "StratumStore", targets: ["StratumStore"]),
+        .library(name: "StratumWeb", targets: ["StratumWeb"]),
     ],
     dependencies: [
         // Subcommands, typed options and help text for the `stratum` executable.
@@ -17,6 +18,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        // The clinic server (ARCHITECTURE: web framework), its OpenAPI-generated API and the test client.
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
+        // Prometheus text at /metrics.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // HMAC-SHA256 for the audit chain and token hashing.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Property-based tests of the clinical invariants (depth bounds, stop => do-not-treat, overrides never widen).
@@ -37,12 +45,27 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The Vapor app: configuration, OpenAPI handlers, authentication, permissions, errors as problem JSON.
+        .target(
+            name: "StratumWeb",
+            dependencies: [
+                "StratumCore",
+                "StratumStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            // openapi.yaml in the target is the source of truth; types and the server protocol are generated.
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         // The command implementations and their text rendering, kept in a library so tests run them in-process.
         .target(
             name: "StratumCLI",
             dependencies: [
                 "StratumCore",
                 "StratumStore",
+                "StratumWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +85,14 @@ let package = Package(
                 "StratumStore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "StratumWebTests",
+            dependencies: [
+                "StratumWeb",
+                "StratumStore",
+                .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
         .testTarget(

@@ -35,3 +35,24 @@ struct StoreCommandTests {
         #expect(run.err.contains("STRATUM_AUDIT_KEY: must be at least 64 hex digits"))
     }
 }
+
+@Suite("stratum admin create")
+struct AdminCreateTests {
+    @Test("creates the first owner from a password on standard input; refuses a short password and a second account with the same email")
+    func adminCreate() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-admin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let env = ["DATABASE_URL": dir.appendingPathComponent("c.sqlite").path, "STRATUM_DATA_DIR": dir.path]
+        let ok = await stratum(["admin", "create", "--email", "Owner@Clinic.example", "--organization", "Elm Clinic"],
+                               stdin: "a sturdy passphrase\n", environment: env)
+        #expect(ok.exit == 0, "\(ok.err)")
+        #expect(ok.out.contains("owner@clinic.example is its owner"))
+        let short = await stratum(["admin", "create", "--email", "b@clinic.example"], stdin: "short\n", environment: env)
+        #expect(short.exit == 2)
+        #expect(short.err.contains("password: must be at least 12 characters"))
+        let again = await stratum(["admin", "create", "--email", "owner@clinic.example"], stdin: "another passphrase\n", environment: env)
+        #expect(again.exit == 2)
+        #expect(again.err.contains("already exists"))
+    }
+}

@@ -37,25 +37,58 @@ func withStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (StratumDataba
             throw error
         }
     case .postgres:
-        let base = try #require(Backend.postgresURL)
-        let name = "stratum_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let admin = try await StratumDatabase.open(.postgres(url: base))
-        try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
-        let url = replacingDatabase(in: base, with: name)
-        let db = try await StratumDatabase.open(.postgres(url: url))
+        // Each test opens two pools of up to 8 connections; unbounded parallel tests exhaust the server's 100.
+        await postgresSlots.acquire()
         do {
-            try await db.migrate()
-            let result = try await body(db)
-            await db.shutdown()
-            try await admin.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
-            await admin.shutdown()
+            let result = try await withPostgresStore(body)
+            await postgresSlots.release()
             return result
         } catch {
-            await db.shutdown()
-            try? await admin.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
-            await admin.shutdown()
+            await postgresSlots.release()
             throw error
         }
+    }
+}
+
+/// At most this many PostgreSQL test databases are open at once.
+let postgresSlots = AsyncSlots(4)
+
+/// A counting semaphore for async tests.
+actor AsyncSlots {
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
+    }
+}
+
+private func withPostgresStore<T: Sendable>(_ body: @Sendable (StratumDatabase) async throws -> T) async throws -> T {
+    let base = try #require(Backend.postgresURL)
+    let name = "stratum_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    let admin = try await StratumDatabase.open(.postgres(url: base))
+    try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+    let url = replacingDatabase(in: base, with: name)
+    let db = try await StratumDatabase.open(.postgres(url: url))
+    do {
+        try await db.migrate()
+        let result = try await body(db)
+        await db.shutdown()
+        try await admin.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
+        await admin.shutdown()
+        return result
+    } catch {
+        await db.shutdown()
+        try? await admin.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
+        await admin.shutdown()
+        throw error
     }
 }
 

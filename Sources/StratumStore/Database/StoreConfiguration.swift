@@ -8,6 +8,12 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// Hex audit key from `STRATUM_AUDIT_KEY`; nil means `audit.key` in the data directory.
     public var auditKeyHex: String?
 
+    public init(database: DatabaseLocation, dataDirectory: String, auditKeyHex: String?) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.auditKeyHex = auditKeyHex
+    }
+
     /// Reads `DATABASE_URL` (default `./stratum.sqlite`), `STRATUM_DATA_DIR` (default `./stratum-data`) and
     /// `STRATUM_AUDIT_KEY`, listing every problem at once.
     public static func fromEnvironment(_ env: [String: String]) -> Result<StoreConfiguration, ConfigurationProblems> {
@@ -33,5 +39,6 @@ public struct StoreConfiguration: Sendable, Equatable {
 /// Everything missing or malformed in the environment, reported together.
 public struct ConfigurationProblems: Error, Sendable, Equatable, CustomStringConvertible {
     public let problems: [String]
+    public init(problems: [String]) { self.problems = problems }
     public var description: String { "configuration: " + problems.joined(separator: "; ") }
 }

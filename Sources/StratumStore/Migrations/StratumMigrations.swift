@@ -9,6 +9,7 @@ enum StratumMigrations {
         M0004_Courses(),
         M0005_Outcomes(),
         M0006_AuditEvents(),
+        M0007_ClinicalIndexes(),
     ]
 }
 

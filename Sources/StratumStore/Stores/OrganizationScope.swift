@@ -15,6 +15,18 @@ public struct OrganizationScope: Sendable {
     }
 
     public var patients: PatientStore { PatientStore(scope: self) }
+    /// Versioned screening questionnaires and their findings.
+    public var screenings: ScreeningStore { ScreeningStore(scope: self) }
+    /// Treatment and photo consents.
+    public var consents: ConsentStore { ConsentStore(scope: self) }
+    /// Planned courses and their planned visits.
+    public var courses: CourseStore { CourseStore(scope: self) }
+    /// Treatment sessions, their signing lock and addenda.
+    public var sessions: SessionStore { SessionStore(scope: self) }
+    /// Adverse events and their closing.
+    public var adverseEvents: AdverseEventStore { AdverseEventStore(scope: self) }
+    /// Outcome assessments.
+    public var assessments: AssessmentStore { AssessmentStore(scope: self) }
 
     func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
                on database: any Database) async throws {

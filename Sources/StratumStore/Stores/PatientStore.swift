@@ -38,10 +38,10 @@ public struct PatientStore: Sendable {
     }
 
     public func update(_ id: UUID, _ draft: PatientDraft, _ ctx: AccessContext) async throws -> Patient {
-        try await scope.db.write { database in
+        try await scope.db.write { database -> Scoped<Patient> in
             guard let m = try await self.base(database).filter(\.$id == id).first() else {
-                try await self.scope.audit(ctx, patientID: id, action: "update", resource: "patient", outcome: .denied, on: database)
-                throw StoreError.notFound("patient")
+                // Returned, not thrown: a throw would roll back the denied audit row with the transaction.
+                return try await self.scope.deny(ctx, patientID: id, action: "update", resource: "patient", missing: "patient", on: database)
             }
             guard try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
                 .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
@@ -50,8 +50,8 @@ public struct PatientStore: Sendable {
             Self.apply(draft, to: m, at: ctx.now)
             try await m.update(on: database)
             try await self.scope.audit(ctx, patientID: id, action: "update", resource: "patient", outcome: .allowed, on: database)
-            return Patient(m)
-        }
+            return .found(Patient(m))
+        }.get()
     }
 
     /// Patients whose family or given name starts with `name` (case-insensitive), optionally with that birth date.

@@ -1,0 +1,89 @@
+/// A practitioner's acknowledgement of a caution, with the reason POLICY requires.
+public struct Acknowledgement: Sendable, Equatable {
+    public let rule: RuleID
+    public let zone: Zone?
+    public let reason: String
+}
+
+/// What a practitioner sends to record a session: what was done, with what, and which cautions they accept.
+/// The patient, course, screening, consent and earlier sessions come from the record, not from the client.
+public struct SessionRecordDocument: Sendable, Equatable {
+    public let date: LocalDate
+    public let zones: [ZoneDose]
+    public let endPoints: [Zone: String]
+    public let sterility: SterilityFacts
+    public let handpiece: HandpieceFacts?
+    public let topical: TopicalFacts?
+    public let reactions: [ExpectedReaction]
+    public let acknowledgements: [Acknowledgement]
+}
+
+extension RequestReader {
+    /// Reads a session record document (docs/documents.md, "Session record"); bad input names its JSON path.
+    public static func sessionRecord(bytes: [UInt8]) throws(DocumentError) -> SessionRecordDocument {
+        let root = try parse(bytes)
+        let o = try root.object(allowed: ["date", "zones", "sterility", "handpiece", "topical", "reactions", "acknowledgements"])
+        let date = try o.required("date").date()
+        let zoneNodes = try o.required("zones").array()
+        guard !zoneNodes.isEmpty else { throw o.node.fail("zones: at least one zone is required") }
+        var doses: [ZoneDose] = []
+        var endPoints: [Zone: String] = [:]
+        for z in zoneNodes {
+            let zo = try z.object(allowed: ["site", "side", "depthMM", "passes", "endPoint"])
+            let zone = Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
+                            side: try zo.required("side").member(of: Side.self, named: "side"))
+            guard !doses.contains(where: { $0.zone == zone }) else { throw z.fail("\(zone) is listed twice") }
+            doses.append(ZoneDose(zone: zone, depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
+                                  passes: try zo.required("passes").int(in: 1...50)))
+            if let e = zo.optional("endPoint") { endPoints[zone] = try e.nonEmptyString(maxLength: 200) }
+        }
+        let sterility = try readSterility(o.required("sterility"))
+        let handpiece = try o.optional("handpiece").map { (n: Node) throws(DocumentError) in
+            HandpieceFacts(cleanedSinceLastUse: try n.object(allowed: ["cleanedSinceLastUse"]).required("cleanedSinceLastUse").bool())
+        }
+        let topical = try o.optional("topical").map { (n: Node) throws(DocumentError) in
+            let t = try n.object(allowed: ["product", "lot", "approvedForIntradermal"])
+            return TopicalFacts(product: try t.optional("product")?.string(), lot: try t.optional("lot")?.string(),
+                                approvedForIntradermal: try t.required("approvedForIntradermal").bool())
+        }
+        var reactions: [ExpectedReaction] = []
+        if let r = o.optional("reactions") {
+            for item in try r.array() {
+                let reaction = try item.member(of: ExpectedReaction.self, named: "reaction")
+                if !reactions.contains(reaction) { reactions.append(reaction) }
+            }
+        }
+        var acks: [Acknowledgement] = []
+        if let a = o.optional("acknowledgements") {
+            for item in try a.array() {
+                let ao = try item.object(allowed: ["rule", "zone", "reason"])
+                let rule = try ao.required("rule").member(of: RuleID.self, named: "rule")
+                var zone: Zone?
+                if let zn = ao.optional("zone") {
+                    let zo = try zn.object(allowed: ["site", "side"])
+                    zone = Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
+                                side: try zo.required("side").member(of: Side.self, named: "side"))
+                }
+                acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: 2000)))
+            }
+        }
+        return SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, sterility: sterility, handpiece: handpiece,
+                                     topical: topical, reactions: reactions, acknowledgements: acks)
+    }
+}
+
+/// Which findings of a session check still block recording: every stop, and every caution without a
+/// practitioner's acknowledgement (POLICY "Decision vocabulary").
+public enum RecordingGate {
+    public static func blocking(_ result: CheckResult, acknowledgements: [Acknowledgement]) -> [Finding] {
+        result.findings.filter { f in
+            switch f.severity {
+            case .stop: return true
+            case .info: return false
+            case .caution:
+                // An acknowledgement names the rule and, for a zone's finding, that zone.
+                return !acknowledgements.contains { $0.rule == f.rule && ($0.zone == nil ? f.zone == nil : $0.zone == f.zone) }
+            }
+        }
+    }
+}

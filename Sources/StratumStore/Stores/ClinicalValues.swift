@@ -1,0 +1,241 @@
+import Foundation
+import StratumCore
+
+/// One dated, versioned screening questionnaire with the findings the rule set of its `policyVersion` computed
+/// from it on the day it was answered (POLICY §3: answers are versioned, findings record the rule-set version).
+public struct ScreeningRecord: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let patientID: UUID
+    /// 1 for the patient's first screening, then 2, 3, …: a new answer never overwrites an old one.
+    public let version: Int
+    public let answeredOn: LocalDate
+    /// Only the keys that were answered; a date key mapped to `.lastDate(nil)` means "never".
+    public let answers: [ScreeningKey: ScreeningAnswer]
+    /// Plan-context findings on the day answered, with no zones and the default pen (see `ScreeningStore`).
+    public let findings: [Finding]
+    public let policyVersion: String
+    public let recordedBy: UUID
+    public let createdAt: Date
+
+    /// The response as the core rules read it, for a plan or session check.
+    public var response: ScreeningResponse { ScreeningResponse(answeredOn: answeredOn, answers: answers) }
+}
+
+/// How far a patient allows photographs to travel: kept in the record only, shown in the clinic, or published.
+public enum PhotoConsentTier: String, Sendable, CaseIterable, Codable {
+    case recordOnly = "record-only"
+    case inClinic = "in-clinic"
+    case publication
+}
+
+/// What a consent covers: the treatment course itself (`SCR-CONSENT`), or photographs at a given tier.
+public enum ConsentKind: Sendable, Equatable, Hashable {
+    case treatment
+    case photo(PhotoConsentTier)
+}
+
+/// A signed consent: the text version the patient read, the name they typed, when, and who recorded it.
+public struct Consent: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let patientID: UUID
+    public let kind: ConsentKind
+    public let textVersion: String
+    /// The signer's full name as typed by them (patient or guardian).
+    public let signedByName: String
+    public let signedAt: Date
+    public let recordedBy: UUID
+    /// Set once when the patient withdraws; a withdrawn consent no longer permits anything.
+    public let withdrawnAt: Date?
+
+    /// Whether the consent still permits what it covers.
+    public var isInForce: Bool { withdrawnAt == nil }
+}
+
+/// Where a course stands: proposed by the planner, accepted by patient and practitioner (sessions may be recorded
+/// only then), completed or cancelled (set by later work; stored values are read back faithfully).
+public enum CourseStatus: String, Sendable, CaseIterable, Codable {
+    case proposed, active, completed, cancelled
+}
+
+/// A visit of a course as planned: its number, date and per-zone nominal depths.
+public struct PlannedVisit: Sendable, Equatable {
+    public let number: Int
+    public let date: LocalDate
+    public let zones: [ZoneDepth]
+}
+
+/// A course of treatment for a patient: what the planner proposed, under which policy, and where it stands.
+public struct Course: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let patientID: UUID
+    public let clinicID: UUID
+    public let indications: [IndicationID]
+    public let zones: [Zone]
+    public let device: DeviceSpec
+    public let goal: String?
+    public let status: CourseStatus
+    public let intervalWeeks: Int
+    /// The plan's decision and findings as the planner gave them when the course was proposed.
+    public let decision: Decision
+    public let findings: [Finding]
+    /// The plan result document (docs/documents.md), exactly as stored.
+    public let planJSON: String
+    public let policyVersion: String
+    public let createdBy: UUID
+    public let createdAt: Date
+    public let acceptedAt: Date?
+    public let plannedVisits: [PlannedVisit]
+}
+
+/// A zone as treated: site and side, nominal depth, passes, and the clinical end point reached (e.g. "erythema").
+public struct ZoneTreatment: Sendable, Equatable {
+    public let zone: Zone
+    public let depthMM: Double
+    public let passes: Int
+    public let endPoint: String?
+}
+
+/// A caution finding the practitioner accepted with a written reason before treating (POLICY "Decision vocabulary").
+public struct FindingAcknowledgement: Sendable, Equatable {
+    public let rule: RuleID
+    /// The zone the finding concerned; nil acknowledges the rule for every zone it fired on.
+    public let zone: Zone?
+    public let reason: String
+    public let acknowledgedBy: UUID
+    public let acknowledgedAt: Date
+}
+
+/// An acknowledgement as given when a session is recorded; who and when come from the access context.
+public struct AcknowledgementDraft: Sendable, Equatable {
+    public var rule: RuleID
+    public var zone: Zone?
+    public var reason: String
+
+    public init(rule: RuleID, zone: Zone? = nil, reason: String) {
+        self.rule = rule
+        self.zone = zone
+        self.reason = reason
+    }
+}
+
+/// A note appended to a signed session: the signed record itself never changes, corrections are added beside it.
+public struct SessionAddendum: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let text: String
+    public let authorID: UUID
+    public let createdAt: Date
+}
+
+/// Everything documented for one treatment session, as checked by `SessionCheck` before needles touched skin.
+public struct SessionDraft: Sendable, Equatable {
+    public var practitionerID: UUID
+    public var date: LocalDate
+    public var zones: [ZoneDose]
+    /// Clinical end point reached per zone, where recorded.
+    public var endPoints: [Zone: String]
+    public var device: DeviceSpec
+    public var sterility: SterilityFacts
+    public var handpiece: HandpieceFacts?
+    public var topical: TopicalFacts?
+    public var reactions: [ExpectedReaction]
+    /// The guardrail result the session was recorded under; its decision and findings are stored with it.
+    public var result: CheckResult
+    public var acknowledgements: [AcknowledgementDraft]
+
+    public init(practitionerID: UUID, date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String] = [:], device: DeviceSpec,
+                sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, reactions: [ExpectedReaction],
+                result: CheckResult, acknowledgements: [AcknowledgementDraft]) {
+        self.practitionerID = practitionerID
+        self.date = date
+        self.zones = zones
+        self.endPoints = endPoints
+        self.device = device
+        self.sterility = sterility
+        self.handpiece = handpiece
+        self.topical = topical
+        self.reactions = reactions
+        self.result = result
+        self.acknowledgements = acknowledgements
+    }
+}
+
+/// A recorded treatment session with its zones, findings, acknowledgements and, once signed, its addenda.
+public struct TreatmentSession: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let courseID: UUID
+    public let patientID: UUID
+    public let clinicID: UUID
+    public let practitionerID: UUID
+    public let date: LocalDate
+    public let zones: [ZoneTreatment]
+    public let device: DeviceSpec
+    public let sterility: SterilityFacts
+    public let handpiece: HandpieceFacts?
+    public let topical: TopicalFacts?
+    public let reactions: [ExpectedReaction]
+    public let decision: Decision
+    public let findings: [Finding]
+    public let policyVersion: String
+    public let acknowledgements: [FindingAcknowledgement]
+    public let addenda: [SessionAddendum]
+    public let createdAt: Date
+    /// Set when the practitioner signs; from then on the record is locked and only addenda may be added.
+    public let signedAt: Date?
+    public let signedBy: UUID?
+
+    /// Whether the session is signed and therefore locked.
+    public var isSigned: Bool { signedAt != nil }
+}
+
+/// Where an adverse event stands: open until the clinic closes it; an open event holds the next session's depth
+/// on the same area (`REACTION-UNRESOLVED`).
+public enum AdverseEventStatus: String, Sendable, CaseIterable, Codable {
+    case open, closed
+}
+
+/// The equipment and product an adverse event may be traced to (POLICY §6, `AE-CLUSTER`), as free identifiers.
+public struct AdverseEventLinks: Sendable, Equatable {
+    public var devicePart: String?
+    public var lot: String?
+    public var pack: String?
+    public var topical: String?
+
+    public init(devicePart: String? = nil, lot: String? = nil, pack: String? = nil, topical: String? = nil) {
+        self.devicePart = devicePart
+        self.lot = lot
+        self.pack = pack
+        self.topical = topical
+    }
+}
+
+/// A complication after treatment, graded by CTCAE v5.0, with its suspected causes and equipment links.
+public struct AdverseEvent: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let patientID: UUID
+    public let sessionID: UUID?
+    public let type: AdverseEventType
+    public let onset: LocalDate
+    public let grade: CTCAEGrade
+    public let suspectedCauses: [SuspectedCause]
+    public let links: AdverseEventLinks
+    public let notes: String?
+    public let status: AdverseEventStatus
+    public let recordedBy: UUID
+    public let createdAt: Date
+    public let closedAt: Date?
+}
+
+/// An outcome measurement on a named scale (baseline, per visit, follow-up), the evidence a course worked.
+public struct Assessment: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let patientID: UUID
+    public let courseID: UUID?
+    public let scale: String
+    public let score: Double
+    /// Item-level scores as a JSON document, when the scale has items.
+    public let itemsJSON: String?
+    public let kind: AssessmentKind
+    public let assessedOn: LocalDate
+    public let assessedBy: UUID
+    public let createdAt: Date
+}

@@ -1,0 +1,232 @@
+import Crypto
+import FluentKit
+import Foundation
+
+/// A newly issued API token: the plaintext is shown once and never stored; only its SHA-256 is kept.
+public struct IssuedToken: Sendable, Equatable {
+    public let id: UUID
+    /// `stm_` followed by 32 random bytes in base64url; give it as `Authorization: Bearer …`.
+    public let token: String
+}
+
+/// The user and organization an API token acts for.
+public struct TokenPrincipal: Sendable, Equatable {
+    public let tokenID: UUID
+    public let userID: UUID
+    public let organizationID: UUID
+}
+
+/// An API token as listed to its owner: never the token or its hash.
+public struct ApiTokenInfo: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let userID: UUID
+    public let organizationID: UUID
+    public let name: String
+    public let createdAt: Date
+    public let expiresAt: Date?
+    public let revokedAt: Date?
+    public let lastUsedAt: Date?
+}
+
+/// A newly created browser session: the cookie value and the CSRF token forms must echo.
+public struct NewWebSession: Sendable, Equatable {
+    public let token: String
+    public let csrfToken: String
+    public let expiresAt: Date
+}
+
+/// A valid browser session.
+public struct WebSession: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let userID: UUID
+    public let clinicID: UUID?
+    public let csrfToken: String
+    public let createdAt: Date
+    public let lastSeenAt: Date
+    /// The absolute end, 12 hours after sign-in, whatever the activity.
+    public let expiresAt: Date
+}
+
+/// Credentials above any one organization: API tokens, browser sessions and the login-attempt counters that throttle
+/// guessing. Tokens are kept only as SHA-256 hashes, so a copied database grants no access (M0002).
+public struct CredentialStore: Sendable {
+    let db: StratumDatabase
+
+    /// Idle time after which a browser session ends and the user signs in again (ASVS 3.3.2, ONC (d)(5)).
+    public static let idleTimeout: TimeInterval = 30 * 60
+    /// Time after sign-in at which a browser session ends however active it is (ASVS 3.3.2).
+    public static let absoluteTimeout: TimeInterval = 12 * 60 * 60
+    public static let tokenPrefix = "stm_"
+
+    public init(database: StratumDatabase) { self.db = database }
+
+    // MARK: API tokens
+
+    /// Issues a token for a member of the organization; the plaintext is returned once.
+    public func issue(userID: UUID, organizationID: UUID, name: String, expiresAt: Date?, now: Date = Date()) async throws -> IssuedToken {
+        let label = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !label.isEmpty else { throw StoreError.conflict("a token needs a name") }
+        return try await db.write { database -> IssuedToken in
+            guard try await MembershipModel.query(on: database).filter(\.$userID == userID)
+                .filter(\.$organizationID == organizationID).first() != nil else {
+                throw StoreError.notFound("membership")
+            }
+            let token = Self.tokenPrefix + Self.randomToken()
+            let m = ApiTokenModel()
+            m.id = UUID()
+            m.userID = userID
+            m.organizationID = organizationID
+            m.name = label
+            m.tokenHash = Self.sha256Hex(token)
+            m.createdAt = now
+            m.expiresAt = expiresAt
+            try await m.create(on: database)
+            return IssuedToken(id: m.id!, token: token)
+        }
+    }
+
+    /// Who the token acts for, or nil when it is unknown, revoked, expired, its user is disabled or no longer a
+    /// member of the organization. A successful use is stamped in `last_used_at`.
+    public func authenticate(token: String, now: Date = Date()) async throws -> TokenPrincipal? {
+        guard token.hasPrefix(Self.tokenPrefix), token.count < 200 else { return nil }
+        let hash = Self.sha256Hex(token)
+        return try await db.write { database -> TokenPrincipal? in
+            guard let m = try await ApiTokenModel.query(on: database).filter(\.$tokenHash == hash).first(),
+                  m.revokedAt == nil, m.expiresAt.map({ now < $0 }) ?? true,
+                  let user = try await UserModel.find(m.userID, on: database), user.disabledAt == nil,
+                  try await MembershipModel.query(on: database).filter(\.$userID == m.userID)
+                    .filter(\.$organizationID == m.organizationID).first() != nil else {
+                return nil
+            }
+            m.lastUsedAt = now
+            try await m.update(on: database)
+            return TokenPrincipal(tokenID: m.id!, userID: m.userID, organizationID: m.organizationID)
+        }
+    }
+
+    /// Revokes a token from now on; revoking again keeps the first time.
+    public func revoke(id: UUID, now: Date = Date()) async throws {
+        try await db.write { database -> Void in
+            guard let m = try await ApiTokenModel.find(id, on: database) else { throw StoreError.notFound("token") }
+            guard m.revokedAt == nil else { return }
+            m.revokedAt = now
+            try await m.update(on: database)
+        }
+    }
+
+    /// The user's tokens, newest first, for the token management page.
+    public func tokens(userID: UUID) async throws -> [ApiTokenInfo] {
+        try await db.read { database in
+            try await ApiTokenModel.query(on: database).filter(\.$userID == userID).sort(\.$createdAt, .descending).all().map {
+                ApiTokenInfo(id: $0.id!, userID: $0.userID, organizationID: $0.organizationID, name: $0.name, createdAt: $0.createdAt,
+                             expiresAt: $0.expiresAt, revokedAt: $0.revokedAt, lastUsedAt: $0.lastUsedAt)
+            }
+        }
+    }
+
+    // MARK: Browser sessions
+
+    /// Starts a session at sign-in. Call `deleteSessions(userID:)` first so the identifier changes at login
+    /// (no session fixation, ASVS 3.2.1).
+    public func createSession(userID: UUID, clinicID: UUID?, now: Date = Date()) async throws -> NewWebSession {
+        try await db.write { database -> NewWebSession in
+            let token = Self.randomToken()
+            let csrf = Self.randomToken()
+            let m = WebSessionModel()
+            m.id = UUID()
+            m.userID = userID
+            m.tokenHash = Self.sha256Hex(token)
+            m.csrfToken = csrf
+            m.clinicID = clinicID
+            m.createdAt = now
+            m.lastSeenAt = now
+            m.expiresAt = now.addingTimeInterval(Self.absoluteTimeout)
+            try await m.create(on: database)
+            return NewWebSession(token: token, csrfToken: csrf, expiresAt: m.expiresAt)
+        }
+    }
+
+    /// The session when it is valid at `now` (before its absolute end, idle for less than 30 minutes, its user not
+    /// disabled), touching `last_seen_at`; otherwise nil, and an ended session is deleted.
+    public func session(token: String, now: Date = Date()) async throws -> WebSession? {
+        guard !token.isEmpty, token.count < 200 else { return nil }
+        let hash = Self.sha256Hex(token)
+        return try await db.write { database -> WebSession? in
+            guard let m = try await WebSessionModel.query(on: database).filter(\.$tokenHash == hash).first() else { return nil }
+            let user = try await UserModel.find(m.userID, on: database)
+            guard now < m.expiresAt, now.timeIntervalSince(m.lastSeenAt) < Self.idleTimeout, let user, user.disabledAt == nil else {
+                try await m.delete(on: database)
+                return nil
+            }
+            m.lastSeenAt = now
+            try await m.update(on: database)
+            return WebSession(id: m.id!, userID: m.userID, clinicID: m.clinicID, csrfToken: m.csrfToken, createdAt: m.createdAt,
+                              lastSeenAt: m.lastSeenAt, expiresAt: m.expiresAt)
+        }
+    }
+
+    /// Ends one session (sign-out).
+    public func deleteSession(token: String) async throws {
+        let hash = Self.sha256Hex(token)
+        try await db.write { database in
+            try await WebSessionModel.query(on: database).filter(\.$tokenHash == hash).delete()
+        }
+    }
+
+    /// Ends every session of the user: at sign-in (rotation), password change or when the user is disabled.
+    public func deleteSessions(userID: UUID) async throws {
+        try await db.write { database in
+            try await WebSessionModel.query(on: database).filter(\.$userID == userID).delete()
+        }
+    }
+
+    // MARK: Login throttling
+
+    /// Records a sign-in attempt. The email is kept only as the SHA-256 of its trimmed, lower-cased form.
+    public func recordLoginAttempt(email: String, address: String, succeeded: Bool, at: Date = Date()) async throws {
+        try await db.write { database in
+            let m = LoginAttemptModel()
+            m.id = UUID()
+            m.emailHash = Self.emailHash(email)
+            m.address = address
+            m.succeeded = succeeded
+            m.attemptedAt = at
+            try await m.create(on: database)
+        }
+    }
+
+    /// Failed attempts since `since`: for the account, counted after its last successful sign-in (a user who
+    /// finally typed the right password starts afresh); for the address, all of them (one attacker's own
+    /// successful account must not reset the count for the accounts they guess at).
+    public func recentFailures(email: String, address: String, since: Date) async throws -> (perAccount: Int, perAddress: Int) {
+        let hash = Self.emailHash(email)
+        return try await db.read { database -> (perAccount: Int, perAddress: Int) in
+            let lastSuccess = try await LoginAttemptModel.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
+                .filter(\.$attemptedAt >= since).max(\.$attemptedAt)
+            var account = LoginAttemptModel.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == false)
+            if let lastSuccess { account = account.filter(\.$attemptedAt > lastSuccess) } else { account = account.filter(\.$attemptedAt >= since) }
+            let perAccount = try await account.count()
+            let perAddress = try await LoginAttemptModel.query(on: database).filter(\.$address == address).filter(\.$succeeded == false)
+                .filter(\.$attemptedAt >= since).count()
+            return (perAccount, perAddress)
+        }
+    }
+
+    // MARK: Hashing and randomness
+
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func emailHash(_ email: String) -> String {
+        sha256Hex(email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+    }
+
+    /// 32 bytes from the system's cryptographic generator, base64url without padding.
+    static func randomToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,58 @@
+import FluentKit
+import Foundation
+import SQLKit
+import StratumCore
+
+/// What an audited transaction found: the value, or a record that is not in this organization. A refusal is
+/// returned rather than thrown out of `db.write`, so the transaction commits and its `denied` audit row with it;
+/// `get()` then throws `StoreError.notFound` outside the transaction.
+enum Scoped<T: Sendable>: Sendable {
+    case found(T)
+    case missing(String)
+
+    func get() throws -> T {
+        switch self {
+        case .found(let v): return v
+        case .missing(let what): throw StoreError.notFound(what)
+        }
+    }
+}
+
+extension OrganizationScope {
+    /// The patient, if it belongs to this organization.
+    func patient(_ id: UUID, on database: any Database) async throws -> PatientModel? {
+        try await PatientModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first()
+    }
+
+    /// Whether the clinic belongs to this organization.
+    func hasClinic(_ id: UUID, on database: any Database) async throws -> Bool {
+        try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first() != nil
+    }
+
+    /// Whether the user holds a membership in any clinic of this organization.
+    func hasMember(_ userID: UUID, on database: any Database) async throws -> Bool {
+        try await MembershipModel.query(on: database).filter(\.$userID == userID)
+            .filter(\.$organizationID == organizationID).first() != nil
+    }
+
+    /// The user a clinical record is attributed to; records are never anonymous.
+    func requireActor(_ ctx: AccessContext) throws -> UUID {
+        guard let id = ctx.actorID else { throw StoreError.conflict("a clinical record needs the signed-in user who makes it") }
+        return id
+    }
+
+    /// Records an audit row and returns `.missing(what)`: the caller's record is not in this organization.
+    func deny<T: Sendable>(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, missing what: String,
+                 on database: any Database) async throws -> Scoped<T> {
+        try await audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: database)
+        return .missing(what)
+    }
+}
+
+/// Row locks for state transitions (accept, sign, close, withdraw, next version). SQLite's immediate transactions
+/// already serialize writers; on PostgreSQL two transactions could otherwise both see the old state.
+func lockRow(_ table: String, id: UUID, on database: any Database) async throws {
+    let sql = database as! any SQLDatabase
+    guard sql.dialect.name != "sqlite" else { return }
+    try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
+}

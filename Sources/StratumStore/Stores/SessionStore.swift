@@ -1,0 +1,304 @@
+import FluentKit
+import Foundation
+import StratumCore
+
+/// Treatment sessions, zone by zone, with the guardrail result they were recorded under and the practitioner's
+/// acknowledgements. A signed session is locked: it is corrected only by addenda, never rewritten.
+public struct SessionStore: Sendable {
+    let scope: OrganizationScope
+
+    /// Records a session of an active course, its zones and acknowledgements in one transaction. Refused
+    /// (`conflict`) when the check said do-not-treat (a `stop` cannot be overridden, POLICY), when a `caution`
+    /// finding has no acknowledgement with a reason, or when an acknowledgement names no caution finding.
+    public func record(courseID: UUID, clinicID: UUID, _ draft: SessionDraft, _ ctx: AccessContext) async throws -> TreatmentSession {
+        let actorID = try scope.requireActor(ctx)
+        try Self.validate(draft)
+        return try await scope.db.write { database -> Scoped<TreatmentSession> in
+            try await lockRow(CourseModel.schema, id: courseID, on: database)
+            guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "session", missing: "course", on: database)
+            }
+            guard course.status == CourseStatus.active.rawValue else {
+                throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
+            }
+            guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
+            guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
+            let m = TreatmentSessionModel()
+            m.id = UUID()
+            m.organizationID = self.scope.organizationID
+            m.courseID = courseID
+            m.clinicID = clinicID
+            m.createdAt = ctx.now
+            Self.apply(draft, to: m)
+            try await m.create(on: database)
+            try await self.insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
+            return .found(try await self.load(m, patientID: course.patientID, on: database))
+        }.get()
+    }
+
+    /// The same as `record(courseID:clinicID:_:_:)`, with the draft's fields given one by one.
+    public func record(courseID: UUID, clinicID: UUID, practitionerID: UUID, date: LocalDate, zones: [ZoneDose],
+                       device: DeviceSpec, sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?,
+                       reactions: [ExpectedReaction], result: CheckResult,
+                       acknowledgements: [(rule: RuleID, zone: Zone?, reason: String)],
+                       _ ctx: AccessContext) async throws -> TreatmentSession {
+        try await record(courseID: courseID, clinicID: clinicID,
+                         SessionDraft(practitionerID: practitionerID, date: date, zones: zones, device: device, sterility: sterility,
+                                      handpiece: handpiece, topical: topical, reactions: reactions, result: result,
+                                      acknowledgements: acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) }),
+                         ctx)
+    }
+
+    /// Replaces an unsigned session's record (zones, facts, result, acknowledgements). A signed session is refused
+    /// with `conflict("session is signed")`: add an addendum instead.
+    public func update(sessionID: UUID, _ draft: SessionDraft, _ ctx: AccessContext) async throws -> TreatmentSession {
+        let actorID = try scope.requireActor(ctx)
+        try Self.validate(draft)
+        return try await scope.db.write { database -> Scoped<TreatmentSession> in
+            guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "update", resource: "session", missing: "session", on: database)
+            }
+            guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
+            guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
+            Self.apply(draft, to: m)
+            try await m.update(on: database)
+            try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID).delete()
+            try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == sessionID).delete()
+            try await self.insertDetails(draft, sessionID: sessionID, actorID: actorID, at: ctx.now, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "update", resource: "session", outcome: .allowed, on: database)
+            return .found(try await self.load(m, patientID: course.patientID, on: database))
+        }.get()
+    }
+
+    /// Signs and thereby locks the session: from now on the record stands as documented, corrections go to addenda.
+    /// `by` is the signing practitioner, who must belong to this organization. Signing twice is refused.
+    public func sign(sessionID: UUID, by signerID: UUID, _ ctx: AccessContext) async throws -> TreatmentSession {
+        try await scope.db.write { database -> Scoped<TreatmentSession> in
+            guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "sign", resource: "session", missing: "session", on: database)
+            }
+            guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
+            guard try await self.scope.hasMember(signerID, on: database) else { return .missing("practitioner") }
+            m.signedAt = ctx.now
+            m.signedBy = signerID
+            try await m.update(on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "sign", resource: "session", outcome: .allowed, on: database)
+            return .found(try await self.load(m, patientID: course.patientID, on: database))
+        }.get()
+    }
+
+    /// Appends a correction or later note to a signed session. Before signing the session itself is edited, so an
+    /// addendum is refused (`conflict("session is not signed")`).
+    public func addAddendum(sessionID: UUID, text: String, _ ctx: AccessContext) async throws -> TreatmentSession {
+        let actorID = try scope.requireActor(ctx)
+        let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !body.isEmpty else { throw StoreError.conflict("an addendum needs text") }
+        return try await scope.db.write { database -> Scoped<TreatmentSession> in
+            guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "session.addendum", missing: "session", on: database)
+            }
+            guard m.signedAt != nil else { throw StoreError.conflict("session is not signed") }
+            let a = SessionAddendumModel()
+            a.id = UUID()
+            a.organizationID = self.scope.organizationID
+            a.sessionID = sessionID
+            a.text = body
+            a.authorID = actorID
+            a.createdAt = ctx.now
+            try await a.create(on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session.addendum", outcome: .allowed, on: database)
+            return .found(try await self.load(m, patientID: course.patientID, on: database))
+        }.get()
+    }
+
+    /// The session with zones, findings, acknowledgements and addenda, or nil when there is none in this organization.
+    public func get(sessionID: UUID, _ ctx: AccessContext) async throws -> TreatmentSession? {
+        try await scope.db.write { database -> TreatmentSession? in
+            guard let m = try await self.sessions(database).filter(\.$id == sessionID).first(),
+                  let course = try await self.courses(database).filter(\.$id == m.courseID).first() else {
+                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "session", outcome: .denied, on: database)
+                return nil
+            }
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "read", resource: "session", outcome: .allowed, on: database)
+            return try await self.load(m, patientID: course.patientID, on: database)
+        }
+    }
+
+    /// The course's sessions in date order.
+    public func list(courseID: UUID, _ ctx: AccessContext) async throws -> [TreatmentSession] {
+        try await scope.db.write { database -> Scoped<[TreatmentSession]> in
+            guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "list", resource: "session", missing: "course", on: database)
+            }
+            let all = try await self.sessions(database).filter(\.$courseID == courseID).sort(\.$date).sort(\.$createdAt).all()
+            var out: [TreatmentSession] = []
+            for m in all { out.append(try await self.load(m, patientID: course.patientID, on: database)) }
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "list", resource: "session", outcome: .allowed, on: database)
+            return .found(out)
+        }.get()
+    }
+
+    /// The earlier sessions `SessionCheck` compares a proposed session with (interval, depth step, unresolved
+    /// reaction rules). They are the sessions of every course of the course's patient, not only this course, because
+    /// skin healing does not know course boundaries; dated on or before `date` (a second session the same day is what
+    /// `INT-MIN` is for), less `excluding` (the session being re-checked). `openAdverseEvent` is true when an open event
+    /// is linked to the session, or is unlinked and began on or after it and before the patient's next session.
+    /// `reactionsResolvedWithinDays` is not recorded yet and is nil.
+    public func previousSessions(courseID: UUID, before date: LocalDate, excluding: UUID? = nil,
+                                 _ ctx: AccessContext) async throws -> [PriorSession] {
+        try await scope.db.write { database -> Scoped<[PriorSession]> in
+            guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "read", resource: "session.history", missing: "course", on: database)
+            }
+            let courseIDs = try await self.courses(database).filter(\.$patientID == course.patientID).all().compactMap(\.id)
+            var all = try await self.sessions(database).filter(\.$courseID ~~ courseIDs)
+                .filter(\.$date <= date.description).sort(\.$date).sort(\.$createdAt).all()
+            if let excluding { all.removeAll { $0.id == excluding } }
+            let ids = all.compactMap(\.id)
+            var zoneRows: [ZoneTreatmentModel] = []
+            if !ids.isEmpty {
+                zoneRows = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+                    .filter(\.$organizationID == self.scope.organizationID).all()
+            }
+            let openEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$patientID == course.patientID).filter(\.$status == AdverseEventStatus.open.rawValue).all()
+            var flagged = Set<UUID>()
+            for e in openEvents {
+                if let linked = e.sessionID {
+                    flagged.insert(linked)
+                } else if let onset = LocalDate(iso: e.onset), let s = all.last(where: { $0.date <= onset.description }) {
+                    flagged.insert(s.id!)
+                }
+            }
+            let out = try all.map { s -> PriorSession in
+                guard let d = LocalDate(iso: s.date) else { throw StoredJSON.unreadable("session date", s.date) }
+                let zones = try zoneRows.filter { $0.sessionID == s.id }.map { try ZoneDepth(zone: Self.zone($0.site, $0.side), depthMM: $0.depthMM) }
+                return PriorSession(date: d, zones: zones.sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
+                                    reactionsResolvedWithinDays: nil, openAdverseEvent: flagged.contains(s.id!))
+            }
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "read", resource: "session.history", outcome: .allowed, on: database)
+            return .found(out)
+        }.get()
+    }
+
+    // MARK: Internals
+
+    private func courses(_ database: any Database) -> QueryBuilder<CourseModel> {
+        CourseModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    }
+
+    private func sessions(_ database: any Database) -> QueryBuilder<TreatmentSessionModel> {
+        TreatmentSessionModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    }
+
+    /// The session and its course, locked for a state change; nil when not in this organization.
+    private func locked(_ id: UUID, on database: any Database) async throws -> (TreatmentSessionModel, CourseModel)? {
+        try await lockRow(TreatmentSessionModel.schema, id: id, on: database)
+        guard let m = try await sessions(database).filter(\.$id == id).first(),
+              let course = try await courses(database).filter(\.$id == m.courseID).first() else { return nil }
+        return (m, course)
+    }
+
+    static func validate(_ d: SessionDraft) throws {
+        guard !d.zones.isEmpty else { throw StoreError.conflict("a session needs at least one treated zone") }
+        guard Set(d.zones.map(\.zone)).count == d.zones.count else { throw StoreError.conflict("a zone is listed twice") }
+        guard d.result.decision != .doNotTreat else {
+            throw StoreError.conflict("the check decided do-not-treat: a stop finding cannot be overridden")
+        }
+        let cautions = d.result.findings.filter { $0.severity == .caution }
+        for a in d.acknowledgements {
+            guard !a.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw StoreError.conflict("the acknowledgement of \(a.rule.rawValue) needs a reason")
+            }
+            guard cautions.contains(where: { covers(a, $0) }) else {
+                throw StoreError.conflict("\(a.rule.rawValue) is not a caution finding of this session's check")
+            }
+        }
+        for f in cautions where !d.acknowledgements.contains(where: { covers($0, f) }) {
+            throw StoreError.conflict("the caution finding \(f.rule.rawValue)\(f.zone.map { " on \($0)" } ?? "") is not acknowledged")
+        }
+    }
+
+    /// An acknowledgement without a zone covers the rule wherever it fired; with a zone, only there.
+    static func covers(_ a: AcknowledgementDraft, _ f: Finding) -> Bool {
+        a.rule == f.rule && (a.zone == nil || a.zone == f.zone)
+    }
+
+    static func apply(_ d: SessionDraft, to m: TreatmentSessionModel) {
+        m.practitionerID = d.practitionerID
+        m.date = d.date.description
+        m.deviceJSON = StoredJSON.text(StoredJSON.device(d.device))
+        m.sterilityJSON = StoredJSON.text(StoredJSON.sterility(d.sterility, handpiece: d.handpiece))
+        m.topicalJSON = d.topical.map { StoredJSON.text(StoredJSON.topical($0)) }
+        m.reactionsJSON = StoredJSON.text(StoredJSON.rawValues(d.reactions))
+        m.decision = d.result.decision.rawValue
+        m.findingsJSON = StoredJSON.text(StoredJSON.findings(d.result.findings))
+        m.policyVersion = d.result.policyVersion
+    }
+
+    private func insertDetails(_ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date, on database: any Database) async throws {
+        for dose in d.zones {
+            let z = ZoneTreatmentModel()
+            z.id = UUID()
+            z.organizationID = scope.organizationID
+            z.sessionID = sessionID
+            z.site = dose.zone.site.rawValue
+            z.side = dose.zone.side.rawValue
+            z.depthMM = dose.depthMM
+            z.passes = dose.passes
+            z.endPoint = d.endPoints[dose.zone]
+            try await z.create(on: database)
+        }
+        for a in d.acknowledgements {
+            let k = FindingAcknowledgementModel()
+            k.id = UUID()
+            k.organizationID = scope.organizationID
+            k.sessionID = sessionID
+            k.rule = a.rule.rawValue
+            k.site = a.zone?.site.rawValue
+            k.side = a.zone?.side.rawValue
+            k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            k.acknowledgedBy = actorID
+            k.acknowledgedAt = now
+            try await k.create(on: database)
+        }
+    }
+
+    static func zone(_ site: String, _ side: String) throws -> Zone {
+        guard let s = SiteID(rawValue: site), let d = Side(rawValue: side) else { throw StoredJSON.unreadable("zone", "\(site) \(side)") }
+        return Zone(site: s, side: d)
+    }
+
+    func load(_ m: TreatmentSessionModel, patientID: UUID, on database: any Database) async throws -> TreatmentSession {
+        let id = m.id!
+        let org = scope.organizationID
+        let zones = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org).all()
+        let acks = try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org).all()
+        let addenda = try await SessionAddendumModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org)
+            .sort(\.$createdAt).all()
+        guard let date = LocalDate(iso: m.date) else { throw StoredJSON.unreadable("session date", m.date) }
+        guard let decision = Decision(rawValue: m.decision) else { throw StoredJSON.unreadable("session decision", m.decision) }
+        let (sterility, handpiece) = try StoredJSON.sterility(from: StoredJSON.parse(m.sterilityJSON, "sterility"))
+        return TreatmentSession(
+            id: id, courseID: m.courseID, patientID: patientID, clinicID: m.clinicID, practitionerID: m.practitionerID, date: date,
+            zones: try zones.map { ZoneTreatment(zone: try Self.zone($0.site, $0.side), depthMM: $0.depthMM, passes: $0.passes, endPoint: $0.endPoint) }
+                .sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
+            device: try StoredJSON.device(from: StoredJSON.parse(m.deviceJSON, "device")),
+            sterility: sterility, handpiece: handpiece,
+            topical: try m.topicalJSON.map { try StoredJSON.topical(from: StoredJSON.parse($0, "topical")) },
+            reactions: try StoredJSON.rawValues(from: StoredJSON.parse(m.reactionsJSON, "reactions"), as: ExpectedReaction.self, "reactions"),
+            decision: decision,
+            findings: try StoredJSON.findings(from: StoredJSON.parse(m.findingsJSON, "session findings"), "session findings"),
+            policyVersion: m.policyVersion,
+            acknowledgements: try acks.map { a in
+                guard let rule = RuleID(rawValue: a.rule) else { throw StoredJSON.unreadable("acknowledgement", a.rule) }
+                var zone: Zone?
+                if let site = a.site, let side = a.side { zone = try Self.zone(site, side) }
+                return FindingAcknowledgement(rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
+                                              acknowledgedAt: a.acknowledgedAt)
+            }.sorted { ($0.rule, $0.zone?.description ?? "") < ($1.rule, $1.zone?.description ?? "") },
+            addenda: addenda.map { SessionAddendum(id: $0.id!, text: $0.text, authorID: $0.authorID, createdAt: $0.createdAt) },
+            createdAt: m.createdAt, signedAt: m.signedAt, signedBy: m.signedBy)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import StratumStore
+
+/// Everything the server needs from its environment, read once at start; every problem is listed at once.
+public struct AppConfig: Sendable, Equatable {
+    public var store: StoreConfiguration
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+    /// True when a TLS-terminating proxy sits in front: cookies get `Secure` and HSTS is sent.
+    public var behindTLS: Bool
+
+    public init(store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
+                behindTLS: Bool = false) {
+        self.store = store
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+        self.behindTLS = behindTLS
+    }
+
+    /// Reads `DATABASE_URL`, `STRATUM_DATA_DIR`, `STRATUM_AUDIT_KEY`, `STRATUM_HOST`, `STRATUM_PORT`, `LOG_LEVEL`
+    /// and `STRATUM_BEHIND_TLS`.
+    public static func fromEnvironment(_ env: [String: String]) -> Result<AppConfig, ConfigurationProblems> {
+        var problems: [String] = []
+        var store: StoreConfiguration?
+        switch StoreConfiguration.fromEnvironment(env) {
+        case .success(let s): store = s
+        case .failure(let p): problems += p.problems
+        }
+        let host = env["STRATUM_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        var port = 8080
+        if let p = env["STRATUM_PORT"], !p.isEmpty {
+            if let n = Int(p), (1...65535).contains(n) { port = n } else { problems.append("STRATUM_PORT: \"\(p)\" is not a port (1–65535)") }
+        }
+        var level = Logger.Level.info
+        if let l = env["LOG_LEVEL"], !l.isEmpty {
+            if let parsed = Logger.Level(rawValue: l.lowercased()) { level = parsed } else {
+                problems.append("LOG_LEVEL: \"\(l)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var tls = false
+        if let t = env["STRATUM_BEHIND_TLS"], !t.isEmpty {
+            switch t.lowercased() {
+            case "1", "true", "yes": tls = true
+            case "0", "false", "no": tls = false
+            default: problems.append("STRATUM_BEHIND_TLS: \"\(t)\" is not true or false")
+            }
+        }
+        guard problems.isEmpty, let store else { return .failure(ConfigurationProblems(problems: problems)) }
+        return .success(AppConfig(store: store, host: host, port: port, logLevel: level, behindTLS: tls))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import StratumStore
+import Vapor
+
+/// Resolves the bearer token, when one is sent, to a principal: user, organization, clinic and role. Routes that
+/// need one ask `APIHandler.authorize`, which answers 401 or 403.
+struct AuthenticationMiddleware: AsyncMiddleware {
+    let state: ServerState
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let ctx = RequestContext.current, let token = ctx.bearer else { return try await next.respond(to: request) }
+        let principal = try await resolve(token: token, clinicHeader: ctx.clinicHeader)
+        let resolved = RequestContext(requestID: ctx.requestID, address: ctx.address, principal: principal,
+                                      clinicHeader: ctx.clinicHeader, bearer: token)
+        return try await RequestContext.$current.withValue(resolved) { try await next.respond(to: request) }
+    }
+
+    func resolve(token: String, clinicHeader: String?) async throws -> Principal? {
+        guard let found = try await CredentialStore(database: state.database).authenticate(token: token, now: Date()) else {
+            return nil
+        }
+        let (userID, organizationID) = (found.userID, found.organizationID)
+        let memberships = try await state.directory.memberships(userID: userID).filter { $0.organizationID == organizationID }
+        if let header = clinicHeader {
+            guard let clinicID = UUID(uuidString: header) else {
+                throw APIProblem.badField("X-Stratum-Clinic", "\"\(header.prefix(40))\" is not a clinic id")
+            }
+            guard let m = memberships.first(where: { $0.clinicID == clinicID }) else {
+                throw APIProblem(.forbidden, "Not a member of that clinic")
+            }
+            return Principal(userID: userID, organizationID: organizationID, clinicID: clinicID, role: m.role)
+        }
+        guard let m = memberships.first else { return nil }
+        return Principal(userID: userID, organizationID: organizationID, clinicID: m.clinicID, role: m.role)
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import OpenAPIRuntime
+import StratumCore
+import StratumStore
+
+extension APIHandler {
+    typealias Document = Components.Schemas.DecisionDocument
+
+    func json(_ body: Document?) throws -> [UInt8] {
+        guard let body else { throw APIProblem.badField("(body)", "expected a JSON object") }
+        return try Self.bytes(body)
+    }
+
+    /// The patient in the caller's organization, or 404 (another organization's looks the same).
+    func patient(_ id: UUID, _ p: Principal) async throws -> Patient {
+        guard let found = try await state.scope(p.organizationID).patients.get(id, access(p)) else { throw APIProblem.notFound("patient") }
+        return found
+    }
+
+    /// The facts the rules read, from the record and its latest screening (none: every answer missing).
+    func facts(_ patient: Patient, on date: LocalDate, _ p: Principal) async throws -> PatientFacts {
+        let screening = try await state.scope(p.organizationID).screenings.latest(patientID: patient.id, access(p))
+        return PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick,
+                            screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
+    }
+
+    // MARK: Screenings
+
+    func listScreenings(_ input: Operations.ListScreenings.Input) async throws -> Operations.ListScreenings.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .screening, patientID: id)
+        _ = try await patient(id, p)
+        let all = try await state.scope(p.organizationID).screenings.history(patientID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.screening))))))
+    }
+
+    func recordScreening(_ input: Operations.RecordScreening.Input) async throws -> Operations.RecordScreening.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.create, .screening, patientID: id)
+        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let response = try RequestReader.screening(bytes: try json(body))
+        let record = try await state.scope(p.organizationID).screenings.record(patientID: id, response: response, access(p))
+        return .created(.init(body: .json(try Self.container(RecordJSON.screening(record)))))
+    }
+
+    // MARK: Consents
+
+    func listConsents(_ input: Operations.ListConsents.Input) async throws -> Operations.ListConsents.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .consent, patientID: id)
+        _ = try await patient(id, p)
+        let all = try await state.scope(p.organizationID).consents.list(patientID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.consent))))))
+    }
+
+    func signConsent(_ input: Operations.SignConsent.Input) async throws -> Operations.SignConsent.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.create, .consent, patientID: id)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard b.confirmed else { throw APIProblem.badField("confirmed", "the signer must confirm they have read and agree") }
+        let kind: ConsentKind
+        switch b.kind {
+        case .treatment:
+            guard b.photoTier == nil else { throw APIProblem.badField("photoTier", "only a photo consent has a tier") }
+            kind = .treatment
+        case .photo:
+            guard let tier = b.photoTier.flatMap({ PhotoConsentTier(rawValue: $0.rawValue) }) else {
+                throw APIProblem.badField("photoTier", "a photo consent needs record-only, in-clinic or publication")
+            }
+            kind = .photo(tier)
+        }
+        for (field, v) in [("signedByName", b.signedByName), ("textVersion", b.textVersion)] where v.allSatisfy(\.isWhitespace) {
+            throw APIProblem.badField(field, "must not be blank")
+        }
+        let consent = try await state.scope(p.organizationID).consents.sign(patientID: id, kind: kind, textVersion: b.textVersion,
+                                                                            signedByName: b.signedByName, access(p))
+        return .created(.init(body: .json(try Self.container(RecordJSON.consent(consent)))))
+    }
+
+    // MARK: Courses
+
+    func listCourses(_ input: Operations.ListCourses.Input) async throws -> Operations.ListCourses.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .course, patientID: id)
+        _ = try await patient(id, p)
+        let all = try await state.scope(p.organizationID).courses.list(patientID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.course))))))
+    }
+
+    func proposeCourse(_ input: Operations.ProposeCourse.Input) async throws -> Operations.ProposeCourse.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.create, .course, patientID: id)
+        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard case .object(var members) = try JSONParser.parse(try json(body)) else { throw APIProblem.badField("(body)", "expected an object") }
+        if members.contains(where: { $0.0 == "patient" }) {
+            throw APIProblem.badField("patient", "the patient comes from the record; leave it out")
+        }
+        var goal: String?
+        if let g = members.first(where: { $0.0 == "goal" })?.1 {
+            guard case .string(let text) = g, text.count <= 500 else { throw APIProblem.badField("goal", "expected text of at most 500 characters") }
+            goal = text
+            members.removeAll { $0.0 == "goal" }
+        }
+        let record = try await patient(id, p)
+        var start = LocalDate(dayNumber: 0)
+        if case .string(let s)? = members.first(where: { $0.0 == "startDate" })?.1, let d = LocalDate(iso: s) { start = d }
+        let patientFacts = try await facts(record, on: start, p)
+        members.insert(("patient", ResultWriter.patient(patientFacts)), at: 0)
+        let doc = try RequestReader.plan(JSONWriter.write(.object(members), pretty: false))
+        let result = CoursePlanner.plan(doc.request, policy: doc.policy)
+        let course = try await state.scope(p.organizationID).courses.create(patientID: id, clinicID: p.clinicID, request: doc.request,
+                                                                           result: result, goal: goal, access(p))
+        return .created(.init(body: .json(try Self.container(RecordJSON.course(course)))))
+    }
+
+    func acceptCourse(_ input: Operations.AcceptCourse.Input) async throws -> Operations.AcceptCourse.Output {
+        let id = try uuid(input.path.courseId, "courseId")
+        let p = try await authorize(.update, .course)
+        let scope = state.scope(p.organizationID)
+        guard let course = try await scope.courses.get(courseID: id, access(p)) else { throw APIProblem.notFound("course") }
+        if course.decision == .doNotTreat {
+            let stops = course.findings.filter { $0.severity == .stop }
+            throw APIProblem(.unprocessableEntity, "The plan is do-not-treat", detail: "Resolve the stop findings and plan again.",
+                             rules: stops.map(\.rule.rawValue), findings: stops)
+        }
+        let accepted = try await scope.courses.accept(courseID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.course(accepted)))))
+    }
+
+    // MARK: Sessions
+
+    func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
+        let id = try uuid(input.path.courseId, "courseId")
+        let p = try await authorize(.read, .session)
+        let scope = state.scope(p.organizationID)
+        guard try await scope.courses.get(courseID: id, access(p)) != nil else { throw APIProblem.notFound("course") }
+        let all = try await scope.sessions.list(courseID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.session))))))
+    }
+
+    /// Re-runs every check on the server with facts from the record: any stop, or a caution without a reason, is 422.
+    func recordSession(_ input: Operations.RecordSession.Input) async throws -> Operations.RecordSession.Output {
+        let courseID = try uuid(input.path.courseId, "courseId")
+        let p = try await authorize(.create, .session)
+        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let doc = try RequestReader.sessionRecord(bytes: try json(body))
+        let scope = state.scope(p.organizationID)
+        let ctx = access(p)
+        guard let course = try await scope.courses.get(courseID: courseID, ctx) else { throw APIProblem.notFound("course") }
+        guard course.status == .active else {
+            throw APIProblem(.conflict, "Course not active", detail: "Sessions are recorded on an accepted (active) course; this one is \(course.status.rawValue).")
+        }
+        let record = try await patient(course.patientID, p)
+        let proposal = SessionProposal(
+            patient: try await facts(record, on: doc.date, p), indications: course.indications, device: course.device,
+            date: doc.date, zones: doc.zones, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
+            consentSigned: try await scope.consents.hasSignedTreatmentConsent(patientID: course.patientID, ctx),
+            previousSessions: try await scope.sessions.previousSessions(courseID: courseID, before: doc.date, ctx))
+        let result = SessionCheck.check(proposal)
+        let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
+        if !blocking.isEmpty {
+            let stops = blocking.filter { $0.severity == .stop }
+            throw APIProblem(.unprocessableEntity, stops.isEmpty ? "Cautions need a practitioner's acknowledgement" : "Refused by the clinical policy",
+                             detail: stops.isEmpty
+                                ? "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}])."
+                                : "A stop finding cannot be overridden; resolve its cause first.",
+                             rules: blocking.map(\.rule.rawValue), findings: result.findings)
+        }
+        let draft = SessionDraft(practitionerID: p.userID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
+                                 device: course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
+                                 reactions: doc.reactions, result: result,
+                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
+        let session = try await scope.sessions.record(courseID: courseID, clinicID: p.clinicID, draft, ctx)
+        return .created(.init(body: .json(try Self.container(RecordJSON.session(session)))))
+    }
+
+    func getSession(_ input: Operations.GetSession.Input) async throws -> Operations.GetSession.Output {
+        let id = try uuid(input.path.sessionId, "sessionId")
+        let p = try await authorize(.read, .session)
+        guard let s = try await state.scope(p.organizationID).sessions.get(sessionID: id, access(p)) else { throw APIProblem.notFound("session") }
+        return .ok(.init(body: .json(try Self.container(RecordJSON.session(s)))))
+    }
+
+    func signSession(_ input: Operations.SignSession.Input) async throws -> Operations.SignSession.Output {
+        let id = try uuid(input.path.sessionId, "sessionId")
+        let p = try await authorize(.sign, .session)
+        let s = try await state.scope(p.organizationID).sessions.sign(sessionID: id, by: p.userID, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.session(s)))))
+    }
+
+    func addAddendum(_ input: Operations.AddAddendum.Input) async throws -> Operations.AddAddendum.Output {
+        let id = try uuid(input.path.sessionId, "sessionId")
+        let p = try await authorize(.update, .session)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard !b.text.allSatisfy(\.isWhitespace) else { throw APIProblem.badField("text", "must not be blank") }
+        let s = try await state.scope(p.organizationID).sessions.addAddendum(sessionID: id, text: b.text, access(p))
+        return .created(.init(body: .json(try Self.container(RecordJSON.session(s)))))
+    }
+
+    // MARK: Adverse events and assessments
+
+    func listAdverseEvents(_ input: Operations.ListAdverseEvents.Input) async throws -> Operations.ListAdverseEvents.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .adverseEvent, patientID: id)
+        _ = try await patient(id, p)
+        let all = try await state.scope(p.organizationID).adverseEvents.list(patientID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.adverseEvent))))))
+    }
+
+    func reportAdverseEvent(_ input: Operations.ReportAdverseEvent.Input) async throws -> Operations.ReportAdverseEvent.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.create, .adverseEvent, patientID: id)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let onset = LocalDate(iso: b.onset) else { throw APIProblem.badField("onset", "\"\(b.onset.prefix(40))\" is not a date (YYYY-MM-DD)") }
+        guard let grade = CTCAEGrade(rawValue: b.grade) else { throw APIProblem.badField("grade", "\(b.grade) is out of range; allowed 1 to 5") }
+        let event = try await state.scope(p.organizationID).adverseEvents.report(
+            patientID: id, sessionID: try b.sessionId.map { try uuid($0, "sessionId") },
+            type: AdverseEventType(rawValue: b._type.rawValue) ?? .other, onset: onset, grade: grade,
+            suspectedCauses: (b.suspectedCauses ?? []).compactMap { SuspectedCause(rawValue: $0.rawValue) },
+            links: AdverseEventLinks(devicePart: b.devicePart, lot: b.lot, pack: b.pack, topical: b.topical), notes: b.notes, access(p))
+        return .created(.init(body: .json(try Self.container(RecordJSON.adverseEvent(event)))))
+    }
+
+    func listAssessments(_ input: Operations.ListAssessments.Input) async throws -> Operations.ListAssessments.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .assessment, patientID: id)
+        _ = try await patient(id, p)
+        let all = try await state.scope(p.organizationID).assessments.list(patientID: id, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.assessment))))))
+    }
+
+    func recordAssessment(_ input: Operations.RecordAssessment.Input) async throws -> Operations.RecordAssessment.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.create, .assessment, patientID: id)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let on = LocalDate(iso: b.assessedOn) else { throw APIProblem.badField("assessedOn", "\"\(b.assessedOn.prefix(40))\" is not a date (YYYY-MM-DD)") }
+        guard b.score.isFinite else { throw APIProblem.badField("score", "must be a finite number") }
+        let a = try await state.scope(p.organizationID).assessments.record(
+            patientID: id, courseID: try b.courseId.map { try uuid($0, "courseId") }, scale: b.scale, score: b.score,
+            kind: AssessmentKind(rawValue: b.kind.rawValue) ?? .visit, assessedOn: on, access(p))
+        return .created(.init(body: .json(try Self.container(RecordJSON.assessment(a)))))
+    }
+
+    // MARK: Audit
+
+    func patientAuditLog(_ input: Operations.PatientAuditLog.Input) async throws -> Operations.PatientAuditLog.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .auditLog, patientID: id)
+        _ = try await patient(id, p)
+        let org = p.organizationID
+        let rows = try await state.database.read { try await AuditTrail.rows(patientID: id, organizationID: org, on: $0) }
+        return .ok(.init(body: .json(try Self.container(RecordJSON.list(rows.map(RecordJSON.audit))))))
+    }
+}

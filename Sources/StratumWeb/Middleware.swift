@@ -1,0 +1,77 @@
+import Foundation
+import StratumCore
+import Vapor
+
+/// Gives every request an id (kept from `X-Request-Id` when sane), echoes it, and makes the request context
+/// available to the OpenAPI handlers. Logs carry the id, never patient data.
+struct RequestContextMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let incoming = request.headers.first(name: "X-Request-Id")
+        let id = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
+            ?? UUID().uuidString.lowercased()
+        request.logger[metadataKey: "request-id"] = .string(id)
+        let ctx = RequestContext(requestID: id, address: request.remoteAddress?.ipAddress ?? "unknown", principal: nil,
+                                 clinicHeader: request.headers.first(name: "X-Stratum-Clinic"),
+                                 bearer: request.headers.bearerAuthorization?.token)
+        let response = try await RequestContext.$current.withValue(ctx) { try await next.respond(to: request) }
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: id)
+        return response
+    }
+}
+
+/// Turns every error into an RFC 9457 problem document; a server fault is logged by request id and answered
+/// without details.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            var underlying: any Error = error
+            // The OpenAPI runtime wraps handler and decoding errors; the cause decides the answer.
+            while let wrapped = unwrap(underlying) { underlying = wrapped }
+            let problem = APIProblem.from(underlying)
+            if problem.status.code >= 500 {
+                request.logger.error("request failed", metadata: ["error-type": .string(String(describing: type(of: underlying)))])
+            }
+            return problem.response()
+        }
+    }
+
+    private func unwrap(_ error: any Error) -> (any Error)? {
+        let mirror = Mirror(reflecting: error)
+        guard String(describing: type(of: error)) == "ServerError" else { return nil }
+        return mirror.children.first { $0.label == "underlyingError" }?.value as? any Error
+    }
+}
+
+/// Collects request bodies up to the limit before any handler runs, so an oversize body is a 413, not memory.
+struct BodyLimitMiddleware: AsyncMiddleware {
+    let maxBytes: Int
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maxBytes {
+            throw Abort(.payloadTooLarge)
+        }
+        if request.body.data == nil, request.method != .GET, request.method != .HEAD {
+            _ = try await request.body.collect(max: maxBytes).get()
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Security headers on every response (the browser pages add their CSP to these).
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    let behindTLS: Bool
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'")
+        if request.url.path.hasPrefix("/api/") {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        if behindTLS {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
+        return response
+    }
+}

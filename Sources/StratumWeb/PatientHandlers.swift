@@ -1,0 +1,63 @@
+import Foundation
+import OpenAPIRuntime
+import StratumCore
+import StratumStore
+
+extension APIHandler {
+    func searchPatients(_ input: Operations.SearchPatients.Input) async throws -> Operations.SearchPatients.Output {
+        let p = try await authorize(.read, .patient)
+        var birth: LocalDate?
+        if let text = input.query.birthDate {
+            guard let d = LocalDate(iso: text) else { throw APIProblem.badField("birthDate", "\"\(text.prefix(40))\" is not a date (YYYY-MM-DD)") }
+            birth = d
+        }
+        let found = try await state.scope(p.organizationID).patients.search(name: input.query.name, birthDate: birth,
+                                                                            limit: input.query.limit ?? 50, access(p))
+        return .ok(.init(body: .json(.init(items: found.map(Components.Schemas.Patient.init)))))
+    }
+
+    func createPatient(_ input: Operations.CreatePatient.Input) async throws -> Operations.CreatePatient.Output {
+        let p = try await authorize(.create, .patient)
+        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let created = try await state.scope(p.organizationID).patients.create(try draft(body), access(p))
+        return .created(.init(body: .json(.init(created))))
+    }
+
+    func getPatient(_ input: Operations.GetPatient.Input) async throws -> Operations.GetPatient.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .patient, patientID: id)
+        guard let patient = try await state.scope(p.organizationID).patients.get(id, access(p)) else { throw APIProblem.notFound("patient") }
+        return .ok(.init(body: .json(.init(patient))))
+    }
+
+    func updatePatient(_ input: Operations.UpdatePatient.Input) async throws -> Operations.UpdatePatient.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.update, .patient, patientID: id)
+        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let updated = try await state.scope(p.organizationID).patients.update(id, try draft(body), access(p))
+        return .ok(.init(body: .json(.init(updated))))
+    }
+
+    /// Field rules beyond the schema's: real dates, names not blank.
+    func draft(_ b: Components.Schemas.PatientInput) throws -> PatientDraft {
+        let clinic = try uuid(b.clinicId, "clinicId")
+        guard let birth = LocalDate(iso: b.birthDate) else { throw APIProblem.badField("birthDate", "\"\(b.birthDate.prefix(40))\" is not a date (YYYY-MM-DD)") }
+        for (field, value) in [("givenName", b.givenName), ("familyName", b.familyName)] where value.allSatisfy(\.isWhitespace) {
+            throw APIProblem.badField(field, "must not be blank")
+        }
+        guard (1...6).contains(b.fitzpatrick) else { throw APIProblem.badField("fitzpatrick", "\(b.fitzpatrick) is out of range; allowed 1 to 6") }
+        return PatientDraft(clinicID: clinic, givenName: b.givenName.trimmingCharacters(in: .whitespaces),
+                            familyName: b.familyName.trimmingCharacters(in: .whitespaces), birthDate: birth,
+                            sex: Sex(rawValue: b.sex.rawValue) ?? .unknown, fitzpatrick: b.fitzpatrick,
+                            phone: b.phone, email: b.email)
+    }
+}
+
+extension Components.Schemas.Patient {
+    init(_ p: Patient) {
+        self.init(id: p.id.uuidString.lowercased(), clinicId: p.clinicID.uuidString.lowercased(), givenName: p.givenName,
+                  familyName: p.familyName, birthDate: p.birthDate.description,
+                  sex: Components.Schemas.Sex(rawValue: p.sex.rawValue) ?? .unknown, fitzpatrick: p.fitzpatrick,
+                  phone: p.phone, email: p.email)
+    }
+}

@@ -1,0 +1,50 @@
+import StratumStore
+
+/// What a request acts on, for the permission table.
+public enum Resource: String, Sendable, CaseIterable {
+    case patient
+    case screening
+    case consent
+    case course
+    case session
+    case adverseEvent = "adverse-event"
+    case assessment
+    /// Stateless plan and check through the clinical core.
+    case clinicalDecision = "clinical-decision"
+    /// Devices, lots, sterilization cycles and packs.
+    case sterility
+    case auditLog = "audit-log"
+}
+
+/// What a request does to a resource.
+public enum Action: String, Sendable, CaseIterable {
+    case read, create, update, sign
+}
+
+/// The one permission table: role × resource × action (issue: "one permission table in one file").
+/// Owners run the clinic; practitioners treat; assistants reprocess and stock; front desk registers and books;
+/// auditors read everything, the audit log included, and change nothing.
+public enum Permissions {
+    static let all: Set<Action> = Set(Action.allCases)
+    static let readOnly: Set<Action> = [.read]
+    static let readWrite: Set<Action> = [.read, .create, .update]
+
+    public static let table: [Role: [Resource: Set<Action>]] = [
+        .owner: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, all) }),
+        .practitioner: [
+            .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: all, .session: all,
+            .adverseEvent: readWrite, .assessment: readWrite, .clinicalDecision: [.read, .create], .sterility: readOnly,
+        ],
+        .assistant: [
+            .sterility: readWrite, .clinicalDecision: [.read],
+        ],
+        .frontDesk: [
+            .patient: readWrite, .consent: readWrite, .course: readOnly,
+        ],
+        .auditor: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, readOnly) }),
+    ]
+
+    public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
+        table[role]?[resource]?.contains(action) ?? false
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// An RFC 9457 problem: the HTTP answer to a client's mistake or a clinical refusal. The one place that maps
+/// core findings and store errors to HTTP.
+public struct APIProblem: Error, Sendable {
+    public let status: HTTPResponseStatus
+    public let title: String
+    public let detail: String?
+    public let errors: [(path: String, problem: String)]
+    public let rules: [String]
+    /// Every finding of a clinical refusal, so the client can show them all at once.
+    public let findings: [Finding]
+
+    public init(_ status: HTTPResponseStatus, _ title: String, detail: String? = nil,
+                errors: [(path: String, problem: String)] = [], rules: [String] = [], findings: [Finding] = []) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.rules = rules
+        self.findings = findings
+    }
+
+    static let unauthenticated = APIProblem(.unauthorized, "Authentication required",
+                                            detail: "Send a valid bearer token (POST /api/v1/auth/tokens issues one).")
+    static func forbidden(_ action: Action, _ resource: Resource, _ role: Role) -> APIProblem {
+        APIProblem(.forbidden, "Not permitted", detail: "The \(role.rawValue) role may not \(action.rawValue) \(resource.rawValue) records.")
+    }
+    static func notFound(_ what: String) -> APIProblem { APIProblem(.notFound, "Not found", detail: "No such \(what).") }
+    static func badInput(_ e: DocumentError) -> APIProblem {
+        APIProblem(.badRequest, "Bad input", detail: e.description, errors: [(e.path, e.problem)])
+    }
+    static func badField(_ path: String, _ problem: String) -> APIProblem {
+        APIProblem(.badRequest, "Bad input", detail: "\(path): \(problem)", errors: [(path, problem)])
+    }
+
+    /// The problem document.
+    var json: JSONValue {
+        var m: [(String, JSONValue)] = [
+            ("type", .string("about:blank")),
+            ("title", .string(title)),
+            ("status", .number(Double(status.code))),
+        ]
+        if let detail { m.append(("detail", .string(detail))) }
+        if !errors.isEmpty {
+            m.append(("errors", .array(errors.map { .object([("path", .string($0.path)), ("problem", .string($0.problem))]) })))
+        }
+        if !rules.isEmpty { m.append(("rules", .array(rules.map { .string($0) }))) }
+        if !findings.isEmpty { m.append(("findings", .array(findings.map(ResultWriter.finding)))) }
+        return .object(m)
+    }
+
+    func response() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "problem+json")
+        return Response(status: status, headers: headers, body: .init(string: JSONWriter.write(json, pretty: false)))
+    }
+}
+
+extension APIProblem {
+    /// Maps any error to a problem, never leaking internals or patient data for a server fault.
+    static func from(_ error: any Error) -> APIProblem {
+        switch error {
+        case let p as APIProblem: return p
+        case let e as DocumentError: return .badInput(e)
+        case let e as StoreError:
+            switch e {
+            case .notFound(let what): return .notFound(what)
+            case .conflict(let why): return APIProblem(.conflict, "Conflict", detail: why)
+            default: return APIProblem(.internalServerError, "Server error")
+            }
+        case let e as DecodingError: return decoding(e)
+        case let abort as any AbortError:
+            if abort.status == .payloadTooLarge {
+                return APIProblem(.payloadTooLarge, "Request body too large", detail: "The body is larger than the server accepts.")
+            }
+            return APIProblem(abort.status, abort.status.reasonPhrase, detail: abort.status.code < 500 ? abort.reason : nil)
+        default:
+            return APIProblem(.internalServerError, "Server error")
+        }
+    }
+
+    static func decoding(_ e: DecodingError) -> APIProblem {
+        func path(_ ctx: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
+            var keys = ctx.codingPath
+            if let last { keys.append(last) }
+            var out = ""
+            for k in keys {
+                if let i = k.intValue { out += "[\(i)]" } else { out += out.isEmpty ? k.stringValue : ".\(k.stringValue)" }
+            }
+            return out.isEmpty ? "(body)" : out
+        }
+        switch e {
+        case .keyNotFound(let key, let ctx): return .badField(path(ctx, key), "required field is missing")
+        case .typeMismatch(let type, let ctx): return .badField(path(ctx), "expected \(describe(type))")
+        case .valueNotFound(let type, let ctx): return .badField(path(ctx), "expected \(describe(type)), got null")
+        case .dataCorrupted(let ctx):
+            let why = ctx.debugDescription.isEmpty ? "malformed value" : ctx.debugDescription
+            return .badField(path(ctx), why.count > 200 ? String(why.prefix(200)) : why)
+        @unknown default: return APIProblem(.badRequest, "Bad input")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.contains("Int") { return "a whole number" }
+        if name.contains("Double") || name.contains("Float") { return "a number" }
+        if name.contains("Bool") { return "true or false" }
+        if name.contains("String") { return "a string" }
+        if name.contains("Array") { return "an array" }
+        return "an object"
+    }
+}

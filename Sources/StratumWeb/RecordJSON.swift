@@ -1,0 +1,101 @@
+import Foundation
+import StratumCore
+import StratumStore
+
+/// The JSON shapes of stored records in API answers (docs/api.md). Ids are lower-case UUIDs, dates `YYYY-MM-DD`,
+/// times ISO 8601 UTC.
+enum RecordJSON {
+    static func id(_ u: UUID) -> JSONValue { .string(u.uuidString.lowercased()) }
+    static func id(_ u: UUID?) -> JSONValue { u.map { id($0) } ?? .null }
+    static func time(_ d: Date?) -> JSONValue {
+        guard let d else { return .null }
+        return .string(d.formatted(.iso8601))
+    }
+    static func findings(_ fs: [Finding]) -> JSONValue { .array(fs.map(ResultWriter.finding)) }
+    static func list(_ items: [JSONValue]) -> JSONValue { .object([("items", .array(items))]) }
+
+    static func screening(_ r: ScreeningRecord) -> JSONValue {
+        guard case .object(let doc) = ResultWriter.screening(r.response) else { return .null }
+        return .object([("id", id(r.id)), ("patientId", id(r.patientID)), ("version", .number(Double(r.version)))] + doc + [
+            ("findings", findings(r.findings)), ("policyVersion", .string(r.policyVersion)),
+            ("recordedBy", id(r.recordedBy)), ("createdAt", time(r.createdAt)),
+        ])
+    }
+
+    static func consent(_ c: Consent) -> JSONValue {
+        var kind = "treatment"
+        var tier: JSONValue = .null
+        if case .photo(let t) = c.kind { kind = "photo"; tier = .string(t.rawValue) }
+        return .object([
+            ("id", id(c.id)), ("patientId", id(c.patientID)), ("kind", .string(kind)), ("photoTier", tier),
+            ("textVersion", .string(c.textVersion)), ("signedByName", .string(c.signedByName)), ("signedAt", time(c.signedAt)),
+            ("recordedBy", id(c.recordedBy)), ("withdrawnAt", time(c.withdrawnAt)),
+        ])
+    }
+
+    static func course(_ c: Course) -> JSONValue {
+        let plan = (try? JSONParser.parse(c.planJSON)) ?? .null
+        return .object([
+            ("id", id(c.id)), ("patientId", id(c.patientID)), ("clinicId", id(c.clinicID)),
+            ("indications", .array(c.indications.map { .string($0.rawValue) })),
+            ("zones", .array(c.zones.map(ResultWriter.zone))), ("goal", c.goal.map { .string($0) } ?? .null),
+            ("status", .string(c.status.rawValue)), ("intervalWeeks", .number(Double(c.intervalWeeks))),
+            ("decision", .string(c.decision.rawValue)), ("findings", findings(c.findings)), ("plan", plan),
+            ("policyVersion", .string(c.policyVersion)), ("createdBy", id(c.createdBy)), ("createdAt", time(c.createdAt)),
+            ("acceptedAt", time(c.acceptedAt)),
+        ])
+    }
+
+    static func session(_ s: TreatmentSession) -> JSONValue {
+        .object([
+            ("id", id(s.id)), ("courseId", id(s.courseID)), ("patientId", id(s.patientID)), ("clinicId", id(s.clinicID)),
+            ("practitionerId", id(s.practitionerID)), ("date", .string(s.date.description)),
+            ("zones", .array(s.zones.map { z in
+                .object([("site", .string(z.zone.site.rawValue)), ("side", .string(z.zone.side.rawValue)),
+                         ("depthMM", .number(z.depthMM)), ("passes", .number(Double(z.passes))),
+                         ("endPoint", z.endPoint.map { .string($0) } ?? .null)])
+            })),
+            ("reactions", .array(s.reactions.map { .string($0.rawValue) })),
+            ("decision", .string(s.decision.rawValue)), ("findings", findings(s.findings)),
+            ("acknowledgements", .array(s.acknowledgements.map { a in
+                .object([("rule", .string(a.rule.rawValue)), ("zone", a.zone.map(ResultWriter.zone) ?? .null),
+                         ("reason", .string(a.reason)), ("acknowledgedBy", id(a.acknowledgedBy)),
+                         ("acknowledgedAt", time(a.acknowledgedAt))])
+            })),
+            ("addenda", .array(s.addenda.map { a in
+                .object([("id", id(a.id)), ("text", .string(a.text)), ("authorId", id(a.authorID)), ("createdAt", time(a.createdAt))])
+            })),
+            ("policyVersion", .string(s.policyVersion)), ("createdAt", time(s.createdAt)),
+            ("signedAt", time(s.signedAt)), ("signedBy", id(s.signedBy)),
+        ])
+    }
+
+    static func adverseEvent(_ e: AdverseEvent) -> JSONValue {
+        .object([
+            ("id", id(e.id)), ("patientId", id(e.patientID)), ("sessionId", id(e.sessionID)), ("type", .string(e.type.rawValue)),
+            ("onset", .string(e.onset.description)), ("grade", .number(Double(e.grade.rawValue))),
+            ("gradeDefinition", .string(e.grade.definition)),
+            ("suspectedCauses", .array(e.suspectedCauses.map { .string($0.rawValue) })),
+            ("devicePart", e.links.devicePart.map { .string($0) } ?? .null), ("lot", e.links.lot.map { .string($0) } ?? .null),
+            ("pack", e.links.pack.map { .string($0) } ?? .null), ("topical", e.links.topical.map { .string($0) } ?? .null),
+            ("notes", e.notes.map { .string($0) } ?? .null), ("status", .string(e.status.rawValue)),
+            ("recordedBy", id(e.recordedBy)), ("createdAt", time(e.createdAt)), ("closedAt", time(e.closedAt)),
+        ])
+    }
+
+    static func assessment(_ a: Assessment) -> JSONValue {
+        .object([
+            ("id", id(a.id)), ("patientId", id(a.patientID)), ("courseId", id(a.courseID)), ("scale", .string(a.scale)),
+            ("score", .number(a.score)), ("kind", .string(a.kind.rawValue)), ("assessedOn", .string(a.assessedOn.description)),
+            ("assessedBy", id(a.assessedBy)), ("createdAt", time(a.createdAt)),
+        ])
+    }
+
+    static func audit(_ r: AuditRow) -> JSONValue {
+        .object([
+            ("seq", .number(Double(r.seq))), ("occurredAt", .string(r.occurredAtText)), ("actorId", id(r.entry.actorID)),
+            ("clinicId", id(r.entry.clinicID)), ("action", .string(r.entry.action)), ("resource", .string(r.entry.resource)),
+            ("outcome", .string(r.entry.outcome.rawValue)), ("requestId", .string(r.entry.requestID)),
+        ])
+    }
+}

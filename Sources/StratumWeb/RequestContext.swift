@@ -1,0 +1,22 @@
+import Foundation
+import StratumStore
+import Vapor
+
+/// Who is calling and in which clinic, established by `AuthenticationMiddleware` from the bearer token.
+public struct Principal: Sendable, Equatable {
+    public let userID: UUID
+    public let organizationID: UUID
+    public let clinicID: UUID
+    public let role: Role
+}
+
+/// What the OpenAPI handlers know of the Vapor request they serve (swift-openapi-vapor's request injection).
+struct RequestContext: Sendable {
+    let requestID: String
+    let address: String
+    let principal: Principal?
+    let clinicHeader: String?
+    let bearer: String?
+
+    @TaskLocal static var current: RequestContext?
+}

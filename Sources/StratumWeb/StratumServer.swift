@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import OpenAPIVapor
+import StratumStore
+import Vapor
+
+/// What every handler shares: the database, the audit key and the metrics.
+public struct ServerState: Sendable {
+    public let database: StratumDatabase
+    public let auditKey: AuditKey
+    let metrics: ServerMetrics
+
+    public var directory: Directory { Directory(database: database) }
+    public func scope(_ organizationID: UUID) -> OrganizationScope {
+        OrganizationScope(organizationID: organizationID, database: database, auditKey: auditKey)
+    }
+}
+
+/// Builds the Vapor application: middleware order, the OpenAPI routes, `/openapi.yaml`.
+public enum StratumServer {
+    /// Request bodies above this are refused with 413 (a plan or check document is a few kilobytes).
+    public static let maxBodyBytes = 1_048_576
+
+    /// Opens and migrates the database, checks its durability settings, and wires the routes. The caller runs the
+    /// application and later calls `shutdown`.
+    public static func makeApplication(config: AppConfig, environment: Environment = .production,
+                                       migrate: Bool = true) async throws -> (Application, ServerState) {
+        let db = try await StratumDatabase.open(config.store.database)
+        do {
+            if migrate { try await db.migrate() }
+            try await db.requireSafeSettings()
+            let key = try config.store.loadAuditKey()
+            let state = ServerState(database: db, auditKey: key, metrics: ServerMetrics())
+            let app = try await Application.make(environment)
+            app.http.server.configuration.hostname = config.host
+            app.http.server.configuration.port = config.port
+            app.logger.logLevel = config.logLevel
+            try configure(app, state: state, config: config)
+            return (app, state)
+        } catch {
+            await db.shutdown()
+            throw error
+        }
+    }
+
+    static func configure(_ app: Application, state: ServerState, config: AppConfig) throws {
+        // Vapor's default error middleware answers HTML-ish JSON; ours answers problem documents.
+        app.middleware = Middlewares()
+        app.middleware.use(RequestContextMiddleware())
+        app.middleware.use(SecurityHeadersMiddleware(behindTLS: config.behindTLS))
+        app.middleware.use(MetricsMiddleware(metrics: state.metrics))
+        app.middleware.use(ProblemMiddleware())
+        app.middleware.use(BodyLimitMiddleware(maxBytes: maxBodyBytes))
+        app.routes.defaultMaxBodySize = ByteCount(value: maxBodyBytes)
+
+        let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)))
+        try APIHandler(state: state).registerHandlers(on: transport, serverURL: URL(string: "/")!)
+        app.get("openapi.yaml") { _ -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
+            return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.yaml))
+        }
+        app.get("docs") { _ -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = .html
+            return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.docsPage))
+        }
+        app.lifecycle.use(DatabaseLifecycle(database: state.database))
+    }
+}
+
+/// Closes the database pools when the application shuts down.
+struct DatabaseLifecycle: LifecycleHandler {
+    let database: StratumDatabase
+    func shutdownAsync(_ application: Application) async {
+        await database.shutdown()
+    }
+}
+
+extension StratumServer {
+    /// Runs the server until SIGINT or SIGTERM: migrates SQLite, checks durability settings, loads the demo when
+    /// asked, then serves. `say` receives the lines a person starting it should read.
+    public static func run(config: AppConfig, demo: Bool, say: @Sendable (String) -> Void) async throws {
+        let env = Environment(name: "production",
+                              arguments: ["stratum", "serve", "--hostname", config.host, "--port", String(config.port)])
+        let (app, state) = try await makeApplication(config: config, environment: env, migrate: config.store.database.isSQLite)
+        do {
+            if demo, try await DemoData.loadIfEmpty(state) {
+                say("loaded the demo organization; sign in as owner@demo.stratum.test with \(DemoData.password)")
+            }
+            say("Stratum serving on http://\(config.host):\(config.port) (database \(config.store.database.redacted))")
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// Hashes a password with the production cost, for `stratum admin create`.
+    public static func hashPassword(_ password: String) throws -> String { try Passwords.hash(password) }
+}

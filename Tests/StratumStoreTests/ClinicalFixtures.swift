@@ -1,0 +1,89 @@
+import Foundation
+import SQLKit
+import StratumCore
+@testable import StratumStore
+import Testing
+
+// Shared facts for the clinical store tests: a fully answered screening, a planned course and a checked session.
+
+let day0 = LocalDate(iso: "2026-11-02")!
+
+/// Every question answered "no" or "never", with `overrides` on top.
+func completeAnswers(_ overrides: [ScreeningKey: ScreeningAnswer] = [:]) -> [ScreeningKey: ScreeningAnswer] {
+    var a: [ScreeningKey: ScreeningAnswer] = [:]
+    for k in ScreeningKey.allCases { a[k] = k.isDate ? .lastDate(nil) : .yesNo(false) }
+    return a.merging(overrides) { $1 }
+}
+
+let testPen = DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)), needleMaterial: .stainlessSteel)
+let cheeks = Zone(site: .cheek, side: .bilateral)
+let forehead = Zone(site: .forehead, side: .midline)
+
+func facts(_ p: Patient, answeredOn: LocalDate = day0) -> PatientFacts {
+    PatientFacts(birthDate: p.birthDate, sex: p.sex, fitzpatrick: p.fitzpatrick,
+                 screening: ScreeningResponse(answeredOn: answeredOn, answers: completeAnswers()))
+}
+
+func photoagingPlan(_ p: Patient, start: LocalDate = day0) -> (PlanRequest, PlanResult) {
+    let request = PlanRequest(patient: facts(p), indications: [.photoaging], zones: [cheeks, forehead], device: testPen, startDate: start)
+    return (request, CoursePlanner.plan(request))
+}
+
+/// A session on `date` checked by the guardrails with everything in order, every caution acknowledged with a reason.
+func checkedSession(_ p: Patient, practitioner: UUID, date: LocalDate, zones: [ZoneDose], previous: [PriorSession] = [],
+                    consentSigned: Bool = true) -> SessionDraft {
+    let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: "LOT-2291", expiry: LocalDate(iso: "2028-01-31")!, serial: "SN-77",
+                                                                previouslyUsed: false, lotRecalled: false), pack: nil)
+    let handpiece = HandpieceFacts(cleanedSinceLastUse: true)
+    let proposal = SessionProposal(patient: facts(p, answeredOn: day0), indications: [.photoaging], device: testPen, date: date, zones: zones,
+                                   sterility: sterility, handpiece: handpiece, topical: nil, consentSigned: consentSigned,
+                                   previousSessions: previous)
+    let result = SessionCheck.check(proposal)
+    let acks = result.findings.filter { $0.severity == .caution }
+        .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Discussed with the patient; conservative depth") }
+    return SessionDraft(practitionerID: practitioner, date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], device: testPen,
+                        sterility: sterility, handpiece: handpiece, topical: nil,
+                        reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), result: result,
+                        acknowledgements: acks)
+}
+
+/// A patient of organization A with an accepted (active) photoaging course.
+func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws -> (Patient, Course) {
+    let a = orgs.scopeA(db)
+    let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
+    let (request, result) = photoagingPlan(p)
+    let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                                            goal: "Softer fine lines", orgs.ctxA)
+    return (p, try await a.courses.accept(courseID: course.id, orgs.ctxA))
+}
+
+func allAuditRows(_ db: StratumDatabase) async throws -> [AuditRow] {
+    try await db.read { database in
+        try await (database as! any SQLDatabase).select().column("*").from("audit_events").orderBy("seq").all().map(AuditTrail.decode)
+    }
+}
+
+/// The chain verifies from its first row to its pinned head; every store test ends with this.
+func expectAuditIntact(_ db: StratumDatabase, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let rows = try await allAuditRows(db).count
+    let verdict = try await db.read { try await AuditTrail.verify(key: testAuditKey, on: $0) }
+    #expect(rows > 0, "no audit rows were written", sourceLocation: sourceLocation)
+    #expect(verdict == .intact(rows: Int64(rows)), sourceLocation: sourceLocation)
+}
+
+/// The newest audit row: what the last store call recorded.
+func lastAudit(_ db: StratumDatabase) async throws -> AuditEntry {
+    try #require(try await allAuditRows(db).last).entry
+}
+
+/// Whole-second times: both databases store them exactly.
+func at(_ seconds: TimeInterval) -> Date { Date(timeIntervalSince1970: 1_793_000_000 + seconds) }
+
+func ctx(_ base: AccessContext, now: Date) -> AccessContext {
+    AccessContext(actorID: base.actorID, clinicID: base.clinicID, requestID: base.requestID, now: now)
+}
+
+extension TwoOrganizations {
+    /// Organization B's practitioner trying organization A's records.
+    var intruder: AccessContext { ctxB }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import SQLKit
+import StratumCore
+@testable import StratumStore
+import Testing
+
+@Suite("Credentials: hashed API tokens, expiring browser sessions, login throttling")
+struct CredentialStoreTests {
+    func column(_ db: StratumDatabase, _ table: String, _ column: String) async throws -> [String] {
+        try await db.read { database in
+            try await (database as! any SQLDatabase).select().column(column).from(table).all().map { try $0.decode(column: column, as: String.self) }
+        }
+    }
+
+    func hex(_ s: String) -> String { CredentialStore.sha256Hex(s) }
+
+    @Test("token hashes are SHA-256 in lower-case hex (FIPS 180-2 test vector)")
+    func hashVector() {
+        #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("an API token is stored only as its SHA-256 and authenticates its user in its organization", arguments: Backend.available)
+    func tokenHashing(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let creds = CredentialStore(database: db)
+            let issued = try await creds.issue(userID: orgs.userA.id, organizationID: orgs.a.id, name: "Lab import", expiresAt: nil, now: at(0))
+            #expect(issued.token.hasPrefix("stm_"))
+            #expect(issued.token.count == 4 + 43, "32 bytes in unpadded base64url")
+            #expect(issued.token.dropFirst(4).allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            let second = try await creds.issue(userID: orgs.userA.id, organizationID: orgs.a.id, name: "Backup", expiresAt: nil, now: at(0))
+            #expect(second.token != issued.token)
+
+            let hashes = try await column(db, "api_tokens", "token_hash")
+            #expect(hashes.contains(hex(issued.token)))
+            #expect(!hashes.contains(issued.token))
+            #expect(!hashes.contains { $0.contains(issued.token.dropFirst(4)) })
+            #expect(try await column(db, "api_tokens", "name").allSatisfy { !$0.contains(issued.token) })
+
+            let who = try #require(try await creds.authenticate(token: issued.token, now: at(10)))
+            #expect(who == TokenPrincipal(tokenID: issued.id, userID: orgs.userA.id, organizationID: orgs.a.id))
+            #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == issued.id }?.lastUsedAt == at(10))
+            #expect(try await creds.authenticate(token: hex(issued.token), now: at(10)) == nil, "the stored hash is not a token")
+            #expect(try await creds.authenticate(token: "stm_" + String(repeating: "A", count: 43), now: at(10)) == nil)
+            #expect(try await creds.authenticate(token: "", now: at(10)) == nil)
+            // A token is only for an organization the user belongs to.
+            await #expect(throws: StoreError.notFound("membership")) {
+                _ = try await creds.issue(userID: orgs.userA.id, organizationID: orgs.b.id, name: "x", expiresAt: nil, now: at(0))
+            }
+        }
+    }
+
+    @Test("expired and revoked tokens are refused", arguments: Backend.available)
+    func expiredAndRevoked(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let creds = CredentialStore(database: db)
+            let expiring = try await creds.issue(userID: orgs.userA.id, organizationID: orgs.a.id, name: "short", expiresAt: at(3600), now: at(0))
+            #expect(try await creds.authenticate(token: expiring.token, now: at(3599)) != nil)
+            #expect(try await creds.authenticate(token: expiring.token, now: at(3600)) == nil)
+            #expect(try await creds.authenticate(token: expiring.token, now: at(90_000)) == nil)
+
+            let revoked = try await creds.issue(userID: orgs.userA.id, organizationID: orgs.a.id, name: "old", expiresAt: nil, now: at(0))
+            #expect(try await creds.authenticate(token: revoked.token, now: at(5)) != nil)
+            try await creds.revoke(id: revoked.id, now: at(6))
+            #expect(try await creds.authenticate(token: revoked.token, now: at(7)) == nil)
+            try await creds.revoke(id: revoked.id, now: at(8))
+            #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == revoked.id }?.revokedAt == at(6))
+            await #expect(throws: StoreError.notFound("token")) { try await creds.revoke(id: UUID(), now: at(9)) }
+        }
+    }
+
+    @Test("a browser session ends after 30 minutes idle, and after 12 hours however active", arguments: Backend.available)
+    func sessionExpiry(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let creds = CredentialStore(database: db)
+            let minute: TimeInterval = 60
+
+            // Idle: each request within 30 minutes of the last keeps it alive; a 30-minute gap ends it.
+            let idle = try await creds.createSession(userID: orgs.userA.id, clinicID: orgs.clinicA.id, now: at(0))
+            #expect(idle.expiresAt == at(12 * 3600))
+            #expect(!idle.csrfToken.isEmpty && idle.csrfToken != idle.token)
+            let s = try #require(try await creds.session(token: idle.token, now: at(29 * minute)))
+            #expect(s.userID == orgs.userA.id && s.clinicID == orgs.clinicA.id && s.csrfToken == idle.csrfToken)
+            #expect(s.lastSeenAt == at(29 * minute))
+            #expect(try await creds.session(token: idle.token, now: at(58 * minute)) != nil, "idle time counts from the last request")
+            #expect(try await creds.session(token: idle.token, now: at(88 * minute)) == nil, "30 minutes idle")
+            #expect(try await creds.session(token: idle.token, now: at(89 * minute)) == nil, "an ended session stays ended")
+
+            // Absolute: active every 20 minutes, still ended at 12 hours.
+            let busy = try await creds.createSession(userID: orgs.userA.id, clinicID: nil, now: at(0))
+            var t: TimeInterval = 20 * minute
+            while t < 12 * 3600 {
+                #expect(try await creds.session(token: busy.token, now: at(t)) != nil, "active at \(t / 60) minutes")
+                t += 20 * minute
+            }
+            #expect(try await creds.session(token: busy.token, now: at(12 * 3600)) == nil)
+
+            // Only hashes are stored; the token and its hash are different things.
+            let fresh = try await creds.createSession(userID: orgs.userA.id, clinicID: nil, now: at(0))
+            let hashes = try await column(db, "web_sessions", "token_hash")
+            #expect(hashes.contains(hex(fresh.token)) && !hashes.contains(fresh.token))
+            #expect(try await creds.session(token: hex(fresh.token), now: at(1)) == nil)
+        }
+    }
+
+    @Test("sign-out ends one session; rotation at sign-in ends all of the user's sessions", arguments: Backend.available)
+    func sessionDeletion(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let creds = CredentialStore(database: db)
+            let one = try await creds.createSession(userID: orgs.userA.id, clinicID: nil, now: at(0))
+            let two = try await creds.createSession(userID: orgs.userA.id, clinicID: nil, now: at(0))
+            let other = try await creds.createSession(userID: orgs.userB.id, clinicID: nil, now: at(0))
+            try await creds.deleteSession(token: one.token)
+            #expect(try await creds.session(token: one.token, now: at(1)) == nil)
+            #expect(try await creds.session(token: two.token, now: at(1)) != nil)
+            try await creds.deleteSessions(userID: orgs.userA.id)
+            #expect(try await creds.session(token: two.token, now: at(2)) == nil)
+            #expect(try await creds.session(token: other.token, now: at(2)) != nil, "another user's session is untouched")
+        }
+    }
+
+    @Test("failed logins are counted per account and per address within the window; the email is stored only hashed",
+          arguments: Backend.available)
+    func throttling(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let creds = CredentialStore(database: db)
+            for i in 0..<3 {
+                try await creds.recordLoginAttempt(email: "Mira@Alder.example", address: "203.0.113.7", succeeded: false, at: at(Double(i)))
+            }
+            try await creds.recordLoginAttempt(email: "mira@alder.example ", address: "198.51.100.2", succeeded: false, at: at(10))
+            try await creds.recordLoginAttempt(email: "jonas@alder.example", address: "203.0.113.7", succeeded: false, at: at(11))
+            try await creds.recordLoginAttempt(email: "old@alder.example", address: "203.0.113.7", succeeded: false, at: at(-7200))
+
+            var n = try await creds.recentFailures(email: "MIRA@alder.example", address: "203.0.113.7", since: at(-3600))
+            #expect(n.perAccount == 4, "the same account from two addresses, whatever the case of the email")
+            #expect(n.perAddress == 4, "three for Mira and one for Jonas from this address; the old one is outside the window")
+            n = try await creds.recentFailures(email: "mira@alder.example", address: "203.0.113.7", since: at(2))
+            #expect(n.perAccount == 2 && n.perAddress == 2)
+
+            // A successful sign-in starts the account's count afresh, but not the address's.
+            try await creds.recordLoginAttempt(email: "mira@alder.example", address: "203.0.113.7", succeeded: true, at: at(20))
+            try await creds.recordLoginAttempt(email: "mira@alder.example", address: "203.0.113.7", succeeded: false, at: at(21))
+            n = try await creds.recentFailures(email: "mira@alder.example", address: "203.0.113.7", since: at(-3600))
+            #expect(n.perAccount == 1)
+            #expect(n.perAddress == 5)
+
+            let stored = try await column(db, "login_attempts", "email_hash")
+            #expect(stored.allSatisfy { !$0.contains("@") && $0.count == 64 })
+            #expect(stored.contains(hex("mira@alder.example")))
+        }
+    }
+}
