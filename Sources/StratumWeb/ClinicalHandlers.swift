@@ -164,7 +164,8 @@ extension APIHandler {
                              detail: stops.isEmpty
                                 ? "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}])."
                                 : "A stop finding cannot be overridden; resolve its cause first.",
-                             rules: blocking.map(\.rule.rawValue), findings: result.findings)
+                             rules: blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                             findings: result.findings)
         }
         let draft = SessionDraft(practitionerID: p.userID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
                                  device: course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
