@@ -212,8 +212,10 @@ struct PropertyTests {
 
             for k in 0..<2 where on[6 + k] {
                 let rule = RuleID.allCases[n[4 + k] % RuleID.allCases.count]
-                let sev = Severity.allCases[n[6 + k] % 3]
-                o.severities[rule] = sev
+                o.severities[rule] = Severity.allCases[n[6 + k] % 3]
+            }
+            // Judge the override as applied: when both picks hit one rule, only the last one stands.
+            for (rule, sev) in o.severities {
                 let shipped = CatalogueTests.severities.first { $0.0 == rule }!.1
                 if sev < shipped && !(rule == .scrIsotretinoinRecent && sev == .caution) { narrowing = false }
             }
