@@ -35,18 +35,78 @@ public enum DemoData {
         var rng = DemoRandom(seed: seed)
         let ctx = AccessContext(actorID: practitionerID, clinicID: central.id, requestID: "demo-load")
         let scope = state.scope(org.id)
+        let today = DemoData.today()
         for i in 0..<count {
             let female = rng.next() % 4 != 0
             let given = female ? givenFemale[Int(rng.next() % UInt64(givenFemale.count))] : givenMale[Int(rng.next() % UInt64(givenMale.count))]
             let family = families[Int(rng.next() % UInt64(families.count))]
             let birth = LocalDate(year: 1960 + Int(rng.next() % 45), month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28))!
-            _ = try await scope.patients.create(PatientDraft(
+            let patient = try await scope.patients.create(PatientDraft(
                 clinicID: i % 3 == 0 ? riverside.id : central.id, givenName: given, familyName: family, birthDate: birth,
                 sex: female ? .female : .male, fitzpatrick: 1 + Int(rng.next() % 6),
                 phone: "+44 20 7946 \(String(format: "%04d", Int(rng.next() % 10000)))",
                 email: "\(given.lowercased()).\(family.lowercased())\(i)@example.com"), ctx)
+            try await addCareHistory(patient, stage: i % 6, today: today, rng: &rng, scope: scope, ctx: ctx, practitionerID: practitionerID!)
         }
         return true
+    }
+
+    static func today() -> LocalDate {
+        LocalDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
+    /// Gives a patient a stage of care: 0 new, 1 screened, 2 course proposed, 3–5 an active course with sessions
+    /// already done (the later stages further along), so every page has something to show.
+    static func addCareHistory(_ patient: Patient, stage: Int, today: LocalDate, rng: inout DemoRandom, scope: OrganizationScope,
+                               ctx: AccessContext, practitionerID: UUID) async throws {
+        guard stage >= 1 else { return }
+        let indication = [IndicationID.acneScars, .photoaging, .pigmentation, .scars][Int(rng.next() % 4)]
+        let done = stage >= 3 ? stage - 2 + Int(rng.next() % 2) : 0
+        let interval = IndicationCatalogue.byID[indication]!.defaultIntervalWeeks
+        let start = today.adding(days: -(done * interval * 7) + (done == 0 ? 7 : 0))
+        var answers: [ScreeningKey: ScreeningAnswer] = [:]
+        for key in ScreeningKey.allCases { answers[key] = key.isDate ? .lastDate(nil) : .yesNo(false) }
+        answers[.anticoagulants] = .yesNo(rng.next() % 7 == 0)
+        let screening = ScreeningResponse(answeredOn: start.adding(days: -3), answers: answers)
+        _ = try await scope.screenings.record(patientID: patient.id, response: screening, ctx)
+        guard stage >= 2 else { return }
+        _ = try await scope.consents.sign(patientID: patient.id, kind: .treatment, textVersion: "2026-11",
+                                          signedByName: "\(patient.givenName) \(patient.familyName)", ctx)
+        let facts = PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick, screening: screening)
+        let device = DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)), needleMaterial: .stainlessSteel)
+        let request = PlanRequest(patient: facts, indications: [indication],
+                                  zones: [Zone(site: .cheek, side: .left), Zone(site: .cheek, side: .right)],
+                                  device: device, startDate: start)
+        let plan = CoursePlanner.plan(request)
+        guard plan.decision != .doNotTreat else { return }
+        let course = try await scope.courses.create(patientID: patient.id, clinicID: patient.clinicID, request: request, result: plan,
+                                                    goal: "Improve \(indication.rawValue) by one grade", ctx)
+        guard stage >= 3 else { return }
+        _ = try await scope.courses.accept(courseID: course.id, ctx)
+        var previous: [PriorSession] = []
+        for planned in plan.course.sessions.prefix(done) where planned.date <= today {
+            let doses = planned.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: 3) }
+            let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: "DEMO-\(planned.date.year)", expiry: today.adding(days: 365),
+                                                                        serial: "S\(rng.next() % 1_000_000)", previouslyUsed: false,
+                                                                        lotRecalled: false), pack: nil)
+            let proposal = SessionProposal(patient: facts, indications: [indication], device: device, date: planned.date, zones: doses,
+                                           sterility: sterility, handpiece: HandpieceFacts(cleanedSinceLastUse: true), topical: nil,
+                                           consentSigned: true, previousSessions: previous)
+            let result = SessionCheck.check(proposal)
+            guard result.decision != .doNotTreat else { break }
+            let acks = result.findings.filter { $0.severity == .caution }
+                .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Reviewed with the patient (demo data)") }
+            let session = try await scope.sessions.record(courseID: course.id, clinicID: patient.clinicID, SessionDraft(
+                practitionerID: practitionerID, date: planned.date, zones: doses, device: device, sterility: sterility,
+                handpiece: HandpieceFacts(cleanedSinceLastUse: true), topical: nil, reactions: planned.expectedReactions,
+                result: result, acknowledgements: acks), ctx)
+            _ = try await scope.sessions.sign(sessionID: session.id, by: practitionerID, ctx)
+            _ = try await scope.assessments.record(patientID: patient.id, courseID: course.id, scale: "GAIS",
+                                                   score: Double(max(1, 3 - previous.count / 2)),
+                                                   kind: previous.isEmpty ? .baseline : .visit, assessedOn: planned.date, ctx)
+            previous.append(PriorSession(date: planned.date, zones: doses.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) },
+                                         reactionsResolvedWithinDays: 2, openAdverseEvent: false))
+        }
     }
 
     static let givenFemale = ["Amara", "Beatriz", "Chloe", "Daniela", "Elif", "Fatima", "Grace", "Hana", "Ines", "Julia",

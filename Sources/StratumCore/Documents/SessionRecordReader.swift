@@ -81,8 +81,8 @@ public enum RecordingGate {
             case .stop: return true
             case .info: return false
             case .caution:
-                // An acknowledgement names the rule and, for a zone's finding, that zone.
-                return !acknowledgements.contains { $0.rule == f.rule && ($0.zone == nil ? f.zone == nil : $0.zone == f.zone) }
+                // An acknowledgement names the rule; with a zone it covers that zone only, without one every zone.
+                return !acknowledgements.contains { $0.rule == f.rule && ($0.zone == nil || $0.zone == f.zone) }
             }
         }
     }
