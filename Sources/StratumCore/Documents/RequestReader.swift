@@ -28,9 +28,7 @@ public enum RequestReader {
         guard !zoneNodes.isEmpty else { throw o.node.fail("zones: at least one zone is required") }
         var zones: [Zone] = []
         for z in zoneNodes {
-            let zo = try z.object(allowed: ["site", "side"])
-            let zone = Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
-                            side: try zo.required("side").member(of: Side.self, named: "side"))
+            let zone = try readZone(z.object(allowed: ["site", "side"]))
             guard !zones.contains(zone) else { throw z.fail("\(zone) is listed twice") }
             zones.append(zone)
         }
@@ -57,22 +55,13 @@ public enum RequestReader {
         guard !zoneNodes.isEmpty else { throw o.node.fail("zones: at least one zone is required") }
         var doses: [ZoneDose] = []
         for z in zoneNodes {
-            let zo = try z.object(allowed: ["site", "side", "depthMM", "passes"])
-            let zone = Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
-                            side: try zo.required("side").member(of: Side.self, named: "side"))
-            guard !doses.contains(where: { $0.zone == zone }) else { throw z.fail("\(zone) is listed twice") }
-            doses.append(ZoneDose(zone: zone, depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
-                                  passes: try zo.required("passes").int(in: 1...50)))
+            let dose = try readDose(try z.object(allowed: ["site", "side", "depthMM", "passes"]))
+            guard !doses.contains(where: { $0.zone == dose.zone }) else { throw z.fail("\(dose.zone) is listed twice") }
+            doses.append(dose)
         }
         let sterility = try readSterility(o.required("sterility"))
-        let handpiece = try o.optional("handpiece").map { (n: Node) throws(DocumentError) in
-            HandpieceFacts(cleanedSinceLastUse: try n.object(allowed: ["cleanedSinceLastUse"]).required("cleanedSinceLastUse").bool())
-        }
-        let topical = try o.optional("topical").map { (n: Node) throws(DocumentError) in
-            let t = try n.object(allowed: ["product", "lot", "approvedForIntradermal"])
-            return TopicalFacts(product: try t.optional("product")?.string(), lot: try t.optional("lot")?.string(),
-                                approvedForIntradermal: try t.required("approvedForIntradermal").bool())
-        }
+        let handpiece = try o.optional("handpiece").map(readHandpiece)
+        let topical = try o.optional("topical").map(readTopical)
         let consent = try o.required("consentSigned").bool()
         var previous: [PriorSession] = []
         if let prev = o.optional("previousSessions") {
@@ -83,8 +72,7 @@ public enum RequestReader {
                 var zones: [ZoneDepth] = []
                 for z in try po.required("zones").array() {
                     let zo = try z.object(allowed: ["site", "side", "depthMM"])
-                    zones.append(ZoneDepth(zone: Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
-                                                      side: try zo.required("side").member(of: Side.self, named: "side")),
+                    zones.append(ZoneDepth(zone: try readZone(zo),
                                            depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm")))
                 }
                 previous.append(PriorSession(date: pdate, zones: zones,
@@ -170,6 +158,27 @@ public enum RequestReader {
             length = .adjustable(DepthRange(lo, hi))
         }
         return DeviceSpec(kind: kind, length: length, needleMaterial: material)
+    }
+
+    /// A zone with its depth and passes, from an object whose allowed fields the caller set.
+    static func readDose(_ zo: ObjectNode) throws(DocumentError) -> ZoneDose {
+        ZoneDose(zone: try readZone(zo), depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
+                 passes: try zo.required("passes").int(in: 1...50))
+    }
+
+    static func readZone(_ zo: ObjectNode) throws(DocumentError) -> Zone {
+        Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
+             side: try zo.required("side").member(of: Side.self, named: "side"))
+    }
+
+    static func readHandpiece(_ n: Node) throws(DocumentError) -> HandpieceFacts {
+        HandpieceFacts(cleanedSinceLastUse: try n.object(allowed: ["cleanedSinceLastUse"]).required("cleanedSinceLastUse").bool())
+    }
+
+    static func readTopical(_ n: Node) throws(DocumentError) -> TopicalFacts {
+        let t = try n.object(allowed: ["product", "lot", "approvedForIntradermal"])
+        return TopicalFacts(product: try t.optional("product")?.string(), lot: try t.optional("lot")?.string(),
+                            approvedForIntradermal: try t.required("approvedForIntradermal").bool())
     }
 
     static func readSterility(_ n: Node) throws(DocumentError) -> SterilityFacts {

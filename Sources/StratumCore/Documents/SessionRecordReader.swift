@@ -30,22 +30,14 @@ extension RequestReader {
         var endPoints: [Zone: String] = [:]
         for z in zoneNodes {
             let zo = try z.object(allowed: ["site", "side", "depthMM", "passes", "endPoint"])
-            let zone = Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
-                            side: try zo.required("side").member(of: Side.self, named: "side"))
-            guard !doses.contains(where: { $0.zone == zone }) else { throw z.fail("\(zone) is listed twice") }
-            doses.append(ZoneDose(zone: zone, depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
-                                  passes: try zo.required("passes").int(in: 1...50)))
-            if let e = zo.optional("endPoint") { endPoints[zone] = try e.nonEmptyString(maxLength: 200) }
+            let dose = try readDose(zo)
+            guard !doses.contains(where: { $0.zone == dose.zone }) else { throw z.fail("\(dose.zone) is listed twice") }
+            doses.append(dose)
+            if let e = zo.optional("endPoint") { endPoints[dose.zone] = try e.nonEmptyString(maxLength: 200) }
         }
         let sterility = try readSterility(o.required("sterility"))
-        let handpiece = try o.optional("handpiece").map { (n: Node) throws(DocumentError) in
-            HandpieceFacts(cleanedSinceLastUse: try n.object(allowed: ["cleanedSinceLastUse"]).required("cleanedSinceLastUse").bool())
-        }
-        let topical = try o.optional("topical").map { (n: Node) throws(DocumentError) in
-            let t = try n.object(allowed: ["product", "lot", "approvedForIntradermal"])
-            return TopicalFacts(product: try t.optional("product")?.string(), lot: try t.optional("lot")?.string(),
-                                approvedForIntradermal: try t.required("approvedForIntradermal").bool())
-        }
+        let handpiece = try o.optional("handpiece").map(readHandpiece)
+        let topical = try o.optional("topical").map(readTopical)
         var reactions: [ExpectedReaction] = []
         if let r = o.optional("reactions") {
             for item in try r.array() {
@@ -59,11 +51,7 @@ extension RequestReader {
                 let ao = try item.object(allowed: ["rule", "zone", "reason"])
                 let rule = try ao.required("rule").member(of: RuleID.self, named: "rule")
                 var zone: Zone?
-                if let zn = ao.optional("zone") {
-                    let zo = try zn.object(allowed: ["site", "side"])
-                    zone = Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
-                                side: try zo.required("side").member(of: Side.self, named: "side"))
-                }
+                if let zn = ao.optional("zone") { zone = try readZone(zn.object(allowed: ["site", "side"])) }
                 acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: 2000)))
             }
         }
