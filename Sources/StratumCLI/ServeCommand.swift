@@ -12,6 +12,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo organization (once) so a newcomer can sign in and look around.")
     var demo = false
 
+    @Option(help: "How many synthetic patients the demo holds (benchmarks use 10000).")
+    var demoPatients: Int = 50
+
+    func validate() throws {
+        guard (1...1_000_000).contains(demoPatients) else { throw ValidationError("--demo-patients: allowed 1 to 1000000") }
+    }
+
     func run() async throws {
         let config: AppConfig
         switch AppConfig.fromEnvironment(Console.current.environment) {
@@ -20,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let console = Console.current
         do {
-            try await StratumServer.run(config: config, demo: demo) { console.out($0 + "\n") }
+            try await StratumServer.run(config: config, demo: demo, demoPatients: demoPatients) { console.out($0 + "\n") }
         } catch {
             throw OperationFailed("\(error)")
         }

@@ -80,12 +80,12 @@ struct DatabaseLifecycle: LifecycleHandler {
 extension StratumServer {
     /// Runs the server until SIGINT or SIGTERM: migrates SQLite, checks durability settings, loads the demo when
     /// asked, then serves. `say` receives the lines a person starting it should read.
-    public static func run(config: AppConfig, demo: Bool, say: @Sendable (String) -> Void) async throws {
+    public static func run(config: AppConfig, demo: Bool, demoPatients: Int = 50, say: @Sendable (String) -> Void) async throws {
         let env = Environment(name: "production",
                               arguments: ["stratum", "serve", "--hostname", config.host, "--port", String(config.port)])
         let (app, state) = try await makeApplication(config: config, environment: env, migrate: config.store.database.isSQLite)
         do {
-            if demo, try await DemoData.loadIfEmpty(state) {
+            if demo, try await DemoData.loadIfEmpty(state, patients: demoPatients) {
                 say("loaded the demo organization; sign in as owner@demo.stratum.test with \(DemoData.password)")
             }
             say("Stratum serving on http://\(config.host):\(config.port) (database \(config.store.database.redacted))")

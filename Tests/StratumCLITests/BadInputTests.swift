@@ -105,6 +105,8 @@ struct BadInputTests {
         (["aftercare", "--date", "2027-01-01", "--depth", "deep"], "--depth: expected a number of mm, got \"deep\""),
         (["aftercare", "--date", "2027-01-01", "--depth", "-1"], "--depth"),
         (["frobnicate"], "frobnicate"),
+        (["serve", "--demo-patients", "0"], "--demo-patients: allowed 1 to 1000000"),
+        (["admin", "create", "--email", "not-an-email"], "--email: \"not-an-email\" is not an email address"),
     ])
     func badArguments(_ args: [String], _ message: String) async {
         let run = await stratum(args, stdin: "{}")
