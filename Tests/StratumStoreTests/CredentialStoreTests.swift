@@ -40,6 +40,11 @@ struct CredentialStoreTests {
             let who = try #require(try await creds.authenticate(token: issued.token, now: at(10)))
             #expect(who == TokenPrincipal(tokenID: issued.id, userID: orgs.userA.id, organizationID: orgs.a.id))
             #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == issued.id }?.lastUsedAt == at(10))
+            // The stamp moves at most once a minute: a use 30 s later keeps it, one 61 s later moves it.
+            _ = try await creds.authenticate(token: issued.token, now: at(40))
+            #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == issued.id }?.lastUsedAt == at(10))
+            _ = try await creds.authenticate(token: issued.token, now: at(71))
+            #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == issued.id }?.lastUsedAt == at(71))
             #expect(try await creds.authenticate(token: hex(issued.token), now: at(10)) == nil, "the stored hash is not a token")
             #expect(try await creds.authenticate(token: "stm_" + String(repeating: "A", count: 43), now: at(10)) == nil)
             #expect(try await creds.authenticate(token: "", now: at(10)) == nil)

@@ -85,12 +85,16 @@ public struct CredentialStore: Sendable {
         }
     }
 
+    /// `last_used_at` is a hint for the token's owner, not an audit record (the audit trail has every access):
+    /// stamping it at most this often keeps every authenticated request from paying for a durable write.
+    public static let lastUsedResolution: TimeInterval = 60
+
     /// Who the token acts for, or nil when it is unknown, revoked, expired, its user is disabled or no longer a
-    /// member of the organization. A successful use is stamped in `last_used_at`.
+    /// member of the organization. A use is stamped in `last_used_at` when the stamp is older than a minute.
     public func authenticate(token: String, now: Date = Date()) async throws -> TokenPrincipal? {
         guard token.hasPrefix(Self.tokenPrefix), token.count < 200 else { return nil }
         let hash = Self.sha256Hex(token)
-        return try await db.write { database -> TokenPrincipal? in
+        let found = try await db.read { database -> (TokenPrincipal, Date?)? in
             guard let m = try await ApiTokenModel.query(on: database).filter(\.$tokenHash == hash).first(),
                   m.revokedAt == nil, m.expiresAt.map({ now < $0 }) ?? true,
                   let user = try await UserModel.find(m.userID, on: database), user.disabledAt == nil,
@@ -98,10 +102,15 @@ public struct CredentialStore: Sendable {
                     .filter(\.$organizationID == m.organizationID).first() != nil else {
                 return nil
             }
-            m.lastUsedAt = now
-            try await m.update(on: database)
-            return TokenPrincipal(tokenID: m.id!, userID: m.userID, organizationID: m.organizationID)
+            return (TokenPrincipal(tokenID: m.id!, userID: m.userID, organizationID: m.organizationID), m.lastUsedAt)
         }
+        guard let (principal, lastUsed) = found else { return nil }
+        if lastUsed.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution || now < $0 }) ?? true {
+            try await db.write { database in
+                try await ApiTokenModel.query(on: database).filter(\.$id == principal.tokenID).set(\.$lastUsedAt, to: now).update()
+            }
+        }
+        return principal
     }
 
     /// Revokes a token from now on; revoking again keeps the first time.
