@@ -19,10 +19,10 @@ extension APIHandler {
         if failures.perAccount >= Self.maxFailuresPerAccount || failures.perAddress >= Self.maxFailuresPerAddress {
             throw APIProblem(.tooManyRequests, "Too many failed sign-ins", detail: "Wait 15 minutes and try again.")
         }
-        guard let (user, hash) = try await state.directory.credentials(email: body.email),
-              (try? Bcrypt.verify(body.password, created: hash)) == true else {
-            // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
-            if try await state.directory.credentials(email: body.email) == nil { _ = try? Bcrypt.verify(body.password, created: Self.dummyHash) }
+        let known = try await state.directory.credentials(email: body.email)
+        // An unknown email is verified against a dummy hash, so timing does not reveal which emails exist.
+        let verified = (try? Bcrypt.verify(body.password, created: known?.passwordHash ?? Self.dummyHash)) == true
+        guard let (user, _) = known, verified else {
             try await credentials.recordLoginAttempt(email: body.email, address: context.address, succeeded: false, at: now)
             throw APIProblem(.unauthorized, "Sign-in failed", detail: "The email or password is wrong.")
         }

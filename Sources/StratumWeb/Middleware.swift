@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import StratumCore
 import Vapor
 
@@ -28,19 +29,13 @@ struct ProblemMiddleware: AsyncMiddleware {
         } catch {
             var underlying: any Error = error
             // The OpenAPI runtime wraps handler and decoding errors; the cause decides the answer.
-            while let wrapped = unwrap(underlying) { underlying = wrapped }
+            while let wrapped = underlying as? ServerError { underlying = wrapped.underlyingError }
             let problem = APIProblem.from(underlying)
             if problem.status.code >= 500 {
                 request.logger.error("request failed", metadata: ["error-type": .string(String(describing: type(of: underlying)))])
             }
             return problem.response()
         }
-    }
-
-    private func unwrap(_ error: any Error) -> (any Error)? {
-        let mirror = Mirror(reflecting: error)
-        guard String(describing: type(of: error)) == "ServerError" else { return nil }
-        return mirror.children.first { $0.label == "underlyingError" }?.value as? any Error
     }
 }
 
