@@ -242,6 +242,17 @@ extension APIHandler {
         return .created(.init(body: .json(try Self.container(RecordJSON.assessment(a)))))
     }
 
+    // MARK: Chart
+
+    func getPatientChart(_ input: Operations.GetPatientChart.Input) async throws -> Operations.GetPatientChart.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.read, .chart, patientID: id)
+        guard let chart = try await state.scope(p.organizationID).charts.chart(patientID: id, access(p)) else {
+            throw APIProblem.notFound("patient")
+        }
+        return .ok(.init(body: .json(try Self.container(RecordJSON.chart(chart)))))
+    }
+
     // MARK: Audit
 
     func patientAuditLog(_ input: Operations.PatientAuditLog.Input) async throws -> Operations.PatientAuditLog.Output {

@@ -9,6 +9,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case session
     case adverseEvent = "adverse-event"
     case assessment
+    /// The whole clinical chart read at once: clinical staff and auditors, not the front desk.
+    case chart
     /// Stateless plan and check through the clinical core.
     case clinicalDecision = "clinical-decision"
     /// Devices, lots, sterilization cycles and packs.
@@ -33,7 +35,8 @@ public enum Permissions {
         .owner: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, all) }),
         .practitioner: [
             .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: all, .session: all,
-            .adverseEvent: readWrite, .assessment: readWrite, .clinicalDecision: [.read, .create], .sterility: readOnly,
+            .adverseEvent: readWrite, .assessment: readWrite, .chart: readOnly, .clinicalDecision: [.read, .create],
+            .sterility: readOnly,
         ],
         .assistant: [
             .sterility: readWrite, .clinicalDecision: [.read],

@@ -98,4 +98,22 @@ enum RecordJSON {
             ("outcome", .string(r.entry.outcome.rawValue)), ("requestId", .string(r.entry.requestID)),
         ])
     }
+
+    static func patient(_ p: Patient) -> JSONValue {
+        .object([
+            ("id", id(p.id)), ("clinicId", id(p.clinicID)), ("givenName", .string(p.givenName)), ("familyName", .string(p.familyName)),
+            ("birthDate", .string(p.birthDate.description)), ("sex", .string(p.sex.rawValue)),
+            ("fitzpatrick", .number(Double(p.fitzpatrick))), ("phone", p.phone.map(JSONValue.string) ?? .null),
+            ("email", p.email.map(JSONValue.string) ?? .null),
+        ])
+    }
+
+    static func chart(_ c: PatientChart) -> JSONValue {
+        .object([
+            ("patient", patient(c.patient)), ("screenings", .array(c.screenings.map(screening))),
+            ("consents", .array(c.consents.map(consent))), ("courses", .array(c.courses.map(course))),
+            ("sessions", .array(c.sessions.map(session))), ("adverseEvents", .array(c.adverseEvents.map(adverseEvent))),
+            ("assessments", .array(c.assessments.map(assessment))),
+        ])
+    }
 }

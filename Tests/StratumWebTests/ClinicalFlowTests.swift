@@ -124,12 +124,24 @@ struct ClinicalFlowTests {
                 #expect((list.json["items"] as? [Any])?.isEmpty == false, "\(path)")
             }
             #expect(try await s.send(.GET, "/api/v1/courses/\(cid)/sessions", token: doc).json["items"] != nil)
+
+            // The chart holds all of it in one read, audited once; the front desk may not read it.
+            let chart = try await s.send(.GET, "/api/v1/patients/\(pid)/chart", token: doc)
+            #expect(chart.status == .ok)
+            #expect((chart.json["patient"] as? [String: Any])?["id"] as? String == pid)
+            for part in ["screenings", "consents", "courses", "sessions", "adverseEvents", "assessments"] {
+                #expect((chart.json[part] as? [Any])?.isEmpty == false, "\(part)")
+            }
+            #expect(((chart.json["sessions"] as? [[String: Any]])?.first?["addenda"] as? [Any])?.count == 1)
+            #expect(try await s.send(.GET, "/api/v1/patients/\(pid)/chart", token: s.token("a", .frontDesk)).status == .forbidden)
+            #expect(try await s.send(.GET, "/api/v1/patients/\(pid)/chart", token: s.token("b", .owner)).status == .notFound)
             #expect(try await s.send(.GET, "/api/v1/patients/\(pid)/audit", token: doc).status == .forbidden)
             let audit = try await s.send(.GET, "/api/v1/patients/\(pid)/audit", token: s.token("a", .auditor))
             #expect(audit.status == .ok)
             let rows = try #require(audit.json["items"] as? [[String: Any]])
             #expect(rows.contains { $0["outcome"] as? String == "denied" && $0["resource"] as? String == "audit-log" })
             #expect(rows.contains { $0["action"] as? String == "create" && $0["resource"] as? String == "session" })
+            #expect(rows.filter { $0["resource"] as? String == "patient.chart" && $0["outcome"] as? String == "allowed" }.count == 1)
 
             // Another organization sees none of it.
             for path in ["/api/v1/patients/\(pid)/screenings", "/api/v1/courses/\(cid)/sessions", "/api/v1/sessions/\(sid)"] {

@@ -62,6 +62,7 @@ struct PermissionTests {
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/assessments" }, .read, .assessment, "list assessments"),
         Endpoint(.POST, { "/api/v1/patients/\($0.patient)/assessments" },
                  body: { _ in #"{"scale": "gais", "score": 2, "kind": "visit", "assessedOn": "2026-12-15"}"# }, .create, .assessment, "record an assessment"),
+        Endpoint(.GET, { "/api/v1/patients/\($0.patient)/chart" }, .read, .chart, "read the chart"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/audit" }, .read, .auditLog, "read the audit log"),
     ]
 

@@ -27,6 +27,8 @@ public struct OrganizationScope: Sendable {
     public var adverseEvents: AdverseEventStore { AdverseEventStore(scope: self) }
     /// Outcome assessments.
     public var assessments: AssessmentStore { AssessmentStore(scope: self) }
+    /// The whole chart of one patient, read together.
+    public var charts: ChartStore { ChartStore(scope: self) }
 
     func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
                on database: any Database) async throws {

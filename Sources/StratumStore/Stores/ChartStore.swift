@@ -1,0 +1,55 @@
+import FluentKit
+import Foundation
+
+/// Everything a practitioner reads before touching a patient, as of one moment.
+public struct PatientChart: Sendable, Equatable {
+    public let patient: Patient
+    /// Every screening version, newest first: the banner's alerts come from the first.
+    public let screenings: [ScreeningRecord]
+    public let consents: [Consent]
+    /// Newest first, each with its planned visits.
+    public let courses: [Course]
+    /// Every session of every course, in date order: the chart's timeline.
+    public let sessions: [TreatmentSession]
+    public let adverseEvents: [AdverseEvent]
+    public let assessments: [Assessment]
+}
+
+/// The patient's chart read in one transaction, so its parts agree with each other, and audited as one access.
+public struct ChartStore: Sendable {
+    let scope: OrganizationScope
+
+    /// The chart, or nil when there is no such patient in this organization (audited as a denied read).
+    public func chart(patientID: UUID, _ ctx: AccessContext) async throws -> PatientChart? {
+        try await scope.db.write { database -> PatientChart? in
+            guard let patient = try await self.scope.patient(patientID, on: database) else {
+                try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart", outcome: .denied, on: database)
+                return nil
+            }
+            let org = self.scope.organizationID
+            let screenings = try await ScreeningModel.query(on: database).filter(\.$organizationID == org)
+                .filter(\.$patientID == patientID).sort(\.$version, .descending).all()
+            let consents = try await ConsentModel.query(on: database).filter(\.$organizationID == org)
+                .filter(\.$patientID == patientID).sort(\.$signedAt).all()
+            let courseRows = try await CourseModel.query(on: database).filter(\.$organizationID == org)
+                .filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
+            var courses: [Course] = []
+            for m in courseRows { courses.append(try await self.scope.courses.load(m, on: database)) }
+            var sessions: [TreatmentSession] = []
+            let courseIDs = courseRows.compactMap(\.id)
+            if !courseIDs.isEmpty {
+                let rows = try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org)
+                    .filter(\.$courseID ~~ courseIDs).sort(\.$date).sort(\.$createdAt).all()
+                for m in rows { sessions.append(try await self.scope.sessions.load(m, patientID: patientID, on: database)) }
+            }
+            let events = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org)
+                .filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
+            let assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org)
+                .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
+            try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart", outcome: .allowed, on: database)
+            return PatientChart(patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),
+                                consents: try consents.map(Consent.init), courses: courses, sessions: sessions,
+                                adverseEvents: try events.map(AdverseEvent.init), assessments: try assessments.map(Assessment.init))
+        }
+    }
+}
