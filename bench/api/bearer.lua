@@ -1,1 +1,0 @@
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("STRATUM_TOKEN")

@@ -1,0 +1,109 @@
+"""Shared by scripts/crash-test and bench/api: a tiny JSON client for a running Stratum server, and the fixture
+both need, an accepted course on which sessions can be recorded again and again.
+
+Standard library only. Repeated sessions on one course pass the clinical checks because they are shallow
+(0.3 mm: INT-MIN allows same-day sessions at 0.3 mm or less) and every caution the server names is acknowledged
+with a reason, as a practitioner would.
+"""
+import datetime
+import json
+import urllib.error
+import urllib.request
+
+
+class Refused(Exception):
+    def __init__(self, status, body):
+        super().__init__(f"HTTP {status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def request(port, method, path, body=None, token=None, timeout=5):
+    """Returns (status, parsed body). HTTP errors are returned, not raised, so callers can read problem documents."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    req.add_header("content-type", "application/json")
+    if token:
+        req.add_header("authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, _parse(resp)
+    except urllib.error.HTTPError as err:
+        return err.code, _parse(err)
+
+
+def _parse(resp):
+    raw = resp.read()
+    is_json = "json" in (resp.headers.get("content-type") or "")
+    return json.loads(raw) if is_json and raw else raw.decode(errors="replace")
+
+
+def expect(status, body, wanted):
+    if status != wanted:
+        raise Refused(status, body)
+    return body
+
+
+def sign_in(port, email, password):
+    """A bearer token and the first clinic of the user."""
+    body = expect(*request(port, "POST", "/api/v1/auth/tokens", {"email": email, "password": password}), 201)
+    return body["token"], body["memberships"][0]["clinicId"]
+
+
+SCREENING_KEYS_ALL_NO = [
+    "activeInfectionInArea", "openWoundInArea", "skinCancerOrChangingLesionInArea", "activeAcneInArea",
+    "isotretinoinCurrent", "pregnantOrBreastfeeding", "bleedingDisorder", "stainlessSteelAllergy",
+    "anaestheticAllergy", "sunburnInArea", "anticoagulants", "keloidHistory", "herpesHistory", "immunosuppressed",
+    "poorlyControlledDiabetes", "autoimmuneSkinDisease", "recentTanning", "retinoidOrAcidLast2Days", "metalAllergy",
+    "topicalAllergy",
+]
+SCREENING_KEYS_DATES = ["isotretinoinLastDose", "radiotherapyToArea", "surgeryOrTraumaInArea", "deepPeelOrDermabrasion"]
+
+ZONES = [{"site": "cheek", "side": "left"}, {"site": "cheek", "side": "right"}]
+
+
+def session_body(date, acknowledgements=(), depth=0.3):
+    return {
+        "date": date,
+        "zones": [dict(z, depthMM=depth, passes=2) for z in ZONES],
+        "sterility": {"singleUsePart": {"lot": "BENCH-1", "expiry": "2030-12-31", "serial": "S1",
+                                        "previouslyUsed": False, "lotRecalled": False}},
+        "handpiece": {"cleanedSinceLastUse": True},
+        "reactions": ["erythema"],
+        "acknowledgements": list(acknowledgements),
+    }
+
+
+def prepared_course(port, token, clinic, given_name, today=None):
+    """Creates a patient with a clean screening, a treatment consent and an accepted acne-scars course on both
+    cheeks; returns (patient id, course id, a session body the server accepts for `today`)."""
+    today = today or datetime.date.today().isoformat()
+    patient = expect(*request(port, "POST", "/api/v1/patients", {
+        "clinicId": clinic, "givenName": given_name, "familyName": "Fixture", "birthDate": "1988-04-02",
+        "sex": "female", "fitzpatrick": 2}, token=token), 201)
+    pid = patient["id"]
+    answers = {k: False for k in SCREENING_KEYS_ALL_NO}
+    answers.update({k: None for k in SCREENING_KEYS_DATES})
+    expect(*request(port, "POST", f"/api/v1/patients/{pid}/screenings", {"answeredOn": today, "answers": answers}, token=token), 201)
+    expect(*request(port, "POST", f"/api/v1/patients/{pid}/consents", {
+        "kind": "treatment", "textVersion": "2026-11", "signedByName": f"{given_name} Fixture", "confirmed": True}, token=token), 201)
+    course = expect(*request(port, "POST", f"/api/v1/patients/{pid}/courses", {
+        "indications": ["acne-scars"], "zones": ZONES,
+        "device": {"kind": "pen", "minDepthMM": 0.25, "maxDepthMM": 2.5, "needleMaterial": "titanium"},
+        "startDate": today}, token=token), 201)
+    cid = course["id"]
+    expect(*request(port, "POST", f"/api/v1/courses/{cid}/accept", token=token), 200)
+    return pid, cid, accepted_session_body(port, token, cid, today)
+
+
+def accepted_session_body(port, token, course_id, date):
+    """A session body for the course that the server records (201): cautions it names are acknowledged. The probe
+    records one session, which the caller keeps like any other."""
+    body = session_body(date)
+    status, answer = request(port, "POST", f"/api/v1/courses/{course_id}/sessions", body, token=token)
+    if status == 422 and not any(f.get("severity") == "stop" for f in answer.get("findings", [])):
+        rules = sorted({f["rule"] for f in answer["findings"] if f.get("severity") == "caution"})
+        body = session_body(date, [{"rule": r, "reason": "Shallow maintenance pass, discussed with the patient."} for r in rules])
+        status, answer = request(port, "POST", f"/api/v1/courses/{course_id}/sessions", body, token=token)
+    expect(status, answer, 201)
+    return body
