@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
+        // Server-rendered pages for the treatment room (ARCHITECTURE: web pages), escaped by default.
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        // Leaf's template sources and configuration, to serve templates from the resource bundle.
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         // Prometheus text at /metrics.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // HMAC-SHA256 for the audit chain and token hashing.
@@ -45,7 +49,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The Vapor app: configuration, OpenAPI handlers, authentication, permissions, errors as problem JSON.
+        // The Vapor app: configuration, OpenAPI handlers, browser pages, authentication, permissions, errors.
         .target(
             name: "StratumWeb",
             dependencies: [
@@ -55,7 +59,11 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
             ],
+            // Templates and static files travel with the binary as a resource bundle, wherever it is started from.
+            resources: [.copy("Views"), .copy("Public")],
             // openapi.yaml in the target is the source of truth; types and the server protocol are generated.
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),

@@ -19,9 +19,7 @@ extension APIHandler {
 
     /// The facts the rules read, from the record and its latest screening (none: every answer missing).
     func facts(_ patient: Patient, on date: LocalDate, _ p: Principal) async throws -> PatientFacts {
-        let screening = try await state.scope(p.organizationID).screenings.latest(patientID: patient.id, access(p))
-        return PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick,
-                            screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
+        try await SessionWorkflow(state: state, principal: p, access: access(p)).facts(patient, on: date)
     }
 
     // MARK: Screenings
@@ -151,27 +149,17 @@ extension APIHandler {
             throw APIProblem(.conflict, "Course not active", detail: "Sessions are recorded on an accepted (active) course; this one is \(course.status.rawValue).")
         }
         let record = try await patient(course.patientID, p)
-        let proposal = SessionProposal(
-            patient: try await facts(record, on: doc.date, p), indications: course.indications, device: course.device,
-            date: doc.date, zones: doc.zones, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
-            consentSigned: try await scope.consents.hasSignedTreatmentConsent(patientID: course.patientID, ctx),
-            previousSessions: try await scope.sessions.previousSessions(courseID: courseID, before: doc.date, ctx))
-        let result = SessionCheck.check(proposal)
-        let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
-        if !blocking.isEmpty {
-            let stops = blocking.filter { $0.severity == .stop }
-            throw APIProblem(.unprocessableEntity, stops.isEmpty ? "Cautions need a practitioner's acknowledgement" : "Refused by the clinical policy",
-                             detail: stops.isEmpty
-                                ? "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}])."
-                                : "A stop finding cannot be overridden; resolve its cause first.",
-                             rules: blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
-                             findings: result.findings)
+        let session: TreatmentSession
+        do {
+            session = try await SessionWorkflow(state: state, principal: p, access: ctx).record(course: course, patient: record, doc)
+        } catch let refusal as SessionWorkflow.Refusal {
+            throw APIProblem(.unprocessableEntity, refusal.hasStop ? "Refused by the clinical policy" : "Cautions need a practitioner's acknowledgement",
+                             detail: refusal.hasStop
+                                ? "A stop finding cannot be overridden; resolve its cause first."
+                                : "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}]).",
+                             rules: refusal.blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                             findings: refusal.result.findings)
         }
-        let draft = SessionDraft(practitionerID: p.userID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
-                                 device: course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
-                                 reactions: doc.reactions, result: result,
-                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
-        let session = try await scope.sessions.record(courseID: courseID, clinicID: p.clinicID, draft, ctx)
         return .created(.init(body: .json(try Self.container(RecordJSON.session(session)))))
     }
 

@@ -65,6 +65,7 @@ public enum StratumServer {
             headers.contentType = .html
             return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.docsPage))
         }
+        try PageRoutes.register(app, state: state, config: config)
         app.lifecycle.use(DatabaseLifecycle(database: state.database))
     }
 }

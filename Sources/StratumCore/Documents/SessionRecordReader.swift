@@ -3,6 +3,12 @@ public struct Acknowledgement: Sendable, Equatable {
     public let rule: RuleID
     public let zone: Zone?
     public let reason: String
+
+    public init(rule: RuleID, zone: Zone?, reason: String) {
+        self.rule = rule
+        self.zone = zone
+        self.reason = reason
+    }
 }
 
 /// What a practitioner sends to record a session: what was done, with what, and which cautions they accept.
@@ -16,6 +22,18 @@ public struct SessionRecordDocument: Sendable, Equatable {
     public let topical: TopicalFacts?
     public let reactions: [ExpectedReaction]
     public let acknowledgements: [Acknowledgement]
+
+    public init(date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String], sterility: SterilityFacts, handpiece: HandpieceFacts?,
+                topical: TopicalFacts?, reactions: [ExpectedReaction], acknowledgements: [Acknowledgement]) {
+        self.date = date
+        self.zones = zones
+        self.endPoints = endPoints
+        self.sterility = sterility
+        self.handpiece = handpiece
+        self.topical = topical
+        self.reactions = reactions
+        self.acknowledgements = acknowledgements
+    }
 }
 
 extension RequestReader {

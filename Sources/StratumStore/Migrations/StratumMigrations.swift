@@ -10,6 +10,8 @@ enum StratumMigrations {
         M0005_Outcomes(),
         M0006_AuditEvents(),
         M0007_ClinicalIndexes(),
+        M0008_AdverseEventFollowUps(),
+        M0009_CourseGoalScore(),
     ]
 }
 

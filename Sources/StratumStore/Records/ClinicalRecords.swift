@@ -44,6 +44,7 @@ final class CourseModel: Model, @unchecked Sendable {
     @Field(key: "zones_json") var zonesJSON: String
     @Field(key: "device_json") var deviceJSON: String
     @OptionalField(key: "goal") var goal: String?
+    @OptionalField(key: "goal_score") var goalScore: Double?
     @Field(key: "status") var status: String
     @Field(key: "interval_weeks") var intervalWeeks: Int
     @Field(key: "plan_json") var planJSON: String
@@ -155,6 +156,19 @@ final class AssessmentModel: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: String
     @Field(key: "assessed_on") var assessedOn: String
     @Field(key: "assessed_by") var assessedBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+final class AdverseEventFollowUpModel: Model, @unchecked Sendable {
+    static let schema = "adverse_event_follow_ups"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "event_id") var eventID: UUID
+    @Field(key: "noted_on") var notedOn: String
+    @OptionalField(key: "grade") var grade: Int?
+    @Field(key: "text") var text: String
+    @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "created_at") var createdAt: Date
     init() {}
 }

@@ -62,6 +62,62 @@ public struct AdverseEventStore: Sendable {
         }.get()
     }
 
+    /// One event by id, nil when there is none in this organization (audited as a read of its patient's record).
+    public func get(eventID: UUID, _ ctx: AccessContext) async throws -> AdverseEvent? {
+        try await scope.db.write { database -> AdverseEvent? in
+            guard let m = try await self.base(database).filter(\.$id == eventID).first() else {
+                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "adverse-event", outcome: .denied, on: database)
+                return nil
+            }
+            try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: "adverse-event", outcome: .allowed, on: database)
+            return try AdverseEvent(m)
+        }
+    }
+
+    /// Adds a review to an open event; a closed event takes no more entries.
+    public func addFollowUp(eventID: UUID, notedOn: LocalDate, grade: CTCAEGrade?, text: String,
+                            _ ctx: AccessContext) async throws -> AdverseEventFollowUp {
+        let actorID = try scope.requireActor(ctx)
+        let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !body.isEmpty else { throw StoreError.conflict("a follow-up needs text") }
+        return try await scope.db.write { database -> Scoped<AdverseEventFollowUp> in
+            try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
+            guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "adverse-event.follow-up",
+                                                 missing: "adverse event", on: database)
+            }
+            guard event.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
+            let m = AdverseEventFollowUpModel()
+            m.id = UUID()
+            m.organizationID = self.scope.organizationID
+            m.eventID = eventID
+            m.notedOn = notedOn.description
+            m.grade = grade?.rawValue
+            m.text = body
+            m.recordedBy = actorID
+            m.createdAt = ctx.now
+            try await m.create(on: database)
+            try await self.scope.audit(ctx, patientID: event.patientID, action: "create", resource: "adverse-event.follow-up",
+                                       outcome: .allowed, on: database)
+            return .found(try AdverseEventFollowUp(m))
+        }.get()
+    }
+
+    /// An event's reviews, oldest first.
+    public func followUps(eventID: UUID, _ ctx: AccessContext) async throws -> [AdverseEventFollowUp] {
+        try await scope.db.write { database -> Scoped<[AdverseEventFollowUp]> in
+            guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "list", resource: "adverse-event.follow-up",
+                                                 missing: "adverse event", on: database)
+            }
+            let all = try await AdverseEventFollowUpModel.query(on: database).filter(\.$eventID == eventID)
+                .filter(\.$organizationID == self.scope.organizationID).sort(\.$notedOn).sort(\.$createdAt).all()
+            try await self.scope.audit(ctx, patientID: event.patientID, action: "list", resource: "adverse-event.follow-up",
+                                       outcome: .allowed, on: database)
+            return .found(try all.map(AdverseEventFollowUp.init))
+        }.get()
+    }
+
     /// The patient's events, most recent onset first.
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [AdverseEvent] {
         try await scope.db.write { database -> Scoped<[AdverseEvent]> in
@@ -113,5 +169,17 @@ extension AdverseEvent {
                                            pack: try StoredJSON.optionalString(l["pack"], w),
                                            topical: try StoredJSON.optionalString(l["topical"], w)),
                   notes: m.notes, status: status, recordedBy: m.recordedBy, createdAt: m.createdAt, closedAt: m.closedAt)
+    }
+}
+
+extension AdverseEventFollowUp {
+    init(_ m: AdverseEventFollowUpModel) throws {
+        guard let notedOn = LocalDate(iso: m.notedOn) else { throw StoredJSON.unreadable("adverse event follow-up", "noted_on") }
+        var grade: CTCAEGrade?
+        if let g = m.grade {
+            guard let parsed = CTCAEGrade(rawValue: g) else { throw StoredJSON.unreadable("adverse event follow-up", "grade") }
+            grade = parsed
+        }
+        self.init(id: m.id!, eventID: m.eventID, notedOn: notedOn, grade: grade, text: m.text, recordedBy: m.recordedBy, createdAt: m.createdAt)
     }
 }

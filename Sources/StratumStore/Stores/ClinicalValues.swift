@@ -73,6 +73,8 @@ public struct Course: Sendable, Equatable, Identifiable {
     public let zones: [Zone]
     public let device: DeviceSpec
     public let goal: String?
+    /// The goal as a score on the course's primary outcome scale, when one was agreed.
+    public let goalScore: Double?
     public let status: CourseStatus
     public let intervalWeeks: Int
     /// The plan's decision and findings as the planner gave them when the course was proposed.
@@ -237,5 +239,16 @@ public struct Assessment: Sendable, Equatable, Identifiable {
     public let kind: AssessmentKind
     public let assessedOn: LocalDate
     public let assessedBy: UUID
+    public let createdAt: Date
+}
+
+/// One review of an adverse event before it is closed: when, the grade then, and what was seen or done.
+public struct AdverseEventFollowUp: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let eventID: UUID
+    public let notedOn: LocalDate
+    public let grade: CTCAEGrade?
+    public let text: String
+    public let recordedBy: UUID
     public let createdAt: Date
 }

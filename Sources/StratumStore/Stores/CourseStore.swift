@@ -9,7 +9,7 @@ public struct CourseStore: Sendable {
     /// Saves a planned course as `proposed`, with one planned visit per planned session. `result` must be the planner's
     /// answer to `request`; its document is stored as given so the proposal can be shown exactly as it was made.
     public func create(patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?,
-                       _ ctx: AccessContext) async throws -> Course {
+                       goalScore: Double? = nil, _ ctx: AccessContext) async throws -> Course {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<Course> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
@@ -26,6 +26,7 @@ public struct CourseStore: Sendable {
             m.zonesJSON = StoredJSON.text(StoredJSON.zones(request.zones))
             m.deviceJSON = StoredJSON.text(StoredJSON.device(request.device))
             m.goal = goal.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            m.goalScore = goalScore
             m.status = CourseStatus.proposed.rawValue
             m.intervalWeeks = result.course.intervalWeeks
             m.planJSON = JSONWriter.write(ResultWriter.document(result))
@@ -110,7 +111,7 @@ public struct CourseStore: Sendable {
             indications: try StoredJSON.indications(from: StoredJSON.parse(m.indicationsJSON, "course indications")),
             zones: try StoredJSON.zones(from: StoredJSON.parse(m.zonesJSON, "course zones"), "course zones"),
             device: try StoredJSON.device(from: StoredJSON.parse(m.deviceJSON, "course device")),
-            goal: m.goal, status: status, intervalWeeks: m.intervalWeeks,
+            goal: m.goal, goalScore: m.goalScore, status: status, intervalWeeks: m.intervalWeeks,
             decision: decision, findings: try StoredJSON.findings(from: plan["findings"] ?? .null, "course plan"),
             planJSON: m.planJSON, policyVersion: m.policyVersion, createdBy: m.createdBy, createdAt: m.createdAt,
             acceptedAt: m.acceptedAt,

@@ -174,6 +174,14 @@ public struct CredentialStore: Sendable {
         }
     }
 
+    /// Moves the session to another clinic of the user (the clinic switcher); the caller checks the membership.
+    public func setSessionClinic(token: String, clinicID: UUID) async throws {
+        let hash = Self.sha256Hex(token)
+        try await db.write { database in
+            try await WebSessionModel.query(on: database).filter(\.$tokenHash == hash).set(\.$clinicID, to: clinicID).update()
+        }
+    }
+
     /// Ends one session (sign-out).
     public func deleteSession(token: String) async throws {
         let hash = Self.sha256Hex(token)

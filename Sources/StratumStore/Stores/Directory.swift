@@ -84,6 +84,14 @@ public struct Directory: Sendable {
         }
     }
 
+    /// The user by id, nil when unknown or disabled (a disabled user's pages stop working at once).
+    public func user(id: UUID) async throws -> User? {
+        try await db.read { database in
+            guard let m = try await UserModel.find(id, on: database), m.disabledAt == nil else { return nil }
+            return User(id: m.id!, email: m.email, displayName: m.displayName)
+        }
+    }
+
     public func organizationCount() async throws -> Int {
         try await db.read { try await OrganizationModel.query(on: $0).count() }
     }

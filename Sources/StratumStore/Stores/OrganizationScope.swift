@@ -29,6 +29,8 @@ public struct OrganizationScope: Sendable {
     public var assessments: AssessmentStore { AssessmentStore(scope: self) }
     /// The whole chart of one patient, read together.
     public var charts: ChartStore { ChartStore(scope: self) }
+    /// Planned visits of active courses: the day sheet and overdue follow-ups.
+    public var schedule: ScheduleStore { ScheduleStore(scope: self) }
 
     func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
                on database: any Database) async throws {

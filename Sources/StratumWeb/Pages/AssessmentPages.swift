@@ -1,0 +1,123 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// Recording an outcome score on a known scale (POLICY §1): the range and level meanings are on the form, and a
+/// score outside the scale is refused with the allowed range.
+struct AssessmentPages {
+    let state: ServerState
+    let today: @Sendable () -> LocalDate
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("patients", ":patientId", "assessments", "new", use: newForm)
+        routes.post("patients", ":patientId", "assessments", use: record)
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let checked: Bool
+    }
+
+    struct ScaleHelp: Encodable {
+        let name: String
+        let range: String
+        let direction: String
+        let levels: [String]
+        let hasLevels: Bool
+    }
+
+    struct Values: Encodable {
+        var courseId = ""
+        var scale = ""
+        var score = ""
+        var kind = "visit"
+        var date = ""
+    }
+
+    struct Content: Encodable {
+        let patientId: String
+        let patientName: String
+        let values: Values
+        let courses: [Option]
+        let scales: [Option]
+        let kinds: [Option]
+        let help: [ScaleHelp]
+        let errors: FieldErrors
+        let hasErrors: Bool
+    }
+
+    func newForm(_ req: Request) async throws -> Response {
+        let id = try PatientPages.patientID(req)
+        let p = try await req.authorize(.create, .assessment, patientID: id, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let patient = try await scope.patients.get(id, req.access(p)) else { throw PatientPages.notFound }
+        var values = Values()
+        values.date = today().description
+        let courses = try await scope.courses.list(patientID: id, req.access(p))
+        if let wanted = req.query[String.self, at: "course"], let c = courses.first(where: { PageValues.id($0.id) == wanted.lowercased() }) {
+            values.courseId = PageValues.id(c.id)
+            values.scale = OutcomeScale.primary(for: c.indications).rawValue
+        } else if let c = courses.first(where: { $0.status == .active }) ?? courses.first {
+            values.courseId = PageValues.id(c.id)
+            values.scale = OutcomeScale.primary(for: c.indications).rawValue
+        }
+        return try await render(req, patient, courses, values: values, errors: FieldErrors(), status: .ok)
+    }
+
+    func record(_ req: Request) async throws -> Response {
+        let id = try PatientPages.patientID(req)
+        let p = try await req.authorize(.create, .assessment, patientID: id, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let patient = try await scope.patients.get(id, req.access(p)) else { throw PatientPages.notFound }
+        let courses = try await scope.courses.list(patientID: id, req.access(p))
+        let f = try FormFields(req)
+        let v = Values(courseId: f["courseId"] ?? "", scale: f["scale"] ?? "", score: f["score"] ?? "", kind: f["kind"] ?? "", date: f["date"] ?? "")
+        var errors = FieldErrors()
+        var courseID: UUID?
+        if !v.courseId.isEmpty {
+            courseID = courses.first { PageValues.id($0.id) == v.courseId.lowercased() }?.id
+            if courseID == nil { errors.add("courseId", "Choose one of this patient's courses.") }
+        }
+        let scale = OutcomeScale(rawValue: v.scale)
+        if scale == nil { errors.add("scale", "Choose the scale the score is on.") }
+        let score = PageValues.number(v.score)
+        if score == nil {
+            errors.add("score", "Enter the score as a number.")
+        } else if let scale, let problem = scale.problem(with: score!) {
+            errors.add("score", "Score: \(problem).")
+        }
+        let kind = AssessmentKind(rawValue: v.kind)
+        if kind == nil { errors.add("kind", "Choose when in the course this assessment is.") }
+        let date = LocalDate(iso: v.date)
+        if date == nil { errors.add("date", "Enter the date assessed (YYYY-MM-DD).") } else if date! > today() {
+            errors.add("date", "An assessment cannot be dated in the future.")
+        }
+        guard errors.isEmpty, let scale, let score, let kind, let date else {
+            return try await render(req, patient, courses, values: v, errors: errors, status: .badRequest)
+        }
+        _ = try await scope.assessments.record(patientID: id, courseID: courseID, scale: scale.rawValue, score: score, kind: kind,
+                                               assessedOn: date, req.access(p))
+        let back = courseID.map { "/courses/\(PageValues.id($0))/progress" } ?? "/patients/\(PageValues.id(id))"
+        return req.done(back, .assessmentSaved)
+    }
+
+    private func render(_ req: Request, _ patient: Patient, _ courses: [Course], values: Values, errors: FieldErrors,
+                        status: HTTPResponseStatus) async throws -> Response {
+        let content = Content(
+            patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)", values: values,
+            courses: courses.map { Option(value: PageValues.id($0.id), label: "\($0.indications.map(PageValues.indicationName).joined(separator: ", ")) (\($0.status.rawValue))",
+                                          checked: values.courseId.lowercased() == PageValues.id($0.id)) },
+            scales: OutcomeScale.allCases.map { Option(value: $0.rawValue, label: $0.name, checked: values.scale == $0.rawValue) },
+            kinds: AssessmentKind.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.kind == $0.rawValue) },
+            help: OutcomeScale.allCases.map {
+                ScaleHelp(name: $0.name, range: "\(OutcomeScale.text($0.range.lowerBound))–\(OutcomeScale.text($0.range.upperBound))",
+                          direction: $0.lowerIsBetter ? "lower is better" : "higher is better", levels: $0.levels,
+                          hasLevels: !$0.levels.isEmpty)
+            },
+            errors: errors, hasErrors: !errors.isEmpty)
+        return try await req.render("assessment-new", title: "Assessment · \(patient.givenName) \(patient.familyName)", section: "patients",
+                                    content, status: status)
+    }
+}

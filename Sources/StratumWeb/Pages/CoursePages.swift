@@ -1,0 +1,295 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// Planning a course on the map: indications, zones and device in, the planner's proposal out (dates, depth per
+/// zone per session, findings); sessions and interval can be adjusted within the policy's limits before proposing.
+struct CoursePages {
+    let state: ServerState
+    let today: @Sendable () -> LocalDate
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("patients", ":patientId", "courses", "new", use: newForm)
+        routes.post("patients", ":patientId", "courses", "preview", use: preview)
+        routes.post("patients", ":patientId", "courses", use: propose)
+        routes.get("courses", ":courseId", use: show)
+        routes.post("courses", ":courseId", "accept", use: accept)
+    }
+
+    // MARK: The form
+
+    struct Values: Encodable {
+        var indications: [String] = []
+        var zones: [String] = []
+        var deviceKind = "pen"
+        var depthMin = "0.25"
+        var depthMax = "2.5"
+        var fixedLength = ""
+        var material = NeedleMaterial.stainlessSteel.rawValue
+        var startDate = ""
+        var sessions = ""
+        var intervalWeeks = ""
+        var goal = ""
+        var goalScore = ""
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let checked: Bool
+    }
+
+    struct PlanView: Encodable {
+        let decision: String
+        let decisionText: String
+        let findings: [PageValues.FindingView]
+        let hasFindings: Bool
+        let zoneNames: [String]
+        let rows: [Row]
+        let intervalWeeks: Int
+        let outcomeScale: String
+        let assessments: String
+        let canPropose: Bool
+    }
+
+    struct Row: Encodable {
+        let number: Int
+        let date: String
+        let depths: [String]
+    }
+
+    struct FormContent: Encodable {
+        let patientId: String
+        let patientName: String
+        let values: Values
+        let indications: [Option]
+        let zones: [Option]
+        let materials: [Option]
+        let errors: FieldErrors
+        let hasErrors: Bool
+        let blockedBy: [PageValues.FindingView]
+        let blocked: Bool
+        let plan: PlanView?
+    }
+
+    func newForm(_ req: Request) async throws -> Response {
+        let id = try PatientPages.patientID(req)
+        let p = try await req.authorize(.create, .course, patientID: id, state: state)
+        guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw PatientPages.notFound }
+        var values = Values()
+        values.startDate = today().description
+        return try await render(req, p, patient, values: values, errors: FieldErrors(), plan: nil, status: .ok)
+    }
+
+    func preview(_ req: Request) async throws -> Response {
+        let id = try PatientPages.patientID(req)
+        let p = try await req.authorize(.create, .course, patientID: id, state: state)
+        guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw PatientPages.notFound }
+        let (values, errors, request) = try await read(req, p, patient)
+        guard let request else { return try await render(req, p, patient, values: values, errors: errors, plan: nil, status: .badRequest) }
+        let result = CoursePlanner.plan(request)
+        return try await render(req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones), status: .ok)
+    }
+
+    func propose(_ req: Request) async throws -> Response {
+        let id = try PatientPages.patientID(req)
+        let p = try await req.authorize(.create, .course, patientID: id, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let patient = try await scope.patients.get(id, req.access(p)) else { throw PatientPages.notFound }
+        let (values, errors, request) = try await read(req, p, patient)
+        guard let request else { return try await render(req, p, patient, values: values, errors: errors, plan: nil, status: .badRequest) }
+        let result = CoursePlanner.plan(request)
+        // A do-not-treat plan is shown, not saved: nothing can be done with it until its stop is resolved.
+        guard result.decision != .doNotTreat else {
+            return try await render(req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones),
+                                    status: .unprocessableEntity)
+        }
+        let course = try await scope.courses.create(patientID: id, clinicID: p.clinicID, request: request, result: result,
+                                                    goal: values.goal.isEmpty ? nil : values.goal,
+                                                    goalScore: PageValues.number(values.goalScore), req.access(p))
+        return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned)
+    }
+
+    /// The form as typed, its field errors, and the plan request when every field is valid.
+    private func read(_ req: Request, _ p: Principal, _ patient: Patient) async throws -> (Values, FieldErrors, PlanRequest?) {
+        let f = try FormFields(req)
+        var v = Values()
+        v.indications = f.all("indication")
+        v.zones = f.all("zone")
+        v.deviceKind = f["deviceKind"] ?? ""
+        v.depthMin = f["depthMin"] ?? ""
+        v.depthMax = f["depthMax"] ?? ""
+        v.fixedLength = f["fixedLength"] ?? ""
+        v.material = f["material"] ?? ""
+        v.startDate = f["startDate"] ?? ""
+        v.sessions = f["sessions"] ?? ""
+        v.intervalWeeks = f["intervalWeeks"] ?? ""
+        v.goal = f["goal"] ?? ""
+        v.goalScore = f["goalScore"] ?? ""
+        var errors = FieldErrors()
+        let indications = v.indications.compactMap(IndicationID.init(rawValue:))
+        if indications.isEmpty || indications.count != v.indications.count { errors.add("indications", "Choose at least one indication from the list.") }
+        let zones = v.zones.compactMap(PageValues.zone(key:))
+        if zones.isEmpty || zones.count != v.zones.count { errors.add("zones", "Choose at least one zone on the map or in the list.") }
+        let kind = DeviceKind(rawValue: v.deviceKind)
+        if kind == nil { errors.add("deviceKind", "Choose pen, roller or stamp.") }
+        var length: DeviceLength?
+        if kind == .pen {
+            let lo = PageValues.number(v.depthMin), hi = PageValues.number(v.depthMax)
+            if lo == nil { errors.add("depthMin", "Enter the pen's shortest needle length in mm, like 0.25.") }
+            if hi == nil { errors.add("depthMax", "Enter the pen's longest needle length in mm, like 2.5.") }
+            if let lo, let hi {
+                if lo > hi { errors.add("depthMax", "The longest length must not be below the shortest.") } else { length = .adjustable(DepthRange(lo, hi)) }
+            }
+        } else if kind != nil {
+            if let l = PageValues.number(v.fixedLength) { length = .fixed(l) } else {
+                errors.add("fixedLength", "Enter the roller's or stamp's needle length in mm, like 1.0.")
+            }
+        }
+        let material = NeedleMaterial(rawValue: v.material)
+        if material == nil { errors.add("material", "Choose the needle material.") }
+        let start = LocalDate(iso: v.startDate)
+        if start == nil { errors.add("startDate", "Enter the first session's date (YYYY-MM-DD).") }
+        var sessions: Int?
+        if !v.sessions.isEmpty {
+            sessions = Int(v.sessions)
+            if sessions == nil || !(CoursePlanner.allowedSessions).contains(sessions!) {
+                errors.add("sessions", "Enter a number of sessions from \(CoursePlanner.allowedSessions.lowerBound) to \(CoursePlanner.allowedSessions.upperBound), or leave it empty for the default.")
+            }
+        }
+        var interval: Int?
+        if !v.intervalWeeks.isEmpty {
+            interval = Int(v.intervalWeeks)
+            if interval == nil || !(1...12).contains(interval!) {
+                errors.add("intervalWeeks", "Enter the weeks between sessions, from 1 to 12, or leave it empty for the default.")
+            }
+        }
+        if v.goal.count > 500 { errors.add("goal", "At most 500 characters.") }
+        if !v.goalScore.isEmpty {
+            let scale = OutcomeScale.primary(for: indications)
+            if let problem = PageValues.number(v.goalScore).map(scale.problem(with:)) ?? "enter a number" {
+                errors.add("goalScore", "Goal score: \(problem).")
+            }
+        }
+        guard errors.isEmpty, let kind, let length, let material, let start else { return (v, errors, nil) }
+        let workflow = SessionWorkflow(state: state, principal: p, access: req.access(p))
+        let request = PlanRequest(patient: try await workflow.facts(patient, on: start), indications: indications, zones: zones,
+                                  device: DeviceSpec(kind: kind, length: length, needleMaterial: material), startDate: start,
+                                  sessions: sessions, intervalWeeks: interval)
+        return (v, errors, request)
+    }
+
+    private func render(_ req: Request, _ p: Principal, _ patient: Patient, values: Values, errors: FieldErrors, plan: PlanView?,
+                        status: HTTPResponseStatus) async throws -> Response {
+        let latest = try await state.scope(p.organizationID).screenings.latest(patientID: patient.id, req.access(p))
+        let stops = (latest?.findings ?? []).filter { $0.severity == .stop }
+        let content = FormContent(
+            patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)", values: values,
+            indications: IndicationID.allCases.map { Option(value: $0.rawValue, label: PageValues.indicationName($0), checked: values.indications.contains($0.rawValue)) },
+            zones: PageValues.mapZones.map { Option(value: PageValues.zoneKey($0), label: PageValues.zoneName($0), checked: values.zones.contains(PageValues.zoneKey($0))) },
+            materials: NeedleMaterial.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.material == $0.rawValue) },
+            errors: errors, hasErrors: !errors.isEmpty, blockedBy: PageValues.findings(stops), blocked: !stops.isEmpty, plan: plan)
+        return try await req.render("course-new", title: "New course · \(patient.givenName) \(patient.familyName)", section: "patients",
+                                    content, status: status)
+    }
+
+    static func planView(_ result: PlanResult, zones: [Zone]) -> PlanView {
+        PlanView(decision: result.decision.rawValue, decisionText: PageValues.decisionText(result.decision),
+                 findings: PageValues.findings(result.findings), hasFindings: !result.findings.isEmpty,
+                 zoneNames: zones.map(PageValues.zoneName),
+                 rows: result.course.sessions.map { s in
+                     Row(number: s.number, date: s.date.description, depths: zones.map { z in
+                         s.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) + " mm" } ?? "—"
+                     })
+                 },
+                 intervalWeeks: result.course.intervalWeeks, outcomeScale: result.course.outcomeScale,
+                 assessments: result.course.assessments.map { "\($0.date) \($0.kind.rawValue)" }.joined(separator: "; "),
+                 canPropose: result.decision != .doNotTreat)
+    }
+
+    // MARK: A course
+
+    struct CourseContent: Encodable {
+        let id: String
+        let patientId: String
+        let patientName: String
+        let indications: String
+        let device: String
+        let goal: String?
+        let goalScore: String?
+        let scale: String
+        let status: String
+        let decision: String
+        let decisionText: String
+        let findings: [PageValues.FindingView]
+        let hasFindings: Bool
+        let zoneNames: [String]
+        let rows: [VisitRow]
+        let intervalWeeks: Int
+        let canAccept: Bool
+        let canDocument: Bool
+        let sessions: [SessionLink]
+        let hasSessions: Bool
+    }
+
+    struct VisitRow: Encodable {
+        let number: Int
+        let date: String
+        let depths: [String]
+        let recorded: Bool
+    }
+
+    struct SessionLink: Encodable {
+        let id: String
+        let date: String
+        let signed: Bool
+    }
+
+    static let courseNotFound = PageError(.notFound, "No such course", "The course does not exist in your organization.")
+
+    static func courseID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("courseId").flatMap(UUID.init(uuidString:)) else { throw courseNotFound }
+        return id
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let id = try Self.courseID(req)
+        let p = try await req.authorize(.read, .course, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let course = try await scope.courses.get(courseID: id, req.access(p)),
+              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw Self.courseNotFound }
+        let sessions = Permissions.allows(p.role, .read, .session) ? try await scope.sessions.list(courseID: id, req.access(p)) : []
+        let content = CourseContent(
+            id: PageValues.id(id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
+            indications: course.indications.map(PageValues.indicationName).joined(separator: ", "), device: PageValues.device(course.device),
+            goal: course.goal, goalScore: course.goalScore.map(PageValues.mm), scale: OutcomeScale.primary(for: course.indications).name,
+            status: course.status.rawValue, decision: course.decision.rawValue,
+            decisionText: PageValues.decisionText(course.decision), findings: PageValues.findings(course.findings),
+            hasFindings: !course.findings.isEmpty, zoneNames: course.zones.map(PageValues.zoneName),
+            rows: course.plannedVisits.map { v in
+                VisitRow(number: v.number, date: v.date.description, depths: course.zones.map { z in
+                    v.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) + " mm" } ?? "—"
+                }, recorded: sessions.count >= v.number)
+            },
+            intervalWeeks: course.intervalWeeks,
+            canAccept: course.status == .proposed && course.decision != .doNotTreat && Permissions.allows(p.role, .update, .course),
+            canDocument: course.status == .active && Permissions.allows(p.role, .create, .session),
+            sessions: sessions.map { SessionLink(id: PageValues.id($0.id), date: $0.date.description, signed: $0.isSigned) },
+            hasSessions: !sessions.isEmpty)
+        return try await req.render("course", title: "Course · \(patient.givenName) \(patient.familyName)", section: "patients", content)
+    }
+
+    func accept(_ req: Request) async throws -> Response {
+        let id = try Self.courseID(req)
+        let p = try await req.authorize(.update, .course, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let course = try await scope.courses.get(courseID: id, req.access(p)) else { throw Self.courseNotFound }
+        guard course.decision != .doNotTreat else {
+            throw PageError(.unprocessableEntity, "The plan is do-not-treat",
+                            "Resolve its stop findings (\(course.findings.filter { $0.severity == .stop }.map(\.rule.rawValue).joined(separator: ", "))) and plan again.")
+        }
+        _ = try await scope.courses.accept(courseID: id, req.access(p))
+        return req.done("/courses/\(PageValues.id(id))", .courseAccepted)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import StratumStore
+import Vapor
+
+/// Sign-in, sign-out and the clinic switcher. A new session id at every sign-in (the user's other sessions end),
+/// so a session planted before sign-in is worthless.
+struct LoginPages {
+    let state: ServerState
+    let secureCookies: Bool
+
+    struct LoginContent: Encodable {
+        let email: String
+        let next: String
+        let loginToken: String
+        let error: String?
+    }
+
+    func register(public routes: any RoutesBuilder, signedIn: any RoutesBuilder) {
+        routes.get("login", use: form)
+        routes.post("login", use: signIn)
+        signedIn.post("logout", use: signOut)
+        signedIn.post("clinic", use: switchClinic)
+    }
+
+    func form(_ req: Request) async throws -> Response {
+        try await loginPage(req, email: "", error: nil, status: .ok)
+    }
+
+    private func loginPage(_ req: Request, email: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let token = WebCookies.randomToken()
+        let response = try await req.render("login", title: "Sign in", section: "login",
+                                            LoginContent(email: email, next: Self.safeNext(req.query[String.self, at: "next"]),
+                                                         loginToken: token, error: error), status: status)
+        response.cookies[WebCookies.preLogin] = WebCookies.value(token, expires: nil, secure: secureCookies)
+        return response
+    }
+
+    func signIn(_ req: Request) async throws -> Response {
+        let form = try FormFields(req)
+        guard let cookie = req.cookies[WebCookies.preLogin]?.string, let sent = form["_login"], WebCookies.sameSecret(cookie, sent) else {
+            return try await loginPage(req, email: form["email"] ?? "", error: "The sign-in form expired. Please try again.", status: .forbidden)
+        }
+        guard let email = form["email"], let password = form.values["password"]?.first, !password.isEmpty else {
+            return try await loginPage(req, email: form["email"] ?? "", error: "Enter your email and password.", status: .badRequest)
+        }
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        switch try await SignIn.attempt(email: email, password: password, address: address, state: state) {
+        case .throttled:
+            return try await loginPage(req, email: email, error: "Too many failed sign-ins. Wait 15 minutes and try again.", status: .tooManyRequests)
+        case .wrongCredentials:
+            return try await loginPage(req, email: email, error: "The email or password is wrong.", status: .unauthorized)
+        case .signedIn(let user):
+            let memberships = try await state.directory.memberships(userID: user.id)
+            guard let first = memberships.first else {
+                return try await loginPage(req, email: email, error: "This account is not a member of any clinic.", status: .forbidden)
+            }
+            let credentials = CredentialStore(database: state.database)
+            try await credentials.deleteSessions(userID: user.id)
+            let session = try await credentials.createSession(userID: user.id, clinicID: first.clinicID)
+            let response = req.redirect(to: Self.safeNext(form["next"]))
+            response.cookies[WebCookies.session] = WebCookies.value(session.token, expires: session.expiresAt, secure: secureCookies)
+            response.cookies[WebCookies.preLogin] = WebCookies.cleared(secure: secureCookies)
+            return response
+        }
+    }
+
+    func signOut(_ req: Request) async throws -> Response {
+        let user = try req.user()
+        try await CredentialStore(database: state.database).deleteSession(token: user.sessionToken)
+        let response = req.redirect(to: "/login")
+        response.cookies[WebCookies.session] = WebCookies.cleared(secure: secureCookies)
+        return response
+    }
+
+    func switchClinic(_ req: Request) async throws -> Response {
+        let user = try req.user()
+        let form = try FormFields(req)
+        guard let id = form["clinicId"].flatMap(UUID.init(uuidString:)), user.clinics.contains(where: { $0.id == id }) else {
+            throw PageError(.forbidden, "Not your clinic", "You can switch only to a clinic where you are a member.")
+        }
+        try await CredentialStore(database: state.database).setSessionClinic(token: user.sessionToken, clinicID: id)
+        return req.done("/today", .clinicSwitched)
+    }
+
+    /// Only a local path may follow sign-in, so the form cannot be used to send someone elsewhere.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return "/today" }
+        return next
+    }
+}

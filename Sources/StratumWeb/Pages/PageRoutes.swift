@@ -1,0 +1,41 @@
+import Foundation
+import Leaf
+import LeafKit
+import StratumCore
+import Vapor
+
+/// The browser pages: Leaf templates and static files from the resource bundle, cookie sessions, CSRF on every
+/// state-changing request, errors rendered as pages.
+enum PageRoutes {
+    /// The calendar day in a clinic's time zone (an unknown zone falls back to UTC), for Today and form defaults.
+    static func today(in timezone: String, at now: Date = Date()) -> LocalDate {
+        let offset = TimeZone(identifier: timezone)?.secondsFromGMT(for: now) ?? 0
+        return LocalDate(dayNumber: Int(((now.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down)))
+    }
+
+    static func register(_ app: Application, state: ServerState, config: AppConfig, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        guard let resources = Bundle.module.resourceURL else { throw PageError(.internalServerError, "Missing resources", "") }
+        let views = resources.appendingPathComponent("Views").path + "/"
+        app.views.use(.leaf)
+        app.leaf.configuration = LeafConfiguration(rootDirectory: views)
+        // Leaf's default limits refuse any path with a dot folder, and a bundle built by SwiftPM sits under .build;
+        // the sandbox alone keeps template lookups inside the views folder.
+        app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
+        app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+
+        let today: @Sendable () -> LocalDate = { PageRoutes.today(in: "UTC", at: clock()) }
+        let pages = app.grouped(PageErrorMiddleware())
+        let signedIn = pages.grouped(WebSessionMiddleware(state: state, secureCookies: config.behindTLS))
+        signedIn.get { req in req.redirect(to: "/today") }
+        LoginPages(state: state, secureCookies: config.behindTLS).register(public: pages, signedIn: signedIn)
+        TodayPage(state: state, today: today).register(signedIn)
+        PatientPages(state: state, today: today).register(signedIn)
+        ScreeningPages(state: state, today: today).register(signedIn)
+        ConsentPages(state: state).register(signedIn)
+        CoursePages(state: state, today: today).register(signedIn)
+        SessionPages(state: state, today: today).register(signedIn)
+        AdverseEventPages(state: state, today: today).register(signedIn)
+        AssessmentPages(state: state, today: today).register(signedIn)
+        ProgressPages(state: state, today: today).register(signedIn)
+    }
+}

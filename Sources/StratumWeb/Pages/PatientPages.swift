@@ -1,0 +1,182 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// Patient search, registration, editing and the chart.
+struct PatientPages {
+    let state: ServerState
+    let today: @Sendable () -> LocalDate
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("patients", use: search)
+        routes.get("patients", "new", use: newForm)
+        routes.post("patients", use: create)
+        routes.get("patients", ":patientId", use: chart)
+        routes.get("patients", ":patientId", "edit", use: editForm)
+        routes.post("patients", ":patientId", use: update)
+    }
+
+    // MARK: Search
+
+    struct Row: Encodable {
+        let id: String
+        let name: String
+        let birthDate: String
+        let fitzpatrick: Int
+    }
+
+    struct SearchContent: Encodable {
+        let name: String
+        let birthDate: String
+        let searched: Bool
+        let results: [Row]
+        let hasResults: Bool
+        let error: String?
+        let canCreate: Bool
+    }
+
+    func search(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.read, .patient, state: state)
+        let name = (req.query[String.self, at: "name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let birth = (req.query[String.self, at: "birthDate"] ?? "").trimmingCharacters(in: .whitespaces)
+        var error: String?
+        var rows: [Row] = []
+        let searched = !name.isEmpty || !birth.isEmpty
+        if searched {
+            let date = birth.isEmpty ? nil : LocalDate(iso: birth)
+            if !birth.isEmpty, date == nil {
+                error = "Birth date: \"\(birth.prefix(40))\" is not a date (YYYY-MM-DD)."
+            } else {
+                rows = try await state.scope(p.organizationID).patients.search(name: name.isEmpty ? nil : name, birthDate: date, req.access(p))
+                    .map { Row(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
+                               fitzpatrick: $0.fitzpatrick) }
+            }
+        }
+        return try await req.render("patients", title: "Patients", section: "patients", SearchContent(
+            name: name, birthDate: birth, searched: searched, results: rows, hasResults: !rows.isEmpty, error: error,
+            canCreate: Permissions.allows(p.role, .create, .patient)), status: error == nil ? .ok : .badRequest)
+    }
+
+    // MARK: Create and edit
+
+    struct FormValues: Encodable {
+        var givenName = ""
+        var familyName = ""
+        var birthDate = ""
+        var sex = "unknown"
+        var fitzpatrick = ""
+        var phone = ""
+        var email = ""
+    }
+
+    struct FormContent: Encodable {
+        let action: String
+        let heading: String
+        let values: FormValues
+        let errors: FieldErrors
+        let hasErrors: Bool
+        let cancel: String
+    }
+
+    func newForm(_ req: Request) async throws -> Response {
+        _ = try await req.authorize(.create, .patient, state: state)
+        return try await form(req, action: "/patients", heading: "New patient", values: FormValues(), errors: FieldErrors(), cancel: "/patients")
+    }
+
+    func create(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.create, .patient, state: state)
+        let fields = try FormFields(req)
+        let (values, draft, errors) = Self.read(fields, clinicID: p.clinicID)
+        guard let draft else {
+            return try await form(req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients", status: .badRequest)
+        }
+        let patient = try await state.scope(p.organizationID).patients.create(draft, req.access(p))
+        return req.done("/patients/\(PageValues.id(patient.id))", .patientSaved)
+    }
+
+    func editForm(_ req: Request) async throws -> Response {
+        let id = try Self.patientID(req)
+        let p = try await req.authorize(.update, .patient, patientID: id, state: state)
+        guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw Self.notFound }
+        let values = FormValues(givenName: patient.givenName, familyName: patient.familyName, birthDate: patient.birthDate.description,
+                                sex: patient.sex.rawValue, fitzpatrick: String(patient.fitzpatrick), phone: patient.phone ?? "",
+                                email: patient.email ?? "")
+        return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(patient.givenName) \(patient.familyName)",
+                              values: values, errors: FieldErrors(), cancel: "/patients/\(PageValues.id(id))")
+    }
+
+    func update(_ req: Request) async throws -> Response {
+        let id = try Self.patientID(req)
+        let p = try await req.authorize(.update, .patient, patientID: id, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let existing = try await scope.patients.get(id, req.access(p)) else { throw Self.notFound }
+        let (values, draft, errors) = Self.read(try FormFields(req), clinicID: existing.clinicID)
+        guard let draft else {
+            return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
+                                  values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .badRequest)
+        }
+        _ = try await scope.patients.update(id, draft, req.access(p))
+        return req.done("/patients/\(PageValues.id(id))", .patientSaved)
+    }
+
+    private func form(_ req: Request, action: String, heading: String, values: FormValues, errors: FieldErrors, cancel: String,
+                      status: HTTPResponseStatus = .ok) async throws -> Response {
+        try await req.render("patient-form", title: heading, section: "patients",
+                             FormContent(action: action, heading: heading, values: values, errors: errors, hasErrors: !errors.isEmpty, cancel: cancel),
+                             status: status)
+    }
+
+    /// The form's values as typed (to show again) and the draft when every field is valid.
+    static func read(_ f: FormFields, clinicID: UUID) -> (FormValues, PatientDraft?, FieldErrors) {
+        let values = FormValues(givenName: f["givenName"] ?? "", familyName: f["familyName"] ?? "", birthDate: f["birthDate"] ?? "",
+                                sex: f["sex"] ?? "unknown", fitzpatrick: f["fitzpatrick"] ?? "", phone: f["phone"] ?? "", email: f["email"] ?? "")
+        var errors = FieldErrors()
+        if values.givenName.isEmpty { errors.add("givenName", "Enter the given name.") }
+        if values.givenName.count > 100 { errors.add("givenName", "At most 100 characters.") }
+        if values.familyName.isEmpty { errors.add("familyName", "Enter the family name.") }
+        if values.familyName.count > 100 { errors.add("familyName", "At most 100 characters.") }
+        let birth = LocalDate(iso: values.birthDate)
+        if birth == nil { errors.add("birthDate", "Enter the birth date as YYYY-MM-DD.") }
+        let sex = Sex(rawValue: values.sex)
+        if sex == nil { errors.add("sex", "Choose one of female, male, other or unknown.") }
+        let fitz = Int(values.fitzpatrick)
+        if fitz == nil || !(1...6).contains(fitz!) { errors.add("fitzpatrick", "Choose a Fitzpatrick phototype from I to VI.") }
+        if values.email.count > 200 || (!values.email.isEmpty && !values.email.contains("@")) { errors.add("email", "Enter an email address like name@example.com.") }
+        if values.phone.count > 50 { errors.add("phone", "At most 50 characters.") }
+        guard errors.isEmpty, let birth, let sex, let fitz else { return (values, nil, errors) }
+        return (values, PatientDraft(clinicID: clinicID, givenName: values.givenName, familyName: values.familyName, birthDate: birth,
+                                     sex: sex, fitzpatrick: fitz, phone: values.phone.isEmpty ? nil : values.phone,
+                                     email: values.email.isEmpty ? nil : values.email), errors)
+    }
+
+    static let notFound = PageError(.notFound, "No such patient", "The patient does not exist in your organization.")
+
+    static func patientID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("patientId").flatMap(UUID.init(uuidString:)) else { throw notFound }
+        return id
+    }
+
+    // MARK: Chart
+
+    func chart(_ req: Request) async throws -> Response {
+        let id = try Self.patientID(req)
+        let user = try req.user()
+        let role = user.principal.role
+        if !Permissions.allows(role, .read, .chart) {
+            // The front desk sees who the patient is and the consents, not the clinical record.
+            let p = try await req.authorize(.read, .patient, patientID: id, state: state)
+            let scope = state.scope(p.organizationID)
+            guard let patient = try await scope.patients.get(id, req.access(p)) else { throw Self.notFound }
+            let consents = Permissions.allows(role, .read, .consent) ? try await scope.consents.list(patientID: id, req.access(p)) : []
+            let view = ChartView(patient: patient, screenings: [], consents: consents, courses: [], sessions: [], events: [], assessments: [],
+                                 today: today(), role: role, clinical: false)
+            return try await req.render("chart", title: "\(patient.givenName) \(patient.familyName)", section: "patients", view)
+        }
+        let p = try await req.authorize(.read, .chart, patientID: id, state: state)
+        guard let c = try await state.scope(p.organizationID).charts.chart(patientID: id, req.access(p)) else { throw Self.notFound }
+        let view = ChartView(patient: c.patient, screenings: c.screenings, consents: c.consents, courses: c.courses, sessions: c.sessions,
+                             events: c.adverseEvents, assessments: c.assessments, today: today(), role: role, clinical: true)
+        return try await req.render("chart", title: "\(c.patient.givenName) \(c.patient.familyName)", section: "patients", view)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import StratumCore
+import StratumStore
+
+/// An outcome chart drawn on the server as SVG coordinates: the scores over the course (baseline, visits,
+/// follow-ups) on the scale's full range with the better end at the top, the goal line and the session dates.
+struct ProgressChart: Encodable {
+    struct Point: Encodable {
+        let x: Double
+        let y: Double
+        let label: String
+    }
+
+    struct Tick: Encodable {
+        let at: Double
+        let label: String
+        /// Where a y tick's label sits: on the line's baseline.
+        let labelAt: Double
+        init(at: Double, label: String) {
+            self.at = at
+            self.label = label
+            labelAt = at + 4
+        }
+    }
+
+    let scale: String
+    let scaleName: String
+    let direction: String
+    let width = 640.0
+    let height = 280.0
+    let left = 56.0
+    let right = 624.0
+    let top = 20.0
+    let bottom = 236.0
+    let yLabelX = 48.0
+    let xLabelY = 254.0
+    let sessionTop = 228.0
+    let points: [Point]
+    let polyline: String
+    let goalY: Double?
+    let goalLabelY: Double?
+    let hasRows: Bool
+    let goalLabel: String
+    let yTicks: [Tick]
+    let xTicks: [Tick]
+    let sessionXs: [Double]
+    let rows: [Point]
+    let summary: String
+
+    init(scale: OutcomeScale, assessments: [Assessment], sessionDates: [LocalDate], start: LocalDate, end: LocalDate, goal: Double?) {
+        self.scale = scale.rawValue
+        scaleName = scale.name
+        direction = scale.lowerIsBetter ? "lower is better: the better end is at the top" : "higher is better"
+        let scored = assessments.sorted { ($0.assessedOn, $0.createdAt) < ($1.assessedOn, $1.createdAt) }
+        let first = min(start, scored.first?.assessedOn ?? start)
+        let last = max(end, scored.last?.assessedOn ?? end, first.adding(days: 7))
+        let span = Double(first.days(until: last))
+        let (l, r, t, b) = (56.0, 624.0, 20.0, 236.0)
+        func x(_ d: LocalDate) -> Double { (l + (r - l) * Double(first.days(until: d)) / span).rounded(toPlaces: 1) }
+        let lo = scale.range.lowerBound, hi = scale.range.upperBound
+        // The better end at the top: for a lower-is-better scale the lowest score is drawn highest.
+        func y(_ v: Double) -> Double {
+            let f = (v - lo) / (hi - lo)
+            return (scale.lowerIsBetter ? t + (b - t) * f : b - (b - t) * f).rounded(toPlaces: 1)
+        }
+        points = scored.map { Point(x: x($0.assessedOn), y: y($0.score), label: "\($0.assessedOn) \($0.kind.rawValue): \(PageValues.mm($0.score))") }
+        rows = points
+        polyline = points.map { "\($0.x),\($0.y)" }.joined(separator: " ")
+        goalY = goal.map(y)
+        goalLabelY = goalY.map { $0 - 6 }
+        hasRows = !points.isEmpty
+        goalLabel = goal.map { "goal \(PageValues.mm($0))" } ?? ""
+        let step = max(1, ((hi - lo) / 6).rounded(.up))
+        yTicks = stride(from: lo, through: hi, by: step).map { Tick(at: y($0), label: OutcomeScale.text($0)) }
+        let months = max(1, first.days(until: last) / 30)
+        let every = max(1, Int((Double(months) / 6).rounded(.up)))
+        xTicks = stride(from: 0, through: months, by: every).map { m in
+            let d = first.adding(days: m * 30)
+            return Tick(at: x(d), label: String(d.description.prefix(7)))
+        }
+        sessionXs = sessionDates.filter { $0 >= first && $0 <= last }.map(x)
+        if let a = scored.first, let z = scored.last, scored.count > 1 {
+            let change = z.score - a.score
+            let better = scale.lowerIsBetter ? change < 0 : change > 0
+            summary = change == 0 ? "No change from \(PageValues.mm(a.score)) since \(a.assessedOn)."
+                : "\(better ? "Better" : "Worse") by \(PageValues.mm(abs(change))) since \(a.assessedOn) (\(PageValues.mm(a.score)) → \(PageValues.mm(z.score)))."
+        } else {
+            summary = scored.isEmpty ? "No scores recorded on this scale yet." : "One score so far: the baseline."
+        }
+    }
+}
+
+extension Double {
+    func rounded(toPlaces n: Int) -> Double {
+        let f = Foundation.pow(10.0, Double(n))
+        return (self * f).rounded() / f
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// A course's progress (outcome charts against the goal), the patient's printable course summary, the printable
+/// aftercare sheet of a session (POLICY §7) and the course's planned visits as an iCalendar file.
+struct ProgressPages {
+    let state: ServerState
+    let today: @Sendable () -> LocalDate
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("courses", ":courseId", "progress", use: progress)
+        routes.get("courses", ":courseId", "summary", use: summary)
+        routes.get("courses", ":courseId", "visits.ics", use: calendar)
+        routes.get("sessions", ":sessionId", "aftercare", use: aftercare)
+    }
+
+    struct Loaded {
+        let course: Course
+        let patient: Patient
+        let sessions: [TreatmentSession]
+        let assessments: [Assessment]
+    }
+
+    private func load(_ req: Request, _ p: Principal) async throws -> Loaded {
+        let id = try CoursePages.courseID(req)
+        let scope = state.scope(p.organizationID)
+        guard let course = try await scope.courses.get(courseID: id, req.access(p)),
+              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
+        let sessions = Permissions.allows(p.role, .read, .session) ? try await scope.sessions.list(courseID: id, req.access(p)) : []
+        let assessments = Permissions.allows(p.role, .read, .assessment)
+            ? try await scope.assessments.list(patientID: patient.id, req.access(p)).filter { $0.courseID == id } : []
+        return Loaded(course: course, patient: patient, sessions: sessions, assessments: assessments)
+    }
+
+    /// One chart per scale the course has scores on, the primary scale first (drawn even before any score).
+    static func charts(_ l: Loaded) -> [ProgressChart] {
+        let primary = OutcomeScale.primary(for: l.course.indications)
+        var scales = [primary]
+        for a in l.assessments { if let s = OutcomeScale(rawValue: a.scale), !scales.contains(s) { scales.append(s) } }
+        let start = l.course.plannedVisits.first?.date ?? l.course.createdAt.localDate
+        let end = (l.course.plannedVisits.last?.date ?? start).adding(days: 180)
+        return scales.map { s in
+            ProgressChart(scale: s, assessments: l.assessments.filter { $0.scale == s.rawValue }, sessionDates: l.sessions.map(\.date),
+                          start: start, end: end, goal: s == primary ? l.course.goalScore : nil)
+        }
+    }
+
+    struct ProgressContent: Encodable {
+        let courseId: String
+        let patientId: String
+        let patientName: String
+        let indications: String
+        let goal: String?
+        let charts: [ProgressChart]
+        let canAssess: Bool
+    }
+
+    func progress(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.read, .course, state: state)
+        let l = try await load(req, p)
+        let content = ProgressContent(
+            courseId: PageValues.id(l.course.id), patientId: PageValues.id(l.patient.id),
+            patientName: "\(l.patient.givenName) \(l.patient.familyName)",
+            indications: l.course.indications.map(PageValues.indicationName).joined(separator: ", "), goal: l.course.goal,
+            charts: Self.charts(l), canAssess: Permissions.allows(p.role, .create, .assessment))
+        return try await req.render("progress", title: "Progress · \(l.patient.givenName) \(l.patient.familyName)", section: "patients", content)
+    }
+
+    struct SummaryContent: Encodable {
+        struct Visit: Encodable {
+            let number: Int
+            let date: String
+            let done: Bool
+        }
+        let patientName: String
+        let clinicName: String
+        let indications: String
+        let zones: String
+        let goal: String?
+        let visits: [Visit]
+        let done: Int
+        let total: Int
+        let next: String?
+        let charts: [ProgressChart]
+        let printedOn: String
+        let courseId: String
+    }
+
+    func summary(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.read, .course, state: state)
+        let l = try await load(req, p)
+        let clinic = try await state.scope(p.organizationID).clinic(l.course.clinicID)
+        let done = l.sessions.count
+        let day = today()
+        let content = SummaryContent(
+            patientName: "\(l.patient.givenName) \(l.patient.familyName)", clinicName: clinic?.name ?? "",
+            indications: l.course.indications.map(PageValues.indicationName).joined(separator: ", "),
+            zones: l.course.zones.map(PageValues.zoneName).joined(separator: ", "), goal: l.course.goal,
+            visits: l.course.plannedVisits.map { .init(number: $0.number, date: $0.date.description, done: $0.number <= done) },
+            done: done, total: l.course.plannedVisits.count,
+            next: l.course.plannedVisits.first { $0.number > done && $0.date >= day }?.date.description,
+            charts: Self.charts(l), printedOn: day.description, courseId: PageValues.id(l.course.id))
+        return try await req.render("course-summary", title: "Course summary · \(l.patient.givenName) \(l.patient.familyName)",
+                                    section: "patients", content)
+    }
+
+    /// The course's planned visits as iCalendar (RFC 5545) all-day events, for the patient's own calendar.
+    func calendar(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.read, .course, state: state)
+        let l = try await load(req, p)
+        let clinic = try await state.scope(p.organizationID).clinic(l.course.clinicID)
+        let body = ICalendar.visits(courseID: l.course.id, visits: l.course.plannedVisits, clinicName: clinic?.name ?? "the clinic",
+                                    stamp: Date())
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"stratum-course-visits.ics\"")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+
+    struct AftercareContent: Encodable {
+        struct Step: Encodable {
+            let when: String
+            let dates: String
+            let text: String
+        }
+        let patientName: String
+        let clinicName: String
+        let sessionDate: String
+        let depth: String
+        let steps: [Step]
+        let callIf: [String]
+        let sessionId: String
+        let next: String?
+    }
+
+    func aftercare(_ req: Request) async throws -> Response {
+        let id = try SessionPages.sessionID(req)
+        let p = try await req.authorize(.read, .session, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let s = try await scope.sessions.get(sessionID: id, req.access(p)),
+              let patient = try await scope.patients.get(s.patientID, req.access(p)) else { throw SessionPages.sessionNotFound }
+        let course = try await scope.courses.get(courseID: s.courseID, req.access(p))
+        let clinic = try await scope.clinic(s.clinicID)
+        let deepest = s.zones.map(\.depthMM).max() ?? 0
+        let timeline = AftercareTimeline(sessionDate: s.date, depthMM: deepest)
+        let content = AftercareContent(
+            patientName: "\(patient.givenName) \(patient.familyName)", clinicName: clinic?.name ?? "", sessionDate: s.date.description,
+            depth: PageValues.mm(deepest),
+            steps: timeline.steps.map { step in
+                let dates = step.until.map { $0 == step.from ? step.from.description : "\(step.from) to \($0)" } ?? "from \(step.from)"
+                return .init(when: step.when, dates: dates, text: step.text + ".")
+            },
+            callIf: timeline.callTheClinicIf, sessionId: PageValues.id(s.id),
+            next: course?.plannedVisits.first { $0.date > s.date }?.date.description)
+        return try await req.render("aftercare", title: "Aftercare · \(patient.givenName) \(patient.familyName)", section: "patients", content)
+    }
+}
+
+extension Date {
+    /// The UTC calendar day of an instant.
+    var localDate: LocalDate { LocalDate(dayNumber: Int((timeIntervalSince1970 / 86_400).rounded(.down))) }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// Documenting a session in the treatment room: pre-filled from the plan, re-checked by the server as values
+/// change (without losing input), cautions acknowledged with a reason, signed to lock, addenda after.
+struct SessionPages {
+    let state: ServerState
+    let today: @Sendable () -> LocalDate
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("courses", ":courseId", "sessions", "new", use: newForm)
+        routes.post("courses", ":courseId", "sessions", "check", use: check)
+        routes.post("courses", ":courseId", "sessions", use: record)
+        routes.get("sessions", ":sessionId", use: show)
+        routes.post("sessions", ":sessionId", "sign", use: sign)
+        routes.post("sessions", ":sessionId", "addenda", use: addAddendum)
+    }
+
+    struct FormContent: Encodable {
+        let courseId: String
+        let patientId: String
+        let patientName: String
+        let device: String
+        let isPen: Bool
+        let form: SessionForm
+        let errors: FieldErrors
+        let hasErrors: Bool
+        let checked: Bool
+        let decision: String
+        let decisionText: String
+        let findings: [CheckedFinding]
+        let hasFindings: Bool
+        let refused: Bool
+    }
+
+    /// The live re-check's answer to the page's script.
+    struct CheckAnswer: Content {
+        struct Item: Content {
+            let rule: String
+            let severity: String
+            let message: String
+            let zone: String?
+            let evidence: String
+            let ackField: String?
+        }
+        let decision: String
+        let decisionText: String
+        let findings: [Item]
+        let fieldErrors: [String: String]
+    }
+
+    private func load(_ req: Request, _ p: Principal) async throws -> (Course, Patient) {
+        let id = try CoursePages.courseID(req)
+        let scope = state.scope(p.organizationID)
+        guard let course = try await scope.courses.get(courseID: id, req.access(p)),
+              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
+        guard course.status == .active else {
+            throw PageError(.conflict, "Course not active", "Sessions are documented on an accepted course; this one is \(course.status.rawValue).")
+        }
+        return (course, patient)
+    }
+
+    func newForm(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.create, .session, state: state)
+        let (course, patient) = try await load(req, p)
+        let recorded = try await state.scope(p.organizationID).sessions.list(courseID: course.id, req.access(p)).count
+        let form = SessionForm.prefilled(course: course, recorded: recorded, on: today())
+        return try await render(req, course, patient, form: form, errors: FieldErrors(), result: nil, refused: false, status: .ok)
+    }
+
+    /// The re-check: JSON for the page's script, the whole page again for a browser without it.
+    func check(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.create, .session, state: state)
+        let (course, patient) = try await load(req, p)
+        let (form, errors, doc) = SessionForm.read(try FormFields(req), course: course)
+        var result: CheckResult?
+        if let doc { result = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).check(course: course, patient: patient, doc) }
+        if req.headers.first(name: "X-Requested-With") == "stratum-check" {
+            let items = CheckedFinding.list(result?.findings ?? [], reasons: [:]).map {
+                CheckAnswer.Item(rule: $0.rule, severity: $0.severity, message: $0.message, zone: $0.zone, evidence: $0.evidence, ackField: $0.ackField)
+            }
+            let answer = CheckAnswer(decision: result?.decision.rawValue ?? "incomplete",
+                                     decisionText: result.map { PageValues.decisionText($0.decision) } ?? "Complete the highlighted fields to check the session.",
+                                     findings: items, fieldErrors: errors.byField)
+            let response = Response(status: .ok)
+            try response.content.encode(answer, as: .json)
+            return response
+        }
+        return try await render(req, course, patient, form: form, errors: errors, result: result, refused: false,
+                                status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    func record(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.create, .session, state: state)
+        let (course, patient) = try await load(req, p)
+        let (form, errors, doc) = SessionForm.read(try FormFields(req), course: course)
+        guard let doc else { return try await render(req, course, patient, form: form, errors: errors, result: nil, refused: false, status: .badRequest) }
+        do {
+            let session = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).record(course: course, patient: patient, doc)
+            return req.done("/sessions/\(PageValues.id(session.id))", .sessionRecorded)
+        } catch let refusal as SessionWorkflow.Refusal {
+            return try await render(req, course, patient, form: form, errors: errors, result: refusal.result, refused: true, status: .unprocessableEntity)
+        }
+    }
+
+    private func render(_ req: Request, _ course: Course, _ patient: Patient, form: SessionForm, errors: FieldErrors, result: CheckResult?,
+                        refused: Bool, status: HTTPResponseStatus) async throws -> Response {
+        let findings = CheckedFinding.list(result?.findings ?? [], reasons: form.reasons)
+        let content = FormContent(
+            courseId: PageValues.id(course.id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
+            device: PageValues.device(course.device), isPen: course.device.kind == .pen, form: form, errors: errors, hasErrors: !errors.isEmpty,
+            checked: result != nil, decision: result?.decision.rawValue ?? "", decisionText: result.map { PageValues.decisionText($0.decision) } ?? "",
+            findings: findings, hasFindings: !findings.isEmpty, refused: refused)
+        return try await req.render("session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
+                                    content, status: status)
+    }
+
+    // MARK: A recorded session
+
+    struct ShowContent: Encodable {
+        struct ZoneView: Encodable {
+            let name: String
+            let depth: String
+            let passes: Int
+            let endPoint: String
+        }
+        struct AckView: Encodable {
+            let rule: String
+            let zone: String?
+            let reason: String
+            let at: String
+        }
+        struct AddendumView: Encodable {
+            let text: String
+            let at: String
+        }
+        let id: String
+        let courseId: String
+        let patientId: String
+        let patientName: String
+        let date: String
+        let device: String
+        let sterility: String
+        let topical: String?
+        let reactions: String
+        let zones: [ZoneView]
+        let decision: String
+        let decisionText: String
+        let findings: [PageValues.FindingView]
+        let hasFindings: Bool
+        let acknowledgements: [AckView]
+        let hasAcknowledgements: Bool
+        let signed: Bool
+        let signedAt: String
+        let canSign: Bool
+        let canAddend: Bool
+        let addenda: [AddendumView]
+        let hasAddenda: Bool
+    }
+
+    static let sessionNotFound = PageError(.notFound, "No such session", "The session does not exist in your organization.")
+
+    static func sessionID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("sessionId").flatMap(UUID.init(uuidString:)) else { throw sessionNotFound }
+        return id
+    }
+
+    func show(_ req: Request) async throws -> Response {
+        let id = try Self.sessionID(req)
+        let p = try await req.authorize(.read, .session, state: state)
+        let scope = state.scope(p.organizationID)
+        guard let s = try await scope.sessions.get(sessionID: id, req.access(p)),
+              let patient = try await scope.patients.get(s.patientID, req.access(p)) else { throw Self.sessionNotFound }
+        let content = ShowContent(
+            id: PageValues.id(s.id), courseId: PageValues.id(s.courseID), patientId: PageValues.id(patient.id),
+            patientName: "\(patient.givenName) \(patient.familyName)", date: s.date.description, device: PageValues.device(s.device),
+            sterility: Self.sterilityText(s.sterility, handpiece: s.handpiece),
+            topical: s.topical.map { "\($0.product ?? "unnamed product"), lot \($0.lot ?? "not recorded")\($0.approvedForIntradermal ? "" : " (not approved for intradermal use)")" },
+            reactions: s.reactions.isEmpty ? "none recorded" : s.reactions.map(\.rawValue).joined(separator: ", "),
+            zones: s.zones.map { .init(name: PageValues.zoneName($0.zone), depth: PageValues.mm($0.depthMM), passes: $0.passes, endPoint: $0.endPoint ?? "—") },
+            decision: s.decision.rawValue, decisionText: PageValues.decisionText(s.decision), findings: PageValues.findings(s.findings),
+            hasFindings: !s.findings.isEmpty,
+            acknowledgements: s.acknowledgements.map { .init(rule: $0.rule.rawValue, zone: $0.zone.map(PageValues.zoneName), reason: $0.reason, at: PageValues.time($0.acknowledgedAt)) },
+            hasAcknowledgements: !s.acknowledgements.isEmpty, signed: s.isSigned, signedAt: PageValues.time(s.signedAt),
+            canSign: !s.isSigned && Permissions.allows(p.role, .sign, .session),
+            canAddend: s.isSigned && Permissions.allows(p.role, .update, .session),
+            addenda: s.addenda.map { .init(text: $0.text, at: PageValues.time($0.createdAt)) }, hasAddenda: !s.addenda.isEmpty)
+        return try await req.render("session", title: "Session \(s.date) · \(patient.givenName) \(patient.familyName)", section: "patients", content)
+    }
+
+    static func sterilityText(_ s: SterilityFacts, handpiece: HandpieceFacts?) -> String {
+        var parts: [String] = []
+        if let part = s.singleUsePart { parts.append("Single-use part, lot \(part.lot), expires \(part.expiry)\(part.serial.map { ", serial \($0)" } ?? "")") }
+        if let pack = s.pack {
+            parts.append("Sterilization pack: cycle \(pack.cycleStatus.rawValue), chemical indicator \(pack.chemicalIndicator.rawValue), biological indicator \(pack.biologicalIndicator.rawValue)\(pack.expiresOn.map { ", shelf life to \($0)" } ?? "")\(pack.wrapCompromised ? ", wrap compromised" : "")")
+        }
+        if let h = handpiece { parts.append(h.cleanedSinceLastUse ? "handpiece cleaned and disinfected" : "handpiece cleaning not recorded") }
+        return parts.isEmpty ? "No sterile part recorded" : parts.joined(separator: "; ")
+    }
+
+    func sign(_ req: Request) async throws -> Response {
+        let id = try Self.sessionID(req)
+        let p = try await req.authorize(.sign, .session, state: state)
+        _ = try await state.scope(p.organizationID).sessions.sign(sessionID: id, by: p.userID, req.access(p))
+        return req.done("/sessions/\(PageValues.id(id))", .sessionSigned)
+    }
+
+    func addAddendum(_ req: Request) async throws -> Response {
+        let id = try Self.sessionID(req)
+        let p = try await req.authorize(.update, .session, state: state)
+        let text = try FormFields(req)["text"] ?? ""
+        guard !text.isEmpty, text.count <= 4000 else {
+            throw PageError(.badRequest, "The addendum is empty or too long", "Write the addendum (at most 4,000 characters) and add it again.")
+        }
+        _ = try await state.scope(p.organizationID).sessions.addAddendum(sessionID: id, text: text, req.access(p))
+        return req.done("/sessions/\(PageValues.id(id))", .addendumAdded)
+    }
+}

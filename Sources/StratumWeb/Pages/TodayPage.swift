@@ -1,0 +1,86 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// The clinic's day: planned visits per practitioner, overdue visits and open adverse events.
+struct TodayPage {
+    let state: ServerState
+    /// The clinic's calendar day; injected so tests can pin it.
+    let today: @Sendable () -> LocalDate
+
+    /// How far back an unrecorded visit still counts as an overdue follow-up rather than a lapsed course.
+    static let overdueWindowDays = 90
+
+    struct Visit: Encodable {
+        let patientId: String
+        let patientName: String
+        let courseId: String
+        let number: Int
+        let date: String
+        let done: Bool
+    }
+
+    struct Group: Encodable {
+        let practitioner: String
+        let visits: [Visit]
+    }
+
+    struct Event: Encodable {
+        let patientId: String
+        let type: String
+        let grade: Int
+        let onset: String
+    }
+
+    struct Content: Encodable {
+        let date: String
+        let canSeeSchedule: Bool
+        let groups: [Group]
+        let hasVisits: Bool
+        let overdue: [Visit]
+        let hasOverdue: Bool
+        let canSeeEvents: Bool
+        let events: [Event]
+        let hasEvents: Bool
+    }
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("today", use: page)
+    }
+
+    func page(_ req: Request) async throws -> Response {
+        let user = try req.user()
+        let p = user.principal
+        let scope = state.scope(p.organizationID)
+        let day = today()
+        var groups: [Group] = []
+        var overdue: [Visit] = []
+        let canSeeSchedule = Permissions.allows(p.role, .read, .course)
+        if canSeeSchedule {
+            let all = try await scope.schedule.visits(clinicID: p.clinicID, from: day.adding(days: -Self.overdueWindowDays), to: day, req.access(p))
+            var names: [UUID: String] = [:]
+            for id in Set(all.map(\.practitionerID)) { names[id] = try await state.directory.user(id: id)?.displayName ?? "Former staff" }
+            let todays = all.filter { $0.date == day }
+            for id in Set(todays.map(\.practitionerID)).sorted(by: { (names[$0] ?? "") < (names[$1] ?? "") }) {
+                groups.append(Group(practitioner: names[id] ?? "", visits: todays.filter { $0.practitionerID == id }.map(Self.visit)))
+            }
+            overdue = all.filter { $0.date < day && !$0.done }.map(Self.visit)
+        }
+        var events: [Event] = []
+        let canSeeEvents = Permissions.allows(p.role, .read, .adverseEvent)
+        if canSeeEvents {
+            events = try await scope.adverseEvents.openEvents(req.access(p)).map {
+                Event(patientId: $0.patientID.uuidString.lowercased(), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description)
+            }
+        }
+        return try await req.render("today", title: "Today", section: "today", Content(
+            date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
+            hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty))
+    }
+
+    static func visit(_ v: ScheduledVisit) -> Visit {
+        Visit(patientId: v.patientID.uuidString.lowercased(), patientName: v.patientName, courseId: v.courseID.uuidString.lowercased(),
+              number: v.number, date: v.date.description, done: v.done)
+    }
+}

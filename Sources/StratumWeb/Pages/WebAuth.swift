@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import StratumStore
+import Vapor
+
+/// A signed-in browser user: the principal the permission table judges, plus what the page chrome shows.
+struct WebUser: Sendable {
+    let principal: Principal
+    let sessionToken: String
+    let csrfToken: String
+    let displayName: String
+    /// Every clinic the user may switch to, with the role held there.
+    let clinics: [(id: UUID, name: String, role: Role)]
+}
+
+extension Request {
+    private struct WebUserKey: StorageKey { typealias Value = WebUser }
+
+    /// The signed-in user, set by `WebSessionMiddleware`.
+    var webUser: WebUser? {
+        get { storage[WebUserKey.self] }
+        set { storage[WebUserKey.self] = newValue }
+    }
+}
+
+/// Cookie names and attributes in one place: HttpOnly and SameSite=Strict always, Secure behind TLS.
+enum WebCookies {
+    static let session = "stratum_session"
+    /// Double-submit token of the sign-in form, which has no session to bind a CSRF token to yet.
+    static let preLogin = "stratum_login"
+
+    static func value(_ token: String, expires: Date?, secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: token, expires: expires, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+    }
+
+    static func cleared(secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: secure,
+                          isHTTPOnly: true, sameSite: .strict)
+    }
+
+    /// Compares secrets in time independent of where they differ.
+    static func sameSecret(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count, !x.isEmpty else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func randomToken() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Resolves the session cookie to a `WebUser` (30-minute idle, 12-hour absolute expiry, enforced by the store),
+/// sends anyone without one to the sign-in page, and refuses a state-changing request whose CSRF token is missing
+/// or wrong. Patient pages are never cached.
+struct WebSessionMiddleware: AsyncMiddleware {
+    let state: ServerState
+    let secureCookies: Bool
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let token = request.cookies[WebCookies.session]?.string, let user = try await resolve(token) else {
+            if request.method == .GET || request.method == .HEAD {
+                let back = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+                let response = request.redirect(to: "/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+                response.cookies[WebCookies.session] = WebCookies.cleared(secure: secureCookies)
+                return response
+            }
+            throw PageError(.unauthorized, "Your session has ended", "Sign in again; what you typed on the previous page was not saved.")
+        }
+        if request.method != .GET, request.method != .HEAD {
+            let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
+            guard let sent, WebCookies.sameSecret(sent, user.csrfToken) else {
+                throw PageError(.forbidden, "This form has expired", "Reload the page and submit it again. (CSRF token missing or wrong.)")
+            }
+        }
+        request.webUser = user
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    func resolve(_ token: String) async throws -> WebUser? {
+        let credentials = CredentialStore(database: state.database)
+        guard let session = try await credentials.session(token: token) else { return nil }
+        let memberships = try await state.directory.memberships(userID: session.userID)
+        guard let user = try await state.directory.user(id: session.userID) else { return nil }
+        let chosen = memberships.first { $0.clinicID == session.clinicID } ?? memberships.first
+        guard let chosen else { return nil }
+        var clinics: [(id: UUID, name: String, role: Role)] = []
+        for m in memberships where m.organizationID == chosen.organizationID {
+            if let clinic = try await state.scope(m.organizationID).clinic(m.clinicID) { clinics.append((clinic.id, clinic.name, m.role)) }
+        }
+        return WebUser(principal: Principal(userID: session.userID, organizationID: chosen.organizationID,
+                                            clinicID: chosen.clinicID, role: chosen.role),
+                       sessionToken: token, csrfToken: session.csrfToken, displayName: user.displayName, clinics: clinics)
+    }
+}

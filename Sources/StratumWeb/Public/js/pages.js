@@ -1,0 +1,94 @@
+// Small behaviours of the Stratum pages. Every page works without this file: forms post and the server answers
+// with the whole page. With it, the session form is re-checked by the server as values change (nothing typed is
+// lost), print buttons print, and an error summary takes the focus so a keyboard or screen-reader user lands on it.
+(function () {
+  "use strict";
+
+  function ready(fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn); else fn();
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Re-check the session on the server. Acknowledgement reasons already typed are kept by field name and put
+  // back into the fresh list, so a new finding never wipes a reason.
+  function liveCheck(form) {
+    var url = form.getAttribute("data-check-url");
+    var target = document.getElementById("live-findings");
+    if (!url || !target) return;
+    var timer = null, inFlight = null, sequence = 0;
+
+    function typedReasons() {
+      var out = {};
+      target.querySelectorAll("textarea[name^='ack|']").forEach(function (t) { out[t.name] = t.value; });
+      return out;
+    }
+
+    function render(answer, reasons) {
+      var focused = document.activeElement && target.contains(document.activeElement) ? document.activeElement.name : null;
+      target.textContent = "";
+      target.appendChild(el("p", { "class": "decision decision-" + answer.decision, id: "check-decision" }, answer.decisionText));
+      if (!answer.findings.length) return;
+      var list = el("ul", { "class": "findings", id: "check-findings" });
+      answer.findings.forEach(function (f) {
+        var li = el("li", { "class": "finding finding-" + f.severity, "data-rule": f.rule });
+        li.appendChild(el("span", { "class": "badge badge-" + f.severity }, f.severity));
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", { "class": "finding-rule" }, f.rule));
+        if (f.zone) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", { "class": "finding-zone" }, f.zone)); }
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", { "class": "finding-message" }, f.message));
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", { "class": "finding-evidence" }, f.evidence));
+        if (f.ackField) {
+          var box = el("div", { "class": "ack" });
+          box.appendChild(el("label", { "for": f.ackField }, "Reason for treating despite " + f.rule + (f.zone ? " (" + f.zone + ")" : "")));
+          var area = el("textarea", { id: f.ackField, name: f.ackField, rows: "2" });
+          area.value = reasons[f.ackField] || "";
+          box.appendChild(area);
+          li.appendChild(box);
+        }
+        list.appendChild(li);
+      });
+      target.appendChild(list);
+      if (focused) { var again = target.querySelector("[name='" + CSS.escape(focused) + "']"); if (again) again.focus(); }
+    }
+
+    function check() {
+      var reasons = typedReasons();
+      var body = new URLSearchParams(new FormData(form));
+      var mine = ++sequence;
+      if (inFlight) inFlight.abort();
+      inFlight = new AbortController();
+      fetch(url, {
+        method: "POST", body: body, credentials: "same-origin", signal: inFlight.signal,
+        headers: { "X-Requested-With": "stratum-check", "X-CSRF-Token": form.querySelector("input[name=_csrf]").value }
+      }).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) { if (answer && mine === sequence) render(answer, Object.assign(typedReasons(), reasons)); })
+        .catch(function () { /* offline or aborted: the Check button still posts the whole form */ });
+    }
+
+    form.addEventListener("input", function (e) {
+      if (e.target.name && e.target.name.indexOf("ack|") === 0) return;
+      clearTimeout(timer); timer = setTimeout(check, 400);
+    });
+    form.addEventListener("change", function (e) {
+      if (e.target.name && e.target.name.indexOf("ack|") === 0) return;
+      clearTimeout(timer); timer = setTimeout(check, 150);
+    });
+    if (!document.getElementById("check-findings")) check();
+  }
+
+  ready(function () {
+    var session = document.getElementById("session-form");
+    if (session) liveCheck(session);
+    document.querySelectorAll("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+  });
+})();

@@ -1,0 +1,49 @@
+import Foundation
+import StratumCore
+import StratumStore
+
+/// Checking and recording a treatment session, shared by the API and the pages so both judge a session the same
+/// way: the facts (patient, screening, consent, earlier sessions) always come from the record, never the client.
+struct SessionWorkflow {
+    let state: ServerState
+    let principal: Principal
+    let access: AccessContext
+
+    /// Why a session was not recorded: the findings still blocking it, with the whole check for display.
+    struct Refusal: Error {
+        let blocking: [Finding]
+        let result: CheckResult
+        var hasStop: Bool { blocking.contains { $0.severity == .stop } }
+    }
+
+    var scope: OrganizationScope { state.scope(principal.organizationID) }
+
+    /// The facts the rules read, from the record and its latest screening (none: every answer missing).
+    func facts(_ patient: Patient, on date: LocalDate) async throws -> PatientFacts {
+        let screening = try await scope.screenings.latest(patientID: patient.id, access)
+        return PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick,
+                            screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
+    }
+
+    /// Runs every session rule on `doc` for `course` with the record's facts; nothing is written.
+    func check(course: Course, patient: Patient, _ doc: SessionRecordDocument, excluding: UUID? = nil) async throws -> CheckResult {
+        let proposal = SessionProposal(
+            patient: try await facts(patient, on: doc.date), indications: course.indications, device: course.device,
+            date: doc.date, zones: doc.zones, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
+            consentSigned: try await scope.consents.hasSignedTreatmentConsent(patientID: course.patientID, access),
+            previousSessions: try await scope.sessions.previousSessions(courseID: course.id, before: doc.date, excluding: excluding, access))
+        return SessionCheck.check(proposal)
+    }
+
+    /// Re-checks and records the session; any stop, or a caution without an acknowledgement, is a `Refusal`.
+    func record(course: Course, patient: Patient, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
+        let result = try await check(course: course, patient: patient, doc)
+        let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
+        guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
+        let draft = SessionDraft(practitionerID: principal.userID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
+                                 device: course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
+                                 reactions: doc.reactions, result: result,
+                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
+        return try await scope.sessions.record(courseID: course.id, clinicID: principal.clinicID, draft, access)
+    }
+}
