@@ -101,6 +101,7 @@ let package = Package(
                 "StratumWeb",
                 "StratumStore",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(

@@ -30,13 +30,13 @@ struct TestServer: Sendable {
     }
 }
 
-func withServer<T: Sendable>(_ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(behindTLS: Bool = false, _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let config = AppConfig(store: StoreConfiguration(database: .sqlite(path: dir.appendingPathComponent("s.sqlite").path),
                                                      dataDirectory: dir.appendingPathComponent("data").path,
-                                                     auditKeyHex: String(repeating: "3c", count: 32)))
+                                                     auditKeyHex: String(repeating: "3c", count: 32)), behindTLS: behindTLS)
     let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing)
     do {
         let dirx = state.directory

@@ -32,6 +32,8 @@ struct LoginPages {
                                             LoginContent(email: email, next: Self.safeNext(req.query[String.self, at: "next"]),
                                                          loginToken: token, error: error), status: status)
         response.cookies[WebCookies.preLogin] = WebCookies.value(token, expires: nil, secure: secureCookies)
+        // The form carries a one-time token and may show the typed email: never keep it in a cache.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 

@@ -15,18 +15,20 @@
     return node;
   }
 
-  // Re-check the session on the server. Acknowledgement reasons already typed are kept by field name and put
-  // back into the fresh list, so a new finding never wipes a reason.
+  // Re-check the session on the server. Acknowledgement reasons already typed are kept by field name for the
+  // life of the page and put back into the fresh list, so a new finding never wipes a reason, and neither does a
+  // re-check in between that shows no caution (a field emptied for a moment).
   function liveCheck(form) {
     var url = form.getAttribute("data-check-url");
     var target = document.getElementById("live-findings");
     if (!url || !target) return;
     var timer = null, inFlight = null, sequence = 0;
+    var kept = {};
 
+    // Every reason on the page now, merged into those kept from earlier answers; what is on the page wins.
     function typedReasons() {
-      var out = {};
-      target.querySelectorAll("textarea[name^='ack|']").forEach(function (t) { out[t.name] = t.value; });
-      return out;
+      target.querySelectorAll("textarea[name^='ack|']").forEach(function (t) { kept[t.name] = t.value; });
+      return kept;
     }
 
     function render(answer, reasons) {
@@ -60,7 +62,7 @@
     }
 
     function check() {
-      var reasons = typedReasons();
+      typedReasons();
       var body = new URLSearchParams(new FormData(form));
       var mine = ++sequence;
       if (inFlight) inFlight.abort();
@@ -69,7 +71,7 @@
         method: "POST", body: body, credentials: "same-origin", signal: inFlight.signal,
         headers: { "X-Requested-With": "stratum-check", "X-CSRF-Token": form.querySelector("input[name=_csrf]").value }
       }).then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (answer) { if (answer && mine === sequence) render(answer, Object.assign(typedReasons(), reasons)); })
+        .then(function (answer) { if (answer && mine === sequence) render(answer, typedReasons()); })
         .catch(function () { /* offline or aborted: the Check button still posts the whole form */ });
     }
 
