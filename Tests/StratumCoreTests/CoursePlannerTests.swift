@@ -30,6 +30,28 @@ struct CoursePlannerTests {
         #expect(result.course.refusedZones.isEmpty)
     }
 
+    @Test("Depths adjusted by hand replace the planned ones and are judged like them: within the limits they stand, above the site's stop ceiling the plan is do-not-treat")
+    func depthOverrides() {
+        func plan(_ overrides: [Int: [Zone: Double]]) -> PlanResult {
+            CoursePlanner.plan(PlanRequest(
+                patient: Fixture.patient(fitzpatrick: 2, screening: Fixture.allNo(answeredOn: day("2026-11-25"))),
+                indications: [.acneScars], zones: [Fixture.cheekLeft, Fixture.cheekRight], device: Fixture.pen,
+                startDate: day("2026-12-01"), sessions: 6, intervalWeeks: 4, depthOverrides: overrides))
+        }
+        let planned = plan([:])
+        let gentler = plan([2: [Fixture.cheekLeft: 1.0]])
+        #expect(ladder(gentler, Fixture.cheekLeft)[1] == 1.0)
+        #expect(ladder(gentler, Fixture.cheekLeft)[0] == ladder(planned, Fixture.cheekLeft)[0])
+        #expect(ladder(gentler, Fixture.cheekRight) == ladder(planned, Fixture.cheekRight), "only the adjusted cell changes")
+        #expect(gentler.decision == planned.decision)
+        let tooDeep = plan([3: [Fixture.cheekRight: 2.75]])
+        #expect(tooDeep.decision == .doNotTreat)
+        #expect(tooDeep.findings.contains { $0.rule == .depthSiteStop && $0.zone == Fixture.cheekRight })
+        let aboveCaution = plan([3: [Fixture.cheekRight: 1.75]])
+        #expect(aboveCaution.findings.contains { $0.rule == .depthSiteCaution && $0.zone == Fixture.cheekRight })
+        #expect(aboveCaution.decision != .doNotTreat)
+    }
+
     @Test("Default sessions and interval come from the indication", arguments: [
         (IndicationID.photoaging, SiteID.cheek, 6, 4), (.handRejuvenation, .dorsalHand, 6, 4), (.acneScars, .cheek, 6, 4),
         (.scars, .abdomen, 6, 4), (.burnScars, .thigh, 6, 6), (.striae, .abdomen, 6, 4), (.cellulite, .thigh, 8, 4),

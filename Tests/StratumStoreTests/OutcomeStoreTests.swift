@@ -51,6 +51,41 @@ struct OutcomeStoreTests {
         }
     }
 
+    @Test("an open event takes follow-up entries with the grade at each review, in date order; a closed one takes none; another organization sees none",
+          arguments: Backend.available)
+    func followUps(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let a = orgs.scopeA(db)
+            let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
+            let e = try await a.adverseEvents.report(patientID: p.id, sessionID: nil, type: .prolongedErythema, onset: day0, grade: .moderate,
+                                                     suspectedCauses: [.needleLength], notes: nil, orgs.ctxA)
+            let later = try await a.adverseEvents.addFollowUp(eventID: e.id, notedOn: day0.adding(days: 14), grade: .mild,
+                                                              text: "Fading; continue emollient", orgs.ctxA)
+            let first = try await a.adverseEvents.addFollowUp(eventID: e.id, notedOn: day0.adding(days: 7), grade: nil,
+                                                              text: "  Unchanged redness  ", orgs.ctxA)
+            #expect(first.text == "Unchanged redness" && first.grade == nil)
+            #expect(try await a.adverseEvents.followUps(eventID: e.id, orgs.ctxA).map(\.id) == [first.id, later.id])
+            #expect(try await a.adverseEvents.get(eventID: e.id, orgs.ctxA)?.id == e.id)
+            await #expect(throws: StoreError.conflict("a follow-up needs text")) {
+                _ = try await a.adverseEvents.addFollowUp(eventID: e.id, notedOn: day0, grade: nil, text: " ", orgs.ctxA)
+            }
+            let b = orgs.scopeB(db).adverseEvents
+            #expect(try await b.get(eventID: e.id, orgs.ctxB) == nil)
+            await #expect(throws: StoreError.notFound("adverse event")) { _ = try await b.followUps(eventID: e.id, orgs.ctxB) }
+            await #expect(throws: StoreError.notFound("adverse event")) {
+                _ = try await b.addFollowUp(eventID: e.id, notedOn: day0, grade: nil, text: "forged", orgs.ctxB)
+            }
+            #expect(try await lastAudit(db).outcome == .denied)
+            _ = try await a.adverseEvents.close(eventID: e.id, orgs.ctxA)
+            await #expect(throws: StoreError.conflict("adverse event is already closed")) {
+                _ = try await a.adverseEvents.addFollowUp(eventID: e.id, notedOn: day0.adding(days: 21), grade: nil, text: "late", orgs.ctxA)
+            }
+            #expect(try await a.adverseEvents.followUps(eventID: e.id, orgs.ctxA).count == 2)
+            try await expectAuditIntact(db)
+        }
+    }
+
     @Test("another organization cannot report on, list, close or see the open events of a patient", arguments: Backend.available)
     func adverseEventsCrossOrganization(_ backend: Backend) async throws {
         try await withStore(backend) { db in

@@ -76,9 +76,12 @@ public struct PlanRequest: Sendable, Equatable {
     public var startDate: LocalDate
     public var sessions: Int?
     public var intervalWeeks: Int?
+    /// Depths the practitioner set by hand, by session number and zone; each is judged by the depth rules like a
+    /// planned one, so an adjustment outside the limits is a finding, never silently kept.
+    public var depthOverrides: [Int: [Zone: Double]]
 
     public init(patient: PatientFacts, indications: [IndicationID], zones: [Zone], device: DeviceSpec, startDate: LocalDate,
-                sessions: Int? = nil, intervalWeeks: Int? = nil) {
+                sessions: Int? = nil, intervalWeeks: Int? = nil, depthOverrides: [Int: [Zone: Double]] = [:]) {
         self.patient = patient
         self.indications = indications
         self.zones = zones
@@ -86,5 +89,6 @@ public struct PlanRequest: Sendable, Equatable {
         self.startDate = startDate
         self.sessions = sessions
         self.intervalWeeks = intervalWeeks
+        self.depthOverrides = depthOverrides
     }
 }

@@ -26,7 +26,8 @@ public enum CoursePlanner {
             }
             let resolved = IndicationRange(zone: zone, indications: indications, policy: policy, forPlan: true)
             findings += resolved.findings
-            let ladder = depthLadder(zone: zone, indicationRange: resolved.range, request: request, count: sessionCount, policy: policy)
+            var ladder = depthLadder(zone: zone, indicationRange: resolved.range, request: request, count: sessionCount, policy: policy)
+            for i in ladder.indices { if let set = request.depthOverrides[i + 1]?[zone] { ladder[i] = Depth.rounded(set) } }
             ladders.append((zone, ladder))
             var seen = Set<RuleID>()
             for (i, depth) in ladder.enumerated() {

@@ -29,7 +29,9 @@ public final class StratumDatabase: Sendable {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
             if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            // SQLite has one writer at a time; a burst of durable (fsync'd) writes queues for the connection, and a
+            // write that waits is better than one refused after Fluent's default 10 s.
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             do {
                 databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)

@@ -56,7 +56,14 @@ struct CoursePages {
     struct Row: Encodable {
         let number: Int
         let date: String
-        let depths: [String]
+        let depths: [Cell]
+    }
+
+    /// One adjustable depth of the proposed plan: the form field and the depth in it.
+    struct Cell: Encodable {
+        let field: String
+        let label: String
+        let value: String
     }
 
     struct FormContent: Encodable {
@@ -166,6 +173,21 @@ struct CoursePages {
             }
         }
         if v.goal.count > 500 { errors.add("goal", "At most 500 characters.") }
+        // Depths adjusted in the proposed plan's table; "Reset depths" drops them and shows the planner's again.
+        var overrides: [Int: [Zone: Double]] = [:]
+        if f["resetDepths"] == nil {
+            for n in CoursePlanner.allowedSessions {
+                for z in zones {
+                    let field = "depth-\(n)-\(PageValues.zoneKey(z))"
+                    guard let text = f[field] else { continue }
+                    guard let depth = PageValues.number(text) else {
+                        errors.add(field, "Session \(n), \(PageValues.zoneName(z)): enter the depth in mm, like 1.25.")
+                        continue
+                    }
+                    overrides[n, default: [:]][z] = depth
+                }
+            }
+        }
         if !v.goalScore.isEmpty {
             let scale = OutcomeScale.primary(for: indications)
             if let problem = PageValues.number(v.goalScore).map(scale.problem(with:)) ?? "enter a number" {
@@ -176,7 +198,7 @@ struct CoursePages {
         let workflow = SessionWorkflow(state: state, principal: p, access: req.access(p))
         let request = PlanRequest(patient: try await workflow.facts(patient, on: start), indications: indications, zones: zones,
                                   device: DeviceSpec(kind: kind, length: length, needleMaterial: material), startDate: start,
-                                  sessions: sessions, intervalWeeks: interval)
+                                  sessions: sessions, intervalWeeks: interval, depthOverrides: overrides)
         return (v, errors, request)
     }
 
@@ -200,7 +222,8 @@ struct CoursePages {
                  zoneNames: zones.map(PageValues.zoneName),
                  rows: result.course.sessions.map { s in
                      Row(number: s.number, date: s.date.description, depths: zones.map { z in
-                         s.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) + " mm" } ?? "—"
+                         Cell(field: "depth-\(s.number)-\(PageValues.zoneKey(z))", label: "Session \(s.number), \(PageValues.zoneName(z)), mm",
+                              value: s.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) } ?? "")
                      })
                  },
                  intervalWeeks: result.course.intervalWeeks, outcomeScale: result.course.outcomeScale,
