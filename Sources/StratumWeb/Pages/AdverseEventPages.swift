@@ -23,6 +23,14 @@ struct AdverseEventPages {
         let checked: Bool
     }
 
+    /// A CTCAE grade with its definition, shown beside the choice so the grade is picked by what it means.
+    struct GradeOption: Encodable {
+        let value: String
+        let label: String
+        let definition: String
+        let checked: Bool
+    }
+
     struct Values: Encodable {
         var type = ""
         var onset = ""
@@ -41,7 +49,7 @@ struct AdverseEventPages {
         let patientName: String
         let values: Values
         let types: [Option]
-        let grades: [Option]
+        let grades: [GradeOption]
         let causes: [Option]
         let sessions: [Option]
         let errors: FieldErrors
@@ -128,7 +136,8 @@ struct AdverseEventPages {
         let content = FormContent(
             patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)", values: values,
             types: AdverseEventType.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: values.type == $0.rawValue) },
-            grades: CTCAEGrade.allCases.map { Option(value: String($0.rawValue), label: "Grade \($0.rawValue): \($0.definition)", checked: values.grade == String($0.rawValue)) },
+            grades: CTCAEGrade.allCases.map { GradeOption(value: String($0.rawValue), label: "Grade \($0.rawValue)", definition: $0.definition,
+                                                          checked: values.grade == String($0.rawValue)) },
             causes: SuspectedCause.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: values.causes.contains($0.rawValue)) },
             sessions: sessions.sorted { $0.label > $1.label }, errors: errors, hasErrors: !errors.isEmpty)
         return try await req.render("adverse-event-new", title: "Adverse event · \(patient.givenName) \(patient.familyName)",
