@@ -143,7 +143,7 @@ struct ChartView: Encodable {
         }
         hasSessions = !sessions.isEmpty
         self.assessments = assessments.map {
-            AssessmentRow(scale: $0.scale, score: PageValues.mm($0.score), kind: $0.kind.rawValue, date: $0.assessedOn.description)
+            AssessmentRow(scale: PageValues.scaleName($0.scale), score: PageValues.mm($0.score), kind: $0.kind.rawValue, date: $0.assessedOn.description)
         }
         hasAssessments = !assessments.isEmpty
         self.events = events.map {

@@ -60,6 +60,9 @@ enum PageValues {
         ("buttock", "left"), ("buttock", "right"),
     ].map { Zone(site: SiteID(rawValue: $0.0)!, side: Side(rawValue: $0.1)!) }
 
+    /// A stored scale id as its clinical name; an id from before the scale catalogue is shown as stored.
+    static func scaleName(_ id: String) -> String { OutcomeScale(rawValue: id)?.name ?? id }
+
     static func indicationName(_ i: IndicationID) -> String {
         switch i {
         case .photoaging: "Photoaging (fine lines, texture)"
@@ -111,6 +114,10 @@ enum PageValues {
 
     static func time(_ d: Date?) -> String {
         guard let d else { return "" }
-        return d.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon)) + " UTC"
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: d) + " UTC"
     }
 }

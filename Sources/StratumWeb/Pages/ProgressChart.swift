@@ -72,12 +72,16 @@ struct ProgressChart: Encodable {
         goalLabel = goal.map { "goal \(PageValues.mm($0))" } ?? ""
         let step = max(1, ((hi - lo) / 6).rounded(.up))
         yTicks = stride(from: lo, through: hi, by: step).map { Tick(at: y($0), label: OutcomeScale.text($0)) }
-        let months = max(1, first.days(until: last) / 30)
-        let every = max(1, Int((Double(months) / 6).rounded(.up)))
-        xTicks = stride(from: 0, through: months, by: every).map { m in
-            let d = first.adding(days: m * 30)
-            return Tick(at: x(d), label: String(d.description.prefix(7)))
+        // Ticks on the first of each month (every second or third month on a long course), labelled YYYY-MM.
+        var monthStarts: [LocalDate] = []
+        var cursor = LocalDate(iso: String(first.description.prefix(8)) + "01")!
+        while cursor <= last {
+            if cursor >= first { monthStarts.append(cursor) }
+            let (y, m) = (Int(cursor.description.prefix(4))!, Int(cursor.description.dropFirst(5).prefix(2))!)
+            cursor = LocalDate(iso: String(format: "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1))!
         }
+        let every = max(1, Int((Double(monthStarts.count) / 7).rounded(.up)))
+        xTicks = monthStarts.enumerated().filter { $0.offset % every == 0 }.map { Tick(at: x($0.element), label: String($0.element.description.prefix(7))) }
         sessionXs = sessionDates.filter { $0 >= first && $0 <= last }.map(x)
         if let a = scored.first, let z = scored.last, scored.count > 1 {
             let change = z.score - a.score

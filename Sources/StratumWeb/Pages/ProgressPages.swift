@@ -148,7 +148,8 @@ struct ProgressPages {
         let content = AftercareContent(
             patientName: "\(patient.givenName) \(patient.familyName)", clinicName: clinic?.name ?? "", sessionDate: s.date.description,
             depth: PageValues.mm(deepest),
-            steps: timeline.steps.map { step in
+            // Chronological for a handout: by first day, the shorter step first (an open-ended step last).
+            steps: timeline.steps.sorted { ($0.from, $0.until?.dayNumber ?? .max) < ($1.from, $1.until?.dayNumber ?? .max) }.map { step in
                 let dates = step.until.map { $0 == step.from ? step.from.description : "\(step.from) to \($0)" } ?? "from \(step.from)"
                 return .init(when: step.when, dates: dates, text: step.text + ".")
             },

@@ -122,7 +122,8 @@ struct ScreeningPages {
                         latest: ScreeningRecord?, errors: FieldErrors, status: HTTPResponseStatus) async throws -> Response {
         let groups = Self.groups.map { g in
             Group(title: g.title, questions: g.keys.map { k in
-                Question(key: k.rawValue, text: k.question, rule: k.rule.rawValue, isDate: k.isDate, answer: typed[k.rawValue]?.0 ?? "",
+                // The form offers "Never" as its own choice, so the CLI's "(leave empty if never)" does not apply here.
+                Question(key: k.rawValue, text: k.question.replacingOccurrences(of: " (leave empty if never)", with: ""), rule: k.rule.rawValue, isDate: k.isDate, answer: typed[k.rawValue]?.0 ?? "",
                          date: typed[k.rawValue]?.1 ?? "", error: errors.byField[k.rawValue])
             })
         }

@@ -86,9 +86,22 @@
     if (!document.getElementById("check-findings")) check();
   }
 
+  // Show only the fields of the needle source chosen (single-use part or pack); without the script both show.
+  function sterilityGroups(form) {
+    var radios = form.querySelectorAll("input[name=sterilityKind]");
+    function sync() {
+      var chosen = form.querySelector("input[name=sterilityKind]:checked");
+      form.querySelectorAll("[data-sterility]").forEach(function (g) {
+        g.hidden = !!chosen && g.getAttribute("data-sterility") !== chosen.value;
+      });
+    }
+    radios.forEach(function (r) { r.addEventListener("change", sync); });
+    sync();
+  }
+
   ready(function () {
     var session = document.getElementById("session-form");
-    if (session) liveCheck(session);
+    if (session) { liveCheck(session); sterilityGroups(session); }
     document.querySelectorAll("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
