@@ -44,6 +44,8 @@ struct AssessmentPages {
         let scales: [Option]
         let kinds: [Option]
         let help: [ScaleHelp]
+        /// Where Cancel leads: the course's progress when the score belongs to a course, else the chart.
+        let back: String
         let errors: FieldErrors
         let hasErrors: Bool
     }
@@ -116,6 +118,8 @@ struct AssessmentPages {
                           direction: $0.lowerIsBetter ? "lower is better" : "higher is better", levels: $0.levels,
                           hasLevels: !$0.levels.isEmpty)
             },
+            back: courses.contains { PageValues.id($0.id) == values.courseId.lowercased() }
+                ? "/courses/\(values.courseId.lowercased())/progress" : "/patients/\(PageValues.id(patient.id))",
             errors: errors, hasErrors: !errors.isEmpty)
         return try await req.render("assessment-new", title: "Assessment · \(patient.givenName) \(patient.familyName)", section: "patients",
                                     content, status: status)

@@ -169,7 +169,7 @@ struct SessionForm: Encodable {
 }
 
 /// A finding as the session form shows it, with the acknowledgement field a caution needs.
-struct CheckedFinding: Encodable {
+struct CheckedFinding: Codable, Sendable {
     let rule: String
     let severity: String
     let message: String

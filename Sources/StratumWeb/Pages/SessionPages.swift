@@ -37,17 +37,9 @@ struct SessionPages {
 
     /// The live re-check's answer to the page's script.
     struct CheckAnswer: Content {
-        struct Item: Content {
-            let rule: String
-            let severity: String
-            let message: String
-            let zone: String?
-            let evidence: String
-            let ackField: String?
-        }
         let decision: String
         let decisionText: String
-        let findings: [Item]
+        let findings: [CheckedFinding]
         let fieldErrors: [String: String]
     }
 
@@ -78,9 +70,7 @@ struct SessionPages {
         var result: CheckResult?
         if let doc { result = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).check(course: course, patient: patient, doc) }
         if req.headers.first(name: "X-Requested-With") == "stratum-check" {
-            let items = CheckedFinding.list(result?.findings ?? [], reasons: [:]).map {
-                CheckAnswer.Item(rule: $0.rule, severity: $0.severity, message: $0.message, zone: $0.zone, evidence: $0.evidence, ackField: $0.ackField)
-            }
+            let items = CheckedFinding.list(result?.findings ?? [], reasons: [:])
             let answer = CheckAnswer(decision: result?.decision.rawValue ?? "incomplete",
                                      decisionText: result.map { PageValues.decisionText($0.decision) } ?? "Complete the highlighted fields to check the session.",
                                      findings: items, fieldErrors: errors.byField)
