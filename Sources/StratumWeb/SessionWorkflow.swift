@@ -35,15 +35,25 @@ struct SessionWorkflow {
         return SessionCheck.check(proposal)
     }
 
-    /// Re-checks and records the session; any stop, or a caution without an acknowledgement, is a `Refusal`.
+    /// Re-checks and records the session in one transaction with the facts read in it; any stop, or a caution
+    /// without an acknowledgement, is a `Refusal` and nothing is written.
     func record(course: Course, patient: Patient, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
-        let result = try await check(course: course, patient: patient, doc)
-        let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
-        guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
-        let draft = SessionDraft(practitionerID: principal.userID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
-                                 device: course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
-                                 reactions: doc.reactions, result: result,
-                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
-        return try await scope.sessions.record(courseID: course.id, clinicID: principal.clinicID, draft, access)
+        let practitionerID = principal.userID
+        return try await scope.sessions.record(courseID: course.id, clinicID: principal.clinicID, on: doc.date, judgedBy: { facts in
+            let screening = facts.screening?.response ?? ScreeningResponse(answeredOn: doc.date, answers: [:])
+            let proposal = SessionProposal(
+                patient: PatientFacts(birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,
+                                      screening: screening),
+                indications: facts.course.indications, device: facts.course.device, date: doc.date, zones: doc.zones,
+                sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
+                previousSessions: facts.previousSessions)
+            let result = SessionCheck.check(proposal)
+            let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
+            guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
+            return SessionDraft(practitionerID: practitionerID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
+                                device: facts.course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
+                                reactions: doc.reactions, result: result,
+                                acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
+        }, access)
     }
 }

@@ -37,6 +37,57 @@ struct SessionStoreTests {
         }
     }
 
+    @Test("a judged recording reads the facts in its own transaction: the judge sees consent and earlier sessions, a refusal writes nothing, one audit row",
+          arguments: Backend.available)
+    func judgedRecording(_ backend: Backend) async throws {
+        struct Refused: Error {}
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let (p, course) = try await activeCourse(db, orgs)
+            let a = orgs.scopeA(db)
+            let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
+            let first = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
+                                                    checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones), orgs.ctxA)
+            _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
+            _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor", orgs.ctxA)
+            let sessionsBefore = try await a.sessions.list(courseID: course.id, orgs.ctxA).count
+            let rowsBefore = try await allAuditRows(db).count
+            let later = day0.adding(days: 28)
+            await #expect(throws: Refused.self) {
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, judgedBy: { facts in
+                    #expect(facts.course.id == course.id && facts.patient.id == p.id)
+                    #expect(facts.previousSessions.map(\.date) == [first.date])
+                    #expect(facts.screening?.answeredOn == day0 && facts.consentSigned)
+                    throw Refused()
+                }, orgs.ctxA)
+            }
+            let afterRefusal = try await allAuditRows(db)
+            #expect(afterRefusal.count == rowsBefore + 1, "a refused recording writes nothing but the audit row of the attempt")
+            #expect(afterRefusal.last?.entry.outcome == .denied && afterRefusal.last?.entry.patientID == p.id)
+            #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).count == sessionsBefore)
+            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, judgedBy: { facts in
+                checkedSession(p, practitioner: orgs.userA.id, date: later, zones: zones, previous: facts.previousSessions,
+                               consentSigned: facts.consentSigned)
+            }, orgs.ctxA)
+            let rows = try await allAuditRows(db)
+            #expect(rows.count == rowsBefore + 3, "the refused attempt, the list above and the recording, one audited access each")
+            #expect(rows.last?.entry.action == "create" && rows.last?.entry.patientID == p.id)
+            #expect(recorded.date == later)
+            await #expect(throws: StoreError.conflict("the session was judged for \(later), not \(day0)")) {
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, judgedBy: { _ in
+                    checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
+                }, orgs.ctxA)
+            }
+            await #expect(throws: StoreError.notFound("course")) {
+                _ = try await orgs.scopeB(db).sessions.record(courseID: course.id, clinicID: orgs.clinicB.id, on: later, judgedBy: { _ in
+                    Issue.record("another organization's judge must never see the facts")
+                    throw Refused()
+                }, orgs.ctxB)
+            }
+            try await expectAuditIntact(db)
+        }
+    }
+
     @Test("signing locks the session: edits refused, addenda only after signing, signing only once", arguments: Backend.available)
     func signedLock(_ backend: Backend) async throws {
         try await withStore(backend) { db in

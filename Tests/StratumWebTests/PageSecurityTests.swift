@@ -73,6 +73,27 @@ struct PageSecurityTests {
         }
     }
 
+    @Test("the clinic switcher moves a user between their own clinics only")
+    func clinicSwitcher() async throws {
+        try await withServer { s in
+            let owner = try #require(try await s.state.directory.credentials(email: "owner@a.example")).0
+            _ = try await s.state.directory.addMembership(userID: owner.id, clinicID: s.clinicA2.id, role: .practitioner)
+            let browser = try await BrowserSession.signIn(s, email: "owner@a.example")
+            let today = try await browser.get("/today")
+            #expect(today.text.contains("Alder East (practitioner)") && today.text.contains("id=\"clinic-switch\""))
+            let moved = try await browser.post("/clinic", [("clinicId", s.clinicA2.id.uuidString.lowercased())])
+            #expect(moved.status == .seeOther && moved.headers.first(name: .location) == "/today?done=clinic-switched")
+            let after = try await browser.get("/today")
+            #expect(after.text.contains("<option value=\"\(s.clinicA2.id.uuidString.lowercased())\" selected>"))
+            // In Alder East the owner is a practitioner: the role of the clinic in use is what the pages judge.
+            #expect(after.text.contains("owner · practitioner"))
+            let foreign = try await browser.post("/clinic", [("clinicId", s.clinicB.id.uuidString.lowercased())])
+            #expect(foreign.status == .forbidden)
+            let single = try await BrowserSession.signIn(s, email: "auditor@a.example")
+            #expect(try await single.get("/today").text.contains("id=\"clinic-switch\"") == false)
+        }
+    }
+
     @Test("every state-changing page route refuses a missing or wrong CSRF token and changes nothing")
     func csrfOnEveryRoute() async throws {
         try await withServer { s in

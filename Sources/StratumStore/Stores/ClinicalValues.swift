@@ -252,3 +252,15 @@ public struct AdverseEventFollowUp: Sendable, Equatable, Identifiable {
     public let recordedBy: UUID
     public let createdAt: Date
 }
+
+/// What a session is judged on, read from the record in the transaction that records it (POLICY §2–§5: the
+/// patient, screening, consent and earlier sessions come from the record, never from the client).
+public struct SessionFacts: Sendable {
+    public let course: Course
+    public let patient: Patient
+    /// The newest screening; nil when the patient was never screened.
+    public let screening: ScreeningRecord?
+    public let consentSigned: Bool
+    /// The patient's sessions on or before the session's date, across all their courses.
+    public let previousSessions: [PriorSession]
+}

@@ -37,6 +37,65 @@ public struct SessionStore: Sendable {
         }.get()
     }
 
+    /// Records a session judged on the record as it stands inside the same transaction: `judge` receives the
+    /// course, patient, latest screening, consent and earlier sessions and returns the draft to store, or throws to
+    /// refuse (nothing is written). One durable commit, and nothing can change between the check and the write (a
+    /// consent withdrawn, a session recorded at the same moment). The access is audited once, as the session's
+    /// creation.
+    public func record(courseID: UUID, clinicID: UUID, on date: LocalDate,
+                       judgedBy judge: @escaping @Sendable (SessionFacts) throws -> SessionDraft,
+                       _ ctx: AccessContext) async throws -> TreatmentSession {
+        let actorID = try scope.requireActor(ctx)
+        /// The judge's refusal, carried out of the rolled-back transaction so the attempt can still be audited.
+        struct Judged: Error { let patientID: UUID; let reason: any Error }
+        do {
+            return try await judgedWrite(courseID: courseID, clinicID: clinicID, on: date, actorID: actorID, ctx) { facts in
+                do { return try judge(facts) } catch { throw Judged(patientID: facts.patient.id, reason: error) }
+            }
+        } catch let refused as Judged {
+            // The record was read to judge the session: the refused attempt is an access too, audited on its own.
+            try await scope.recordDenied(ctx, patientID: refused.patientID, action: "create", resource: "session")
+            throw refused.reason
+        }
+    }
+
+    private func judgedWrite(courseID: UUID, clinicID: UUID, on date: LocalDate, actorID: UUID, _ ctx: AccessContext,
+                             judge: @escaping @Sendable (SessionFacts) throws -> SessionDraft) async throws -> TreatmentSession {
+        try await scope.db.write { database -> Scoped<TreatmentSession> in
+            try await lockRow(CourseModel.schema, id: courseID, on: database)
+            guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
+                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "session", missing: "course", on: database)
+            }
+            guard course.status == CourseStatus.active.rawValue else {
+                throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
+            }
+            guard let patient = try await self.scope.patient(course.patientID, on: database) else { return .missing("patient") }
+            guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
+            let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
+            let consent = try await ConsentModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$patientID == course.patientID).filter(\.$kind == "treatment").filter(\.$withdrawnAt == nil).first()
+            let facts = SessionFacts(course: try await CourseStore(scope: self.scope).load(course, on: database), patient: Patient(patient),
+                                     screening: screening, consentSigned: consent != nil,
+                                     previousSessions: try await self.priorSessions(of: course, before: date, excluding: nil, on: database))
+            let draft = try judge(facts)
+            guard draft.date == date else { throw StoreError.conflict("the session was judged for \(date), not \(draft.date)") }
+            try Self.validate(draft)
+            guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
+            let m = TreatmentSessionModel()
+            m.id = UUID()
+            m.organizationID = self.scope.organizationID
+            m.courseID = courseID
+            m.clinicID = clinicID
+            m.createdAt = ctx.now
+            Self.apply(draft, to: m)
+            try await m.create(on: database)
+            try await self.insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
+            return .found(try await self.load(m, patientID: course.patientID, on: database))
+        }.get()
+    }
+
     /// The same as `record(courseID:clinicID:_:_:)`, with the draft's fields given one by one.
     public func record(courseID: UUID, clinicID: UUID, practitionerID: UUID, date: LocalDate, zones: [ZoneDose],
                        device: DeviceSpec, sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?,
@@ -151,38 +210,44 @@ public struct SessionStore: Sendable {
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: "read", resource: "session.history", missing: "course", on: database)
             }
-            let courseIDs = try await self.courses(database).filter(\.$patientID == course.patientID).all().compactMap(\.id)
-            var all = try await self.sessions(database).filter(\.$courseID ~~ courseIDs)
-                .filter(\.$date <= date.description).sort(\.$date).sort(\.$createdAt).all()
-            if let excluding { all.removeAll { $0.id == excluding } }
-            let ids = all.compactMap(\.id)
-            var zoneRows: [ZoneTreatmentModel] = []
-            if !ids.isEmpty {
-                zoneRows = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
-                    .filter(\.$organizationID == self.scope.organizationID).all()
-            }
-            let openEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                .filter(\.$patientID == course.patientID).filter(\.$status == AdverseEventStatus.open.rawValue).all()
-            var flagged = Set<UUID>()
-            for e in openEvents {
-                if let linked = e.sessionID {
-                    flagged.insert(linked)
-                } else if let onset = LocalDate(iso: e.onset), let s = all.last(where: { $0.date <= onset.description }) {
-                    flagged.insert(s.id!)
-                }
-            }
-            let out = try all.map { s -> PriorSession in
-                guard let d = LocalDate(iso: s.date) else { throw StoredJSON.unreadable("session date", s.date) }
-                let zones = try zoneRows.filter { $0.sessionID == s.id }.map { try ZoneDepth(zone: Self.zone($0.site, $0.side), depthMM: $0.depthMM) }
-                return PriorSession(date: d, zones: zones.sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
-                                    reactionsResolvedWithinDays: nil, openAdverseEvent: flagged.contains(s.id!))
-            }
+            let out = try await self.priorSessions(of: course, before: date, excluding: excluding, on: database)
             try await self.scope.audit(ctx, patientID: course.patientID, action: "read", resource: "session.history", outcome: .allowed, on: database)
             return .found(out)
         }.get()
     }
 
     // MARK: Internals
+
+    /// The patient's sessions on or before `date` as the session rules read them (see `previousSessions`).
+    private func priorSessions(of course: CourseModel, before date: LocalDate, excluding: UUID?,
+                               on database: any Database) async throws -> [PriorSession] {
+        let courseIDs = try await courses(database).filter(\.$patientID == course.patientID).all().compactMap(\.id)
+        var all = try await sessions(database).filter(\.$courseID ~~ courseIDs)
+            .filter(\.$date <= date.description).sort(\.$date).sort(\.$createdAt).all()
+        if let excluding { all.removeAll { $0.id == excluding } }
+        let ids = all.compactMap(\.id)
+        var zoneRows: [ZoneTreatmentModel] = []
+        if !ids.isEmpty {
+            zoneRows = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+                .filter(\.$organizationID == scope.organizationID).all()
+        }
+        let openEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+            .filter(\.$patientID == course.patientID).filter(\.$status == AdverseEventStatus.open.rawValue).all()
+        var flagged = Set<UUID>()
+        for e in openEvents {
+            if let linked = e.sessionID {
+                flagged.insert(linked)
+            } else if let onset = LocalDate(iso: e.onset), let s = all.last(where: { $0.date <= onset.description }) {
+                flagged.insert(s.id!)
+            }
+        }
+        return try all.map { s -> PriorSession in
+            guard let d = LocalDate(iso: s.date) else { throw StoredJSON.unreadable("session date", s.date) }
+            let zones = try zoneRows.filter { $0.sessionID == s.id }.map { try ZoneDepth(zone: Self.zone($0.site, $0.side), depthMM: $0.depthMM) }
+            return PriorSession(date: d, zones: zones.sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
+                        reactionsResolvedWithinDays: nil, openAdverseEvent: flagged.contains(s.id!))
+        }
+    }
 
     private func courses(_ database: any Database) -> QueryBuilder<CourseModel> {
         CourseModel.query(on: database).filter(\.$organizationID == scope.organizationID)
