@@ -94,6 +94,29 @@ public final class StratumDatabase: Sendable {
         }
     }
 
+    /// Runs `body` as one read-only snapshot: every query in it sees the database as of the same moment. On SQLite a
+    /// deferred transaction in WAL mode reads without taking the writer's lock, so snapshots run beside writes.
+    public func snapshot<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        switch location {
+        case .postgres:
+            return try await database.transaction { try await body($0) }
+        case .sqlite:
+            return try await database.withConnection { conn in
+                let sql = conn as! any SQLDatabase
+                try await Self.applyConnectionPragmas(sql)
+                try await sql.raw("BEGIN DEFERRED TRANSACTION").run()
+                do {
+                    let result = try await body(conn)
+                    try await sql.raw("COMMIT TRANSACTION").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK TRANSACTION").run()
+                    throw error
+                }
+            }
+        }
+    }
+
     /// Runs `body` for reading, on one connection with the connection's safety settings applied.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await database.withConnection { conn in

@@ -15,17 +15,16 @@ public struct PatientChart: Sendable, Equatable {
     public let assessments: [Assessment]
 }
 
-/// The patient's chart read in one transaction, so its parts agree with each other, and audited as one access.
+/// The patient's chart read as one snapshot, so its parts agree with each other, and audited as one access. The
+/// audit row is committed before the chart is returned: nothing is disclosed without its row, and the reading itself
+/// runs beside other writes instead of queueing for SQLite's one writer.
 public struct ChartStore: Sendable {
     let scope: OrganizationScope
 
     /// The chart, or nil when there is no such patient in this organization (audited as a denied read).
     public func chart(patientID: UUID, _ ctx: AccessContext) async throws -> PatientChart? {
-        try await scope.db.write { database -> PatientChart? in
-            guard let patient = try await self.scope.patient(patientID, on: database) else {
-                try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart", outcome: .denied, on: database)
-                return nil
-            }
+        let chart = try await scope.db.snapshot { database -> PatientChart? in
+            guard let patient = try await self.scope.patient(patientID, on: database) else { return nil }
             let org = self.scope.organizationID
             let screenings = try await ScreeningModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$version, .descending).all()
@@ -46,10 +45,14 @@ public struct ChartStore: Sendable {
                 .filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
             let assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
-            try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart", outcome: .allowed, on: database)
             return PatientChart(patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),
                                 consents: try consents.map(Consent.init), courses: courses, sessions: sessions,
                                 adverseEvents: try events.map(AdverseEvent.init), assessments: try assessments.map(Assessment.init))
         }
+        try await scope.db.write { database in
+            try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart",
+                                       outcome: chart == nil ? .denied : .allowed, on: database)
+        }
+        return chart
     }
 }
