@@ -142,16 +142,14 @@ extension APIHandler {
         let p = try await authorize(.create, .session)
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let doc = try RequestReader.sessionRecord(bytes: try json(body))
-        let scope = state.scope(p.organizationID)
         let ctx = access(p)
-        guard let course = try await scope.courses.get(courseID: courseID, ctx) else { throw APIProblem.notFound("course") }
-        guard course.status == .active else {
-            throw APIProblem(.conflict, "Course not active", detail: "Sessions are recorded on an accepted (active) course; this one is \(course.status.rawValue).")
-        }
-        let record = try await patient(course.patientID, p)
         let session: TreatmentSession
         do {
-            session = try await SessionWorkflow(state: state, principal: p, access: ctx).record(course: course, patient: record, doc)
+            // The course, patient, screening, consent and earlier sessions are read inside the recording's own
+            // transaction (a missing course is 404, an inactive one 409 from the store).
+            session = try await SessionWorkflow(state: state, principal: p, access: ctx).record(courseID: courseID, doc)
+        } catch StoreError.conflict(let why) where why.hasPrefix("course is ") {
+            throw APIProblem(.conflict, "Course not active", detail: "Sessions are recorded on an accepted (active) course; \(why).")
         } catch let refusal as SessionWorkflow.Refusal {
             throw APIProblem(.unprocessableEntity, refusal.hasStop ? "Refused by the clinical policy" : "Cautions need a practitioner's acknowledgement",
                              detail: refusal.hasStop

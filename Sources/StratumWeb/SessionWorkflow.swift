@@ -37,9 +37,9 @@ struct SessionWorkflow {
 
     /// Re-checks and records the session in one transaction with the facts read in it; any stop, or a caution
     /// without an acknowledgement, is a `Refusal` and nothing is written.
-    func record(course: Course, patient: Patient, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
+    func record(courseID: UUID, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
         let practitionerID = principal.userID
-        return try await scope.sessions.record(courseID: course.id, clinicID: principal.clinicID, on: doc.date, judgedBy: { facts in
+        return try await scope.sessions.record(courseID: courseID, clinicID: principal.clinicID, on: doc.date, judgedBy: { facts in
             let screening = facts.screening?.response ?? ScreeningResponse(answeredOn: doc.date, answers: [:])
             let proposal = SessionProposal(
                 patient: PatientFacts(birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,

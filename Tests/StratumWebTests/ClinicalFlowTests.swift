@@ -57,6 +57,10 @@ struct ClinicalFlowTests {
             let cid = try #require(course.json["id"] as? String)
             #expect(course.json["status"] as? String == "proposed")
             #expect(((course.json["plan"] as? [String: Any])?["course"] as? [String: Any])?["sessions"] != nil)
+            // Only an accepted course takes sessions; an unknown one is 404 like another organization's.
+            let early = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON())
+            #expect(early.status == .conflict && early.json["title"] as? String == "Course not active")
+            #expect(try await s.send(.POST, "/api/v1/courses/\(UUID().uuidString)/sessions", token: doc, json: sessionJSON()).status == .notFound)
             let accepted = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc)
             #expect(accepted.status == .ok)
             #expect(try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc).status == .conflict)

@@ -88,7 +88,7 @@ struct SessionPages {
         let (form, errors, doc) = SessionForm.read(try FormFields(req), course: course)
         guard let doc else { return try await render(req, course, patient, form: form, errors: errors, result: nil, refused: false, status: .badRequest) }
         do {
-            let session = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).record(course: course, patient: patient, doc)
+            let session = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).record(courseID: course.id, doc)
             return req.done("/sessions/\(PageValues.id(session.id))", .sessionRecorded)
         } catch let refusal as SessionWorkflow.Refusal {
             return try await render(req, course, patient, form: form, errors: errors, result: refusal.result, refused: true, status: .unprocessableEntity)
