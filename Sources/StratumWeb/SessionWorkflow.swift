@@ -25,14 +25,24 @@ struct SessionWorkflow {
                             screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
     }
 
-    /// Runs every session rule on `doc` for `course` with the record's facts; nothing is written.
+    /// Runs every session rule on `doc` for `course` with the record's facts, read as one snapshot; nothing is
+    /// written but the audit row of the read.
     func check(course: Course, patient: Patient, _ doc: SessionRecordDocument, excluding: UUID? = nil) async throws -> CheckResult {
-        let proposal = SessionProposal(
-            patient: try await facts(patient, on: doc.date), indications: course.indications, device: course.device,
-            date: doc.date, zones: doc.zones, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
-            consentSigned: try await scope.consents.hasSignedTreatmentConsent(patientID: course.patientID, access),
-            previousSessions: try await scope.sessions.previousSessions(courseID: course.id, before: doc.date, excluding: excluding, access))
-        return SessionCheck.check(proposal)
+        guard let facts = try await scope.sessions.facts(courseID: course.id, on: doc.date, excluding: excluding, access) else {
+            throw StoreError.notFound("course")
+        }
+        return SessionCheck.check(Self.proposal(facts, doc))
+    }
+
+    /// The proposal the rules judge: what the practitioner entered, with everything else from the record.
+    static func proposal(_ facts: SessionFacts, _ doc: SessionRecordDocument) -> SessionProposal {
+        let screening = facts.screening?.response ?? ScreeningResponse(answeredOn: doc.date, answers: [:])
+        return SessionProposal(
+            patient: PatientFacts(birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,
+                                  screening: screening),
+            indications: facts.course.indications, device: facts.course.device, date: doc.date, zones: doc.zones,
+            sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
+            previousSessions: facts.previousSessions)
     }
 
     /// Re-checks and records the session in one transaction with the facts read in it; any stop, or a caution
@@ -40,14 +50,7 @@ struct SessionWorkflow {
     func record(courseID: UUID, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
         let practitionerID = principal.userID
         return try await scope.sessions.record(courseID: courseID, clinicID: principal.clinicID, on: doc.date, judgedBy: { facts in
-            let screening = facts.screening?.response ?? ScreeningResponse(answeredOn: doc.date, answers: [:])
-            let proposal = SessionProposal(
-                patient: PatientFacts(birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,
-                                      screening: screening),
-                indications: facts.course.indications, device: facts.course.device, date: doc.date, zones: doc.zones,
-                sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
-                previousSessions: facts.previousSessions)
-            let result = SessionCheck.check(proposal)
+            let result = SessionCheck.check(Self.proposal(facts, doc))
             let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
             guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
             return SessionDraft(practitionerID: practitionerID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,

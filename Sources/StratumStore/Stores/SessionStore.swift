@@ -69,15 +69,8 @@ public struct SessionStore: Sendable {
             guard course.status == CourseStatus.active.rawValue else {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
             }
-            guard let patient = try await self.scope.patient(course.patientID, on: database) else { return .missing("patient") }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
-            let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
-            let consent = try await ConsentModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                .filter(\.$patientID == course.patientID).filter(\.$kind == "treatment").filter(\.$withdrawnAt == nil).first()
-            let facts = SessionFacts(course: try await CourseStore(scope: self.scope).load(course, on: database), patient: Patient(patient),
-                                     screening: screening, consentSigned: consent != nil,
-                                     previousSessions: try await self.priorSessions(of: course, before: date, excluding: nil, on: database))
+            guard let facts = try await self.facts(of: course, on: date, excluding: nil, on: database) else { return .missing("patient") }
             let draft = try judge(facts)
             guard draft.date == date else { throw StoreError.conflict("the session was judged for \(date), not \(draft.date)") }
             try Self.validate(draft)
@@ -216,7 +209,33 @@ public struct SessionStore: Sendable {
         }.get()
     }
 
+    /// The facts a session on `date` would be judged on, read as one snapshot and audited as one read of the
+    /// patient's record: what the session form's live re-check shows. `excluding` leaves out a session being
+    /// re-checked. Nil when the course is not in this organization.
+    public func facts(courseID: UUID, on date: LocalDate, excluding: UUID? = nil, _ ctx: AccessContext) async throws -> SessionFacts? {
+        let found = try await scope.db.snapshot { database -> SessionFacts? in
+            guard let course = try await self.courses(database).filter(\.$id == courseID).first() else { return nil }
+            return try await self.facts(of: course, on: date, excluding: excluding, on: database)
+        }
+        try await scope.db.write { database in
+            try await self.scope.audit(ctx, patientID: found?.patient.id, action: "read", resource: "session.facts",
+                                       outcome: found == nil ? .denied : .allowed, on: database)
+        }
+        return found
+    }
+
     // MARK: Internals
+
+    private func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, on database: any Database) async throws -> SessionFacts? {
+        guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
+        let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+            .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
+        let consent = try await ConsentModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+            .filter(\.$patientID == course.patientID).filter(\.$kind == "treatment").filter(\.$withdrawnAt == nil).first()
+        return SessionFacts(course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
+                            screening: screening, consentSigned: consent != nil,
+                            previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database))
+    }
 
     /// The patient's sessions on or before `date` as the session rules read them (see `previousSessions`).
     private func priorSessions(of course: CourseModel, before date: LocalDate, excluding: UUID?,
