@@ -25,7 +25,10 @@ public enum StratumServer {
     /// application and later calls `shutdown`.
     public static func makeApplication(config: AppConfig, environment: Environment = .production,
                                        migrate: Bool = true) async throws -> (Application, ServerState) {
-        let db = try await StratumDatabase.open(config.store.database)
+        // The store logs at the level the operator chose (LOG_LEVEL), like the rest of the server.
+        var storeLogger = Logger(label: "stratum.store")
+        storeLogger.logLevel = config.logLevel
+        let db = try await StratumDatabase.open(config.store.database, logger: storeLogger)
         do {
             if migrate { try await db.migrate() }
             try await db.requireSafeSettings()

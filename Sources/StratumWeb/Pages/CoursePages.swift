@@ -49,7 +49,7 @@ struct CoursePages {
         let rows: [Row]
         let intervalWeeks: Int
         let outcomeScale: String
-        let assessments: String
+        let assessments: [String]
         let canPropose: Bool
     }
 
@@ -227,7 +227,7 @@ struct CoursePages {
                      })
                  },
                  intervalWeeks: result.course.intervalWeeks, outcomeScale: result.course.outcomeScale,
-                 assessments: result.course.assessments.map { "\($0.date) \($0.kind.rawValue)" }.joined(separator: "; "),
+                 assessments: result.course.assessments.map { "\($0.date) \($0.kind.rawValue.replacingOccurrences(of: "-", with: " "))" },
                  canPropose: result.decision != .doNotTreat)
     }
 
