@@ -78,19 +78,7 @@ public final class StratumDatabase: Sendable {
         case .postgres:
             return try await database.transaction { try await body($0) }
         case .sqlite:
-            return try await database.withConnection { conn in
-                let sql = conn as! any SQLDatabase
-                try await Self.applyConnectionPragmas(sql)
-                try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
-                do {
-                    let result = try await body(conn)
-                    try await sql.raw("COMMIT TRANSACTION").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK TRANSACTION").run()
-                    throw error
-                }
-            }
+            return try await sqliteTransaction("BEGIN IMMEDIATE TRANSACTION", body)
         }
     }
 
@@ -101,18 +89,25 @@ public final class StratumDatabase: Sendable {
         case .postgres:
             return try await database.transaction { try await body($0) }
         case .sqlite:
-            return try await database.withConnection { conn in
-                let sql = conn as! any SQLDatabase
-                try await Self.applyConnectionPragmas(sql)
-                try await sql.raw("BEGIN DEFERRED TRANSACTION").run()
-                do {
-                    let result = try await body(conn)
-                    try await sql.raw("COMMIT TRANSACTION").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK TRANSACTION").run()
-                    throw error
-                }
+            return try await sqliteTransaction("BEGIN DEFERRED TRANSACTION", body)
+        }
+    }
+
+    /// One SQLite transaction opened with `begin` on one connection with its safety settings: committed when
+    /// `body` returns, rolled back when it throws.
+    private func sqliteTransaction<T: Sendable>(_ begin: SQLQueryString,
+                                                _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await database.withConnection { conn in
+            let sql = conn as! any SQLDatabase
+            try await Self.applyConnectionPragmas(sql)
+            try await sql.raw(begin).run()
+            do {
+                let result = try await body(conn)
+                try await sql.raw("COMMIT TRANSACTION").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK TRANSACTION").run()
+                throw error
             }
         }
     }

@@ -23,17 +23,7 @@ public struct SessionStore: Sendable {
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
-            let m = TreatmentSessionModel()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.courseID = courseID
-            m.clinicID = clinicID
-            m.createdAt = ctx.now
-            Self.apply(draft, to: m)
-            try await m.create(on: database)
-            try await self.insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
-            return .found(try await self.load(m, patientID: course.patientID, on: database))
+            return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database))
         }.get()
     }
 
@@ -75,17 +65,7 @@ public struct SessionStore: Sendable {
             guard draft.date == date else { throw StoreError.conflict("the session was judged for \(date), not \(draft.date)") }
             try Self.validate(draft)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
-            let m = TreatmentSessionModel()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.courseID = courseID
-            m.clinicID = clinicID
-            m.createdAt = ctx.now
-            Self.apply(draft, to: m)
-            try await m.create(on: database)
-            try await self.insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
-            return .found(try await self.load(m, patientID: course.patientID, on: database))
+            return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database))
         }.get()
     }
 
@@ -225,6 +205,22 @@ public struct SessionStore: Sendable {
     }
 
     // MARK: Internals
+
+    /// Writes a checked, validated draft with its details and audit row, inside the caller's transaction.
+    private func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
+                        on database: any Database) async throws -> TreatmentSession {
+        let m = TreatmentSessionModel()
+        m.id = UUID()
+        m.organizationID = scope.organizationID
+        m.courseID = course.id!
+        m.clinicID = clinicID
+        m.createdAt = ctx.now
+        Self.apply(draft, to: m)
+        try await m.create(on: database)
+        try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
+        try await scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
+        return try await load(m, patientID: course.patientID, on: database)
+    }
 
     private func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, on database: any Database) async throws -> SessionFacts? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
