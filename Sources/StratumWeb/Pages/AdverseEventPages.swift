@@ -173,8 +173,7 @@ struct AdverseEventPages {
     }
 
     static func eventID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("eventId").flatMap(UUID.init(uuidString:)) else { throw notFound }
-        return id
+        try req.recordID("eventId", or: notFound)
     }
 
     func show(_ req: Request) async throws -> Response {

@@ -272,8 +272,7 @@ struct CoursePages {
     static let courseNotFound = PageError(.notFound, "No such course", "The course does not exist in your organization.")
 
     static func courseID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("courseId").flatMap(UUID.init(uuidString:)) else { throw courseNotFound }
-        return id
+        try req.recordID("courseId", or: courseNotFound)
     }
 
     func show(_ req: Request) async throws -> Response {

@@ -70,6 +70,12 @@ struct PageView<Content: Encodable>: Encodable {
 struct Empty: Encodable {}
 
 extension Request {
+    /// The record id in the path; a malformed one answers like a missing record (`missing`), never a fault.
+    func recordID(_ name: String, or missing: PageError) throws -> UUID {
+        guard let id = parameters.get(name).flatMap(UUID.init(uuidString:)) else { throw missing }
+        return id
+    }
+
     /// The signed-in user; the session middleware guarantees one on every page route.
     func user() throws -> WebUser {
         guard let u = webUser else { throw PageError(.unauthorized, "Sign in", "Your session has ended.") }

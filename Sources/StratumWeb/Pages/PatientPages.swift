@@ -153,8 +153,7 @@ struct PatientPages {
     static let notFound = PageError(.notFound, "No such patient", "The patient does not exist in your organization.")
 
     static func patientID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("patientId").flatMap(UUID.init(uuidString:)) else { throw notFound }
-        return id
+        try req.recordID("patientId", or: notFound)
     }
 
     // MARK: Chart

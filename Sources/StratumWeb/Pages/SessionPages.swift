@@ -153,8 +153,7 @@ struct SessionPages {
     static let sessionNotFound = PageError(.notFound, "No such session", "The session does not exist in your organization.")
 
     static func sessionID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("sessionId").flatMap(UUID.init(uuidString:)) else { throw sessionNotFound }
-        return id
+        try req.recordID("sessionId", or: sessionNotFound)
     }
 
     func show(_ req: Request) async throws -> Response {
