@@ -36,6 +36,7 @@ public enum DemoData {
         let ctx = AccessContext(actorID: practitionerID, clinicID: central.id, requestID: "demo-load")
         let scope = state.scope(org.id)
         let today = DemoData.today()
+        var equipment = try await DemoEquipment.load(scope: scope, clinics: [central.id, riverside.id], today: today, ctx: ctx)
         for i in 0..<count {
             let female = rng.next() % 4 != 0
             let given = female ? givenFemale[Int(rng.next() % UInt64(givenFemale.count))] : givenMale[Int(rng.next() % UInt64(givenMale.count))]
@@ -46,7 +47,8 @@ public enum DemoData {
                 sex: female ? .female : .male, fitzpatrick: 1 + Int(rng.next() % 6),
                 phone: "+44 20 7946 \(String(format: "%04d", Int(rng.next() % 10000)))",
                 email: "\(given.lowercased()).\(family.lowercased())\(i)@example.com"), ctx)
-            try await addCareHistory(patient, stage: i % 6, today: today, rng: &rng, scope: scope, ctx: ctx, practitionerID: practitionerID!)
+            try await addCareHistory(patient, stage: i % 6, today: today, rng: &rng, equipment: &equipment, scope: scope, ctx: ctx,
+                                     practitionerID: practitionerID!)
         }
         return true
     }
@@ -57,7 +59,8 @@ public enum DemoData {
 
     /// Gives a patient a stage of care: 0 new, 1 screened, 2 course proposed, 3–5 an active course with sessions
     /// already done (the later stages further along), so every page has something to show.
-    static func addCareHistory(_ patient: Patient, stage: Int, today: LocalDate, rng: inout DemoRandom, scope: OrganizationScope,
+    static func addCareHistory(_ patient: Patient, stage: Int, today: LocalDate, rng: inout DemoRandom, equipment: inout DemoEquipment,
+                               scope: OrganizationScope,
                                ctx: AccessContext, practitionerID: UUID) async throws {
         guard stage >= 1 else { return }
         let indication = [IndicationID.acneScars, .photoaging, .pigmentation, .scars][Int(rng.next() % 4)]
@@ -86,8 +89,9 @@ public enum DemoData {
         var previous: [PriorSession] = []
         for planned in plan.course.sessions.prefix(done) where planned.date <= today {
             let doses = planned.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: 3) }
-            let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: "DEMO-\(planned.date.year)", expiry: today.adding(days: 365),
-                                                                        serial: "S\(rng.next() % 1_000_000)", previouslyUsed: false,
+            let parts = try await equipment.next(clinicID: patient.clinicID, scope: scope, ctx: ctx)
+            let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: DemoEquipment.cartridgeLot, expiry: equipment.lotExpiry,
+                                                                        serial: parts.part?.serial, previouslyUsed: false,
                                                                         lotRecalled: false), pack: nil)
             let proposal = SessionProposal(patient: facts, indications: [indication], device: device, date: planned.date, zones: doses,
                                            sterility: sterility, handpiece: HandpieceFacts(cleanedSinceLastUse: true), topical: nil,
@@ -97,9 +101,8 @@ public enum DemoData {
             let acks = result.findings.filter { $0.severity == .caution }
                 .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Reviewed with the patient (demo data)") }
             let session = try await scope.sessions.record(courseID: course.id, clinicID: patient.clinicID, SessionDraft(
-                practitionerID: practitionerID, date: planned.date, zones: doses, device: device, sterility: sterility,
-                handpiece: HandpieceFacts(cleanedSinceLastUse: true), topical: nil, reactions: planned.expectedReactions,
-                result: result, acknowledgements: acks), ctx)
+                practitionerID: practitionerID, date: planned.date, zones: doses, device: device, equipment: parts,
+                topical: nil, reactions: planned.expectedReactions, result: result, acknowledgements: acks), ctx.fresh())
             _ = try await scope.sessions.sign(sessionID: session.id, by: practitionerID, ctx)
             _ = try await scope.assessments.record(patientID: patient.id, courseID: course.id, scale: "GAIS",
                                                    score: Double(max(1, 3 - previous.count / 2)),

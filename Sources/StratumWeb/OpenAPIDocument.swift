@@ -25,6 +25,7 @@ tags:
   - name: Patients
   - name: Clinical decisions
   - name: Clinical records
+  - name: Traceability
   - name: Audit
 security:
   - bearer: []
@@ -498,6 +499,382 @@ paths:
           $ref: '#/components/responses/Problem'
         '403':
           $ref: '#/components/responses/Problem'
+  /api/v1/device-models:
+    get:
+      tags: [Traceability]
+      operationId: listDeviceModels
+      summary: 'The device catalogue: pens, rollers and stamps with their lengths and needles.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+    post:
+      tags: [Traceability]
+      operationId: createDeviceModel
+      summary: 'Add a device model.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DeviceModelInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/handpieces:
+    get:
+      tags: [Traceability]
+      operationId: listHandpieces
+      summary: 'Pen handpieces with when each was last cleaned and last used (DEV-HANDPIECE).'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+    post:
+      tags: [Traceability]
+      operationId: createHandpiece
+      summary: 'Register a pen handpiece by serial.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/HandpieceInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/handpieces/{handpieceId}/cleanings:
+    parameters:
+      - $ref: '#/components/parameters/HandpieceId'
+    post:
+      tags: [Traceability]
+      operationId: recordHandpieceCleaning
+      summary: 'Record a cleaning and disinfection between patients.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CleaningInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/lots:
+    get:
+      tags: [Traceability]
+      operationId: listLots
+      summary: 'Received lots of single-use needle parts, with how many are used.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+    post:
+      tags: [Traceability]
+      operationId: receiveLot
+      summary: 'Receive a lot into stock, from a scanned GS1 label or typed GTIN, lot and expiry.'
+      description: |
+        Give `scan` (the label as the scanner types it, or its bracketed line) or `gtin`, `lot` and `expiry`.
+        A GTIN with a wrong check digit is refused naming AI (01).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/LotInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/lots/{lotId}/status:
+    parameters:
+      - $ref: '#/components/parameters/LotId'
+    put:
+      tags: [Traceability]
+      operationId: setLotStatus
+      summary: 'Quarantine, release or recall a lot; a recall opens a recall of every session that used it.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/LotStatusInput'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/lots/{lotId}/exposures:
+    parameters:
+      - $ref: '#/components/parameters/LotId'
+    get:
+      tags: [Traceability]
+      operationId: listLotExposures
+      summary: 'Every session that used a part of the lot, with its patient and contact (audited per patient).'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/sterilizers:
+    get:
+      tags: [Traceability]
+      operationId: listSterilizers
+      summary: 'The clinic''s sterilizers.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+    post:
+      tags: [Traceability]
+      operationId: createSterilizer
+      summary: 'Add a sterilizer.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SterilizerInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/sterilizers/{sterilizerId}/cycles:
+    parameters:
+      - $ref: '#/components/parameters/SterilizerId'
+    get:
+      tags: [Traceability]
+      operationId: listCycles
+      summary: 'The sterilizer''s cycles, newest first.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+    post:
+      tags: [Traceability]
+      operationId: recordCycle
+      summary: 'Record a finished cycle and the packs it carried.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CycleInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/cycles/{cycleId}/biological-indicator:
+    parameters:
+      - $ref: '#/components/parameters/CycleId'
+    put:
+      tags: [Traceability]
+      operationId: readBiologicalIndicator
+      summary: 'Record the biological indicator; a failure quarantines the exposed packs and opens a recall.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/BiologicalInput'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/cycles/{cycleId}/exposures:
+    parameters:
+      - $ref: '#/components/parameters/CycleId'
+    get:
+      tags: [Traceability]
+      operationId: listCycleExposures
+      summary: 'Every session exposed by the cycle''s failure: packs of that sterilizer since its last passing biological indicator.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/packs:
+    get:
+      tags: [Traceability]
+      operationId: listPacks
+      summary: 'Sterilization packs, newest change first.'
+      parameters:
+        - name: state
+          in: query
+          schema:
+            type: string
+            enum: [assembled, sterilized, released, used, quarantined, expired]
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+    post:
+      tags: [Traceability]
+      operationId: assemblePack
+      summary: 'Assemble and label a pack.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/PackInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/packs/{packId}/release:
+    parameters:
+      - $ref: '#/components/parameters/PackId'
+    post:
+      tags: [Traceability]
+      operationId: releasePack
+      summary: 'Release a sterilized pack on its cycle''s results (POLICY §4).'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+  /api/v1/packs/{packId}/quarantine:
+    parameters:
+      - $ref: '#/components/parameters/PackId'
+    post:
+      tags: [Traceability]
+      operationId: quarantinePack
+      summary: 'Take a pack out of use.'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+  /api/v1/packs/{packId}/wrap-compromised:
+    parameters:
+      - $ref: '#/components/parameters/PackId'
+    post:
+      tags: [Traceability]
+      operationId: compromisePackWrap
+      summary: 'Record a torn, wet or opened wrap: the pack''s event-related shelf life ends.'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+  /api/v1/recalls:
+    get:
+      tags: [Traceability]
+      operationId: listRecalls
+      summary: 'Recalls, open first, with counts of patients to contact.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+  /api/v1/recalls/{recallId}:
+    parameters:
+      - $ref: '#/components/parameters/RecallId'
+    get:
+      tags: [Traceability]
+      operationId: getRecall
+      summary: 'The recall with its patients, contacts, follow-up status and exposed sessions (audited per patient).'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/recalls/{recallId}/patients/{patientId}:
+    parameters:
+      - $ref: '#/components/parameters/RecallId'
+      - $ref: '#/components/parameters/PatientId'
+    put:
+      tags: [Traceability]
+      operationId: setRecallContact
+      summary: 'Move one patient''s follow-up on: to-contact, contacted, follow-up-done.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RecallContactInput'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/recalls/{recallId}/close:
+    parameters:
+      - $ref: '#/components/parameters/RecallId'
+    post:
+      tags: [Traceability]
+      operationId: closeRecall
+      summary: 'Close the recall once every patient''s follow-up is done.'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+  /api/v1/cluster-alerts:
+    get:
+      tags: [Traceability]
+      operationId: listClusterAlerts
+      summary: 'AE-CLUSTER: two or more infections within 30 days linked to one sterilizer, lot or handpiece, not yet reviewed.'
+      responses:
+        '200': {$ref: '#/components/responses/RecordList'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+  /api/v1/cluster-alerts/reviews:
+    post:
+      tags: [Traceability]
+      operationId: reviewClusterAlert
+      summary: 'Record the review of an alert; the item may be used again.'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ClusterReviewInput'
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
 components:
   securitySchemes:
     bearer:
@@ -520,6 +897,48 @@ components:
         format: uuid
     SessionId:
       name: sessionId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
+    HandpieceId:
+      name: handpieceId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
+    LotId:
+      name: lotId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
+    SterilizerId:
+      name: sterilizerId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
+    CycleId:
+      name: cycleId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
+    PackId:
+      name: packId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
+    RecallId:
+      name: recallId
       in: path
       required: true
       schema:
@@ -792,6 +1211,101 @@ components:
         assessedOn:
           type: string
           format: date
+    DeviceModelInput:
+      type: object
+      required: [name, kind, minMM, maxMM, needleCount, needleMaterial, singleUseHead]
+      additionalProperties: false
+      properties:
+        name: {type: string, minLength: 1, maxLength: 100}
+        kind: {type: string, enum: [pen, roller, stamp]}
+        minMM: {type: number, description: "Shortest length; equal to maxMM for a fixed-length roller or stamp."}
+        maxMM: {type: number}
+        needleCount: {type: integer, minimum: 1, maximum: 200}
+        needleMaterial: {type: string, enum: [stainless-steel, titanium, gold-plated, silicon, other]}
+        singleUseHead: {type: boolean, description: "True when the needle-bearing head is single-use (traced by lot)."}
+    HandpieceInput:
+      type: object
+      required: [modelId, serial]
+      additionalProperties: false
+      properties:
+        modelId: {type: string, format: uuid}
+        serial: {type: string, minLength: 1, maxLength: 100}
+    CleaningInput:
+      type: object
+      required: [method]
+      additionalProperties: false
+      properties:
+        method: {type: string, minLength: 1, maxLength: 200}
+    LotInput:
+      type: object
+      required: [product, quantity]
+      additionalProperties: false
+      properties:
+        modelId: {type: string, format: uuid}
+        product: {type: string, minLength: 1, maxLength: 200}
+        quantity: {type: integer, minimum: 1, maximum: 100000}
+        scan: {type: string, maxLength: 200}
+        gtin: {type: string, maxLength: 14}
+        lot: {type: string, maxLength: 20}
+        expiry: {type: string, format: date}
+    LotStatusInput:
+      type: object
+      required: [status, reason]
+      additionalProperties: false
+      properties:
+        status: {type: string, enum: [available, quarantined, recalled]}
+        reason: {type: string, minLength: 1, maxLength: 500}
+    SterilizerInput:
+      type: object
+      required: [name, serial]
+      additionalProperties: false
+      properties:
+        name: {type: string, minLength: 1, maxLength: 100}
+        serial: {type: string, minLength: 1, maxLength: 100}
+    CycleInput:
+      type: object
+      required: [number, date, type, temperatureC, minutes, pressureKPa, physical, chemical, packCodes]
+      additionalProperties: false
+      properties:
+        number: {type: integer, minimum: 1}
+        date: {type: string, format: date}
+        type: {type: string, minLength: 1, maxLength: 100}
+        temperatureC: {type: number}
+        minutes: {type: number}
+        pressureKPa: {type: number}
+        physical: {type: string, enum: [passed, failed, incomplete]}
+        chemical: {type: string, enum: [pass, fail]}
+        biological: {type: string, enum: [pass, fail, pending]}
+        packCodes:
+          type: array
+          items: {type: string, minLength: 1, maxLength: 40}
+    BiologicalInput:
+      type: object
+      required: [result]
+      additionalProperties: false
+      properties:
+        result: {type: string, enum: [pass, fail]}
+    PackInput:
+      type: object
+      required: [contents]
+      additionalProperties: false
+      properties:
+        contents: {type: string, minLength: 1, maxLength: 500}
+    RecallContactInput:
+      type: object
+      required: [status]
+      additionalProperties: false
+      properties:
+        status: {type: string, enum: [to-contact, contacted, follow-up-done]}
+        note: {type: string, maxLength: 2000}
+    ClusterReviewInput:
+      type: object
+      required: [source, identifier, note]
+      additionalProperties: false
+      properties:
+        source: {type: string, enum: [sterilizer, lot, handpiece]}
+        identifier: {type: string, minLength: 1, maxLength: 100}
+        note: {type: string, minLength: 1, maxLength: 2000}
     DecisionDocument:
       type: object
       additionalProperties: true
@@ -816,6 +1330,6 @@ Plan and check requests and results have the shapes of `stratum plan` and `strat
 </p>
 <p>The full contract: <a href="/openapi.yaml">openapi.yaml</a> (OpenAPI 3.1.0).</p>
 <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Access</th><th>Answers</th></tr></thead>
-<tbody><tr><td><code>GET</code></td><td><code>/health</code></td><td>The process is up.</td><td>public</td><td>200</td></tr><tr><td><code>GET</code></td><td><code>/ready</code></td><td>The database answers; ready for traffic.</td><td>public</td><td>200, 503</td></tr><tr><td><code>GET</code></td><td><code>/metrics</code></td><td>Prometheus metrics in the text exposition format.</td><td>public</td><td>200</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/auth/tokens</code></td><td>Sign in with email and password and receive a personal access token.</td><td>public</td><td>201, 400, 401, 429</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients</code></td><td>Find patients by the start of a name and/or a birth date.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients</code></td><td>Register a patient in one of the organization&#x27;s clinics.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>One patient.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>Replace a patient&#x27;s details.</td><td>bearer token</td><td>200, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>The patient&#x27;s screenings, newest version first, each with its findings and policy version.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>Record a new screening version (`answeredOn` and `answers` with the policy&#x27;s answer keys).</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>The patient&#x27;s consents, signed and withdrawn.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>Record a signed consent (treatment, or photo use in a tier), signed by typed full name.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>The patient&#x27;s courses with their planned visits.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>Plan a course for the patient through the clinical core and keep it as proposed.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/accept</code></td><td>Accept a proposed course; refused when its plan is do-not-treat.</td><td>bearer token</td><td>200, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>The course&#x27;s sessions.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>Record a session; the server re-runs every check first.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sessions/{sessionId}</code></td><td>One session with zones, findings, acknowledgements and addenda.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/sign</code></td><td>Sign the session, locking it; later changes are addenda.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/addenda</code></td><td>Add an addendum to a signed session.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>The patient&#x27;s adverse events.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>Report an adverse event with its CTCAE grade, suspected causes and links.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>The patient&#x27;s outcome assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>Record an outcome assessment.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/chart</code></td><td>The whole chart in one read (one audit row): the patient, every screening version newest first, consents, courses with planned visits, every session in date order, adverse events and assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/audit</code></td><td>Every recorded access to the patient&#x27;s record, newest first (owners and auditors).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/plan</code></td><td>Plan a course through the clinical core (the `stratum plan` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/check</code></td><td>Check a proposed session through the clinical core (the `stratum check` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr></tbody></table></body></html>
+<tbody><tr><td><code>GET</code></td><td><code>/health</code></td><td>The process is up.</td><td>public</td><td>200</td></tr><tr><td><code>GET</code></td><td><code>/ready</code></td><td>The database answers; ready for traffic.</td><td>public</td><td>200, 503</td></tr><tr><td><code>GET</code></td><td><code>/metrics</code></td><td>Prometheus metrics in the text exposition format.</td><td>public</td><td>200</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/auth/tokens</code></td><td>Sign in with email and password and receive a personal access token.</td><td>public</td><td>201, 400, 401, 429</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients</code></td><td>Find patients by the start of a name and/or a birth date.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients</code></td><td>Register a patient in one of the organization&#x27;s clinics.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>One patient.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>Replace a patient&#x27;s details.</td><td>bearer token</td><td>200, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>The patient&#x27;s screenings, newest version first, each with its findings and policy version.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>Record a new screening version (`answeredOn` and `answers` with the policy&#x27;s answer keys).</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>The patient&#x27;s consents, signed and withdrawn.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>Record a signed consent (treatment, or photo use in a tier), signed by typed full name.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>The patient&#x27;s courses with their planned visits.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>Plan a course for the patient through the clinical core and keep it as proposed.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/accept</code></td><td>Accept a proposed course; refused when its plan is do-not-treat.</td><td>bearer token</td><td>200, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>The course&#x27;s sessions.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>Record a session; the server re-runs every check first.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sessions/{sessionId}</code></td><td>One session with zones, findings, acknowledgements and addenda.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/sign</code></td><td>Sign the session, locking it; later changes are addenda.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/addenda</code></td><td>Add an addendum to a signed session.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>The patient&#x27;s adverse events.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>Report an adverse event with its CTCAE grade, suspected causes and links.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>The patient&#x27;s outcome assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>Record an outcome assessment.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/chart</code></td><td>The whole chart in one read (one audit row): the patient, every screening version newest first, consents, courses with planned visits, every session in date order, adverse events and assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/audit</code></td><td>Every recorded access to the patient&#x27;s record, newest first (owners and auditors).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/plan</code></td><td>Plan a course through the clinical core (the `stratum plan` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/check</code></td><td>Check a proposed session through the clinical core (the `stratum check` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/device-models</code></td><td>The device catalogue: pens, rollers and stamps with their lengths and needles.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/device-models</code></td><td>Add a device model.</td><td>bearer token</td><td>201, 400, 401, 403, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/handpieces</code></td><td>Pen handpieces with when each was last cleaned and last used (DEV-HANDPIECE).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/handpieces</code></td><td>Register a pen handpiece by serial.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/handpieces/{handpieceId}/cleanings</code></td><td>Record a cleaning and disinfection between patients.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/lots</code></td><td>Received lots of single-use needle parts, with how many are used.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/lots</code></td><td>Receive a lot into stock, from a scanned GS1 label or typed GTIN, lot and expiry.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/lots/{lotId}/status</code></td><td>Quarantine, release or recall a lot; a recall opens a recall of every session that used it.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/lots/{lotId}/exposures</code></td><td>Every session that used a part of the lot, with its patient and contact (audited per patient).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sterilizers</code></td><td>The clinic&#x27;s sterilizers.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sterilizers</code></td><td>Add a sterilizer.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sterilizers/{sterilizerId}/cycles</code></td><td>The sterilizer&#x27;s cycles, newest first.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sterilizers/{sterilizerId}/cycles</code></td><td>Record a finished cycle and the packs it carried.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/cycles/{cycleId}/biological-indicator</code></td><td>Record the biological indicator; a failure quarantines the exposed packs and opens a recall.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/cycles/{cycleId}/exposures</code></td><td>Every session exposed by the cycle&#x27;s failure: packs of that sterilizer since its last passing biological indicator.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/packs</code></td><td>Sterilization packs, newest change first.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs</code></td><td>Assemble and label a pack.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/release</code></td><td>Release a sterilized pack on its cycle&#x27;s results (POLICY §4).</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/quarantine</code></td><td>Take a pack out of use.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/wrap-compromised</code></td><td>Record a torn, wet or opened wrap: the pack&#x27;s event-related shelf life ends.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/recalls</code></td><td>Recalls, open first, with counts of patients to contact.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/recalls/{recallId}</code></td><td>The recall with its patients, contacts, follow-up status and exposed sessions (audited per patient).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/recalls/{recallId}/patients/{patientId}</code></td><td>Move one patient&#x27;s follow-up on: to-contact, contacted, follow-up-done.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/recalls/{recallId}/close</code></td><td>Close the recall once every patient&#x27;s follow-up is done.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/cluster-alerts</code></td><td>AE-CLUSTER: two or more infections within 30 days linked to one sterilizer, lot or handpiece, not yet reviewed.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/cluster-alerts/reviews</code></td><td>Record the review of an alert; the item may be used again.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr></tbody></table></body></html>
 """#
 }

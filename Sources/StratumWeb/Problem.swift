@@ -70,6 +70,8 @@ extension APIProblem {
             switch e {
             case .notFound(let what): return .notFound(what)
             case .conflict(let why): return APIProblem(.conflict, "Conflict", detail: why)
+            case .invalid(let field, let problem):
+                return APIProblem(.unprocessableEntity, "Not accepted", detail: "\(field): \(problem)", errors: [(field, problem)])
             default: return APIProblem(.internalServerError, "Server error")
             }
         case let e as DecodingError: return decoding(e)

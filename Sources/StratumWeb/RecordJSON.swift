@@ -56,6 +56,7 @@ enum RecordJSON {
                          ("endPoint", z.endPoint.map { .string($0) } ?? .null)])
             })),
             ("reactions", .array(s.reactions.map { .string($0.rawValue) })),
+            ("equipment", TraceabilityJSON.equipment(s.equipment)),
             ("decision", .string(s.decision.rawValue)), ("findings", findings(s.findings)),
             ("acknowledgements", .array(s.acknowledgements.map { a in
                 .object([("rule", .string(a.rule.rawValue)), ("zone", a.zone.map(ResultWriter.zone) ?? .null),

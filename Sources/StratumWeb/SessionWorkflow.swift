@@ -28,33 +28,35 @@ struct SessionWorkflow {
     /// Runs every session rule on `doc` for `course` with the record's facts, read as one snapshot; nothing is
     /// written but the audit row of the read.
     func check(course: Course, patient: Patient, _ doc: SessionRecordDocument, excluding: UUID? = nil) async throws -> CheckResult {
-        guard let facts = try await scope.sessions.facts(courseID: course.id, on: doc.date, excluding: excluding, access) else {
+        guard let facts = try await scope.sessions.facts(courseID: course.id, on: doc.date, excluding: excluding,
+                                                              equipment: doc.equipment, access) else {
             throw StoreError.notFound("course")
         }
         return SessionCheck.check(Self.proposal(facts, doc))
     }
 
-    /// The proposal the rules judge: what the practitioner entered, with everything else from the record.
+    /// The proposal the rules judge: what the practitioner entered, with everything else (the equipment's state
+    /// included) from the record.
     static func proposal(_ facts: SessionFacts, _ doc: SessionRecordDocument) -> SessionProposal {
         let screening = facts.screening?.response ?? ScreeningResponse(answeredOn: doc.date, answers: [:])
         return SessionProposal(
             patient: PatientFacts(birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,
                                   screening: screening),
             indications: facts.course.indications, device: facts.course.device, date: doc.date, zones: doc.zones,
-            sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
-            previousSessions: facts.previousSessions)
+            sterility: facts.sterility, handpiece: facts.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
+            previousSessions: facts.previousSessions, clusterAlerts: facts.clusterAlerts)
     }
 
     /// Re-checks and records the session in one transaction with the facts read in it; any stop, or a caution
     /// without an acknowledgement, is a `Refusal` and nothing is written.
     func record(courseID: UUID, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
         let practitionerID = principal.userID
-        return try await scope.sessions.record(courseID: courseID, clinicID: principal.clinicID, on: doc.date, judgedBy: { facts in
+        return try await scope.sessions.record(courseID: courseID, clinicID: principal.clinicID, on: doc.date, equipment: doc.equipment, judgedBy: { facts in
             let result = SessionCheck.check(Self.proposal(facts, doc))
             let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
             guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
             return SessionDraft(practitionerID: practitionerID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
-                                device: facts.course.device, sterility: doc.sterility, handpiece: doc.handpiece, topical: doc.topical,
+                                device: facts.course.device, equipment: doc.equipment, topical: doc.topical,
                                 reactions: doc.reactions, result: result,
                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
         }, access)

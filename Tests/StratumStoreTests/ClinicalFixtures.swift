@@ -30,9 +30,14 @@ func photoagingPlan(_ p: Patient, start: LocalDate = day0) -> (PlanRequest, Plan
 }
 
 /// A session on `date` checked by the guardrails with everything in order, every caution acknowledged with a reason.
+/// The test lot `activeCourse` receives: cartridges without a printed serial, told apart by count.
+let testGTIN = "09506000134352"
+let testLot = "LOT-2291"
+let testPart = EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: nil))
+
 func checkedSession(_ p: Patient, practitioner: UUID, date: LocalDate, zones: [ZoneDose], previous: [PriorSession] = [],
-                    consentSigned: Bool = true) -> SessionDraft {
-    let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: "LOT-2291", expiry: LocalDate(iso: "2028-01-31")!, serial: "SN-77",
+                    consentSigned: Bool = true, equipment: EquipmentReference = testPart) -> SessionDraft {
+    let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: testLot, expiry: LocalDate(iso: "2028-01-31")!, serial: nil,
                                                                 previouslyUsed: false, lotRecalled: false), pack: nil)
     let handpiece = HandpieceFacts(cleanedSinceLastUse: true)
     let proposal = SessionProposal(patient: facts(p, answeredOn: day0), indications: [.photoaging], device: testPen, date: date, zones: zones,
@@ -42,14 +47,18 @@ func checkedSession(_ p: Patient, practitioner: UUID, date: LocalDate, zones: [Z
     let acks = result.findings.filter { $0.severity == .caution }
         .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Discussed with the patient; conservative depth") }
     return SessionDraft(practitionerID: practitioner, date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], device: testPen,
-                        sterility: sterility, handpiece: handpiece, topical: nil,
+                        equipment: equipment, topical: nil,
                         reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), result: result,
                         acknowledgements: acks)
 }
 
-/// A patient of organization A with an accepted (active) photoaging course.
+/// A patient of organization A with an accepted (active) photoaging course, and organization A's test lot in stock.
 func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws -> (Patient, Course) {
     let a = orgs.scopeA(db)
+    if try await a.stock.lots().isEmpty {
+        _ = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
+                                               expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
+    }
     let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
     let (request, result) = photoagingPlan(p)
     let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,

@@ -25,8 +25,10 @@ struct SessionStoreTests {
             #expect(recorded.decision == d.result.decision)
             #expect(recorded.findings == d.result.findings)
             #expect(recorded.device == testPen)
-            #expect(recorded.sterility == d.sterility)
-            #expect(recorded.handpiece == d.handpiece)
+            #expect(recorded.sterility == SterilityFacts(singleUsePart: SingleUsePart(lot: testLot, expiry: LocalDate(iso: "2028-01-31")!,
+                serial: nil, previouslyUsed: false, lotRecalled: false), pack: nil))
+            #expect(recorded.handpiece == nil)
+            #expect(recorded.equipment == testPart)
             #expect(recorded.reactions == d.reactions)
             #expect(recorded.acknowledgements.count == d.acknowledgements.count)
             #expect(recorded.acknowledgements.allSatisfy { $0.acknowledgedBy == orgs.userA.id && $0.acknowledgedAt == at(0) })
@@ -54,7 +56,7 @@ struct SessionStoreTests {
             let rowsBefore = try await allAuditRows(db).count
             let later = day0.adding(days: 28)
             await #expect(throws: Refused.self) {
-                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, judgedBy: { facts in
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, equipment: testPart, judgedBy: { facts in
                     #expect(facts.course.id == course.id && facts.patient.id == p.id)
                     #expect(facts.previousSessions.map(\.date) == [first.date])
                     #expect(facts.screening?.answeredOn == day0 && facts.consentSigned)
@@ -65,7 +67,7 @@ struct SessionStoreTests {
             #expect(afterRefusal.count == rowsBefore + 1, "a refused recording writes nothing but the audit row of the attempt")
             #expect(afterRefusal.last?.entry.outcome == .denied && afterRefusal.last?.entry.patientID == p.id)
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).count == sessionsBefore)
-            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, judgedBy: { facts in
+            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, equipment: testPart, judgedBy: { facts in
                 checkedSession(p, practitioner: orgs.userA.id, date: later, zones: zones, previous: facts.previousSessions,
                                consentSigned: facts.consentSigned)
             }, orgs.ctxA)
@@ -74,12 +76,12 @@ struct SessionStoreTests {
             #expect(rows.last?.entry.action == "create" && rows.last?.entry.patientID == p.id)
             #expect(recorded.date == later)
             await #expect(throws: StoreError.conflict("the session was judged for \(later), not \(day0)")) {
-                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, judgedBy: { _ in
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, equipment: testPart, judgedBy: { _ in
                     checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
                 }, orgs.ctxA)
             }
             await #expect(throws: StoreError.notFound("course")) {
-                _ = try await orgs.scopeB(db).sessions.record(courseID: course.id, clinicID: orgs.clinicB.id, on: later, judgedBy: { _ in
+                _ = try await orgs.scopeB(db).sessions.record(courseID: course.id, clinicID: orgs.clinicB.id, on: later, equipment: testPart, judgedBy: { _ in
                     Issue.record("another organization's judge must never see the facts")
                     throw Refused()
                 }, orgs.ctxB)

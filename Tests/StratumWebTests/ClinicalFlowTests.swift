@@ -27,8 +27,7 @@ func sessionJSON(depth: Double = 1.0, acknowledgements: String = "[]", date: Str
     {"date": "\(date)",
      "zones": [{"site": "cheek", "side": "left", "depthMM": \(depth), "passes": 3, "endPoint": "erythema"},
                {"site": "cheek", "side": "right", "depthMM": \(depth), "passes": 3}],
-     "sterility": {"singleUsePart": {"lot": "A123", "expiry": "2027-06-30", "serial": "S1", "previouslyUsed": false, "lotRecalled": false}},
-     "handpiece": {"cleanedSinceLastUse": true}, "reactions": ["erythema", "pinpoint-bleeding"],
+     "equipment": {"part": {"scan": "\(testScan)"}, "handpiece": "\(testHandpiece)"}, "reactions": ["erythema", "pinpoint-bleeding"],
      "acknowledgements": \(acknowledgements)}
     """
 }

@@ -65,15 +65,15 @@ struct PageFlowTests {
             var session: [(String, String)] = [("date", day), ("treat-cheek:left", "yes"), ("depth-cheek:left", "1"), ("passes-cheek:left", "2"),
                                                ("endpoint-cheek:left", "uniform erythema"), ("treat-cheek:right", "yes"), ("depth-cheek:right", "1"),
                                                ("passes-cheek:right", "2"), ("endpoint-cheek:right", "erythema"), ("sterilityKind", "single-use"),
-                                               ("lot", ""), ("lotExpiry", "2030-01-31"), ("reaction", "erythema")]
+                                               ("scan", ""), ("lotChoice", ""), ("reaction", "erythema")]
             let noLot = try await b.post("/courses/\(cid)/sessions", session)
-            #expect(noLot.status == .badRequest && noLot.text.contains("Enter the lot number"))
+            #expect(noLot.status == .badRequest && noLot.text.contains("Scan the cartridge"))
             #expect(noLot.text.contains("value=\"uniform erythema\""), "nothing typed is lost")
-            session[10] = ("lot", "LOT-7781")
+            session[10] = ("scan", testScan)
             let unacknowledged = try await b.post("/courses/\(cid)/sessions", session)
             #expect(unacknowledged.status == .unprocessableEntity)
             #expect(unacknowledged.text.contains("data-rule=\"DEV-HANDPIECE\"") && unacknowledged.text.contains("name=\"ack|DEV-HANDPIECE|\""))
-            #expect(unacknowledged.text.contains("value=\"LOT-7781\"") && unacknowledged.text.contains("value=\"uniform erythema\""))
+            #expect(unacknowledged.text.contains("value=\"\(testScan)\"") && unacknowledged.text.contains("value=\"uniform erythema\""))
             let live = try await s.app.testing().sendRequest(.POST, "/courses/\(cid)/sessions/check", headers: [
                 "Cookie": "\(WebCookies.session)=\(b.cookie)", "Content-Type": "application/x-www-form-urlencoded",
                 "X-Requested-With": "stratum-check", "X-CSRF-Token": b.csrf], body: ByteBuffer(string: BrowserSession.encode(session)))

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import StratumCore
 import StratumStore
 @testable import StratumWeb
 import Testing
@@ -58,6 +59,7 @@ func withServer<T: Sendable>(behindTLS: Bool = false, _ body: @Sendable (TestSer
                 tokens["\(org):\(role.rawValue)"] = issued.token
             }
         }
+        try await stockTestEquipment(state, orgA.id, ca.id)
         let server = TestServer(app: app, state: state, orgA: orgA, orgB: orgB, clinicA: ca, clinicA2: ca2, clinicB: cb, tokens: tokens)
         let result = try await body(server)
         try await app.asyncShutdown()
@@ -77,4 +79,22 @@ extension TestingHTTPResponse {
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
+}
+
+/// The label of organization A's test cartridges, scanned in bracketed form, and its cleaned handpiece.
+let testScan = "(01)09506000134352(17)270630(10)A123"
+let testHandpiece = "HP-T1"
+
+/// Stocks organization A's clinic with a lot of cartridges (no printed serial) and a pen handpiece cleaned once.
+func stockTestEquipment(_ state: ServerState, _ orgID: UUID, _ clinicID: UUID) async throws {
+    let owner = try #require(try await state.directory.credentials(email: "owner@a.example")?.0)
+    let ctx = AccessContext(actorID: owner.id, clinicID: clinicID, requestID: "test-stock")
+    let scope = state.scope(orgID)
+    let pen = try await scope.devices.addModel(name: "Test pen", spec: DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)),
+                                                                                 needleMaterial: .stainlessSteel),
+                                               needleCount: 12, singleUseHead: true, ctx)
+    let hp = try await scope.devices.addHandpiece(clinicID: clinicID, modelID: pen.id, serial: testHandpiece, ctx)
+    _ = try await scope.devices.recordCleaning(handpieceID: hp.id, method: "70% alcohol wipe", ctx)
+    _ = try await scope.stock.receive(LotDraft(clinicID: clinicID, modelID: pen.id, product: "Test cartridge", gtin: "09506000134352",
+                                               lot: "A123", expiry: LocalDate(iso: "2027-06-30")!, quantity: 1000), ctx)
 }

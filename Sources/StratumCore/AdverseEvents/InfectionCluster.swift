@@ -32,7 +32,9 @@ public enum InfectionCluster {
         public let finding: Finding
     }
 
-    public static func alerts(_ infections: [InfectionExposure], policy: ClinicalPolicy = .standard) -> [Alert] {
+    /// `names` gives the item's display name by identifier (the identifier itself where absent).
+    public static func alerts(_ infections: [InfectionExposure], names: [String: String] = [:],
+                              policy: ClinicalPolicy = .standard) -> [Alert] {
         var out: [Alert] = []
         let keyed: [(ClusterSource, KeyPath<InfectionExposure, String?>)] = [(.sterilizer, \.sterilizer), (.lot, \.lot), (.handpiece, \.handpiece)]
         for (source, path) in keyed {
@@ -48,7 +50,7 @@ public enum InfectionCluster {
                 }
                 guard best.count >= minimumInfections, let first = best.first, let last = best.last else { continue }
                 let finding = policy.finding(.aeCluster,
-                    "\(best.count) infections between \(first) and \(last) are linked to \(source.rawValue) \(id): stop using it until reviewed")
+                    "\(best.count) infections between \(first) and \(last) are linked to \(source.rawValue) \(names[id] ?? id): stop using it until reviewed")
                 out.append(Alert(source: source, identifier: id, onsets: Array(best), finding: finding))
             }
         }

@@ -17,19 +17,18 @@ public struct SessionRecordDocument: Sendable, Equatable {
     public let date: LocalDate
     public let zones: [ZoneDose]
     public let endPoints: [Zone: String]
-    public let sterility: SterilityFacts
-    public let handpiece: HandpieceFacts?
+    /// The part, pack and handpiece as labelled; the server judges them from its own registry.
+    public let equipment: EquipmentReference
     public let topical: TopicalFacts?
     public let reactions: [ExpectedReaction]
     public let acknowledgements: [Acknowledgement]
 
-    public init(date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String], sterility: SterilityFacts, handpiece: HandpieceFacts?,
+    public init(date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String], equipment: EquipmentReference,
                 topical: TopicalFacts?, reactions: [ExpectedReaction], acknowledgements: [Acknowledgement]) {
         self.date = date
         self.zones = zones
         self.endPoints = endPoints
-        self.sterility = sterility
-        self.handpiece = handpiece
+        self.equipment = equipment
         self.topical = topical
         self.reactions = reactions
         self.acknowledgements = acknowledgements
@@ -40,7 +39,7 @@ extension RequestReader {
     /// Reads a session record document (docs/documents.md, "Session record"); bad input names its JSON path.
     public static func sessionRecord(bytes: [UInt8]) throws(DocumentError) -> SessionRecordDocument {
         let root = try parse(bytes)
-        let o = try root.object(allowed: ["date", "zones", "sterility", "handpiece", "topical", "reactions", "acknowledgements"])
+        let o = try root.object(allowed: ["date", "zones", "equipment", "topical", "reactions", "acknowledgements"])
         let date = try o.required("date").date()
         let zoneNodes = try o.required("zones").array()
         guard !zoneNodes.isEmpty else { throw o.node.fail("zones: at least one zone is required") }
@@ -53,8 +52,7 @@ extension RequestReader {
             doses.append(dose)
             if let e = zo.optional("endPoint") { endPoints[dose.zone] = try e.nonEmptyString(maxLength: 200) }
         }
-        let sterility = try readSterility(o.required("sterility"))
-        let handpiece = try o.optional("handpiece").map(readHandpiece)
+        let equipment = try readEquipment(o.required("equipment"), on: date)
         let topical = try o.optional("topical").map(readTopical)
         var reactions: [ExpectedReaction] = []
         if let r = o.optional("reactions") {
@@ -73,8 +71,45 @@ extension RequestReader {
                 acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: 2000)))
             }
         }
-        return SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, sterility: sterility, handpiece: handpiece,
+        return SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
                                      topical: topical, reactions: reactions, acknowledgements: acks)
+    }
+}
+
+extension RequestReader {
+    /// Reads `{"part": {"scan": …} | {"gtin", "lot", "serial"}, "pack": code, "handpiece": serial}`. A scan is parsed
+    /// as GS1 with the session's date setting the expiry's century; a bad check digit names the AI.
+    static func readEquipment(_ n: Node, on date: LocalDate) throws(DocumentError) -> EquipmentReference {
+        let o = try n.object(allowed: ["part", "pack", "handpiece"])
+        var ref = EquipmentReference()
+        if let p = o.optional("part") {
+            let po = try p.object(allowed: ["scan", "gtin", "lot", "serial"])
+            if let scan = po.optional("scan") {
+                guard po.optional("gtin") == nil, po.optional("lot") == nil, po.optional("serial") == nil else {
+                    throw p.fail("give either scan or gtin with lot, not both")
+                }
+                do {
+                    ref.part = try PartReference(scan: GS1ElementString.parse(try scan.nonEmptyString(maxLength: 200), today: date))
+                } catch let e as GS1Error {
+                    throw scan.fail(e.message)
+                } catch let e as DocumentError {
+                    throw e
+                } catch {
+                    throw scan.fail("unreadable")
+                }
+            } else {
+                let gtinNode = try po.required("gtin")
+                let gtin: String
+                do { gtin = try GS1ElementString.gtin(try gtinNode.nonEmptyString(maxLength: 14)) } catch let e as GS1Error {
+                    throw gtinNode.fail(e.message)
+                } catch let e as DocumentError { throw e } catch { throw gtinNode.fail("unreadable") }
+                ref.part = PartReference(gtin: gtin, lot: try po.required("lot").nonEmptyString(maxLength: 20),
+                                         serial: try po.optional("serial").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 20) })
+            }
+        }
+        ref.packCode = try o.optional("pack").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 40) }
+        ref.handpieceSerial = try o.optional("handpiece").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 100) }
+        return ref
     }
 }
 

@@ -20,6 +20,7 @@ public enum SessionCheck {
             findings.append(policy.finding(.scrConsent, "No signed treatment consent for this course"))
         }
         findings += SterilityRules.findings(sterility: p.sterility, handpiece: p.handpiece, device: p.device, date: p.date, policy: policy)
+        findings += p.clusterAlerts.map(\.finding)
         findings += TopicalRules.findings(topical: p.topical, indications: p.indications, policy: policy)
         for dose in p.zones {
             let resolved = IndicationRange(zone: dose.zone, indications: p.indications, policy: policy, forPlan: false)

@@ -25,6 +25,13 @@ public enum SterilityRules {
             if pack.cycleStatus != .passed { failures.append("cycle \(pack.cycleStatus.rawValue)") }
             if pack.chemicalIndicator == .fail { failures.append("chemical indicator failed") }
             if pack.biologicalIndicator == .fail { failures.append("biological indicator failed") }
+            switch pack.state {
+            case .used?: add(.devReuse, "The pack is already bound to another session; a pack is used once, then reprocessed")
+            case .quarantined?: failures.append("the pack is quarantined")
+            case .assembled?, .sterilized?: failures.append("the pack is \(pack.state!.rawValue) but was never released")
+            case .expired?: add(.devPackExpired, "The pack is recorded as expired")
+            case .released?, nil: break
+            }
             if !failures.isEmpty {
                 add(.devPackNotReleased, "The pack is not released: \(failures.joined(separator: ", "))")
             } else if pack.biologicalIndicator == .pending {

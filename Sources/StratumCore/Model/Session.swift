@@ -50,10 +50,13 @@ public struct SessionProposal: Sendable, Equatable {
     public var topical: TopicalFacts?
     public var consentSigned: Bool
     public var previousSessions: [PriorSession]
+    /// `AE-CLUSTER` alerts implicating this session's sterilizer, lot or handpiece that are not yet reviewed.
+    public var clusterAlerts: [InfectionCluster.Alert]
 
     public init(patient: PatientFacts, indications: [IndicationID], device: DeviceSpec, date: LocalDate, zones: [ZoneDose],
                 sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, consentSigned: Bool,
-                previousSessions: [PriorSession]) {
+                previousSessions: [PriorSession], clusterAlerts: [InfectionCluster.Alert] = []) {
+        self.clusterAlerts = clusterAlerts
         self.patient = patient
         self.indications = indications
         self.device = device

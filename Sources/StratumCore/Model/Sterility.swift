@@ -41,14 +41,17 @@ public struct SterilizationPackFacts: Sendable, Equatable {
     /// Time-related shelf life; nil where the clinic uses event-related shelf life only.
     public var expiresOn: LocalDate?
     public var wrapCompromised: Bool
+    /// The pack's state in the clinic's registry; nil when the facts were typed for a stateless check.
+    public var state: PackState?
 
     public init(cycleStatus: CycleStatus, chemicalIndicator: IndicatorResult, biologicalIndicator: BiologicalIndicatorResult,
-                expiresOn: LocalDate?, wrapCompromised: Bool) {
+                expiresOn: LocalDate?, wrapCompromised: Bool, state: PackState? = nil) {
         self.cycleStatus = cycleStatus
         self.chemicalIndicator = chemicalIndicator
         self.biologicalIndicator = biologicalIndicator
         self.expiresOn = expiresOn
         self.wrapCompromised = wrapCompromised
+        self.state = state
     }
 }
 

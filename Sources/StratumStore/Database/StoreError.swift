@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflict(String)
     /// The audit key is missing, unreadable or malformed.
     case auditKey(String)
+    /// A value that names nothing the clinic recorded, or breaks a rule of the record: the field and why.
+    case invalid(field: String, problem: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let what): "\(what) not found"
         case .conflict(let s): s
         case .auditKey(let s): "STRATUM_AUDIT_KEY: \(s)"
+        case .invalid(let field, let problem): "\(field): \(problem)"
         }
     }
 }

@@ -12,6 +12,7 @@ enum StratumMigrations {
         M0007_ClinicalIndexes(),
         M0008_AdverseEventFollowUps(),
         M0009_CourseGoalScore(),
+        M0010_Traceability(),
     ]
 }
 

@@ -20,6 +20,8 @@ final class ClinicModel: Model, @unchecked Sendable {
     @Field(key: "organization_id") var organizationID: UUID
     @Field(key: "name") var name: String
     @Field(key: "timezone") var timezone: String
+    /// Time-related shelf life of the clinic's sterilization packs; nil for event-related shelf life (CDC 2008).
+    @OptionalField(key: "pack_shelf_life_days") var packShelfLifeDays: Int?
     @Field(key: "created_at") var createdAt: Date
     init() {}
 }

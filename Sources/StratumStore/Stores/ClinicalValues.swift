@@ -136,8 +136,8 @@ public struct SessionDraft: Sendable, Equatable {
     /// Clinical end point reached per zone, where recorded.
     public var endPoints: [Zone: String]
     public var device: DeviceSpec
-    public var sterility: SterilityFacts
-    public var handpiece: HandpieceFacts?
+    /// What touched the patient, as labelled; the store resolves it from the registry and binds it to the session.
+    public var equipment: EquipmentReference
     public var topical: TopicalFacts?
     public var reactions: [ExpectedReaction]
     /// The guardrail result the session was recorded under; its decision and findings are stored with it.
@@ -145,15 +145,14 @@ public struct SessionDraft: Sendable, Equatable {
     public var acknowledgements: [AcknowledgementDraft]
 
     public init(practitionerID: UUID, date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String] = [:], device: DeviceSpec,
-                sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, reactions: [ExpectedReaction],
+                equipment: EquipmentReference, topical: TopicalFacts?, reactions: [ExpectedReaction],
                 result: CheckResult, acknowledgements: [AcknowledgementDraft]) {
         self.practitionerID = practitionerID
         self.date = date
         self.zones = zones
         self.endPoints = endPoints
         self.device = device
-        self.sterility = sterility
-        self.handpiece = handpiece
+        self.equipment = equipment
         self.topical = topical
         self.reactions = reactions
         self.result = result
@@ -171,8 +170,11 @@ public struct TreatmentSession: Sendable, Equatable, Identifiable {
     public let date: LocalDate
     public let zones: [ZoneTreatment]
     public let device: DeviceSpec
+    /// The sterility facts as the registry stood when the session was recorded.
     public let sterility: SterilityFacts
     public let handpiece: HandpieceFacts?
+    /// The part, pack and handpiece bound to the session, as labelled.
+    public let equipment: EquipmentReference?
     public let topical: TopicalFacts?
     public let reactions: [ExpectedReaction]
     public let decision: Decision
@@ -263,4 +265,9 @@ public struct SessionFacts: Sendable {
     public let consentSigned: Bool
     /// The patient's sessions on or before the session's date, across all their courses.
     public let previousSessions: [PriorSession]
+    /// The named equipment as the registry knows it (`DEV-*`); nothing named gives no part and no pack.
+    public let sterility: SterilityFacts
+    public let handpiece: HandpieceFacts?
+    /// Unreviewed `AE-CLUSTER` alerts on the named sterilizer, lot or handpiece.
+    public let clusterAlerts: [InfectionCluster.Alert]
 }

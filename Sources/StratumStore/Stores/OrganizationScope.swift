@@ -31,6 +31,16 @@ public struct OrganizationScope: Sendable {
     public var charts: ChartStore { ChartStore(scope: self) }
     /// Planned visits of active courses: the day sheet and overdue follow-ups.
     public var schedule: ScheduleStore { ScheduleStore(scope: self) }
+    /// Device models and pen handpieces with their cleaning log.
+    public var devices: DeviceStore { DeviceStore(scope: self) }
+    /// Received lots of single-use needle parts.
+    public var stock: StockStore { StockStore(scope: self) }
+    /// Sterilizers, cycles and packs.
+    public var sterilization: SterilizationStore { SterilizationStore(scope: self) }
+    /// Recalls of exposed sessions and their follow-up.
+    public var recalls: RecallStore { RecallStore(scope: self) }
+    /// `AE-CLUSTER` alerts and their reviews.
+    public var clusters: ClusterStore { ClusterStore(scope: self) }
 
     func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
                on database: any Database) async throws {

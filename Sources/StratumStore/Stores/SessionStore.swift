@@ -32,14 +32,14 @@ public struct SessionStore: Sendable {
     /// refuse (nothing is written). One durable commit, and nothing can change between the check and the write (a
     /// consent withdrawn, a session recorded at the same moment). The access is audited once, as the session's
     /// creation.
-    public func record(courseID: UUID, clinicID: UUID, on date: LocalDate,
+    public func record(courseID: UUID, clinicID: UUID, on date: LocalDate, equipment: EquipmentReference,
                        judgedBy judge: @escaping @Sendable (SessionFacts) throws -> SessionDraft,
                        _ ctx: AccessContext) async throws -> TreatmentSession {
         let actorID = try scope.requireActor(ctx)
         /// The judge's refusal, carried out of the rolled-back transaction so the attempt can still be audited.
         struct Judged: Error { let patientID: UUID; let reason: any Error }
         do {
-            return try await judgedWrite(courseID: courseID, clinicID: clinicID, on: date, actorID: actorID, ctx) { facts in
+            return try await judgedWrite(courseID: courseID, clinicID: clinicID, on: date, equipment: equipment, actorID: actorID, ctx) { facts in
                 do { return try judge(facts) } catch { throw Judged(patientID: facts.patient.id, reason: error) }
             }
         } catch let refused as Judged {
@@ -49,7 +49,7 @@ public struct SessionStore: Sendable {
         }
     }
 
-    private func judgedWrite(courseID: UUID, clinicID: UUID, on date: LocalDate, actorID: UUID, _ ctx: AccessContext,
+    private func judgedWrite(courseID: UUID, clinicID: UUID, on date: LocalDate, equipment: EquipmentReference, actorID: UUID, _ ctx: AccessContext,
                              judge: @escaping @Sendable (SessionFacts) throws -> SessionDraft) async throws -> TreatmentSession {
         try await scope.db.write { database -> Scoped<TreatmentSession> in
             try await lockRow(CourseModel.schema, id: courseID, on: database)
@@ -60,26 +60,14 @@ public struct SessionStore: Sendable {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
-            guard let facts = try await self.facts(of: course, on: date, excluding: nil, on: database) else { return .missing("patient") }
+            guard let facts = try await self.facts(of: course, on: date, excluding: nil, equipment: equipment, on: database) else { return .missing("patient") }
             let draft = try judge(facts)
             guard draft.date == date else { throw StoreError.conflict("the session was judged for \(date), not \(draft.date)") }
+            guard draft.equipment == equipment else { throw StoreError.conflict("the session was judged with other equipment than it names") }
             try Self.validate(draft)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
             return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database))
         }.get()
-    }
-
-    /// The same as `record(courseID:clinicID:_:_:)`, with the draft's fields given one by one.
-    public func record(courseID: UUID, clinicID: UUID, practitionerID: UUID, date: LocalDate, zones: [ZoneDose],
-                       device: DeviceSpec, sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?,
-                       reactions: [ExpectedReaction], result: CheckResult,
-                       acknowledgements: [(rule: RuleID, zone: Zone?, reason: String)],
-                       _ ctx: AccessContext) async throws -> TreatmentSession {
-        try await record(courseID: courseID, clinicID: clinicID,
-                         SessionDraft(practitionerID: practitionerID, date: date, zones: zones, device: device, sterility: sterility,
-                                      handpiece: handpiece, topical: topical, reactions: reactions, result: result,
-                                      acknowledgements: acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) }),
-                         ctx)
     }
 
     /// Replaces an unsigned session's record (zones, facts, result, acknowledgements). A signed session is refused
@@ -93,8 +81,11 @@ public struct SessionStore: Sendable {
             }
             guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
-            Self.apply(draft, to: m)
+            try await self.scope.unbind(sessionID: sessionID, at: ctx.now, on: database)
+            let equipment = try await self.checkedEquipment(draft, excluding: sessionID, on: database)
+            Self.apply(draft, equipment, to: m)
             try await m.update(on: database)
+            try await self.scope.bind(equipment, sessionID: sessionID, at: ctx.now, on: database)
             try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await self.insertDetails(draft, sessionID: sessionID, actorID: actorID, at: ctx.now, on: database)
@@ -192,10 +183,11 @@ public struct SessionStore: Sendable {
     /// The facts a session on `date` would be judged on, read as one snapshot and audited as one read of the
     /// patient's record: what the session form's live re-check shows. `excluding` leaves out a session being
     /// re-checked. Nil when the course is not in this organization.
-    public func facts(courseID: UUID, on date: LocalDate, excluding: UUID? = nil, _ ctx: AccessContext) async throws -> SessionFacts? {
+    public func facts(courseID: UUID, on date: LocalDate, excluding: UUID? = nil, equipment: EquipmentReference = EquipmentReference(),
+                      _ ctx: AccessContext) async throws -> SessionFacts? {
         let found = try await scope.db.snapshot { database -> SessionFacts? in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else { return nil }
-            return try await self.facts(of: course, on: date, excluding: excluding, on: database)
+            return try await self.facts(of: course, on: date, excluding: excluding, equipment: equipment, on: database)
         }
         try await scope.db.write { database in
             try await self.scope.audit(ctx, patientID: found?.patient.id, action: "read", resource: "session.facts",
@@ -215,22 +207,39 @@ public struct SessionStore: Sendable {
         m.courseID = course.id!
         m.clinicID = clinicID
         m.createdAt = ctx.now
-        Self.apply(draft, to: m)
+        let equipment = try await checkedEquipment(draft, excluding: nil, on: database)
+        Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
+        try await scope.bind(equipment, sessionID: m.id!, at: ctx.now, on: database)
         try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
         try await scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
         return try await load(m, patientID: course.patientID, on: database)
     }
 
-    private func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, on database: any Database) async throws -> SessionFacts? {
+    /// The draft's equipment resolved in this transaction; any `stop` of the sterility or cluster rules refuses the
+    /// write, whichever way the session came in, so no session is stored without a sterile part or released pack.
+    private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, on database: any Database) async throws -> ResolvedEquipment {
+        let eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database)
+        let findings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts, device: draft.device, date: draft.date,
+                                               policy: .standard) + eq.clusterAlerts.map(\.finding)
+        if let stop = findings.first(where: { $0.severity == .stop }) {
+            throw StoreError.conflict("\(stop.rule.rawValue): \(stop.message)")
+        }
+        return eq
+    }
+
+    private func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
+                       on database: any Database) async throws -> SessionFacts? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
         let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
+        let eq = try await scope.resolve(equipment, on: date, excluding: excluding, on: database)
         let consent = try await ConsentModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).filter(\.$kind == "treatment").filter(\.$withdrawnAt == nil).first()
         return SessionFacts(course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
                             screening: screening, consentSigned: consent != nil,
-                            previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database))
+                            previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
+                            sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts)
     }
 
     /// The patient's sessions on or before `date` as the session rules read them (see `previousSessions`).
@@ -305,11 +314,11 @@ public struct SessionStore: Sendable {
         a.rule == f.rule && (a.zone == nil || a.zone == f.zone)
     }
 
-    static func apply(_ d: SessionDraft, to m: TreatmentSessionModel) {
+    static func apply(_ d: SessionDraft, _ eq: ResolvedEquipment, to m: TreatmentSessionModel) {
         m.practitionerID = d.practitionerID
         m.date = d.date.description
         m.deviceJSON = StoredJSON.text(StoredJSON.device(d.device))
-        m.sterilityJSON = StoredJSON.text(StoredJSON.sterility(d.sterility, handpiece: d.handpiece))
+        m.sterilityJSON = StoredJSON.text(StoredJSON.sterility(eq.sterility, handpiece: eq.handpieceFacts))
         m.topicalJSON = d.topical.map { StoredJSON.text(StoredJSON.topical($0)) }
         m.reactionsJSON = StoredJSON.text(StoredJSON.rawValues(d.reactions))
         m.decision = d.result.decision.rawValue
@@ -365,7 +374,7 @@ public struct SessionStore: Sendable {
             zones: try zones.map { ZoneTreatment(zone: try Self.zone($0.site, $0.side), depthMM: $0.depthMM, passes: $0.passes, endPoint: $0.endPoint) }
                 .sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
             device: try StoredJSON.device(from: StoredJSON.parse(m.deviceJSON, "device")),
-            sterility: sterility, handpiece: handpiece,
+            sterility: sterility, handpiece: handpiece, equipment: try await scope.equipment(ofSession: id, on: database),
             topical: try m.topicalJSON.map { try StoredJSON.topical(from: StoredJSON.parse($0, "topical")) },
             reactions: try StoredJSON.rawValues(from: StoredJSON.parse(m.reactionsJSON, "reactions"), as: ExpectedReaction.self, "reactions"),
             decision: decision,

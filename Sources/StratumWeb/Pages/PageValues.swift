@@ -4,6 +4,12 @@ import StratumStore
 
 /// Values as templates show them: plain strings, lower-case ids, human zone names.
 enum PageValues {
+    /// One option of a select or datalist.
+    struct Choice: Encodable {
+        let value: String
+        let label: String
+    }
+
     struct FindingView: Encodable {
         let rule: String
         let severity: String

@@ -2,7 +2,8 @@ import Foundation
 import StratumCore
 import StratumStore
 
-/// The session documentation form as typed: per-zone depth, passes and end point, sterility, handpiece, topical,
+/// The session documentation form as typed: per-zone depth, passes and end point, the part or pack and handpiece
+/// as labelled (scanned or chosen from stock), topical,
 /// reactions and acknowledgements. Everything is kept as text so a refused form comes back exactly as it was.
 struct SessionForm: Encodable {
     struct ZoneRow: Encodable {
@@ -25,15 +26,13 @@ struct SessionForm: Encodable {
     var date = ""
     var zones: [ZoneRow] = []
     var sterilityKind = "single-use"
-    var lot = ""
-    var lotExpiry = ""
+    /// A GS1 label as the scanner typed it, or its bracketed human-readable line.
+    var scan = ""
+    /// A received lot chosen from stock, as "GTIN|lot".
+    var lotChoice = ""
     var serial = ""
-    var cycleStatus = "passed"
-    var chemical = "pass"
-    var biological = "pass"
-    var packExpiry = ""
-    var wrapCompromised = false
-    var handpieceCleaned = false
+    var packCode = ""
+    var handpiece = ""
     var topicalUsed = false
     var topicalProduct = ""
     var topicalLot = ""
@@ -57,7 +56,6 @@ struct SessionForm: Encodable {
             return ZoneRow(key: PageValues.zoneKey(z), name: PageValues.zoneName(z), treated: true, depth: planned, passes: "2",
                            endPoint: "erythema", planned: planned, error: nil)
         }
-        form.handpieceCleaned = false
         form.reactions = reactionLabels.map { Check(value: $0.0.rawValue, label: $0.1, checked: false) }
         return form
     }
@@ -96,47 +94,44 @@ struct SessionForm: Encodable {
         if doses.isEmpty && errors.isEmpty { errors.add("zones", "Tick at least one zone as treated.") }
 
         form.sterilityKind = f["sterilityKind"] ?? ""
-        form.lot = f["lot"] ?? ""
-        form.lotExpiry = f["lotExpiry"] ?? ""
-        form.serial = f["serial"] ?? ""
-        form.cycleStatus = f["cycleStatus"] ?? ""
-        form.chemical = f["chemical"] ?? ""
-        form.biological = f["biological"] ?? ""
-        form.packExpiry = f["packExpiry"] ?? ""
-        form.wrapCompromised = f["wrapCompromised"] == "yes"
-        var sterility = SterilityFacts(singleUsePart: nil, pack: nil)
+        form.scan = f["scan"] ?? ""
+        form.lotChoice = f["lotChoice"] ?? ""
+        form.serial = (f["serial"] ?? "").trimmingCharacters(in: .whitespaces)
+        form.packCode = (f["packCode"] ?? "").trimmingCharacters(in: .whitespaces)
+        form.handpiece = f["handpiece"] ?? ""
+        var equipment = EquipmentReference()
+        if form.serial.count > 20 { errors.add("serial", "A serial (GS1 AI 21) is at most 20 characters.") }
         switch form.sterilityKind {
         case "single-use":
-            if form.lot.isEmpty || form.lot.count > 100 { errors.add("lot", "Enter the lot number printed on the needle cartridge's package.") }
-            let expiry = LocalDate(iso: form.lotExpiry)
-            if expiry == nil { errors.add("lotExpiry", "Enter the expiry date printed on the package (YYYY-MM-DD).") }
-            if form.serial.count > 100 { errors.add("serial", "At most 100 characters.") }
-            if let expiry, !form.lot.isEmpty {
-                sterility.singleUsePart = SingleUsePart(lot: form.lot, expiry: expiry, serial: form.serial.isEmpty ? nil : form.serial,
-                                                        previouslyUsed: false, lotRecalled: false)
+            if !form.scan.trimmingCharacters(in: .whitespaces).isEmpty {
+                do {
+                    let element = try GS1ElementString.parse(form.scan, today: date ?? LocalDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)))
+                    let part = try PartReference(scan: element)
+                    equipment.part = PartReference(gtin: part.gtin, lot: part.lot, serial: part.serial ?? (form.serial.isEmpty ? nil : form.serial),
+                                                   labelExpiry: part.labelExpiry)
+                } catch {
+                    errors.add("scan", "The label could not be read: \(error).")
+                }
+            } else if !form.lotChoice.isEmpty {
+                let bits = form.lotChoice.split(separator: "|", maxSplits: 1).map(String.init)
+                if bits.count == 2 {
+                    equipment.part = PartReference(gtin: bits[0], lot: bits[1], serial: form.serial.isEmpty ? nil : form.serial)
+                } else {
+                    errors.add("lotChoice", "Choose a lot from the clinic's stock.")
+                }
+            } else {
+                errors.add("scan", "Scan the cartridge's label, or choose its lot from stock.")
             }
         case "pack":
-            let cycle = CycleStatus(rawValue: form.cycleStatus)
-            let chemical = IndicatorResult(rawValue: form.chemical)
-            let biological = BiologicalIndicatorResult(rawValue: form.biological)
-            if cycle == nil { errors.add("cycleStatus", "Choose the cycle's result.") }
-            if chemical == nil { errors.add("chemical", "Choose the chemical indicator's reading.") }
-            if biological == nil { errors.add("biological", "Choose the biological indicator's reading.") }
-            var expiry: LocalDate?
-            if !form.packExpiry.isEmpty {
-                expiry = LocalDate(iso: form.packExpiry)
-                if expiry == nil { errors.add("packExpiry", "Enter the pack's shelf-life date (YYYY-MM-DD), or leave it empty for event-related shelf life.") }
-            }
-            if let cycle, let chemical, let biological {
-                sterility.pack = SterilizationPackFacts(cycleStatus: cycle, chemicalIndicator: chemical, biologicalIndicator: biological,
-                                                        expiresOn: expiry, wrapCompromised: form.wrapCompromised)
+            if form.packCode.isEmpty || form.packCode.count > 40 {
+                errors.add("packCode", "Scan or type the code on the pack's label, like PK-7F3K9Q2M.")
+            } else {
+                equipment.packCode = form.packCode
             }
         case "none": break  // DEV-NO-STERILE-PART then says why the session cannot be recorded.
         default: errors.add("sterilityKind", "Choose a single-use part or a sterilization pack.")
         }
-
-        form.handpieceCleaned = f["handpieceCleaned"] == "yes"
-        let handpiece: HandpieceFacts? = course.device.kind == .pen ? HandpieceFacts(cleanedSinceLastUse: form.handpieceCleaned) : nil
+        if !form.handpiece.isEmpty { equipment.handpieceSerial = form.handpiece }
         form.topicalUsed = f["topicalUsed"] == "yes"
         form.topicalProduct = f["topicalProduct"] ?? ""
         form.topicalLot = f["topicalLot"] ?? ""
@@ -163,8 +158,8 @@ struct SessionForm: Encodable {
             acks.append(Acknowledgement(rule: rule, zone: parts[1].isEmpty ? nil : PageValues.zone(key: String(parts[1])), reason: reason))
         }
         guard errors.isEmpty, let date else { return (form, errors, nil) }
-        return (form, errors, SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, sterility: sterility,
-                                                    handpiece: handpiece, topical: topical, reactions: reactions, acknowledgements: acks))
+        return (form, errors, SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
+                                                    topical: topical, reactions: reactions, acknowledgements: acks))
     }
 }
 

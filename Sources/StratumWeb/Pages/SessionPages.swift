@@ -33,6 +33,9 @@ struct SessionPages {
         let findings: [CheckedFinding]
         let hasFindings: Bool
         let refused: Bool
+        let lots: [PageValues.Choice]
+        let packs: [PageValues.Choice]
+        let handpieces: [PageValues.Choice]
     }
 
     /// The live re-check's answer to the page's script.
@@ -58,7 +61,9 @@ struct SessionPages {
         let p = try await req.authorize(.create, .session, state: state)
         let (course, patient) = try await load(req, p)
         let recorded = try await state.scope(p.organizationID).sessions.list(courseID: course.id, req.access(p)).count
-        let form = SessionForm.prefilled(course: course, recorded: recorded, on: today())
+        var form = SessionForm.prefilled(course: course, recorded: recorded, on: today())
+        let handpieces = try await state.scope(p.organizationID).devices.handpieces().filter { $0.inService && $0.clinicID == p.clinicID }
+        if course.device.kind == .pen, handpieces.count == 1 { form.handpiece = handpieces[0].serial }
         return try await render(req, course, patient, form: form, errors: FieldErrors(), result: nil, refused: false, status: .ok)
     }
 
@@ -66,9 +71,17 @@ struct SessionPages {
     func check(_ req: Request) async throws -> Response {
         let p = try await req.authorize(.create, .session, state: state)
         let (course, patient) = try await load(req, p)
-        let (form, errors, doc) = SessionForm.read(try FormFields(req), course: course)
+        let (form, formErrors, doc) = SessionForm.read(try FormFields(req), course: course)
+        var errors = formErrors
         var result: CheckResult?
-        if let doc { result = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).check(course: course, patient: patient, doc) }
+        if let doc {
+            do {
+                result = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).check(course: course, patient: patient, doc)
+            } catch let e as StoreError {
+                guard let field = Self.formField(e) else { throw e }
+                errors.add(field.name, field.message)
+            }
+        }
         if req.headers.first(name: "X-Requested-With") == "stratum-check" {
             let items = CheckedFinding.list(result?.findings ?? [], reasons: [:])
             let answer = CheckAnswer(decision: result?.decision.rawValue ?? "incomplete",
@@ -92,17 +105,45 @@ struct SessionPages {
             return req.done("/sessions/\(PageValues.id(session.id))", .sessionRecorded)
         } catch let refusal as SessionWorkflow.Refusal {
             return try await render(req, course, patient, form: form, errors: errors, result: refusal.result, refused: true, status: .unprocessableEntity)
+        } catch let e as StoreError {
+            guard let field = Self.formField(e) else { throw e }
+            var errors = errors
+            errors.add(field.name, field.message)
+            return try await render(req, course, patient, form: form, errors: errors, result: nil, refused: true, status: .unprocessableEntity)
+        }
+    }
+
+    /// The form field a store refusal of the named equipment belongs to: an unknown lot, pack or handpiece, or a
+    /// second use caught by the database constraint.
+    static func formField(_ e: StoreError) -> (name: String, message: String)? {
+        switch e {
+        case .invalid(let field, let problem):
+            let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece"][field]
+            return name.map { ($0, problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+        case .conflict(let why) where why.hasPrefix("DEV-"):
+            return ("sterilityKind", why)
+        default:
+            return nil
         }
     }
 
     private func render(_ req: Request, _ course: Course, _ patient: Patient, form: SessionForm, errors: FieldErrors, result: CheckResult?,
                         refused: Bool, status: HTTPResponseStatus) async throws -> Response {
         let findings = CheckedFinding.list(result?.findings ?? [], reasons: form.reasons)
+        let p = try await req.authorize(.create, .session, state: state)
+        let scope = state.scope(p.organizationID)
+        let today = today()
+        let lots = try await scope.stock.lots().filter { $0.status == .available && $0.expiry >= today && $0.used < $0.quantity }
+            .map { PageValues.Choice(value: "\($0.gtin)|\($0.lot)", label: "\($0.product) · lot \($0.lot) · exp. \($0.expiry)") }
+        let packs = try await scope.sterilization.packs(state: .released)
+            .map { PageValues.Choice(value: $0.code, label: "\($0.code) · \($0.contents)") }
+        let handpieces = try await scope.devices.handpieces().filter { $0.inService && $0.clinicID == p.clinicID }
+            .map { PageValues.Choice(value: $0.serial, label: "\($0.serial)\($0.cleanedSinceLastUse ? " · cleaned since last use" : " · NOT cleaned since last use")") }
         let content = FormContent(
             courseId: PageValues.id(course.id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
             device: PageValues.device(course.device), isPen: course.device.kind == .pen, form: form, errors: errors, hasErrors: !errors.isEmpty,
             checked: result != nil, decision: result?.decision.rawValue ?? "", decisionText: result.map { PageValues.decisionText($0.decision) } ?? "",
-            findings: findings, hasFindings: !findings.isEmpty, refused: refused)
+            findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces)
         return try await req.render("session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
                                     content, status: status)
     }
@@ -165,7 +206,7 @@ struct SessionPages {
         let content = ShowContent(
             id: PageValues.id(s.id), courseId: PageValues.id(s.courseID), patientId: PageValues.id(patient.id),
             patientName: "\(patient.givenName) \(patient.familyName)", date: s.date.description, device: PageValues.device(s.device),
-            sterility: Self.sterilityText(s.sterility, handpiece: s.handpiece),
+            sterility: Self.sterilityText(s.sterility, handpiece: s.handpiece, equipment: s.equipment),
             topical: s.topical.map { "\($0.product ?? "unnamed product"), lot \($0.lot ?? "not recorded")\($0.approvedForIntradermal ? "" : " (not approved for intradermal use)")" },
             reactions: s.reactions.isEmpty ? "none recorded" : s.reactions.map(\.rawValue).joined(separator: ", "),
             zones: s.zones.map { .init(name: PageValues.zoneName($0.zone), depth: PageValues.mm($0.depthMM), passes: $0.passes, endPoint: $0.endPoint ?? "—") },
@@ -179,8 +220,10 @@ struct SessionPages {
         return try await req.render("session", title: "Session \(s.date) · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 
-    static func sterilityText(_ s: SterilityFacts, handpiece: HandpieceFacts?) -> String {
+    static func sterilityText(_ s: SterilityFacts, handpiece: HandpieceFacts?, equipment: EquipmentReference?) -> String {
         var parts: [String] = []
+        if let code = equipment?.packCode { parts.append("Pack \(code)") }
+        if let serial = equipment?.handpieceSerial { parts.append("Handpiece \(serial)") }
         if let part = s.singleUsePart { parts.append("Single-use part, lot \(part.lot), expires \(part.expiry)\(part.serial.map { ", serial \($0)" } ?? "")") }
         if let pack = s.pack {
             parts.append("Sterilization pack: cycle \(pack.cycleStatus.rawValue), chemical indicator \(pack.chemicalIndicator.rawValue), biological indicator \(pack.biologicalIndicator.rawValue)\(pack.expiresOn.map { ", shelf life to \($0)" } ?? "")\(pack.wrapCompromised ? ", wrap compromised" : "")")

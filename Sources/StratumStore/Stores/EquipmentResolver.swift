@@ -1,0 +1,155 @@
+import FluentKit
+import Foundation
+import SQLKit
+import StratumCore
+
+/// The equipment a session names, found in the clinic's registry inside the session's own transaction: the rows to
+/// bind and the facts the sterility rules judge.
+struct ResolvedEquipment: Sendable {
+    var lot: DeviceLotModel?
+    var serial: String?
+    var pack: SterilizationPackModel?
+    var handpiece: HandpieceModel?
+    var sterility: SterilityFacts
+    var handpieceFacts: HandpieceFacts?
+    /// Unreviewed `AE-CLUSTER` alerts on this pack's sterilizer, this lot or this handpiece.
+    var clusterAlerts: [InfectionCluster.Alert]
+}
+
+extension OrganizationScope {
+    /// Resolves `ref` for a session on `date`. A reference to nothing in the registry is `StoreError.invalid` naming
+    /// the field; what the registry says about the item (used, recalled, not released) becomes facts for the rules.
+    /// `excluding` is a session being re-checked: its own binding does not count as an earlier use.
+    func resolve(_ ref: EquipmentReference, on date: LocalDate, excluding: UUID?, on database: any Database) async throws -> ResolvedEquipment {
+        var out = ResolvedEquipment(sterility: SterilityFacts(singleUsePart: nil, pack: nil), clusterAlerts: [])
+        var implicated: [(ClusterSource, String)] = []
+        if let part = ref.part {
+            guard let lot = try await DeviceLotModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$gtin == part.gtin).filter(\.$lot == part.lot).first() else {
+                throw StoreError.invalid(field: "equipment.part", problem: "GTIN \(part.gtin) lot \(part.lot) is not in the clinic's stock: receive the lot first")
+            }
+            guard let expiry = LocalDate(iso: lot.expiry) else { throw StoredJSON.unreadable("lot expiry", lot.expiry) }
+            if let printed = part.labelExpiry, printed != expiry {
+                throw StoreError.invalid(field: "equipment.part", problem: "the label's expiry \(printed) differs from the received lot's \(expiry): check the package")
+            }
+            var uses = SessionEquipmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$lotID == lot.id!)
+            if let excluding { uses = uses.filter(\.$sessionID != excluding) }
+            let previouslyUsed: Bool
+            if let serial = part.serial {
+                previouslyUsed = try await uses.filter(\.$serial == serial).first() != nil
+            } else {
+                // Without a printed serial, packages are told apart only by count: more uses than received is reuse.
+                previouslyUsed = try await uses.count() >= lot.quantity
+            }
+            let status = LotStatus(rawValue: lot.status) ?? .quarantined
+            out.lot = lot
+            out.serial = part.serial
+            out.sterility.singleUsePart = SingleUsePart(lot: lot.lot, expiry: expiry, serial: part.serial, previouslyUsed: previouslyUsed,
+                                                        lotRecalled: status == .recalled, lotQuarantined: status == .quarantined)
+            implicated.append((.lot, lot.id!.uuidString))
+        }
+        if let code = ref.packCode {
+            guard let pack = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$code == code).first() else {
+                throw StoreError.invalid(field: "equipment.pack", problem: "no sterilization pack is labelled \(code)")
+            }
+            var state = PackState(rawValue: pack.state) ?? .quarantined
+            if state == .used, let excluding,
+               try await SessionEquipmentModel.query(on: database).filter(\.$packID == pack.id!).filter(\.$sessionID == excluding).first() != nil {
+                state = .released
+            }
+            var facts = SterilizationPackFacts(cycleStatus: .incomplete, chemicalIndicator: .fail, biologicalIndicator: .pending,
+                                               expiresOn: pack.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: pack.wrapCompromised,
+                                               state: state)
+            if let cycleID = pack.cycleID, let cycle = try await SterilizationCycleModel.find(cycleID, on: database) {
+                facts.cycleStatus = CycleStatus(rawValue: cycle.physical) ?? .incomplete
+                facts.chemicalIndicator = IndicatorResult(rawValue: cycle.chemical) ?? .fail
+                facts.biologicalIndicator = BiologicalIndicatorResult(rawValue: cycle.biological) ?? .pending
+                implicated.append((.sterilizer, cycle.sterilizerID.uuidString))
+            }
+            out.pack = pack
+            out.sterility.pack = facts
+        }
+        if let serial = ref.handpieceSerial {
+            guard let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$serial == serial).first() else {
+                throw StoreError.invalid(field: "equipment.handpiece", problem: "no handpiece has serial \(serial)")
+            }
+            guard hp.inService else { throw StoreError.invalid(field: "equipment.handpiece", problem: "handpiece \(serial) is out of service") }
+            let usage = try await handpieceUsage(hp.id!, excluding: excluding, on: database)
+            out.handpiece = hp
+            out.handpieceFacts = HandpieceFacts(cleanedSinceLastUse: usage.cleanedSinceLastUse)
+            implicated.append((.handpiece, hp.id!.uuidString))
+        }
+        if !implicated.isEmpty {
+            out.clusterAlerts = try await ClusterStore(scope: self).unreviewed(on: database).filter { alert in
+                implicated.contains { $0.0 == alert.source && $0.1 == alert.identifier }
+            }
+        }
+        return out
+    }
+
+    /// When the handpiece was last used on a patient and last cleaned, for `DEV-HANDPIECE`.
+    func handpieceUsage(_ id: UUID, excluding: UUID?, on database: any Database) async throws -> (lastUsedAt: Date?, lastCleanedAt: Date?, cleanedSinceLastUse: Bool) {
+        var uses = SessionEquipmentModel.query(on: database).filter(\.$handpieceID == id)
+        if let excluding { uses = uses.filter(\.$sessionID != excluding) }
+        let lastUse = try await uses.sort(\.$usedAt, .descending).first()?.usedAt
+        let lastClean = try await HandpieceCleaningModel.query(on: database).filter(\.$handpieceID == id)
+            .sort(\.$cleanedAt, .descending).first()?.cleanedAt
+        guard let lastClean else { return (lastUse, nil, false) }
+        return (lastUse, lastClean, lastUse.map { lastClean > $0 } ?? true)
+    }
+
+    /// Binds the resolved equipment to the session: the row whose unique constraints refuse a second use of a pack
+    /// or of a lot's serial, even from a concurrent transaction, and the pack's move to `used`.
+    func bind(_ eq: ResolvedEquipment, sessionID: UUID, at now: Date, on database: any Database) async throws {
+        let row = SessionEquipmentModel()
+        row.id = UUID()
+        row.organizationID = organizationID
+        row.sessionID = sessionID
+        row.lotID = eq.lot?.id
+        row.serial = eq.serial
+        row.packID = eq.pack?.id
+        row.handpieceID = eq.handpiece?.id
+        row.usedAt = now
+        do {
+            try await row.create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw StoreError.conflict("DEV-REUSE: \(eq.pack.map { "pack \($0.code)" } ?? "this part") is already bound to another session")
+        }
+        if let pack = eq.pack {
+            let state = PackState(rawValue: pack.state) ?? .quarantined
+            do {
+                pack.state = try state.after(.use).rawValue
+            } catch {
+                throw StoreError.conflict(error.message)
+            }
+            pack.updatedAt = now
+            try await pack.update(on: database)
+        }
+    }
+
+    /// Undoes a binding of an unsigned session being rewritten: its pack goes back to released.
+    func unbind(sessionID: UUID, at now: Date, on database: any Database) async throws {
+        guard let row = try await SessionEquipmentModel.query(on: database).filter(\.$sessionID == sessionID).first() else { return }
+        if let packID = row.packID, let pack = try await SterilizationPackModel.find(packID, on: database), pack.state == PackState.used.rawValue {
+            pack.state = PackState.released.rawValue
+            pack.updatedAt = now
+            try await pack.update(on: database)
+        }
+        try await row.delete(on: database)
+    }
+
+    /// The equipment bound to a session, named as the clinic labels it.
+    func equipment(ofSession id: UUID, on database: any Database) async throws -> EquipmentReference? {
+        guard let row = try await SessionEquipmentModel.query(on: database).filter(\.$sessionID == id)
+                .filter(\.$organizationID == organizationID).first() else { return nil }
+        var ref = EquipmentReference()
+        if let lotID = row.lotID, let lot = try await DeviceLotModel.find(lotID, on: database) {
+            ref.part = PartReference(gtin: lot.gtin, lot: lot.lot, serial: row.serial)
+        }
+        if let packID = row.packID { ref.packCode = try await SterilizationPackModel.find(packID, on: database)?.code }
+        if let hpID = row.handpieceID { ref.handpieceSerial = try await HandpieceModel.find(hpID, on: database)?.serial }
+        return ref
+    }
+}

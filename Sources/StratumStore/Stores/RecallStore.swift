@@ -1,0 +1,222 @@
+import FluentKit
+import Foundation
+import SQLKit
+import StratumCore
+
+/// A recall at a glance, for Today: no patient is named, so reading it is not an access to a record.
+public struct RecallSummary: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let source: RecallSource
+    public let reason: String
+    public let isOpen: Bool
+    public let openedAt: Date
+    public let patients: Int
+    public let toContact: Int
+    public let followUpDone: Int
+}
+
+/// Recalls (POLICY §4): a failed biological indicator or a recalled lot lists every exposed session and patient,
+/// and each patient's follow-up is tracked until the recall is closed. Reading the exposed patients is an access
+/// to each one's record and is audited per patient.
+public struct RecallStore: Sendable {
+    let scope: OrganizationScope
+
+    /// Sessions that used a pack of the exposed cycles (see `RecallWindow`) of the failed cycle's sterilizer.
+    public func exposures(cycleID: UUID, _ ctx: AccessContext) async throws -> [Exposure] {
+        try await audited(ctx) { try await self.exposures(cycleID: cycleID, on: $0) }
+    }
+
+    /// Sessions that used a part of the lot.
+    public func exposures(lotID: UUID, _ ctx: AccessContext) async throws -> [Exposure] {
+        try await audited(ctx) { try await self.exposures(lotID: lotID, on: $0) }
+    }
+
+    /// The recalls, open ones first, newest first.
+    public func summaries(openOnly: Bool = false) async throws -> [RecallSummary] {
+        try await scope.db.read { database in
+            var q = RecallModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            if openOnly { q = q.filter(\.$status == "open") }
+            var out: [RecallSummary] = []
+            for r in try await q.sort(\.$openedAt, .descending).all() {
+                let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
+                out.append(RecallSummary(id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, reason: r.reason,
+                                         isOpen: r.status == "open", openedAt: r.openedAt, patients: rows.count,
+                                         toContact: rows.filter { $0.status == RecallContactStatus.toContact.rawValue }.count,
+                                         followUpDone: rows.filter { $0.status == RecallContactStatus.followUpDone.rawValue }.count))
+            }
+            return out.sorted { ($0.isOpen ? 0 : 1, -$0.openedAt.timeIntervalSince1970) < ($1.isOpen ? 0 : 1, -$1.openedAt.timeIntervalSince1970) }
+        }
+    }
+
+    /// The recall with its patients, their contact details and follow-up status, and every exposed session.
+    public func get(recallID: UUID, _ ctx: AccessContext) async throws -> (Recall, [Exposure])? {
+        let found = try await scope.db.snapshot { database -> (Recall, [Exposure])? in
+            guard let r = try await self.recall(recallID, on: database) else { return nil }
+            let exposures = try await self.exposures(of: r, on: database)
+            return (try await self.load(r, on: database), exposures)
+        }
+        try await scope.db.write { database in
+            guard let (recall, _) = found else {
+                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "recall", outcome: .denied, on: database)
+                return
+            }
+            for p in recall.patients {
+                try await self.scope.audit(ctx, patientID: p.patientID, action: "read", resource: "recall", outcome: .allowed, on: database)
+            }
+        }
+        return found
+    }
+
+    /// Moves one patient's follow-up on: to contact → contacted → follow-up done (or back, to correct a slip).
+    public func setStatus(recallID: UUID, patientID: UUID, _ status: RecallContactStatus, note: String?, _ ctx: AccessContext) async throws {
+        let actorID = try scope.requireActor(ctx)
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let note, note.count > 2000 { throw StoreError.invalid(field: "note", problem: "at most 2,000 characters") }
+        try await scope.db.write { database in
+            guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
+            guard r.status == "open" else { throw StoreError.conflict("the recall is closed") }
+            guard let row = try await RecallPatientModel.query(on: database).filter(\.$recallID == recallID)
+                    .filter(\.$patientID == patientID).first() else { throw StoreError.notFound("patient in this recall") }
+            row.status = status.rawValue
+            if let note, !note.isEmpty { row.note = note }
+            row.updatedAt = ctx.now
+            row.updatedBy = actorID
+            try await row.update(on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: "update", resource: "recall", outcome: .allowed, on: database)
+        }
+    }
+
+    /// Closes the recall once every exposed patient's follow-up is done.
+    public func close(recallID: UUID, _ ctx: AccessContext) async throws {
+        let actorID = try scope.requireActor(ctx)
+        try await scope.db.write { database in
+            try await lockRow(RecallModel.schema, id: recallID, on: database)
+            guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
+            guard r.status == "open" else { throw StoreError.conflict("the recall is already closed") }
+            let pending = try await RecallPatientModel.query(on: database).filter(\.$recallID == recallID)
+                .filter(\.$status != RecallContactStatus.followUpDone.rawValue).count()
+            guard pending == 0 else { throw StoreError.conflict("\(pending) patient(s) of the recall have no follow-up done yet") }
+            r.status = "closed"
+            r.closedAt = ctx.now
+            r.closedBy = actorID
+            try await r.update(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: "close", resource: "recall", outcome: .allowed, on: database)
+        }
+    }
+
+    // MARK: Internals
+
+    /// Opens a recall inside the caller's transaction and lists its patients, each to contact.
+    func open(source: RecallSource, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
+              on database: any Database) async throws -> RecallModel {
+        let actorID = try scope.requireActor(ctx)
+        let r = RecallModel()
+        r.id = UUID()
+        r.organizationID = scope.organizationID
+        r.source = source.rawValue
+        r.cycleID = cycleID
+        r.lotID = lotID
+        r.reason = reason
+        r.status = "open"
+        r.openedAt = ctx.now
+        r.openedBy = actorID
+        try await r.create(on: database)
+        var seen = Set<UUID>()
+        for e in try await exposures(of: r, on: database) where seen.insert(e.patientID).inserted {
+            let p = RecallPatientModel()
+            p.id = UUID()
+            p.organizationID = scope.organizationID
+            p.recallID = r.id!
+            p.patientID = e.patientID
+            p.status = RecallContactStatus.toContact.rawValue
+            p.updatedAt = ctx.now
+            try await p.create(on: database)
+        }
+        try await scope.audit(ctx, patientID: nil, action: "create", resource: "recall", outcome: .allowed, on: database)
+        return r
+    }
+
+    func exposures(of r: RecallModel, on database: any Database) async throws -> [Exposure] {
+        if let cycleID = r.cycleID { return try await exposures(cycleID: cycleID, on: database) }
+        if let lotID = r.lotID { return try await exposures(lotID: lotID, on: database) }
+        return []
+    }
+
+    /// The exposed cycles of the sterilizer, by `RecallWindow`, then their packs' sessions: two indexed lookups.
+    func exposures(cycleID: UUID, on database: any Database) async throws -> [Exposure] {
+        guard let failed = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+                .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
+        let cycles = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == failed.sterilizerID)
+            .field(\.$id).field(\.$number).field(\.$biological).all()
+        let outcomes = cycles.map { CycleOutcome(number: $0.number, biological: BiologicalIndicatorResult(rawValue: $0.biological) ?? .pending) }
+        let exposed = Set(RecallWindow.exposedCycles(outcomes, failed: failed.number))
+        let ids = cycles.filter { exposed.contains($0.number) }.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT s.id AS session_id, s.date AS date, s.clinic_id AS clinic_id, p.id AS patient_id, p.given_name AS given_name,
+                   p.family_name AS family_name, p.phone AS phone, p.email AS email, k.code AS via
+            FROM sterilization_packs k
+            JOIN session_equipment e ON e.pack_id = k.id
+            JOIN treatment_sessions s ON s.id = e.session_id
+            JOIN courses c ON c.id = s.course_id
+            JOIN patients p ON p.id = c.patient_id
+            WHERE k.organization_id = \(bind: scope.organizationID) AND k.cycle_id IN (\(binds: ids))
+            """).all()
+        return try Self.exposures(rows, prefix: "pack ")
+    }
+
+    func exposures(lotID: UUID, on database: any Database) async throws -> [Exposure] {
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT s.id AS session_id, s.date AS date, s.clinic_id AS clinic_id, p.id AS patient_id, p.given_name AS given_name,
+                   p.family_name AS family_name, p.phone AS phone, p.email AS email, e.serial AS via
+            FROM session_equipment e
+            JOIN treatment_sessions s ON s.id = e.session_id
+            JOIN courses c ON c.id = s.course_id
+            JOIN patients p ON p.id = c.patient_id
+            WHERE e.organization_id = \(bind: scope.organizationID) AND e.lot_id = \(bind: lotID)
+            """).all()
+        return try Self.exposures(rows, prefix: "serial ")
+    }
+
+    static func exposures(_ rows: [any SQLRow], prefix: String) throws -> [Exposure] {
+        try rows.map { row in
+            let dateText = try row.decode(column: "date", as: String.self)
+            guard let date = LocalDate(iso: dateText) else { throw StoredJSON.unreadable("session date", dateText) }
+            let via = try row.decode(column: "via", as: String?.self)
+            return Exposure(sessionID: try row.decode(column: "session_id", as: UUID.self), date: date,
+                            patientID: try row.decode(column: "patient_id", as: UUID.self),
+                            patientName: "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))",
+                            phone: try row.decode(column: "phone", as: String?.self), email: try row.decode(column: "email", as: String?.self),
+                            clinicID: try row.decode(column: "clinic_id", as: UUID.self), via: via.map { prefix + $0 } ?? "package without serial")
+        }.sorted { ($0.date, $0.sessionID.uuidString) < ($1.date, $1.sessionID.uuidString) }
+    }
+
+    private func audited(_ ctx: AccessContext, _ body: @escaping @Sendable (any Database) async throws -> [Exposure]) async throws -> [Exposure] {
+        let found = try await scope.db.snapshot(body)
+        try await scope.db.write { database in
+            for id in Set(found.map(\.patientID)) {
+                try await self.scope.audit(ctx, patientID: id, action: "read", resource: "recall.exposure", outcome: .allowed, on: database)
+            }
+        }
+        return found
+    }
+
+    private func recall(_ id: UUID, on database: any Database) async throws -> RecallModel? {
+        try await RecallModel.query(on: database).filter(\.$organizationID == scope.organizationID).filter(\.$id == id).first()
+    }
+
+    private func load(_ r: RecallModel, on database: any Database) async throws -> Recall {
+        let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
+        let patients = rows.isEmpty ? [] : try await PatientModel.query(on: database).filter(\.$id ~~ rows.map(\.patientID)).all()
+        let byID = Dictionary(uniqueKeysWithValues: patients.map { ($0.id!, $0) })
+        return Recall(id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, cycleID: r.cycleID, lotID: r.lotID, reason: r.reason,
+                      isOpen: r.status == "open", openedAt: r.openedAt, closedAt: r.closedAt,
+                      patients: rows.compactMap { row in
+                          guard let p = byID[row.patientID] else { return nil }
+                          return RecallPatient(patientID: row.patientID, name: "\(p.givenName) \(p.familyName)", phone: p.phone, email: p.email,
+                                               status: RecallContactStatus(rawValue: row.status) ?? .toContact, note: row.note, updatedAt: row.updatedAt)
+                      }.sorted { $0.name < $1.name })
+    }
+}

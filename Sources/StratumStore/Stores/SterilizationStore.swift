@@ -1,0 +1,296 @@
+import FluentKit
+import Foundation
+import StratumCore
+
+/// Sterilizers, their cycles and the packs of reusable needle parts (POLICY §4, CDC 2008). Packs move through
+/// `PackState` only; every change is audited. A failed biological indicator quarantines the unused packs of every
+/// exposed cycle and opens a recall, in one transaction.
+public struct SterilizationStore: Sendable {
+    let scope: OrganizationScope
+
+    /// Adds a sterilizer to a clinic.
+    public func addSterilizer(clinicID: UUID, name: String, serial: String, _ ctx: AccessContext) async throws -> Sterilizer {
+        _ = try scope.requireActor(ctx)
+        let name = try Traceability.text(name, field: "name", max: 100)
+        let serial = try Traceability.text(serial, field: "serial", max: 100)
+        return try await scope.db.write { database in
+            guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
+            guard try await self.sterilizers(database).filter(\.$name == name).first() == nil else {
+                throw StoreError.invalid(field: "name", problem: "a sterilizer named \(name) already exists")
+            }
+            let m = SterilizerModel()
+            m.id = UUID()
+            m.organizationID = self.scope.organizationID
+            m.clinicID = clinicID
+            m.name = name
+            m.serial = serial
+            m.createdAt = ctx.now
+            try await m.create(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "sterilizer", outcome: .allowed, on: database)
+            return Sterilizer(m)
+        }
+    }
+
+    /// The sterilizers by name.
+    public func sterilizers() async throws -> [Sterilizer] {
+        try await scope.db.read { try await self.sterilizers($0).sort(\.$name).all().map(Sterilizer.init) }
+    }
+
+    /// Sets the clinic's pack shelf life: a number of days after the cycle, or nil for event-related shelf life.
+    public func setShelfLife(clinicID: UUID, days: Int?, _ ctx: AccessContext) async throws {
+        _ = try scope.requireActor(ctx)
+        if let days, !(1...3650).contains(days) { throw StoreError.invalid(field: "days", problem: "from 1 to 3,650 days, or none for event-related") }
+        try await scope.db.write { database in
+            guard let c = try await ClinicModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == clinicID).first() else { throw StoreError.notFound("clinic") }
+            c.packShelfLifeDays = days
+            try await c.update(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "clinic.shelf-life", outcome: .allowed, on: database)
+        }
+    }
+
+    /// The clinic's pack shelf life in days; nil is event-related.
+    public func shelfLife(clinicID: UUID) async throws -> Int? {
+        try await scope.db.read { database in
+            try await ClinicModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$id == clinicID).first()?.packShelfLifeDays
+        }
+    }
+
+    /// Assembles and labels a pack; its code is what the label's barcode carries.
+    public func assemble(clinicID: UUID, contents: String, _ ctx: AccessContext) async throws -> SterilizationPack {
+        let actorID = try scope.requireActor(ctx)
+        let contents = try Traceability.text(contents, field: "contents", max: 500)
+        return try await scope.db.write { database in
+            guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
+            let m = SterilizationPackModel()
+            m.id = UUID()
+            m.organizationID = self.scope.organizationID
+            m.clinicID = clinicID
+            m.code = Self.code(for: m.id!)
+            m.contents = contents
+            m.state = PackState.assembled.rawValue
+            m.wrapCompromised = false
+            m.assembledAt = ctx.now
+            m.assembledBy = actorID
+            m.updatedAt = ctx.now
+            try await m.create(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "pack", outcome: .allowed, on: database)
+            return try SterilizationPack(m)
+        }
+    }
+
+    /// Records a finished cycle with the packs it carried: each assembled pack becomes sterilized (or quarantined
+    /// when the cycle's physical parameters failed), with its shelf life set by the clinic's policy.
+    public func recordCycle(sterilizerID: UUID, _ d: CycleDraft, _ ctx: AccessContext) async throws -> SterilizationCycle {
+        let actorID = try scope.requireActor(ctx)
+        let type = try Traceability.text(d.type, field: "type", max: 100)
+        guard d.number > 0 else { throw StoreError.invalid(field: "number", problem: "a cycle number is a positive whole number") }
+        guard (100...150).contains(d.temperatureC) else { throw StoreError.invalid(field: "temperatureC", problem: "from 100 to 150 °C") }
+        guard (1...240).contains(d.minutes) else { throw StoreError.invalid(field: "minutes", problem: "from 1 to 240 minutes") }
+        guard (50...400).contains(d.pressureKPa) else { throw StoreError.invalid(field: "pressureKPa", problem: "from 50 to 400 kPa") }
+        guard !d.packCodes.isEmpty else { throw StoreError.invalid(field: "packCodes", problem: "a cycle carries at least one pack") }
+        guard Set(d.packCodes).count == d.packCodes.count else { throw StoreError.invalid(field: "packCodes", problem: "a pack is listed twice") }
+        return try await scope.db.write { database in
+            guard let sterilizer = try await self.sterilizers(database).filter(\.$id == sterilizerID).first() else {
+                throw StoreError.notFound("sterilizer")
+            }
+            guard try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == sterilizerID)
+                    .filter(\.$number == d.number).first() == nil else {
+                throw StoreError.invalid(field: "number", problem: "cycle \(d.number) of \(sterilizer.name) is already recorded")
+            }
+            let shelfLife = try await ClinicModel.find(sterilizer.clinicID, on: database)?.packShelfLifeDays
+            let c = SterilizationCycleModel()
+            c.id = UUID()
+            c.organizationID = self.scope.organizationID
+            c.sterilizerID = sterilizerID
+            c.number = d.number
+            c.date = d.date.description
+            c.type = type
+            c.temperatureC = d.temperatureC
+            c.minutes = d.minutes
+            c.pressureKPa = d.pressureKPa
+            c.operatorID = actorID
+            c.physical = d.physical.rawValue
+            c.chemical = d.chemical.rawValue
+            c.biological = d.biological.rawValue
+            c.biReadAt = d.biological == .pending ? nil : ctx.now
+            c.createdAt = ctx.now
+            try await c.create(on: database)
+            for code in d.packCodes {
+                guard let p = try await self.packs(database).filter(\.$code == code).first() else {
+                    throw StoreError.invalid(field: "packCodes", problem: "no pack is labelled \(code)")
+                }
+                let state = PackState(rawValue: p.state) ?? .quarantined
+                do { p.state = try state.after(.sterilize(d.physical)).rawValue } catch {
+                    throw StoreError.invalid(field: "packCodes", problem: "pack \(code): \(error)")
+                }
+                p.cycleID = c.id
+                p.expiresOn = shelfLife.map { d.date.adding(days: $0).description }
+                p.updatedAt = ctx.now
+                try await p.update(on: database)
+            }
+            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "cycle", outcome: .allowed, on: database)
+            return try SterilizationCycle(c)
+        }
+    }
+
+    /// The sterilizer's cycles, newest first.
+    public func cycles(sterilizerID: UUID) async throws -> [SterilizationCycle] {
+        try await scope.db.read { database in
+            try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$sterilizerID == sterilizerID).sort(\.$number, .descending).all().map(SterilizationCycle.init)
+        }
+    }
+
+    /// One cycle, or nil when it is not this organization's.
+    public func cycle(_ id: UUID) async throws -> SterilizationCycle? {
+        try await scope.db.read { database in
+            try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$id == id).first().map(SterilizationCycle.init)
+        }
+    }
+
+    /// Records the biological indicator once read. A failure quarantines every unused pack of the exposed cycles
+    /// and opens a recall of the sessions that used their packs; its id is returned.
+    public func readBiological(cycleID: UUID, _ result: BiologicalIndicatorResult, _ ctx: AccessContext) async throws -> (SterilizationCycle, UUID?) {
+        _ = try scope.requireActor(ctx)
+        guard result != .pending else { throw StoreError.invalid(field: "biological", problem: "record the reading: pass or fail") }
+        return try await scope.db.write { database in
+            try await lockRow(SterilizationCycleModel.schema, id: cycleID, on: database)
+            guard let c = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
+            guard c.biological == BiologicalIndicatorResult.pending.rawValue else {
+                throw StoreError.conflict("the biological indicator of cycle \(c.number) is already read: \(c.biological)")
+            }
+            c.biological = result.rawValue
+            c.biReadAt = ctx.now
+            try await c.update(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "cycle", outcome: .allowed, on: database)
+            guard result == .fail else { return (try SterilizationCycle(c), nil) }
+            let all = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == c.sterilizerID).all()
+            let exposed = Set(RecallWindow.exposedCycles(all.map { CycleOutcome(number: $0.number, biological: BiologicalIndicatorResult(rawValue: $0.biological) ?? .pending) },
+                                                         failed: c.number))
+            let exposedIDs = all.filter { exposed.contains($0.number) }.compactMap(\.id)
+            for p in try await self.packs(database).filter(\.$cycleID ~~ exposedIDs).all() {
+                let state = PackState(rawValue: p.state) ?? .quarantined
+                guard !state.isFinal, let next = try? state.after(.quarantine) else { continue }
+                p.state = next.rawValue
+                p.updatedAt = ctx.now
+                try await p.update(on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: "quarantine", resource: "pack", outcome: .allowed, on: database)
+            }
+            let sterilizer = try await SterilizerModel.find(c.sterilizerID, on: database)
+            let recall = try await RecallStore(scope: self.scope).open(
+                source: .cycle, cycleID: cycleID, lotID: nil,
+                reason: "Biological indicator failed on cycle \(c.number) of \(sterilizer?.name ?? "the sterilizer") (\(c.date))", ctx, on: database)
+            return (try SterilizationCycle(c), recall.id)
+        }
+    }
+
+    /// Releases a sterilized pack for use on its cycle's monitoring results (`PackState.after(.release)`).
+    public func release(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
+        try await change(packID, ctx, action: "release") { p, database in
+            guard let cycleID = p.cycleID, let c = try await SterilizationCycleModel.find(cycleID, on: database) else {
+                throw StoreError.conflict("DEV-PACK-NOT-RELEASED: the pack has not been through a cycle")
+            }
+            return .release(cycle: CycleStatus(rawValue: c.physical) ?? .incomplete, chemical: IndicatorResult(rawValue: c.chemical) ?? .fail,
+                            biological: BiologicalIndicatorResult(rawValue: c.biological) ?? .pending)
+        }
+    }
+
+    /// Takes a pack out of use (a doubt about it, a recall).
+    public func quarantine(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
+        try await change(packID, ctx, action: "quarantine") { _, _ in .quarantine }
+    }
+
+    /// Records a torn, wet or opened wrap: event-related shelf life ends now (`DEV-PACK-EXPIRED`).
+    public func wrapCompromised(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
+        try await change(packID, ctx, action: "expire") { p, _ in
+            p.wrapCompromised = true
+            return .expire
+        }
+    }
+
+    /// The packs, newest first; `state` narrows to one state.
+    public func packs(state: PackState? = nil) async throws -> [SterilizationPack] {
+        try await scope.db.read { database in
+            var q = self.packs(database)
+            if let state { q = q.filter(\.$state == state.rawValue) }
+            return try await q.sort(\.$updatedAt, .descending).all().map(SterilizationPack.init)
+        }
+    }
+
+    /// One pack by id or label code.
+    public func pack(id: UUID? = nil, code: String? = nil) async throws -> SterilizationPack? {
+        try await scope.db.read { database in
+            var q = self.packs(database)
+            if let id { q = q.filter(\.$id == id) }
+            if let code { q = q.filter(\.$code == code) }
+            guard id != nil || code != nil else { return nil }
+            return try await q.first().map(SterilizationPack.init)
+        }
+    }
+
+    // MARK: Internals
+
+    /// A pack's label code: short enough to read aloud, from the pack's id so two clinics never clash.
+    static func code(for id: UUID) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var n = id.uuid
+        let bytes = withUnsafeBytes(of: &n) { Array($0.prefix(5)) }
+        var value = bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        var out = ""
+        for _ in 0..<8 { out.append(alphabet[Int(value & 31)]); value >>= 5 }
+        return "PK-" + out
+    }
+
+    private func change(_ packID: UUID, _ ctx: AccessContext, action: String,
+                        _ event: @escaping @Sendable (SterilizationPackModel, any Database) async throws -> PackEvent) async throws -> SterilizationPack {
+        _ = try scope.requireActor(ctx)
+        return try await scope.db.write { database in
+            try await lockRow(SterilizationPackModel.schema, id: packID, on: database)
+            guard let p = try await self.packs(database).filter(\.$id == packID).first() else { throw StoreError.notFound("pack") }
+            let state = PackState(rawValue: p.state) ?? .quarantined
+            let e = try await event(p, database)
+            do { p.state = try state.after(e).rawValue } catch { throw StoreError.conflict("\(error)") }
+            p.updatedAt = ctx.now
+            try await p.update(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: action, resource: "pack", outcome: .allowed, on: database)
+            return try SterilizationPack(p)
+        }
+    }
+
+    private func sterilizers(_ database: any Database) -> QueryBuilder<SterilizerModel> {
+        SterilizerModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    }
+
+    private func packs(_ database: any Database) -> QueryBuilder<SterilizationPackModel> {
+        SterilizationPackModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    }
+}
+
+extension Sterilizer {
+    init(_ m: SterilizerModel) { self.init(id: m.id!, clinicID: m.clinicID, name: m.name, serial: m.serial) }
+}
+
+extension SterilizationCycle {
+    init(_ m: SterilizationCycleModel) throws {
+        guard let date = LocalDate(iso: m.date), let physical = CycleStatus(rawValue: m.physical),
+              let chemical = IndicatorResult(rawValue: m.chemical), let biological = BiologicalIndicatorResult(rawValue: m.biological) else {
+            throw StoredJSON.unreadable("cycle", String(m.number))
+        }
+        self.init(id: m.id!, sterilizerID: m.sterilizerID, number: m.number, date: date, type: m.type, temperatureC: m.temperatureC,
+                  minutes: m.minutes, pressureKPa: m.pressureKPa, operatorID: m.operatorID, physical: physical, chemical: chemical,
+                  biological: biological, biologicalReadAt: m.biReadAt)
+    }
+}
+
+extension SterilizationPack {
+    init(_ m: SterilizationPackModel) throws {
+        guard let state = PackState(rawValue: m.state) else { throw StoredJSON.unreadable("pack state", m.state) }
+        self.init(id: m.id!, clinicID: m.clinicID, code: m.code, contents: m.contents, state: state, cycleID: m.cycleID,
+                  expiresOn: m.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: m.wrapCompromised,
+                  assembledAt: m.assembledAt, updatedAt: m.updatedAt)
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import OpenAPIRuntime
+import StratumCore
+import StratumStore
+
+/// The traceability API: the device catalogue, handpieces, lots, sterilizers, cycles, packs, recalls and
+/// infection-cluster alerts (POLICY §4, §6). Assistants keep it; practitioners and auditors read it.
+extension APIHandler {
+    typealias Schemas = Components.Schemas
+
+    func scope(_ p: Principal) -> OrganizationScope { state.scope(p.organizationID) }
+    func record(_ v: JSONValue) throws -> Schemas.DecisionDocument { try Self.container(v) }
+    func records(_ items: [JSONValue]) throws -> Schemas.DecisionDocument { try Self.container(RecordJSON.list(items)) }
+
+    func date(_ text: String, _ field: String) throws -> LocalDate {
+        guard let d = LocalDate(iso: text) else { throw APIProblem.badField(field, "expected a date YYYY-MM-DD") }
+        return d
+    }
+
+    // MARK: Devices
+
+    func listDeviceModels(_ input: Operations.ListDeviceModels.Input) async throws -> Operations.ListDeviceModels.Output {
+        let p = try await authorize(.read, .sterility)
+        return .ok(.init(body: .json(try records(try await scope(p).devices.models().map(TraceabilityJSON.model)))))
+    }
+
+    func createDeviceModel(_ input: Operations.CreateDeviceModel.Input) async throws -> Operations.CreateDeviceModel.Output {
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let kind = DeviceKind(rawValue: b.kind.rawValue), let material = NeedleMaterial(rawValue: b.needleMaterial.rawValue) else {
+            throw APIProblem.badField("kind", "unknown device kind or needle material")
+        }
+        guard b.minMM <= b.maxMM else { throw APIProblem.badField("minMM", "the shortest length is not above the longest") }
+        let length: DeviceLength = kind == .pen && b.minMM < b.maxMM ? .adjustable(DepthRange(b.minMM, b.maxMM)) : .fixed(b.maxMM)
+        if kind != .pen && b.minMM != b.maxMM { throw APIProblem.badField("maxMM", "a \(kind.rawValue) has one fixed length: minMM equals maxMM") }
+        let m = try await scope(p).devices.addModel(name: b.name, spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
+                                                    needleCount: b.needleCount, singleUseHead: b.singleUseHead, access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.model(m)))))
+    }
+
+    func listHandpieces(_ input: Operations.ListHandpieces.Input) async throws -> Operations.ListHandpieces.Output {
+        let p = try await authorize(.read, .sterility)
+        return .ok(.init(body: .json(try records(try await scope(p).devices.handpieces().map(TraceabilityJSON.handpiece)))))
+    }
+
+    func createHandpiece(_ input: Operations.CreateHandpiece.Input) async throws -> Operations.CreateHandpiece.Output {
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let h = try await scope(p).devices.addHandpiece(clinicID: p.clinicID, modelID: try uuid(b.modelId, "modelId"), serial: b.serial, access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.handpiece(h)))))
+    }
+
+    func recordHandpieceCleaning(_ input: Operations.RecordHandpieceCleaning.Input) async throws -> Operations.RecordHandpieceCleaning.Output {
+        let id = try uuid(input.path.handpieceId, "handpieceId")
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let h = try await scope(p).devices.recordCleaning(handpieceID: id, method: b.method, access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.handpiece(h)))))
+    }
+
+    // MARK: Lots
+
+    func listLots(_ input: Operations.ListLots.Input) async throws -> Operations.ListLots.Output {
+        let p = try await authorize(.read, .sterility)
+        return .ok(.init(body: .json(try records(try await scope(p).stock.lots().map(TraceabilityJSON.lot)))))
+    }
+
+    func receiveLot(_ input: Operations.ReceiveLot.Input) async throws -> Operations.ReceiveLot.Output {
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let draft = try Self.lotDraft(clinicID: p.clinicID, modelID: try b.modelId.map { try uuid($0, "modelId") }, product: b.product,
+                                      quantity: b.quantity, scan: b.scan, gtin: b.gtin, lot: b.lot, expiry: b.expiry, today: DemoData.today())
+        let lot = try await scope(p).stock.receive(draft, access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.lot(lot)))))
+    }
+
+    /// A lot from a scanned label (GTIN, lot and expiry all on it) or from typed fields; the page reads it the same way.
+    static func lotDraft(clinicID: UUID, modelID: UUID?, product: String, quantity: Int, scan: String?, gtin: String?, lot: String?,
+                         expiry: String?, today: LocalDate) throws -> LotDraft {
+        if let scan, !scan.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard gtin == nil, lot == nil, expiry == nil else { throw APIProblem.badField("scan", "give either scan or gtin, lot and expiry") }
+            let element: GS1Element
+            do { element = try GS1ElementString.parse(scan, today: today) } catch { throw APIProblem.badField("scan", error.message) }
+            guard let g = element.gtin else { throw APIProblem.badField("scan", "AI (01) GTIN is missing from the label") }
+            guard let l = element.lot else { throw APIProblem.badField("scan", "AI (10) lot is missing from the label") }
+            guard let e = element.expiry else { throw APIProblem.badField("scan", "AI (17) expiry is missing from the label") }
+            return LotDraft(clinicID: clinicID, modelID: modelID, product: product, gtin: g, lot: l, expiry: e, quantity: quantity)
+        }
+        guard let gtin else { throw APIProblem.badField("gtin", "required without a scan") }
+        guard let lot else { throw APIProblem.badField("lot", "required without a scan") }
+        guard let expiryText = expiry else { throw APIProblem.badField("expiry", "required without a scan") }
+        guard let e = LocalDate(iso: expiryText) else { throw APIProblem.badField("expiry", "expected a date YYYY-MM-DD") }
+        return LotDraft(clinicID: clinicID, modelID: modelID, product: product, gtin: gtin, lot: lot, expiry: e, quantity: quantity)
+    }
+
+    func setLotStatus(_ input: Operations.SetLotStatus.Input) async throws -> Operations.SetLotStatus.Output {
+        let id = try uuid(input.path.lotId, "lotId")
+        let p = try await authorize(.update, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let status = LotStatus(rawValue: b.status.rawValue) else { throw APIProblem.badField("status", "unknown status") }
+        let (lot, recallID) = try await scope(p).stock.setStatus(lotID: id, status, reason: b.reason, access(p))
+        guard case .object(var fields) = TraceabilityJSON.lot(lot) else { throw APIProblem.notFound("lot") }
+        fields.append(("recallId", RecordJSON.id(recallID)))
+        return .ok(.init(body: .json(try record(.object(fields)))))
+    }
+
+    func listLotExposures(_ input: Operations.ListLotExposures.Input) async throws -> Operations.ListLotExposures.Output {
+        let id = try uuid(input.path.lotId, "lotId")
+        let p = try await authorize(.read, .sterility)
+        guard try await scope(p).stock.lot(id) != nil else { throw APIProblem.notFound("lot") }
+        let found = try await scope(p).recalls.exposures(lotID: id, access(p))
+        return .ok(.init(body: .json(try records(found.map(TraceabilityJSON.exposure)))))
+    }
+
+    // MARK: Sterilization
+
+    func listSterilizers(_ input: Operations.ListSterilizers.Input) async throws -> Operations.ListSterilizers.Output {
+        let p = try await authorize(.read, .sterility)
+        return .ok(.init(body: .json(try records(try await scope(p).sterilization.sterilizers().map(TraceabilityJSON.sterilizer)))))
+    }
+
+    func createSterilizer(_ input: Operations.CreateSterilizer.Input) async throws -> Operations.CreateSterilizer.Output {
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let t = try await scope(p).sterilization.addSterilizer(clinicID: p.clinicID, name: b.name, serial: b.serial, access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.sterilizer(t)))))
+    }
+
+    func listCycles(_ input: Operations.ListCycles.Input) async throws -> Operations.ListCycles.Output {
+        let id = try uuid(input.path.sterilizerId, "sterilizerId")
+        let p = try await authorize(.read, .sterility)
+        guard try await scope(p).sterilization.sterilizers().contains(where: { $0.id == id }) else { throw APIProblem.notFound("sterilizer") }
+        return .ok(.init(body: .json(try records(try await scope(p).sterilization.cycles(sterilizerID: id).map(TraceabilityJSON.cycle)))))
+    }
+
+    func recordCycle(_ input: Operations.RecordCycle.Input) async throws -> Operations.RecordCycle.Output {
+        let id = try uuid(input.path.sterilizerId, "sterilizerId")
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let physical = CycleStatus(rawValue: b.physical.rawValue), let chemical = IndicatorResult(rawValue: b.chemical.rawValue) else {
+            throw APIProblem.badField("physical", "unknown result")
+        }
+        let biological = b.biological.flatMap { BiologicalIndicatorResult(rawValue: $0.rawValue) } ?? .pending
+        let c = try await scope(p).sterilization.recordCycle(sterilizerID: id, CycleDraft(
+            number: b.number, date: try date(b.date, "date"), type: b._type, temperatureC: b.temperatureC, minutes: b.minutes,
+            pressureKPa: b.pressureKPa, physical: physical, chemical: chemical, biological: biological, packCodes: b.packCodes), access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.cycle(c)))))
+    }
+
+    func readBiologicalIndicator(_ input: Operations.ReadBiologicalIndicator.Input) async throws -> Operations.ReadBiologicalIndicator.Output {
+        let id = try uuid(input.path.cycleId, "cycleId")
+        let p = try await authorize(.update, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let result = BiologicalIndicatorResult(rawValue: b.result.rawValue) else { throw APIProblem.badField("result", "pass or fail") }
+        let (c, recallID) = try await scope(p).sterilization.readBiological(cycleID: id, result, access(p))
+        guard case .object(var fields) = TraceabilityJSON.cycle(c) else { throw APIProblem.notFound("cycle") }
+        fields.append(("recallId", RecordJSON.id(recallID)))
+        return .ok(.init(body: .json(try record(.object(fields)))))
+    }
+
+    func listCycleExposures(_ input: Operations.ListCycleExposures.Input) async throws -> Operations.ListCycleExposures.Output {
+        let id = try uuid(input.path.cycleId, "cycleId")
+        let p = try await authorize(.read, .sterility)
+        guard try await scope(p).sterilization.cycle(id) != nil else { throw APIProblem.notFound("cycle") }
+        let found = try await scope(p).recalls.exposures(cycleID: id, access(p))
+        return .ok(.init(body: .json(try records(found.map(TraceabilityJSON.exposure)))))
+    }
+
+    func listPacks(_ input: Operations.ListPacks.Input) async throws -> Operations.ListPacks.Output {
+        let p = try await authorize(.read, .sterility)
+        let state = input.query.state.flatMap { PackState(rawValue: $0.rawValue) }
+        return .ok(.init(body: .json(try records(try await scope(p).sterilization.packs(state: state).map(TraceabilityJSON.pack)))))
+    }
+
+    func assemblePack(_ input: Operations.AssemblePack.Input) async throws -> Operations.AssemblePack.Output {
+        let p = try await authorize(.create, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let k = try await scope(p).sterilization.assemble(clinicID: p.clinicID, contents: b.contents, access(p))
+        return .created(.init(body: .json(try record(TraceabilityJSON.pack(k)))))
+    }
+
+    func releasePack(_ input: Operations.ReleasePack.Input) async throws -> Operations.ReleasePack.Output {
+        let id = try uuid(input.path.packId, "packId")
+        let p = try await authorize(.update, .sterility)
+        return .ok(.init(body: .json(try record(TraceabilityJSON.pack(try await scope(p).sterilization.release(packID: id, access(p)))))))
+    }
+
+    func quarantinePack(_ input: Operations.QuarantinePack.Input) async throws -> Operations.QuarantinePack.Output {
+        let id = try uuid(input.path.packId, "packId")
+        let p = try await authorize(.update, .sterility)
+        return .ok(.init(body: .json(try record(TraceabilityJSON.pack(try await scope(p).sterilization.quarantine(packID: id, access(p)))))))
+    }
+
+    func compromisePackWrap(_ input: Operations.CompromisePackWrap.Input) async throws -> Operations.CompromisePackWrap.Output {
+        let id = try uuid(input.path.packId, "packId")
+        let p = try await authorize(.update, .sterility)
+        return .ok(.init(body: .json(try record(TraceabilityJSON.pack(try await scope(p).sterilization.wrapCompromised(packID: id, access(p)))))))
+    }
+
+    // MARK: Recalls and clusters
+
+    func listRecalls(_ input: Operations.ListRecalls.Input) async throws -> Operations.ListRecalls.Output {
+        let p = try await authorize(.read, .sterility)
+        return .ok(.init(body: .json(try records(try await scope(p).recalls.summaries().map(TraceabilityJSON.summary)))))
+    }
+
+    func getRecall(_ input: Operations.GetRecall.Input) async throws -> Operations.GetRecall.Output {
+        let id = try uuid(input.path.recallId, "recallId")
+        let p = try await authorize(.read, .sterility)
+        guard let (r, exposures) = try await scope(p).recalls.get(recallID: id, access(p)) else { throw APIProblem.notFound("recall") }
+        return .ok(.init(body: .json(try record(TraceabilityJSON.recall(r, exposures)))))
+    }
+
+    func setRecallContact(_ input: Operations.SetRecallContact.Input) async throws -> Operations.SetRecallContact.Output {
+        let id = try uuid(input.path.recallId, "recallId")
+        let patientID = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.update, .sterility, patientID: patientID)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let status = RecallContactStatus(rawValue: b.status.rawValue) else { throw APIProblem.badField("status", "unknown status") }
+        try await scope(p).recalls.setStatus(recallID: id, patientID: patientID, status, note: b.note, access(p))
+        guard let (r, exposures) = try await scope(p).recalls.get(recallID: id, access(p)) else { throw APIProblem.notFound("recall") }
+        return .ok(.init(body: .json(try record(TraceabilityJSON.recall(r, exposures)))))
+    }
+
+    func closeRecall(_ input: Operations.CloseRecall.Input) async throws -> Operations.CloseRecall.Output {
+        let id = try uuid(input.path.recallId, "recallId")
+        let p = try await authorize(.update, .sterility)
+        try await scope(p).recalls.close(recallID: id, access(p))
+        guard let summary = try await scope(p).recalls.summaries().first(where: { $0.id == id }) else { throw APIProblem.notFound("recall") }
+        return .ok(.init(body: .json(try record(TraceabilityJSON.summary(summary)))))
+    }
+
+    func listClusterAlerts(_ input: Operations.ListClusterAlerts.Input) async throws -> Operations.ListClusterAlerts.Output {
+        let p = try await authorize(.read, .sterility)
+        return .ok(.init(body: .json(try records(try await scope(p).clusters.alerts().map(TraceabilityJSON.alert)))))
+    }
+
+    func reviewClusterAlert(_ input: Operations.ReviewClusterAlert.Input) async throws -> Operations.ReviewClusterAlert.Output {
+        let p = try await authorize(.update, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard let source = ClusterSource(rawValue: b.source.rawValue) else { throw APIProblem.badField("source", "unknown source") }
+        try await scope(p).clusters.review(source: source, identifier: b.identifier, note: b.note, access(p))
+        return .created(.init(body: .json(try record(.object([("source", .string(source.rawValue)), ("identifier", .string(b.identifier)),
+                                                               ("reviewed", .bool(true))])))))
+    }
+}
