@@ -62,13 +62,32 @@ SCREENING_KEYS_DATES = ["isotretinoinLastDose", "radiotherapyToArea", "surgeryOr
 ZONES = [{"site": "cheek", "side": "left"}, {"site": "cheek", "side": "right"}]
 
 
+FIXTURE_GTIN = "09506000134352"
+FIXTURE_LOT = "FIXTURE-1"
+
+
+PART = {"gtin": FIXTURE_GTIN, "lot": FIXTURE_LOT}
+
+
+def ensure_stock(port, token):
+    """Names a lot of cartridges in stock for the fixture's sessions: the clinic's own available lot with parts
+    left when there is one (the demo has), else the fixture lot, received now (no printed serial, counted)."""
+    lots = expect(*request(port, "GET", "/api/v1/lots", token=token), 200)["items"]
+    today = datetime.date.today().isoformat()
+    usable = [l for l in lots if l["status"] == "available" and l["expiry"] > today and l["quantity"] - l["used"] > 1000]
+    if usable:
+        PART.update(gtin=usable[0]["gtin"], lot=usable[0]["lot"])
+        return
+    expect(*request(port, "POST", "/api/v1/lots", {
+        "product": "Fixture cartridge", "quantity": 100000, "gtin": FIXTURE_GTIN, "lot": FIXTURE_LOT,
+        "expiry": "2030-12-31"}, token=token), 201)
+
+
 def session_body(date, acknowledgements=(), depth=0.3):
     return {
         "date": date,
         "zones": [dict(z, depthMM=depth, passes=2) for z in ZONES],
-        "sterility": {"singleUsePart": {"lot": "BENCH-1", "expiry": "2030-12-31", "serial": "S1",
-                                        "previouslyUsed": False, "lotRecalled": False}},
-        "handpiece": {"cleanedSinceLastUse": True},
+        "equipment": {"part": dict(PART)},
         "reactions": ["erythema"],
         "acknowledgements": list(acknowledgements),
     }
@@ -78,6 +97,7 @@ def prepared_course(port, token, clinic, given_name, today=None):
     """Creates a patient with a clean screening, a treatment consent and an accepted acne-scars course on both
     cheeks; returns (patient id, course id, a session body the server accepts for `today`)."""
     today = today or datetime.date.today().isoformat()
+    ensure_stock(port, token)
     patient = expect(*request(port, "POST", "/api/v1/patients", {
         "clinicId": clinic, "givenName": given_name, "familyName": "Fixture", "birthDate": "1988-04-02",
         "sex": "female", "fitzpatrick": 2}, token=token), 201)
