@@ -117,8 +117,11 @@ extension Request {
         func add(_ href: String, _ label: String, _ key: String, _ allowed: Bool) {
             if allowed { nav.append(NavEntry(href: href, label: label, current: key == section)) }
         }
-        add("/today", "Today", "today", Permissions.allows(role, .read, .course))
+        add("/today", "Today", "today", Permissions.allows(role, .read, .course) || Permissions.allows(role, .read, .sterility))
         add("/patients", "Patients", "patients", Permissions.allows(role, .read, .patient))
+        add("/sterility", "Sterilization", "sterility", Permissions.allows(role, .read, .sterility))
+        add("/equipment", "Devices and stock", "equipment", Permissions.allows(role, .read, .sterility))
+        add("/recalls", "Recalls", "recalls", Permissions.allows(role, .read, .sterility))
         return Layout(title: title, section: section, userName: u.displayName, role: role.rawValue,
                       clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,
                       clinics: u.clinics.map { .init(id: $0.id.uuidString.lowercased(), name: "\($0.name) (\($0.role.rawValue))",
@@ -138,6 +141,7 @@ enum Flash: String {
     case coursePlanned = "course-planned", courseAccepted = "course-accepted", sessionRecorded = "session-recorded"
     case sessionSigned = "session-signed", addendumAdded = "addendum-added", eventReported = "event-reported"
     case eventUpdated = "event-updated", assessmentSaved = "assessment-saved", clinicSwitched = "clinic-switched"
+    case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
 
     static func text(_ key: String) -> String? {
         switch Flash(rawValue: key) {
@@ -153,6 +157,10 @@ enum Flash: String {
         case .eventUpdated: "Adverse event updated."
         case .assessmentSaved: "Assessment saved."
         case .clinicSwitched: "Clinic switched."
+        case .traceSaved: "Saved."
+        case .recallOpened: "A recall is open: contact every patient listed and record each follow-up."
+        case .recallUpdated: "Recall updated."
+        case .alertReviewed: "Review recorded; the item may be used again."
         case nil: nil
         }
     }

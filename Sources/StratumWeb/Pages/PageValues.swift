@@ -93,6 +93,11 @@ enum PageValues {
     }
 
     /// A decimal number as typed in a form; a comma is accepted as the decimal mark, nothing else is.
+    /// A measured value as a person writes it: 134, 4.5, never 134.0.
+    static func plain(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e9 ? String(Int(d)) : String(format: "%g", d)
+    }
+
     static func number(_ s: String) -> Double? {
         let t = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
         guard !t.isEmpty, t.count <= 12, let d = Double(t), d.isFinite else { return nil }

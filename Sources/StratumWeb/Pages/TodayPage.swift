@@ -3,7 +3,8 @@ import StratumCore
 import StratumStore
 import Vapor
 
-/// The clinic's day: planned visits per practitioner, overdue visits and open adverse events.
+/// The clinic's day: planned visits per practitioner, overdue visits, open adverse events, open recalls and
+/// infection-cluster alerts.
 struct TodayPage {
     let state: ServerState
     /// The clinic's calendar day; injected so tests can pin it.
@@ -43,6 +44,11 @@ struct TodayPage {
         let canSeeEvents: Bool
         let events: [Event]
         let hasEvents: Bool
+        let canSeeRecalls: Bool
+        let recalls: [RecallPages.Summary]
+        let hasRecalls: Bool
+        let alerts: [RecallPages.AlertView]
+        let hasAlerts: Bool
     }
 
     func register(_ routes: any RoutesBuilder) {
@@ -74,9 +80,18 @@ struct TodayPage {
                 Event(patientId: $0.patientID.uuidString.lowercased(), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description)
             }
         }
+        // Open recalls and unreviewed infection clusters stay on Today until closed (POLICY §4, §6).
+        let canSeeRecalls = Permissions.allows(p.role, .read, .sterility)
+        var recalls: [RecallPages.Summary] = []
+        var alerts: [RecallPages.AlertView] = []
+        if canSeeRecalls {
+            recalls = try await scope.recalls.summaries(openOnly: true).map(RecallPages.summary)
+            alerts = RecallPages.alerts(try await scope.clusters.alerts())
+        }
         return try await req.render("today", title: "Today", section: "today", Content(
             date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
-            hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty))
+            hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
+            canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty))
     }
 
     static func visit(_ v: ScheduledVisit) -> Visit {

@@ -1,0 +1,186 @@
+import Foundation
+import StratumCore
+import StratumStore
+import Vapor
+
+/// Devices and stock (assistant role): the device catalogue, pen handpieces with their cleaning log, and lots of
+/// single-use parts received by scanning their GS1 label. Recalling a lot opens its recall from here.
+struct EquipmentPages {
+    let state: ServerState
+    let today: @Sendable () -> LocalDate
+
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("equipment", use: page)
+        routes.post("equipment", "models", use: addModel)
+        routes.post("equipment", "handpieces", use: addHandpiece)
+        routes.post("equipment", "handpieces", ":handpieceId", "cleanings", use: clean)
+        routes.post("equipment", "lots", use: receive)
+        routes.post("equipment", "lots", ":lotId", "status", use: setStatus)
+    }
+
+    struct ModelRow: Encodable {
+        let name: String
+        let kind: String
+        let length: String
+        let needles: String
+        let head: String
+    }
+
+    struct HandpieceRow: Encodable {
+        let id: String
+        let serial: String
+        let model: String
+        let lastCleaned: String
+        let lastUsed: String
+        let ready: Bool
+    }
+
+    struct LotRow: Encodable {
+        let id: String
+        let product: String
+        let gtin: String
+        let lot: String
+        let expiry: String
+        let expired: Bool
+        let stock: String
+        let status: String
+        let canChange: Bool
+    }
+
+    struct Content: Encodable {
+        let canEdit: Bool
+        let models: [ModelRow]
+        let modelChoices: [PageValues.Choice]
+        let hasModels: Bool
+        let handpieces: [HandpieceRow]
+        let hasHandpieces: Bool
+        let lots: [LotRow]
+        let hasLots: Bool
+        let state: TraceFormState
+    }
+
+    func page(_ req: Request) async throws -> Response {
+        try await render(req, .none, status: .ok)
+    }
+
+    private func render(_ req: Request, _ form: TraceFormState, status: HTTPResponseStatus) async throws -> Response {
+        let p = try await req.authorize(.read, .sterility, state: state)
+        let scope = state.scope(p.organizationID)
+        let models = try await scope.devices.models()
+        let modelName = Dictionary(uniqueKeysWithValues: models.map { ($0.id, $0.name) })
+        let canEdit = Permissions.allows(p.role, .update, .sterility)
+        let day = today()
+        let content = Content(
+            canEdit: canEdit,
+            models: models.map { m in
+                ModelRow(name: m.name, kind: m.spec.kind.rawValue, length: PageValues.device(m.spec), needles: "\(m.needleCount)",
+                         head: m.singleUseHead ? "single-use (by lot)" : "reusable (by pack)")
+            },
+            modelChoices: models.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) }, hasModels: !models.isEmpty,
+            handpieces: try await scope.devices.handpieces().map { h in
+                HandpieceRow(id: PageValues.id(h.id), serial: h.serial, model: modelName[h.modelID] ?? "", lastCleaned: PageValues.time(h.lastCleanedAt),
+                             lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse)
+            },
+            hasHandpieces: true,
+            lots: try await scope.stock.lots().map { l in
+                LotRow(id: PageValues.id(l.id), product: l.product, gtin: l.gtin, lot: l.lot, expiry: l.expiry.description, expired: l.expiry < day,
+                       stock: "\(l.quantity - l.used) of \(l.quantity) left", status: l.status.rawValue, canChange: canEdit && l.status != .recalled)
+            },
+            hasLots: true, state: form)
+        return try await req.render("equipment", title: "Devices and stock", section: "equipment", content, status: status)
+    }
+
+    private func submit(_ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
+                        _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
+        let p = try await req.authorize(.update, .sterility, state: state)
+        do {
+            return try await body(p, state.scope(p.organizationID))
+        } catch let e as StoreError {
+            var form = form
+            guard form.add(e, fieldNames: fieldNames) else { throw e }
+            return try await render(req, form, status: .unprocessableEntity)
+        } catch let problem as APIProblem {
+            // The lot reader shared with the API names the field in its problem.
+            var form = form
+            for e in problem.errors { form.errors.add(e.path, e.problem.prefix(1).uppercased() + e.problem.dropFirst() + ".") }
+            return try await render(req, form, status: .badRequest)
+        }
+    }
+
+    func addModel(_ req: Request) async throws -> Response {
+        let f = try FormFields(req)
+        var form = TraceFormState(form: "model", f, fields: ["name", "kind", "minMM", "maxMM", "needleCount", "needleMaterial", "head"])
+        let kind = f["kind"].flatMap(DeviceKind.init(rawValue:))
+        if kind == nil { form.errors.add("kind", "Choose pen, roller or stamp.") }
+        let material = f["needleMaterial"].flatMap(NeedleMaterial.init(rawValue:))
+        if material == nil { form.errors.add("needleMaterial", "Choose the needle material.") }
+        let minMM = f["minMM"].flatMap(PageValues.number)
+        if minMM == nil { form.errors.add("minMM", "Enter the shortest needle length in mm, like 0.25.") }
+        let maxMM = f["maxMM"].flatMap(PageValues.number) ?? minMM
+        let count = f["needleCount"].flatMap(Int.init)
+        if count == nil { form.errors.add("needleCount", "Enter the number of needles, like 12.") }
+        guard form.errors.isEmpty, let kind, let material, let minMM, let maxMM, let count else { return try await render(req, form, status: .badRequest) }
+        if kind != .pen && minMM != maxMM {
+            form.errors.add("maxMM", "A \(kind.rawValue) has one fixed length: give the same shortest and longest length.")
+            return try await render(req, form, status: .badRequest)
+        }
+        let length: DeviceLength = kind == .pen && minMM < maxMM ? .adjustable(DepthRange(minMM, maxMM)) : .fixed(maxMM)
+        return try await submit(req, form, fieldNames: ["length": "minMM"]) { p, scope in
+            _ = try await scope.devices.addModel(name: f["name"] ?? "", spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
+                                                 needleCount: count, singleUseHead: f["head"] != "reusable", req.access(p))
+            return req.done("/equipment", .traceSaved)
+        }
+    }
+
+    func addHandpiece(_ req: Request) async throws -> Response {
+        let f = try FormFields(req)
+        var form = TraceFormState(form: "handpiece", f, fields: ["model", "serial"])
+        guard let model = f["model"].flatMap(UUID.init(uuidString:)) else {
+            form.errors.add("model", "Choose the pen model.")
+            return try await render(req, form, status: .badRequest)
+        }
+        return try await submit(req, form, fieldNames: ["modelID": "model"]) { p, scope in
+            _ = try await scope.devices.addHandpiece(clinicID: p.clinicID, modelID: model, serial: f["serial"] ?? "", req.access(p))
+            return req.done("/equipment", .traceSaved)
+        }
+    }
+
+    func clean(_ req: Request) async throws -> Response {
+        let id = try req.recordID("handpieceId", or: PageError(.notFound, "No such handpiece", "The handpiece does not exist in your organization."))
+        let f = try FormFields(req)
+        return try await submit(req, TraceFormState(form: "clean", f, fields: ["method"]), fieldNames: ["method": "form"]) { p, scope in
+            _ = try await scope.devices.recordCleaning(handpieceID: id, method: f["method"] ?? "", req.access(p))
+            return req.done("/equipment", .traceSaved)
+        }
+    }
+
+    func receive(_ req: Request) async throws -> Response {
+        let f = try FormFields(req)
+        var form = TraceFormState(form: "lot", f, fields: ["scan", "product", "gtin", "lot", "expiry", "quantity", "model"])
+        let quantity = f["quantity"].flatMap(Int.init)
+        if quantity == nil { form.errors.add("quantity", "Enter how many parts were received, like 50.") }
+        if f["product"] == nil { form.errors.add("product", "Name the product, as on its label.") }
+        guard form.errors.isEmpty, let quantity else { return try await render(req, form, status: .badRequest) }
+        return try await submit(req, form) { p, scope in
+            let draft = try APIHandler.lotDraft(clinicID: p.clinicID, modelID: f["model"].flatMap(UUID.init(uuidString:)), product: f["product"] ?? "",
+                                                quantity: quantity, scan: f["scan"], gtin: f["gtin"], lot: f["lot"], expiry: f["expiry"], today: today())
+            _ = try await scope.stock.receive(draft, req.access(p))
+            return req.done("/equipment", .traceSaved)
+        }
+    }
+
+    func setStatus(_ req: Request) async throws -> Response {
+        let id = try req.recordID("lotId", or: PageError(.notFound, "No such lot", "The lot does not exist in your organization."))
+        let f = try FormFields(req)
+        var form = TraceFormState(form: "status-\(PageValues.id(id))", f, fields: ["status", "reason"])
+        guard let status = f["status"].flatMap(LotStatus.init(rawValue:)) else {
+            form.errors.add("status", "Choose available, quarantined or recalled.")
+            return try await render(req, form, status: .badRequest)
+        }
+        return try await submit(req, form) { p, scope in
+            let (_, recall) = try await scope.stock.setStatus(lotID: id, status, reason: f["reason"] ?? "", req.access(p))
+            if let recall { return req.done("/recalls/\(PageValues.id(recall))", .recallOpened) }
+            return req.done("/equipment", .traceSaved)
+        }
+    }
+}

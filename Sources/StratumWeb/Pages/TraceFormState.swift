@@ -1,0 +1,46 @@
+import Foundation
+import StratumStore
+
+/// A traceability form as posted, kept so a refused form comes back as typed with its error beside the field.
+/// `form` names which of the page's forms it was, so only that one is refilled.
+struct TraceFormState: Encodable {
+    var form = ""
+    var values: [String: String] = [:]
+    var errors = FieldErrors()
+
+    static let none = TraceFormState()
+
+    enum CodingKeys: String, CodingKey { case form, values, errors, hasErrors }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(form, forKey: .form)
+        try c.encode(values, forKey: .values)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(!errors.isEmpty, forKey: .hasErrors)
+    }
+
+    init() {}
+
+    init(form: String, _ f: FormFields, fields: [String]) {
+        self.form = form
+        for name in fields { values[name] = f.values[name]?.first ?? "" }
+    }
+
+    /// The store's refusal of one field, shown beside it; a conflict (a state change refused) on the form itself.
+    mutating func add(_ e: StoreError, fieldNames: [String: String] = [:]) -> Bool {
+        switch e {
+        case .invalid(let field, let problem):
+            errors.add(fieldNames[field] ?? field, problem.prefix(1).uppercased() + problem.dropFirst() + ".")
+            return true
+        case .conflict(let why):
+            errors.add("form", why)
+            return true
+        case .notFound(let what):
+            errors.add("form", "No such \(what).")
+            return true
+        default:
+            return false
+        }
+    }
+}
