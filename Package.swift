@@ -80,6 +80,7 @@ let package = Package(
         .executableTarget(name: "stratum", dependencies: ["StratumCLI"]),
         // Speed targets are checked here, not in timed tests (bench/README.md).
         .executableTarget(name: "StratumBench", dependencies: ["StratumCore"], path: "bench/StratumBench"),
+        .executableTarget(name: "RecallBench", dependencies: ["StratumStore"], path: "bench/RecallBench"),
         .testTarget(
             name: "StratumCoreTests",
             dependencies: [

@@ -39,6 +39,25 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("a batch of entries chains exactly like one append each, between single appends", arguments: Backend.available)
+    func batchAppend(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            func entry(_ action: String) -> AuditEntry {
+                AuditEntry(occurredAt: Date(timeIntervalSince1970: 1_796_000_000), actorID: nil, organizationID: nil, clinicID: nil,
+                           patientID: UUID(), action: action, resource: "recall", outcome: .allowed, requestID: "batch")
+            }
+            let firstEntry = entry("first"), batch = (1...700).map { entry("read-\($0)") }, afterEntry = entry("after")
+            try await db.write { try await AuditTrail.append(firstEntry, key: testAuditKey, on: $0) }
+            let last = try await db.write { try await AuditTrail.appendAll(batch, key: testAuditKey, on: $0) }
+            #expect(last == 701, "700 rows after the first, across two INSERT statements")
+            try await db.write { try await AuditTrail.append(afterEntry, key: testAuditKey, on: $0) }
+            let all = try await rows(db)
+            #expect(all.map(\.seq) == Array(1...702))
+            #expect(all[1].entry.action == "read-1" && all[700].entry.action == "read-700" && all[701].entry.action == "after")
+            #expect(try await db.read { try await AuditTrail.verify(key: testAuditKey, on: $0) } == .intact(rows: 702))
+        }
+    }
+
     @Test("the database itself refuses UPDATE and DELETE on audit rows", arguments: Backend.available)
     func appendOnly(_ backend: Backend) async throws {
         try await withStore(backend) { db in

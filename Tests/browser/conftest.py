@@ -9,10 +9,15 @@ Fixtures:
 Helpers (import them: `from conftest import login, shot`):
   login(driver, server)  signs in on /login and waits for /today
   shot(driver, name)     full-page screenshots at 768 and 1280 px wide into artifacts/browser/
+  look(driver, name)     shot, and fails when anything sticks out sideways at 768 px
+  print_shot(driver, name)  the page under the print stylesheet into artifacts/browser/NAME-print.png
+  unlabelled(driver)     the form controls of the page without a label
+  wait, wait_for_page, click, type_into, type_date, flash: waiting on conditions and acting like a person
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,13 +26,16 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +44,8 @@ BINARY = Path(os.environ.get("STRATUM_BINARY") or ROOT / ".build" / "debug" / "s
 CHROMEDRIVER = "/usr/bin/chromedriver"
 READY_TIMEOUT = 60.0
 SHOT_WIDTHS = (768, 1280)
+TIMEOUT = 15
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 @dataclass
@@ -220,3 +230,139 @@ def csp_violations(d) -> list[str]:
     except Exception:  # a driver without the log endpoint
         return []
     return [e["message"] for e in entries if "Content Security Policy" in e.get("message", "")]
+
+
+# ---------- acting on pages like a person, and checking what they look like ----------
+
+def wait(d, condition, message: str, timeout: float = TIMEOUT):
+    return WebDriverWait(d, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message=message)
+
+
+def error_text(d) -> str | None:
+    """The title and detail of Stratum's error page (error.leaf: a card ending in "Status NNN"), or None."""
+    status = d.find_elements(By.XPATH, "//main/section[contains(@class,'card')]/p[starts-with(normalize-space(.), 'Status ')]")
+    return d.find_element(By.TAG_NAME, "main").text.replace("\n", " — ") if status else None
+
+
+def wait_for_page(d, pattern: str, element_id: str | None = None) -> re.Match:
+    """Waits until the path matches `pattern` (and, when given, #element_id is there); fails at once on an error page."""
+    def arrived(drv):
+        problem = error_text(drv)
+        if problem:
+            raise AssertionError(f"error page at {drv.current_url}: {problem}")
+        if not re.fullmatch(pattern, path_of(drv)):
+            return False
+        return not element_id or bool(drv.find_elements(By.ID, element_id))
+    wait(d, arrived, f"expected a page at {pattern}" + (f" with #{element_id}" if element_id else "") + f", at {d.current_url}")
+    return re.fullmatch(pattern, path_of(d))
+
+
+def click(d, locator) -> None:
+    element = wait(d, EC.element_to_be_clickable(locator), f"{locator} not clickable at {d.current_url}")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def xpath_string(s: str) -> str:
+    """`s` as an XPath string literal."""
+    if '"' not in s:
+        return f'"{s}"'
+    if "'" not in s:
+        return f"'{s}'"
+    return "concat(" + ", '\"', ".join(f'"{part}"' for part in s.split('"')) + ")"
+
+
+def type_into(d, element_id: str, text: str) -> None:
+    field = wait(d, EC.element_to_be_clickable((By.ID, element_id)), f"#{element_id} not there at {d.current_url}")
+    field.clear()
+    field.send_keys(text)
+
+
+def date_order(d) -> list[str]:
+    """The order of the day, month and year fields in the browser's date inputs (its locale's)."""
+    return d.execute_script(
+        "return new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2001, 10, 22))"
+        ".filter(p => ['day', 'month', 'year'].includes(p.type)).map(p => p.type)")
+
+
+def type_date(d, element_id: str, value: date | None, *, partial: bool = False) -> None:
+    """Types a date into an empty <input type=date> the way a person does: the digits in the browser's own field
+    order. `partial` types the first field only (the day or the month, 12): a half-typed date, which is no date."""
+    field = wait(d, EC.element_to_be_clickable((By.ID, element_id)), f"#{element_id} not there")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+    assert field.get_attribute("value") == "", f"#{element_id} is not empty"
+    if partial:
+        field.send_keys("12")
+        return
+    parts = {"day": f"{value.day:02d}", "month": f"{value.month:02d}", "year": f"{value.year:04d}"}
+    field.send_keys("".join(parts[s] for s in date_order(d)))
+    wait(d, lambda drv: field.get_attribute("value") == value.isoformat(),
+         f"#{element_id}: typed {value.isoformat()}, the field holds {field.get_attribute('value')!r}")
+
+
+def flash(d) -> str:
+    found = d.find_elements(By.CSS_SELECTOR, ".flash-ok")
+    return found[0].text if found else ""
+
+
+def viewport(d, width: int, height: int = 900) -> None:
+    """Sizes the window so the page's viewport is `width` px wide (headless Chromium keeps a frame)."""
+    d.set_window_size(width, height)
+    inner_width, inner_height = d.execute_script("return [window.innerWidth, window.innerHeight]")
+    d.set_window_size(width + (width - int(inner_width)), height + (height - int(inner_height)))
+
+
+OVERFLOWING = """
+const limit = document.documentElement.clientWidth + 1;
+const scrolls = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+  const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+return [...document.querySelectorAll('body *')].filter(e => { const r = e.getBoundingClientRect();
+  return r.width && r.right > limit && !scrolls(e); }).slice(0, 8)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '')
+      + ' right=' + Math.round(e.getBoundingClientRect().right));
+"""
+
+
+def look(d, name: str) -> None:
+    """Screenshots at 768 and 1280 px (shot), and checks that at 768 px nothing sticks out sideways: the page does
+    not scroll horizontally, and every box ends inside the viewport unless it sits in a scrolling container."""
+    shot(d, name)
+    original = d.get_window_size()
+    try:
+        viewport(d, 768)
+        widths = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        offenders = d.execute_script(OVERFLOWING)
+    finally:
+        d.set_window_size(original["width"], original["height"])
+    assert widths[0] <= widths[1] and not offenders, f"{name} overflows at 768 px ({widths[0]} > {widths[1]}): {offenders}"
+
+
+def print_shot(d, name: str) -> None:
+    """The page as printed (print stylesheet), about an A4 page's printable width, into artifacts/browser/NAME-print.png."""
+    original = d.get_window_size()
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        viewport(d, 700)
+        height = int(d.execute_script("return document.documentElement.scrollHeight"))
+        viewport(d, 700, max(height, 600))
+        d.save_screenshot(str(ARTIFACTS / f"{name}-print.png"))
+        # Nothing of the application's chrome is printed.
+        hidden = d.execute_script("return ['.topbar', '.page-header', '.flash'].map(s => document.querySelector(s))"
+                                  ".filter(e => e && getComputedStyle(e).display !== 'none').length")
+        assert hidden == 0, f"{name}: the top bar, header or flash is printed"
+    finally:
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        d.set_window_size(original["width"], original["height"])
+
+
+UNLABELLED = """
+return Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(e => e.type !== 'hidden')
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+  .map(e => e.outerHTML.slice(0, 120));
+"""
+
+
+def unlabelled(d) -> list[str]:
+    """The start of each visible-or-not form control on the page that has no label (hidden inputs aside)."""
+    return d.execute_script(UNLABELLED)

@@ -17,6 +17,9 @@ PAIRS = [
     ("--ok", "--surface"), ("--caution", "--surface"), ("--stop", "--surface"), ("--info", "--surface"),
     ("#ffffff", "--ok"), ("#ffffff", "--caution"), ("#ffffff", "--stop"), ("#ffffff", "--info"),
     ("#ffffff", "--danger"), ("--danger", "--surface"),
+    # Today's alert cards (.alert-stop, .alert-caution): their heading, links and muted counts on the tinted ground.
+    ("--ink", "--stop-bg"), ("--accent", "--stop-bg"), ("--muted", "--stop-bg"),
+    ("--ink", "--caution-bg"), ("--accent", "--caution-bg"), ("--muted", "--caution-bg"),
 ]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import ARTIFACTS, BINARY, READY_TIMEOUT, _free_port, _ready, _tail, csp_violations, login
+from conftest import ARTIFACTS, BINARY, READY_TIMEOUT, UNLABELLED, _free_port, _ready, _tail, csp_violations, login
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -57,21 +57,20 @@ def demo(tmp_path_factory):
         log.close()
 
 
-UNLABELLED = """
-return Array.from(document.querySelectorAll('input, select, textarea'))
-  .filter(e => e.type !== 'hidden')
-  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
-  .map(e => e.outerHTML.slice(0, 120));
-"""
-
 OVERFLOW = "return [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def pages_of(driver, demo) -> list[str]:
-    """The pages a practitioner reaches from the patient list: three charts and everything linked from them."""
+    """The pages a practitioner reaches from the patient list: three charts and everything linked from them; and the
+    traceability pages (sterilization, devices and stock, recalls) with one pack's label linked from /sterility."""
+    driver.get(demo.url("/sterility"))
+    labels = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/packs/'], main a[href*='/packs/']")]
+    labels = ["/" + h.split("://", 1)[1].split("/", 1)[1] for h in labels]
+    labels = [h for h in labels if re.fullmatch(r"/packs/[0-9a-f-]{36}/label", h)]
+    assert labels, "no pack label linked from /sterility in the demo clinic"
     driver.get(demo.url("/patients?name=o"))
     charts = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "table a[href^='/patients/'], table a[href*='/patients/']")][:3]
-    found = ["/today", "/patients", "/patients/new"]
+    found = ["/today", "/patients", "/patients/new", "/sterility", "/equipment", "/recalls", labels[0]]
     for chart in charts:
         driver.get(chart)
         path = chart.split("://", 1)[1].split("/", 1)[1]
@@ -97,7 +96,8 @@ def pages_of(driver, demo) -> list[str]:
 def test_every_page_of_a_busy_clinic_is_labelled_fits_a_tablet_and_keeps_the_csp(driver, demo):
     login(driver, demo)
     pages = pages_of(driver, demo)
-    assert len(pages) >= 15, pages
+    assert len(pages) >= 19, pages
+    assert {"/sterility", "/equipment", "/recalls"} <= set(pages) and any(p.startswith("/packs/") for p in pages), pages
     problems = []
     driver.set_window_size(768 + 16, 1000)
     for path in pages:
@@ -105,6 +105,10 @@ def test_every_page_of_a_busy_clinic_is_labelled_fits_a_tablet_and_keeps_the_csp
         title = driver.title
         if "Internal Server Error" in driver.page_source or "went wrong on our side" in driver.page_source:
             problems.append(f"{path}: server fault ({title})")
+            continue
+        refused = driver.find_elements(By.XPATH, "//main/section[contains(@class,'card')]/p[starts-with(normalize-space(.), 'Status ')]")
+        if refused:
+            problems.append(f"{path}: error page for the practitioner ({refused[0].text}: {title})")
             continue
         for html in driver.execute_script(UNLABELLED):
             problems.append(f"{path}: control without a label: {html}")
@@ -115,5 +119,11 @@ def test_every_page_of_a_busy_clinic_is_labelled_fits_a_tablet_and_keeps_the_csp
             problems.append(f"{path}: {len(driver.find_elements(By.TAG_NAME, 'h1'))} h1 headings")
         if driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != "en":
             problems.append(f"{path}: no lang on <html>")
+    # A practitioner reads the traceability pages; only the owner and the assistant change them.
+    for path, editing in (("/sterility", "#cycle-form, #assemble-pack, #add-sterilizer, [id^='bi-fail-'], [id^='release-']"),
+                          ("/equipment", "#receive-lot, #add-model, #add-handpiece, [id^='clean-']")):
+        driver.get(demo.url(path))
+        if driver.find_elements(By.CSS_SELECTOR, editing):
+            problems.append(f"{path}: the practitioner is offered a change ({editing})")
     problems += [f"CSP: {line}" for line in csp_violations(driver)]
     assert not problems, "\n".join(problems)

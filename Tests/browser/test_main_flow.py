@@ -1,6 +1,7 @@
-"""The main flow of a new practitioner, through the pages only: sign in, register a patient, screen (a stop, then
-the corrected answer), consent, plan a course on the map, document and sign a session, score the outcome, hand out
-the aftercare sheet and the visits calendar, sign out.
+"""The main flow of a new practitioner, through the pages only: sign in, stock the clinic (a pen model, its
+handpiece, a lot of cartridges received by its GS1 line), register a patient, screen (a stop, then the corrected
+answer), consent, plan a course on the map, document and sign a session with the scanned cartridge, score the
+outcome, hand out the aftercare sheet and the visits calendar, see the stock used and clean the handpiece, sign out.
 
 Everything is done the way a person does it: links and buttons by their id or visible text, typing into labelled
 fields, the keyboard on the body map. The only request made outside the page is reading the .ics the page links to
@@ -11,20 +12,35 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from conftest import csp_violations, login, path_of, shot, wait_for_path
+from conftest import (UUID, click, csp_violations, flash, login, look, path_of, print_shot, type_date, type_into, wait,
+                      wait_for_page, wait_for_path, xpath_string)
 
-TIMEOUT = 15
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 GIVEN, FAMILY = "Maren", "Lindqvist"
 FULL_NAME = f"{GIVEN} {FAMILY}"
+
+# The clinic's equipment, as a new owner registers it.
+PEN_MODEL = "Dermapen 4"
+HANDPIECE = "DP4-000123"
+GTIN, LOT = "09506000134352", "CART-2026-0419"
+PRODUCT = "Dermapen 4 cartridge, 16 needles"
+RECEIVED = 50
+
+
+def lot_expiry() -> date:
+    """The expiry printed on the cartridge box: about a year ahead."""
+    return today() + timedelta(days=365)
+
+
+def gs1_line(lot: str = LOT) -> str:
+    """The box label's bracketed human-readable line: GTIN (01), expiry YYMMDD (17), lot (10)."""
+    return f"(01){GTIN}(17){lot_expiry().strftime('%y%m%d')}(10){lot}"
 
 
 # ---------- helpers ----------
@@ -34,83 +50,12 @@ def today() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def wait(d, condition, message: str, timeout: float = TIMEOUT):
-    return WebDriverWait(d, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message=message)
-
-
-def error_text(d) -> str | None:
-    """The title and detail of Stratum's error page (error.leaf: a card ending in "Status NNN"), or None."""
-    status = d.find_elements(By.XPATH, "//main/section[contains(@class,'card')]/p[starts-with(normalize-space(.), 'Status ')]")
-    return d.find_element(By.TAG_NAME, "main").text.replace("\n", " — ") if status else None
-
-
-def wait_for_page(d, pattern: str, element_id: str | None = None) -> re.Match:
-    """Waits until the path matches `pattern` (and, when given, #element_id is there); fails at once on an error page."""
-    def arrived(drv):
-        problem = error_text(drv)
-        if problem:
-            raise AssertionError(f"error page at {drv.current_url}: {problem}")
-        if not re.fullmatch(pattern, path_of(drv)):
-            return False
-        return not element_id or bool(drv.find_elements(By.ID, element_id))
-    wait(d, arrived, f"expected a page at {pattern}" + (f" with #{element_id}" if element_id else "") + f", at {d.current_url}")
-    return re.fullmatch(pattern, path_of(d))
-
-
-def click(d, locator) -> None:
-    element = wait(d, EC.element_to_be_clickable(locator), f"{locator} not clickable at {d.current_url}")
-    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
 def click_link(d, text: str) -> None:
     click(d, (By.XPATH, f"//main//a[normalize-space(.)={xpath_string(text)}]"))
 
 
-def xpath_string(s: str) -> str:
-    """`s` as an XPath string literal."""
-    if '"' not in s:
-        return f'"{s}"'
-    if "'" not in s:
-        return f"'{s}'"
-    return "concat(" + ", '\"', ".join(f'"{part}"' for part in s.split('"')) + ")"
-
-
-def type_into(d, element_id: str, text: str) -> None:
-    field = wait(d, EC.element_to_be_clickable((By.ID, element_id)), f"#{element_id} not there at {d.current_url}")
-    field.clear()
-    field.send_keys(text)
-
-
-def date_order(d) -> list[str]:
-    """The order of the day, month and year fields in the browser's date inputs (its locale's)."""
-    return d.execute_script(
-        "return new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2001, 10, 22))"
-        ".filter(p => ['day', 'month', 'year'].includes(p.type)).map(p => p.type)")
-
-
-def type_date(d, element_id: str, value: date | None, *, partial: bool = False) -> None:
-    """Types a date into an empty <input type=date> the way a person does: the digits in the browser's own field
-    order. `partial` types the first field only (the day or the month, 12): a half-typed date, which is no date."""
-    field = wait(d, EC.element_to_be_clickable((By.ID, element_id)), f"#{element_id} not there")
-    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
-    assert field.get_attribute("value") == "", f"#{element_id} is not empty"
-    if partial:
-        field.send_keys("12")
-        return
-    parts = {"day": f"{value.day:02d}", "month": f"{value.month:02d}", "year": f"{value.year:04d}"}
-    field.send_keys("".join(parts[s] for s in date_order(d)))
-    wait(d, lambda drv: field.get_attribute("value") == value.isoformat(),
-         f"#{element_id}: typed {value.isoformat()}, the field holds {field.get_attribute('value')!r}")
-
-
 def checked(d, css: str) -> bool:
     return d.find_element(By.CSS_SELECTOR, css).is_selected()
-
-
-def flash(d) -> str:
-    found = d.find_elements(By.CSS_SELECTOR, ".flash-ok")
-    return found[0].text if found else ""
 
 
 def tab_stops(d, until_id: str, limit: int = 400) -> list[str]:
@@ -165,62 +110,55 @@ def check_session_form_keyboard(d) -> None:
     assert not d.find_elements(By.CSS_SELECTOR, "g.map-zone.unavailable[tabindex]")
 
 
-def _viewport(d, width: int, height: int = 900) -> None:
-    """Sizes the window so the page's viewport is `width` px wide (headless Chromium keeps a frame)."""
-    d.set_window_size(width, height)
-    inner_width, inner_height = d.execute_script("return [window.innerWidth, window.innerHeight]")
-    d.set_window_size(width + (width - int(inner_width)), height + (height - int(inner_height)))
-
-
-OVERFLOWING = """
-const limit = document.documentElement.clientWidth + 1;
-const scrolls = e => { for (let a = e.parentElement; a; a = a.parentElement) {
-  const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
-return [...document.querySelectorAll('body *')].filter(e => { const r = e.getBoundingClientRect();
-  return r.width && r.right > limit && !scrolls(e); }).slice(0, 8)
-  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '')
-      + ' right=' + Math.round(e.getBoundingClientRect().right));
-"""
-
-
-def look(d, name: str) -> None:
-    """Screenshots at 768 and 1280 px (shot), and checks that at 768 px nothing sticks out sideways: the page does
-    not scroll horizontally, and every box ends inside the viewport unless it sits in a scrolling container."""
-    shot(d, name)
-    original = d.get_window_size()
-    try:
-        _viewport(d, 768)
-        widths = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        offenders = d.execute_script(OVERFLOWING)
-    finally:
-        d.set_window_size(original["width"], original["height"])
-    assert widths[0] <= widths[1] and not offenders, f"{name} overflows at 768 px ({widths[0]} > {widths[1]}): {offenders}"
-
-
-def print_shot(d, name: str) -> None:
-    """The page as printed (print stylesheet), about an A4 page's printable width, into artifacts/browser/NAME-print.png."""
-    from conftest import ARTIFACTS
-    original = d.get_window_size()
-    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-    try:
-        _viewport(d, 700)
-        height = int(d.execute_script("return document.documentElement.scrollHeight"))
-        _viewport(d, 700, max(height, 600))
-        d.save_screenshot(str(ARTIFACTS / f"{name}-print.png"))
-        # Nothing of the application's chrome is printed.
-        hidden = d.execute_script("return ['.topbar', '.page-header', '.flash'].map(s => document.querySelector(s))"
-                                  ".filter(e => e && getComputedStyle(e).display !== 'none').length")
-        assert hidden == 0, f"{name}: the top bar, header or flash is printed"
-    finally:
-        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
-        d.set_window_size(original["width"], original["height"])
-
-
 # ---------- the flow ----------
 
 def sign_in(d, server) -> None:
     login(d, server)
     assert d.find_element(By.TAG_NAME, "h1").text.startswith("Today")
+
+
+def stock_the_clinic(d) -> None:
+    """On Devices and stock: a pen model, one handpiece of it, and a lot of its cartridges received by typing the
+    box label's GS1 line into the scan field (as a keyboard-wedge scanner would)."""
+    click(d, (By.XPATH, "//nav[@aria-label='Main']//a[normalize-space(.)='Devices and stock']"))
+    wait_for_page(d, "/equipment", "add-model")
+    assert d.find_element(By.TAG_NAME, "h1").text == "Devices and stock"
+    # A new clinic: no handpiece can be registered before its model exists.
+    assert not d.find_elements(By.ID, "add-handpiece")
+
+    type_into(d, "model-name", PEN_MODEL)
+    Select(d.find_element(By.ID, "model-kind")).select_by_value("pen")
+    Select(d.find_element(By.ID, "model-needleMaterial")).select_by_value("titanium")
+    type_into(d, "model-minMM", "0.2")
+    type_into(d, "model-maxMM", "2.5")
+    type_into(d, "model-needleCount", "16")
+    Select(d.find_element(By.ID, "model-head")).select_by_value("single-use")
+    click(d, (By.ID, "add-model"))
+    wait_for_page(d, "/equipment", "add-handpiece")
+    assert flash(d) == "Saved."
+    catalogue = d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=models-h] tbody").text
+    assert PEN_MODEL in catalogue and "pen" in catalogue, catalogue
+
+    Select(d.find_element(By.ID, "handpiece-model")).select_by_visible_text(PEN_MODEL)
+    type_into(d, "handpiece-serial", HANDPIECE)
+    click(d, (By.ID, "add-handpiece"))
+    wait_for_page(d, "/equipment", f"clean-{HANDPIECE}")
+    assert flash(d) == "Saved."
+    row = d.find_element(By.CSS_SELECTOR, f'#handpieces tr[data-handpiece="{HANDPIECE}"]')
+    assert PEN_MODEL in row.text
+    # Never cleaned: not ready for a patient (DEV-HANDPIECE).
+    assert row.find_element(By.CSS_SELECTOR, ".badge").text == "clean before next patient"
+
+    type_into(d, "lot-scan", gs1_line())
+    type_into(d, "lot-product", PRODUCT)
+    type_into(d, "lot-quantity", str(RECEIVED))
+    Select(d.find_element(By.ID, "lot-model")).select_by_visible_text(PEN_MODEL)
+    click(d, (By.ID, "receive"))
+    wait_for_page(d, "/equipment", "lots")
+    assert flash(d) == "Saved."
+    cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, f'#lots tr[data-lot="{LOT}"] td')]
+    assert cells[:6] == [PRODUCT, GTIN, LOT, lot_expiry().isoformat(), f"{RECEIVED} of {RECEIVED} left", "available"], cells
+    look(d, "equipment")
 
 
 def register_patient(d, server) -> str:
@@ -406,10 +344,27 @@ def document_session(d, course_id: str) -> str:
     wait(d, lambda drv: "decision-incomplete" in (drv.find_element(By.ID, "check-decision").get_attribute("class") or ""),
          "the live check did not answer for the empty form")
 
-    type_into(d, "lot", "CART-2026-0419")
-    type_date(d, "lotExpiry", today() + timedelta(days=400))
-    handpiece = d.find_element(By.ID, "handpieceCleaned")
-    assert not handpiece.is_selected()
+    # The needle source: the cartridge's fields show, the pack's are hidden; the received lot is offered from stock.
+    assert d.find_element(By.ID, "scan").is_displayed() and not d.find_element(By.ID, "packCode").is_displayed()
+    lots = {o.get_attribute("value"): o.text for o in Select(d.find_element(By.ID, "lotChoice")).options}
+    assert f"{GTIN}|{LOT}" in lots and PRODUCT in lots[f"{GTIN}|{LOT}"], lots
+    # The clinic's one handpiece is chosen for the pen; it has no cleaning on record.
+    handpiece = Select(d.find_element(By.ID, "handpiece")).first_selected_option
+    assert handpiece.get_attribute("value") == HANDPIECE and "NOT cleaned" in handpiece.text, handpiece.text
+
+    # A cartridge of a lot the clinic never received is refused at its field, with what was scanned kept.
+    type_into(d, "scan", gs1_line("CART-2026-9999"))
+    click(d, (By.ID, "check-session"))
+    error = wait(d, lambda drv: drv.find_elements(By.XPATH, "//input[@id='scan']/ancestor::div[contains(@class,'field')][1]/p[@class='field-error']"),
+                 "no field error next to #scan for a lot that was never received")[0]
+    assert "is not in the clinic's stock" in error.text and "receive the lot first" in error.text, error.text
+    assert GTIN in error.text and "CART-2026-9999" in error.text, error.text
+    assert d.find_element(By.ID, "scan").get_attribute("value") == gs1_line("CART-2026-9999")
+    assert Select(d.find_element(By.ID, "handpiece")).first_selected_option.get_attribute("value") == HANDPIECE
+    assert not d.find_elements(By.CSS_SELECTOR, "#check-findings li")
+
+    # The received lot's line, typed as the scanner would.
+    type_into(d, "scan", gs1_line())
     # The re-check arrives by itself: a caution for the handpiece.
     wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, "#check-findings li[data-rule=DEV-HANDPIECE]"),
          "the live re-check did not show DEV-HANDPIECE")
@@ -461,7 +416,8 @@ def document_session(d, course_id: str) -> str:
     acks = d.find_element(By.ID, "acknowledgements").text
     assert "DEV-HANDPIECE" in acks and reasons["ack|DEV-HANDPIECE|"] in acks
     record = d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=record-h]").text
-    assert "CART-2026-0419" in record
+    assert f"lot {LOT}, expires {lot_expiry().isoformat()}" in record, record
+    assert f"Handpiece {HANDPIECE}" in record and "handpiece cleaning not recorded" in record, record
     passes_cells = [row.find_elements(By.TAG_NAME, "td")[2].text for row in
                     d.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=record-h] tbody tr")]
     assert sorted(passes_cells) == ["2", "3"], passes_cells
@@ -556,6 +512,25 @@ def aftercare_and_calendar(d, course_id: str, session_id: str) -> None:
     look(d, "chart-full")
 
 
+def stock_after_the_session(d) -> None:
+    """The session took one cartridge of the lot and used the handpiece: it must be cleaned before the next patient;
+    recording the cleaning makes it ready."""
+    click(d, (By.XPATH, "//nav[@aria-label='Main']//a[normalize-space(.)='Devices and stock']"))
+    wait_for_page(d, "/equipment", "lots")
+    cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, f'#lots tr[data-lot="{LOT}"] td')]
+    assert cells[4] == f"{RECEIVED - 1} of {RECEIVED} left", cells
+    row = d.find_element(By.CSS_SELECTOR, f'#handpieces tr[data-handpiece="{HANDPIECE}"]')
+    last_used = row.find_elements(By.TAG_NAME, "td")[3].text
+    assert last_used.strip() not in ("", "—"), f"the handpiece's last use is not shown: {row.text}"
+    assert row.find_element(By.CSS_SELECTOR, ".badge").text == "clean before next patient"
+    click(d, (By.ID, f"clean-{HANDPIECE}"))
+    wait_for_page(d, "/equipment", f"clean-{HANDPIECE}")
+    assert flash(d) == "Saved."
+    row = d.find_element(By.CSS_SELECTOR, f'#handpieces tr[data-handpiece="{HANDPIECE}"]')
+    assert row.find_element(By.CSS_SELECTOR, ".badge").text == "cleaned since last use", row.text
+    assert row.find_elements(By.TAG_NAME, "td")[2].text.strip() not in ("", "—"), row.text
+
+
 def sign_out(d, server) -> None:
     click(d, (By.CSS_SELECTOR, ".signout button"))
     wait_for_path(d, "/login")
@@ -567,6 +542,7 @@ def sign_out(d, server) -> None:
 def test_main_flow(driver, server):
     d = driver
     sign_in(d, server)
+    stock_the_clinic(d)
     patient_id = register_patient(d, server)
     screen_with_isotretinoin(d, patient_id)
     correct_screening(d, patient_id)
@@ -575,6 +551,7 @@ def test_main_flow(driver, server):
     session_id = document_session(d, course_id)
     record_assessment(d, course_id, patient_id)
     aftercare_and_calendar(d, course_id, session_id)
+    stock_after_the_session(d)
     assert csp_violations(d) == []
     sign_out(d, server)
 

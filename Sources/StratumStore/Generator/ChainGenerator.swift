@@ -53,7 +53,8 @@ public struct ChainGenerator: Sendable {
     static let rowsPerStatement = 500
     static let statementsPerTransaction = 20
     static let lotsPerClinic = 20
-    static let cyclesPerSterilizer = 150
+    /// About ten packs to a load: 150 cycles per sterilizer at chain scale, never fewer than ten.
+    var cyclesPerSterilizer: Int { max(10, scale.patientsPerClinic * scale.sessionsPerCourse * 3 / 200) }
     static let start = LocalDate(iso: "2024-12-02")!
 
     /// Generates into `db` for the organization and clinics already created (one practitioner per clinic), calling
@@ -111,10 +112,10 @@ public struct ChainGenerator: Sendable {
             var perSterilizer: [[(id: UUID, date: LocalDate)]] = []
             for s in 0..<2 {
                 var list: [(id: UUID, date: LocalDate)] = []
-                for n in 1...Self.cyclesPerSterilizer {
+                for n in 1...cyclesPerSterilizer {
                     let id = ids.next()
-                    let date = Self.start.adding(days: (n - 1) * days / Self.cyclesPerSterilizer)
-                    let bi = n % 40 == 17 ? "fail" : "pass"
+                    let date = Self.start.adding(days: (n - 1) * days / cyclesPerSterilizer)
+                    let bi = n % 40 == 17 % min(40, cyclesPerSterilizer) ? "fail" : "pass"
                     if bi == "fail" { failed += 1 }
                     list.append((id, date))
                     cycleRows.append([id, org, sterilizers[c][s], n, date.description, "Pre-vacuum steam", 134.0, 4.0, 206.0, practitioners[c],
@@ -243,7 +244,7 @@ public struct ChainGenerator: Sendable {
             progress(done, total, "clinic \(c + 1) of \(scale.clinics)")
         }
         return ChainSummary(organizationID: org, patients: scale.patients, sessions: scale.sessions, lots: scale.clinics * Self.lotsPerClinic,
-                            cycles: scale.clinics * 2 * Self.cyclesPerSterilizer, failedCycles: failed, packs: packCount)
+                            cycles: scale.clinics * 2 * cyclesPerSterilizer, failedCycles: failed, packs: packCount)
     }
 }
 

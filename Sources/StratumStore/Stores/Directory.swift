@@ -92,6 +92,20 @@ public struct Directory: Sendable {
         }
     }
 
+    /// The organizations, oldest first.
+    public func organizations() async throws -> [Organization] {
+        try await db.read { database in
+            try await OrganizationModel.query(on: database).sort(\.$createdAt).all().map { Organization(id: $0.id!, name: $0.name) }
+        }
+    }
+
+    /// How many patients and sessions the database holds, for benchmark reports.
+    public func recordCounts() async throws -> (patients: Int, sessions: Int) {
+        try await db.read { database in
+            (try await PatientModel.query(on: database).count(), try await TreatmentSessionModel.query(on: database).count())
+        }
+    }
+
     public func organizationCount() async throws -> Int {
         try await db.read { try await OrganizationModel.query(on: $0).count() }
     }

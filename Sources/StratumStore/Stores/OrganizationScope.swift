@@ -50,6 +50,14 @@ public struct OrganizationScope: Sendable {
                                     key: auditKey, on: database)
     }
 
+    /// One allowed access per patient, in order, with one chain read (`AuditTrail.appendAll`).
+    func audit(_ ctx: AccessContext, patientIDs: [UUID], action: String, resource: String, on database: any Database) async throws {
+        try await AuditTrail.appendAll(patientIDs.map {
+            AuditEntry(occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID, clinicID: ctx.clinicID, patientID: $0,
+                       action: action, resource: resource, outcome: .allowed, requestID: ctx.requestID)
+        }, key: auditKey, on: database)
+    }
+
     /// Records a refused access (a role without the permission, say) in its own transaction.
     public func recordDenied(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String) async throws {
         try await db.write { try await self.audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: $0) }

@@ -60,9 +60,7 @@ public struct RecallStore: Sendable {
                 try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "recall", outcome: .denied, on: database)
                 return
             }
-            for p in recall.patients {
-                try await self.scope.audit(ctx, patientID: p.patientID, action: "read", resource: "recall", outcome: .allowed, on: database)
-            }
+            try await self.scope.audit(ctx, patientIDs: recall.patients.map(\.patientID), action: "read", resource: "recall", on: database)
         }
         return found
     }
@@ -196,9 +194,9 @@ public struct RecallStore: Sendable {
     private func audited(_ ctx: AccessContext, _ body: @escaping @Sendable (any Database) async throws -> [Exposure]) async throws -> [Exposure] {
         let found = try await scope.db.snapshot(body)
         try await scope.db.write { database in
-            for id in Set(found.map(\.patientID)) {
-                try await self.scope.audit(ctx, patientID: id, action: "read", resource: "recall.exposure", outcome: .allowed, on: database)
-            }
+            var seen = Set<UUID>()
+            let patients = found.map(\.patientID).filter { seen.insert($0).inserted }
+            try await self.scope.audit(ctx, patientIDs: patients, action: "read", resource: "recall.exposure", on: database)
         }
         return found
     }

@@ -70,6 +70,8 @@ struct EquipmentPages {
         let modelName = Dictionary(uniqueKeysWithValues: models.map { ($0.id, $0.name) })
         let canEdit = Permissions.allows(p.role, .update, .sterility)
         let day = today()
+        let handpieces = try await scope.devices.handpieces()
+        let lots = try await scope.stock.lots()
         let content = Content(
             canEdit: canEdit,
             models: models.map { m in
@@ -77,16 +79,16 @@ struct EquipmentPages {
                          head: m.singleUseHead ? "single-use (by lot)" : "reusable (by pack)")
             },
             modelChoices: models.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) }, hasModels: !models.isEmpty,
-            handpieces: try await scope.devices.handpieces().map { h in
+            handpieces: handpieces.map { h in
                 HandpieceRow(id: PageValues.id(h.id), serial: h.serial, model: modelName[h.modelID] ?? "", lastCleaned: PageValues.time(h.lastCleanedAt),
                              lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse)
             },
-            hasHandpieces: true,
-            lots: try await scope.stock.lots().map { l in
+            hasHandpieces: !handpieces.isEmpty,
+            lots: lots.map { l in
                 LotRow(id: PageValues.id(l.id), product: l.product, gtin: l.gtin, lot: l.lot, expiry: l.expiry.description, expired: l.expiry < day,
                        stock: "\(l.quantity - l.used) of \(l.quantity) left", status: l.status.rawValue, canChange: canEdit && l.status != .recalled)
             },
-            hasLots: true, state: form)
+            hasLots: !lots.isEmpty, state: form)
         return try await req.render("equipment", title: "Devices and stock", section: "equipment", content, status: status)
     }
 

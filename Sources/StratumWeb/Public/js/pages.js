@@ -31,7 +31,25 @@
       return kept;
     }
 
+    // The answer's field errors are the truth for what is typed now: earlier ones (from the last post or the last
+    // re-check) are cleared, the current ones shown beside their fields, and the summary only while any remain.
+    function showFieldErrors(errors) {
+      form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+      form.querySelectorAll(".has-error").forEach(function (f) { f.classList.remove("has-error"); });
+      var names = Object.keys(errors || {});
+      var summary = document.querySelector(".error-summary");
+      if (summary) summary.hidden = names.length === 0;
+      names.forEach(function (name) {
+        var input = form.querySelector("[name='" + CSS.escape(name) + "']") || document.getElementById(name);
+        if (!input) return;
+        var holder = input.closest(".field") || input.closest("fieldset") || input.parentElement;
+        holder.classList.add("has-error");
+        holder.appendChild(el("p", { "class": "field-error" }, errors[name]));
+      });
+    }
+
     function render(answer, reasons) {
+      showFieldErrors(answer.fieldErrors);
       var focused = document.activeElement && target.contains(document.activeElement) ? document.activeElement.name : null;
       target.textContent = "";
       target.appendChild(el("p", { "class": "decision decision-" + answer.decision, id: "check-decision" }, answer.decisionText));

@@ -1,0 +1,65 @@
+import FluentKit
+import Foundation
+import SQLKit
+import StratumCore
+@testable import StratumStore
+import Testing
+
+@Suite("The chain-scale generator: deterministic rows the stores read like their own")
+struct ChainGeneratorTests {
+    /// Generates the small scale into `db` with the directory rows the CLI makes; returns the summary.
+    static func generate(_ db: StratumDatabase) async throws -> ChainSummary {
+        let dir = Directory(database: db)
+        let org = try await dir.createOrganization(name: "Chain")
+        var clinics: [UUID] = [], practitioners: [UUID] = []
+        for c in 1...ChainScale.small.clinics {
+            let clinic = try await dir.createClinic(organizationID: org.id, name: "Clinic \(c)", timezone: "Europe/London")
+            let user = try await dir.createUser(email: "p\(c)@chain.example", displayName: "P\(c)", passwordHash: "x")
+            _ = try await dir.addMembership(userID: user.id, clinicID: clinic.id, role: .practitioner)
+            clinics.append(clinic.id)
+            practitioners.append(user.id)
+        }
+        return try await ChainGenerator(scale: .small).run(on: db, organizationID: org.id, clinics: clinics, practitioners: practitioners) { _, _, _ in }
+    }
+
+    static func sessionIDs(_ db: StratumDatabase) async throws -> [UUID] {
+        try await db.read { try await TreatmentSessionModel.query(on: $0).sort(\.$id).all().compactMap(\.id) }
+    }
+
+    @Test("the small scale writes its counts, the same ids twice, and rows the stores and the recall query read", arguments: Backend.available)
+    func smallScale(_ backend: Backend) async throws {
+        let first = try await withStore(backend) { db -> [UUID] in
+            let summary = try await Self.generate(db)
+            #expect(summary.patients == 60 && summary.sessions == 300)
+            #expect(try await Directory(database: db).recordCounts() == (60, 300))
+            let bound = try await db.read { try await SessionEquipmentModel.query(on: $0).count() }
+            #expect(bound == 300, "every session has a part or a pack")
+            let scope = OrganizationScope(organizationID: summary.organizationID, database: db, auditKey: testAuditKey)
+            let ctx = AccessContext(actorID: nil, clinicID: nil, requestID: "chain-test")
+            // The generated rows load through the models: ids, dates, booleans and JSON all read back.
+            let course = try #require(try await db.read { try await CourseModel.query(on: $0).first() })
+            let sessions = try await scope.sessions.list(courseID: course.id!, ctx)
+            #expect(sessions.count == 5 && sessions.allSatisfy { $0.isSigned && $0.zones.count == 2 && $0.equipment != nil })
+            // A lot recall finds exactly the sessions bound to that lot.
+            let lot = try #require(try await scope.stock.lots().first { $0.used > 0 })
+            #expect(try await scope.recalls.exposures(lotID: lot.id, ctx).count == lot.used)
+            // A failed cycle exposes the packs of its window, never more than the sterilizer's pack sessions.
+            var exposedAny = false
+            for s in try await scope.sterilization.sterilizers() {
+                for c in try await scope.sterilization.cycles(sterilizerID: s.id) where c.biological == .fail {
+                    let found = try await scope.recalls.exposures(cycleID: c.id, ctx)
+                    exposedAny = exposedAny || !found.isEmpty
+                    #expect(found.allSatisfy { $0.via.hasPrefix("pack PK-C") })
+                }
+            }
+            #expect(exposedAny, "some failed cycle had packs used in sessions")
+            try await expectAuditIntact(db)
+            return try await Self.sessionIDs(db)
+        }
+        let second = try await withStore(backend) { db -> [UUID] in
+            _ = try await Self.generate(db)
+            return try await Self.sessionIDs(db)
+        }
+        #expect(first == second && first.count == 300, "the same seed writes the same sessions")
+    }
+}
