@@ -122,34 +122,36 @@ struct TraceabilityStoreTests {
             let (p1, c1) = try await activeCourse(db, orgs)
             let (_, _, packs) = try await releasedPacks(a, orgs, count: 1)
             let s1 = try await a.sessions.record(courseID: c1.id, clinicID: orgs.clinicA.id, packSession(p1, orgs, pack: packs[0].code), orgs.ctxA)
-            let bound = try #require(try await db.read { try await SessionEquipmentModel.query(on: $0).filter(\.$sessionID == s1.id).first() })
-            // A second row naming the same pack, written straight to the table as a buggy path would.
+            let (p2, c2) = try await activeCourse(db, orgs)
+            let s2 = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
+                                                 checkedSession(p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]),
+                                                 orgs.ctxA)
+            // s2's binding rewritten straight in the table to name s1's pack, as a buggy path would: refused.
             await #expect(throws: (any Error).self) {
                 try await db.write { database in
-                    let dup = SessionEquipmentModel()
-                    dup.id = UUID(); dup.organizationID = orgs.a.id; dup.sessionID = UUID(); dup.packID = bound.packID; dup.usedAt = Date()
                     try await (database as! any SQLDatabase).raw("""
-                        INSERT INTO session_equipment (id, organization_id, session_id, pack_id, used_at)
-                        VALUES (\(bind: dup.id!), \(bind: dup.organizationID), \(bind: s1.id), \(bind: dup.packID!), \(bind: dup.usedAt))
+                        UPDATE session_equipment SET pack_id = \(bind: packs[0].id) WHERE session_id = \(bind: s2.id)
                         """).run()
                 }
             }
+            // Both bindings on one lot: the same serial twice is refused, a different one is not.
             let lot = try #require(try await a.stock.lots().first { $0.lot == testLot })
             try await db.write { database in
                 try await (database as! any SQLDatabase).raw("""
                     UPDATE session_equipment SET lot_id = \(bind: lot.id), serial = 'X-1' WHERE session_id = \(bind: s1.id)
                     """).run()
             }
-            let (p2, c2) = try await activeCourse(db, orgs)
-            let s2 = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]),
-                                                 orgs.ctxA)
             await #expect(throws: (any Error).self) {
                 try await db.write { database in
                     try await (database as! any SQLDatabase).raw("""
                         UPDATE session_equipment SET serial = 'X-1' WHERE session_id = \(bind: s2.id)
                         """).run()
                 }
+            }
+            try await db.write { database in
+                try await (database as! any SQLDatabase).raw("""
+                    UPDATE session_equipment SET serial = 'X-2' WHERE session_id = \(bind: s2.id)
+                    """).run()
             }
             #expect(try await db.read { try await SessionEquipmentModel.query(on: $0).count() } == 2)
         }

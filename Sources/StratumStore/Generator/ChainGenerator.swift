@@ -208,7 +208,7 @@ public struct ChainGenerator: Sendable {
                     for z in zones {
                         zoneRows.append([ids.next(), org, sid, z.site.rawValue, z.side.rawValue, depth, 2, "erythema"])
                     }
-                    equipment.append([ids.next(), org, sid, lotID, serialText, packID, handpieces[c], now])
+                    equipment.append([ids.next(), org, sid, pid, clinic, date.description, lotID, serialText, packID, handpieces[c], now])
                     if rng.next() % 1000 < 12 {
                         let type = rng.next() % 6 == 0 ? AdverseEventType.infectionBacterial : .prolongedErythema
                         events.append([ids.next(), org, pid, sid, type.rawValue, date.adding(days: 3).description, 1 + Int(rng.next() % 2),
@@ -233,7 +233,8 @@ public struct ChainGenerator: Sendable {
             try await writer.insert("zone_treatments", ["id", "organization_id", "session_id", "site", "side", "depth_mm", "passes", "end_point"], zoneRows)
             try await writer.insert("sterilization_packs", ["id", "organization_id", "clinic_id", "code", "contents", "state", "cycle_id", "expires_on",
                                                             "wrap_compromised", "assembled_at", "assembled_by", "updated_at"], packs)
-            try await writer.insert("session_equipment", ["id", "organization_id", "session_id", "lot_id", "serial", "pack_id", "handpiece_id", "used_at"],
+            try await writer.insert("session_equipment", ["id", "organization_id", "session_id", "patient_id", "clinic_id", "session_date", "lot_id",
+                                                          "serial", "pack_id", "handpiece_id", "used_at"],
                                     equipment)
             try await writer.insert("assessments", ["id", "organization_id", "patient_id", "course_id", "scale", "score", "items_json", "kind",
                                                     "assessed_on", "assessed_by", "created_at"], assessments)

@@ -102,6 +102,11 @@ struct M0010_Traceability: AsyncMigration {
             .id()
             .field("organization_id", .uuid, .required, .references("organizations", "id", onDelete: .restrict))
             .field("session_id", .uuid, .required, .references("treatment_sessions", "id", onDelete: .restrict))
+            // The session's patient, clinic and date, copied here so a recall reads one index and the patients,
+            // not every session row (rewritten with the binding when an unsigned session is edited).
+            .field("patient_id", .uuid, .required, .references("patients", "id", onDelete: .restrict))
+            .field("clinic_id", .uuid, .required, .references("clinics", "id", onDelete: .restrict))
+            .field("session_date", .string, .required)
             .field("lot_id", .uuid, .references("device_lots", "id", onDelete: .restrict))
             .field("serial", .string)
             .field("pack_id", .uuid, .references("sterilization_packs", "id", onDelete: .restrict))
@@ -148,6 +153,15 @@ struct M0010_Traceability: AsyncMigration {
             .create()
         let sql = db as! any SQLDatabase
         try await sql.create(index: "ix_session_equipment_handpiece").on("session_equipment").column("handpiece_id").run()
+        // Covering indexes of the two recall queries: by lot, and by pack.
+        try await sql.raw("""
+            CREATE INDEX ix_session_equipment_lot_exposure ON session_equipment
+            (lot_id, organization_id, session_date, session_id, patient_id, clinic_id, serial)
+            """).run()
+        try await sql.raw("""
+            CREATE INDEX ix_session_equipment_pack_exposure ON session_equipment
+            (pack_id, session_date, session_id, patient_id, clinic_id)
+            """).run()
         try await sql.create(index: "ix_sterilization_packs_cycle").on("sterilization_packs").column("cycle_id").run()
         try await sql.create(index: "ix_handpiece_cleanings_handpiece").on("handpiece_cleanings").column("handpiece_id").column("cleaned_at").run()
         try await sql.create(index: "ix_recall_patients_recall").on("recall_patients").column("recall_id").run()

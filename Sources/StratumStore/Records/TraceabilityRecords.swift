@@ -112,6 +112,9 @@ final class SessionEquipmentModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
     @Field(key: "session_id") var sessionID: UUID
+    @Field(key: "patient_id") var patientID: UUID
+    @Field(key: "clinic_id") var clinicID: UUID
+    @Field(key: "session_date") var sessionDate: String
     @OptionalField(key: "lot_id") var lotID: UUID?
     @OptionalField(key: "serial") var serial: String?
     @OptionalField(key: "pack_id") var packID: UUID?

@@ -102,11 +102,15 @@ extension OrganizationScope {
 
     /// Binds the resolved equipment to the session: the row whose unique constraints refuse a second use of a pack
     /// or of a lot's serial, even from a concurrent transaction, and the pack's move to `used`.
-    func bind(_ eq: ResolvedEquipment, sessionID: UUID, at now: Date, on database: any Database) async throws {
+    func bind(_ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
+              on database: any Database) async throws {
         let row = SessionEquipmentModel()
         row.id = UUID()
         row.organizationID = organizationID
         row.sessionID = sessionID
+        row.patientID = patientID
+        row.clinicID = clinicID
+        row.sessionDate = date.description
         row.lotID = eq.lot?.id
         row.serial = eq.serial
         row.packID = eq.pack?.id

@@ -140,7 +140,8 @@ public struct RecallStore: Sendable {
         return []
     }
 
-    /// The exposed cycles of the sterilizer, by `RecallWindow`, then their packs' sessions: two indexed lookups.
+    /// The exposed cycles of the sterilizer, by `RecallWindow`, then their packs' sessions from the covering index of
+    /// `session_equipment` and their patients: no session row is read.
     func exposures(cycleID: UUID, on database: any Database) async throws -> [Exposure] {
         guard let failed = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == scope.organizationID)
                 .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
@@ -152,13 +153,11 @@ public struct RecallStore: Sendable {
         guard !ids.isEmpty else { return [] }
         let sql = database as! any SQLDatabase
         let rows = try await sql.raw("""
-            SELECT s.id AS session_id, s.date AS date, s.clinic_id AS clinic_id, p.id AS patient_id, p.given_name AS given_name,
-                   p.family_name AS family_name, p.phone AS phone, p.email AS email, k.code AS via
+            SELECT e.session_id AS session_id, e.session_date AS date, e.clinic_id AS clinic_id, p.id AS patient_id,
+                   p.given_name AS given_name, p.family_name AS family_name, p.phone AS phone, p.email AS email, k.code AS via
             FROM sterilization_packs k
             JOIN session_equipment e ON e.pack_id = k.id
-            JOIN treatment_sessions s ON s.id = e.session_id
-            JOIN courses c ON c.id = s.course_id
-            JOIN patients p ON p.id = c.patient_id
+            JOIN patients p ON p.id = e.patient_id
             WHERE k.organization_id = \(bind: scope.organizationID) AND k.cycle_id IN (\(binds: ids))
             """).all()
         return try Self.exposures(rows, prefix: "pack ")
@@ -167,12 +166,10 @@ public struct RecallStore: Sendable {
     func exposures(lotID: UUID, on database: any Database) async throws -> [Exposure] {
         let sql = database as! any SQLDatabase
         let rows = try await sql.raw("""
-            SELECT s.id AS session_id, s.date AS date, s.clinic_id AS clinic_id, p.id AS patient_id, p.given_name AS given_name,
-                   p.family_name AS family_name, p.phone AS phone, p.email AS email, e.serial AS via
+            SELECT e.session_id AS session_id, e.session_date AS date, e.clinic_id AS clinic_id, p.id AS patient_id,
+                   p.given_name AS given_name, p.family_name AS family_name, p.phone AS phone, p.email AS email, e.serial AS via
             FROM session_equipment e
-            JOIN treatment_sessions s ON s.id = e.session_id
-            JOIN courses c ON c.id = s.course_id
-            JOIN patients p ON p.id = c.patient_id
+            JOIN patients p ON p.id = e.patient_id
             WHERE e.organization_id = \(bind: scope.organizationID) AND e.lot_id = \(bind: lotID)
             """).all()
         return try Self.exposures(rows, prefix: "serial ")

@@ -85,7 +85,8 @@ public struct SessionStore: Sendable {
             let equipment = try await self.checkedEquipment(draft, excluding: sessionID, on: database)
             Self.apply(draft, equipment, to: m)
             try await m.update(on: database)
-            try await self.scope.bind(equipment, sessionID: sessionID, at: ctx.now, on: database)
+            try await self.scope.bind(equipment, sessionID: sessionID, patientID: course.patientID, clinicID: m.clinicID, date: draft.date,
+                                      at: ctx.now, on: database)
             try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await self.insertDetails(draft, sessionID: sessionID, actorID: actorID, at: ctx.now, on: database)
@@ -210,7 +211,8 @@ public struct SessionStore: Sendable {
         let equipment = try await checkedEquipment(draft, excluding: nil, on: database)
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
-        try await scope.bind(equipment, sessionID: m.id!, at: ctx.now, on: database)
+        try await scope.bind(equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
+                             at: ctx.now, on: database)
         try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
         try await scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
         return try await load(m, patientID: course.patientID, on: database)
