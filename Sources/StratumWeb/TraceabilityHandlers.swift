@@ -58,6 +58,16 @@ extension APIHandler {
         return .created(.init(body: .json(try record(TraceabilityJSON.handpiece(h)))))
     }
 
+    func listHandpieceCleanings(_ input: Operations.ListHandpieceCleanings.Input) async throws -> Operations.ListHandpieceCleanings.Output {
+        let id = try uuid(input.path.handpieceId, "handpieceId")
+        let p = try await authorize(.read, .sterility)
+        guard try await scope(p).devices.handpieces().contains(where: { $0.id == id }) else { throw APIProblem.notFound("handpiece") }
+        let log = try await scope(p).devices.cleanings(handpieceID: id).map { c in
+            JSONValue.object([("method", .string(c.method)), ("cleanedAt", RecordJSON.time(c.cleanedAt)), ("cleanedBy", RecordJSON.id(c.cleanedBy))])
+        }
+        return .ok(.init(body: .json(try records(log))))
+    }
+
     // MARK: Lots
 
     func listLots(_ input: Operations.ListLots.Input) async throws -> Operations.ListLots.Output {

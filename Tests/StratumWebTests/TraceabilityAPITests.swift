@@ -71,6 +71,12 @@ struct TraceabilityAPITests {
             #expect(try await s.send(.POST, "/api/v1/recalls/\(recallID)/close", token: assistant).status == .conflict)
             let list = try await s.send(.GET, "/api/v1/recalls", token: assistant)
             #expect(((list.json["items"] as? [[String: Any]])?.first?["open"] as? Bool) == true)
+            let handpieces = try await s.send(.GET, "/api/v1/handpieces", token: doc)
+            let hp = try #require((handpieces.json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await s.send(.POST, "/api/v1/handpieces/\(hp)/cleanings", token: assistant, json: #"{"method": "Enzymatic wipe, then 70% alcohol"}"#).status == .created)
+            let log = try await s.send(.GET, "/api/v1/handpieces/\(hp)/cleanings", token: doc)
+            #expect((log.json["items"] as? [[String: Any]])?.first?["method"] as? String == "Enzymatic wipe, then 70% alcohol")
+            #expect((log.json["items"] as? [Any])?.count == 2, "the harness's cleaning and this one")
             let alerts = try await s.send(.GET, "/api/v1/cluster-alerts", token: doc)
             #expect((alerts.json["items"] as? [Any])?.isEmpty == true)
         }

@@ -23,7 +23,7 @@ struct RecallBench {
         }
         let scope = OrganizationScope(organizationID: org, database: db, auditKey: key)
         let ctx = AccessContext(actorID: nil, clinicID: nil, requestID: "recall-bench")
-        let lots = try await scope.stock.lots()
+        let lots = try await scope.stock.lots().sorted { $0.lot < $1.lot }  // the same sample on either database
         let failed = try await scope.sterilization.sterilizers().prefix(200)
         var failedCycles: [UUID] = []
         for s in failed {

@@ -33,6 +33,9 @@ struct EquipmentPages {
         let lastCleaned: String
         let lastUsed: String
         let ready: Bool
+        /// The last cleanings, newest first, as "time · method".
+        let log: [String]
+        let hasLog: Bool
     }
 
     struct LotRow: Encodable {
@@ -71,6 +74,10 @@ struct EquipmentPages {
         let canEdit = Permissions.allows(p.role, .update, .sterility)
         let day = today()
         let handpieces = try await scope.devices.handpieces()
+        var logs: [UUID: [String]] = [:]
+        for h in handpieces {
+            logs[h.id] = try await scope.devices.cleanings(handpieceID: h.id).prefix(5).map { "\(PageValues.time($0.cleanedAt)) · \($0.method)" }
+        }
         let lots = try await scope.stock.lots()
         let content = Content(
             canEdit: canEdit,
@@ -81,7 +88,8 @@ struct EquipmentPages {
             modelChoices: models.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) }, hasModels: !models.isEmpty,
             handpieces: handpieces.map { h in
                 HandpieceRow(id: PageValues.id(h.id), serial: h.serial, model: modelName[h.modelID] ?? "", lastCleaned: PageValues.time(h.lastCleanedAt),
-                             lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse)
+                             lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse, log: logs[h.id] ?? [],
+                             hasLog: !(logs[h.id] ?? []).isEmpty)
             },
             hasHandpieces: !handpieces.isEmpty,
             lots: lots.map { l in
