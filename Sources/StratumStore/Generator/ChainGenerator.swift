@@ -290,11 +290,11 @@ struct DeterministicIDs {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform.
-struct SplitMix {
+/// SplitMix64: small, fast and the same on every platform, so generated and demo data are the same everywhere.
+public struct SplitMix: Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -102,19 +102,7 @@ struct EquipmentPages {
 
     private func submit(_ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
                         _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
-        let p = try await req.authorize(.update, .sterility, state: state)
-        do {
-            return try await body(p, state.scope(p.organizationID))
-        } catch let e as StoreError {
-            var form = form
-            guard form.add(e, fieldNames: fieldNames) else { throw e }
-            return try await render(req, form, status: .unprocessableEntity)
-        } catch let problem as APIProblem {
-            // The lot reader shared with the API names the field in its problem.
-            var form = form
-            for e in problem.errors { form.errors.add(e.path, e.problem.prefix(1).uppercased() + e.problem.dropFirst() + ".") }
-            return try await render(req, form, status: .badRequest)
-        }
+        try await TraceFormState.submit(req, state: state, form, fieldNames: fieldNames, render: { try await render(req, $0, status: $1) }, body)
     }
 
     func addModel(_ req: Request) async throws -> Response {

@@ -95,17 +95,9 @@ struct SterilizationPages {
         return try await req.render("sterility", title: "Sterilization", section: "sterility", content, status: status)
     }
 
-    /// Runs a store change from a form; a refusal re-renders the page with the form as typed.
     private func submit(_ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
                         _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
-        let p = try await req.authorize(.update, .sterility, state: state)
-        do {
-            return try await body(p, state.scope(p.organizationID))
-        } catch let e as StoreError {
-            var form = form
-            guard form.add(e, fieldNames: fieldNames) else { throw e }
-            return try await render(req, form, status: .unprocessableEntity)
-        }
+        try await TraceFormState.submit(req, state: state, form, fieldNames: fieldNames, render: { try await render(req, $0, status: $1) }, body)
     }
 
     func addSterilizer(_ req: Request) async throws -> Response {

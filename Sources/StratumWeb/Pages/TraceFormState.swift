@@ -1,5 +1,6 @@
 import Foundation
 import StratumStore
+import Vapor
 
 /// A traceability form as posted, kept so a refused form comes back as typed with its error beside the field.
 /// `form` names which of the page's forms it was, so only that one is refilled.
@@ -41,6 +42,26 @@ struct TraceFormState: Encodable {
             return true
         default:
             return false
+        }
+    }
+}
+
+extension TraceFormState {
+    /// Runs a traceability form's store change with the update permission; a refusal of the store (or of the lot
+    /// reader shared with the API) comes back as the page re-rendered by `render`, the form as typed beside its error.
+    static func submit(_ req: Request, state: ServerState, _ form: TraceFormState, fieldNames: [String: String] = [:],
+                       render: (TraceFormState, HTTPResponseStatus) async throws -> Response,
+                       _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
+        let p = try await req.authorize(.update, .sterility, state: state)
+        var form = form
+        do {
+            return try await body(p, state.scope(p.organizationID))
+        } catch let e as StoreError {
+            guard form.add(e, fieldNames: fieldNames) else { throw e }
+            return try await render(form, .unprocessableEntity)
+        } catch let problem as APIProblem where problem.status == .badRequest {
+            for e in problem.errors { form.errors.add(e.path, e.problem.prefix(1).uppercased() + e.problem.dropFirst() + ".") }
+            return try await render(form, .badRequest)
         }
     }
 }
