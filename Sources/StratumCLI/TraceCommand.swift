@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StratumCore
 import StratumStore
 
 /// `stratum trace`: every session exposed by a lot or a sterilizer cycle, with the patients to contact, printed at
@@ -39,7 +40,7 @@ struct TraceCommand: AsyncParsableCommand {
                 let exposures = lot != nil ? try await scope.recalls.exposures(lotID: m.id, ctx) : try await scope.recalls.exposures(cycleID: m.id, ctx)
                 if csv {
                     for e in exposures {
-                        lines.append([m.label, e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via].map(Self.cell).joined(separator: ","))
+                        lines.append(CSVWriter.row([m.label, e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via]))
                     }
                 } else {
                     lines.append("\(m.label): \(exposures.count) exposed session(s), \(Set(exposures.map(\.patientID)).count) patient(s)")
@@ -49,11 +50,5 @@ struct TraceCommand: AsyncParsableCommand {
             }
             Console.current.out(lines.joined(separator: "\n") + "\n")
         }
-    }
-
-    static func cell(_ v: String) -> String {
-        var t = v
-        if let f = t.first, "=+-@".contains(f) { t = "'" + t }
-        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -85,20 +85,13 @@ enum TraceabilityJSON {
         ])
     }
 
-    /// The recall as a spreadsheet for the phone list: one row per exposed session. Every cell is quoted, and a
-    /// leading `=`, `+`, `-` or `@` is neutralised so a name cannot run as a formula.
+    /// The recall as a spreadsheet for the phone list: one row per exposed session (cells as `CSVWriter` writes them).
     static func csv(_ r: Recall, _ exposures: [Exposure]) -> String {
-        func cell(_ v: String) -> String {
-            var t = v
-            if let f = t.first, "=+-@\t\r".contains(f) { t = "'" + t }
-            return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
         let status = Dictionary(r.patients.map { ($0.patientID, $0) }, uniquingKeysWith: { a, _ in a })
         var lines = ["session_date,patient,phone,email,via,status,note"]
         for e in exposures {
             let p = status[e.patientID]
-            lines.append([e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via, p?.status.rawValue ?? "", p?.note ?? ""]
-                .map(cell).joined(separator: ","))
+            lines.append(CSVWriter.row([e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via, p?.status.rawValue ?? "", p?.note ?? ""]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

@@ -43,8 +43,9 @@ public struct ClusterStore: Sendable {
     }
 
     /// Every infection of the organization with the equipment its session used, fed to the core's cluster rule, less
-    /// the alerts reviewed on or after their latest onset's recording.
-    func unreviewed(on database: any Database) async throws -> [InfectionCluster.Alert] {
+    /// the alerts reviewed on or after their latest onset's recording. `involving` narrows it to the items a session
+    /// names (the check every session runs), so only their links are weighed and named.
+    func unreviewed(involving: [(ClusterSource, String)]? = nil, on database: any Database) async throws -> [InfectionCluster.Alert] {
         let org = scope.organizationID
         let infections = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org)
             .filter(\.$type ~~ [AdverseEventType.infectionBacterial.rawValue, AdverseEventType.infectionHerpetic.rawValue]).all()
@@ -63,12 +64,19 @@ public struct ClusterStore: Sendable {
         }
         let bySession = Dictionary(equipment.map { ($0.sessionID, $0) }, uniquingKeysWith: { a, _ in a })
         var recordedAt: [LocalDate: Date] = [:]
+        func kept(_ source: ClusterSource, _ id: String?) -> String? {
+            guard let id, let involving else { return id }
+            return involving.contains { $0.0 == source && $0.1 == id } ? id : nil
+        }
         let exposures: [InfectionExposure] = infections.compactMap { e in
             guard let sid = e.sessionID, let eq = bySession[sid], let onset = LocalDate(iso: e.onset) else { return nil }
+            let x = InfectionExposure(onset: onset, sterilizer: kept(.sterilizer, eq.packID.flatMap { sterilizerOfPack[$0] }?.uuidString),
+                                      lot: kept(.lot, eq.lotID?.uuidString), handpiece: kept(.handpiece, eq.handpieceID?.uuidString))
+            guard x.sterilizer != nil || x.lot != nil || x.handpiece != nil else { return nil }
             recordedAt[onset] = max(recordedAt[onset] ?? e.createdAt, e.createdAt)
-            return InfectionExposure(onset: onset, sterilizer: eq.packID.flatMap { sterilizerOfPack[$0] }?.uuidString,
-                                     lot: eq.lotID?.uuidString, handpiece: eq.handpieceID?.uuidString)
+            return x
         }
+        guard exposures.count >= InfectionCluster.minimumInfections else { return [] }
         var names: [String: String] = [:]
         for e in exposures {
             for (source, id) in [(ClusterSource.sterilizer, e.sterilizer), (.lot, e.lot), (.handpiece, e.handpiece)] {

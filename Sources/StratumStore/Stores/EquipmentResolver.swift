@@ -82,9 +82,7 @@ extension OrganizationScope {
             implicated.append((.handpiece, hp.id!.uuidString))
         }
         if !implicated.isEmpty {
-            out.clusterAlerts = try await ClusterStore(scope: self).unreviewed(on: database).filter { alert in
-                implicated.contains { $0.0 == alert.source && $0.1 == alert.identifier }
-            }
+            out.clusterAlerts = try await ClusterStore(scope: self).unreviewed(involving: implicated, on: database)
         }
         return out
     }

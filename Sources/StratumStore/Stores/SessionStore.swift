@@ -60,13 +60,16 @@ public struct SessionStore: Sendable {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
-            guard let facts = try await self.facts(of: course, on: date, excluding: nil, equipment: equipment, on: database) else { return .missing("patient") }
+            guard let (facts, resolved) = try await self.facts(of: course, on: date, excluding: nil, equipment: equipment, on: database) else {
+                return .missing("patient")
+            }
             let draft = try judge(facts)
             guard draft.date == date else { throw StoreError.conflict("the session was judged for \(date), not \(draft.date)") }
             guard draft.equipment == equipment else { throw StoreError.conflict("the session was judged with other equipment than it names") }
             try Self.validate(draft)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
-            return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database))
+            // The equipment the judge saw is the draft's (checked above): resolved once, bound as judged.
+            return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, resolved: resolved, ctx, on: database))
         }.get()
     }
 
@@ -188,7 +191,7 @@ public struct SessionStore: Sendable {
                       _ ctx: AccessContext) async throws -> SessionFacts? {
         let found = try await scope.db.snapshot { database -> SessionFacts? in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else { return nil }
-            return try await self.facts(of: course, on: date, excluding: excluding, equipment: equipment, on: database)
+            return try await self.facts(of: course, on: date, excluding: excluding, equipment: equipment, on: database)?.0
         }
         try await scope.db.write { database in
             try await self.scope.audit(ctx, patientID: found?.patient.id, action: "read", resource: "session.facts",
@@ -200,15 +203,15 @@ public struct SessionStore: Sendable {
     // MARK: Internals
 
     /// Writes a checked, validated draft with its details and audit row, inside the caller's transaction.
-    private func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
-                        on database: any Database) async throws -> TreatmentSession {
+    private func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
+                        _ ctx: AccessContext, on database: any Database) async throws -> TreatmentSession {
         let m = TreatmentSessionModel()
         m.id = UUID()
         m.organizationID = scope.organizationID
         m.courseID = course.id!
         m.clinicID = clinicID
         m.createdAt = ctx.now
-        let equipment = try await checkedEquipment(draft, excluding: nil, on: database)
+        let equipment = try await checkedEquipment(draft, excluding: nil, resolved: resolved, on: database)
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
         try await scope.bind(equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
@@ -220,8 +223,11 @@ public struct SessionStore: Sendable {
 
     /// The draft's equipment resolved in this transaction; any `stop` of the sterility or cluster rules refuses the
     /// write, whichever way the session came in, so no session is stored without a sterile part or released pack.
-    private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, on database: any Database) async throws -> ResolvedEquipment {
-        let eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database)
+    /// `resolved` is the same equipment already resolved in this transaction, when the caller has it.
+    private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, resolved: ResolvedEquipment? = nil,
+                                  on database: any Database) async throws -> ResolvedEquipment {
+        let eq: ResolvedEquipment
+        if let resolved { eq = resolved } else { eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database) }
         let findings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts, device: draft.device, date: draft.date,
                                                policy: .standard) + eq.clusterAlerts.map(\.finding)
         if let stop = findings.first(where: { $0.severity == .stop }) {
@@ -230,18 +236,20 @@ public struct SessionStore: Sendable {
         return eq
     }
 
+    /// The facts a session is judged on, with the named equipment as resolved (for binding it without a second look-up).
     private func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
-                       on database: any Database) async throws -> SessionFacts? {
+                       on database: any Database) async throws -> (SessionFacts, ResolvedEquipment)? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
         let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
         let eq = try await scope.resolve(equipment, on: date, excluding: excluding, on: database)
         let consent = try await ConsentModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).filter(\.$kind == "treatment").filter(\.$withdrawnAt == nil).first()
-        return SessionFacts(course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
-                            screening: screening, consentSigned: consent != nil,
-                            previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
-                            sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts)
+        let facts = SessionFacts(course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
+                                 screening: screening, consentSigned: consent != nil,
+                                 previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
+                                 sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts)
+        return (facts, eq)
     }
 
     /// The patient's sessions on or before `date` as the session rules read them (see `previousSessions`).

@@ -93,6 +93,9 @@ enum PageValues {
     }
 
     /// A decimal number as typed in a form; a comma is accepted as the decimal mark, nothing else is.
+    /// A store's or reader's problem ("at most 100 characters") as a sentence beside its field.
+    static func sentence(_ problem: String) -> String { problem.prefix(1).uppercased() + problem.dropFirst() + "." }
+
     /// A measured value as a person writes it: 134, 4.5, never 134.0.
     static func plain(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e9 ? String(Int(d)) : String(format: "%g", d)

@@ -119,7 +119,7 @@ struct SessionPages {
         switch e {
         case .invalid(let field, let problem):
             let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece"][field]
-            return name.map { ($0, problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+            return name.map { ($0, PageValues.sentence(problem)) }
         case .conflict(let why) where why.hasPrefix("DEV-"):
             return ("sterilityKind", why)
         default:

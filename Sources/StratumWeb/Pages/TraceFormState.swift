@@ -32,7 +32,7 @@ struct TraceFormState: Encodable {
     mutating func add(_ e: StoreError, fieldNames: [String: String] = [:]) -> Bool {
         switch e {
         case .invalid(let field, let problem):
-            errors.add(fieldNames[field] ?? field, problem.prefix(1).uppercased() + problem.dropFirst() + ".")
+            errors.add(fieldNames[field] ?? field, PageValues.sentence(problem))
             return true
         case .conflict(let why):
             errors.add("form", why)
@@ -60,7 +60,7 @@ extension TraceFormState {
             guard form.add(e, fieldNames: fieldNames) else { throw e }
             return try await render(form, .unprocessableEntity)
         } catch let problem as APIProblem where problem.status == .badRequest {
-            for e in problem.errors { form.errors.add(e.path, e.problem.prefix(1).uppercased() + e.problem.dropFirst() + ".") }
+            for e in problem.errors { form.errors.add(e.path, PageValues.sentence(e.problem)) }
             return try await render(form, .badRequest)
         }
     }
