@@ -81,6 +81,7 @@ let package = Package(
         // Speed targets are checked here, not in timed tests (bench/README.md).
         .executableTarget(name: "StratumBench", dependencies: ["StratumCore"], path: "bench/StratumBench"),
         .executableTarget(name: "RecallBench", dependencies: ["StratumStore"], path: "bench/RecallBench"),
+        .executableTarget(name: "OutcomeReportBench", dependencies: ["StratumStore"], path: "bench/OutcomeReportBench"),
         .testTarget(
             name: "StratumCoreTests",
             dependencies: [

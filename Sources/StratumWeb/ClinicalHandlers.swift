@@ -221,9 +221,10 @@ extension APIHandler {
         let p = try await authorize(.create, .assessment, patientID: id)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         guard let on = LocalDate(iso: b.assessedOn) else { throw APIProblem.badField("assessedOn", "\"\(b.assessedOn.prefix(40))\" is not a date (YYYY-MM-DD)") }
-        guard b.score.isFinite else { throw APIProblem.badField("score", "must be a finite number") }
+        if let s = b.score, !s.isFinite { throw APIProblem.badField("score", "must be a finite number") }
         let a = try await state.scope(p.organizationID).assessments.record(
             patientID: id, courseID: try b.courseId.map { try uuid($0, "courseId") }, scale: b.scale, score: b.score,
+            items: b.items?.additionalProperties,
             kind: AssessmentKind(rawValue: b.kind.rawValue) ?? .visit, assessedOn: on, access(p))
         return .created(.init(body: .json(try Self.container(RecordJSON.assessment(a)))))
     }

@@ -42,12 +42,22 @@ struct ProblemMiddleware: AsyncMiddleware {
 /// Collects request bodies up to the limit before any handler runs, so an oversize body is a 413, not memory.
 struct BodyLimitMiddleware: AsyncMiddleware {
     let maxBytes: Int
+    /// The larger allowance of the photo upload routes only (a POST to a path ending in `/photos`).
+    let photoMaxBytes: Int
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maxBytes {
-            throw Abort(.payloadTooLarge)
+        let photo = request.method == .POST && request.url.path.hasSuffix("/photos")
+        let limit = photo ? photoMaxBytes : maxBytes
+        let tooLarge = photo
+            ? APIProblem(.payloadTooLarge, "Request body too large", detail: "file: photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB",
+                         errors: [("file", "photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB")])
+            : nil
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
+            throw tooLarge ?? Abort(.payloadTooLarge)
         }
         if request.body.data == nil, request.method != .GET, request.method != .HEAD {
-            _ = try await request.body.collect(max: maxBytes).get()
+            do { _ = try await request.body.collect(max: limit).get() } catch let e as any AbortError where e.status == .payloadTooLarge {
+                throw tooLarge ?? e
+            }
         }
         return try await next.respond(to: request)
     }

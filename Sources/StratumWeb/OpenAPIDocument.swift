@@ -26,6 +26,7 @@ tags:
   - name: Clinical decisions
   - name: Clinical records
   - name: Traceability
+  - name: Outcomes
   - name: Audit
 security:
   - bearer: []
@@ -884,6 +885,125 @@ paths:
         '403': {$ref: '#/components/responses/Problem'}
         '404': {$ref: '#/components/responses/Problem'}
         '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/courses/{courseId}/progress:
+    parameters:
+      - $ref: '#/components/parameters/CourseId'
+    get:
+      tags: [Outcomes]
+      operationId: getCourseProgress
+      summary: 'Per scale: the trajectory with baseline, goal and the change band (MCID or one grade), and the course status by the progress rule (docs/outcomes.md).'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/courses/{courseId}/forecast:
+    parameters:
+      - $ref: '#/components/parameters/CourseId'
+    get:
+      tags: [Outcomes]
+      operationId: getCourseForecast
+      summary: 'The forecast on the primary scale after the planned sessions: expected improvement, 80% interval, probability of the goal with its 95% interval, and how thin the data is (docs/forecast.md).'
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/courses/{courseId}/photos:
+    parameters:
+      - $ref: '#/components/parameters/CourseId'
+    get:
+      tags: [Outcomes]
+      operationId: listCoursePhotos
+      summary: "The course's photos and, per visit, the views of the standard set still missing."
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/patients/{patientId}/photos:
+    parameters:
+      - $ref: '#/components/parameters/PatientId'
+    post:
+      tags: [Outcomes]
+      operationId: uploadPhoto
+      summary: 'Upload a JPEG or PNG (at most 15 MiB; the type is read from the content; location and camera metadata are removed). Needs a photo consent in force.'
+      parameters:
+        - {name: courseId, in: query, required: true, schema: {type: string, format: uuid}}
+        - {name: view, in: query, required: true, schema: {type: string, enum: [front, left-45, right-45, left-90, right-90, close-up]}}
+        - {name: site, in: query, required: false, description: 'The zone''s site; required for a close-up.', schema: {type: string, maxLength: 40}}
+        - {name: side, in: query, required: false, schema: {type: string, enum: [left, right, midline, bilateral]}}
+        - {name: visit, in: query, required: true, description: 'baseline, session-N or follow-up-1-month / -3-months / -6-months', schema: {type: string, maxLength: 30}}
+        - {name: takenOn, in: query, required: true, schema: {type: string, format: date}}
+      requestBody:
+        required: true
+        content:
+          application/octet-stream:
+            schema: {type: string, format: binary}
+      responses:
+        '201': {$ref: '#/components/responses/Record'}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+        '409': {$ref: '#/components/responses/Problem'}
+        '413': {$ref: '#/components/responses/Problem'}
+        '422': {$ref: '#/components/responses/Problem'}
+  /api/v1/photos/{photoId}:
+    parameters:
+      - $ref: '#/components/parameters/PhotoId'
+    get:
+      tags: [Outcomes]
+      operationId: getPhoto
+      summary: "A photo's record: view, zone, visit, SHA-256, size and what metadata was removed."
+      responses:
+        '200': {$ref: '#/components/responses/Record'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/photos/{photoId}/image:
+    parameters:
+      - $ref: '#/components/parameters/PhotoId'
+    get:
+      tags: [Outcomes]
+      operationId: getPhotoImage
+      summary: 'The image, for viewing inside the record (checked against its SHA-256 on every read).'
+      responses:
+        '200': {$ref: '#/components/responses/Image'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/photos/{photoId}/export:
+    parameters:
+      - $ref: '#/components/parameters/PhotoId'
+    get:
+      tags: [Outcomes]
+      operationId: exportPhoto
+      summary: "The image as a download leaving the record: refused (403) unless the patient's publication-tier photo consent is in force."
+      responses:
+        '200': {$ref: '#/components/responses/Image'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
+        '404': {$ref: '#/components/responses/Problem'}
+  /api/v1/reports/outcomes:
+    get:
+      tags: [Outcomes]
+      operationId: getOutcomeReport
+      summary: 'The clinic outcome report: per indication and per practitioner, responders (change band met), median sessions and the adverse-event rate per session, each share with its 95% Wilson interval.'
+      parameters:
+        - {name: clinicId, in: query, required: false, schema: {type: string, format: uuid}}
+        - {name: format, in: query, required: false, schema: {type: string, enum: [json, csv]}}
+      responses:
+        '200':
+          description: The report as JSON, or as CSV with `format=csv`.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DecisionDocument'}
+            text/csv:
+              schema: {type: string}
+        '400': {$ref: '#/components/responses/Problem'}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
 components:
   securitySchemes:
     bearer:
@@ -946,6 +1066,13 @@ components:
       schema:
         type: string
         format: uuid
+    PhotoId:
+      name: photoId
+      in: path
+      required: true
+      schema:
+        type: string
+        format: uuid
     RecallId:
       name: recallId
       in: path
@@ -973,6 +1100,13 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/DecisionDocument'
+    Image:
+      description: The photo's bytes, JPEG or PNG as stored.
+      content:
+        image/jpeg:
+          schema: {type: string, format: binary}
+        image/png:
+          schema: {type: string, format: binary}
     Problem:
       description: An RFC 9457 problem document.
       content:
@@ -1202,7 +1336,8 @@ components:
           maxLength: 10000
     AssessmentInput:
       type: object
-      required: [scale, score, kind, assessedOn]
+      description: 'A score on a scale of POLICY §1. For POSAS, VSS, CSS and mMASI give `items` (each item''s score) and the total is computed; a `score` given with items must equal it.'
+      required: [scale, kind, assessedOn]
       additionalProperties: false
       properties:
         courseId:
@@ -1214,6 +1349,10 @@ components:
           maxLength: 60
         score:
           type: number
+        items:
+          type: object
+          maxProperties: 20
+          additionalProperties: {type: number}
         kind:
           type: string
           enum: [baseline, visit, follow-up-1-month, follow-up-3-months, follow-up-6-months]
@@ -1339,6 +1478,6 @@ Plan and check requests and results have the shapes of `stratum plan` and `strat
 </p>
 <p>The full contract: <a href="/openapi.yaml">openapi.yaml</a> (OpenAPI 3.1.0).</p>
 <table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Access</th><th>Answers</th></tr></thead>
-<tbody><tr><td><code>GET</code></td><td><code>/health</code></td><td>The process is up.</td><td>public</td><td>200</td></tr><tr><td><code>GET</code></td><td><code>/ready</code></td><td>The database answers; ready for traffic.</td><td>public</td><td>200, 503</td></tr><tr><td><code>GET</code></td><td><code>/metrics</code></td><td>Prometheus metrics in the text exposition format.</td><td>public</td><td>200</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/auth/tokens</code></td><td>Sign in with email and password and receive a personal access token.</td><td>public</td><td>201, 400, 401, 429</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients</code></td><td>Find patients by the start of a name and/or a birth date.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients</code></td><td>Register a patient in one of the organization&#x27;s clinics.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>One patient.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>Replace a patient&#x27;s details.</td><td>bearer token</td><td>200, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>The patient&#x27;s screenings, newest version first, each with its findings and policy version.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>Record a new screening version (`answeredOn` and `answers` with the policy&#x27;s answer keys).</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>The patient&#x27;s consents, signed and withdrawn.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>Record a signed consent (treatment, or photo use in a tier), signed by typed full name.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>The patient&#x27;s courses with their planned visits.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>Plan a course for the patient through the clinical core and keep it as proposed.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/accept</code></td><td>Accept a proposed course; refused when its plan is do-not-treat.</td><td>bearer token</td><td>200, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>The course&#x27;s sessions.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>Record a session; the server re-runs every check first.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sessions/{sessionId}</code></td><td>One session with zones, findings, acknowledgements and addenda.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/sign</code></td><td>Sign the session, locking it; later changes are addenda.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/addenda</code></td><td>Add an addendum to a signed session.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>The patient&#x27;s adverse events.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>Report an adverse event with its CTCAE grade, suspected causes and links.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>The patient&#x27;s outcome assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>Record an outcome assessment.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/chart</code></td><td>The whole chart in one read (one audit row): the patient, every screening version newest first, consents, courses with planned visits, every session in date order, adverse events and assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/audit</code></td><td>Every recorded access to the patient&#x27;s record, newest first (owners and auditors).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/plan</code></td><td>Plan a course through the clinical core (the `stratum plan` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/check</code></td><td>Check a proposed session through the clinical core (the `stratum check` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/device-models</code></td><td>The device catalogue: pens, rollers and stamps with their lengths and needles.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/device-models</code></td><td>Add a device model.</td><td>bearer token</td><td>201, 400, 401, 403, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/handpieces</code></td><td>Pen handpieces with when each was last cleaned and last used (DEV-HANDPIECE).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/handpieces</code></td><td>Register a pen handpiece by serial.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/handpieces/{handpieceId}/cleanings</code></td><td>The handpiece&#x27;s cleaning and disinfection log, newest first.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/handpieces/{handpieceId}/cleanings</code></td><td>Record a cleaning and disinfection between patients.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/lots</code></td><td>Received lots of single-use needle parts, with how many are used.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/lots</code></td><td>Receive a lot into stock, from a scanned GS1 label or typed GTIN, lot and expiry.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/lots/{lotId}/status</code></td><td>Quarantine, release or recall a lot; a recall opens a recall of every session that used it.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/lots/{lotId}/exposures</code></td><td>Every session that used a part of the lot, with its patient and contact (audited per patient).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sterilizers</code></td><td>The clinic&#x27;s sterilizers.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sterilizers</code></td><td>Add a sterilizer.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sterilizers/{sterilizerId}/cycles</code></td><td>The sterilizer&#x27;s cycles, newest first.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sterilizers/{sterilizerId}/cycles</code></td><td>Record a finished cycle and the packs it carried.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/cycles/{cycleId}/biological-indicator</code></td><td>Record the biological indicator; a failure quarantines the exposed packs and opens a recall.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/cycles/{cycleId}/exposures</code></td><td>Every session exposed by the cycle&#x27;s failure: packs of that sterilizer since its last passing biological indicator.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/packs</code></td><td>Sterilization packs, newest change first.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs</code></td><td>Assemble and label a pack.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/release</code></td><td>Release a sterilized pack on its cycle&#x27;s results (POLICY §4).</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/quarantine</code></td><td>Take a pack out of use.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/wrap-compromised</code></td><td>Record a torn, wet or opened wrap: the pack&#x27;s event-related shelf life ends.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/recalls</code></td><td>Recalls, open first, with counts of patients to contact.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/recalls/{recallId}</code></td><td>The recall with its patients, contacts, follow-up status and exposed sessions (audited per patient).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/recalls/{recallId}/patients/{patientId}</code></td><td>Move one patient&#x27;s follow-up on: to-contact, contacted, follow-up-done.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/recalls/{recallId}/close</code></td><td>Close the recall once every patient&#x27;s follow-up is done.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/cluster-alerts</code></td><td>AE-CLUSTER: two or more infections within 30 days linked to one sterilizer, lot or handpiece, not yet reviewed.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/cluster-alerts/reviews</code></td><td>Record the review of an alert; the item may be used again.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr></tbody></table></body></html>
+<tbody><tr><td><code>GET</code></td><td><code>/health</code></td><td>The process is up.</td><td>public</td><td>200</td></tr><tr><td><code>GET</code></td><td><code>/ready</code></td><td>The database answers; ready for traffic.</td><td>public</td><td>200, 503</td></tr><tr><td><code>GET</code></td><td><code>/metrics</code></td><td>Prometheus metrics in the text exposition format.</td><td>public</td><td>200</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/auth/tokens</code></td><td>Sign in with email and password and receive a personal access token.</td><td>public</td><td>201, 400, 401, 429</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients</code></td><td>Find patients by the start of a name and/or a birth date.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients</code></td><td>Register a patient in one of the organization&#x27;s clinics.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>One patient.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/patients/{patientId}</code></td><td>Replace a patient&#x27;s details.</td><td>bearer token</td><td>200, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>The patient&#x27;s screenings, newest version first, each with its findings and policy version.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/screenings</code></td><td>Record a new screening version (`answeredOn` and `answers` with the policy&#x27;s answer keys).</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>The patient&#x27;s consents, signed and withdrawn.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/consents</code></td><td>Record a signed consent (treatment, or photo use in a tier), signed by typed full name.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>The patient&#x27;s courses with their planned visits.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/courses</code></td><td>Plan a course for the patient through the clinical core and keep it as proposed.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/accept</code></td><td>Accept a proposed course; refused when its plan is do-not-treat.</td><td>bearer token</td><td>200, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>The course&#x27;s sessions.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/courses/{courseId}/sessions</code></td><td>Record a session; the server re-runs every check first.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sessions/{sessionId}</code></td><td>One session with zones, findings, acknowledgements and addenda.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/sign</code></td><td>Sign the session, locking it; later changes are addenda.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sessions/{sessionId}/addenda</code></td><td>Add an addendum to a signed session.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>The patient&#x27;s adverse events.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/adverse-events</code></td><td>Report an adverse event with its CTCAE grade, suspected causes and links.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>The patient&#x27;s outcome assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/assessments</code></td><td>Record an outcome assessment.</td><td>bearer token</td><td>201, 400, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/chart</code></td><td>The whole chart in one read (one audit row): the patient, every screening version newest first, consents, courses with planned visits, every session in date order, adverse events and assessments.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/patients/{patientId}/audit</code></td><td>Every recorded access to the patient&#x27;s record, newest first (owners and auditors).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/plan</code></td><td>Plan a course through the clinical core (the `stratum plan` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/check</code></td><td>Check a proposed session through the clinical core (the `stratum check` request and result).</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/device-models</code></td><td>The device catalogue: pens, rollers and stamps with their lengths and needles.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/device-models</code></td><td>Add a device model.</td><td>bearer token</td><td>201, 400, 401, 403, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/handpieces</code></td><td>Pen handpieces with when each was last cleaned and last used (DEV-HANDPIECE).</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/handpieces</code></td><td>Register a pen handpiece by serial.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/handpieces/{handpieceId}/cleanings</code></td><td>The handpiece&#x27;s cleaning and disinfection log, newest first.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/handpieces/{handpieceId}/cleanings</code></td><td>Record a cleaning and disinfection between patients.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/lots</code></td><td>Received lots of single-use needle parts, with how many are used.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/lots</code></td><td>Receive a lot into stock, from a scanned GS1 label or typed GTIN, lot and expiry.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/lots/{lotId}/status</code></td><td>Quarantine, release or recall a lot; a recall opens a recall of every session that used it.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/lots/{lotId}/exposures</code></td><td>Every session that used a part of the lot, with its patient and contact (audited per patient).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sterilizers</code></td><td>The clinic&#x27;s sterilizers.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sterilizers</code></td><td>Add a sterilizer.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/sterilizers/{sterilizerId}/cycles</code></td><td>The sterilizer&#x27;s cycles, newest first.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/sterilizers/{sterilizerId}/cycles</code></td><td>Record a finished cycle and the packs it carried.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/cycles/{cycleId}/biological-indicator</code></td><td>Record the biological indicator; a failure quarantines the exposed packs and opens a recall.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/cycles/{cycleId}/exposures</code></td><td>Every session exposed by the cycle&#x27;s failure: packs of that sterilizer since its last passing biological indicator.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/packs</code></td><td>Sterilization packs, newest change first.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs</code></td><td>Assemble and label a pack.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/release</code></td><td>Release a sterilized pack on its cycle&#x27;s results (POLICY §4).</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/quarantine</code></td><td>Take a pack out of use.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/packs/{packId}/wrap-compromised</code></td><td>Record a torn, wet or opened wrap: the pack&#x27;s event-related shelf life ends.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/recalls</code></td><td>Recalls, open first, with counts of patients to contact.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/recalls/{recallId}</code></td><td>The recall with its patients, contacts, follow-up status and exposed sessions (audited per patient).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>PUT</code></td><td><code>/api/v1/recalls/{recallId}/patients/{patientId}</code></td><td>Move one patient&#x27;s follow-up on: to-contact, contacted, follow-up-done.</td><td>bearer token</td><td>200, 400, 401, 403, 404, 409, 422</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/recalls/{recallId}/close</code></td><td>Close the recall once every patient&#x27;s follow-up is done.</td><td>bearer token</td><td>200, 401, 403, 404, 409</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/cluster-alerts</code></td><td>AE-CLUSTER: two or more infections within 30 days linked to one sterilizer, lot or handpiece, not yet reviewed.</td><td>bearer token</td><td>200, 401, 403</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/cluster-alerts/reviews</code></td><td>Record the review of an alert; the item may be used again.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/progress</code></td><td>Per scale: the trajectory with baseline, goal and the change band (MCID or one grade), and the course status by the progress rule (docs/outcomes.md).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/forecast</code></td><td>The forecast on the primary scale after the planned sessions: expected improvement, 80% interval, probability of the goal with its 95% interval, and how thin the data is (docs/forecast.md).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/courses/{courseId}/photos</code></td><td>The course&#x27;s photos and, per visit, the views of the standard set still missing.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>POST</code></td><td><code>/api/v1/patients/{patientId}/photos</code></td><td>Upload a JPEG or PNG (at most 15 MiB; the type is read from the content; location and camera metadata are removed). Needs a photo consent in force.</td><td>bearer token</td><td>201, 400, 401, 403, 404, 409, 413, 422</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/photos/{photoId}</code></td><td>A photo&#x27;s record: view, zone, visit, SHA-256, size and what metadata was removed.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/photos/{photoId}/image</code></td><td>The image, for viewing inside the record (checked against its SHA-256 on every read).</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/photos/{photoId}/export</code></td><td>The image as a download leaving the record: refused (403) unless the patient&#x27;s publication-tier photo consent is in force.</td><td>bearer token</td><td>200, 401, 403, 404</td></tr><tr><td><code>GET</code></td><td><code>/api/v1/reports/outcomes</code></td><td>The clinic outcome report: per indication and per practitioner, responders (change band met), median sessions and the adverse-event rate per session, each share with its 95% Wilson interval.</td><td>bearer token</td><td>200, 400, 401, 403</td></tr></tbody></table></body></html>
 """#
 }

@@ -9,6 +9,10 @@ public enum Resource: String, Sendable, CaseIterable {
     case session
     case adverseEvent = "adverse-event"
     case assessment
+    /// Clinical photos of a course; exporting one out of the record is a read that also needs the publication tier.
+    case photo
+    /// The clinic outcome report: aggregate responder and adverse-event figures per indication and practitioner.
+    case outcomeReport = "outcome-report"
     /// The whole clinical chart read at once: clinical staff and auditors, not the front desk.
     case chart
     /// Stateless plan and check through the clinical core.
@@ -35,8 +39,8 @@ public enum Permissions {
         .owner: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, all) }),
         .practitioner: [
             .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: all, .session: all,
-            .adverseEvent: readWrite, .assessment: readWrite, .chart: readOnly, .clinicalDecision: [.read, .create],
-            .sterility: readOnly,
+            .adverseEvent: readWrite, .assessment: readWrite, .photo: [.read, .create], .chart: readOnly,
+            .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly,
         ],
         .assistant: [
             .sterility: readWrite, .clinicalDecision: [.read],

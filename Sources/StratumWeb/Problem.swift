@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import StratumCore
 import StratumStore
 import Vapor
@@ -72,6 +73,7 @@ extension APIProblem {
             case .conflict(let why): return APIProblem(.conflict, "Conflict", detail: why)
             case .invalid(let field, let problem):
                 return APIProblem(.unprocessableEntity, "Not accepted", detail: "\(field): \(problem)", errors: [(field, problem)])
+            case .consent(let why): return APIProblem(.forbidden, "Not covered by the patient's consent", detail: why, errors: [("consent", why)])
             default: return APIProblem(.internalServerError, "Server error")
             }
         case let e as DecodingError: return decoding(e)
@@ -80,6 +82,10 @@ extension APIProblem {
                 return APIProblem(.payloadTooLarge, "Request body too large", detail: "The body is larger than the server accepts.")
             }
             return APIProblem(abort.status, abort.status.reasonPhrase, detail: abort.status.code < 500 ? abort.reason : nil)
+        case let e as any HTTPResponseConvertible where e.httpStatus.code < 500:
+            // The OpenAPI runtime's own refusals of a request's shape (content type, a missing query parameter).
+            let status = HTTPResponseStatus(statusCode: e.httpStatus.code)
+            return APIProblem(status, status.reasonPhrase, detail: String(String(describing: e).prefix(300)))
         default:
             return APIProblem(.internalServerError, "Server error")
         }

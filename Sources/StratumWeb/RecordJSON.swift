@@ -87,7 +87,8 @@ enum RecordJSON {
     static func assessment(_ a: Assessment) -> JSONValue {
         .object([
             ("id", id(a.id)), ("patientId", id(a.patientID)), ("courseId", id(a.courseID)), ("scale", .string(a.scale)),
-            ("score", .number(a.score)), ("kind", .string(a.kind.rawValue)), ("assessedOn", .string(a.assessedOn.description)),
+            ("score", .number(a.score)), ("items", a.items.map { i in .object(i.map { ($0.key, .number($0.value)) }) } ?? .null),
+            ("kind", .string(a.kind.rawValue)), ("assessedOn", .string(a.assessedOn.description)),
             ("assessedBy", id(a.assessedBy)), ("createdAt", time(a.createdAt)),
         ])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAPIVapor
+import StratumCore
 import StratumStore
 import Vapor
 
@@ -9,6 +10,8 @@ public struct ServerState: Sendable {
     public let database: StratumDatabase
     public let auditKey: AuditKey
     let metrics: ServerMetrics
+    /// The encrypted photo files under `STRATUM_DATA_DIR/photos`.
+    public let photoVault: PhotoVault
 
     public var directory: Directory { Directory(database: database) }
     public func scope(_ organizationID: UUID) -> OrganizationScope {
@@ -20,6 +23,8 @@ public struct ServerState: Sendable {
 public enum StratumServer {
     /// Request bodies above this are refused with 413 (a plan or check document is a few kilobytes).
     public static let maxBodyBytes = 1_048_576
+    /// A photo upload may carry one photo of up to `ClinicalImageReader.maximumBytes` and its form fields.
+    public static let maxPhotoBodyBytes = ClinicalImageReader.maximumBytes + 1_048_576
 
     /// Opens and migrates the database, checks its durability settings, and wires the routes. The caller runs the
     /// application and later calls `shutdown`.
@@ -33,7 +38,8 @@ public enum StratumServer {
             if migrate { try await db.migrate() }
             try await db.requireSafeSettings()
             let key = try config.store.loadAuditKey()
-            let state = ServerState(database: db, auditKey: key, metrics: ServerMetrics())
+            let state = ServerState(database: db, auditKey: key, metrics: ServerMetrics(),
+                                    photoVault: PhotoVault(dataDirectory: config.store.dataDirectory, auditKey: key))
             let app = try await Application.make(environment)
             app.http.server.configuration.hostname = config.host
             app.http.server.configuration.port = config.port
@@ -53,7 +59,7 @@ public enum StratumServer {
         app.middleware.use(SecurityHeadersMiddleware(behindTLS: config.behindTLS))
         app.middleware.use(MetricsMiddleware(metrics: state.metrics))
         app.middleware.use(ProblemMiddleware())
-        app.middleware.use(BodyLimitMiddleware(maxBytes: maxBodyBytes))
+        app.middleware.use(BodyLimitMiddleware(maxBytes: maxBodyBytes, photoMaxBytes: maxPhotoBodyBytes))
         app.routes.defaultMaxBodySize = ByteCount(value: maxBodyBytes)
 
         let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)))

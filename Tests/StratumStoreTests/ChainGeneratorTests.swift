@@ -53,6 +53,20 @@ struct ChainGeneratorTests {
                 }
             }
             #expect(exposedAny, "some failed cycle had packs used in sessions")
+            // The generated outcome summaries are what the stores' own refresh computes from the record.
+            let written = try await db.read { try await CourseOutcomeModel.query(on: $0).sort(\.$id).all() }
+            #expect(written.count == 60)
+            for m in written {
+                try await db.write { try await CourseOutcomeSummary.refresh(courseID: m.id!, organizationID: m.organizationID, on: $0) }
+            }
+            let refreshed = try await db.read { try await CourseOutcomeModel.query(on: $0).sort(\.$id).all() }
+            #expect(zip(written, refreshed).allSatisfy { a, b in
+                a.sessions == b.sessions && a.sessionsWithEvent == b.sessionsWithEvent && a.practitionerID == b.practitionerID
+                    && a.firstScore == b.firstScore && a.lastScore == b.lastScore && a.scores == b.scores && a.indication == b.indication
+            })
+            #expect(written.allSatisfy { $0.scores >= 5 && $0.firstScore != nil })
+            let report = try await scope.outcomes.report(clinicID: nil, ctx)
+            #expect(report.overall.courses == 60 && report.overall.responders.trials == 60 && report.byPractitioner.count == 3)
             try await expectAuditIntact(db)
             return try await Self.sessionIDs(db)
         }

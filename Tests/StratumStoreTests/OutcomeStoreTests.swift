@@ -118,14 +118,27 @@ struct OutcomeStoreTests {
             let a = orgs.scopeA(db).assessments
             let later = try await a.record(patientID: p.id, courseID: course.id, scale: "GAIS", score: 2, kind: .visit,
                                            assessedOn: day0.adding(days: 28), ctx(orgs.ctxA, now: at(0)))
-            let baseline = try await a.record(patientID: p.id, courseID: course.id, scale: "Glogau", score: 3,
-                                              itemsJSON: #"{"wrinklesAtRest": true}"#, kind: .baseline, assessedOn: day0, ctx(orgs.ctxA, now: at(1)))
-            #expect(baseline.itemsJSON == #"{"wrinklesAtRest": true}"#)
+            let baseline = try await a.record(patientID: p.id, courseID: course.id, scale: "VSS", score: nil,
+                                              items: ["height": 1, "vascularity": 2, "pigmentation": 1, "pliability": 3], kind: .baseline,
+                                              assessedOn: day0, ctx(orgs.ctxA, now: at(1)))
+            // The total is computed from the items, which are kept in the scale's order.
+            #expect(baseline.score == 7 && baseline.itemsJSON == #"{"vascularity":2,"pigmentation":1,"pliability":3,"height":1}"#)
             #expect(baseline.assessedBy == orgs.userA.id)
             #expect(try await a.list(patientID: p.id, orgs.ctxA) == [baseline, later])
+            // Each refusal names the field and the scale's rule, and writes nothing.
+            await #expect(throws: StoreError.invalid(field: "score", problem: "GAIS scores run from 1 to 5")) {
+                _ = try await a.record(patientID: p.id, courseID: nil, scale: "GAIS", score: 6, kind: .visit, assessedOn: day0, orgs.ctxA)
+            }
+            await #expect(throws: StoreError.invalid(field: "items.height", problem: "scores are whole numbers from 0 to 3")) {
+                _ = try await a.record(patientID: p.id, courseID: nil, scale: "VSS", score: nil,
+                                       items: ["height": 4, "vascularity": 2, "pigmentation": 1, "pliability": 3], kind: .visit, assessedOn: day0, orgs.ctxA)
+            }
+            await #expect(throws: StoreError.invalid(field: "score", problem: "8 does not match the items' total 7")) {
+                _ = try await a.record(patientID: p.id, courseID: nil, scale: "VSS", score: 8,
+                                       items: ["height": 1, "vascularity": 2, "pigmentation": 1, "pliability": 3], kind: .visit, assessedOn: day0, orgs.ctxA)
+            }
             await #expect(throws: StoreError.self) {
-                _ = try await a.record(patientID: p.id, courseID: nil, scale: "GAIS", score: 1, itemsJSON: "{not json", kind: .visit,
-                                       assessedOn: day0, orgs.ctxA)
+                _ = try await a.record(patientID: p.id, courseID: nil, scale: "Not-a-scale", score: 1, kind: .visit, assessedOn: day0, orgs.ctxA)
             }
             await #expect(throws: StoreError.self) {
                 _ = try await a.record(patientID: p.id, courseID: nil, scale: "GAIS", score: .nan, kind: .visit, assessedOn: day0, orgs.ctxA)

@@ -117,7 +117,7 @@ struct ClinicalFlowTests {
                                             json: #"{"type": "bruising", "onset": "2026-12-02", "grade": 7}"#)
             #expect(badGrade.status == .badRequest)
             let assessment = try await s.send(.POST, "/api/v1/patients/\(pid)/assessments", token: doc,
-                                              json: #"{"courseId": "\#(cid)", "scale": "goodman-baron-qualitative", "score": 3, "kind": "baseline", "assessedOn": "2026-12-01"}"#)
+                                              json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": 3, "kind": "baseline", "assessedOn": "2026-12-01"}"#)
             #expect(assessment.status == .created, "\(assessment.text)")
 
             // Lists, and the audit log: owners and auditors read it, practitioners may not.

@@ -63,6 +63,13 @@ struct PermissionTests {
         Endpoint(.POST, { "/api/v1/patients/\($0.patient)/assessments" },
                  body: { _ in #"{"scale": "gais", "score": 2, "kind": "visit", "assessedOn": "2026-12-15"}"# }, .create, .assessment, "record an assessment"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/chart" }, .read, .chart, "read the chart"),
+        Endpoint(.GET, { "/api/v1/courses/\($0.course)/photos" }, .read, .photo, "list a course's photos"),
+        Endpoint(.GET, { _ in "/api/v1/photos/\(UUID().uuidString)/image" }, .read, .photo, "view a photo"),
+        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/photos?courseId=\($0.course)&view=front&visit=baseline&takenOn=2026-11-30" },
+                 body: { _ in "not an image" }, .create, .photo, "upload a photo"),
+        Endpoint(.GET, { "/api/v1/courses/\($0.course)/progress" }, .read, .assessment, "read a course's progress"),
+        Endpoint(.GET, { "/api/v1/courses/\($0.course)/forecast" }, .read, .assessment, "read a course's forecast"),
+        Endpoint(.GET, { _ in "/api/v1/reports/outcomes" }, .read, .outcomeReport, "read the outcome report"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/audit" }, .read, .auditLog, "read the audit log"),
         Endpoint(.GET, { _ in "/api/v1/lots" }, .read, .sterility, "list lots"),
         Endpoint(.POST, { _ in "/api/v1/packs" }, body: { _ in #"{"contents": "Roller 0.5 mm"}"# }, .create, .sterility, "assemble a pack"),
@@ -97,7 +104,10 @@ struct PermissionTests {
         try await withServer { s in
             let seeded = try await Self.seed(s)
             for role in Role.allCases {
-                let r = try await s.send(e.method, e.path(seeded), token: s.token("a", role), json: e.body?(s))
+                let path = e.path(seeded)
+                let r = path.contains("/photos?")
+                    ? try await s.sendBytes(e.method, path, token: s.token("a", role), bytes: Array((e.body?(s) ?? "").utf8))
+                    : try await s.send(e.method, path, token: s.token("a", role), json: e.body?(s))
                 if Permissions.allows(role, e.action, e.resource) {
                     // Allowed: the answer may be a domain refusal (409, 422) but never an authorization one or a fault.
                     #expect(![401, 403].contains(Int(r.status.code)) && r.status.code < 500,

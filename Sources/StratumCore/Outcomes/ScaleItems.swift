@@ -106,3 +106,22 @@ extension OutcomeScale {
         }
     }
 }
+
+extension OutcomeScale {
+    /// The score to store from what was entered: the items' total when items are given (a typed total must agree),
+    /// else the typed score, each held to the scale's range. The error names the field and the rule.
+    public func score(entered: Double?, items: [String: Double]?) throws(ItemScoreError) -> Double {
+        if let items, !items.isEmpty {
+            let total = try total(items: items)
+            if let entered, abs(entered - total) > 1e-9 {
+                throw ItemScoreError(item: "score", problem: "\(Self.text(entered)) does not match the items' total \(Self.text(total))")
+            }
+            return total
+        }
+        guard let entered else {
+            throw ItemScoreError(item: "score", problem: items == nil && self.items.isEmpty ? "is required" : "is required, or every item of \(rawValue)")
+        }
+        if let problem = problem(with: entered) { throw ItemScoreError(item: "score", problem: problem) }
+        return entered
+    }
+}

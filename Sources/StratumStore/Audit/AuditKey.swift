@@ -45,6 +45,12 @@ public struct AuditKey: Sendable {
         return try AuditKey(bytes: fresh)
     }
 
+    /// A key for another purpose derived from this one (HKDF-SHA256), so one secret kept outside the database
+    /// protects both the audit chain and the photo files without either key revealing the other.
+    func derived(for purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: bytes), info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
     func mac(_ text: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: bytes)).map { String(format: "%02x", $0) }.joined()
     }

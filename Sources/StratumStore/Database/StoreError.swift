@@ -12,6 +12,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case auditKey(String)
     /// A value that names nothing the clinic recorded, or breaks a rule of the record: the field and why.
     case invalid(field: String, problem: String)
+    /// The patient's consent does not cover what was asked (a photo without photo consent, or out of the record
+    /// without the publication tier).
+    case consent(String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict(let s): s
         case .auditKey(let s): "STRATUM_AUDIT_KEY: \(s)"
         case .invalid(let field, let problem): "\(field): \(problem)"
+        case .consent(let s): "consent: \(s)"
         }
     }
 }

@@ -157,6 +157,7 @@ public struct ChainGenerator: Sendable {
             var equipment: [[any Encodable & Sendable]] = []
             var packs: [[any Encodable & Sendable]] = []
             var assessments: [[any Encodable & Sendable]] = []
+            var outcomes: [[any Encodable & Sendable]] = []
             var events: [[any Encodable & Sendable]] = []
             for i in 0..<scale.patientsPerClinic {
                 let pid = ids.next()
@@ -170,8 +171,10 @@ public struct ChainGenerator: Sendable {
                 let indication = Int(rng.next() % UInt64(indications.count))
                 let first = Self.start.adding(days: Int(rng.next() % UInt64(days - scale.sessionsPerCourse * 28)))
                 courses.append([cid, org, pid, clinic, StoredJSON.text(StoredJSON.indications([indications[indication]])), zonesJSON, device,
-                                "Improve by one grade", "active", 4, plans[indication], ClinicalPolicy.shippedVersion, practitioner, now, now, 2.0])
+                                "Improve by one grade", "active", 4, plans[indication], ClinicalPolicy.shippedVersion, practitioner, now, now,
+                                indications[indication] == .scars ? 20.0 : 2.0])
                 let sterilizer = Int(rng.next() % 2)
+                var sessionsWithEvent = 0
                 for n in 0..<scale.sessionsPerCourse {
                     let sid = ids.next()
                     let date = first.adding(days: n * 28)
@@ -210,17 +213,37 @@ public struct ChainGenerator: Sendable {
                     }
                     equipment.append([ids.next(), org, sid, pid, clinic, date.description, lotID, serialText, packID, handpieces[c], now])
                     if rng.next() % 1000 < 12 {
+                        sessionsWithEvent += 1
                         let type = rng.next() % 6 == 0 ? AdverseEventType.infectionBacterial : .prolongedErythema
                         events.append([ids.next(), org, pid, sid, type.rawValue, date.adding(days: 3).description, 1 + Int(rng.next() % 2),
                                        StoredJSON.text(StoredJSON.rawValues([SuspectedCause.needleTechnique])), "{}", nil as String?, "closed",
                                        practitioner, now, now])
                     }
                 }
-                // GAIS at baseline and after the last session: the outcome report's input.
-                let scoreGAIS = Double(1 + Int(rng.next() % 4))
-                assessments.append([ids.next(), org, pid, cid, "gais", 3.0, nil as String?, "baseline", first.description, practitioner, now])
-                assessments.append([ids.next(), org, pid, cid, "gais", scoreGAIS, nil as String?, "visit",
-                                    first.adding(days: (scale.sessionsPerCourse - 1) * 28).description, practitioner, now])
+                // Scores on the course's primary scale at baseline, before each later session and a month after the
+                // last: a saturating response of the patient's own height, the outcome report's and forecast's input.
+                let scaleOf = OutcomeScale.primary(for: [indications[indication]])
+                let baseline: Double = switch scaleOf {
+                case .goodmanBaron: 3 + Double(rng.next() % 2)
+                case .posasObserver: 24 + Double(rng.next() % 20)
+                default: OutcomeScale.gaisNoChange
+                }
+                let typical: Double = scaleOf == .posasObserver ? 9 : 1.2
+                let height = max(0, typical * (0.2 + 1.6 * Double(rng.next() % 1000) / 1000))
+                var scored: [Double] = []
+                let record = { (kind: String, on: LocalDate, done: Int) in
+                    let noise = (Double(rng.next() % 1000) / 1000 - 0.5) * (scaleOf == .posasObserver ? 4 : 0.8)
+                    let gain = height * (1 - exp(-0.45 * Double(done))) + (done > 0 ? noise : 0)
+                    let score = min(max(scaleOf.score(improvement: gain, from: baseline).rounded(), scaleOf.range.lowerBound), scaleOf.range.upperBound)
+                    assessments.append([ids.next(), org, pid, cid, scaleOf.rawValue, score, nil as String?, kind, on.description, practitioner, now])
+                    scored.append(score)
+                }
+                if !scaleOf.ratesChange { record("baseline", first, 0) }
+                for n in 1..<scale.sessionsPerCourse { record("visit", first.adding(days: n * 28), n) }
+                record("follow-up-1-month", first.adding(days: (scale.sessionsPerCourse - 1) * 28 + 30), scale.sessionsPerCourse)
+                // The report's per-course summary, as CourseOutcomeSummary.refresh would write it.
+                outcomes.append([cid, org, clinic, indications[indication].rawValue, practitioner, scale.sessionsPerCourse, sessionsWithEvent,
+                                 scored.first, scored.last, scored.count])
             }
             try await writer.insert("patients", ["id", "organization_id", "clinic_id", "given_name", "family_name", "search_name", "birth_date", "sex",
                                                  "fitzpatrick", "phone", "email", "created_at", "updated_at"], patients)
@@ -238,6 +261,8 @@ public struct ChainGenerator: Sendable {
                                     equipment)
             try await writer.insert("assessments", ["id", "organization_id", "patient_id", "course_id", "scale", "score", "items_json", "kind",
                                                     "assessed_on", "assessed_by", "created_at"], assessments)
+            try await writer.insert("course_outcomes", ["course_id", "organization_id", "clinic_id", "indication", "practitioner_id", "sessions",
+                                                        "sessions_with_event", "first_score", "last_score", "scores"], outcomes)
             try await writer.insert("adverse_events", ["id", "organization_id", "patient_id", "session_id", "type", "onset", "grade",
                                                        "suspected_causes_json", "links_json", "notes", "status", "recorded_by", "created_at",
                                                        "closed_at"], events)

@@ -13,6 +13,7 @@ enum StratumMigrations {
         M0008_AdverseEventFollowUps(),
         M0009_CourseGoalScore(),
         M0010_Traceability(),
+        M0011_Photos(),
     ]
 }
 

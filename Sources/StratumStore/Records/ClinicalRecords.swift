@@ -172,3 +172,26 @@ final class AdverseEventFollowUpModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     init() {}
 }
+
+final class PhotoModel: Model, @unchecked Sendable {
+    static let schema = "photos"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "patient_id") var patientID: UUID
+    @Field(key: "course_id") var courseID: UUID
+    @Field(key: "view") var view: String
+    @OptionalField(key: "zone_site") var zoneSite: String?
+    @OptionalField(key: "zone_side") var zoneSide: String?
+    @Field(key: "visit") var visit: String
+    @Field(key: "taken_on") var takenOn: String
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "media_type") var mediaType: String
+    @Field(key: "byte_count") var byteCount: Int
+    @Field(key: "width") var width: Int
+    @Field(key: "height") var height: Int
+    @Field(key: "removed_json") var removedJSON: String
+    @Field(key: "had_location") var hadLocation: Bool
+    @Field(key: "uploaded_by") var uploadedBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}

@@ -41,6 +41,9 @@ public struct AdverseEventStore: Sendable {
             m.recordedBy = actorID
             m.createdAt = ctx.now
             try await m.create(on: database)
+            if let sessionID, let session = try await TreatmentSessionModel.find(sessionID, on: database) {
+                try await CourseOutcomeSummary.refresh(courseID: session.courseID, organizationID: self.scope.organizationID, on: database)
+            }
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "adverse-event", outcome: .allowed, on: database)
             return .found(try AdverseEvent(m))
         }.get()

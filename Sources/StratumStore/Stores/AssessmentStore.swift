@@ -7,15 +7,23 @@ import StratumCore
 public struct AssessmentStore: Sendable {
     let scope: OrganizationScope
 
-    /// Records a score. `courseID`, when given, must be one of the patient's courses; `itemsJSON`, when given, must be JSON.
-    public func record(patientID: UUID, courseID: UUID?, scale: String, score: Double, itemsJSON: String? = nil,
+    /// Records a score on a known scale (POLICY §1): from its items when the scale has them (the total is computed
+    /// and any typed total must agree), else the typed score, each held to its range; `courseID`, when given, must be
+    /// one of the patient's courses. A refusal names the field and the rule and writes nothing.
+    public func record(patientID: UUID, courseID: UUID?, scale scaleName: String, score entered: Double?, items: [String: Double]? = nil,
                        kind: AssessmentKind, assessedOn: LocalDate, _ ctx: AccessContext) async throws -> Assessment {
         let actorID = try scope.requireActor(ctx)
-        let scaleName = scale.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !scaleName.isEmpty else { throw StoreError.conflict("an assessment needs the name of its scale") }
-        guard score.isFinite else { throw StoreError.conflict("an assessment score must be a finite number") }
-        if let itemsJSON {
-            do { _ = try JSONParser.parse(itemsJSON) } catch { throw StoreError.conflict("assessment items are not JSON: \(error.description)") }
+        let wanted = scaleName.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard let scale = OutcomeScale.allCases.first(where: { $0.rawValue.lowercased() == wanted }) else {
+            throw StoreError.invalid(field: "scale", problem: "\"\(scaleName.prefix(60))\" is not a scale; one of \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let score: Double
+        do { score = try scale.score(entered: entered, items: items) } catch {
+            let field = error.item == "score" ? "score" : error.item == scale.rawValue ? "items" : "items.\(error.item)"
+            throw StoreError.invalid(field: field, problem: error.problem)
+        }
+        let itemsJSON: String? = items.flatMap { items in
+            items.isEmpty ? nil : StoredJSON.text(.object(scale.items.map { ($0.key, JSONValue.number(items[$0.key]!)) }))
         }
         return try await scope.db.write { database -> Scoped<Assessment> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
@@ -33,7 +41,7 @@ public struct AssessmentStore: Sendable {
             m.organizationID = self.scope.organizationID
             m.patientID = patientID
             m.courseID = courseID
-            m.scale = scaleName
+            m.scale = scale.rawValue
             m.score = score
             m.itemsJSON = itemsJSON
             m.kind = kind.rawValue
@@ -41,6 +49,7 @@ public struct AssessmentStore: Sendable {
             m.assessedBy = actorID
             m.createdAt = ctx.now
             try await m.create(on: database)
+            if let courseID { try await CourseOutcomeSummary.refresh(courseID: courseID, organizationID: self.scope.organizationID, on: database) }
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "assessment", outcome: .allowed, on: database)
             return .found(try Assessment(m))
         }.get()

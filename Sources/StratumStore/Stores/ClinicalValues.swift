@@ -242,6 +242,12 @@ public struct Assessment: Sendable, Equatable, Identifiable {
     public let assessedOn: LocalDate
     public let assessedBy: UUID
     public let createdAt: Date
+
+    /// The item scores in the scale's item order, when the score was computed from items.
+    public var items: [(key: String, value: Double)]? {
+        guard let itemsJSON, case .object(let pairs)? = try? JSONParser.parse(itemsJSON) else { return nil }
+        return pairs.compactMap { k, v in if case .number(let n) = v { (k, n) } else { nil } }
+    }
 }
 
 /// One review of an adverse event before it is closed: when, the grade then, and what was seen or done.

@@ -92,6 +92,18 @@ public struct Directory: Sendable {
         }
     }
 
+    /// Display names of users, for naming practitioners in a report; unknown ids are left out.
+    public func displayNames(_ ids: [UUID]) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try await db.read { database in
+            var out: [UUID: String] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                for m in try await UserModel.query(on: database).filter(\.$id ~~ chunk).all() { out[m.id!] = m.displayName }
+            }
+            return out
+        }
+    }
+
     /// The organizations, oldest first.
     public func organizations() async throws -> [Organization] {
         try await db.read { database in

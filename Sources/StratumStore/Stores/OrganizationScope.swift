@@ -41,6 +41,10 @@ public struct OrganizationScope: Sendable {
     public var recalls: RecallStore { RecallStore(scope: self) }
     /// `AE-CLUSTER` alerts and their reviews.
     public var clusters: ClusterStore { ClusterStore(scope: self) }
+    /// Clinical photos, their files kept in `vault`.
+    public func photos(_ vault: PhotoVault) -> PhotoStore { PhotoStore(scope: self, vault: vault) }
+    /// Outcome trajectories of a clinic's courses (the forecast's cohort) and the clinic outcome report.
+    public var outcomes: OutcomeStore { OutcomeStore(scope: self) }
 
     func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
                on database: any Database) async throws {
@@ -61,6 +65,13 @@ public struct OrganizationScope: Sendable {
     /// Records a refused access (a role without the permission, say) in its own transaction.
     public func recordDenied(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String) async throws {
         try await db.write { try await self.audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: $0) }
+    }
+
+    /// The organization's clinics by name, for choosing the clinic a report covers.
+    public func clinics() async throws -> [Clinic] {
+        try await db.read { database in
+            try await ClinicModel.query(on: database).filter(\.$organizationID == self.organizationID).sort(\.$name).all().map(Clinic.init)
+        }
     }
 
     /// The clinic, if it belongs to this organization.

@@ -217,6 +217,7 @@ public struct SessionStore: Sendable {
         try await scope.bind(equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
                              at: ctx.now, on: database)
         try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
+        try await CourseOutcomeSummary.refresh(courseID: course.id!, organizationID: scope.organizationID, on: database)
         try await scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
         return try await load(m, patientID: course.patientID, on: database)
     }

@@ -34,7 +34,27 @@ struct AssessmentPages {
         var score = ""
         var kind = "visit"
         var date = ""
+        /// Item fields as typed, by form field name (`item-<scale>-<key>`).
+        var items: [String: String] = [:]
     }
+
+    /// The items of a composite scale on the form, with their ranges and definitions (EVIDENCE §6).
+    struct ItemGroup: Encodable {
+        struct Field: Encodable {
+            let name: String
+            let label: String
+            let range: String
+            let definition: String
+            let value: String
+            let error: String?
+        }
+        let scale: String
+        let scaleName: String
+        let fields: [Field]
+        let rule: String
+    }
+
+    static func fieldName(_ scale: OutcomeScale, _ key: String) -> String { "item-\(scale.rawValue)-\(key)" }
 
     struct Content: Encodable {
         let patientId: String
@@ -44,6 +64,7 @@ struct AssessmentPages {
         let scales: [Option]
         let kinds: [Option]
         let help: [ScaleHelp]
+        let itemGroups: [ItemGroup]
         /// Where Cancel leads: the course's progress when the score belongs to a course, else the chart.
         let back: String
         let errors: FieldErrors
@@ -75,7 +96,8 @@ struct AssessmentPages {
         guard let patient = try await scope.patients.get(id, req.access(p)) else { throw PatientPages.notFound }
         let courses = try await scope.courses.list(patientID: id, req.access(p))
         let f = try FormFields(req)
-        let v = Values(courseId: f["courseId"] ?? "", scale: f["scale"] ?? "", score: f["score"] ?? "", kind: f["kind"] ?? "", date: f["date"] ?? "")
+        var v = Values(courseId: f["courseId"] ?? "", scale: f["scale"] ?? "", score: f["score"] ?? "", kind: f["kind"] ?? "", date: f["date"] ?? "")
+        for scale in OutcomeScale.allCases { for i in scale.items { if let typed = f[Self.fieldName(scale, i.key)] { v.items[Self.fieldName(scale, i.key)] = typed } } }
         var errors = FieldErrors()
         var courseID: UUID?
         if !v.courseId.isEmpty {
@@ -84,11 +106,26 @@ struct AssessmentPages {
         }
         let scale = OutcomeScale(rawValue: v.scale)
         if scale == nil { errors.add("scale", "Choose the scale the score is on.") }
-        let score = PageValues.number(v.score)
-        if score == nil {
-            errors.add("score", "Enter the score as a number.")
-        } else if let scale, let problem = scale.problem(with: score!) {
-            errors.add("score", "Score: \(problem).")
+        let typedScore = v.score.isEmpty ? nil : PageValues.number(v.score)
+        if !v.score.isEmpty && typedScore == nil { errors.add("score", "Enter the score as a number.") }
+        var items: [String: Double]?
+        var score: Double?
+        if let scale {
+            let typed = scale.items.compactMap { i in v.items[Self.fieldName(scale, i.key)].map { (i.key, $0) } }
+            if !typed.isEmpty {
+                var parsed: [String: Double] = [:]
+                for (key, text) in typed {
+                    if let n = PageValues.number(text) { parsed[key] = n } else { errors.add(Self.fieldName(scale, key), "Enter \(key) as a number.") }
+                }
+                items = parsed
+            }
+            if errors.byField["score"] == nil {
+                do { score = try scale.score(entered: typedScore, items: items) } catch {
+                    let field = error.item == "score" ? "score" : Self.fieldName(scale, error.item)
+                    let label = scale.items.first { $0.key == error.item }?.label ?? "Score"
+                    errors.add(field, "\(label): \(error.problem).")
+                }
+            }
         }
         let kind = AssessmentKind(rawValue: v.kind)
         if kind == nil { errors.add("kind", "Choose when in the course this assessment is.") }
@@ -99,7 +136,8 @@ struct AssessmentPages {
         guard errors.isEmpty, let scale, let score, let kind, let date else {
             return try await render(req, patient, courses, values: v, errors: errors, status: .badRequest)
         }
-        _ = try await scope.assessments.record(patientID: id, courseID: courseID, scale: scale.rawValue, score: score, kind: kind,
+        _ = try await scope.assessments.record(patientID: id, courseID: courseID, scale: scale.rawValue, score: items == nil ? score : nil,
+                                               items: items, kind: kind,
                                                assessedOn: date, req.access(p))
         let back = courseID.map { "/courses/\(PageValues.id($0))/progress" } ?? "/patients/\(PageValues.id(id))"
         return req.done(back, .assessmentSaved)
@@ -117,6 +155,13 @@ struct AssessmentPages {
                 ScaleHelp(name: $0.name, range: "\(OutcomeScale.text($0.range.lowerBound))–\(OutcomeScale.text($0.range.upperBound))",
                           direction: $0.lowerIsBetter ? "lower is better" : "higher is better", levels: $0.levels,
                           hasLevels: !$0.levels.isEmpty)
+            },
+            itemGroups: OutcomeScale.allCases.filter { !$0.items.isEmpty }.map { scale in
+                ItemGroup(scale: scale.rawValue, scaleName: scale.name, fields: scale.items.map { i in
+                    let name = Self.fieldName(scale, i.key)
+                    return .init(name: name, label: i.label, range: "\(OutcomeScale.text(i.range.lowerBound))–\(OutcomeScale.text(i.range.upperBound))",
+                                 definition: i.definition, value: values.items[name] ?? "", error: errors.byField[name])
+                }, rule: scale == .mmasi ? "Total = Σ weight × area × darkness (forehead, each malar 0.3; chin 0.1)" : "Total = sum of the items")
             },
             back: courses.contains { PageValues.id($0.id) == values.courseId.lowercased() }
                 ? "/courses/\(values.courseId.lowercased())/progress" : "/patients/\(PageValues.id(patient.id))",

@@ -37,6 +37,8 @@ enum PageRoutes {
         AdverseEventPages(state: state, today: today).register(signedIn)
         AssessmentPages(state: state, today: today).register(signedIn)
         ProgressPages(state: state, today: today).register(signedIn)
+        PhotoPages(state: state, today: today).register(signedIn)
+        OutcomeReportPages(state: state).register(signedIn)
         SterilizationPages(state: state, today: today).register(signedIn)
         EquipmentPages(state: state, today: today).register(signedIn)
         RecallPages(state: state).register(signedIn)

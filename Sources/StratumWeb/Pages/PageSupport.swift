@@ -122,6 +122,7 @@ extension Request {
         add("/sterility", "Sterilization", "sterility", Permissions.allows(role, .read, .sterility))
         add("/equipment", "Devices and stock", "equipment", Permissions.allows(role, .read, .sterility))
         add("/recalls", "Recalls", "recalls", Permissions.allows(role, .read, .sterility))
+        add("/reports/outcomes", "Outcomes", "reports", Permissions.allows(role, .read, .outcomeReport))
         return Layout(title: title, section: section, userName: u.displayName, role: role.rawValue,
                       clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,
                       clinics: u.clinics.map { .init(id: $0.id.uuidString.lowercased(), name: "\($0.name) (\($0.role.rawValue))",
@@ -141,6 +142,7 @@ enum Flash: String {
     case coursePlanned = "course-planned", courseAccepted = "course-accepted", sessionRecorded = "session-recorded"
     case sessionSigned = "session-signed", addendumAdded = "addendum-added", eventReported = "event-reported"
     case eventUpdated = "event-updated", assessmentSaved = "assessment-saved", clinicSwitched = "clinic-switched"
+    case photoSaved = "photo-saved"
     case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
 
     static func text(_ key: String) -> String? {
@@ -158,6 +160,7 @@ enum Flash: String {
         case .assessmentSaved: "Assessment saved."
         case .clinicSwitched: "Clinic switched."
         case .traceSaved: "Saved."
+        case .photoSaved: "Photo saved; location and camera metadata were removed."
         case .recallOpened: "A recall is open: contact every patient listed and record each follow-up."
         case .recallUpdated: "Recall updated."
         case .alertReviewed: "Review recorded; the item may be used again."

@@ -46,8 +46,20 @@ struct ProgressChart: Encodable {
     let sessionXs: [Double]
     let rows: [Point]
     let summary: String
+    /// The change band around the baseline (MCID or one grade): moves inside it are not yet clinically important.
+    let bandY: Double?
+    let bandHeight: Double?
+    let baselineY: Double?
+    let bandLabel: String
+    /// The verdict of the progress rule, set by the progress page.
+    var status = ""
+    var statusLabel = ""
+    var statusTone = "muted"
+    var statusReason = ""
+    var itemsLine: String?
 
-    init(scale: OutcomeScale, assessments: [Assessment], sessionDates: [LocalDate], start: LocalDate, end: LocalDate, goal: Double?) {
+    init(scale: OutcomeScale, assessments: [Assessment], sessionDates: [LocalDate], start: LocalDate, end: LocalDate, goal: Double?,
+         baseline: Double? = nil) {
         self.scale = scale.rawValue
         scaleName = scale.name
         direction = scale.lowerIsBetter ? "lower is better: the better end is at the top" : "higher is better"
@@ -67,6 +79,17 @@ struct ProgressChart: Encodable {
         rows = points
         polyline = points.map { "\($0.x),\($0.y)" }.joined(separator: " ")
         goalY = goal.map(y)
+        baselineY = baseline.map(y)
+        if let baseline {
+            let a = y(min(max(baseline - scale.changeBand, lo), hi)), z = y(min(max(baseline + scale.changeBand, lo), hi))
+            bandY = min(a, z)
+            bandHeight = abs(z - a)
+            bandLabel = "band ±\(PageValues.mm((scale.changeBand * 100).rounded() / 100)) around \(scale.ratesChange ? "no change" : "baseline")"
+        } else {
+            bandY = nil
+            bandHeight = nil
+            bandLabel = ""
+        }
         goalLabelY = goalY.map { $0 - 6 }
         hasRows = !points.isEmpty
         goalLabel = goal.map { "goal \(PageValues.mm($0))" } ?? ""

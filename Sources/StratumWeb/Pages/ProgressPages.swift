@@ -34,17 +34,28 @@ struct ProgressPages {
         return Loaded(course: course, patient: patient, sessions: sessions, assessments: assessments)
     }
 
-    /// One chart per scale the course has scores on, the primary scale first (drawn even before any score).
+    /// One chart per scale the course has scores on, the primary scale first (drawn even before any score), with
+    /// the baseline, the change band and the goal.
     static func charts(_ l: Loaded) -> [ProgressChart] {
-        let primary = OutcomeScale.primary(for: l.course.indications)
-        var scales = [primary]
-        for a in l.assessments { if let s = OutcomeScale(rawValue: a.scale), !scales.contains(s) { scales.append(s) } }
         let start = l.course.plannedVisits.first?.date ?? l.course.createdAt.localDate
         let end = (l.course.plannedVisits.last?.date ?? start).adding(days: 180)
-        return scales.map { s in
-            ProgressChart(scale: s, assessments: l.assessments.filter { $0.scale == s.rawValue }, sessionDates: l.sessions.map(\.date),
-                          start: start, end: end, goal: s == primary ? l.course.goalScore : nil)
+        return CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments).map { p in
+            ProgressChart(scale: p.scale, assessments: p.points.map(\.assessment), sessionDates: l.sessions.map(\.date),
+                          start: start, end: end, goal: p.goal, baseline: p.points.isEmpty ? nil : p.baseline)
         }
+    }
+
+    struct ForecastView: Encodable {
+        let scaleName: String
+        let atSession: Int
+        let sessionsDone: Int
+        let expected: String
+        let interval: String
+        let probability: String?
+        let probabilityInterval: String?
+        let caveat: String
+        let basis: String
+        let ownWeight: String
     }
 
     struct ProgressContent: Encodable {
@@ -54,17 +65,72 @@ struct ProgressPages {
         let indications: String
         let goal: String?
         let charts: [ProgressChart]
+        let forecast: ForecastView?
         let canAssess: Bool
+        let canSeePhotos: Bool
+    }
+
+    static func statusLabel(_ s: CourseProgressStatus) -> String {
+        switch s {
+        case .notYetAssessed: "Not yet assessable"
+        case .improving: "Improving"
+        case .plateau: "Plateau"
+        case .worsening: "Worsening"
+        }
+    }
+
+    static func forecastView(_ c: CourseForecast) -> ForecastView {
+        let f = c.forecast
+        func pct(_ d: Double) -> String { "\(Int((d * 100).rounded()))%" }
+        let n = { (d: Double) in PageValues.mm((d * 10).rounded() / 10) }
+        var expected = "improvement of \(n(f.expectedImprovement)) on \(c.scale.name)"
+        var interval = "80% interval \(n(f.interval80.lowerBound)) to \(n(f.interval80.upperBound))"
+        if let s = c.expectedScore {
+            expected = "score \(n(s.value)) (\(expected))"
+            interval = "80% interval: score \(n(s.low)) to \(n(s.high))"
+        }
+        return ForecastView(
+            scaleName: c.scale.name, atSession: f.atSession, sessionsDone: c.sessionsDone, expected: expected, interval: interval,
+            probability: f.probabilityOfGoal.map(pct), probabilityInterval: f.probabilityInterval95.map { "\(pct($0.lowerBound))–\(pct($0.upperBound))" },
+            caveat: f.caveat,
+            basis: f.populationIsPrior ? "General prior curve (too few of the clinic's own patients)" : "The clinic's curve from \(c.cohortPatients) patients",
+            ownWeight: pct(f.ownDataWeight))
     }
 
     func progress(_ req: Request) async throws -> Response {
         let p = try await req.authorize(.read, .course, state: state)
         let l = try await load(req, p)
+        let charts = Self.charts(l)
+        let progress = CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments)
+        var forecast: ForecastView?
+        if Permissions.allows(p.role, .read, .assessment) {
+            let scale = OutcomeScale.primary(for: l.course.indications)
+            let cohort = try await state.scope(p.organizationID).outcomes.cohort(
+                clinicID: l.course.clinicID, indication: l.course.indications.first ?? .photoaging, scale: scale, excluding: l.course.id, req.access(p))
+            forecast = Self.forecastView(CourseOutcomes.forecast(course: l.course, sessions: l.sessions, assessments: l.assessments, cohort: cohort))
+        }
         let content = ProgressContent(
             courseId: PageValues.id(l.course.id), patientId: PageValues.id(l.patient.id),
             patientName: "\(l.patient.givenName) \(l.patient.familyName)",
             indications: l.course.indications.map(PageValues.indicationName).joined(separator: ", "), goal: l.course.goal,
-            charts: Self.charts(l), canAssess: Permissions.allows(p.role, .create, .assessment))
+            charts: zip(progress, charts).map { pr, chart in
+                var chart = chart
+                chart.status = pr.verdict.status.rawValue
+                chart.statusLabel = Self.statusLabel(pr.verdict.status)
+                chart.statusReason = pr.verdict.reason
+                chart.statusTone = switch pr.verdict.status {
+                case .improving: "ok"
+                case .plateau: "caution"
+                case .worsening: "stop"
+                case .notYetAssessed: "muted"
+                }
+                chart.itemsLine = pr.points.last?.assessment.items.map { list in
+                    list.map { i in "\(pr.scale.items.first { $0.key == i.key }?.label ?? i.key) \(OutcomeScale.text(i.value))" }.joined(separator: " · ")
+                }
+                return chart
+            },
+            forecast: forecast, canAssess: Permissions.allows(p.role, .create, .assessment),
+            canSeePhotos: Permissions.allows(p.role, .read, .photo))
         return try await req.render("progress", title: "Progress · \(l.patient.givenName) \(l.patient.familyName)", section: "patients", content)
     }
 

@@ -117,7 +117,51 @@
     sync();
   }
 
+  // Only the item fields of the chosen scale are shown; without this file all are shown and only those are read.
+  function scaleItems(select) {
+    var groups = document.querySelectorAll(".item-group");
+    function sync() {
+      groups.forEach(function (g) { g.hidden = g.getAttribute("data-scale") !== select.value; });
+    }
+    select.addEventListener("change", sync);
+    sync();
+  }
+
+  // Baseline and later photo side by side: one zoom and one pan for both, so the same skin is compared.
+  function syncedZoom(root) {
+    var slider = root.querySelector("#zoom");
+    var frames = root.querySelectorAll(".compare-frame img");
+    var output = root.querySelector("#zoom-value");
+    var scale = 1, x = 0, y = 0, drag = null;
+    function apply() {
+      frames.forEach(function (img) { img.style.transform = "translate(" + x + "px," + y + "px) scale(" + scale + ")"; });
+      if (output) output.textContent = Math.round(scale * 100) + "%";
+    }
+    function setScale(s) {
+      scale = Math.min(8, Math.max(1, s));
+      if (scale === 1) { x = 0; y = 0; }
+      slider.value = String(scale);
+      apply();
+    }
+    slider.addEventListener("input", function () { setScale(parseFloat(slider.value)); });
+    root.querySelectorAll(".compare-frame").forEach(function (frame) {
+      frame.addEventListener("wheel", function (e) { e.preventDefault(); setScale(scale * (e.deltaY < 0 ? 1.1 : 1 / 1.1)); }, { passive: false });
+      frame.addEventListener("pointerdown", function (e) { drag = { x: e.clientX - x, y: e.clientY - y }; frame.setPointerCapture(e.pointerId); });
+      frame.addEventListener("pointermove", function (e) { if (drag && scale > 1) { x = e.clientX - drag.x; y = e.clientY - drag.y; apply(); } });
+      frame.addEventListener("pointerup", function () { drag = null; });
+    });
+    var reset = root.querySelector("#zoom-reset");
+    if (reset) reset.addEventListener("click", function () { setScale(1); });
+    var controls = root.querySelector(".zoom-controls");
+    if (controls) controls.hidden = false;
+    apply();
+  }
+
   ready(function () {
+    var scaleSelect = document.getElementById("scale");
+    if (scaleSelect && document.querySelector(".item-group")) scaleItems(scaleSelect);
+    var compare = document.getElementById("compare");
+    if (compare) syncedZoom(compare);
     var session = document.getElementById("session-form");
     if (session) { liveCheck(session); sterilityGroups(session); }
     document.querySelectorAll("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });

@@ -1,0 +1,50 @@
+import FluentKit
+import Foundation
+import StratumCore
+
+final class CourseOutcomeModel: Model, @unchecked Sendable {
+    static let schema = "course_outcomes"
+    @ID(custom: "course_id", generatedBy: .user) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "clinic_id") var clinicID: UUID
+    @Field(key: "indication") var indication: String
+    @OptionalField(key: "practitioner_id") var practitionerID: UUID?
+    @Field(key: "sessions") var sessions: Int
+    @Field(key: "sessions_with_event") var sessionsWithEvent: Int
+    @OptionalField(key: "first_score") var firstScore: Double?
+    @OptionalField(key: "last_score") var lastScore: Double?
+    @Field(key: "scores") var scores: Int
+    init() {}
+}
+
+/// The outcome report's row of one course, recomputed from the record inside the transaction that changed it:
+/// sessions and who gave the first, sessions followed by an adverse event, and the first and last score on the
+/// course's primary scale. Derived data: never audited, always rebuildable from the record.
+enum CourseOutcomeSummary {
+    static func refresh(courseID: UUID, organizationID: UUID, on database: any Database) async throws {
+        guard let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
+            .filter(\.$organizationID == organizationID).first() else { return }
+        let indications = try StoredJSON.indications(from: StoredJSON.parse(course.indicationsJSON, "course indications"))
+        guard let indication = indications.first else { return }
+        let sessions = try await TreatmentSessionModel.query(on: database).filter(\.$courseID == courseID)
+            .filter(\.$organizationID == organizationID).sort(\.$date).sort(\.$createdAt).all()
+        let ids = sessions.compactMap(\.id)
+        let withEvent = ids.isEmpty ? 0 : Set(try await AdverseEventModel.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$sessionID ~~ ids.map(Optional.some)).all().compactMap(\.sessionID)).count
+        let scale = OutcomeScale.primary(for: indications)
+        let scores = try await AssessmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$courseID == courseID)
+            .filter(\.$scale == scale.rawValue).sort(\.$assessedOn).sort(\.$createdAt).all()
+        let m = try await CourseOutcomeModel.find(courseID, on: database) ?? CourseOutcomeModel()
+        m.id = courseID
+        m.organizationID = organizationID
+        m.clinicID = course.clinicID
+        m.indication = indication.rawValue
+        m.practitionerID = sessions.first?.practitionerID
+        m.sessions = sessions.count
+        m.sessionsWithEvent = withEvent
+        m.firstScore = scores.first?.score
+        m.lastScore = scores.last?.score
+        m.scores = scores.count
+        try await m.save(on: database)
+    }
+}
