@@ -929,12 +929,13 @@ paths:
       operationId: uploadPhoto
       summary: 'Upload a JPEG or PNG (at most 15 MiB; the type is read from the content; location and camera metadata are removed). Needs a photo consent in force.'
       parameters:
-        - {name: courseId, in: query, required: true, schema: {type: string, format: uuid}}
-        - {name: view, in: query, required: true, schema: {type: string, enum: [front, left-45, right-45, left-90, right-90, close-up]}}
+        # Checked by the handler, so a missing or bad one is refused naming the parameter; each is required unless noted.
+        - {name: courseId, in: query, required: false, description: 'Required: the course the photo documents.', schema: {type: string, maxLength: 40}}
+        - {name: view, in: query, required: false, description: 'Required: front, left-45, right-45, left-90, right-90 or close-up.', schema: {type: string, maxLength: 20}}
         - {name: site, in: query, required: false, description: 'The zone''s site; required for a close-up.', schema: {type: string, maxLength: 40}}
-        - {name: side, in: query, required: false, schema: {type: string, enum: [left, right, midline, bilateral]}}
-        - {name: visit, in: query, required: true, description: 'baseline, session-N or follow-up-1-month / -3-months / -6-months', schema: {type: string, maxLength: 30}}
-        - {name: takenOn, in: query, required: true, schema: {type: string, format: date}}
+        - {name: side, in: query, required: false, description: 'The zone''s side: left, right, midline or bilateral.', schema: {type: string, maxLength: 20}}
+        - {name: visit, in: query, required: false, description: 'Required: baseline, session-N or follow-up-1-month / -3-months / -6-months.', schema: {type: string, maxLength: 30}}
+        - {name: takenOn, in: query, required: false, description: 'Required: the date taken, YYYY-MM-DD.', schema: {type: string, maxLength: 10}}
       requestBody:
         required: true
         content:

@@ -59,8 +59,8 @@ extension APIHandler {
         let patientID = try uuid(input.path.patientId, "patientId")
         let p = try await authorize(.create, .photo, patientID: patientID)
         let q = input.query
-        let draft = try PhotoForm.draft(courseID: q.courseId, view: q.view.rawValue, site: q.site, side: q.side?.rawValue, visit: q.visit,
-                                        takenOn: q.takenOn)
+        let draft = try PhotoForm.draft(courseID: q.courseId ?? "", view: q.view ?? "", site: q.site, side: q.side, visit: q.visit ?? "",
+                                        takenOn: q.takenOn ?? "")
         guard case .binary(let body) = input.body else { throw APIProblem.badField("file", "send the image as application/octet-stream") }
         let bytes: [UInt8]
         // Up to the route's allowance: the reader then names the size of anything over its own limit.

@@ -22,6 +22,10 @@ struct OutcomeAPITests {
             #expect(gif.status == .unprocessableEntity && gif.text.contains("only JPEG and PNG") && gif.text.contains("GIF"), "\(gif.text)")
             #expect(gif.json["errors"].flatMap { ($0 as? [[String: Any]])?.first?["path"] as? String } == "file")
 
+            let json = try await s.sendBytes(.POST, base, token: doc, bytes: PhotoSamples.phoneJPEG, contentType: "application/json")
+            #expect(json.status == .unsupportedMediaType, "a client's wrong content type is its mistake, not a server fault")
+            let noView = try await s.sendBytes(.POST, base.replacingOccurrences(of: "view=front&", with: ""), token: doc, bytes: PhotoSamples.phoneJPEG)
+            #expect(noView.status == .badRequest && noView.text.contains("view"), "\(noView.text)")
             let up = try await s.sendBytes(.POST, base, token: doc, bytes: PhotoSamples.phoneJPEG)
             #expect(up.status == .created, "\(up.text)")
             #expect(up.json["hadLocation"] as? Bool == true && up.json["mediaType"] as? String == "image/jpeg")
