@@ -82,10 +82,13 @@ let package = Package(
         .executableTarget(name: "StratumBench", dependencies: ["StratumCore"], path: "bench/StratumBench"),
         .executableTarget(name: "RecallBench", dependencies: ["StratumStore"], path: "bench/RecallBench"),
         .executableTarget(name: "OutcomeReportBench", dependencies: ["StratumStore"], path: "bench/OutcomeReportBench"),
+        // Test inputs shared by several test targets (photo fixtures).
+        .target(name: "StratumTestFixtures", path: "Tests/StratumTestFixtures"),
         .testTarget(
             name: "StratumCoreTests",
             dependencies: [
                 "StratumCore",
+                "StratumTestFixtures",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -100,6 +103,7 @@ let package = Package(
         .testTarget(
             name: "StratumWebTests",
             dependencies: [
+                "StratumTestFixtures",
                 "StratumWeb",
                 "StratumStore",
                 .product(name: "VaporTesting", package: "vapor"),

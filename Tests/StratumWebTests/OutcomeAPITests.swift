@@ -1,6 +1,7 @@
 import Foundation
 import StratumCore
 import StratumStore
+import StratumTestFixtures
 @testable import StratumWeb
 import Testing
 import Vapor

@@ -1,12 +1,9 @@
-import Foundation
-@testable import StratumWeb
-import Vapor
-import VaporTesting
-
-/// Uploads as a clinic's camera and editor produce them (the fixtures of ClinicalImageTests: Pillow-made 8×8 images
-/// with a phone's EXIF and GPS, and an editor's PNG text and eXIf), and what the tests send through the server.
-enum PhotoSamples {
-    static let phoneJPEG = hex("""
+/// Photos as clinics upload them, shared by the core's reader tests and the server's upload tests: Pillow-made 8×8
+/// images given the metadata a phone, a photo editor and a records clerk would add (no binary files in the tree).
+public enum PhotoSamples {
+    /// JFIF + EXIF (Make AcmeCam, Model Derm9000, Orientation 6, DateTimeOriginal, BodySerialNumber SN123, GPS 51°30′N 0°7′W)
+    /// + XMP with exif:GPSLatitude + IPTC naming "Jane Do" + a comment naming "Jane Doe" + "TRAILER" after EOI.
+    public static let phoneJPEG = hex("""
         ffd8ffe000104a46494600010100000100010000ffe100f94578696600004d4d002a000000080005010f0002000000080000004a01100002
         000000090000005201120003000000010006000087690004000000010000005b88250004000000010000008f0000000041636d6543616d00
         4465726d39303030000002900300020000001400000075a43100020000000600000089323032363a30353a30312031303a30303a30300053
@@ -25,7 +22,7 @@ enum PhotoSamples {
         """)
 
     /// IHDR + tEXt "Comment: GPSLatitude 51.5 Jane Doe" + iTXt "Author: Dr X" + eXIf (Make, GPS) + IDAT + IEND.
-    static let editorPNG = hex("""
+    public static let editorPNG = hex("""
         89504e470d0a1a0a0000000d4948445200000008000000080800000000e164e1570000002174455874436f6d6d656e74004750534c617469
         747564652035312e35204a616e6520446f651d0149b70000000f69545874417574686f720000000000447220589c69b14b00000090655849
         664d4d002a000000080002010f0002000000080000002688250004000000010000002e0000000041636d6543616d00000400010002000000
@@ -35,7 +32,8 @@ enum PhotoSamples {
         """)
 
 
-    static func hex(_ s: String) -> [UInt8] {
+    /// Bytes from hex digits, ignoring whitespace.
+    public static func hex(_ s: String) -> [UInt8] {
         let digits = s.utf8.compactMap { c -> UInt8? in
             switch c {
             case 0x30...0x39: c - 0x30
@@ -48,46 +46,19 @@ enum PhotoSamples {
 
     /// The phone JPEG with another JFIF pixel density (a kept field): a different image file, so a second photo of
     /// the course is not refused as the same image twice.
-    static func jpeg(_ variant: UInt8) -> [UInt8] {
+    public static func jpeg(_ variant: UInt8) -> [UInt8] {
         var b = phoneJPEG
         b[15] = variant  // APP0 JFIF X density, low byte
         return b
     }
 
-    static let gif: [UInt8] = Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0, 0x3B]
+    /// The start of a GIF: a real image, in a format a clinical photo may not be.
+    public static let gif: [UInt8] = Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0, 0x3B]
 
-    static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+    /// Whether the bytes contain the text, to check what metadata survived.
+    public static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
         let n = Array(needle.utf8)
         guard haystack.count >= n.count else { return false }
         return (0...(haystack.count - n.count)).contains { Array(haystack[$0..<($0 + n.count)]) == n }
-    }
-}
-
-extension TestServer {
-    /// Sends raw bytes, as an API client uploading a file does.
-    func sendBytes(_ method: HTTPMethod, _ path: String, token: String, bytes: [UInt8], contentType: String = "application/octet-stream")
-        async throws -> TestingHTTPResponse {
-        var headers = HTTPHeaders()
-        headers.bearerAuthorization = BearerAuthorization(token: token)
-        headers.replaceOrAdd(name: .contentType, value: contentType)
-        return try await app.testing().sendRequest(method, path, headers: headers, body: ByteBuffer(bytes: bytes))
-    }
-}
-
-extension BrowserSession {
-    /// Posts a multipart form with one file, as the photo upload form does.
-    func postFile(_ path: String, _ fields: [(String, String)], file: [UInt8], filename: String, type: String) async throws -> TestingHTTPResponse {
-        let boundary = "----stratum-test-boundary"
-        var body = ByteBuffer()
-        for (k, v) in fields + [("_csrf", csrf)] {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n")
-        }
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n")
-        body.writeBytes(file)
-        body.writeString("\r\n--\(boundary)--\r\n")
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .cookie, value: "\(WebCookies.session)=\(cookie)")
-        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        return try await server.app.testing().sendRequest(.POST, path, headers: headers, body: body)
     }
 }
