@@ -355,10 +355,13 @@ def document_session(d, course_id: str) -> str:
     # A cartridge of a lot the clinic never received is refused at its field, with what was scanned kept.
     type_into(d, "scan", gs1_line("CART-2026-9999"))
     click(d, (By.ID, "check-session"))
-    error = wait(d, lambda drv: drv.find_elements(By.XPATH, "//input[@id='scan']/ancestor::div[contains(@class,'field')][1]/p[@class='field-error']"),
-                 "no field error next to #scan for a lot that was never received")[0]
-    assert "is not in the clinic's stock" in error.text and "receive the lot first" in error.text, error.text
-    assert GTIN in error.text and "CART-2026-9999" in error.text, error.text
+    # The page script re-checks on load and redraws the field errors, so the text is read inside the wait (a found
+    # element may go stale under it).
+    scan_error = "//input[@id='scan']/ancestor::div[contains(@class,'field')][1]/p[@class='field-error']"
+    error = wait(d, lambda drv: next((e.text for e in drv.find_elements(By.XPATH, scan_error) if e.text), None),
+                 "no field error next to #scan for a lot that was never received")
+    assert "is not in the clinic's stock" in error and "receive the lot first" in error, error
+    assert GTIN in error and "CART-2026-9999" in error, error
     assert d.find_element(By.ID, "scan").get_attribute("value") == gs1_line("CART-2026-9999")
     assert Select(d.find_element(By.ID, "handpiece")).first_selected_option.get_attribute("value") == HANDPIECE
     assert not d.find_elements(By.CSS_SELECTOR, "#check-findings li")

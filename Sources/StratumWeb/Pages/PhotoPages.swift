@@ -77,6 +77,8 @@ struct PhotoPages {
         let hasErrors: Bool
         let canUpload: Bool
         let consentNote: String
+        /// Export is offered only under a publication-tier consent in force (the download checks it again).
+        let canExport: Bool
         let compareLinks: [Option]
         let hasCompareLinks: Bool
     }
@@ -116,6 +118,7 @@ struct PhotoPages {
             consentNote: tiers.isEmpty ? "No photo consent in force: photos cannot be taken until the patient signs one."
                 : "Photo consent in force: \(tiers.map(\.rawValue).sorted().joined(separator: ", ")). "
                   + (tiers.contains(.publication) ? "Photos may leave the record (export)." : "Photos stay in the record: export needs the publication tier."),
+            canExport: tiers.contains(.publication),
             compareLinks: Array(Set(later.map { "\($0.slot.view.rawValue)|\($0.slot.zone.map(Self.zoneKey) ?? "")|\($0.visit.description)" })).sorted().compactMap { key in
                 guard let ph = later.first(where: { "\($0.slot.view.rawValue)|\($0.slot.zone.map(Self.zoneKey) ?? "")|\($0.visit.description)" == key }) else { return nil }
                 var q = "view=\(ph.view.rawValue)&visit=\(ph.visit.description)"
