@@ -84,6 +84,13 @@ struct PhotoPages {
     }
 
     static func slotLabel(_ s: PhotoSlot) -> String { s.zone.map { "\(s.view.label): \(PageValues.zoneName($0))" } ?? s.view.label }
+    /// The comparison page's query for a later photo: its view, visit and zone.
+    static func compareQuery(_ ph: Photo) -> String {
+        var q = "view=\(ph.view.rawValue)&visit=\(ph.visit.description)"
+        if let z = ph.zone { q += "&site=\(z.site.rawValue)&side=\(z.side.rawValue)" }
+        return q
+    }
+
     static func zoneKey(_ z: Zone) -> String { "\(z.site.rawValue)|\(z.side.rawValue)" }
 
     private func page(_ req: Request, _ p: Principal, courseID: UUID, errors: FieldErrors = FieldErrors(), chosen: [String: String] = [:],
@@ -101,6 +108,7 @@ struct PhotoPages {
         let defaultVisit = chosen["visit"] ?? (done > 0 ? PhotoVisit.session(min(done + 1, max(course.plannedVisits.count, 1))) : PhotoVisit.baseline).description
         let baselineViews = Set(photos.filter { $0.visit == .baseline }.map(\.slot))
         let later = photos.filter { $0.visit != .baseline && baselineViews.contains($0.slot) }
+        var seen = Set<String>()  // one link per slot and visit
         let content = Content(
             courseId: PageValues.id(course.id), patientName: "\(patient.givenName) \(patient.familyName)",
             standardSet: StandardPhotoSet.slots(for: course.zones).map(Self.slotLabel).joined(separator: ", "),
@@ -119,11 +127,9 @@ struct PhotoPages {
                 : "Photo consent in force: \(tiers.map(\.rawValue).sorted().joined(separator: ", ")). "
                   + (tiers.contains(.publication) ? "Photos may leave the record (export)." : "Photos stay in the record: export needs the publication tier."),
             canExport: tiers.contains(.publication),
-            compareLinks: Array(Set(later.map { "\($0.slot.view.rawValue)|\($0.slot.zone.map(Self.zoneKey) ?? "")|\($0.visit.description)" })).sorted().compactMap { key in
-                guard let ph = later.first(where: { "\($0.slot.view.rawValue)|\($0.slot.zone.map(Self.zoneKey) ?? "")|\($0.visit.description)" == key }) else { return nil }
-                var q = "view=\(ph.view.rawValue)&visit=\(ph.visit.description)"
-                if let z = ph.zone { q += "&site=\(z.site.rawValue)&side=\(z.side.rawValue)" }
-                return .init(value: q, label: "\(Self.slotLabel(ph.slot)): baseline and \(ph.visit.label.lowercased())", selected: false)
+            compareLinks: later.compactMap { ph in
+                guard seen.insert(Self.compareQuery(ph)).inserted else { return nil }
+                return .init(value: Self.compareQuery(ph), label: "\(Self.slotLabel(ph.slot)): baseline and \(ph.visit.label.lowercased())", selected: false)
             }, hasCompareLinks: !later.isEmpty)
         return try await req.render("photos", title: "Photos · \(patient.givenName) \(patient.familyName)", section: "patients", content, status: status)
     }
@@ -232,11 +238,7 @@ struct PhotoPages {
             courseId: PageValues.id(courseID), patientName: "\(patient.givenName) \(patient.familyName)", slotLabel: Self.slotLabel(slot),
             baseline: Side(id: PageValues.id(base.id), label: "Baseline", takenOn: base.takenOn.description),
             later: Side(id: PageValues.id(later.id), label: later.visit.label, takenOn: later.takenOn.description),
-            others: same.filter { $0.visit != .baseline }.map { ph in
-                var q = "view=\(ph.view.rawValue)&visit=\(ph.visit.description)"
-                if let z = ph.zone { q += "&site=\(z.site.rawValue)&side=\(z.side.rawValue)" }
-                return .init(value: q, label: ph.visit.label, selected: ph.id == later.id)
-            }, hasOthers: same.filter { $0.visit != .baseline }.count > 1)
+            others: same.filter { $0.visit != .baseline }.map { .init(value: Self.compareQuery($0), label: $0.visit.label, selected: $0.id == later.id) }, hasOthers: same.filter { $0.visit != .baseline }.count > 1)
         return try await req.render("photo-compare", title: "Compare · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 

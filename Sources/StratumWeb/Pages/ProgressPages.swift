@@ -36,10 +36,10 @@ struct ProgressPages {
 
     /// One chart per scale the course has scores on, the primary scale first (drawn even before any score), with
     /// the baseline, the change band and the goal.
-    static func charts(_ l: Loaded) -> [ProgressChart] {
+    static func charts(_ l: Loaded, _ progress: [ScaleProgress]? = nil) -> [ProgressChart] {
         let start = l.course.plannedVisits.first?.date ?? l.course.createdAt.localDate
         let end = (l.course.plannedVisits.last?.date ?? start).adding(days: 180)
-        return CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments).map { p in
+        return (progress ?? CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments)).map { p in
             ProgressChart(scale: p.scale, assessments: p.points.map(\.assessment), sessionDates: l.sessions.map(\.date),
                           start: start, end: end, goal: p.goal, baseline: p.points.isEmpty ? nil : p.baseline)
         }
@@ -100,8 +100,8 @@ struct ProgressPages {
     func progress(_ req: Request) async throws -> Response {
         let p = try await req.authorize(.read, .course, state: state)
         let l = try await load(req, p)
-        let charts = Self.charts(l)
         let progress = CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments)
+        let charts = Self.charts(l, progress)
         var forecast: ForecastView?
         if Permissions.allows(p.role, .read, .assessment) {
             let scale = OutcomeScale.primary(for: l.course.indications)
