@@ -14,6 +14,12 @@ enum StratumMigrations {
         M0009_CourseGoalScore(),
         M0010_Traceability(),
         M0011_Photos(),
+        M0012_RecordDates(),
+        M0013_DeviceFit(),
+        M0014_OutcomeBaselines(),
+        M0015_ClinicScope(),
+        M0016_PatientsAndAuthorship(),
+        M0017_PlanAcknowledgements(),
     ]
 }
 

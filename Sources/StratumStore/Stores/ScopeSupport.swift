@@ -56,3 +56,23 @@ func lockRow(_ table: String, id: UUID, on database: any Database) async throws 
     guard sql.dialect.name != "sqlite" else { return }
     try await sql.raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
 }
+
+extension OrganizationScope {
+    /// The clinic's today at the request's instant (`ctx.now`, the one clock), in the clinic's time zone; a clinic
+    /// outside this organization, or none, counts in UTC.
+    func clinicToday(_ clinicID: UUID?, _ ctx: AccessContext, on database: any Database) async throws -> LocalDate {
+        var zone = "UTC"
+        if let clinicID, let clinic = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
+            .filter(\.$organizationID == organizationID).first() {
+            zone = clinic.timezone
+        }
+        return LocalDate.clinicDay(at: ctx.now, timeZone: zone)
+    }
+
+    /// Refuses a clinical date after the clinic's today, naming the field (`StoreError.invalid`); nothing is written.
+    func refuseFuture(_ date: LocalDate, field: String, clinicID: UUID?, _ ctx: AccessContext, on database: any Database) async throws {
+        if let problem = RecordDate.futureProblem(date, today: try await clinicToday(clinicID, ctx, on: database)) {
+            throw StoreError.invalid(field: field, problem: problem)
+        }
+    }
+}

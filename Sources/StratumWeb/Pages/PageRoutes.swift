@@ -9,8 +9,7 @@ import Vapor
 enum PageRoutes {
     /// The calendar day in a clinic's time zone (an unknown zone falls back to UTC), for Today and form defaults.
     static func today(in timezone: String, at now: Date = Date()) -> LocalDate {
-        let offset = TimeZone(identifier: timezone)?.secondsFromGMT(for: now) ?? 0
-        return LocalDate(dayNumber: Int(((now.timeIntervalSince1970 + Double(offset)) / 86_400).rounded(.down)))
+        LocalDate.clinicDay(at: now, timeZone: timezone)
     }
 
     static func register(_ app: Application, state: ServerState, config: AppConfig, clock: @escaping @Sendable () -> Date = { Date() }) throws {
