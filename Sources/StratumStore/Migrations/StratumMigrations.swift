@@ -20,6 +20,7 @@ enum StratumMigrations {
         M0015_ClinicScope(),
         M0016_PatientsAndAuthorship(),
         M0017_PlanAcknowledgements(),
+        M0018_RecallCorrections(),
     ]
 }
 
