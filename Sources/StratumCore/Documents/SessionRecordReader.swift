@@ -1,3 +1,5 @@
+import Foundation
+
 /// A practitioner's acknowledgement of a caution, with the reason POLICY requires.
 public struct Acknowledgement: Sendable, Equatable {
     public let rule: RuleID
@@ -22,6 +24,8 @@ public struct SessionRecordDocument: Sendable, Equatable {
     public let topical: TopicalFacts?
     public let reactions: [ExpectedReaction]
     public let acknowledgements: [Acknowledgement]
+    /// The practitioner who treated, when someone else (an assistant) documents the session for them; nil: the writer.
+    public var practitionerID: UUID? = nil
 
     public init(date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String], equipment: EquipmentReference,
                 topical: TopicalFacts?, reactions: [ExpectedReaction], acknowledgements: [Acknowledgement]) {
@@ -39,7 +43,7 @@ extension RequestReader {
     /// Reads a session record document (docs/documents.md, "Session record"); bad input names its JSON path.
     public static func sessionRecord(bytes: [UInt8]) throws(DocumentError) -> SessionRecordDocument {
         let root = try parse(bytes)
-        let o = try root.object(allowed: ["date", "zones", "equipment", "topical", "reactions", "acknowledgements"])
+        let o = try root.object(allowed: ["date", "zones", "equipment", "topical", "reactions", "acknowledgements", "practitionerId"])
         let date = try o.required("date").date()
         let zoneNodes = try o.required("zones").array()
         guard !zoneNodes.isEmpty else { throw o.node.fail("zones: at least one zone is required") }
@@ -68,11 +72,16 @@ extension RequestReader {
                 let rule = try ao.required("rule").member(of: RuleID.self, named: "rule")
                 var zone: Zone?
                 if let zn = ao.optional("zone") { zone = try readZone(zn.object(allowed: ["site", "side"])) }
-                acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: 2000)))
+                acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: AcknowledgementGate.maxReasonLength)))
             }
         }
-        return SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
-                                     topical: topical, reactions: reactions, acknowledgements: acks)
+        var doc = SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
+                                        topical: topical, reactions: reactions, acknowledgements: acks)
+        if let p = o.optional("practitionerId") {
+            guard let id = UUID(uuidString: try p.string()) else { throw p.fail("expected the id of a practitioner of the clinic") }
+            doc.practitionerID = id
+        }
+        return doc
     }
 }
 
@@ -110,21 +119,5 @@ extension RequestReader {
         ref.packCode = try o.optional("pack").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 40) }
         ref.handpieceSerial = try o.optional("handpiece").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 100) }
         return ref
-    }
-}
-
-/// Which findings of a session check still block recording: every stop, and every caution without a
-/// practitioner's acknowledgement (POLICY "Decision vocabulary").
-public enum RecordingGate {
-    public static func blocking(_ result: CheckResult, acknowledgements: [Acknowledgement]) -> [Finding] {
-        result.findings.filter { f in
-            switch f.severity {
-            case .stop: return true
-            case .info: return false
-            case .caution:
-                // An acknowledgement names the rule; with a zone it covers that zone only, without one every zone.
-                return !acknowledgements.contains { $0.rule == f.rule && ($0.zone == nil || $0.zone == f.zone) }
-            }
-        }
     }
 }

@@ -7,10 +7,15 @@ public struct CourseStore: Sendable {
     let scope: OrganizationScope
 
     /// Saves a planned course as `proposed`, with one planned visit per planned session. `result` must be the planner's
-    /// answer to `request`; its document is stored as given so the proposal can be shown exactly as it was made.
+    /// answer to `request`; its document is stored as given so the proposal can be shown exactly as it was made. A
+    /// do-not-treat plan is refused (`ClinicalRefusal` with its stops) and nothing is written.
     public func create(patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?,
                        goalScore: Double? = nil, _ ctx: AccessContext) async throws -> Course {
         let actorID = try scope.requireActor(ctx)
+        // A do-not-treat plan is shown to the practitioner, never kept as something that could be accepted.
+        if result.decision == .doNotTreat {
+            throw ClinicalRefusal(blocking: result.findings.filter { $0.severity == .stop }, findings: result.findings)
+        }
         return try await scope.db.write { database -> Scoped<Course> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
                 return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "course",
@@ -45,14 +50,25 @@ public struct CourseStore: Sendable {
                 try await v.create(on: database)
             }
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "course", outcome: .allowed, on: database)
-            return .found(try await self.load(m, on: database))
+            return .found(try await self.scope.attributed(try await self.load(m, on: database), on: database))
         }.get()
     }
 
-    /// Accepts a proposed course, making it `active` so sessions can be recorded against it. Only a proposed
-    /// course can be accepted, and only once.
-    public func accept(courseID: UUID, _ ctx: AccessContext) async throws -> Course {
-        try await scope.db.write { database -> Scoped<Course> in
+    /// Accepts a proposed course, making it `active` so sessions can be recorded against it. Only a proposed course
+    /// can be accepted, and only once. The plan's findings as stored decide: any `stop`, or a `caution` that no
+    /// acknowledgement covers, refuses with `ClinicalRefusal`; an acknowledgement that covers no caution, or has no
+    /// reason, is `invalid`. The reasons are kept with the course with who gave them and when.
+    public func accept(courseID: UUID, acknowledgements: [AcknowledgementDraft] = [], _ ctx: AccessContext) async throws -> Course {
+        let actorID = try scope.requireActor(ctx)
+        for (i, a) in acknowledgements.enumerated() {
+            let reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            if reason.isEmpty { throw StoreError.invalid(field: "acknowledgements[\(i)].reason", problem: "give the clinical reason for accepting \(a.rule.rawValue)") }
+            if reason.count > AcknowledgementGate.maxReasonLength {
+                throw StoreError.invalid(field: "acknowledgements[\(i)].reason", problem: "at most \(AcknowledgementGate.maxReasonLength) characters")
+            }
+        }
+        let acks = acknowledgements.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: $0.reason) }
+        return try await scope.db.write { database -> Scoped<Course> in
             try await lockRow(CourseModel.schema, id: courseID, on: database)
             guard let m = try await self.base(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: "accept", resource: "course", missing: "course", on: database)
@@ -60,11 +76,32 @@ public struct CourseStore: Sendable {
             guard m.status == CourseStatus.proposed.rawValue else {
                 throw StoreError.conflict("course is \(m.status), only a proposed course can be accepted")
             }
+            let findings = try StoredJSON.findings(from: try StoredJSON.parse(m.planJSON, "course plan")["findings"] ?? .null, "course plan")
+            let blocking = PlanGate.blocking(findings, acknowledgements: acks)
+            guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: findings) }
+            if let i = acks.firstIndex(where: { !AcknowledgementGate.unmatched([$0], findings: findings).isEmpty }) {
+                throw StoreError.invalid(field: "acknowledgements[\(i)].rule",
+                                         problem: "the plan raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge")
+            }
+            for a in acknowledgements {
+                let k = CourseAcknowledgementModel()
+                k.id = UUID()
+                k.organizationID = self.scope.organizationID
+                k.courseID = courseID
+                k.rule = a.rule.rawValue
+                k.site = a.zone?.site.rawValue
+                k.side = a.zone?.side.rawValue
+                k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+                k.acknowledgedBy = actorID
+                k.acknowledgedAt = ctx.now
+                try await k.create(on: database)
+            }
             m.status = CourseStatus.active.rawValue
             m.acceptedAt = ctx.now
+            m.acceptedBy = actorID
             try await m.update(on: database)
             try await self.scope.audit(ctx, patientID: m.patientID, action: "accept", resource: "course", outcome: .allowed, on: database)
-            return .found(try await self.load(m, on: database))
+            return .found(try await self.scope.attributed(try await self.load(m, on: database), on: database))
         }.get()
     }
 
@@ -77,6 +114,7 @@ public struct CourseStore: Sendable {
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
             var out: [Course] = []
             for m in all { out.append(try await self.load(m, on: database)) }
+            out = try await self.scope.attributed(out, on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "course", outcome: .allowed, on: database)
             return .found(out)
         }.get()
@@ -90,7 +128,7 @@ public struct CourseStore: Sendable {
                 return nil
             }
             try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: "course", outcome: .allowed, on: database)
-            return try await self.load(m, on: database)
+            return try await self.scope.attributed(try await self.load(m, on: database), on: database)
         }
     }
 
@@ -114,7 +152,15 @@ public struct CourseStore: Sendable {
             goal: m.goal, goalScore: m.goalScore, status: status, intervalWeeks: m.intervalWeeks,
             decision: decision, findings: try StoredJSON.findings(from: plan["findings"] ?? .null, "course plan"),
             planJSON: m.planJSON, policyVersion: m.policyVersion, createdBy: m.createdBy, createdAt: m.createdAt,
-            acceptedAt: m.acceptedAt,
+            acceptedAt: m.acceptedAt, acceptedBy: m.acceptedBy,
+            acknowledgements: try await CourseAcknowledgementModel.query(on: database).filter(\.$courseID == m.id!)
+                .filter(\.$organizationID == scope.organizationID).sort(\.$acknowledgedAt).all().map { a in
+                    guard let rule = RuleID(rawValue: a.rule) else { throw StoredJSON.unreadable("acknowledgement", a.rule) }
+                    var zone: Zone?
+                    if let site = a.site, let side = a.side { zone = try SessionStore.zone(site, side) }
+                    return FindingAcknowledgement(rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
+                                                  acknowledgedAt: a.acknowledgedAt)
+                },
             plannedVisits: try visits.map { v in
                 guard let date = LocalDate(iso: v.date) else { throw StoredJSON.unreadable("planned visit date", v.date) }
                 return PlannedVisit(number: v.number, date: date,

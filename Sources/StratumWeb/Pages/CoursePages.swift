@@ -107,15 +107,16 @@ struct CoursePages {
         let (values, errors, request) = try await read(req, p, patient)
         guard let request else { return try await render(req, p, patient, values: values, errors: errors, plan: nil, status: .badRequest) }
         let result = CoursePlanner.plan(request)
-        // A do-not-treat plan is shown, not saved: nothing can be done with it until its stop is resolved.
-        guard result.decision != .doNotTreat else {
+        do {
+            let course = try await scope.courses.create(patientID: id, clinicID: p.clinicID, request: request, result: result,
+                                                        goal: values.goal.isEmpty ? nil : values.goal,
+                                                        goalScore: PageValues.number(values.goalScore), req.access(p))
+            return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned)
+        } catch is ClinicalRefusal {
+            // The store keeps no do-not-treat plan: it is shown, with its stops, and nothing is saved.
             return try await render(req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones),
                                     status: .unprocessableEntity)
         }
-        let course = try await scope.courses.create(patientID: id, clinicID: p.clinicID, request: request, result: result,
-                                                    goal: values.goal.isEmpty ? nil : values.goal,
-                                                    goalScore: PageValues.number(values.goalScore), req.access(p))
-        return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned)
     }
 
     /// The form as typed, its field errors, and the plan request when every field is valid.
@@ -227,7 +228,7 @@ struct CoursePages {
                      })
                  },
                  intervalWeeks: result.course.intervalWeeks, outcomeScale: result.course.outcomeScale,
-                 assessments: result.course.assessments.map { "\($0.date) \($0.kind.rawValue.replacingOccurrences(of: "-", with: " "))" },
+                 assessments: result.course.assessments.map(PageValues.plannedAssessment),
                  canPropose: result.decision != .doNotTreat)
     }
 
@@ -254,6 +255,25 @@ struct CoursePages {
         let canDocument: Bool
         let sessions: [SessionLink]
         let hasSessions: Bool
+        /// The plan's cautions, each with the reason field the practitioner fills in to accept the course.
+        let cautions: [CautionField]
+        /// The cautions as acknowledged when the course was accepted.
+        let acknowledgements: [PageValues.AcknowledgementView]
+        let hasAcknowledgements: Bool
+        let acceptedBy: String?
+        let errors: FieldErrors
+        let hasErrors: Bool
+    }
+
+    /// One caution of the plan to acknowledge: the finding, and the reason typed for it.
+    struct CautionField: Encodable {
+        let field: String
+        let rule: String
+        let zone: String?
+        let message: String
+        let reason: String
+        let error: String?
+        let maxLength = AcknowledgementGate.maxReasonLength
     }
 
     struct VisitRow: Encodable {
@@ -276,8 +296,20 @@ struct CoursePages {
     }
 
     func show(_ req: Request) async throws -> Response {
-        let id = try Self.courseID(req)
-        let p = try await req.authorize(.read, .course, state: state)
+        try await showCourse(req, id: try Self.courseID(req), p: try await req.authorize(.read, .course, state: state))
+    }
+
+    /// The plan's cautions in the order shown, one per rule and zone: what an acceptance must acknowledge.
+    static func cautions(_ course: Course) -> [Finding] {
+        var seen: [Finding] = []
+        for f in course.findings.ordered() where f.severity == .caution && !seen.contains(where: { $0.rule == f.rule && $0.zone == f.zone }) {
+            seen.append(f)
+        }
+        return seen
+    }
+
+    private func showCourse(_ req: Request, id: UUID, p: Principal, reasons: [String] = [], errors: FieldErrors = FieldErrors(),
+                            status: HTTPResponseStatus = .ok) async throws -> Response {
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: id, req.access(p)),
               let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw Self.courseNotFound }
@@ -298,20 +330,59 @@ struct CoursePages {
             canAccept: course.status == .proposed && course.decision != .doNotTreat && Permissions.allows(p.role, .update, .course),
             canDocument: course.status == .active && Permissions.allows(p.role, .create, .session),
             sessions: sessions.map { SessionLink(id: PageValues.id($0.id), date: $0.date.description, signed: $0.isSigned) },
-            hasSessions: !sessions.isEmpty)
-        return try await req.render("course", title: "Course · \(patient.givenName) \(patient.familyName)", section: "patients", content)
+            hasSessions: !sessions.isEmpty,
+            cautions: course.status == .proposed ? Self.cautions(course).enumerated().map { i, f in
+                CautionField(field: "ack-\(i)", rule: f.rule.rawValue, zone: f.zone.map(PageValues.zoneName), message: f.message,
+                             reason: i < reasons.count ? reasons[i] : "", error: errors.byField["ack-\(i)"])
+            } : [],
+            acknowledgements: course.acknowledgements.map(PageValues.acknowledgement),
+            hasAcknowledgements: !course.acknowledgements.isEmpty,
+            acceptedBy: course.acceptedAt.map { PageValues.time($0) },
+            errors: errors, hasErrors: !errors.isEmpty)
+        return try await req.render("course", title: "Course · \(patient.givenName) \(patient.familyName)", section: "patients", content,
+                                    status: status)
     }
 
+    /// Accepts the course with a reason for each caution; the store judges the plan as stored. A missing reason
+    /// re-renders the course with that caution's field in error; a stop refuses the page.
     func accept(_ req: Request) async throws -> Response {
         let id = try Self.courseID(req)
         let p = try await req.authorize(.update, .course, state: state)
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: id, req.access(p)) else { throw Self.courseNotFound }
-        guard course.decision != .doNotTreat else {
-            throw PageError(.unprocessableEntity, "The plan is do-not-treat",
-                            "Resolve its stop findings (\(course.findings.filter { $0.severity == .stop }.map(\.rule.rawValue).joined(separator: ", "))) and plan again.")
+        let f = try FormFields(req)
+        let cautions = Self.cautions(course)
+        let reasons = cautions.indices.map { (f["ack-\($0)"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        // Only reasons given become acknowledgements; `fieldOf` maps an acknowledgement back to its caution's field.
+        let given = cautions.indices.filter { !reasons[$0].isEmpty }
+        let acks = given.map { AcknowledgementDraft(rule: cautions[$0].rule, zone: cautions[$0].zone, reason: reasons[$0]) }
+        do {
+            _ = try await scope.courses.accept(courseID: id, acknowledgements: acks, req.access(p))
+        } catch let refusal as ClinicalRefusal {
+            guard !refusal.hasStop else {
+                throw PageError(.unprocessableEntity, "The plan is do-not-treat",
+                                "Resolve its stop findings (\(refusal.blocking.map(\.rule.rawValue).joined(separator: ", "))) and plan again.")
+            }
+            var errors = FieldErrors()
+            for b in refusal.blocking {
+                if let i = cautions.firstIndex(where: { $0.rule == b.rule && $0.zone == b.zone }) {
+                    errors.add("ack-\(i)", "Give the clinical reason for accepting \(b.rule.rawValue).")
+                }
+            }
+            return try await showCourse(req, id: id, p: p, reasons: reasons, errors: errors, status: .unprocessableEntity)
+        } catch StoreError.invalid(let field, let problem) {
+            var errors = FieldErrors()
+            if let i = AcknowledgementField.index(field), i < given.count { errors.add("ack-\(given[i])", problem) } else { errors.add("accept", problem) }
+            return try await showCourse(req, id: id, p: p, reasons: reasons, errors: errors, status: .unprocessableEntity)
         }
-        _ = try await scope.courses.accept(courseID: id, req.access(p))
         return req.done("/courses/\(PageValues.id(id))", .courseAccepted)
+    }
+}
+
+/// The store names an acknowledgement's field as `acknowledgements[i].member`; the page needs the index back.
+enum AcknowledgementField {
+    static func index(_ field: String) -> Int? {
+        guard field.hasPrefix("acknowledgements["), let close = field.firstIndex(of: "]") else { return nil }
+        return Int(field[field.index(field.startIndex, offsetBy: 17)..<close])
     }
 }
