@@ -85,6 +85,35 @@ struct CourseRuleTests {
         #expect(!result.findings.has(.intLong))
     }
 
+    @Test("INT-MIN and INT-SHORT say from which day the zone may be needled again")
+    func intervalsSayWhenTheyLift() throws {
+        let short = Fixture.check(after(days: 5))   // previous session 2027-03-05
+        let intMin = try #require(short.findings.first { $0.rule == .intMin })
+        #expect(intMin.message.contains("from 2027-03-12"))
+        let deep = Fixture.check(after(days: 13, at: 1.5, prevDepth: 1.25))
+        let intShort = try #require(deep.findings.first { $0.rule == .intShort })
+        #expect(intShort.message.contains("from 2027-03-11"))
+    }
+
+    @Test("SCR-CONSENT names the session date and says it lifts once a consent is signed")
+    func consentSaysWhenItLifts() throws {
+        let f = try #require(Fixture.check { $0.consentSigned = false }.findings.first { $0.rule == .scrConsent })
+        #expect(f.message.contains("2027-03-10") && f.message.contains("lifts once the patient signs"))
+    }
+
+    @Test("A consent is in force from its signing day until the day it is withdrawn (POLICY SCR-CONSENT)")
+    func consentPeriod() {
+        let c = ConsentPeriod(signedOn: day("2027-01-10"), withdrawnOn: day("2027-03-01"))
+        #expect(!c.inForce(on: day("2027-01-09")))
+        #expect(c.inForce(on: day("2027-01-10")))
+        #expect(c.inForce(on: day("2027-02-28")))
+        #expect(!c.inForce(on: day("2027-03-01")))
+        #expect(ConsentPeriod(signedOn: day("2027-01-10"), withdrawnOn: nil).inForce(on: day("2030-01-01")))
+        #expect(ConsentPeriod.withdrawalProblem(day("2027-01-09"), signedOn: day("2027-01-10"), today: day("2027-03-10")) != nil)
+        #expect(ConsentPeriod.withdrawalProblem(day("2027-03-11"), signedOn: day("2027-01-10"), today: day("2027-03-10")) != nil)
+        #expect(ConsentPeriod.withdrawalProblem(day("2027-03-10"), signedOn: day("2027-01-10"), today: day("2027-03-10")) == nil)
+    }
+
     // Plan-level course rules.
 
     @Test("INT-PLAN: a planned interval outside the indication's allowed weeks is a caution",

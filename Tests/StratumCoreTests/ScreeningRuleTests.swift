@@ -129,16 +129,39 @@ struct ScreeningRuleTests {
         #expect(!result.findings.has(c.rule), "\(result.findings.map(\.message))")
     }
 
-    @Test("SCR-INCOMPLETE names every missing key")
-    func incompleteNamesKeys() throws {
+    @Test("SCR-INCOMPLETE names every missing question as the patient was asked it, not the internal key")
+    func incompleteNamesQuestions() throws {
         let result = Fixture.check {
             $0.patient.screening.answers[.keloidHistory] = nil
             $0.patient.screening.answers[.deepPeelOrDermabrasion] = nil
         }
         let f = try #require(result.findings.first { $0.rule == .scrIncomplete })
-        #expect(f.message.contains("keloidHistory"))
-        #expect(f.message.contains("deepPeelOrDermabrasion"))
-        #expect(!f.message.contains("herpesHistory"))
+        #expect(f.message.contains(ScreeningKey.keloidHistory.question))
+        #expect(f.message.contains(ScreeningKey.deepPeelOrDermabrasion.question))
+        #expect(!f.message.contains("keloidHistory") && !f.message.contains("deepPeelOrDermabrasion"))
+        #expect(!f.message.contains(ScreeningKey.herpesHistory.question))
+    }
+
+    @Test("Each date-based screening finding says when it lifts", arguments: [
+        (ScreeningKey.isotretinoinLastDose, "2026-11-20", RuleID.scrIsotretinoinRecent, "re-screen from 2027-05-20"),
+        (.radiotherapyToArea, "2026-04-02", .scrRadiotherapy, "lifts on 2027-04-02"),
+        (.surgeryOrTraumaInArea, "2026-10-31", .scrRecentProcedure, "lifts on 2027-04-30"),
+        (.deepPeelOrDermabrasion, "2026-12-31", .scrRecentProcedure, "lifts on 2027-03-31"),
+    ])
+    func liftDates(_ key: ScreeningKey, _ last: String, _ rule: RuleID, _ says: String) throws {
+        let result = Fixture.check { $0.patient.screening.answers[key] = .lastDate(day(last)) }
+        let f = try #require(result.findings.first { $0.rule == rule })
+        #expect(f.message.contains(says), "\(f.message)")
+    }
+
+    @Test("SCR-STALE says it lifts on re-screening; SCR-MINOR names the 18th birthday (1 March for a leap-day birth)")
+    func staleAndMinorLift() throws {
+        let stale = Fixture.check { $0.patient.screening.answeredOn = day("2026-12-09") }
+        let staleFinding = try #require(stale.findings.first { $0.rule == .scrStale })
+        #expect(staleFinding.message.contains("lifts once the patient is re-screened"))
+        let minor = Fixture.check { $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-02-28"); $0.patient.screening.answeredOn = day("2026-02-27") }
+        let minorFinding = try #require(minor.findings.first { $0.rule == .scrMinor })
+        #expect(minorFinding.message.contains("2026-03-01"))
     }
 
     @Test("SCR-INCOMPLETE and SCR-STALE stop a session but are a caution for a plan")
@@ -195,7 +218,7 @@ struct ScreeningAnswerKindTests {
         p.patient.screening.answers[.radiotherapyToArea] = .yesNo(false)
         let f = SessionCheck.check(p).findings.first { $0.rule == .scrIncomplete }
         #expect(f?.severity == .stop)
-        #expect(f?.message.contains("pregnantOrBreastfeeding") == true)
-        #expect(f?.message.contains("radiotherapyToArea") == true)
+        #expect(f?.message.contains(ScreeningKey.pregnantOrBreastfeeding.question) == true)
+        #expect(f?.message.contains(ScreeningKey.radiotherapyToArea.question) == true)
     }
 }

@@ -23,9 +23,9 @@ public enum IntervalRules {
         let days = prev.date.days(until: date)
         let depth = dose.depthMM
         if days < 7 && depth > 0.3 + Depth.epsilon {
-            add(.intMin, "\(days) days since the session on \(prev.date) on this zone; at least 7 are needed above 0.3 mm")
+            add(.intMin, "\(days) days since the session on \(prev.date) on this zone; at least 7 are needed above 0.3 mm: from \(prev.date.adding(days: 7))")
         } else if days < 14 && depth >= 1.5 - Depth.epsilon && dose.zone.site != .scalp {
-            add(.intShort, "\(days) days since the session on \(prev.date) at \(Depth.format(depth)) mm; trials used at least 14 days at 1.5 mm or more")
+            add(.intShort, "\(days) days since the session on \(prev.date) at \(Depth.format(depth)) mm; trials used at least 14 days at 1.5 mm or more: from \(prev.date.adding(days: 14))")
         }
         let weeks = courseIntervalWeeks(indications, policy: policy)
         if days > 2 * weeks * 7 {

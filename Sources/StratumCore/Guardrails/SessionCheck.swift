@@ -17,7 +17,7 @@ public enum SessionCheck {
         var findings = ScreeningCheck.findings(patient: p.patient, on: p.date, zones: p.zones.map(\.zone), device: p.device,
                                                context: .session, policy: policy)
         if !p.consentSigned {
-            findings.append(policy.finding(.scrConsent, "No signed treatment consent for this course"))
+            findings.append(policy.finding(.scrConsent, "No treatment consent in force on \(p.date) (signed on or before it and not withdrawn): it lifts once the patient signs one"))
         }
         findings += SterilityRules.findings(sterility: p.sterility, handpiece: p.handpiece, device: p.device, date: p.date, policy: policy)
         findings += p.clusterAlerts.map(\.finding)

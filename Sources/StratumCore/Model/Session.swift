@@ -58,6 +58,7 @@ public struct SessionProposal: Sendable, Equatable {
                 previousSessions: [PriorSession], clusterAlerts: [InfectionCluster.Alert] = []) {
         self.clusterAlerts = clusterAlerts
         self.patient = patient
+    /// A treatment consent in force on `date` (`ConsentPeriod.inForce`): signed by then and not yet withdrawn.
         self.indications = indications
         self.device = device
         self.date = date

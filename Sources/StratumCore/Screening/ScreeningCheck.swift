@@ -50,20 +50,23 @@ public enum ScreeningCheck {
             add(.scrPhototype, "Fitzpatrick \(roman(patient.fitzpatrick)): risk of post-inflammatory hyperpigmentation; keep depth conservative and protect from sun")
         }
         if let last = s.lastDate(.isotretinoinLastDose), last.adding(months: 6) > date {
-            add(.scrIsotretinoinRecent, "Last isotretinoin dose on \(last), less than 6 months before \(date)")
+            add(.scrIsotretinoinRecent, "Last isotretinoin dose on \(last), less than 6 months before \(date): re-screen from \(last.adding(months: 6))")
         }
         if let last = s.lastDate(.radiotherapyToArea), last.adding(months: 12) > date {
-            add(.scrRadiotherapy, "Radiotherapy to the area on \(last), within 12 months of \(date)")
+            add(.scrRadiotherapy, "Radiotherapy to the area on \(last), within 12 months of \(date): lifts on \(last.adding(months: 12))")
         }
         if let last = s.lastDate(.surgeryOrTraumaInArea), last.adding(months: 6) > date {
-            add(.scrRecentProcedure, "Surgery or trauma in the area on \(last), less than 6 months before \(date)")
+            add(.scrRecentProcedure, "Surgery or trauma in the area on \(last), less than 6 months before \(date): lifts on \(last.adding(months: 6))")
         }
         if let last = s.lastDate(.deepPeelOrDermabrasion), last.adding(months: 3) > date {
-            add(.scrRecentProcedure, "Deep peel or dermabrasion on \(last), less than 3 months before \(date)")
+            add(.scrRecentProcedure, "Deep peel or dermabrasion on \(last), less than 3 months before \(date): lifts on \(last.adding(months: 3))")
         }
         let age = patient.birthDate.age(on: date)
         if age < 18 {
-            add(.scrMinor, "The patient is \(age) on \(date): a guardian's consent is required")
+            // A 29 February birthday comes of age on 1 March in a common year, as `age(on:)` counts it.
+            var adult = patient.birthDate.adding(months: 18 * 12)
+            if patient.birthDate.age(on: adult) < 18 { adult = adult.adding(days: 1) }
+            add(.scrMinor, "The patient is \(age) on \(date): a guardian's consent is required until the 18th birthday, \(adult)")
         }
         // An answer of the wrong kind (a date for a yes/no question) fires no rule, so it must count as unanswered.
         let missing = ScreeningKey.allCases.filter { key in
@@ -74,11 +77,12 @@ public enum ScreeningCheck {
             }
         }
         if !missing.isEmpty {
-            add(.scrIncomplete, "Screening incomplete: not answered: \(missing.map(\.rawValue).joined(separator: ", "))")
+            // The question as the patient was asked it, so the room can ask it again; the key means nothing to them.
+            add(.scrIncomplete, "Screening incomplete: not answered: \(missing.map { "“\($0.question)”" }.joined(separator: "; "))")
         }
         let age_ = s.answeredOn.days(until: date)
         if age_ > policy.screeningValidDays {
-            add(.scrStale, "Screening answered on \(s.answeredOn), \(age_) days before \(date) (more than \(policy.screeningValidDays)): screen again")
+            add(.scrStale, "Screening answered on \(s.answeredOn), \(age_) days before \(date) (more than \(policy.screeningValidDays)): screen again; it lifts once the patient is re-screened")
         }
         return out
     }
