@@ -53,6 +53,8 @@ public enum ResultWriter {
             ("assessments", .array(c.assessments.map { a in
                 var am: [(String, JSONValue)] = [("date", .string(a.date.description)), ("kind", .string(a.kind.rawValue))]
                 if let s = a.session { am.append(("session", .number(Double(s)))) }
+                am.append(("scales", .array(a.scales.map { .string($0.rawValue) })))
+                am.append(("photoSet", .bool(a.photoSet)))
                 return .object(am)
             })),
         ]

@@ -1,3 +1,11 @@
+/// The two kinds of outcome scale (POLICY §1), read differently: a change scale rates the change since the start
+/// against the baseline photographs and has no baseline score; a severity scale rates the state, and its change is
+/// counted from one baseline per course.
+public enum OutcomeScaleKind: String, Sendable, Codable {
+    case change
+    case severity
+}
+
 /// The outcome scales of POLICY §1 (facts in EVIDENCE §6): what a score means, its range, and which way is better,
 /// so a result is recorded on a known scale and a chart can say whether the course is working.
 public enum OutcomeScale: String, Sendable, CaseIterable, Codable {
@@ -48,6 +56,9 @@ public enum OutcomeScale: String, Sendable, CaseIterable, Codable {
 
     /// Whether a score must be a whole number (grades, stages and item totals) or may carry decimals (mMASI).
     public var integral: Bool { self != .mmasi }
+
+    /// How the scale is read (POLICY §1): GAIS rates the change itself, every other scale the state.
+    public var kind: OutcomeScaleKind { self == .gais ? .change : .severity }
 
     /// True where a lower score is the better result (every scale here except satisfaction).
     public var lowerIsBetter: Bool { self != .satisfaction }

@@ -153,6 +153,15 @@ public enum ResponseForecast {
                         probabilityInterval95: probabilityInterval, ownDataWeight: weight, populationIsPrior: curve == nil, caveat: caveat)
     }
 
+    /// The first session in `sessions` after which the goal is more likely reached than not, or nil: the plain
+    /// sentence the page leads with ("likely to reach the goal by session 5").
+    public static func sessionReachingGoal(own: ResponseTrajectory, sessions: ClosedRange<Int>, goal: Double,
+                                           curve: PopulationCurve?, prior: PopulationCurve) -> Int? {
+        sessions.first { n in
+            (forecast(own: own, totalSessions: n, goal: goal, curve: curve, prior: prior).probabilityOfGoal ?? 0) >= 0.5
+        }
+    }
+
     /// The standard normal distribution function, from `erfc` for accuracy in the tails.
     public static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.squareRoot()) }
 }

@@ -23,12 +23,24 @@ public enum AssessmentKind: String, Sendable, CaseIterable, Codable {
     case followUp6Months = "follow-up-6-months"
 }
 
-/// A scheduled outcome assessment.
+/// A scheduled outcome assessment: the scales scored and whether the standard photo set is taken.
 public struct PlannedAssessment: Sendable, Equatable {
     public let date: LocalDate
     public let kind: AssessmentKind
     /// The session it is taken at, for baseline and visits.
     public let session: Int?
+    /// The scales scored (POLICY §1): severity scales at baseline, never GAIS, which rates change from the baseline photos.
+    public let scales: [OutcomeScale]
+    /// Every planned assessment takes the standard photo set: the baseline's is what GAIS is rated against.
+    public let photoSet: Bool
+
+    public init(date: LocalDate, kind: AssessmentKind, session: Int?, scales: [OutcomeScale], photoSet: Bool = true) {
+        self.date = date
+        self.kind = kind
+        self.session = session
+        self.scales = scales
+        self.photoSet = photoSet
+    }
 }
 
 /// A proposed course: dated sessions with per-zone depths, its interval, outcome scale and assessment schedule.

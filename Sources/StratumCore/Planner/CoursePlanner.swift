@@ -49,7 +49,7 @@ public enum CoursePlanner {
         }
         let course = CoursePlan(sessions: sessions, intervalWeeks: interval,
                                 outcomeScale: indications.map { policy.indication($0).outcomeScale }.uniqued().joined(separator: "; "),
-                                assessments: assessments(for: sessions), refusedZones: refused)
+                                assessments: assessments(for: sessions, indications: indications), refusedZones: refused)
         return PlanResult(decision: Decision(findings: findings), findings: findings.ordered(), course: course,
                           policyVersion: policy.version)
     }
@@ -95,13 +95,16 @@ public enum CoursePlanner {
         return out
     }
 
-    static func assessments(for sessions: [PlannedSession]) -> [PlannedAssessment] {
+    /// Baseline at session 1 (the severity scales and the photo set, never GAIS), each later visit, then 1, 3 and 6
+    /// months after the last session; the baseline-and-end scales are scored again at the 1-month follow-up.
+    static func assessments(for sessions: [PlannedSession], indications: [IndicationID]) -> [PlannedAssessment] {
         guard let first = sessions.first, let last = sessions.last else { return [] }
-        var out = [PlannedAssessment(date: first.date, kind: .baseline, session: 1)]
-        out += sessions.dropFirst().map { PlannedAssessment(date: $0.date, kind: .visit, session: $0.number) }
-        out.append(PlannedAssessment(date: last.date.adding(months: 1), kind: .followUp1Month, session: nil))
-        out.append(PlannedAssessment(date: last.date.adding(months: 3), kind: .followUp3Months, session: nil))
-        out.append(PlannedAssessment(date: last.date.adding(months: 6), kind: .followUp6Months, session: nil))
+        let schedule = OutcomeSchedule(indications: indications)
+        var out = [PlannedAssessment(date: first.date, kind: .baseline, session: 1, scales: schedule.baseline)]
+        out += sessions.dropFirst().map { PlannedAssessment(date: $0.date, kind: .visit, session: $0.number, scales: schedule.visits) }
+        out.append(PlannedAssessment(date: last.date.adding(months: 1), kind: .followUp1Month, session: nil, scales: schedule.visits + schedule.end))
+        out.append(PlannedAssessment(date: last.date.adding(months: 3), kind: .followUp3Months, session: nil, scales: schedule.visits))
+        out.append(PlannedAssessment(date: last.date.adding(months: 6), kind: .followUp6Months, session: nil, scales: schedule.visits))
         return out
     }
 }

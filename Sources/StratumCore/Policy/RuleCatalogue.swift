@@ -18,6 +18,10 @@ public enum RuleCatalogue {
         Rule(.delProduct, "§1", .caution,
              "The applied substance is not approved for intradermal use",
              evidence: [.peerReviewed], source: "Soltani-Arabshahi 2014; Friedmann 2024"),
+        Rule(.outGaisBaseline, "§1", .stop,
+             "A GAIS score dated at or before the course's first session: GAIS rates change against the baseline photographs and has no baseline score",
+             evidence: [.labelling, .policy], source: "SkinPen IFU Table 7 (GAIS rates improvement from pre-treatment); POLICY §1 outcome scales",
+             decidedFromRequest: false),
     ]
 
     static let depth: [Rule] = [
@@ -128,6 +132,10 @@ public enum RuleCatalogue {
              evidence: [.regulator], source: "CDC 2008, event-related shelf life"),
         Rule(.devHandpiece, "§4", .caution, "A pen handpiece without a recorded cleaning and disinfection since its last use",
              evidence: [.labelling], source: "SkinPen labelling (reusable handpiece, barrier sleeve)"),
+        Rule(.devIncompatible, "§4", .stop,
+             "A cartridge whose catalogue model is not listed as fitting the session's handpiece model",
+             evidence: [.labelling], source: "Device labelling (cartridges are validated for named handpiece models)",
+             decidedFromRequest: false),
     ]
 
     static let course: [Rule] = [

@@ -4,6 +4,7 @@ public enum RuleID: String, Sendable, CaseIterable, Codable, Comparable {
     case delReg = "DEL-REG"
     case delLot = "DEL-LOT"
     case delProduct = "DEL-PRODUCT"
+    case outGaisBaseline = "OUT-GAIS-BASELINE"
     // §2 depth
     case depthRange = "DEPTH-RANGE"
     case depthDevice = "DEPTH-DEVICE"
@@ -52,6 +53,7 @@ public enum RuleID: String, Sendable, CaseIterable, Codable, Comparable {
     case devPackBIPending = "DEV-PACK-BI-PENDING"
     case devPackExpired = "DEV-PACK-EXPIRED"
     case devHandpiece = "DEV-HANDPIECE"
+    case devIncompatible = "DEV-INCOMPATIBLE"
     // §5 course
     case intMin = "INT-MIN"
     case intShort = "INT-SHORT"
