@@ -1,6 +1,7 @@
 /// Depth rules of POLICY §2 for one zone at one nominal depth; shared by the planner and the session check.
 public enum DepthRules {
-    public static func findings(zone: Zone, depth: Double, device: DeviceSpec, patient: PatientFacts,
+    /// `device` nil: the registry's parts are judged by `DeviceFitRules` instead of the plan's device.
+    public static func findings(zone: Zone, depth: Double, device: DeviceSpec?, patient: PatientFacts,
                                 indications: [IndicationID], indicationRange: DepthRange,
                                 policy: ClinicalPolicy, session: Int? = nil, forPlan: Bool = false) -> [Finding] {
         var out: [Finding] = []
@@ -16,10 +17,10 @@ public enum DepthRules {
         if !Depth.physicalRange.contains(depth) {
             add(.depthRange, "\(d) mm is outside 0.2–3 mm, what microneedling devices do")
         }
-        switch device.length {
-        case .fixed(let length) where abs(length - depth) > Depth.epsilon:
-            add(.depthDevice, "\(d) mm is not the \(device.kind.rawValue)'s fixed length \(Depth.format(length)) mm")
-        case .adjustable(let range) where !range.contains(depth):
+        switch device?.length {
+        case .fixed(let length)? where abs(length - depth) > Depth.epsilon:
+            add(.depthDevice, "\(d) mm is not the \(device!.kind.rawValue)'s fixed length \(Depth.format(length)) mm")
+        case .adjustable(let range)? where !range.contains(depth):
             add(.depthDevice, "\(d) mm is outside the device's range \(range)")
         default:
             break

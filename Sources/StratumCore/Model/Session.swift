@@ -52,11 +52,15 @@ public struct SessionProposal: Sendable, Equatable {
     public var previousSessions: [PriorSession]
     /// `AE-CLUSTER` alerts implicating this session's sterilizer, lot or handpiece that are not yet reviewed.
     public var clusterAlerts: [InfectionCluster.Alert]
+    /// What the registry says the named parts and handpiece are; when it names parts, they are judged, not `device`.
+    public var registered: RegisteredEquipment
 
     public init(patient: PatientFacts, indications: [IndicationID], device: DeviceSpec, date: LocalDate, zones: [ZoneDose],
                 sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, consentSigned: Bool,
-                previousSessions: [PriorSession], clusterAlerts: [InfectionCluster.Alert] = []) {
+                previousSessions: [PriorSession], clusterAlerts: [InfectionCluster.Alert] = [],
+                registered: RegisteredEquipment = RegisteredEquipment()) {
         self.clusterAlerts = clusterAlerts
+        self.registered = registered
         self.patient = patient
     /// A treatment consent in force on `date` (`ConsentPeriod.inForce`): signed by then and not yet withdrawn.
         self.indications = indications
