@@ -104,9 +104,7 @@ public enum DemoData {
                 practitionerID: practitionerID, date: planned.date, zones: doses, device: device, equipment: parts,
                 topical: nil, reactions: planned.expectedReactions, result: result, acknowledgements: acks), ctx.fresh())
             _ = try await scope.sessions.sign(sessionID: session.id, by: practitionerID, ctx)
-            _ = try await scope.assessments.record(patientID: patient.id, courseID: course.id, scale: "GAIS",
-                                                   score: Double(max(1, 3 - previous.count / 2)),
-                                                   kind: previous.isEmpty ? .baseline : .visit, assessedOn: planned.date, ctx)
+            try await DemoOutcomes.recordScores(at: planned, plan: plan.course, patient: patient, courseID: course.id, scope: scope, ctx: ctx)
             previous.append(PriorSession(date: planned.date, zones: doses.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) },
                                          reactionsResolvedWithinDays: 2, openAdverseEvent: false))
         }

@@ -10,7 +10,7 @@ enum OutcomeJSON {
 
     static func progress(_ p: ScaleProgress) -> JSONValue {
         .object([
-            ("scale", .string(p.scale.rawValue)), ("name", .string(p.scale.name)),
+            ("scale", .string(p.scale.rawValue)), ("name", .string(p.scale.name)), ("scaleKind", .string(p.scale.kind.rawValue)),
             ("direction", .string(p.scale.lowerIsBetter ? "lower-is-better" : "higher-is-better")),
             ("band", number(p.verdict.band)), ("bandBasis", .string(p.scale.importantDifference?.basis ?? "one grade or point: no MCID in the evidence")),
             ("baseline", number(p.baseline)), ("goal", number(p.goal)),
@@ -27,7 +27,9 @@ enum OutcomeJSON {
         let f = c.forecast
         let score = c.expectedScore
         return .object([
-            ("scale", .string(c.scale.rawValue)), ("atSession", .number(Double(f.atSession))), ("sessionsDone", .number(Double(c.sessionsDone))),
+            ("scale", .string(c.scale.rawValue)), ("scaleKind", .string(c.scale.kind.rawValue)), ("headline", .string(c.headline)),
+            ("enoughScores", .bool(c.enoughScores)),
+            ("atSession", .number(Double(f.atSession))), ("sessionsDone", .number(Double(c.sessionsDone))),
             ("expectedImprovement", number(f.expectedImprovement)), ("improvementInterval80", interval(f.interval80)),
             ("baseline", number(c.baseline)), ("expectedScore", number(score?.value)),
             ("scoreInterval80", score.map { .array([number($0.low), number($0.high)]) } ?? .null),

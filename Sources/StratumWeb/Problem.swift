@@ -67,6 +67,14 @@ extension APIProblem {
         switch error {
         case let p as APIProblem: return p
         case let e as DocumentError: return .badInput(e)
+        case let r as AssessmentRefusal:
+            // A second baseline repeats what the record holds (409); a rule's refusal names the rule (422).
+            if let finding = r.finding {
+                return APIProblem(.unprocessableEntity, "Refused by the clinical policy", detail: r.description, errors: [(r.field, r.problem)],
+                                  rules: [finding.rule.rawValue], findings: [finding])
+            }
+            return APIProblem(r.duplicate ? .conflict : .unprocessableEntity, r.duplicate ? "Conflict" : "Not accepted", detail: r.description,
+                              errors: [(r.field, r.problem)])
         case let e as StoreError:
             switch e {
             case .notFound(let what): return .notFound(what)

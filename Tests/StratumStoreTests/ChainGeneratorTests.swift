@@ -64,7 +64,20 @@ struct ChainGeneratorTests {
                 a.sessions == b.sessions && a.sessionsWithEvent == b.sessionsWithEvent && a.practitionerID == b.practitionerID
                     && a.firstScore == b.firstScore && a.lastScore == b.lastScore && a.scores == b.scores && a.indication == b.indication
             })
-            #expect(written.allSatisfy { $0.scores >= 5 && $0.firstScore != nil })
+            // Five follow-ups a course; a severity course has its baseline, a GAIS course none (GAIS has no baseline score).
+            #expect(written.allSatisfy { $0.scores == 5 && ($0.firstScore == nil) == ($0.indication == "photoaging" || $0.indication == "pigmentation") })
+            // No GAIS on or before a course's first session; photoaging courses have their Glogau and Fitzpatrick baselines.
+            let gaisEarly = try await db.read { database in
+                try await (database as! any SQLDatabase).raw("""
+                    SELECT COUNT(*) AS n FROM assessments a WHERE a.scale = 'GAIS'
+                      AND (a.kind = 'baseline' OR a.assessed_on <= (SELECT MIN(ts.date) FROM treatment_sessions ts WHERE ts.course_id = a.course_id))
+                    """).first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(gaisEarly == 0)
+            let photoaging = written.filter { $0.indication == "photoaging" }.count
+            let severityBaselines = try await db.read { try await AssessmentModel.query(on: $0).filter(\.$kind == "baseline")
+                .filter(\.$scale ~~ ["glogau", "fitzpatrick-wrinkle"]).count() }
+            #expect(photoaging > 0 && severityBaselines == 2 * photoaging)
             let report = try await scope.outcomes.report(clinicID: nil, ctx)
             #expect(report.overall.courses == 60 && report.overall.responders.trials == 60 && report.byPractitioner.count == 3)
             try await expectAuditIntact(db)

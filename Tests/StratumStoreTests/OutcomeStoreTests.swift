@@ -116,6 +116,10 @@ struct OutcomeStoreTests {
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
             let a = orgs.scopeA(db).assessments
+            // GAIS rates change after the first session (OUT-GAIS-BASELINE): the course has one.
+            _ = try await orgs.scopeA(db).sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
+                                                          checkedSession(p, practitioner: orgs.userA.id, date: day0,
+                                                                         zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]), orgs.ctxA)
             let later = try await a.record(patientID: p.id, courseID: course.id, scale: "GAIS", score: 2, kind: .visit,
                                            assessedOn: day0.adding(days: 28), ctx(orgs.ctxA, now: at(0)))
             let baseline = try await a.record(patientID: p.id, courseID: course.id, scale: "VSS", score: nil,

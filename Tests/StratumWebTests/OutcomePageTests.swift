@@ -88,9 +88,11 @@ struct OutcomePageTests {
             }
             let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let progress = try await doc.get("/courses/\(cid)/progress")
-            #expect(progress.text.contains(#"data-status="plateau""#) && progress.text.contains("No gain since the score before"))
+            // One unchanged visit with the course's sessions still to come: too early to judge, not a plateau (issue 12, 6).
+            #expect(progress.text.contains(#"data-status="too-early""#) && progress.text.contains("Too early to judge"))
             #expect(progress.text.contains(#"class="chart-band""#) && progress.text.contains("band ±1 around baseline"))
-            #expect(progress.text.contains(#"id="forecast-caveat""#) && progress.text.contains("too few patients"))
+            #expect(progress.text.contains(#"id="forecast-headline""#) && progress.text.contains(#"id="forecast-caveat""#)
+                    && progress.text.contains("too few patients"))
             #expect(progress.text.contains("80% interval"))
             let owner = try await BrowserSession.signIn(s, email: "owner@a.example")
             let report = try await owner.get("/reports/outcomes")

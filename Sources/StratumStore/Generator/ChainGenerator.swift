@@ -238,12 +238,26 @@ public struct ChainGenerator: Sendable {
                     assessments.append([ids.next(), org, pid, cid, scaleOf.rawValue, score, nil as String?, kind, on.description, practitioner, now])
                     scored.append(score)
                 }
+                // GAIS is never scored at baseline (OUT-GAIS-BASELINE): a severity scale has its baseline on the first
+                // session's day, GAIS starts at the visit after session 1.
                 if !scaleOf.ratesChange { record("baseline", first, 0) }
                 for n in 1..<scale.sessionsPerCourse { record("visit", first.adding(days: n * 28), n) }
-                record("follow-up-1-month", first.adding(days: (scale.sessionsPerCourse - 1) * 28 + 30), scale.sessionsPerCourse)
-                // The report's per-course summary, as CourseOutcomeSummary.refresh would write it.
+                let end = first.adding(days: (scale.sessionsPerCourse - 1) * 28 + 30)
+                record("follow-up-1-month", end, scale.sessionsPerCourse)
+                // Photoaging's severity scales at baseline and end (POLICY §1), a grade better for the stronger responders;
+                // drawn from the course's own height, not the generator's stream, so the other rows stay as they were.
+                if indications[indication] == .photoaging {
+                    let better = height >= typical ? 1.0 : 0.0
+                    for (grade, base) in [(OutcomeScale.glogau, 2.0 + Double(i % 3)), (.fitzpatrickWrinkle, 1.0 + Double(i % 3))] {
+                        assessments.append([ids.next(), org, pid, cid, grade.rawValue, base, nil as String?, "baseline", first.description, practitioner, now])
+                        assessments.append([ids.next(), org, pid, cid, grade.rawValue, max(grade.range.lowerBound, base - better), nil as String?,
+                                            "follow-up-1-month", end.description, practitioner, now])
+                    }
+                }
+                // The report's per-course summary, as CourseOutcomeSummary.refresh would write it: the baseline (none on
+                // GAIS), the last follow-up and the number of follow-ups.
                 outcomes.append([cid, org, clinic, indications[indication].rawValue, practitioner, scale.sessionsPerCourse, sessionsWithEvent,
-                                 scored.first, scored.last, scored.count])
+                                 scaleOf.ratesChange ? nil : scored.first, scored.last, scaleOf.ratesChange ? scored.count : scored.count - 1])
             }
             try await writer.insert("patients", ["id", "organization_id", "clinic_id", "given_name", "family_name", "search_name", "birth_date", "sex",
                                                  "fitzpatrick", "phone", "email", "created_at", "updated_at"], patients)

@@ -9,7 +9,10 @@ public struct AssessmentStore: Sendable {
 
     /// Records a score on a known scale (POLICY §1): from its items when the scale has them (the total is computed
     /// and any typed total must agree), else the typed score, each held to its range; `courseID`, when given, must be
-    /// one of the patient's courses. A refusal names the field and the rule and writes nothing.
+    /// one of the patient's courses. GAIS dated at or before the course's first session is refused
+    /// (`OUT-GAIS-BASELINE`), and a course has one baseline per scale, on or before its first session: a second is
+    /// refused (`AssessmentRefusal`, `duplicate`), never silently replacing the first. A refusal names the field and
+    /// the rule and writes nothing.
     public func record(patientID: UUID, courseID: UUID?, scale scaleName: String, score entered: Double?, items: [String: Double]? = nil,
                        kind: AssessmentKind, assessedOn: LocalDate, _ ctx: AccessContext) async throws -> Assessment {
         let actorID = try scope.requireActor(ctx)
@@ -36,6 +39,10 @@ public struct AssessmentStore: Sendable {
                     return .missing("course")
                 }
             }
+            let facts = try await self.scoreFacts(courseID: courseID, scale: scale, on: database)
+            if let problem = AssessmentRules.problem(scale: scale, kind: kind, on: assessedOn, facts: facts) {
+                throw AssessmentRefusal(problem)
+            }
             let m = AssessmentModel()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
@@ -53,6 +60,19 @@ public struct AssessmentStore: Sendable {
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "assessment", outcome: .allowed, on: database)
             return .found(try Assessment(m))
         }.get()
+    }
+
+    /// What the outcome-scale rules judge a new score on, read from the record: the course's first session and its
+    /// baseline on `scale` already recorded.
+    private func scoreFacts(courseID: UUID?, scale: OutcomeScale, on database: any Database) async throws -> CourseScoreFacts {
+        guard let courseID else { return CourseScoreFacts(firstSession: nil, inCourse: false) }
+        let org = scope.organizationID
+        let first = try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
+            .sort(\.$date).first().flatMap { LocalDate(iso: $0.date) }
+        let baseline = try await AssessmentModel.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
+            .filter(\.$scale == scale.rawValue).filter(\.$kind == AssessmentKind.baseline.rawValue).sort(\.$assessedOn).sort(\.$createdAt).first()
+        return CourseScoreFacts(firstSession: first, inCourse: true,
+                                existingBaseline: baseline.flatMap { b in LocalDate(iso: b.assessedOn).map { ($0, b.score) } })
     }
 
     /// The patient's assessments in the order they were taken, the trajectory of the outcome.

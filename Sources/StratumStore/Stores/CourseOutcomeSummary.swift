@@ -18,8 +18,10 @@ final class CourseOutcomeModel: Model, @unchecked Sendable {
 }
 
 /// The outcome report's row of one course, recomputed from the record inside the transaction that changed it:
-/// sessions and who gave the first, sessions followed by an adverse event, and the first and last score on the
-/// course's primary scale. Derived data: never audited, always rebuildable from the record.
+/// sessions and who gave the first, sessions followed by an adverse event, and on the course's primary scale (read by
+/// `ScaleReading`, as the progress page reads it) the baseline score (`first_score`; none on GAIS), the last
+/// follow-up's score (`last_score`) and the number of follow-ups (`scores`). Derived data: never audited, always
+/// rebuildable from the record.
 enum CourseOutcomeSummary {
     static func refresh(courseID: UUID, organizationID: UUID, on database: any Database) async throws {
         guard let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
@@ -32,8 +34,13 @@ enum CourseOutcomeSummary {
         let withEvent = ids.isEmpty ? 0 : Set(try await AdverseEventModel.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$sessionID ~~ ids.map(Optional.some)).all().compactMap(\.sessionID)).count
         let scale = OutcomeScale.primary(for: indications)
-        let scores = try await AssessmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$courseID == courseID)
+        let rows = try await AssessmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$courseID == courseID)
             .filter(\.$scale == scale.rawValue).sort(\.$assessedOn).sort(\.$createdAt).all()
+        let scores = rows.compactMap { a -> CourseScore? in
+            guard let on = LocalDate(iso: a.assessedOn), let kind = AssessmentKind(rawValue: a.kind) else { return nil }
+            return CourseScore(score: a.score, on: on, kind: kind, sessionsBefore: sessions.filter { $0.date < a.assessedOn }.count)
+        }
+        let reading = ScaleReading(scale: scale, scores: scores)
         let m = try await CourseOutcomeModel.find(courseID, on: database) ?? CourseOutcomeModel()
         m.id = courseID
         m.organizationID = organizationID
@@ -42,9 +49,9 @@ enum CourseOutcomeSummary {
         m.practitionerID = sessions.first?.practitionerID
         m.sessions = sessions.count
         m.sessionsWithEvent = withEvent
-        m.firstScore = scores.first?.score
-        m.lastScore = scores.last?.score
-        m.scores = scores.count
+        m.firstScore = reading.baseline.map { scores[$0].score }
+        m.lastScore = reading.followUps.last.map { scores[$0].score }
+        m.scores = reading.followUps.count
         try await m.save(on: database)
     }
 }

@@ -25,9 +25,10 @@ extension OutcomeStore {
                 let first = try row.decode(column: "first_score", as: Double?.self)
                 let last = try row.decode(column: "last_score", as: Double?.self)
                 let scores = try row.decode(column: "scores", as: Int.self)
-                // Two scores make a change; GAIS rates the change itself, so one score after treatment suffices.
+                // The summary holds the baseline (none on GAIS) and the last follow-up (ScaleReading): GAIS 1–3 at the
+                // last assessment, or a band better than baseline on a severity scale.
                 var responder: Bool?
-                if let first, let last, scores > 1 || scale.ratesChange, let gain = scale.improvement(from: first, to: last) {
+                if scores > 0, let last, let gain = scale.improvement(from: first, to: last) {
                     responder = scale.isResponder(improvement: gain)
                 }
                 facts.append(CourseOutcomeFacts(

@@ -56,6 +56,9 @@ struct AssessmentPages {
 
     static func fieldName(_ scale: OutcomeScale, _ key: String) -> String { "item-\(scale.rawValue)-\(key)" }
 
+    /// The form's name for a field the store names as the API does.
+    static let formField = ["assessedOn": "date", "courseId": "courseId", "kind": "kind", "scale": "scale", "score": "score"]
+
     struct Content: Encodable {
         let patientId: String
         let patientName: String
@@ -136,9 +139,15 @@ struct AssessmentPages {
         guard errors.isEmpty, let scale, let score, let kind, let date else {
             return try await render(req, patient, courses, values: v, errors: errors, status: .badRequest)
         }
-        _ = try await scope.assessments.record(patientID: id, courseID: courseID, scale: scale.rawValue, score: items == nil ? score : nil,
-                                               items: items, kind: kind,
-                                               assessedOn: date, req.access(p))
+        do {
+            _ = try await scope.assessments.record(patientID: id, courseID: courseID, scale: scale.rawValue, score: items == nil ? score : nil,
+                                                   items: items, kind: kind,
+                                                   assessedOn: date, req.access(p))
+        } catch let refusal as AssessmentRefusal {
+            // The store's outcome-scale rules (OUT-GAIS-BASELINE, one baseline per scale) on the field they concern.
+            errors.add(Self.formField[refusal.field] ?? refusal.field, refusal.problem.prefix(1).uppercased() + refusal.problem.dropFirst() + ".")
+            return try await render(req, patient, courses, values: v, errors: errors, status: refusal.duplicate ? .conflict : .unprocessableEntity)
+        }
         let back = courseID.map { "/courses/\(PageValues.id($0))/progress" } ?? "/patients/\(PageValues.id(id))"
         return req.done(back, .assessmentSaved)
     }
@@ -168,5 +177,15 @@ struct AssessmentPages {
             errors: errors, hasErrors: !errors.isEmpty)
         return try await req.render("assessment-new", title: "Assessment · \(patient.givenName) \(patient.familyName)", section: "patients",
                                     content, status: status)
+    }
+}
+
+extension PageValues {
+    /// A planned assessment as the plan lists it: when, what is scored and the photo set ("2027-03-10 baseline: Glogau
+    /// photoaging type, Fitzpatrick wrinkle class; standard photo set").
+    static func plannedAssessment(_ a: PlannedAssessment) -> String {
+        var what = a.scales.map(\.name)
+        if a.photoSet { what.append("standard photo set") }
+        return "\(a.date) \(a.kind.rawValue.replacingOccurrences(of: "-", with: " "))" + (what.isEmpty ? "" : ": " + what.joined(separator: "; "))
     }
 }

@@ -99,13 +99,16 @@ struct PhotoPages {
         guard let course = try await scope.courses.get(courseID: courseID, req.access(p)),
               let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
         let photos = try await scope.photos(state.photoVault).list(courseID: courseID, req.access(p))
-        let done = try await scope.sessions.list(courseID: courseID, req.access(p)).count
+        let sessions = try await scope.sessions.list(courseID: courseID, req.access(p))
+        let done = sessions.count
         let consents = try await scope.consents.list(patientID: patient.id, req.access(p)).filter(\.isInForce)
         let tiers = consents.compactMap { c -> PhotoConsentTier? in if case .photo(let t) = c.kind { t } else { nil } }
         let visits = PhotoChecklist.visits(course: course, sessionsDone: done, photos: photos)
         var visitChoices: [PhotoVisit] = [.baseline] + course.plannedVisits.map { .session($0.number) }
         visitChoices += PhotoVisit.followUpMonths.map { .followUp(months: $0) }
-        let defaultVisit = chosen["visit"] ?? (done > 0 ? PhotoVisit.session(min(done + 1, max(course.plannedVisits.count, 1))) : PhotoVisit.baseline).description
+        // The visit just done: the course's latest session and its day (the baseline before any session).
+        let latest = sessions.max { ($0.date, $0.createdAt) < ($1.date, $1.createdAt) }
+        let defaultVisit = chosen["visit"] ?? (done > 0 ? PhotoVisit.session(done) : PhotoVisit.baseline).description
         let baselineViews = Set(photos.filter { $0.visit == .baseline }.map(\.slot))
         let later = photos.filter { $0.visit != .baseline && baselineViews.contains($0.slot) }
         var seen = Set<String>()  // one link per slot and visit
@@ -121,7 +124,7 @@ struct PhotoPages {
             views: PhotoView.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: chosen["view"] == $0.rawValue) },
             zones: course.zones.map { .init(value: Self.zoneKey($0), label: PageValues.zoneName($0), selected: chosen["zone"] == Self.zoneKey($0)) },
             visitChoices: visitChoices.map { .init(value: $0.description, label: $0.label, selected: defaultVisit == $0.description) },
-            takenOn: chosen["takenOn"] ?? today().description, errors: errors, hasErrors: !errors.isEmpty,
+            takenOn: chosen["takenOn"] ?? (latest?.date ?? today()).description, errors: errors, hasErrors: !errors.isEmpty,
             canUpload: Permissions.allows(p.role, .create, .photo),
             consentNote: tiers.isEmpty ? "No photo consent in force: photos cannot be taken until the patient signs one."
                 : "Photo consent in force: \(tiers.map(\.rawValue).sorted().joined(separator: ", ")). "

@@ -106,14 +106,24 @@ struct ProgressChart: Encodable {
         let every = max(1, Int((Double(monthStarts.count) / 7).rounded(.up)))
         xTicks = monthStarts.enumerated().filter { $0.offset % every == 0 }.map { Tick(at: x($0.element), label: String($0.element.description.prefix(7))) }
         sessionXs = sessionDates.filter { $0 >= first && $0 <= last }.map(x)
-        if let a = scored.first, let z = scored.last, scored.count > 1 {
-            let change = z.score - a.score
-            let better = scale.lowerIsBetter ? change < 0 : change > 0
-            summary = change == 0 ? "No change from \(PageValues.mm(a.score)) since \(a.assessedOn)."
-                : "\(better ? "Better" : "Worse") by \(PageValues.mm(abs(change))) since \(a.assessedOn) (\(PageValues.mm(a.score)) → \(PageValues.mm(z.score)))."
-        } else {
-            summary = scored.isEmpty ? "No scores recorded on this scale yet." : "One score so far: the baseline."
+        summary = Self.summary(scale, scored)
+    }
+
+    /// The chart's sentence. GAIS rates the change itself, so it is the latest grade and what it means, never a
+    /// difference between two GAIS scores; a severity scale is the change from its baseline (the score recorded as
+    /// the baseline, else the first) to the latest score of a later day.
+    static func summary(_ scale: OutcomeScale, _ scored: [Assessment]) -> String {
+        guard let latest = scored.last else { return "No scores recorded on this scale yet." }
+        if scale.ratesChange {
+            let meaning = scale.levels.first { $0.hasPrefix(OutcomeScale.text(latest.score) + " ") }.map { " (\($0.drop { $0 != " " }.dropFirst()))" } ?? ""
+            return "Latest GAIS \(OutcomeScale.text(latest.score))\(meaning) on \(latest.assessedOn), rated against the baseline photos."
         }
+        let a = scored.first { $0.kind == .baseline } ?? scored[0]
+        guard let z = scored.last(where: { $0.assessedOn > a.assessedOn }) else { return "One score so far: the baseline." }
+        let change = z.score - a.score
+        let better = scale.lowerIsBetter ? change < 0 : change > 0
+        return change == 0 ? "No change from the baseline \(PageValues.mm(a.score)) of \(a.assessedOn)."
+            : "\(better ? "Better" : "Worse") by \(PageValues.mm(abs(change))) since the baseline of \(a.assessedOn) (\(PageValues.mm(a.score)) → \(PageValues.mm(z.score)))."
     }
 }
 

@@ -41,11 +41,13 @@ struct ProgressPages {
         let end = (l.course.plannedVisits.last?.date ?? start).adding(days: 180)
         return (progress ?? CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments)).map { p in
             ProgressChart(scale: p.scale, assessments: p.points.map(\.assessment), sessionDates: l.sessions.map(\.date),
-                          start: start, end: end, goal: p.goal, baseline: p.points.isEmpty ? nil : p.baseline)
+                          start: start, end: end, goal: p.goal, baseline: p.points.isEmpty ? nil : p.reference)
         }
     }
 
     struct ForecastView: Encodable {
+        /// The one plain sentence the forecast leads with; the figures sit behind a disclosure.
+        let headline: String
         let scaleName: String
         let atSession: Int
         let sessionsDone: Int
@@ -72,7 +74,8 @@ struct ProgressPages {
 
     static func statusLabel(_ s: CourseProgressStatus) -> String {
         switch s {
-        case .notYetAssessed: "Not yet assessable"
+        case .notYetAssessed: "Not yet assessed"
+        case .tooEarly: "Too early to judge"
         case .improving: "Improving"
         case .plateau: "Plateau"
         case .worsening: "Worsening"
@@ -83,14 +86,16 @@ struct ProgressPages {
         let f = c.forecast
         func pct(_ d: Double) -> String { "\(Int((d * 100).rounded()))%" }
         let n = { (d: Double) in PageValues.mm((d * 10).rounded() / 10) }
-        var expected = "improvement of \(n(f.expectedImprovement)) on \(c.scale.name)"
+        // GAIS is forecast as a grade (its improvement is the distance from "no change"), never as change from a score.
+        var expected = c.scale.ratesChange ? "\(n(f.expectedImprovement)) grades better than no change on \(c.scale.name)"
+            : "improvement of \(n(f.expectedImprovement)) from baseline on \(c.scale.name)"
         var interval = "80% interval \(n(f.interval80.lowerBound)) to \(n(f.interval80.upperBound))"
         if let s = c.expectedScore {
             expected = "score \(n(s.value)) (\(expected))"
             interval = "80% interval: score \(n(s.low)) to \(n(s.high))"
         }
         return ForecastView(
-            scaleName: c.scale.name, atSession: f.atSession, sessionsDone: c.sessionsDone, expected: expected, interval: interval,
+            headline: c.headline, scaleName: c.scale.name, atSession: f.atSession, sessionsDone: c.sessionsDone, expected: expected, interval: interval,
             probability: f.probabilityOfGoal.map(pct), probabilityInterval: f.probabilityInterval95.map { "\(pct($0.lowerBound))–\(pct($0.upperBound))" },
             caveat: f.caveat,
             basis: f.populationIsPrior ? "General prior curve (too few of the clinic's own patients)" : "The clinic's curve from \(c.cohortPatients) patients",
@@ -122,7 +127,7 @@ struct ProgressPages {
                 case .improving: "ok"
                 case .plateau: "caution"
                 case .worsening: "stop"
-                case .notYetAssessed: "muted"
+                case .notYetAssessed, .tooEarly: "muted"
                 }
                 chart.itemsLine = pr.points.last?.assessment.items.map { list in
                     list.map { i in "\(pr.scale.items.first { $0.key == i.key }?.label ?? i.key) \(OutcomeScale.text(i.value))" }.joined(separator: " · ")
