@@ -16,7 +16,7 @@ struct ScreeningStoreTests {
             first[.keloidHistory] = nil
             first[.metalAllergy] = nil
             let v1 = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: first),
-                                                   ctx(orgs.ctxA, now: at(0)))
+                                                   ctx(orgs.ctxA, now: at(40 * 86_400)))  // written after both answer days: no record is dated ahead of the clinic's today
             #expect(v1.version == 1)
             #expect(v1.answers == first)
             #expect(v1.answers[.keloidHistory] == nil)
@@ -30,7 +30,7 @@ struct ScreeningStoreTests {
             let second = completeAnswers([.herpesHistory: .yesNo(true)])
             let v2 = try await a.screenings.record(patientID: p.id,
                                                    response: ScreeningResponse(answeredOn: day0.adding(days: 30), answers: second),
-                                                   ctx(orgs.ctxA, now: at(60)))
+                                                   ctx(orgs.ctxA, now: at(40 * 86_400 + 60)))
             #expect(v2.version == 2)
             #expect(!v2.findings.map(\.rule).contains(.scrIncomplete))
             // Without zones the screening cannot know the face is treated, so SCR-HSV waits for the plan.
@@ -70,7 +70,7 @@ struct ScreeningStoreTests {
             // Organization A still has exactly one version.
             #expect(try await orgs.scopeA(db).screenings.history(patientID: p.id, orgs.ctxA).map(\.version) == [1])
             // A patient with no screening yet reads as nil, allowed.
-            let q = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id, given: "Ines"), orgs.ctxA)
+            let q = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id, given: "Ines", family: "Duarte"), orgs.ctxA)
             #expect(try await orgs.scopeA(db).screenings.latest(patientID: q.id, orgs.ctxA) == nil)
             #expect(try await lastAudit(db).outcome == .allowed)
             try await expectAuditIntact(db)

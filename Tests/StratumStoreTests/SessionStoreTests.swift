@@ -16,7 +16,9 @@ struct SessionStoreTests {
             let d = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
             // Fitzpatrick V: SCR-PHOTOTYPE is a caution, so at least one acknowledgement is stored.
             #expect(d.acknowledgements.map(\.rule).contains(.scrPhototype))
-            let recorded = try await s.record(courseID: course.id, clinicID: orgs.clinicA.id, d, ctx(orgs.ctxA, now: at(0)))
+            // Written a week after day0: the record admits no session dated after the clinic's today.
+            let written = at(14 * 86_400)
+            let recorded = try await s.record(courseID: course.id, clinicID: orgs.clinicA.id, d, ctx(orgs.ctxA, now: written))
             #expect(recorded.patientID == p.id)
             #expect(Set(recorded.zones.map(\.zone)) == [cheeks, forehead])
             #expect(recorded.zones.first { $0.zone == cheeks }?.endPoint == "erythema")
@@ -31,7 +33,7 @@ struct SessionStoreTests {
             #expect(recorded.equipment == testPart)
             #expect(recorded.reactions == d.reactions)
             #expect(recorded.acknowledgements.count == d.acknowledgements.count)
-            #expect(recorded.acknowledgements.allSatisfy { $0.acknowledgedBy == orgs.userA.id && $0.acknowledgedAt == at(0) })
+            #expect(recorded.acknowledgements.allSatisfy { $0.acknowledgedBy == orgs.userA.id && $0.acknowledgedAt == written })
             #expect(!recorded.isSigned)
             #expect(try await s.get(sessionID: recorded.id, orgs.ctxA) == recorded)
             #expect(try await s.list(courseID: course.id, orgs.ctxA) == [recorded])
@@ -51,7 +53,8 @@ struct SessionStoreTests {
             let first = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
                                                     checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones), orgs.ctxA)
             _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
-            _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor", orgs.ctxA)
+            _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor",
+                                          signedOn: day0, orgs.ctxA)
             let sessionsBefore = try await a.sessions.list(courseID: course.id, orgs.ctxA).count
             let rowsBefore = try await allAuditRows(db).count
             let later = day0.adding(days: 28)
@@ -141,7 +144,7 @@ struct SessionStoreTests {
             await #expect(throws: StoreError.conflict("course is proposed, sessions are recorded only on an active course")) {
                 _ = try await a.sessions.record(courseID: proposed.id, clinicID: orgs.clinicA.id, ok, orgs.ctxA)
             }
-            let course = try await a.courses.accept(courseID: proposed.id, orgs.ctxA)
+            let course = try await a.courses.accept(courseID: proposed.id, acknowledgements: acknowledgingCautions(proposed), orgs.ctxA)
 
             // No signed consent: SCR-CONSENT is a stop, which no acknowledgement can override.
             let noConsent = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones, consentSigned: false)

@@ -65,13 +65,11 @@ public struct PhotoStore: Sendable {
         if draft.view.needsZone && draft.zone == nil {
             throw StoreError.invalid(field: "zone", problem: "a zone close-up names the zone it shows")
         }
-        guard draft.takenOn <= LocalDate(dayNumber: Int((ctx.now.timeIntervalSince1970 / 86_400).rounded(.down)) + 1) else {
-            throw StoreError.invalid(field: "takenOn", problem: "a photo cannot be dated in the future")
-        }
         let sha = PhotoVault.hash(image.bytes)
         // Validate against the record before the file is written, so a refused upload leaves nothing behind.
         try await scope.db.write { database -> Scoped<Void> in
-            try await self.check(patientID: patientID, draft, sha256: sha, ctx, on: database)
+            try await self.scope.refuseFuture(draft.takenOn, field: "takenOn", clinicID: ctx.clinicID, ctx, on: database)
+            return try await self.check(patientID: patientID, draft, sha256: sha, ctx, on: database)
         }.get()
         try vault.store(image.bytes, sha256: sha)
         return try await scope.db.write { database -> Scoped<Photo> in

@@ -31,6 +31,9 @@ final class ConsentModel: Model, @unchecked Sendable {
     @Field(key: "signed_at") var signedAt: Date
     @Field(key: "recorded_by") var recordedBy: UUID
     @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+    // M0012: the calendar days the consent was signed and withdrawn, compared with a session's day (SCR-CONSENT).
+    @OptionalField(key: "signed_on") var signedOn: String?
+    @OptionalField(key: "withdrawn_on") var withdrawnOn: String?
     init() {}
 }
 
@@ -52,6 +55,21 @@ final class CourseModel: Model, @unchecked Sendable {
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "accepted_at") var acceptedAt: Date?
+    @OptionalField(key: "accepted_by") var acceptedBy: UUID?
+    init() {}
+}
+
+final class CourseAcknowledgementModel: Model, @unchecked Sendable {
+    static let schema = "course_acknowledgements"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "course_id") var courseID: UUID
+    @Field(key: "rule") var rule: String
+    @OptionalField(key: "site") var site: String?
+    @OptionalField(key: "side") var side: String?
+    @Field(key: "reason") var reason: String
+    @Field(key: "acknowledged_by") var acknowledgedBy: UUID
+    @Field(key: "acknowledged_at") var acknowledgedAt: Date
     init() {}
 }
 
@@ -84,6 +102,11 @@ final class TreatmentSessionModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "signed_at") var signedAt: Date?
     @OptionalField(key: "signed_by") var signedBy: UUID?
+    /// Who wrote the record when not the treating practitioner (an assistant documenting for them); M0016.
+    @OptionalField(key: "documented_by") var documentedBy: UUID?
+    /// M0012: recorded for a day before the clinic's today at `writtenAt`, the time the record was written.
+    @Field(key: "late_entry") var lateEntry: Bool
+    @OptionalField(key: "written_at") var writtenAt: Date?
     init() {}
 }
 
@@ -141,6 +164,10 @@ final class AdverseEventModel: Model, @unchecked Sendable {
     @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "closed_at") var closedAt: Date?
+    // M0016: the clinic the event belongs to, the zones it affects (JSON list), who closed it.
+    @OptionalField(key: "clinic_id") var clinicID: UUID?
+    @OptionalField(key: "zones_json") var zonesJSON: String?
+    @OptionalField(key: "closed_by") var closedBy: UUID?
     init() {}
 }
 

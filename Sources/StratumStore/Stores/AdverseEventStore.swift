@@ -2,21 +2,31 @@ import FluentKit
 import Foundation
 import StratumCore
 
+/// An open adverse event as the clinic's Today lists it: the event and whose it is.
+public struct OpenAdverseEvent: Sendable, Equatable {
+    public let event: AdverseEvent
+    public let patientName: String
+}
+
 /// Adverse events after treatment (POLICY §6): graded by CTCAE, with suspected causes and the equipment they may be
 /// traced to. An open event holds back the next session on that area until the clinic closes it.
 public struct AdverseEventStore: Sendable {
     let scope: OrganizationScope
 
     /// Reports an event for the patient, optionally linked to the session it followed (which must be the patient's).
+    /// `zones` are the zones it affects: none given means every zone of the linked session; named zones must be
+    /// among the session's (`invalid(field: "zones")`). The event belongs to its session's clinic, or to the patient's.
     public func report(patientID: UUID, sessionID: UUID?, type: AdverseEventType, onset: LocalDate, grade: CTCAEGrade,
                        suspectedCauses: [SuspectedCause], links: AdverseEventLinks = AdverseEventLinks(), notes: String?,
-                       _ ctx: AccessContext) async throws -> AdverseEvent {
+                       zones: [Zone] = [], _ ctx: AccessContext) async throws -> AdverseEvent {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<AdverseEvent> in
-            guard try await self.scope.patient(patientID, on: database) != nil else {
+            guard let patient = try await self.scope.patient(patientID, on: database) else {
                 return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "adverse-event",
                                                  missing: "patient", on: database)
             }
+            var clinicID = patient.clinicID
+            var affected = zones
             if let sessionID {
                 // The session must be one of this patient's, in this organization.
                 guard let s = try await TreatmentSessionModel.query(on: database).filter(\.$id == sessionID)
@@ -25,7 +35,10 @@ public struct AdverseEventStore: Sendable {
                         .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil else {
                     return .missing("session")
                 }
+                clinicID = s.clinicID
+                affected = try await Self.affectedZones(zones, ofSession: sessionID, organizationID: self.scope.organizationID, on: database)
             }
+            try await self.scope.refuseFuture(onset, field: "onset", clinicID: clinicID, ctx, on: database)
             let m = AdverseEventModel()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
@@ -40,12 +53,14 @@ public struct AdverseEventStore: Sendable {
             m.status = AdverseEventStatus.open.rawValue
             m.recordedBy = actorID
             m.createdAt = ctx.now
+            m.clinicID = clinicID
+            m.zonesJSON = StoredJSON.text(StoredJSON.zones(affected))
             try await m.create(on: database)
             if let sessionID, let session = try await TreatmentSessionModel.find(sessionID, on: database) {
                 try await CourseOutcomeSummary.refresh(courseID: session.courseID, organizationID: self.scope.organizationID, on: database)
             }
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "adverse-event", outcome: .allowed, on: database)
-            return .found(try AdverseEvent(m))
+            return .found(try await self.scope.attributed(try AdverseEvent(m), on: database))
         }.get()
     }
 
@@ -59,9 +74,10 @@ public struct AdverseEventStore: Sendable {
             guard m.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
             m.status = AdverseEventStatus.closed.rawValue
             m.closedAt = ctx.now
+            m.closedBy = ctx.actorID
             try await m.update(on: database)
             try await self.scope.audit(ctx, patientID: m.patientID, action: "close", resource: "adverse-event", outcome: .allowed, on: database)
-            return .found(try AdverseEvent(m))
+            return .found(try await self.scope.attributed(try AdverseEvent(m), on: database))
         }.get()
     }
 
@@ -73,7 +89,7 @@ public struct AdverseEventStore: Sendable {
                 return nil
             }
             try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: "adverse-event", outcome: .allowed, on: database)
-            return try AdverseEvent(m)
+            return try await self.scope.attributed(try AdverseEvent(m), on: database)
         }
     }
 
@@ -90,6 +106,7 @@ public struct AdverseEventStore: Sendable {
                                                  missing: "adverse event", on: database)
             }
             guard event.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
+            try await self.scope.refuseFuture(notedOn, field: "notedOn", clinicID: event.clinicID ?? ctx.clinicID, ctx, on: database)
             let m = AdverseEventFollowUpModel()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
@@ -102,7 +119,7 @@ public struct AdverseEventStore: Sendable {
             try await m.create(on: database)
             try await self.scope.audit(ctx, patientID: event.patientID, action: "create", resource: "adverse-event.follow-up",
                                        outcome: .allowed, on: database)
-            return .found(try AdverseEventFollowUp(m))
+            return .found(try await self.scope.attributed(try AdverseEventFollowUp(m), on: database))
         }.get()
     }
 
@@ -117,7 +134,7 @@ public struct AdverseEventStore: Sendable {
                 .filter(\.$organizationID == self.scope.organizationID).sort(\.$notedOn).sort(\.$createdAt).all()
             try await self.scope.audit(ctx, patientID: event.patientID, action: "list", resource: "adverse-event.follow-up",
                                        outcome: .allowed, on: database)
-            return .found(try all.map(AdverseEventFollowUp.init))
+            return .found(try await self.scope.attributed(try all.map(AdverseEventFollowUp.init), on: database))
         }.get()
     }
 
@@ -129,7 +146,7 @@ public struct AdverseEventStore: Sendable {
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
             try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
-            return .found(try all.map(AdverseEvent.init))
+            return .found(try await self.scope.attributed(try all.map(AdverseEvent.init), on: database))
         }.get()
     }
 
@@ -145,6 +162,48 @@ public struct AdverseEventStore: Sendable {
             }
             return try all.map(AdverseEvent.init)
         }
+    }
+
+    /// The open events of one clinic for its Today page, oldest onset first, each with its patient's name. An event
+    /// belongs to the clinic of the session it followed, or to its patient's clinic when it follows none, so one
+    /// clinic's Today never lists another's patients. Each patient shown is audited once.
+    public func openEvents(clinicID: UUID, _ ctx: AccessContext) async throws -> [OpenAdverseEvent] {
+        try await scope.db.write { database -> [OpenAdverseEvent] in
+            let all = try await self.base(database).filter(\.$status == AdverseEventStatus.open.rawValue)
+                .sort(\.$onset).sort(\.$createdAt).all()
+            guard !all.isEmpty else { return [] }
+            let sessionIDs = Array(Set(all.compactMap(\.sessionID)))
+            let sessionClinics = sessionIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await TreatmentSessionModel.query(on: database)
+                .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ sessionIDs).all().map { ($0.id!, $0.clinicID) })
+            let patients = Dictionary(uniqueKeysWithValues: try await PatientModel.query(on: database)
+                .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ Array(Set(all.map(\.patientID)))).all()
+                .map { ($0.id!, $0) })
+            var out: [OpenAdverseEvent] = []
+            var seen = Set<UUID>()
+            for m in all {
+                guard let patient = patients[m.patientID] else { continue }
+                let clinic = m.sessionID.flatMap { sessionClinics[$0] } ?? patient.clinicID
+                guard clinic == clinicID else { continue }
+                if seen.insert(m.patientID).inserted {
+                    try await self.scope.audit(ctx, patientID: m.patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
+                }
+                out.append(OpenAdverseEvent(event: try AdverseEvent(m), patientName: "\(patient.givenName) \(patient.familyName)"))
+            }
+            return out
+        }
+    }
+
+    /// The zones an event on the session affects: the named ones, each among the session's zones, or all of them.
+    static func affectedZones(_ named: [Zone], ofSession sessionID: UUID, organizationID: UUID,
+                              on database: any Database) async throws -> [Zone] {
+        let treated = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID)
+            .filter(\.$organizationID == organizationID).all().map { try SessionStore.zone($0.site, $0.side) }
+        guard !named.isEmpty else { return treated.sorted { $0.description < $1.description } }
+        for z in named where !treated.contains(where: { $0.overlaps(z) }) {
+            throw StoreError.invalid(field: "zones", problem: "\(z) was not treated in the linked session (treated: \(treated.map(\.description).sorted().joined(separator: ", ")))")
+        }
+        guard Set(named).count == named.count else { throw StoreError.invalid(field: "zones", problem: "a zone is named twice") }
+        return named
     }
 
     private func base(_ database: any Database) -> QueryBuilder<AdverseEventModel> {
@@ -171,7 +230,10 @@ extension AdverseEvent {
                                            lot: try StoredJSON.optionalString(l["lot"], w),
                                            pack: try StoredJSON.optionalString(l["pack"], w),
                                            topical: try StoredJSON.optionalString(l["topical"], w)),
-                  notes: m.notes, status: status, recordedBy: m.recordedBy, createdAt: m.createdAt, closedAt: m.closedAt)
+                  notes: m.notes, status: status, recordedBy: m.recordedBy, createdAt: m.createdAt, closedAt: m.closedAt,
+                  clinicID: try m.clinicID ?? { throw StoredJSON.unreadable(w, "clinic_id") }(),
+                  zones: try m.zonesJSON.map { try StoredJSON.zones(from: StoredJSON.parse($0, "adverse event zones"), "adverse event zones") } ?? [],
+                  closedBy: m.closedBy)
     }
 }
 

@@ -39,6 +39,7 @@ public struct AssessmentStore: Sendable {
                     return .missing("course")
                 }
             }
+            try await self.scope.refuseFuture(assessedOn, field: "assessedOn", clinicID: ctx.clinicID, ctx, on: database)
             let facts = try await self.scoreFacts(courseID: courseID, scale: scale, on: database)
             if let problem = AssessmentRules.problem(scale: scale, kind: kind, on: assessedOn, facts: facts) {
                 throw AssessmentRefusal(problem)
@@ -58,7 +59,7 @@ public struct AssessmentStore: Sendable {
             try await m.create(on: database)
             if let courseID { try await CourseOutcomeSummary.refresh(courseID: courseID, organizationID: self.scope.organizationID, on: database) }
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "assessment", outcome: .allowed, on: database)
-            return .found(try Assessment(m))
+            return .found(try await self.scope.attributed(try Assessment(m), on: database))
         }.get()
     }
 
@@ -84,7 +85,7 @@ public struct AssessmentStore: Sendable {
             let all = try await AssessmentModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
             try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "assessment", outcome: .allowed, on: database)
-            return .found(try all.map(Assessment.init))
+            return .found(try await self.scope.attributed(try all.map(Assessment.init), on: database))
         }.get()
     }
 }

@@ -16,6 +16,8 @@ public struct ScreeningRecord: Sendable, Equatable, Identifiable {
     public let policyVersion: String
     public let recordedBy: UUID
     public let createdAt: Date
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
 
     /// The response as the core rules read it, for a plan or session check.
     public var response: ScreeningResponse { ScreeningResponse(answeredOn: answeredOn, answers: answers) }
@@ -46,9 +48,17 @@ public struct Consent: Sendable, Equatable, Identifiable {
     public let recordedBy: UUID
     /// Set once when the patient withdraws; a withdrawn consent no longer permits anything.
     public let withdrawnAt: Date?
+    /// The clinic's calendar day of signing, and of withdrawal as the patient gave it: the days `SCR-CONSENT` counts.
+    public let signedOn: LocalDate
+    public let withdrawnOn: LocalDate?
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
 
     /// Whether the consent still permits what it covers.
     public var isInForce: Bool { withdrawnAt == nil }
+
+    /// The days the consent covers a session (`ConsentPeriod.inForce(on:)`).
+    public var period: ConsentPeriod { ConsentPeriod(signedOn: signedOn, withdrawnOn: withdrawnOn) }
 }
 
 /// Where a course stands: proposed by the planner, accepted by patient and practitioner (sessions may be recorded
@@ -86,7 +96,13 @@ public struct Course: Sendable, Equatable, Identifiable {
     public let createdBy: UUID
     public let createdAt: Date
     public let acceptedAt: Date?
+    /// Who accepted the course; nil while proposed, and for courses accepted before acceptors were recorded.
+    public let acceptedBy: UUID?
+    /// The plan's cautions as acknowledged, each with its reason, when the course was accepted.
+    public let acknowledgements: [FindingAcknowledgement]
     public let plannedVisits: [PlannedVisit]
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
 }
 
 /// A zone as treated: site and side, nominal depth, passes, and the clinical end point reached (e.g. "erythema").
@@ -131,6 +147,8 @@ public struct SessionAddendum: Sendable, Equatable, Identifiable {
 /// Everything documented for one treatment session, as checked by `SessionCheck` before needles touched skin.
 public struct SessionDraft: Sendable, Equatable {
     public var practitionerID: UUID
+    /// Who wrote the record, when not the treating practitioner (an assistant documenting for them); nil: the practitioner.
+    public var documentedBy: UUID? = nil
     public var date: LocalDate
     public var zones: [ZoneDose]
     /// Clinical end point reached per zone, where recorded.
@@ -186,6 +204,14 @@ public struct TreatmentSession: Sendable, Equatable, Identifiable {
     /// Set when the practitioner signs; from then on the record is locked and only addenda may be added.
     public let signedAt: Date?
     public let signedBy: UUID?
+    /// Who wrote the record: the practitioner, or an assistant documenting for them.
+    public let documentedBy: UUID
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
+
+    /// Recorded for a day before the clinic's today at the time of writing (`writtenAt`): shown as a late entry.
+    public var lateEntry = false
+    public var writtenAt: Date?
 
     /// Whether the session is signed and therefore locked.
     public var isSigned: Bool { signedAt != nil }
@@ -227,6 +253,15 @@ public struct AdverseEvent: Sendable, Equatable, Identifiable {
     public let recordedBy: UUID
     public let createdAt: Date
     public let closedAt: Date?
+    /// The clinic the event belongs to: its session's, or its patient's when it follows none.
+    public let clinicID: UUID
+    /// The zones the event affects; `REACTION-UNRESOLVED` holds only these while it is open. Empty for an event
+    /// recorded without zones and no session: it then holds the whole area of the session it followed.
+    public let zones: [Zone]
+    /// Who closed it; nil while open, and for events closed before closers were recorded.
+    public let closedBy: UUID?
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
 }
 
 /// An outcome measurement on a named scale (baseline, per visit, follow-up), the evidence a course worked.
@@ -242,6 +277,8 @@ public struct Assessment: Sendable, Equatable, Identifiable {
     public let assessedOn: LocalDate
     public let assessedBy: UUID
     public let createdAt: Date
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
 
     /// The item scores in the scale's item order, when the score was computed from items.
     public var items: [(key: String, value: Double)]? {
@@ -259,6 +296,8 @@ public struct AdverseEventFollowUp: Sendable, Equatable, Identifiable {
     public let text: String
     public let recordedBy: UUID
     public let createdAt: Date
+    /// Names and roles of the staff this record names, resolved in the read that loaded it.
+    public internal(set) var staff = Authors()
 }
 
 /// What a session is judged on, read from the record in the transaction that records it (POLICY §2–§5: the
@@ -276,4 +315,6 @@ public struct SessionFacts: Sendable {
     public let handpiece: HandpieceFacts?
     /// Unreviewed `AE-CLUSTER` alerts on the named sterilizer, lot or handpiece.
     public let clusterAlerts: [InfectionCluster.Alert]
+    /// What the catalogue says the named parts and handpiece are (`DEPTH-DEVICE`, `DEV-INCOMPATIBLE`).
+    public let registered: RegisteredEquipment
 }

@@ -8,9 +8,10 @@ public struct ConsentStore: Sendable {
     let scope: OrganizationScope
 
     /// Records a consent the patient (or guardian) signed by typing their full name, against the text version they read.
-    /// `signedAt` defaults to now; give it when a paper consent is entered afterwards.
+    /// `signedAt` defaults to now; give it, or the day `signedOn` written on the paper, when a paper consent is entered
+    /// afterwards. A signing day after the clinic's today is refused (`invalid`), naming the field.
     public func sign(patientID: UUID, kind: ConsentKind, textVersion: String, signedByName: String, signedAt: Date? = nil,
-                     _ ctx: AccessContext) async throws -> Consent {
+                     signedOn: LocalDate? = nil, _ ctx: AccessContext) async throws -> Consent {
         let actorID = try scope.requireActor(ctx)
         let name = signedByName.trimmingCharacters(in: .whitespacesAndNewlines)
         let version = textVersion.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -20,6 +21,11 @@ public struct ConsentStore: Sendable {
             guard try await self.scope.patient(patientID, on: database) != nil else {
                 return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "patient.consent",
                                                  missing: "patient", on: database)
+            }
+            let zone = try await self.zone(ctx, on: database)
+            let day = signedOn ?? LocalDate.clinicDay(at: signedAt ?? ctx.now, timeZone: zone)
+            if let problem = RecordDate.futureProblem(day, today: LocalDate.clinicDay(at: ctx.now, timeZone: zone)) {
+                throw StoreError.invalid(field: signedOn == nil ? "signedAt" : "signedOn", problem: problem)
             }
             let m = ConsentModel()
             m.id = UUID()
@@ -32,11 +38,12 @@ public struct ConsentStore: Sendable {
             m.textVersion = version
             m.signedByName = name
             m.signedAt = signedAt ?? ctx.now
+            m.signedOn = day.description
             m.recordedBy = actorID
             m.withdrawnAt = nil
             try await m.create(on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "patient.consent", outcome: .allowed, on: database)
-            return .found(try Consent(m))
+            return .found(try await self.scope.attributed(try Consent(m), on: database))
         }.get()
     }
 
@@ -49,38 +56,66 @@ public struct ConsentStore: Sendable {
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$signedAt).all()
             try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "patient.consent", outcome: .allowed, on: database)
-            return .found(try all.map(Consent.init))
+            return .found(try await self.scope.attributed(try all.map(Consent.init), on: database))
         }.get()
     }
 
-    /// Withdraws a consent from now on; what was done under it stays documented. Withdrawing twice is refused.
-    public func withdraw(consentID: UUID, _ ctx: AccessContext) async throws -> Consent {
+    /// Withdraws a consent from `on` (the day the patient withdrew it, default the clinic's today): sessions from that
+    /// day are stopped (`SCR-CONSENT`), what was done before stays documented and covered. A day after today or
+    /// before the signing is refused (`invalid(field: "withdrawnOn")`); withdrawing twice is refused. Audited.
+    /// `patientID`, when given, must be the consent's patient (a door that names both).
+    public func withdraw(consentID: UUID, patientID: UUID? = nil, on withdrawnOn: LocalDate? = nil,
+                         _ ctx: AccessContext) async throws -> Consent {
         try await scope.db.write { database -> Scoped<Consent> in
             try await lockRow(ConsentModel.schema, id: consentID, on: database)
-            guard let m = try await self.base(database).filter(\.$id == consentID).first() else {
+            guard let m = try await self.base(database).filter(\.$id == consentID).first(), patientID.map({ $0 == m.patientID }) ?? true else {
                 return try await self.scope.deny(ctx, patientID: nil, action: "withdraw", resource: "patient.consent",
                                                  missing: "consent", on: database)
             }
             guard m.withdrawnAt == nil else { throw StoreError.conflict("consent is already withdrawn") }
+            let today = LocalDate.clinicDay(at: ctx.now, timeZone: try await self.zone(ctx, on: database))
+            let day = withdrawnOn ?? today
+            if let problem = ConsentPeriod.withdrawalProblem(day, signedOn: try Consent(m).signedOn, today: today) {
+                throw StoreError.invalid(field: "withdrawnOn", problem: problem)
+            }
             m.withdrawnAt = ctx.now
+            m.withdrawnOn = day.description
             try await m.update(on: database)
             try await self.scope.audit(ctx, patientID: m.patientID, action: "withdraw", resource: "patient.consent", outcome: .allowed, on: database)
-            return .found(try Consent(m))
+            return .found(try await self.scope.attributed(try Consent(m), on: database))
         }.get()
     }
 
-    /// Whether a treatment consent is in force for the patient: the `consentSigned` fact of `SessionCheck`.
-    public func hasSignedTreatmentConsent(patientID: UUID, _ ctx: AccessContext) async throws -> Bool {
+    /// Whether a treatment consent is in force for the patient on `date` (default the clinic's today): the
+    /// `consentSigned` fact of `SessionCheck`.
+    public func hasSignedTreatmentConsent(patientID: UUID, on date: LocalDate? = nil, _ ctx: AccessContext) async throws -> Bool {
         try await scope.db.write { database -> Scoped<Bool> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
                 return try await self.scope.deny(ctx, patientID: patientID, action: "read", resource: "patient.consent",
                                                  missing: "patient", on: database)
             }
-            let found = try await self.base(database).filter(\.$patientID == patientID).filter(\.$kind == "treatment")
-                .filter(\.$withdrawnAt == nil).first()
+            let zone = try await self.zone(ctx, on: database)
+            let day = date ?? LocalDate.clinicDay(at: ctx.now, timeZone: zone)
+            let found = try await Self.treatmentConsentInForce(patientID: patientID, on: day, organizationID: self.scope.organizationID,
+                                                              on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.consent", outcome: .allowed, on: database)
-            return .found(found != nil)
+            return .found(found)
         }.get()
+    }
+
+    /// Whether any treatment consent of the patient covers `date`: the one reading of `SCR-CONSENT`'s fact, shared
+    /// with the session's judgement.
+    static func treatmentConsentInForce(patientID: UUID, on date: LocalDate, organizationID: UUID,
+                                        on database: any Database) async throws -> Bool {
+        try await ConsentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$patientID == patientID)
+            .filter(\.$kind == "treatment").all().map(Consent.init).contains { $0.period.inForce(on: date) }
+    }
+
+    /// The time zone the signing clinic counts days in: the caller's clinic (consents carry no clinic of their own).
+    private func zone(_ ctx: AccessContext, on database: any Database) async throws -> String {
+        guard let id = ctx.clinicID else { return "UTC" }
+        let clinic = try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == scope.organizationID).first()
+        return clinic?.timezone ?? "UTC"
     }
 
     private func base(_ database: any Database) -> QueryBuilder<ConsentModel> {
@@ -96,7 +131,12 @@ extension Consent {
         case ("photo", let tier?): kind = .photo(tier)
         default: throw StoredJSON.unreadable("consent kind", "\(m.kind) \(m.photoTier ?? "")")
         }
+        guard let signedOn = m.signedOn.flatMap(LocalDate.init(iso:)) else { throw StoredJSON.unreadable("consent signed_on", m.signedOn ?? "") }
+        let withdrawnOn = try m.withdrawnOn.map { text in
+            guard let d = LocalDate(iso: text) else { throw StoredJSON.unreadable("consent withdrawn_on", text) }
+            return d
+        }
         self.init(id: m.id!, patientID: m.patientID, kind: kind, textVersion: m.textVersion, signedByName: m.signedByName,
-                  signedAt: m.signedAt, recordedBy: m.recordedBy, withdrawnAt: m.withdrawnAt)
+                  signedAt: m.signedAt, recordedBy: m.recordedBy, withdrawnAt: m.withdrawnAt, signedOn: signedOn, withdrawnOn: withdrawnOn)
     }
 }

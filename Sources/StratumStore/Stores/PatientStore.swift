@@ -6,15 +6,29 @@ import StratumCore
 public struct PatientStore: Sendable {
     let scope: OrganizationScope
 
-    private func base(_ database: any Database) -> QueryBuilder<PatientModel> {
-        PatientModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    /// The organization's current charts: a chart merged into another is no longer one.
+    func base(_ database: any Database) -> QueryBuilder<PatientModel> {
+        PatientModel.query(on: database).filter(\.$organizationID == scope.organizationID).filter(\.$mergedInto == nil)
     }
 
-    public func create(_ draft: PatientDraft, _ ctx: AccessContext) async throws -> Patient {
-        try await scope.db.write { database in
+    /// Registers a patient. When the organization already holds a possible duplicate (`PatientIdentity.Match`), nothing
+    /// is written and `PossibleDuplicates` names the candidates, unless `confirmDuplicate` says this is a different
+    /// person; each candidate shown is an audited access to that patient.
+    public func create(_ draft: PatientDraft, confirmDuplicate: Bool = false, _ ctx: AccessContext) async throws -> Patient {
+        enum Outcome: Sendable { case created(Patient), duplicates([PatientCandidate]) }
+        let outcome = try await scope.db.write { database -> Outcome in
             guard try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
                 .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
                 throw StoreError.notFound("clinic")
+            }
+            try await self.refuseBirthDate(draft, ctx, on: database)
+            if !confirmDuplicate {
+                let candidates = try await self.candidates(for: draft, excluding: nil, on: database)
+                if !candidates.isEmpty {
+                    // Returned, not thrown, so these audit rows commit.
+                    try await self.scope.audit(ctx, patientIDs: candidates.map(\.id), action: "duplicate-check", resource: "patient", on: database)
+                    return .duplicates(candidates)
+                }
             }
             let m = PatientModel()
             m.id = UUID()
@@ -23,15 +37,22 @@ public struct PatientStore: Sendable {
             Self.apply(draft, to: m, at: ctx.now)
             try await m.create(on: database)
             try await self.scope.audit(ctx, patientID: m.id, action: "create", resource: "patient", outcome: .allowed, on: database)
-            return Patient(m)
+            return .created(Patient(m))
+        }
+        switch outcome {
+        case .created(let p): return p
+        case .duplicates(let c): throw PossibleDuplicates(candidates: c)
         }
     }
 
-    /// The patient, or nil when there is none in this organization (the caller answers 404 either way).
+    /// The patient, or nil when there is none in this organization (the caller answers 404 either way). The id of a
+    /// chart merged into another answers the surviving chart.
     public func get(_ id: UUID, _ ctx: AccessContext) async throws -> Patient? {
         try await scope.db.write { database in
-            let found = try await self.base(database).filter(\.$id == id).first()
-            try await self.scope.audit(ctx, patientID: id, action: "read", resource: "patient",
+            var found = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$id == id).first()
+            if let survivor = found?.mergedInto { found = try await self.base(database).filter(\.$id == survivor).first() }
+            try await self.scope.audit(ctx, patientID: found?.id ?? id, action: "read", resource: "patient",
                                        outcome: found == nil ? .denied : .allowed, on: database)
             return found.map(Patient.init)
         }
@@ -47,6 +68,7 @@ public struct PatientStore: Sendable {
                 .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
                 throw StoreError.notFound("clinic")
             }
+            try await self.refuseBirthDate(draft, ctx, on: database)
             Self.apply(draft, to: m, at: ctx.now)
             try await m.update(on: database)
             try await self.scope.audit(ctx, patientID: id, action: "update", resource: "patient", outcome: .allowed, on: database)
@@ -76,6 +98,14 @@ public struct PatientStore: Sendable {
         }
     }
 
+    /// A birth date outside the last 120 years up to the clinic's today is a typing error: refused, naming `birthDate`.
+    private func refuseBirthDate(_ d: PatientDraft, _ ctx: AccessContext, on database: any Database) async throws {
+        let today = try await scope.clinicToday(d.clinicID, ctx, on: database)
+        if let problem = RecordDate.birthDateProblem(d.birthDate, today: today) {
+            throw StoreError.invalid(field: "birthDate", problem: problem)
+        }
+    }
+
     static func apply(_ d: PatientDraft, to m: PatientModel, at now: Date) {
         m.clinicID = d.clinicID
         m.givenName = d.givenName
@@ -86,6 +116,9 @@ public struct PatientStore: Sendable {
         m.fitzpatrick = d.fitzpatrick
         m.phone = d.phone
         m.email = d.email
+        m.familyKey = PatientIdentity.nameKey(d.familyName)
+        m.phoneKey = PatientIdentity.phoneKey(d.phone)
+        m.emailKey = PatientIdentity.emailKey(d.email)
         m.updatedAt = now
     }
 }

@@ -28,6 +28,7 @@ public struct ScreeningStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "patient.screening",
                                                  missing: "patient", on: database)
             }
+            try await self.scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
             // Serializes concurrent screenings of one patient on PostgreSQL, so versions never collide.
             try await lockRow(PatientModel.schema, id: patientID, on: database)
             let last = try await ScreeningModel.query(on: database).filter(\.$patientID == patientID)
@@ -45,7 +46,7 @@ public struct ScreeningStore: Sendable {
             m.createdAt = ctx.now
             try await m.create(on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "patient.screening", outcome: .allowed, on: database)
-            return .found(try ScreeningRecord(m))
+            return .found(try await self.scope.attributed(try ScreeningRecord(m), on: database))
         }.get()
     }
 
@@ -72,7 +73,7 @@ public struct ScreeningStore: Sendable {
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$version, .descending).all()
             try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "patient.screening", outcome: .allowed, on: database)
-            return .found(try all.map(ScreeningRecord.init))
+            return .found(try await self.scope.attributed(try all.map(ScreeningRecord.init), on: database))
         }.get()
     }
 

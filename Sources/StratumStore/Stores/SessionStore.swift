@@ -22,7 +22,9 @@ public struct SessionStore: Sendable {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
+            try await self.scope.refuseFuture(draft.date, field: "date", clinicID: clinicID, ctx, on: database)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
+            try await self.scope.requireTreatingPractitioner(draft, clinicID: clinicID, on: database)
             return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database))
         }.get()
     }
@@ -60,6 +62,8 @@ public struct SessionStore: Sendable {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
+            // Lot expiry and intervals judged against an invented day would be judged wrongly: refuse before judging.
+            try await self.scope.refuseFuture(date, field: "date", clinicID: clinicID, ctx, on: database)
             guard let (facts, resolved) = try await self.facts(of: course, on: date, excluding: nil, equipment: equipment, on: database) else {
                 return .missing("patient")
             }
@@ -68,6 +72,7 @@ public struct SessionStore: Sendable {
             guard draft.equipment == equipment else { throw StoreError.conflict("the session was judged with other equipment than it names") }
             try Self.validate(draft)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
+            try await self.scope.requireTreatingPractitioner(draft, clinicID: clinicID, on: database)
             // The equipment the judge saw is the draft's (checked above): resolved once, bound as judged.
             return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, resolved: resolved, ctx, on: database))
         }.get()
@@ -83,7 +88,9 @@ public struct SessionStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: nil, action: "update", resource: "session", missing: "session", on: database)
             }
             guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
+            try await self.markWriting(m, date: draft.date, ctx, on: database)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
+            try await self.scope.requireTreatingPractitioner(draft, clinicID: m.clinicID, on: database)
             try await self.scope.unbind(sessionID: sessionID, at: ctx.now, on: database)
             let equipment = try await self.checkedEquipment(draft, excluding: sessionID, on: database)
             Self.apply(draft, equipment, to: m)
@@ -160,7 +167,8 @@ public struct SessionStore: Sendable {
             }
             let all = try await self.sessions(database).filter(\.$courseID == courseID).sort(\.$date).sort(\.$createdAt).all()
             var out: [TreatmentSession] = []
-            for m in all { out.append(try await self.load(m, patientID: course.patientID, on: database)) }
+            for m in all { out.append(try await self.load(m, patientID: course.patientID, attributing: false, on: database)) }
+            out = try await self.scope.attributed(out, on: database)
             try await self.scope.audit(ctx, patientID: course.patientID, action: "list", resource: "session", outcome: .allowed, on: database)
             return .found(out)
         }.get()
@@ -170,7 +178,8 @@ public struct SessionStore: Sendable {
     /// reaction rules). They are the sessions of every course of the course's patient, not only this course, because
     /// skin healing does not know course boundaries; dated on or before `date` (a second session the same day is what
     /// `INT-MIN` is for), less `excluding` (the session being re-checked). `openAdverseEvent` is true when an open event
-    /// is linked to the session, or is unlinked and began on or after it and before the patient's next session.
+    /// is linked to the session, or is unlinked and began on or after it and before the patient's next session;
+    /// `openAdverseEventZones` are the zones such events name (all the session's zones for one that names none).
     /// `reactionsResolvedWithinDays` is not recorded yet and is nil.
     public func previousSessions(courseID: UUID, before date: LocalDate, excluding: UUID? = nil,
                                  _ ctx: AccessContext) async throws -> [PriorSession] {
@@ -211,6 +220,7 @@ public struct SessionStore: Sendable {
         m.courseID = course.id!
         m.clinicID = clinicID
         m.createdAt = ctx.now
+        try await markWriting(m, date: draft.date, ctx, on: database)
         let equipment = try await checkedEquipment(draft, excluding: nil, resolved: resolved, on: database)
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
@@ -222,6 +232,15 @@ public struct SessionStore: Sendable {
         return try await load(m, patientID: course.patientID, on: database)
     }
 
+    /// Refuses a day after the clinic's today (`invalid(field: "date")`) and marks a day before it as a late entry
+    /// written now: stored, because the clinic's today at the time of writing cannot be recomputed later.
+    private func markWriting(_ m: TreatmentSessionModel, date: LocalDate, _ ctx: AccessContext, on database: any Database) async throws {
+        let today = try await scope.clinicToday(m.clinicID, ctx, on: database)
+        if let problem = RecordDate.futureProblem(date, today: today) { throw StoreError.invalid(field: "date", problem: problem) }
+        m.lateEntry = date < today
+        m.writtenAt = ctx.now
+    }
+
     /// The draft's equipment resolved in this transaction; any `stop` of the sterility or cluster rules refuses the
     /// write, whichever way the session came in, so no session is stored without a sterile part or released pack.
     /// `resolved` is the same equipment already resolved in this transaction, when the caller has it.
@@ -229,8 +248,9 @@ public struct SessionStore: Sendable {
                                   on database: any Database) async throws -> ResolvedEquipment {
         let eq: ResolvedEquipment
         if let resolved { eq = resolved } else { eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database) }
-        let findings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts, device: draft.device, date: draft.date,
-                                               policy: .standard) + eq.clusterAlerts.map(\.finding)
+        let findings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts,
+                                               device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
+            + DeviceFitRules.findings(zones: draft.zones, equipment: eq.registered, policy: .standard) + eq.clusterAlerts.map(\.finding)
         if let stop = findings.first(where: { $0.severity == .stop }) {
             throw StoreError.conflict("\(stop.rule.rawValue): \(stop.message)")
         }
@@ -244,12 +264,13 @@ public struct SessionStore: Sendable {
         let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
         let eq = try await scope.resolve(equipment, on: date, excluding: excluding, on: database)
-        let consent = try await ConsentModel.query(on: database).filter(\.$organizationID == scope.organizationID)
-            .filter(\.$patientID == course.patientID).filter(\.$kind == "treatment").filter(\.$withdrawnAt == nil).first()
+        let consentInForce = try await ConsentStore.treatmentConsentInForce(patientID: course.patientID, on: date,
+                                                                           organizationID: scope.organizationID, on: database)
         let facts = SessionFacts(course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
-                                 screening: screening, consentSigned: consent != nil,
+                                 screening: screening, consentSigned: consentInForce,
                                  previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
-                                 sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts)
+                                 sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts,
+                                 registered: eq.registered)
         return (facts, eq)
     }
 
@@ -268,19 +289,23 @@ public struct SessionStore: Sendable {
         }
         let openEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).filter(\.$status == AdverseEventStatus.open.rawValue).all()
-        var flagged = Set<UUID>()
+        // Each open event holds the zones it names; one named without zones holds every zone of its session.
+        var flagged: [UUID: [Zone]] = [:]
         for e in openEvents {
-            if let linked = e.sessionID {
-                flagged.insert(linked)
-            } else if let onset = LocalDate(iso: e.onset), let s = all.last(where: { $0.date <= onset.description }) {
-                flagged.insert(s.id!)
+            var sessionID = e.sessionID
+            if sessionID == nil, let onset = LocalDate(iso: e.onset), let s = all.last(where: { $0.date <= onset.description }) {
+                sessionID = s.id
             }
+            guard let sessionID else { continue }
+            let named = try e.zonesJSON.map { try StoredJSON.zones(from: StoredJSON.parse($0, "adverse event zones"), "adverse event zones") } ?? []
+            let zones = named.isEmpty ? try zoneRows.filter { $0.sessionID == sessionID }.map { try Self.zone($0.site, $0.side) } : named
+            flagged[sessionID, default: []].append(contentsOf: zones)
         }
         return try all.map { s -> PriorSession in
             guard let d = LocalDate(iso: s.date) else { throw StoredJSON.unreadable("session date", s.date) }
             let zones = try zoneRows.filter { $0.sessionID == s.id }.map { try ZoneDepth(zone: Self.zone($0.site, $0.side), depthMM: $0.depthMM) }
             return PriorSession(date: d, zones: zones.sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
-                        reactionsResolvedWithinDays: nil, openAdverseEvent: flagged.contains(s.id!))
+                        reactionsResolvedWithinDays: nil, openAdverseEventZones: flagged[s.id!] ?? [])
         }
     }
 
@@ -327,8 +352,10 @@ public struct SessionStore: Sendable {
 
     static func apply(_ d: SessionDraft, _ eq: ResolvedEquipment, to m: TreatmentSessionModel) {
         m.practitionerID = d.practitionerID
+        m.documentedBy = d.documentedBy ?? d.practitionerID
         m.date = d.date.description
-        m.deviceJSON = StoredJSON.text(StoredJSON.device(d.device))
+        // The device the record keeps is what the registry says the named parts are, when it knows them.
+        m.deviceJSON = StoredJSON.text(StoredJSON.device(eq.registered.judgedDevice(planned: d.device)))
         m.sterilityJSON = StoredJSON.text(StoredJSON.sterility(eq.sterility, handpiece: eq.handpieceFacts))
         m.topicalJSON = d.topical.map { StoredJSON.text(StoredJSON.topical($0)) }
         m.reactionsJSON = StoredJSON.text(StoredJSON.rawValues(d.reactions))
@@ -370,7 +397,8 @@ public struct SessionStore: Sendable {
         return Zone(site: s, side: d)
     }
 
-    func load(_ m: TreatmentSessionModel, patientID: UUID, on database: any Database) async throws -> TreatmentSession {
+    /// `attributing: false` leaves the staff names to the caller, who resolves a whole list or chart in one look-up.
+    func load(_ m: TreatmentSessionModel, patientID: UUID, attributing: Bool = true, on database: any Database) async throws -> TreatmentSession {
         let id = m.id!
         let org = scope.organizationID
         let zones = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org).all()
@@ -380,7 +408,7 @@ public struct SessionStore: Sendable {
         guard let date = LocalDate(iso: m.date) else { throw StoredJSON.unreadable("session date", m.date) }
         guard let decision = Decision(rawValue: m.decision) else { throw StoredJSON.unreadable("session decision", m.decision) }
         let (sterility, handpiece) = try StoredJSON.sterility(from: StoredJSON.parse(m.sterilityJSON, "sterility"))
-        return TreatmentSession(
+        var session = TreatmentSession(
             id: id, courseID: m.courseID, patientID: patientID, clinicID: m.clinicID, practitionerID: m.practitionerID, date: date,
             zones: try zones.map { ZoneTreatment(zone: try Self.zone($0.site, $0.side), depthMM: $0.depthMM, passes: $0.passes, endPoint: $0.endPoint) }
                 .sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
@@ -399,6 +427,10 @@ public struct SessionStore: Sendable {
                                               acknowledgedAt: a.acknowledgedAt)
             }.sorted { ($0.rule, $0.zone?.description ?? "") < ($1.rule, $1.zone?.description ?? "") },
             addenda: addenda.map { SessionAddendum(id: $0.id!, text: $0.text, authorID: $0.authorID, createdAt: $0.createdAt) },
-            createdAt: m.createdAt, signedAt: m.signedAt, signedBy: m.signedBy)
+            createdAt: m.createdAt, signedAt: m.signedAt, signedBy: m.signedBy, documentedBy: m.documentedBy ?? m.practitionerID)
+        if attributing { session = try await scope.attributed(session, on: database) }
+        session.lateEntry = m.lateEntry
+        session.writtenAt = m.writtenAt ?? m.createdAt
+        return session
     }
 }
