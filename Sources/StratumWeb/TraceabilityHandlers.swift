@@ -168,6 +168,13 @@ extension APIHandler {
         return .ok(.init(body: .json(try record(.object(fields)))))
     }
 
+    func previewCycleRecall(_ input: Operations.PreviewCycleRecall.Input) async throws -> Operations.PreviewCycleRecall.Output {
+        let id = try uuid(input.path.cycleId, "cycleId")
+        let p = try await authorize(.read, .sterility)
+        let reach = try await scope(p).recalls.reach(failing: id)
+        return .ok(.init(body: .json(try record(TraceabilityJSON.reach(id, reach)))))
+    }
+
     func listCycleExposures(_ input: Operations.ListCycleExposures.Input) async throws -> Operations.ListCycleExposures.Output {
         let id = try uuid(input.path.cycleId, "cycleId")
         let p = try await authorize(.read, .sterility)
@@ -236,6 +243,15 @@ extension APIHandler {
         let id = try uuid(input.path.recallId, "recallId")
         let p = try await authorize(.update, .sterility)
         try await scope(p).recalls.close(recallID: id, access(p))
+        guard let summary = try await scope(p).recalls.summaries().first(where: { $0.id == id }) else { throw APIProblem.notFound("recall") }
+        return .ok(.init(body: .json(try record(TraceabilityJSON.summary(summary)))))
+    }
+
+    func closeRecallInError(_ input: Operations.CloseRecallInError.Input) async throws -> Operations.CloseRecallInError.Output {
+        let id = try uuid(input.path.recallId, "recallId")
+        let p = try await authorize(.update, .sterility)
+        guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        try await scope(p).recalls.closeInError(recallID: id, reason: b.reason, access(p))
         guard let summary = try await scope(p).recalls.summaries().first(where: { $0.id == id }) else { throw APIProblem.notFound("recall") }
         return .ok(.init(body: .json(try record(TraceabilityJSON.summary(summary)))))
     }

@@ -55,8 +55,14 @@ enum TraceabilityJSON {
                  ("via", s(e.via))])
     }
 
+    static func reach(_ cycleID: UUID, _ r: RecallReach) -> JSONValue {
+        .object([("cycleId", RecordJSON.id(cycleID)), ("cycles", .array(r.cycles.map { n($0) })), ("sessions", n(r.sessions)),
+                 ("patients", n(r.patients)), ("packs", n(r.packs))])
+    }
+
     static func summary(_ r: RecallSummary) -> JSONValue {
         .object([("id", RecordJSON.id(r.id)), ("source", s(r.source.rawValue)), ("reason", s(r.reason)), ("open", .bool(r.isOpen)),
+                 ("closedInError", .bool(r.closedInError)),
                  ("openedAt", RecordJSON.time(r.openedAt)), ("patients", n(r.patients)), ("toContact", n(r.toContact)),
                  ("followUpDone", n(r.followUpDone))])
     }
@@ -64,7 +70,8 @@ enum TraceabilityJSON {
     static func recall(_ r: Recall, _ exposures: [Exposure]) -> JSONValue {
         .object([("id", RecordJSON.id(r.id)), ("source", s(r.source.rawValue)), ("cycleId", RecordJSON.id(r.cycleID)),
                  ("lotId", RecordJSON.id(r.lotID)), ("reason", s(r.reason)), ("open", .bool(r.isOpen)), ("openedAt", RecordJSON.time(r.openedAt)),
-                 ("closedAt", RecordJSON.time(r.closedAt)),
+                 ("closedAt", RecordJSON.time(r.closedAt)), ("closedBy", RecordJSON.id(r.closedBy)),
+                 ("closedInError", r.closedInErrorReason.map { .object([("reason", s($0))]) } ?? .null),
                  ("patients", .array(r.patients.map { p in
                      .object([("patientId", RecordJSON.id(p.patientID)), ("name", s(p.name)), ("phone", s(p.phone)), ("email", s(p.email)),
                               ("status", s(p.status.rawValue)), ("note", s(p.note)), ("updatedAt", RecordJSON.time(p.updatedAt))])

@@ -87,7 +87,12 @@ struct TraceabilityPageTests {
             // The indicator fails: the recall opens with the patient, is on Today, and exports as CSV.
             let cycle = try #require(try await s.state.scope(s.orgA.id).sterilization.sterilizers().first)
             let cycleID = try #require(try await s.state.scope(s.orgA.id).sterilization.cycles(sterilizerID: cycle.id).first?.id)
-            let failed = try await assistant.post("/sterility/cycles/\(PageValues.id(cycleID))/biological", [("result", "fail")])
+            // Failed first shows what the recall will reach (the session on the released pack, the one unused pack) and
+            // records nothing; only the confirmation's post records it.
+            let asked = try await assistant.post("/sterility/cycles/\(PageValues.id(cycleID))/biological", [("result", "fail")])
+            #expect(asked.status == .ok && asked.text.contains("This opens a recall reaching 1 session (1 patient) and quarantines 1 pack."))
+            #expect(try await s.state.scope(s.orgA.id).recalls.summaries().isEmpty)
+            let failed = try await assistant.post("/sterility/cycles/\(PageValues.id(cycleID))/biological", [("result", "fail"), ("confirm", "yes")])
             let recallPath = try #require(failed.headers.first(name: .location)?.components(separatedBy: "?").first)
             #expect(recallPath.hasPrefix("/recalls/"))
             let recall = try await assistant.get(recallPath)

@@ -136,6 +136,7 @@ final class RecallModel: Model, @unchecked Sendable {
     @Field(key: "opened_by") var openedBy: UUID
     @OptionalField(key: "closed_at") var closedAt: Date?
     @OptionalField(key: "closed_by") var closedBy: UUID?
+    @OptionalField(key: "closed_reason") var closedReason: String?
     init() {}
 }
 

@@ -9,6 +9,8 @@ public struct RecallSummary: Sendable, Equatable, Identifiable {
     public let source: RecallSource
     public let reason: String
     public let isOpen: Bool
+    /// Closed because it should never have been opened; its follow-ups ended with it.
+    public let closedInError: Bool
     public let openedAt: Date
     public let patients: Int
     public let toContact: Int
@@ -40,7 +42,8 @@ public struct RecallStore: Sendable {
             for r in try await q.sort(\.$openedAt, .descending).all() {
                 let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
                 out.append(RecallSummary(id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, reason: r.reason,
-                                         isOpen: r.status == "open", openedAt: r.openedAt, patients: rows.count,
+                                         isOpen: r.status == "open", closedInError: r.status == Self.closedInErrorStatus,
+                                         openedAt: r.openedAt, patients: rows.count,
                                          toContact: rows.filter { $0.status == RecallContactStatus.toContact.rawValue }.count,
                                          followUpDone: rows.filter { $0.status == RecallContactStatus.followUpDone.rawValue }.count))
             }
@@ -102,7 +105,69 @@ public struct RecallStore: Sendable {
         }
     }
 
+    /// Closes a recall opened by mistake (a wrong cycle selected, a mistyped lot) with the reason, audited. Its
+    /// follow-ups end with it. Nothing it withdrew comes back: its quarantined packs stay quarantined (a quarantined
+    /// pack is never released; its contents are reprocessed in a new pack and cycle) and a recalled lot stays recalled.
+    public func closeInError(recallID: UUID, reason: String, _ ctx: AccessContext) async throws {
+        let actorID = try scope.requireActor(ctx)
+        let reason = try Traceability.text(reason, field: "reason", max: 500)
+        try await scope.db.write { database in
+            try await lockRow(RecallModel.schema, id: recallID, on: database)
+            guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
+            guard r.status == "open" else { throw StoreError.conflict("the recall is already closed") }
+            r.status = Self.closedInErrorStatus
+            r.closedAt = ctx.now
+            r.closedBy = actorID
+            r.closedReason = reason
+            try await r.update(on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: "close-in-error", resource: "recall", outcome: .allowed, on: database)
+        }
+    }
+
+    /// What failing the cycle's pending biological indicator would reach, for the confirmation before it is
+    /// recorded: the same `RecallWindow` as `readBiological` with this cycle read as failed. Sessions and patients are
+    /// counted from `session_equipment`; no patient's record is read, so nothing is audited.
+    public func reach(failing cycleID: UUID) async throws -> RecallReach {
+        try await scope.db.read { database in
+            guard let cycle = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
+            guard cycle.biological == BiologicalIndicatorResult.pending.rawValue else {
+                throw StoreError.conflict("the biological indicator of cycle \(cycle.number) is already read: \(cycle.biological)")
+            }
+            let exposed = try await self.exposedCycles(of: cycle, assumingFailure: true, on: database)
+            guard !exposed.isEmpty else { return RecallReach(cycles: [], sessions: 0, patients: 0, packs: 0) }
+            let ids = exposed.map(\.id)
+            let sql = database as! any SQLDatabase
+            let row = try await sql.raw("""
+                SELECT COUNT(*) AS sessions, COUNT(DISTINCT e.patient_id) AS patients
+                FROM sterilization_packs k JOIN session_equipment e ON e.pack_id = k.id
+                WHERE k.organization_id = \(bind: self.scope.organizationID) AND k.cycle_id IN (\(binds: ids))
+                """).first()
+            let packs = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$cycleID ~~ ids).all()
+                .filter { !(PackState(rawValue: $0.state) ?? .quarantined).isFinal }.count
+            return RecallReach(cycles: exposed.map(\.number), sessions: try row?.decode(column: "sessions", as: Int.self) ?? 0,
+                               patients: try row?.decode(column: "patients", as: Int.self) ?? 0, packs: packs)
+        }
+    }
+
     // MARK: Internals
+
+    static let closedInErrorStatus = "closed-in-error"
+
+    /// The sterilizer's cycles exposed by the failure of `failed` (`RecallWindow`), by number. With
+    /// `assumingFailure`, as if its biological indicator had just been read as failed (the confirmation before it is).
+    func exposedCycles(of failed: SterilizationCycleModel, assumingFailure: Bool = false,
+                       on database: any Database) async throws -> [(id: UUID, number: Int)] {
+        let cycles = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == failed.sterilizerID)
+            .field(\.$id).field(\.$number).field(\.$biological).all()
+        let outcomes = cycles.map { c in
+            CycleOutcome(number: c.number, biological: assumingFailure && c.id == failed.id ? .fail
+                                                        : BiologicalIndicatorResult(rawValue: c.biological) ?? .pending)
+        }
+        let exposed = Set(RecallWindow.exposedCycles(outcomes, failed: failed.number))
+        return cycles.filter { exposed.contains($0.number) }.compactMap { c in c.id.map { ($0, c.number) } }.sorted { $0.number < $1.number }
+    }
 
     /// Opens a recall inside the caller's transaction and lists its patients, each to contact.
     func open(source: RecallSource, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
@@ -145,11 +210,7 @@ public struct RecallStore: Sendable {
     func exposures(cycleID: UUID, on database: any Database) async throws -> [Exposure] {
         guard let failed = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == scope.organizationID)
                 .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
-        let cycles = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == failed.sterilizerID)
-            .field(\.$id).field(\.$number).field(\.$biological).all()
-        let outcomes = cycles.map { CycleOutcome(number: $0.number, biological: BiologicalIndicatorResult(rawValue: $0.biological) ?? .pending) }
-        let exposed = Set(RecallWindow.exposedCycles(outcomes, failed: failed.number))
-        let ids = cycles.filter { exposed.contains($0.number) }.compactMap(\.id)
+        let ids = try await exposedCycles(of: failed, on: database).map(\.id)
         guard !ids.isEmpty else { return [] }
         let sql = database as! any SQLDatabase
         let rows = try await sql.raw("""
@@ -207,7 +268,8 @@ public struct RecallStore: Sendable {
         let patients = rows.isEmpty ? [] : try await PatientModel.query(on: database).filter(\.$id ~~ rows.map(\.patientID)).all()
         let byID = Dictionary(uniqueKeysWithValues: patients.map { ($0.id!, $0) })
         return Recall(id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, cycleID: r.cycleID, lotID: r.lotID, reason: r.reason,
-                      isOpen: r.status == "open", openedAt: r.openedAt, closedAt: r.closedAt,
+                      isOpen: r.status == "open", openedAt: r.openedAt, closedAt: r.closedAt, closedBy: r.closedBy,
+                      closedInErrorReason: r.status == Self.closedInErrorStatus ? r.closedReason : nil,
                       patients: rows.compactMap { row in
                           guard let p = byID[row.patientID] else { return nil }
                           return RecallPatient(patientID: row.patientID, name: "\(p.givenName) \(p.familyName)", phone: p.phone, email: p.email,

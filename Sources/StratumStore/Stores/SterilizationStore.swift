@@ -168,10 +168,7 @@ public struct SterilizationStore: Sendable {
             try await c.update(on: database)
             try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "cycle", outcome: .allowed, on: database)
             guard result == .fail else { return (try SterilizationCycle(c), nil) }
-            let all = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == c.sterilizerID).all()
-            let exposed = Set(RecallWindow.exposedCycles(all.map { CycleOutcome(number: $0.number, biological: BiologicalIndicatorResult(rawValue: $0.biological) ?? .pending) },
-                                                         failed: c.number))
-            let exposedIDs = all.filter { exposed.contains($0.number) }.compactMap(\.id)
+            let exposedIDs = try await RecallStore(scope: self.scope).exposedCycles(of: c, on: database).map(\.id)
             for p in try await self.packs(database).filter(\.$cycleID ~~ exposedIDs).all() {
                 let state = PackState(rawValue: p.state) ?? .quarantined
                 guard !state.isFinal, let next = try? state.after(.quarantine) else { continue }

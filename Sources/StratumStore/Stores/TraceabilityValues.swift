@@ -168,8 +168,28 @@ public struct Recall: Sendable, Equatable, Identifiable {
     public let isOpen: Bool
     public let openedAt: Date
     public let closedAt: Date?
+    /// Who closed it, when it is closed.
+    public let closedBy: UUID?
+    /// Why it was closed in error (a wrong cycle selected, a mistyped lot); nil when open or closed followed up.
+    public let closedInErrorReason: String?
     /// Patients to follow up, with how far each has got.
     public let patients: [RecallPatient]
+
+    /// True when the recall was closed because it should never have been opened: nobody is followed up.
+    public var closedInError: Bool { closedInErrorReason != nil }
+}
+
+/// What failing a cycle's biological indicator would reach, shown before it is recorded: the same `RecallWindow`
+/// as the recall, counted without reading any patient's record.
+public struct RecallReach: Sendable, Equatable {
+    /// The sterilizer's cycles the failure would expose, by number.
+    public let cycles: [Int]
+    /// Sessions that used a pack of those cycles.
+    public let sessions: Int
+    /// Distinct patients of those sessions.
+    public let patients: Int
+    /// Packs of those cycles not yet used or withdrawn: each would be quarantined.
+    public let packs: Int
 }
 
 /// One exposed patient of a recall with the contact details the clinic calls them on.

@@ -14,6 +14,7 @@ struct RecallPages {
         routes.get("recalls", ":recallId", "export.csv", use: csv)
         routes.post("recalls", ":recallId", "patients", ":patientId", use: setStatus)
         routes.post("recalls", ":recallId", "close", use: close)
+        routes.post("recalls", ":recallId", "close-in-error", use: closeInError)
         routes.post("alerts", "review", use: review)
     }
 
@@ -24,6 +25,7 @@ struct RecallPages {
         let reason: String
         let opened: String
         let open: Bool
+        let closedInError: Bool
         let counts: String
     }
 
@@ -45,8 +47,9 @@ struct RecallPages {
     }
 
     static func summary(_ r: RecallSummary) -> Summary {
-        Summary(id: PageValues.id(r.id), reason: r.reason, opened: PageValues.time(r.openedAt), open: r.isOpen,
-                counts: "\(r.patients) patient(s): \(r.toContact) to contact, \(r.followUpDone) follow-up done")
+        Summary(id: PageValues.id(r.id), reason: r.reason, opened: PageValues.time(r.openedAt), open: r.isOpen, closedInError: r.closedInError,
+                counts: r.closedInError ? "\(r.patients) patient(s): closed in error, nobody to follow up"
+                    : "\(r.patients) patient(s): \(r.toContact) to contact, \(r.followUpDone) follow-up done")
     }
 
     static func alerts(_ all: [ClusterAlert]) -> [AlertView] {
@@ -92,6 +95,8 @@ struct RecallPages {
         let opened: String
         let open: Bool
         let closed: String
+        /// "Closed in error by … on …: why", when it was; empty otherwise.
+        let closedInError: String
         let patients: [PatientRow]
         let hasPatients: Bool
         let exposures: [ExposureRow]
@@ -108,11 +113,18 @@ struct RecallPages {
         let p = try await req.authorize(.read, .sterility, state: state)
         let id = try req.recordID("recallId", or: Self.recallNotFound)
         guard let (recall, exposures) = try await state.scope(p.organizationID).recalls.get(recallID: id, req.access(p)) else { throw Self.recallNotFound }
+        var closedInError = ""
+        if let why = recall.closedInErrorReason {
+            var who: String?
+            if let by = recall.closedBy { who = try await state.directory.displayNames([by])[by] }
+            closedInError = "Closed in error by \(who ?? "a former user") on \(PageValues.time(recall.closedAt)): \(why)"
+        }
         let content = ShowContent(
             id: PageValues.id(recall.id), reason: recall.reason, opened: PageValues.time(recall.openedAt), open: recall.isOpen,
-            closed: PageValues.time(recall.closedAt),
+            closed: PageValues.time(recall.closedAt), closedInError: closedInError,
             patients: recall.patients.map { r in
-                PatientRow(id: PageValues.id(r.patientID), name: r.name, phone: r.phone ?? "—", email: r.email ?? "—", status: r.status.rawValue,
+                PatientRow(id: PageValues.id(r.patientID), name: r.name, phone: r.phone ?? "—", email: r.email ?? "—",
+                           status: recall.closedInError && r.status != .followUpDone ? "no follow-up: closed in error" : r.status.rawValue,
                            note: r.note ?? "", updated: PageValues.time(r.updatedAt),
                            sessions: exposures.filter { $0.patientID == r.patientID }.map { "\($0.date) (\($0.via))" }.joined(separator: "; "))
             },
@@ -162,6 +174,21 @@ struct RecallPages {
             try await state.scope(p.organizationID).recalls.close(recallID: id, req.access(p))
         } catch let e as StoreError {
             var form = TraceFormState(form: "close", try FormFields(req), fields: [])
+            guard form.add(e) else { throw e }
+            return try await renderRecall(req, form, status: .unprocessableEntity)
+        }
+        return req.done("/recalls/\(PageValues.id(id))", .recallUpdated)
+    }
+
+    /// Closes a recall opened by mistake, with the reason; a refusal (no reason, already closed) comes back on the page.
+    func closeInError(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.update, .sterility, state: state)
+        let id = try req.recordID("recallId", or: Self.recallNotFound)
+        let f = try FormFields(req)
+        var form = TraceFormState(form: "close-in-error", f, fields: ["reason"])
+        do {
+            try await state.scope(p.organizationID).recalls.closeInError(recallID: id, reason: f["reason"] ?? "", req.access(p))
+        } catch let e as StoreError {
             guard form.add(e) else { throw e }
             return try await renderRecall(req, form, status: .unprocessableEntity)
         }

@@ -174,10 +174,40 @@ struct SterilizationPages {
             throw PageError(.badRequest, "Choose a reading", "Record the biological indicator as pass or fail.")
         }
         return try await submit(req, TraceFormState(form: "bi", f, fields: [])) { p, scope in
+            // A failure opens a recall and quarantines packs at once: the room first sees what it will reach, and
+            // only the confirmation's own post (confirm=yes) records it.
+            if result == .fail && f["confirm"] != "yes" { return try await confirmFailure(req, scope, cycleID: id) }
             let (_, recall) = try await scope.sterilization.readBiological(cycleID: id, result, req.access(p))
             if let recall { return req.done("/recalls/\(PageValues.id(recall))", .recallOpened) }
             return req.done("/sterility", .traceSaved)
         }
+    }
+
+    struct FailureContent: Encodable {
+        let id: String
+        let cycle: String
+        let reach: String
+        let window: String
+        let sessions: Int
+        let patients: Int
+        let packs: Int
+    }
+
+    /// The confirmation of a failed biological indicator: what the recall will reach, counted by the store with the
+    /// recall's own `RecallWindow`, before anything is recorded.
+    private func confirmFailure(_ req: Request, _ scope: OrganizationScope, cycleID: UUID) async throws -> Response {
+        let reach = try await scope.recalls.reach(failing: cycleID)
+        guard let cycle = try await scope.sterilization.cycle(cycleID) else { throw StoreError.notFound("cycle") }
+        let name = try await scope.sterilization.sterilizers().first { $0.id == cycle.sterilizerID }?.name ?? "the sterilizer"
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        let window = reach.cycles.count > 1
+            ? "No passing indicator lies between these cycles of \(name): \(reach.cycles.map(String.init).joined(separator: ", ")). All are exposed."
+            : "Only this cycle is exposed: the cycles before and after it on \(name) passed their indicators or none ran."
+        let content = FailureContent(
+            id: PageValues.id(cycleID), cycle: "\(name) cycle \(cycle.number), \(cycle.date)",
+            reach: "This opens a recall reaching \(count(reach.sessions, "session")) (\(count(reach.patients, "patient"))) and quarantines \(count(reach.packs, "pack")).",
+            window: window, sessions: reach.sessions, patients: reach.patients, packs: reach.packs)
+        return try await req.render("bi-confirm", title: "Confirm: biological indicator failed", section: "sterility", content)
     }
 
     func changePack(_ req: Request) async throws -> Response {
