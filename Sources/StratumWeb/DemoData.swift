@@ -50,6 +50,7 @@ public enum DemoData {
             try await addCareHistory(patient, stage: i % 6, today: today, rng: &rng, equipment: &equipment, scope: scope, ctx: ctx,
                                      practitionerID: practitionerID!)
         }
+        try await equipment.cleanAll(scope: scope, ctx: ctx)
         return true
     }
 

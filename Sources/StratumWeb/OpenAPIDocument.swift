@@ -1410,6 +1410,15 @@ components:
         needleCount: {type: integer, minimum: 1, maximum: 200}
         needleMaterial: {type: string, enum: [stainless-steel, titanium, gold-plated, silicon, other]}
         singleUseHead: {type: boolean, description: "True when the needle-bearing head is single-use (traced by lot)."}
+        part:
+          type: string
+          enum: [handpiece, cartridge, roller, stamp]
+          description: "What the entry is; defaults from kind (a pen entry is a handpiece model). A cartridge is kind pen."
+        fits:
+          type: array
+          maxItems: 50
+          description: "For a cartridge: the handpiece models it fits (DEV-INCOMPATIBLE when a session pairs it with another)."
+          items: {type: string, format: uuid}
     HandpieceInput:
       type: object
       required: [modelId, serial]
@@ -1474,10 +1483,22 @@ components:
         result: {type: string, enum: [pass, fail]}
     PackInput:
       type: object
-      required: [contents]
+      required: [items]
       additionalProperties: false
       properties:
-        contents: {type: string, minLength: 1, maxLength: 500}
+        items:
+          type: array
+          minItems: 1
+          maxItems: 20
+          description: "Catalogue models in the pack (rollers, stamps, reusable heads); the session's DEPTH-DEVICE is judged on them."
+          items:
+            type: object
+            required: [modelId]
+            additionalProperties: false
+            properties:
+              modelId: {type: string, format: uuid}
+              count: {type: integer, minimum: 1, maximum: 50, default: 1}
+        note: {type: string, maxLength: 200, description: "Words added to the label after the models' names."}
     RecallContactInput:
       type: object
       required: [status]

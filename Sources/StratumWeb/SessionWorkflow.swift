@@ -44,7 +44,7 @@ struct SessionWorkflow {
                                   screening: screening),
             indications: facts.course.indications, device: facts.course.device, date: doc.date, zones: doc.zones,
             sterility: facts.sterility, handpiece: facts.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
-            previousSessions: facts.previousSessions, clusterAlerts: facts.clusterAlerts)
+            previousSessions: facts.previousSessions, clusterAlerts: facts.clusterAlerts, registered: facts.registered)
     }
 
     /// Re-checks and records the session in one transaction with the facts read in it; any stop, or a caution
@@ -56,7 +56,7 @@ struct SessionWorkflow {
             let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
             guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
             return SessionDraft(practitionerID: practitionerID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
-                                device: facts.course.device, equipment: doc.equipment, topical: doc.topical,
+                                device: facts.registered.judgedDevice(planned: facts.course.device), equipment: doc.equipment, topical: doc.topical,
                                 reactions: doc.reactions, result: result,
                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
         }, access)

@@ -33,8 +33,13 @@ extension APIHandler {
         guard b.minMM <= b.maxMM else { throw APIProblem.badField("minMM", "the shortest length is not above the longest") }
         let length: DeviceLength = kind == .pen && b.minMM < b.maxMM ? .adjustable(DepthRange(b.minMM, b.maxMM)) : .fixed(b.maxMM)
         if kind != .pen && b.minMM != b.maxMM { throw APIProblem.badField("maxMM", "a \(kind.rawValue) has one fixed length: minMM equals maxMM") }
+        let part = try b.part.map { v in
+            guard let part = DevicePartKind(rawValue: v.rawValue) else { throw APIProblem.badField("part", "unknown part") }
+            return part
+        }
+        let fits = try (b.fits ?? []).map { try uuid($0, "fits") }
         let m = try await scope(p).devices.addModel(name: b.name, spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
-                                                    needleCount: b.needleCount, singleUseHead: b.singleUseHead, access(p))
+                                                    needleCount: b.needleCount, singleUseHead: b.singleUseHead, part: part, fits: fits, access(p))
         return .created(.init(body: .json(try record(TraceabilityJSON.model(m)))))
     }
 
@@ -72,7 +77,9 @@ extension APIHandler {
 
     func listLots(_ input: Operations.ListLots.Input) async throws -> Operations.ListLots.Output {
         let p = try await authorize(.read, .sterility)
-        return .ok(.init(body: .json(try records(try await scope(p).stock.lots().map(TraceabilityJSON.lot)))))
+        let zone = try await scope(p).clinic(p.clinicID)?.timezone ?? "UTC"
+        let today = LocalDate.clinicDay(at: access(p).now, timeZone: zone)
+        return .ok(.init(body: .json(try records(try await scope(p).stock.lots().map { TraceabilityJSON.lot($0, today: today) }))))
     }
 
     func receiveLot(_ input: Operations.ReceiveLot.Input) async throws -> Operations.ReceiveLot.Output {
@@ -192,7 +199,8 @@ extension APIHandler {
     func assemblePack(_ input: Operations.AssemblePack.Input) async throws -> Operations.AssemblePack.Output {
         let p = try await authorize(.create, .sterility)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        let k = try await scope(p).sterilization.assemble(clinicID: p.clinicID, contents: b.contents, access(p))
+        let items = try b.items.map { PackItemDraft(modelID: try uuid($0.modelId, "items.modelId"), count: $0.count ?? 1) }
+        let k = try await scope(p).sterilization.assemble(clinicID: p.clinicID, items: items, note: b.note, access(p))
         return .created(.init(body: .json(try record(TraceabilityJSON.pack(k)))))
     }
 

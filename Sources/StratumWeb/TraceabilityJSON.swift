@@ -16,7 +16,8 @@ enum TraceabilityJSON {
         if case .adjustable = m.spec.length { adjustable = true }
         return .object([("id", RecordJSON.id(m.id)), ("name", s(m.name)), ("kind", s(m.spec.kind.rawValue)), ("adjustable", .bool(adjustable)),
                         ("minMM", n(r.lower)), ("maxMM", n(r.upper)), ("needleCount", n(m.needleCount)),
-                        ("needleMaterial", s(m.spec.needleMaterial.rawValue)), ("singleUseHead", .bool(m.singleUseHead))])
+                        ("needleMaterial", s(m.spec.needleMaterial.rawValue)), ("singleUseHead", .bool(m.singleUseHead)),
+                        ("part", s(m.part.rawValue)), ("fits", .array(m.fits.map { RecordJSON.id($0) }))])
     }
 
     static func handpiece(_ h: Handpiece) -> JSONValue {
@@ -25,10 +26,16 @@ enum TraceabilityJSON {
                  ("lastUsedAt", RecordJSON.time(h.lastUsedAt)), ("cleanedSinceLastUse", .bool(h.cleanedSinceLastUse))])
     }
 
-    static func lot(_ l: DeviceLot) -> JSONValue {
-        .object([("id", RecordJSON.id(l.id)), ("clinicId", RecordJSON.id(l.clinicID)), ("modelId", RecordJSON.id(l.modelID)),
+    /// A lot; with `today` (the clinic's), `expiryStatus` and the `nearingExpiry` flag (within 30 days).
+    static func lot(_ l: DeviceLot, today: LocalDate? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("id", RecordJSON.id(l.id)), ("clinicId", RecordJSON.id(l.clinicID)), ("modelId", RecordJSON.id(l.modelID)),
                  ("product", s(l.product)), ("gtin", s(l.gtin)), ("lot", s(l.lot)), ("expiry", date(l.expiry)),
-                 ("quantity", n(l.quantity)), ("used", n(l.used)), ("status", s(l.status.rawValue)), ("receivedAt", RecordJSON.time(l.receivedAt))])
+                 ("quantity", n(l.quantity)), ("used", n(l.used)), ("status", s(l.status.rawValue)), ("receivedAt", RecordJSON.time(l.receivedAt))]
+        if let today {
+            let status = LotExpiry.on(today, expiry: l.expiry)
+            fields += [("expiryStatus", s(status.rawValue)), ("nearingExpiry", .bool(status == .nearing))]
+        }
+        return .object(fields)
     }
 
     static func sterilizer(_ t: Sterilizer) -> JSONValue {
@@ -44,6 +51,7 @@ enum TraceabilityJSON {
 
     static func pack(_ k: SterilizationPack) -> JSONValue {
         .object([("id", RecordJSON.id(k.id)), ("clinicId", RecordJSON.id(k.clinicID)), ("code", s(k.code)), ("contents", s(k.contents)),
+                 ("items", .array(k.items.map { i in .object([("modelId", RecordJSON.id(i.modelID)), ("name", s(i.name)), ("count", n(i.count))]) })),
                  ("state", s(k.state.rawValue)), ("cycleId", RecordJSON.id(k.cycleID)), ("expiresOn", date(k.expiresOn)),
                  ("wrapCompromised", .bool(k.wrapCompromised)), ("assembledAt", RecordJSON.time(k.assembledAt)),
                  ("updatedAt", RecordJSON.time(k.updatedAt))])

@@ -5,6 +5,21 @@ import StratumCore
 @testable import StratumStore
 import Testing
 
+extension AccessContext {
+    /// The same caller at 08:00 UTC on `day`: a pack is assembled before the cycle that sterilizes it.
+    func on(_ day: LocalDate) -> AccessContext {
+        AccessContext(actorID: actorID, clinicID: clinicID, requestID: requestID, now: Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + 8 * 3_600))
+    }
+}
+
+/// Organization A's catalogue entry named `name`, added on first use: a reusable roller or stamp of `length` mm.
+func catalogueModel(_ a: OrganizationScope, _ orgs: TwoOrganizations, _ name: String = "Test roller 0.5", kind: DeviceKind = .roller,
+                    length: Double = 0.5, material: NeedleMaterial = .titanium) async throws -> UUID {
+    if let m = try await a.devices.models().first(where: { $0.name == name }) { return m.id }
+    return try await a.devices.addModel(name: name, spec: DeviceSpec(kind: kind, length: .fixed(length), needleMaterial: material),
+                                        needleCount: 192, singleUseHead: false, orgs.ctxA).id
+}
+
 /// A sterilizer with one cycle of `packs` released packs, for sessions that name a pack.
 func releasedPacks(_ a: OrganizationScope, _ orgs: TwoOrganizations, count: Int, sterilizer name: String = "Autoclave T",
                    cycle number: Int = 1, biological: BiologicalIndicatorResult = .pending) async throws -> (Sterilizer, SterilizationCycle, [SterilizationPack]) {
@@ -15,9 +30,14 @@ func releasedPacks(_ a: OrganizationScope, _ orgs: TwoOrganizations, count: Int,
         sterilizer = try await a.sterilization.addSterilizer(clinicID: orgs.clinicA.id, name: name, serial: "SN-\(name)", orgs.ctxA)
     }
     var codes: [String] = []
-    for i in 0..<count { codes.append(try await a.sterilization.assemble(clinicID: orgs.clinicA.id, contents: "Roller \(i)", orgs.ctxA).code) }
+    let roller = try await catalogueModel(a, orgs)
+    let cycleDate = day0.adding(days: number - 10)
+    for i in 0..<count {
+        codes.append(try await a.sterilization.assemble(clinicID: orgs.clinicA.id, items: [PackItemDraft(modelID: roller)], note: "tray \(i)",
+                                                        orgs.ctxA.on(cycleDate)).code)
+    }
     let cycle = try await a.sterilization.recordCycle(sterilizerID: sterilizer.id, CycleDraft(
-        number: number, date: day0.adding(days: number - 10), type: "Pre-vacuum steam", temperatureC: 134, minutes: 4, pressureKPa: 206,
+        number: number, date: cycleDate, type: "Pre-vacuum steam", temperatureC: 134, minutes: 4, pressureKPa: 206,
         physical: .passed, chemical: .pass, biological: biological, packCodes: codes), orgs.ctxA)
     var packs: [SterilizationPack] = []
     for code in codes {
@@ -51,7 +71,8 @@ struct TraceabilityStoreTests {
                 do { _ = try await record(e); return "recorded" } catch { return "\(error)" }
             }
             #expect(await refusal(EquipmentReference()).hasPrefix("DEV-NO-STERILE-PART"))
-            let assembled = try await a.sterilization.assemble(clinicID: orgs.clinicA.id, contents: "Stamp 1.0", orgs.ctxA)
+            let stamp = try await catalogueModel(a, orgs, "Test stamp 1.0", kind: .stamp, length: 1.0)
+            let assembled = try await a.sterilization.assemble(clinicID: orgs.clinicA.id, items: [PackItemDraft(modelID: stamp)], orgs.ctxA)
             #expect(await refusal(EquipmentReference(packCode: assembled.code)).hasPrefix("DEV-PACK-NOT-RELEASED"))
             #expect(await refusal(EquipmentReference(packCode: "PK-NOSUCH")).contains("no sterilization pack is labelled PK-NOSUCH"))
             let unknown = EquipmentReference(part: PartReference(gtin: "09506000134369", lot: "NOPE", serial: nil))
@@ -64,7 +85,9 @@ struct TraceabilityStoreTests {
             #expect(await refusal(testPart).hasPrefix("DEV-LOT-RECALLED"))
             // Another organization's pack is unknown here, like a missing one.
             let b = orgs.scopeB(db)
-            let theirs = try await b.sterilization.assemble(clinicID: orgs.clinicB.id, contents: "Theirs", orgs.ctxB)
+            let theirRoller = try await b.devices.addModel(name: "Their roller", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
+                                                           needleCount: 192, singleUseHead: false, orgs.ctxB)
+            let theirs = try await b.sterilization.assemble(clinicID: orgs.clinicB.id, items: [PackItemDraft(modelID: theirRoller.id)], orgs.ctxB)
             #expect(await refusal(EquipmentReference(packCode: theirs.code)).contains("no sterilization pack is labelled"))
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
             let bound = try await db.read { try await SessionEquipmentModel.query(on: $0).count() }

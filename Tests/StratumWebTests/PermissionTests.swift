@@ -72,7 +72,7 @@ struct PermissionTests {
         Endpoint(.GET, { _ in "/api/v1/reports/outcomes" }, .read, .outcomeReport, "read the outcome report"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/audit" }, .read, .auditLog, "read the audit log"),
         Endpoint(.GET, { _ in "/api/v1/lots" }, .read, .sterility, "list lots"),
-        Endpoint(.POST, { _ in "/api/v1/packs" }, body: { _ in #"{"contents": "Roller 0.5 mm"}"# }, .create, .sterility, "assemble a pack"),
+        Endpoint(.POST, { _ in "/api/v1/packs" }, body: { _ in #"{"items": [{"modelId": "00000000-0000-4000-8000-000000000000"}]}"# }, .create, .sterility, "assemble a pack"),
         Endpoint(.POST, { _ in "/api/v1/packs/\(UUID().uuidString)/release" }, .update, .sterility, "release a pack"),
         Endpoint(.GET, { _ in "/api/v1/recalls" }, .read, .sterility, "list recalls"),
     ]

@@ -27,19 +27,24 @@ struct TraceabilityAPITests {
 
             let sterilizer = try await s.send(.POST, "/api/v1/sterilizers", token: assistant, json: #"{"name": "Autoclave A", "serial": "A-1"}"#)
             let sid = try #require(sterilizer.json["id"] as? String)
-            let pack = try await s.send(.POST, "/api/v1/packs", token: assistant, json: #"{"contents": "Roller 0.5 mm"}"#)
+            // The pack holds a catalogue stamp of the session's 1.0 mm: what DEPTH-DEVICE is judged on.
+            let stamp = try await s.send(.POST, "/api/v1/device-models", token: assistant, json: """
+                {"name": "Stamp 1.0", "kind": "stamp", "minMM": 1.0, "maxMM": 1.0, "needleCount": 35, "needleMaterial": "titanium", "singleUseHead": false}
+                """)
+            let stampID = try #require(stamp.json["id"] as? String, "\(stamp.text)")
+            let pack = try await s.send(.POST, "/api/v1/packs", token: assistant, json: #"{"items": [{"modelId": "\#(stampID)"}]}"#)
             let packID = try #require(pack.json["id"] as? String)
             let code = try #require(pack.json["code"] as? String)
             let early = try await s.send(.POST, "/api/v1/packs/\(packID)/release", token: assistant)
             #expect(early.status == .conflict && early.text.contains("DEV-PACK-NOT-RELEASED"))
             let cycle = try await s.send(.POST, "/api/v1/sterilizers/\(sid)/cycles", token: assistant, json: """
-                {"number": 1, "date": "2026-11-30", "type": "Pre-vacuum steam", "temperatureC": 134, "minutes": 4, "pressureKPa": 206,
+                {"number": 1, "date": "\(PageRoutes.today(in: "Europe/London"))", "type": "Pre-vacuum steam", "temperatureC": 134, "minutes": 4, "pressureKPa": 206,
                  "physical": "passed", "chemical": "pass", "packCodes": ["\(code)"]}
                 """)
             #expect(cycle.status == .created, "\(cycle.text)")
             let cycleID = try #require(cycle.json["id"] as? String)
             #expect(try await s.send(.POST, "/api/v1/packs/\(packID)/release", token: assistant).json["state"] as? String == "released")
-            #expect(try await s.send(.POST, "/api/v1/packs", token: doc, json: #"{"contents": "x"}"#).status == .forbidden)
+            #expect(try await s.send(.POST, "/api/v1/packs", token: doc, json: #"{"items": [{"modelId": "\#(stampID)"}]}"#).status == .forbidden)
 
             let (pid, cid) = try await activeCourseViaAPI(s, given: "Hana")
             let body = sessionJSON(acknowledgements: #"[{"rule": "DEV-PACK-BI-PENDING", "reason": "Released on physical and chemical monitoring"}]"#)

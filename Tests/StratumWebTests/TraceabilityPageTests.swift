@@ -36,9 +36,17 @@ struct TraceabilityPageTests {
             let assistant = try await BrowserSession.signIn(s, email: "assistant@a.example")
             #expect(try await assistant.get("/sterility").status == .ok)
             #expect(try await assistant.post("/sterility/sterilizers", [("name", "Autoclave B"), ("serial", "AB-1")]).status == .seeOther)
+            // Packs hold catalogue models: a stamp of the session's 1.0 mm, and a roller.
+            for (name, kind, mm) in [("Stamp 1.0", "stamp", "1.0"), ("Roller 0.5", "roller", "0.5")] {
+                let added = try await assistant.post("/equipment/models", [("name", name), ("kind", kind), ("needleMaterial", "titanium"), ("minMM", mm),
+                                                                           ("maxMM", mm), ("needleCount", "35"), ("head", "reusable")])
+                #expect(added.status == .seeOther, "\(added.text)")
+            }
+            let catalogue = try await s.state.scope(s.orgA.id).devices.models()
             var codes: [String] = []
-            for contents in ["Roller 0.5 mm", "Stamp 1.0 mm"] {
-                let made = try await assistant.post("/sterility/packs", [("contents", contents)])
+            for name in ["Stamp 1.0", "Roller 0.5"] {
+                let model = try #require(catalogue.first { $0.name == name })
+                let made = try await assistant.post("/sterility/packs", [("model", PageValues.id(model.id)), ("count", "1")])
                 let label = try await assistant.get(try #require(made.headers.first(name: .location)))
                 #expect(label.text.contains("<svg") && label.text.contains("id=\"pack-code\""))
                 let code = try #require(label.text.range(of: #"PK-[0-9A-Z]{8}"#, options: .regularExpression).map { String(label.text[$0]) })
@@ -47,7 +55,7 @@ struct TraceabilityPageTests {
             let hub = try await assistant.get("/sterility")
             let sterilizer = try #require(hub.text.range(of: #"<option value="[0-9a-f-]{36}""#, options: .regularExpression)
                 .map { String(hub.text[$0].dropFirst(15).dropLast()) })
-            let cycleFields: [(String, String)] = [("sterilizer", sterilizer), ("number", "7"), ("date", "2026-11-30"), ("type", "Pre-vacuum steam"),
+            let cycleFields: [(String, String)] = [("sterilizer", sterilizer), ("number", "7"), ("date", PageRoutes.today(in: "Europe/London").description), ("type", "Pre-vacuum steam"),
                                                    ("temperatureC", "134"), ("minutes", "4"), ("pressureKPa", "206"), ("physical", "passed"),
                                                    ("chemical", "pass"), ("biological", "pending")]
             let noPacks = try await assistant.post("/sterility/cycles", cycleFields)
@@ -121,7 +129,7 @@ struct TraceabilityPageTests {
             let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let hub = try await doc.get("/equipment")
             #expect(hub.status == .ok && !hub.text.contains("id=\"receive\""))
-            #expect(try await doc.post("/sterility/packs", [("contents", "Roller")]).status == .forbidden)
+            #expect(try await doc.post("/sterility/packs", [("model", UUID().uuidString)]).status == .forbidden)
         }
     }
 }

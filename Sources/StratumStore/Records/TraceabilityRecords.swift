@@ -9,6 +9,8 @@ final class DeviceModelModel: Model, @unchecked Sendable {
     @Field(key: "organization_id") var organizationID: UUID
     @Field(key: "name") var name: String
     @Field(key: "kind") var kind: String
+    /// `DevicePartKind` (M0013).
+    @Field(key: "part") var part: String
     @Field(key: "adjustable") var adjustable: Bool
     @Field(key: "min_mm") var minMM: Double
     @Field(key: "max_mm") var maxMM: Double
@@ -16,6 +18,27 @@ final class DeviceModelModel: Model, @unchecked Sendable {
     @Field(key: "needle_material") var needleMaterial: String
     @Field(key: "single_use_head") var singleUseHead: Bool
     @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// A cartridge model's fit to a handpiece model (M0013).
+final class DeviceModelFitModel: Model, @unchecked Sendable {
+    static let schema = "device_model_fits"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "cartridge_model_id") var cartridgeModelID: UUID
+    @Field(key: "handpiece_model_id") var handpieceModelID: UUID
+    init() {}
+}
+
+/// A catalogue model a pack holds, and how many (M0013).
+final class PackItemModel: Model, @unchecked Sendable {
+    static let schema = "pack_items"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "pack_id") var packID: UUID
+    @Field(key: "model_id") var modelID: UUID
+    @Field(key: "count") var count: Int
     init() {}
 }
 
@@ -127,6 +150,8 @@ final class RecallModel: Model, @unchecked Sendable {
     static let schema = "recalls"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
+    /// The clinic of the sterilizer or lot (M0013).
+    @OptionalField(key: "clinic_id") var clinicID: UUID?
     @Field(key: "source") var source: String
     @OptionalField(key: "cycle_id") var cycleID: UUID?
     @OptionalField(key: "lot_id") var lotID: UUID?

@@ -6,10 +6,20 @@ import StratumCore
 public struct DeviceStore: Sendable {
     let scope: OrganizationScope
 
-    /// Adds a device model; names are unique within the organization.
-    public func addModel(name: String, spec: DeviceSpec, needleCount: Int, singleUseHead: Bool, _ ctx: AccessContext) async throws -> DeviceModelRecord {
+    /// Adds a device model; names are unique within the organization. `part` defaults from the kind (a pen entry is
+    /// a handpiece model); a cartridge names the handpiece models it fits (`DEV-INCOMPATIBLE`).
+    public func addModel(name: String, spec: DeviceSpec, needleCount: Int, singleUseHead: Bool, part: DevicePartKind? = nil,
+                         fits: [UUID] = [], _ ctx: AccessContext) async throws -> DeviceModelRecord {
         _ = try scope.requireActor(ctx)
         let name = try Traceability.text(name, field: "name", max: 100)
+        let part = part ?? (spec.kind == .roller ? .roller : spec.kind == .stamp ? .stamp : .handpiece)
+        guard part.deviceKind == spec.kind else {
+            throw StoreError.invalid(field: "kind", problem: "a \(part.rawValue) is a \(part.deviceKind.rawValue) part, not a \(spec.kind.rawValue)")
+        }
+        guard part == .cartridge || fits.isEmpty else {
+            throw StoreError.invalid(field: "fits", problem: "only a cartridge lists the handpiece models it fits")
+        }
+        guard Set(fits).count == fits.count else { throw StoreError.invalid(field: "fits", problem: "a handpiece model is listed twice") }
         guard (1...200).contains(needleCount) else { throw StoreError.invalid(field: "needleCount", problem: "from 1 to 200 needles") }
         let range = spec.length.range
         guard range.lower > 0, range.upper <= 3.0, range.lower <= range.upper else {
@@ -24,7 +34,14 @@ public struct DeviceStore: Sendable {
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.name = name
+            for id in fits {
+                guard let h = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                        .filter(\.$id == id).first(), h.part == DevicePartKind.handpiece.rawValue else {
+                    throw StoreError.invalid(field: "fits", problem: "\(id.uuidString.lowercased()) is not a handpiece model of the catalogue")
+                }
+            }
             m.kind = spec.kind.rawValue
+            m.part = part.rawValue
             if case .adjustable = spec.length { m.adjustable = true } else { m.adjustable = false }
             m.minMM = range.lower
             m.maxMM = range.upper
@@ -33,16 +50,25 @@ public struct DeviceStore: Sendable {
             m.singleUseHead = singleUseHead
             m.createdAt = ctx.now
             try await m.create(on: database)
+            for id in fits {
+                let f = DeviceModelFitModel()
+                f.id = UUID()
+                f.organizationID = self.scope.organizationID
+                f.cartridgeModelID = m.id!
+                f.handpieceModelID = id
+                try await f.create(on: database)
+            }
             try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "device-model", outcome: .allowed, on: database)
-            return try DeviceModelRecord(m)
+            return try DeviceModelRecord(m, fits: fits)
         }
     }
 
     /// The catalogue by name.
     public func models() async throws -> [DeviceModelRecord] {
         try await scope.db.read { database in
-            try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID).sort(\.$name).all()
-                .map(DeviceModelRecord.init)
+            let fits = try await self.scope.modelFits(on: database)
+            return try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID).sort(\.$name).all()
+                .map { try DeviceModelRecord($0, fits: fits[$0.id!] ?? []) }
         }
     }
 
@@ -72,11 +98,13 @@ public struct DeviceStore: Sendable {
         }
     }
 
-    /// The handpieces with when each was last cleaned and last used.
-    public func handpieces() async throws -> [Handpiece] {
+    /// The handpieces with when each was last cleaned and last used; `clinicID` narrows to one clinic's.
+    public func handpieces(clinicID: UUID? = nil) async throws -> [Handpiece] {
         try await scope.db.read { database in
             var out: [Handpiece] = []
-            for m in try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID).sort(\.$serial).all() {
+            var q = HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            if let clinicID { q = q.filter(\.$clinicID == clinicID) }
+            for m in try await q.sort(\.$serial).all() {
                 out.append(try await self.handpiece(m, on: database))
             }
             return out
@@ -120,14 +148,26 @@ public struct DeviceStore: Sendable {
 }
 
 extension DeviceModelRecord {
-    init(_ m: DeviceModelModel) throws {
-        guard let kind = DeviceKind(rawValue: m.kind), let material = NeedleMaterial(rawValue: m.needleMaterial) else {
+    init(_ m: DeviceModelModel, fits: [UUID]) throws {
+        guard let kind = DeviceKind(rawValue: m.kind), let material = NeedleMaterial(rawValue: m.needleMaterial),
+              let part = DevicePartKind(rawValue: m.part) else {
             throw StoredJSON.unreadable("device model", m.kind)
         }
         self.init(id: m.id!, name: m.name,
                   spec: DeviceSpec(kind: kind, length: m.adjustable ? .adjustable(DepthRange(m.minMM, m.maxMM)) : .fixed(m.minMM),
                                    needleMaterial: material),
-                  needleCount: m.needleCount, singleUseHead: m.singleUseHead)
+                  needleCount: m.needleCount, singleUseHead: m.singleUseHead, part: part, fits: fits)
+    }
+}
+
+extension OrganizationScope {
+    /// Each cartridge model's handpiece models.
+    func modelFits(on database: any Database) async throws -> [UUID: [UUID]] {
+        var out: [UUID: [UUID]] = [:]
+        for f in try await DeviceModelFitModel.query(on: database).filter(\.$organizationID == organizationID).all() {
+            out[f.cartridgeModelID, default: []].append(f.handpieceModelID)
+        }
+        return out
     }
 }
 

@@ -12,6 +12,8 @@ struct ResolvedEquipment: Sendable {
     var handpiece: HandpieceModel?
     var sterility: SterilityFacts
     var handpieceFacts: HandpieceFacts?
+    /// What the catalogue says the named parts and handpiece are (`DEPTH-DEVICE`, `DEV-INCOMPATIBLE`).
+    var registered = RegisteredEquipment()
     /// Unreviewed `AE-CLUSTER` alerts on this pack's sterilizer, this lot or this handpiece.
     var clusterAlerts: [InfectionCluster.Alert]
 }
@@ -46,6 +48,9 @@ extension OrganizationScope {
             out.serial = part.serial
             out.sterility.singleUsePart = SingleUsePart(lot: lot.lot, expiry: expiry, serial: part.serial, previouslyUsed: previouslyUsed,
                                                         lotRecalled: status == .recalled, lotQuarantined: status == .quarantined)
+            if let modelID = lot.modelID, let model = try await DeviceModelModel.find(modelID, on: database) {
+                out.registered.parts.append(try await registeredPart(model, source: "lot \(lot.lot)", on: database))
+            }
             implicated.append((.lot, lot.id!.uuidString))
         }
         if let code = ref.packCode {
@@ -69,6 +74,11 @@ extension OrganizationScope {
             }
             out.pack = pack
             out.sterility.pack = facts
+            for item in try await PackItemModel.query(on: database).filter(\.$packID == pack.id!).all() {
+                if let model = try await DeviceModelModel.find(item.modelID, on: database) {
+                    out.registered.parts.append(try await registeredPart(model, source: "pack \(pack.code)", on: database))
+                }
+            }
         }
         if let serial = ref.handpieceSerial {
             guard let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == organizationID)
@@ -79,12 +89,36 @@ extension OrganizationScope {
             let usage = try await handpieceUsage(hp.id!, excluding: excluding, on: database)
             out.handpiece = hp
             out.handpieceFacts = HandpieceFacts(cleanedSinceLastUse: usage.cleanedSinceLastUse)
+            if let model = try await DeviceModelModel.find(hp.modelID, on: database) {
+                out.registered.handpiece = RegisteredHandpiece(serial: hp.serial, modelID: model.id!, modelName: model.name,
+                                                               range: model.adjustable ? DepthRange(model.minMM, model.maxMM) : nil)
+            }
             implicated.append((.handpiece, hp.id!.uuidString))
         }
         if !implicated.isEmpty {
             out.clusterAlerts = try await ClusterStore(scope: self).unreviewed(involving: implicated, on: database)
         }
         return out
+    }
+
+    /// A catalogue entry as a needle-bearing part. A lot received under a pen (handpiece) entry is that pen's own
+    /// cartridge: it fits that pen model and no other.
+    func registeredPart(_ m: DeviceModelModel, source: String, on database: any Database) async throws -> RegisteredPart {
+        guard let material = NeedleMaterial(rawValue: m.needleMaterial), let kind = DevicePartKind(rawValue: m.part) else {
+            throw StoredJSON.unreadable("device model", m.name)
+        }
+        var fits: [UUID: String] = [:]
+        if kind == .handpiece {
+            fits[m.id!] = m.name
+        } else if kind == .cartridge {
+            let ids = try await DeviceModelFitModel.query(on: database).filter(\.$cartridgeModelID == m.id!).all().map(\.handpieceModelID)
+            if !ids.isEmpty {
+                for h in try await DeviceModelModel.query(on: database).filter(\.$id ~~ ids).all() { fits[h.id!] = h.name }
+            }
+        }
+        return RegisteredPart(name: m.name, part: kind == .handpiece ? .cartridge : kind,
+                              length: m.adjustable ? .adjustable(DepthRange(m.minMM, m.maxMM)) : .fixed(m.minMM),
+                              needleCount: m.needleCount, needleMaterial: material, fitsHandpieceModels: fits, source: source)
     }
 
     /// When the handpiece was last used on a patient and last cleaned, for `DEV-HANDPIECE`.

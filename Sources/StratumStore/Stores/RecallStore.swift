@@ -33,11 +33,13 @@ public struct RecallStore: Sendable {
         try await audited(ctx) { try await self.exposures(lotID: lotID, on: $0) }
     }
 
-    /// The recalls, open ones first, newest first.
-    public func summaries(openOnly: Bool = false) async throws -> [RecallSummary] {
+    /// The recalls, open ones first, newest first; `clinicID` narrows to the recalls of one clinic's sterilizers
+    /// and lots.
+    public func summaries(openOnly: Bool = false, clinicID: UUID? = nil) async throws -> [RecallSummary] {
         try await scope.db.read { database in
             var q = RecallModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
             if openOnly { q = q.filter(\.$status == "open") }
+            if let clinicID { q = q.filter(\.$clinicID == clinicID) }
             var out: [RecallSummary] = []
             for r in try await q.sort(\.$openedAt, .descending).all() {
                 let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
@@ -170,12 +172,14 @@ public struct RecallStore: Sendable {
     }
 
     /// Opens a recall inside the caller's transaction and lists its patients, each to contact.
-    func open(source: RecallSource, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
+    /// `clinicID` is the clinic of the failed cycle's sterilizer or of the recalled lot.
+    func open(source: RecallSource, clinicID: UUID, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
               on database: any Database) async throws -> RecallModel {
         let actorID = try scope.requireActor(ctx)
         let r = RecallModel()
         r.id = UUID()
         r.organizationID = scope.organizationID
+        r.clinicID = clinicID
         r.source = source.rawValue
         r.cycleID = cycleID
         r.lotID = lotID

@@ -31,9 +31,13 @@ public struct SterilizationStore: Sendable {
         }
     }
 
-    /// The sterilizers by name.
-    public func sterilizers() async throws -> [Sterilizer] {
-        try await scope.db.read { try await self.sterilizers($0).sort(\.$name).all().map(Sterilizer.init) }
+    /// The sterilizers by name; `clinicID` narrows to one clinic's.
+    public func sterilizers(clinicID: UUID? = nil) async throws -> [Sterilizer] {
+        try await scope.db.read { database in
+            var q = self.sterilizers(database)
+            if let clinicID { q = q.filter(\.$clinicID == clinicID) }
+            return try await q.sort(\.$name).all().map(Sterilizer.init)
+        }
     }
 
     /// Sets the clinic's pack shelf life: a number of days after the cycle, or nil for event-related shelf life.
@@ -57,12 +61,33 @@ public struct SterilizationStore: Sendable {
         }
     }
 
-    /// Assembles and labels a pack; its code is what the label's barcode carries.
-    public func assemble(clinicID: UUID, contents: String, _ ctx: AccessContext) async throws -> SterilizationPack {
+    /// Assembles and labels a pack of catalogue models (rollers, stamps, reusable heads: what the session's
+    /// `DEPTH-DEVICE` is judged on); its code is what the label's barcode carries. `note` adds words to the label.
+    public func assemble(clinicID: UUID, items: [PackItemDraft], note: String? = nil, _ ctx: AccessContext) async throws -> SterilizationPack {
         let actorID = try scope.requireActor(ctx)
-        let contents = try Traceability.text(contents, field: "contents", max: 500)
+        guard !items.isEmpty else { throw StoreError.invalid(field: "items", problem: "a pack holds at least one device model from the catalogue") }
+        guard items.count <= 20 else { throw StoreError.invalid(field: "items", problem: "at most 20 device models in one pack") }
+        guard Set(items.map(\.modelID)).count == items.count else { throw StoreError.invalid(field: "items", problem: "a device model is listed twice") }
+        guard items.allSatisfy({ (1...50).contains($0.count) }) else { throw StoreError.invalid(field: "items", problem: "from 1 to 50 of each model") }
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard note.count <= 200 else { throw StoreError.invalid(field: "note", problem: "at most 200 characters") }
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
+            var names: [String] = []
+            for item in items {
+                guard let model = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                        .filter(\.$id == item.modelID).first() else {
+                    throw StoreError.invalid(field: "items", problem: "no device model \(item.modelID.uuidString.lowercased()) in the catalogue")
+                }
+                guard model.part != DevicePartKind.handpiece.rawValue else {
+                    throw StoreError.invalid(field: "items", problem: "\(model.name) is a handpiece: it is cleaned between patients, not packed")
+                }
+                guard !model.singleUseHead else {
+                    throw StoreError.invalid(field: "items", problem: "\(model.name) is single-use: it is traced by its lot, never reprocessed")
+                }
+                names.append(item.count == 1 ? model.name : "\(item.count) × \(model.name)")
+            }
+            let contents = String((names.joined(separator: "; ") + (note.isEmpty ? "" : " (\(note))")).prefix(500))
             let m = SterilizationPackModel()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
@@ -75,8 +100,17 @@ public struct SterilizationStore: Sendable {
             m.assembledBy = actorID
             m.updatedAt = ctx.now
             try await m.create(on: database)
+            for item in items {
+                let i = PackItemModel()
+                i.id = UUID()
+                i.organizationID = self.scope.organizationID
+                i.packID = m.id!
+                i.modelID = item.modelID
+                i.count = item.count
+                try await i.create(on: database)
+            }
             try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "pack", outcome: .allowed, on: database)
-            return try SterilizationPack(m)
+            return try await self.load([m], on: database)[0]
         }
     }
 
@@ -99,7 +133,8 @@ public struct SterilizationStore: Sendable {
                     .filter(\.$number == d.number).first() == nil else {
                 throw StoreError.invalid(field: "number", problem: "cycle \(d.number) of \(sterilizer.name) is already recorded")
             }
-            let shelfLife = try await ClinicModel.find(sterilizer.clinicID, on: database)?.packShelfLifeDays
+            let clinic = try await ClinicModel.find(sterilizer.clinicID, on: database)
+            let shelfLife = clinic?.packShelfLifeDays
             let c = SterilizationCycleModel()
             c.id = UUID()
             c.organizationID = self.scope.organizationID
@@ -120,6 +155,11 @@ public struct SterilizationStore: Sendable {
             for code in d.packCodes {
                 guard let p = try await self.packs(database).filter(\.$code == code).first() else {
                     throw StoreError.invalid(field: "packCodes", problem: "no pack is labelled \(code)")
+                }
+                // The record admits only what happened: a pack cannot go through a cycle run before it was assembled.
+                let assembledOn = LocalDate.clinicDay(at: p.assembledAt, timeZone: clinic?.timezone ?? "UTC")
+                guard assembledOn <= d.date else {
+                    throw StoreError.invalid(field: "packCodes", problem: "pack \(code) was assembled on \(assembledOn), after the cycle's date \(d.date)")
                 }
                 let state = PackState(rawValue: p.state) ?? .quarantined
                 do { p.state = try state.after(.sterilize(d.physical)).rawValue } catch {
@@ -177,10 +217,10 @@ public struct SterilizationStore: Sendable {
                 try await p.update(on: database)
                 try await self.scope.audit(ctx, patientID: nil, action: "quarantine", resource: "pack", outcome: .allowed, on: database)
             }
-            let sterilizer = try await SterilizerModel.find(c.sterilizerID, on: database)
+            guard let sterilizer = try await SterilizerModel.find(c.sterilizerID, on: database) else { throw StoreError.notFound("sterilizer") }
             let recall = try await RecallStore(scope: self.scope).open(
-                source: .cycle, cycleID: cycleID, lotID: nil,
-                reason: "Biological indicator failed on cycle \(c.number) of \(sterilizer?.name ?? "the sterilizer") (\(c.date))", ctx, on: database)
+                source: .cycle, clinicID: sterilizer.clinicID, cycleID: cycleID, lotID: nil,
+                reason: "Biological indicator failed on cycle \(c.number) of \(sterilizer.name) (\(c.date))", ctx, on: database)
             return (try SterilizationCycle(c), recall.id)
         }
     }
@@ -209,12 +249,13 @@ public struct SterilizationStore: Sendable {
         }
     }
 
-    /// The packs, newest first; `state` narrows to one state.
-    public func packs(state: PackState? = nil) async throws -> [SterilizationPack] {
+    /// The packs, newest first; `state` narrows to one state, `clinicID` to one clinic's.
+    public func packs(state: PackState? = nil, clinicID: UUID? = nil) async throws -> [SterilizationPack] {
         try await scope.db.read { database in
             var q = self.packs(database)
             if let state { q = q.filter(\.$state == state.rawValue) }
-            return try await q.sort(\.$updatedAt, .descending).all().map(SterilizationPack.init)
+            if let clinicID { q = q.filter(\.$clinicID == clinicID) }
+            return try await self.load(q.sort(\.$updatedAt, .descending).all(), on: database)
         }
     }
 
@@ -224,8 +265,8 @@ public struct SterilizationStore: Sendable {
             var q = self.packs(database)
             if let id { q = q.filter(\.$id == id) }
             if let code { q = q.filter(\.$code == code) }
-            guard id != nil || code != nil else { return nil }
-            return try await q.first().map(SterilizationPack.init)
+            guard id != nil || code != nil, let m = try await q.first() else { return nil }
+            return try await self.load([m], on: database).first
         }
     }
 
@@ -254,7 +295,22 @@ public struct SterilizationStore: Sendable {
             p.updatedAt = ctx.now
             try await p.update(on: database)
             try await self.scope.audit(ctx, patientID: nil, action: action, resource: "pack", outcome: .allowed, on: database)
-            return try SterilizationPack(p)
+            return try await self.load([p], on: database)[0]
+        }
+    }
+
+    /// The packs with their catalogue items, read in one query.
+    private func load(_ ms: [SterilizationPackModel], on database: any Database) async throws -> [SterilizationPack] {
+        let ids = ms.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let rows = try await PackItemModel.query(on: database).filter(\.$packID ~~ ids).all()
+        let modelIDs = Array(Set(rows.map(\.modelID)))
+        let names = modelIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await DeviceModelModel.query(on: database)
+            .filter(\.$id ~~ modelIDs).all().map { ($0.id!, $0.name) })
+        let items = Dictionary(grouping: rows, by: \.packID)
+        return try ms.map { m in
+            try SterilizationPack(m, items: (items[m.id!] ?? []).map { PackItem(modelID: $0.modelID, name: names[$0.modelID] ?? "", count: $0.count) }
+                .sorted { $0.name < $1.name })
         }
     }
 
@@ -284,9 +340,9 @@ extension SterilizationCycle {
 }
 
 extension SterilizationPack {
-    init(_ m: SterilizationPackModel) throws {
+    init(_ m: SterilizationPackModel, items: [PackItem]) throws {
         guard let state = PackState(rawValue: m.state) else { throw StoredJSON.unreadable("pack state", m.state) }
-        self.init(id: m.id!, clinicID: m.clinicID, code: m.code, contents: m.contents, state: state, cycleID: m.cycleID,
+        self.init(id: m.id!, clinicID: m.clinicID, code: m.code, contents: m.contents, items: items, state: state, cycleID: m.cycleID,
                   expiresOn: m.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: m.wrapCompromised,
                   assembledAt: m.assembledAt, updatedAt: m.updatedAt)
     }

@@ -44,12 +44,13 @@ public struct StockStore: Sendable {
         }
     }
 
-    /// The lots, newest received first.
-    public func lots() async throws -> [DeviceLot] {
+    /// The lots, newest received first; `clinicID` narrows to one clinic's stock.
+    public func lots(clinicID: UUID? = nil) async throws -> [DeviceLot] {
         try await scope.db.read { database in
             var out: [DeviceLot] = []
-            for m in try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                .sort(\.$receivedAt, .descending).all() {
+            var q = DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            if let clinicID { q = q.filter(\.$clinicID == clinicID) }
+            for m in try await q.sort(\.$receivedAt, .descending).all() {
                 out.append(try await self.load(m, on: database))
             }
             return out
@@ -81,7 +82,7 @@ public struct StockStore: Sendable {
             try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "lot", outcome: .allowed, on: database)
             var recallID: UUID?
             if status == .recalled {
-                recallID = try await RecallStore(scope: self.scope).open(source: .lot, cycleID: nil, lotID: lotID,
+                recallID = try await RecallStore(scope: self.scope).open(source: .lot, clinicID: m.clinicID, cycleID: nil, lotID: lotID,
                                                                          reason: "Lot \(m.lot) of \(m.product) recalled: \(reason)", ctx, on: database).id
             }
             return (try await self.load(m, on: database), recallID)

@@ -9,6 +9,10 @@ public struct DeviceModelRecord: Sendable, Equatable, Identifiable {
     public let spec: DeviceSpec
     public let needleCount: Int
     public let singleUseHead: Bool
+    /// What the entry is: a handpiece, or the needle-bearing part a session consumes.
+    public let part: DevicePartKind
+    /// For a cartridge, the handpiece models it fits (`DEV-INCOMPATIBLE`).
+    public let fits: [UUID]
 }
 
 /// A pen handpiece, traced by serial, cleaned and disinfected between patients (`DEV-HANDPIECE`).
@@ -137,13 +141,33 @@ public struct SterilizationPack: Sendable, Equatable, Identifiable {
     public let id: UUID
     public let clinicID: UUID
     public let code: String
+    /// The label's words: the catalogue models it holds (and a note).
     public let contents: String
+    /// The catalogue models it holds; empty for a pack assembled before the catalogue held its contents.
+    public let items: [PackItem]
     public let state: PackState
     public let cycleID: UUID?
     public let expiresOn: LocalDate?
     public let wrapCompromised: Bool
     public let assembledAt: Date
     public let updatedAt: Date
+}
+
+/// A catalogue model in a pack, and how many.
+public struct PackItem: Sendable, Equatable {
+    public let modelID: UUID
+    public let name: String
+    public let count: Int
+}
+
+/// What an assistant puts in a pack: a catalogue model and how many of it.
+public struct PackItemDraft: Sendable, Equatable {
+    public var modelID: UUID
+    public var count: Int
+    public init(modelID: UUID, count: Int = 1) {
+        self.modelID = modelID
+        self.count = count
+    }
 }
 
 /// Why a recall was opened.

@@ -45,6 +45,8 @@ struct EquipmentPages {
         let lot: String
         let expiry: String
         let expired: Bool
+        /// Within 30 days of expiry on the clinic's today: use first, do not reorder blindly.
+        let nearing: Bool
         let stock: String
         let status: String
         let canChange: Bool
@@ -60,6 +62,11 @@ struct EquipmentPages {
         let lots: [LotRow]
         let hasLots: Bool
         let state: TraceFormState
+        /// The signed-in clinic, whose lots and handpieces are listed.
+        let clinicName: String
+        /// Handpiece models a new cartridge may fit.
+        let handpieceModels: [PageValues.Choice]
+        let hasHandpieceModels: Bool
     }
 
     func page(_ req: Request) async throws -> Response {
@@ -72,20 +79,23 @@ struct EquipmentPages {
         let models = try await scope.devices.models()
         let modelName = Dictionary(uniqueKeysWithValues: models.map { ($0.id, $0.name) })
         let canEdit = Permissions.allows(p.role, .update, .sterility)
-        let day = today()
-        let handpieces = try await scope.devices.handpieces()
+        let clinic = try await scope.clinic(p.clinicID)
+        let day = LocalDate.clinicDay(at: req.access(p).now, timeZone: clinic?.timezone ?? "UTC")
+        let handpieces = try await scope.devices.handpieces(clinicID: p.clinicID)
         var logs: [UUID: [String]] = [:]
         for h in handpieces {
             logs[h.id] = try await scope.devices.cleanings(handpieceID: h.id).prefix(5).map { "\(PageValues.time($0.cleanedAt)) · \($0.method)" }
         }
-        let lots = try await scope.stock.lots()
+        let lots = try await scope.stock.lots(clinicID: p.clinicID)
+        let handpieceModels = models.filter { $0.part == .handpiece }
         let content = Content(
             canEdit: canEdit,
             models: models.map { m in
-                ModelRow(name: m.name, kind: m.spec.kind.rawValue, length: PageValues.device(m.spec), needles: "\(m.needleCount)",
+                ModelRow(name: m.name, kind: Self.partLabel(m, names: modelName), length: PageValues.device(m.spec), needles: "\(m.needleCount)",
                          head: m.singleUseHead ? "single-use (by lot)" : "reusable (by pack)")
             },
-            modelChoices: models.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) }, hasModels: !models.isEmpty,
+            modelChoices: models.filter { $0.part != .handpiece }.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) },
+            hasModels: !models.isEmpty,
             handpieces: handpieces.map { h in
                 HandpieceRow(id: PageValues.id(h.id), serial: h.serial, model: modelName[h.modelID] ?? "", lastCleaned: PageValues.time(h.lastCleanedAt),
                              lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse, log: logs[h.id] ?? [],
@@ -93,11 +103,25 @@ struct EquipmentPages {
             },
             hasHandpieces: !handpieces.isEmpty,
             lots: lots.map { l in
-                LotRow(id: PageValues.id(l.id), product: l.product, gtin: l.gtin, lot: l.lot, expiry: l.expiry.description, expired: l.expiry < day,
+                LotRow(id: PageValues.id(l.id), product: l.product, gtin: l.gtin, lot: l.lot, expiry: l.expiry.description,
+                       expired: LotExpiry.on(day, expiry: l.expiry) == .expired, nearing: LotExpiry.on(day, expiry: l.expiry) == .nearing,
                        stock: "\(l.quantity - l.used) of \(l.quantity) left", status: l.status.rawValue, canChange: canEdit && l.status != .recalled)
             },
-            hasLots: !lots.isEmpty, state: form)
+            hasLots: !lots.isEmpty, state: form, clinicName: clinic?.name ?? "This clinic",
+            handpieceModels: handpieceModels.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) },
+            hasHandpieceModels: !handpieceModels.isEmpty)
         return try await req.render("equipment", title: "Devices and stock", section: "equipment", content, status: status)
+    }
+
+    /// "pen cartridge · fits Demo Pen", "roller", ...: what the entry is, as the assistant names it.
+    static func partLabel(_ m: DeviceModelRecord, names: [UUID: String]) -> String {
+        switch m.part {
+        case .handpiece: return "pen handpiece"
+        case .cartridge:
+            let fits = m.fits.compactMap { names[$0] }.sorted()
+            return "pen cartridge · " + (fits.isEmpty ? "fits no handpiece model yet" : "fits " + fits.joined(separator: ", "))
+        case .roller, .stamp: return m.part.rawValue
+        }
     }
 
     private func submit(_ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
@@ -108,8 +132,14 @@ struct EquipmentPages {
     func addModel(_ req: Request) async throws -> Response {
         let f = try FormFields(req)
         var form = TraceFormState(form: "model", f, fields: ["name", "kind", "minMM", "maxMM", "needleCount", "needleMaterial", "head"])
-        let kind = f["kind"].flatMap(DeviceKind.init(rawValue:))
-        if kind == nil { form.errors.add("kind", "Choose pen, roller or stamp.") }
+        let part = f["kind"].flatMap(DevicePartKind.init(rawValue:)) ?? (f["kind"] == "pen" ? .handpiece : nil)
+        let kind = part?.deviceKind
+        if kind == nil { form.errors.add("kind", "Choose pen handpiece, pen cartridge, roller or stamp.") }
+        var fits: [UUID] = []
+        for text in f.all("fits") {
+            guard let id = UUID(uuidString: text) else { form.errors.add("fits", "Choose handpiece models from the list."); break }
+            fits.append(id)
+        }
         let material = f["needleMaterial"].flatMap(NeedleMaterial.init(rawValue:))
         if material == nil { form.errors.add("needleMaterial", "Choose the needle material.") }
         let minMM = f["minMM"].flatMap(PageValues.number)
@@ -125,7 +155,7 @@ struct EquipmentPages {
         let length: DeviceLength = kind == .pen && minMM < maxMM ? .adjustable(DepthRange(minMM, maxMM)) : .fixed(maxMM)
         return try await submit(req, form, fieldNames: ["length": "minMM"]) { p, scope in
             _ = try await scope.devices.addModel(name: f["name"] ?? "", spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
-                                                 needleCount: count, singleUseHead: f["head"] != "reusable", req.access(p))
+                                                 needleCount: count, singleUseHead: f["head"] != "reusable", part: part, fits: fits, req.access(p))
             return req.done("/equipment", .traceSaved)
         }
     }

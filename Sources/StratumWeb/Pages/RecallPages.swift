@@ -44,6 +44,8 @@ struct RecallPages {
         let hasAlerts: Bool
         let canEdit: Bool
         let state: TraceFormState
+        /// Whose recalls are listed: "Demo Central's recalls", or the owner's organization-wide view.
+        let heading: String
     }
 
     static func summary(_ r: RecallSummary) -> Summary {
@@ -64,11 +66,13 @@ struct RecallPages {
     private func renderList(_ req: Request, _ form: TraceFormState, status: HTTPResponseStatus) async throws -> Response {
         let p = try await req.authorize(.read, .sterility, state: state)
         let scope = state.scope(p.organizationID)
-        let recalls = try await scope.recalls.summaries().map(Self.summary)
+        let clinicName = try await scope.clinic(p.clinicID)?.name ?? "This clinic"
+        let recalls = try await scope.recalls.summaries(clinicID: p.clinicID).map(Self.summary)
         let alerts = Self.alerts(try await scope.clusters.alerts())
         return try await req.render("recalls", title: "Recalls and infection clusters", section: "recalls",
                                     ListContent(recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
-                                                canEdit: Permissions.allows(p.role, .update, .sterility), state: form), status: status)
+                                                canEdit: Permissions.allows(p.role, .update, .sterility), state: form,
+                                                heading: "\(clinicName)'s recalls"), status: status)
     }
 
     struct PatientRow: Encodable {

@@ -133,11 +133,12 @@ struct SessionPages {
         let p = try await req.authorize(.create, .session, state: state)
         let scope = state.scope(p.organizationID)
         let today = today()
-        let lots = try await scope.stock.lots().filter { $0.status == .available && $0.expiry >= today && $0.used < $0.quantity }
+        // The signed-in clinic's stock only: another clinic's lot, pack or handpiece is not in this room.
+        let lots = try await scope.stock.lots(clinicID: p.clinicID).filter { $0.status == .available && $0.expiry >= today && $0.used < $0.quantity }
             .map { PageValues.Choice(value: "\($0.gtin)|\($0.lot)", label: "\($0.product) · lot \($0.lot) · exp. \($0.expiry)") }
-        let packs = try await scope.sterilization.packs(state: .released)
+        let packs = try await scope.sterilization.packs(state: .released, clinicID: p.clinicID)
             .map { PageValues.Choice(value: $0.code, label: "\($0.code) · \($0.contents)") }
-        let handpieces = try await scope.devices.handpieces().filter { $0.inService && $0.clinicID == p.clinicID }
+        let handpieces = try await scope.devices.handpieces(clinicID: p.clinicID).filter(\.inService)
             .map { PageValues.Choice(value: $0.serial, label: "\($0.serial)\($0.cleanedSinceLastUse ? " · cleaned since last use" : " · NOT cleaned since last use")") }
         let content = FormContent(
             courseId: PageValues.id(course.id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",

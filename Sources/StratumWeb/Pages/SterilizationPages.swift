@@ -56,6 +56,11 @@ struct SterilizationPages {
         let cycles: [CycleRow]
         let hasCycles: Bool
         let state: TraceFormState
+        /// The signed-in clinic: the room shows its sterilizers, cycles and packs only.
+        let clinicName: String
+        /// Catalogue models a pack may hold (reusable needle-bearing parts).
+        let packModels: [PageValues.Choice]
+        let hasPackModels: Bool
     }
 
     func hub(_ req: Request) async throws -> Response {
@@ -65,12 +70,14 @@ struct SterilizationPages {
     private func render(_ req: Request, _ form: TraceFormState, status: HTTPResponseStatus) async throws -> Response {
         let p = try await req.authorize(.read, .sterility, state: state)
         let scope = state.scope(p.organizationID)
-        let sterilizers = try await scope.sterilization.sterilizers()
+        let sterilizers = try await scope.sterilization.sterilizers(clinicID: p.clinicID)
         let names = Dictionary(uniqueKeysWithValues: sterilizers.map { ($0.id, $0.name) })
         var cycles: [SterilizationCycle] = []
         for s in sterilizers { cycles += try await scope.sterilization.cycles(sterilizerID: s.id).prefix(20) }
         let cycleName = Dictionary(uniqueKeysWithValues: cycles.map { ($0.id, "\(names[$0.sterilizerID] ?? "") #\($0.number)") })
-        let all = try await scope.sterilization.packs()
+        let all = try await scope.sterilization.packs(clinicID: p.clinicID)
+        let packModels = try await scope.devices.models().filter { $0.part != .handpiece && !$0.singleUseHead }
+        let clinicName = try await scope.clinic(p.clinicID)?.name ?? "This clinic"
         let canEdit = Permissions.allows(p.role, .update, .sterility)
         let day = today()
         func row(_ k: SterilizationPack) -> PackRow {
@@ -91,7 +98,9 @@ struct SterilizationPages {
                          parameters: "\(c.type), \(PageValues.plain(c.temperatureC)) °C, \(PageValues.plain(c.minutes)) min, \(PageValues.plain(c.pressureKPa)) kPa",
                          physical: c.physical.rawValue, chemical: c.chemical.rawValue, biological: c.biological.rawValue,
                          pending: c.biological == .pending && canEdit)
-            }, hasCycles: !cycles.isEmpty, state: form)
+            }, hasCycles: !cycles.isEmpty, state: form, clinicName: clinicName,
+            packModels: packModels.map { PageValues.Choice(value: PageValues.id($0.id), label: "\($0.name) · \(PageValues.device($0.spec))") },
+            hasPackModels: !packModels.isEmpty)
         return try await req.render("sterility", title: "Sterilization", section: "sterility", content, status: status)
     }
 
@@ -126,9 +135,15 @@ struct SterilizationPages {
 
     func assemble(_ req: Request) async throws -> Response {
         let f = try FormFields(req)
-        let form = TraceFormState(form: "pack", f, fields: ["contents"])
-        return try await submit(req, form) { p, scope in
-            let pack = try await scope.sterilization.assemble(clinicID: p.clinicID, contents: f["contents"] ?? "", req.access(p))
+        var form = TraceFormState(form: "pack", f, fields: ["model", "count", "note"])
+        let model = f["model"].flatMap(UUID.init(uuidString:))
+        if model == nil { form.errors.add("model", "Choose the device model the pack holds, from the catalogue.") }
+        let count = f["count"].map { Int($0) } ?? 1
+        if count == nil { form.errors.add("count", "Enter how many of the model the pack holds, like 1.") }
+        guard form.errors.isEmpty, let model, let count else { return try await render(req, form, status: .badRequest) }
+        return try await submit(req, form, fieldNames: ["items": "model"]) { p, scope in
+            let pack = try await scope.sterilization.assemble(clinicID: p.clinicID, items: [PackItemDraft(modelID: model, count: count)],
+                                                              note: f["note"], req.access(p))
             return req.done("/packs/\(PageValues.id(pack.id))/label", .traceSaved)
         }
     }

@@ -85,7 +85,8 @@ struct TodayPage {
         var recalls: [RecallPages.Summary] = []
         var alerts: [RecallPages.AlertView] = []
         if canSeeRecalls {
-            recalls = try await scope.recalls.summaries(openOnly: true).map(RecallPages.summary)
+            // The signed-in clinic's recalls only: another clinic's sterilizer or lot is that clinic's to follow up.
+            recalls = try await scope.recalls.summaries(openOnly: true, clinicID: p.clinicID).map(RecallPages.summary)
             alerts = RecallPages.alerts(try await scope.clusters.alerts())
         }
         return try await req.render("today", title: "Today", section: "today", Content(
