@@ -73,7 +73,7 @@ struct OutcomeBaselineStoreTests {
             } catch let r as AssessmentRefusal {
                 #expect(r.duplicate && r.field == "kind" && r.finding == nil && r.problem.contains("one baseline per scale per course"))
             }
-            #expect(try await a.assessments.list(patientID: p.id, orgs.ctxA) == [first], "the first baseline stands")
+            #expect(try await a.assessments.list(patientID: p.id, orgs.ctxA).map(\.id) == [first.id], "the first baseline stands")
             // Near misses: another scale's baseline, and another course's Glogau baseline.
             _ = try await a.assessments.record(patientID: p.id, courseID: course.id, scale: "fitzpatrick-wrinkle", score: 2, kind: .baseline,
                                                assessedOn: day0.adding(days: -2), orgs.ctxA)

@@ -23,7 +23,8 @@ struct OutcomeReportStoreTests {
                                                            previous: [first]), orgs.ctxA)
             _ = try await a.adverseEvents.report(patientID: p1.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1), grade: .mild,
                                                  suspectedCauses: [.needleTechnique], notes: nil, orgs.ctxA)
-            for (score, day) in [(3.0, 27), (2.0, 56)] {
+            // Scores up to the clinic's today: the second the day after the second session.
+            for (score, day) in [(3.0, 27), (2.0, 29)] {
                 _ = try await a.assessments.record(patientID: p1.id, courseID: c1.id, scale: "GAIS", score: score, kind: .visit,
                                                    assessedOn: day0.adding(days: day), orgs.ctxA)
             }
