@@ -61,7 +61,7 @@ struct AuditTamperTests {
             let orgs = try await TwoOrganizations.make(db)
             let scope = orgs.scopeA(db)
             for i in 0..<count {
-                _ = try await scope.patients.create(draft(orgs.clinicA.id, given: "P\(i)"), orgs.ctxA)
+                _ = try await scope.patients.create(draft(orgs.clinicA.id, given: "P\(i)"), confirmDuplicate: true, orgs.ctxA)
             }
             #expect(try await db.read { try await AuditTrail.verify(key: testAuditKey, on: $0) } == .intact(rows: Int64(count)))
             try await dropTriggers(db)

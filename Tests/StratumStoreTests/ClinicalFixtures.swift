@@ -59,7 +59,8 @@ func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws 
         _ = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
                                                expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
     }
-    let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
+    // Tests call this for several patients: same-named test people, confirmed as different persons.
+    let p = try await a.patients.create(draft(orgs.clinicA.id), confirmDuplicate: true, orgs.ctxA)
     let (request, result) = photoagingPlan(p)
     let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
                                             goal: "Softer fine lines", orgs.ctxA)

@@ -77,7 +77,7 @@ struct DatabaseTests {
             let scope = orgs.scopeA(db)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<40 {
-                    group.addTask { _ = try await scope.patients.create(draft(orgs.clinicA.id, given: "P\(i)"), orgs.ctxA) }
+                    group.addTask { _ = try await scope.patients.create(draft(orgs.clinicA.id, given: "P\(i)"), confirmDuplicate: true, orgs.ctxA) }
                 }
                 try await group.waitForAll()
             }

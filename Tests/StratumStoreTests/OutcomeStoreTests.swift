@@ -148,7 +148,7 @@ struct OutcomeStoreTests {
                 _ = try await a.record(patientID: p.id, courseID: nil, scale: "GAIS", score: .nan, kind: .visit, assessedOn: day0, orgs.ctxA)
             }
             // Another patient's course cannot carry this patient's score.
-            let other = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id, given: "Ines"), orgs.ctxA)
+            let other = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id, given: "Ines", family: "Duarte"), orgs.ctxA)
             await #expect(throws: StoreError.notFound("course")) {
                 _ = try await a.record(patientID: other.id, courseID: course.id, scale: "GAIS", score: 1, kind: .visit, assessedOn: day0, orgs.ctxA)
             }

@@ -17,5 +17,12 @@ final class PatientModel: Model, @unchecked Sendable {
     @OptionalField(key: "email") var email: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// The surviving chart once this one was merged into it: its id then answers as the survivor and it holds no records.
+    @OptionalField(key: "merged_into") var mergedInto: UUID?
+    @OptionalField(key: "merged_at") var mergedAt: Date?
+    /// `PatientIdentity` keys, rebuilt on every write, so a possible duplicate is found by index at registration.
+    @OptionalField(key: "family_key") var familyKey: String?
+    @OptionalField(key: "phone_key") var phoneKey: String?
+    @OptionalField(key: "email_key") var emailKey: String?
     init() {}
 }

@@ -19,9 +19,11 @@ enum Scoped<T: Sendable>: Sendable {
 }
 
 extension OrganizationScope {
-    /// The patient, if it belongs to this organization.
+    /// The patient, if it is a current chart of this organization: a chart merged into another takes no new records
+    /// and lists none (they moved to the survivor, `PatientStore.merge`).
     func patient(_ id: UUID, on database: any Database) async throws -> PatientModel? {
-        try await PatientModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first()
+        try await PatientModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID)
+            .filter(\.$mergedInto == nil).first()
     }
 
     /// Whether the clinic belongs to this organization.
