@@ -158,8 +158,14 @@ def test_failed_biological_indicator_quarantines_the_load_and_opens_a_recall(dri
     assert not d.find_elements(By.ID, f"release-{codes[0]}")
     assert pack_state(d, codes[1]) == "sterilized"
 
-    # The indicator grows: failed. Its recall opens at once.
+    # The indicator grows: failed. The room is first told what the recall will reach (no session used either pack;
+    # both are still in use-able states), and only the confirmation records it.
     click(d, (By.ID, f"bi-fail-{CYCLE}"))
+    wait_for_page(d, f"/sterility/cycles/({UUID})/biological", "bi-confirm-fail")
+    assert d.find_element(By.ID, "recall-reach").text == \
+        "This opens a recall reaching 0 sessions (0 patients) and quarantines 2 packs."
+    checked_page(d, "sterility-bi-confirm-owner")
+    click(d, (By.ID, "bi-confirm-fail"))
     recall_id = wait_for_page(d, f"/recalls/({UUID})", "export-csv").group(1)
     assert flash(d).startswith("A recall is open"), flash(d)
     assert d.find_element(By.ID, "recall-status").text == "open"
