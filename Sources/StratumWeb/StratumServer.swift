@@ -63,7 +63,7 @@ public enum StratumServer {
         app.routes.defaultMaxBodySize = ByteCount(value: maxBodyBytes)
 
         let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)))
-        try APIHandler(state: state).registerHandlers(on: transport, serverURL: URL(string: "/")!)
+        try APIHandler(state: state).registerHandlers(on: transport, serverURL: URL(string: "/")!, middlewares: [EmptyBodyMiddleware()])
         app.get("openapi.yaml") { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "yaml")

@@ -64,7 +64,13 @@ func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws 
     let (request, result) = photoagingPlan(p)
     let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
                                             goal: "Softer fine lines", orgs.ctxA)
-    return (p, try await a.courses.accept(courseID: course.id, orgs.ctxA))
+    return (p, try await a.courses.accept(courseID: course.id, acknowledgements: acknowledgingCautions(course), orgs.ctxA))
+}
+
+/// A reason for every caution of the course's plan, as a practitioner gives them to accept it.
+func acknowledgingCautions(_ course: Course) -> [AcknowledgementDraft] {
+    course.findings.filter { $0.severity == .caution }
+        .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Discussed with the patient at planning") }
 }
 
 func allAuditRows(_ db: StratumDatabase) async throws -> [AuditRow] {

@@ -29,7 +29,7 @@ struct CourseStoreTests {
             #expect(course.plannedVisits.map(\.date) == result.course.sessions.map(\.date))
             #expect(course.plannedVisits[0].zones == result.course.sessions[0].zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) })
 
-            let accepted = try await a.courses.accept(courseID: course.id, ctx(orgs.ctxA, now: at(100)))
+            let accepted = try await a.courses.accept(courseID: course.id, acknowledgements: acknowledgingCautions(course), ctx(orgs.ctxA, now: at(100)))
             #expect(accepted.status == .active)
             #expect(accepted.acceptedAt == at(100))
             await #expect(throws: StoreError.conflict("course is active, only a proposed course can be accepted")) {

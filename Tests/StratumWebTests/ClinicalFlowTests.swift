@@ -60,7 +60,7 @@ struct ClinicalFlowTests {
             let early = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON())
             #expect(early.status == .conflict && early.json["title"] as? String == "Course not active")
             #expect(try await s.send(.POST, "/api/v1/courses/\(UUID().uuidString)/sessions", token: doc, json: sessionJSON()).status == .notFound)
-            let accepted = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc)
+            let accepted = try await s.acceptCourse(cid, token: doc)
             #expect(accepted.status == .ok)
             #expect(try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc).status == .conflict)
 
@@ -70,7 +70,7 @@ struct ClinicalFlowTests {
             #expect((noConsent.json["rules"] as? [String])?.contains("SCR-CONSENT") == true)
 
             let consent = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                                           json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true}"#)
+                                           json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#)
             #expect(consent.status == .created)
             let unconfirmed = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
                                                json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": false}"#)
@@ -96,7 +96,7 @@ struct ClinicalFlowTests {
 
             // A stop (3.4 mm, DEPTH-RANGE) is never recorded, acknowledged or not.
             let stop = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc,
-                                        json: sessionJSON(depth: 3.4, acknowledgements: #"[{"rule": "DEPTH-RANGE", "reason": "please"}]"#, date: "2027-01-05"))
+                                        json: sessionJSON(depth: 3.4, acknowledgements: #"[{"rule": "DEPTH-RANGE", "reason": "please"}]"#, date: "2026-12-02"))
             #expect(stop.status == .unprocessableEntity)
             #expect((stop.json["rules"] as? [String])?.contains("DEPTH-RANGE") == true)
 

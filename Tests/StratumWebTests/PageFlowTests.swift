@@ -58,7 +58,7 @@ struct PageFlowTests {
             #expect(tooDeep.status == .unprocessableEntity && tooDeep.text.contains("DEPTH-SITE-STOP"), "an adjusted depth above the ceiling is refused")
             let proposed = try await b.post("/patients/\(pid)/courses", plan)
             let cid = try Self.id(after: "/courses/", in: proposed.headers.first(name: .location))
-            #expect(try await b.post("/courses/\(cid)/accept", []).status == .seeOther)
+            #expect(try await b.post("/courses/\(cid)/accept", (0..<6).map { ("ack-\($0)", "Phototype discussed; conservative depth") }).status == .seeOther)
             let form = try await b.get("/courses/\(cid)/sessions/new")
             #expect(form.text.contains("data-depth-for=\"cheek:left\"") && form.text.contains("value=\"1\""), "pre-filled from the plan")
 

@@ -37,9 +37,12 @@ struct Endpoint: Sendable, CustomTestStringConvertible {
 struct PermissionTests {
     static let endpoints: [Endpoint] = [
         Endpoint(.GET, { _ in "/api/v1/patients" }, .read, .patient, "search patients"),
-        Endpoint(.POST, { _ in "/api/v1/patients" }, body: { patientJSON(clinic: $0.clinicA.id, given: "New") }, .create, .patient, "create patient"),
+        Endpoint(.POST, { _ in "/api/v1/patients" }, body: { patientJSON(clinic: $0.clinicA.id, given: "New", extra: #", "confirmDuplicate": true"#) },
+                 .create, .patient, "create patient"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)" }, .read, .patient, "read patient"),
         Endpoint(.PUT, { "/api/v1/patients/\($0.patient)" }, body: { patientJSON(clinic: $0.clinicA.id, given: "Changed") }, .update, .patient, "update patient"),
+        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/merge" }, body: { _ in #"{"duplicateId": "\#(UUID().uuidString)"}"# }, .merge, .patient,
+                 "merge a duplicate chart"),
         Endpoint(.POST, { _ in "/api/v1/plan" }, body: { _ in PermissionTests.planDocument }, .create, .clinicalDecision, "plan a course"),
         Endpoint(.POST, { _ in "/api/v1/check" }, body: { _ in PermissionTests.checkDocument }, .create, .clinicalDecision, "check a session"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/screenings" }, .read, .screening, "list screenings"),
@@ -93,7 +96,8 @@ struct PermissionTests {
                                  json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true}"#).status == .created)
         let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: owner, json: coursePlan)
         let cid = try #require(course.json["id"] as? String)
-        #expect(try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: owner).status == .ok)
+        let accepted = try await s.acceptCourse(cid, token: owner)
+        #expect(accepted.status == .ok, "\(accepted.text)")
         let session = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: owner, json: sessionJSON())
         let sid = try #require(session.json["id"] as? String, "\(session.text)")
         return Seeded(patient: pid, course: cid, session: sid)

@@ -16,9 +16,10 @@ struct PlanAcknowledgementDoorTests {
     }
 
     /// A patient of clinic A screened as given, through the API; her id.
-    static func patient(_ s: TestServer, anticoagulants: Bool, pregnant: Bool = false) async throws -> String {
+    static func patient(_ s: TestServer, _ family: String, anticoagulants: Bool, pregnant: Bool = false) async throws -> String {
         let doc = s.token("a", .practitioner)
-        let created = try await s.send(.POST, "/api/v1/patients", token: doc, json: patientJSON(clinic: s.clinicA.id))
+        let created = try await s.send(.POST, "/api/v1/patients", token: doc, json: patientJSON(clinic: s.clinicA.id, family: family))
+        #expect(created.status == .created, "\(created.text)")
         let pid = try #require(created.json["id"] as? String)
         let screened = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc,
                                         json: screening(anticoagulants: anticoagulants, pregnant: pregnant))
@@ -30,14 +31,14 @@ struct PlanAcknowledgementDoorTests {
     func api() async throws {
         try await withServer { s in
             let doc = s.token("a", .practitioner)
-            let pregnant = try await Self.patient(s, anticoagulants: false, pregnant: true)
+            let pregnant = try await Self.patient(s, "Pregnant", anticoagulants: false, pregnant: true)
             let refused = try await s.send(.POST, "/api/v1/patients/\(pregnant)/courses", token: doc, json: coursePlan)
             #expect(refused.status == .unprocessableEntity, "\(refused.text)")
             #expect((refused.json["rules"] as? [String]) == ["SCR-PREGNANCY"])
             let none = try await s.send(.GET, "/api/v1/patients/\(pregnant)/courses", token: doc)
             #expect((none.json["items"] as? [Any])?.isEmpty == true, "\(none.text)")
 
-            let pid = try await Self.patient(s, anticoagulants: true)
+            let pid = try await Self.patient(s, "Anticoagulated", anticoagulants: true)
             let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
             #expect(course.status == .created, "\(course.text)")
             let cid = try #require(course.json["id"] as? String)
@@ -50,12 +51,16 @@ struct PlanAcknowledgementDoorTests {
             let unknown = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc,
                                            json: #"{"acknowledgements": [{"rule": "NOT-A-RULE", "reason": "x"}]}"#)
             #expect(unknown.status == .badRequest && unknown.text.contains("acknowledgements[0].rule"), "\(unknown.text)")
-            let ok = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc,
-                                      json: #"{"acknowledgements": [{"rule": "SCR-ANTICOAGULANT", "reason": "Warfarin paused by her GP"}]}"#)
+            let cautions = Set(((course.json["findings"] as? [[String: Any]]) ?? []).filter { $0["severity"] as? String == "caution" }
+                .compactMap { $0["rule"] as? String })
+            #expect(cautions.contains("SCR-ANTICOAGULANT"))
+            let acks = cautions.sorted().map { #"{"rule": "\#($0)", "reason": "Warfarin paused by her GP"}"# }.joined(separator: ",")
+            let ok = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc, json: #"{"acknowledgements": [\#(acks)]}"#)
             #expect(ok.status == .ok, "\(ok.text)")
             #expect(ok.json["status"] as? String == "active")
-            let acks = try #require(ok.json["acknowledgements"] as? [[String: Any]])
-            #expect(acks.count == 1 && acks[0]["reason"] as? String == "Warfarin paused by her GP" && acks[0]["rule"] as? String == "SCR-ANTICOAGULANT")
+            let kept = try #require(ok.json["acknowledgements"] as? [[String: Any]])
+            #expect(Set(kept.compactMap { $0["rule"] as? String }) == cautions)
+            #expect(kept.allSatisfy { $0["reason"] as? String == "Warfarin paused by her GP" })
             #expect(ok.json["acceptedBy"] as? String != nil)
         }
     }
@@ -63,25 +68,26 @@ struct PlanAcknowledgementDoorTests {
     @Test("pages: each caution has a reason field; accepting without one names the field; the reasons show on the course")
     func pages() async throws {
         try await withServer { s in
-            let pid = try await Self.patient(s, anticoagulants: true)
+            let pid = try await Self.patient(s, "Anticoagulated", anticoagulants: true)
             let doc = s.token("a", .practitioner)
             let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
             let cid = try #require(course.json["id"] as? String)
             let b = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let page = try await b.get("/courses/\(cid)")
             #expect(page.text.contains("id=\"ack-0\"") && page.text.contains("data-rule=\"SCR-ANTICOAGULANT\""), "a reason field per caution")
-            let missing = try await b.post("/courses/\(cid)/accept", [("ack-0", "")])
+            let fields = (0..<10).map { "ack-\($0)" }.filter { page.text.contains("id=\"\($0)\"") }
+            let missing = try await b.post("/courses/\(cid)/accept", fields.map { ($0, "") })
             #expect(missing.status == .unprocessableEntity)
             #expect(missing.text.contains("Give the clinical reason for accepting SCR-ANTICOAGULANT."))
             #expect(missing.text.contains("href=\"#ack-0\""), "the error summary links the field")
-            let accepted = try await b.post("/courses/\(cid)/accept", [("ack-0", "Warfarin paused by her GP")])
+            let accepted = try await b.post("/courses/\(cid)/accept", fields.map { ($0, "Warfarin paused by her GP") })
             #expect(accepted.status == .seeOther)
             let shown = try await b.get("/courses/\(cid)")
             #expect(shown.text.contains("id=\"course-acknowledgements\"") && shown.text.contains("Warfarin paused by her GP"))
             #expect(!shown.text.contains("id=\"accept-course\""))
 
             // The page, like the API, keeps no do-not-treat plan.
-            let pregnant = try await Self.patient(s, anticoagulants: false, pregnant: true)
+            let pregnant = try await Self.patient(s, "Pregnant", anticoagulants: false, pregnant: true)
             let day = PageRoutes.today(in: "UTC").description
             let plan: [(String, String)] = [("indication", "acne-scars"), ("zone", "cheek:left"), ("deviceKind", "pen"), ("depthMin", "0.25"),
                                             ("depthMax", "2.5"), ("material", "stainless-steel"), ("startDate", day), ("sessions", ""),

@@ -10,14 +10,14 @@ import VaporTesting
 func activeCourseViaAPI(_ s: TestServer, given: String) async throws -> (patient: String, course: String) {
     let doc = s.token("a", .practitioner)
     let patient = try await s.send(.POST, "/api/v1/patients", token: doc,
-                                   json: patientJSON(clinic: s.clinicA.id, given: given, extra: #", "phone": "+44 20 7946 0000""#).replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
+                                   json: patientJSON(clinic: s.clinicA.id, given: given, extra: #", "phone": "+44 20 7946 0000", "confirmDuplicate": true"#).replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
     let pid = try #require(patient.json["id"] as? String)
     #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc, json: cleanScreening).status == .created)
     #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
                              json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Signer", "confirmed": true}"#).status == .created)
     let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
     let cid = try #require(course.json["id"] as? String)
-    #expect(try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc).status == .ok)
+    #expect(try await s.acceptCourse(cid, token: doc).status == .ok)
     return (pid, cid)
 }
 

@@ -321,6 +321,9 @@ def plan_course(d, patient_id: str) -> str:
     course_id = wait_for_page(d, f"/courses/({UUID})", "accept-course").group(1)
     assert d.find_element(By.ID, "course-status").text == "proposed"
     look(d, "course-proposed")
+    # Each caution of the plan is accepted with a clinical reason before the course can be accepted.
+    for reason in d.find_elements(By.CSS_SELECTOR, "#accept-form textarea"):
+        reason.send_keys("Discussed with the patient at planning")
     click(d, (By.ID, "accept-course"))
     wait_for_page(d, f"/courses/{course_id}", "document-session")
     assert flash(d) == "Course accepted."

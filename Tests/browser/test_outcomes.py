@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -135,6 +135,9 @@ def plan_acne_scar_course(d, patient_id: str) -> str:
     wait_for_page(d, f"/patients/{patient_id}/courses/preview", "propose-course")
     click(d, (By.ID, "propose-course"))
     course_id = wait_for_page(d, f"/courses/({UUID})", "accept-course").group(1)
+    # Each caution of the plan is accepted with a clinical reason before the course can be accepted.
+    for reason in d.find_elements(By.CSS_SELECTOR, "#accept-form textarea"):
+        reason.send_keys("Discussed with the patient at planning")
     click(d, (By.ID, "accept-course"))
     wait_for_page(d, f"/courses/{course_id}", "document-session")
     assert flash(d) == "Course accepted."
@@ -303,7 +306,8 @@ def test_photos_compare_and_progress(driver, server, tmp_path):
     check_synced_zoom(d)
     look(d, "photo-compare")  # shot() at 768 and 1280 px, and nothing sticks out at 768 px
 
-    # Two Goodman & Baron scores: baseline 4, then 3 at a visit.
+    # Two Goodman & Baron scores: baseline 4 four weeks ago, then 3 at today's visit (a score on the baseline's own
+    # day would be no follow-up).
     click_link(d, "Photos")
     wait_for_page(d, f"/courses/{course_id}/photos", "photo-form")
     click_link(d, "Progress")
@@ -327,6 +331,9 @@ def test_photos_compare_and_progress(driver, server, tmp_path):
         type_into(d, "score", score)
         Select(d.find_element(By.ID, "kind")).select_by_value(kind)
         assert d.find_element(By.ID, "date").get_attribute("value") == today().isoformat()
+        if kind == "baseline":
+            d.find_element(By.ID, "date").clear()
+            type_date(d, "date", today() - timedelta(days=28))
         click(d, (By.ID, "save-assessment"))
         wait_for_page(d, f"/courses/{course_id}/progress", "add-assessment")
         assert flash(d) == "Assessment saved."
@@ -338,6 +345,12 @@ def test_photos_compare_and_progress(driver, server, tmp_path):
     assert "Better than the score before" in reason, reason
     forecast = d.find_element(By.ID, "forecast")
     assert forecast.is_displayed()
+    # One plain sentence leads; the figures wait behind the disclosure until asked for.
+    headline = d.find_element(By.ID, "forecast-headline").text
+    assert headline.startswith("Too few scores to forecast yet"), headline
+    assert not d.find_element(By.ID, "forecast-expected").is_displayed()
+    click(d, (By.CSS_SELECTOR, "#forecast-details summary"))
+    wait(d, lambda drv: drv.find_element(By.ID, "forecast-expected").is_displayed(), "the forecast's figures stay hidden")
     assert d.find_element(By.ID, "forecast-expected").text.strip()
     assert "80% interval" in d.find_element(By.ID, "forecast-interval").text
     caveat = d.find_element(By.ID, "forecast-caveat").text
