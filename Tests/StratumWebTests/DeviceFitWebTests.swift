@@ -8,7 +8,7 @@ import VaporTesting
 
 /// Organization A's catalogue for the fit tests, added in the store: a released pack of a 0.5 mm roller, and a lot of
 /// 36-needle cartridges made for another pen than the harness's 12-needle "Test pen" (HP-T1).
-private struct FitStock {
+struct FitStock {
     let rollerPack: String
     static let scan36 = "(01)09506000134369(17)270630(10)C36"
 
@@ -43,18 +43,20 @@ struct DeviceFitWebTests {
             let stock = try await FitStock.make(s)
             let doc = s.token("a", .practitioner)
             let (_, cid) = try await activeCourseViaAPI(s, given: "Rosa")
-            let deep = sessionJSON(depth: 1.25).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#)
+            let today = PageRoutes.today(in: "Europe/London").description
+            let deep = sessionJSON(depth: 1.25, date: today).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#)
             let refused = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: deep)
             #expect(refused.status == .unprocessableEntity, "\(refused.text)")
             #expect((refused.json["rules"] as? [String])?.contains("DEPTH-DEVICE") == true, "\(refused.text)")
-            let wrongCartridge = sessionJSON().replacingOccurrences(of: testScan, with: FitStock.scan36)
+            let wrongCartridge = sessionJSON(date: today).replacingOccurrences(of: testScan, with: FitStock.scan36)
             let incompatible = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: wrongCartridge)
             #expect(incompatible.status == .unprocessableEntity, "\(incompatible.text)")
             #expect((incompatible.json["rules"] as? [String])?.contains("DEV-INCOMPATIBLE") == true, "\(incompatible.text)")
             // Near misses: the same roller at its own 0.5 mm, and the harness's cartridge on its own pen, are recorded.
             let (_, other) = try await activeCourseViaAPI(s, given: "Yara")
             let fits = try await s.send(.POST, "/api/v1/courses/\(other)/sessions", token: doc,
-                                        json: sessionJSON(depth: 0.5).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#))
+                                        json: sessionJSON(depth: 0.5, acknowledgements: #"[{"rule": "DEPTH-INDICATION", "reason": "Gentle first session"}]"#,
+                                                          date: PageRoutes.today(in: "Europe/London").description).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#))
             #expect(fits.status == .created, "\(fits.text)")
         }
     }
