@@ -204,7 +204,11 @@ extension APIHandler {
             patientID: id, sessionID: try b.sessionId.map { try uuid($0, "sessionId") },
             type: AdverseEventType(rawValue: b._type.rawValue) ?? .other, onset: onset, grade: grade,
             suspectedCauses: (b.suspectedCauses ?? []).compactMap { SuspectedCause(rawValue: $0.rawValue) },
-            links: AdverseEventLinks(devicePart: b.devicePart, lot: b.lot, pack: b.pack, topical: b.topical), notes: b.notes, access(p))
+            links: AdverseEventLinks(devicePart: b.devicePart, lot: b.lot, pack: b.pack, topical: b.topical), notes: b.notes,
+            zones: try (b.zones ?? []).enumerated().map { i, z in
+                guard let site = SiteID(rawValue: z.site) else { throw APIProblem.badField("zones[\(i)].site", "\"\(z.site)\" is not a known site") }
+                return Zone(site: site, side: Side(rawValue: z.side.rawValue) ?? .bilateral)
+            }, access(p))
         return .created(.init(body: .json(try Self.container(RecordJSON.adverseEvent(event)))))
     }
 

@@ -316,7 +316,9 @@ paths:
       description: |
         Any `stop` finding answers 422 with the findings; so does a `caution` that is not acknowledged with a
         reason (`acknowledgements: [{rule, zone, reason}]`). The stored session keeps its findings and
-        acknowledgements.
+        acknowledgements. An assistant documenting for the practitioner who treated names them in
+        `practitionerId` (a practitioner of the clinic, else 422 naming `practitionerId`); the session then keeps
+        both: `practitioner` and `documentedBy` (`{id, name, role}`).
       requestBody: {$ref: '#/components/requestBodies/Document'}
       responses:
         '201': {$ref: '#/components/responses/Record'}
@@ -1128,7 +1130,11 @@ components:
             $ref: '#/components/schemas/DecisionDocument'
   responses:
     Record:
-      description: The record (shapes in docs/api.md).
+      description: >-
+        The record (shapes in docs/api.md). Clinical records name their staff as `{id, name, role}`:
+        `recordedBy` with `recordedAt` on every record; on sessions also `practitioner`, `documentedBy`,
+        `signedBy` with `signedAt`, and each addendum's `author`; on adverse events `closedBy`; on courses
+        `proposedBy` and `acceptor`; on assessments `assessedBy`.
       content:
         application/json:
           schema:
@@ -1373,6 +1379,24 @@ components:
         notes:
           type: string
           maxLength: 10000
+        zones:
+          type: array
+          maxItems: 40
+          description: >-
+            The zones the event affects, each among the linked session's zones (422 naming `zones` otherwise);
+            omitted or empty, every zone of the linked session. Only these zones are held by
+            `REACTION-UNRESOLVED` at the next session while the event is open.
+          items:
+            type: object
+            required: [site, side]
+            additionalProperties: false
+            properties:
+              site:
+                type: string
+                maxLength: 40
+              side:
+                type: string
+                enum: [left, right, midline, bilateral]
     AssessmentInput:
       type: object
       description: 'A score on a scale of POLICY §1. For POSAS, VSS, CSS and mMASI give `items` (each item''s score) and the total is computed; a `score` given with items must equal it.'

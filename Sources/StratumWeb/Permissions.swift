@@ -43,7 +43,8 @@ public enum Permissions {
             .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly,
         ],
         .assistant: [
-            .sterility: readWrite, .clinicalDecision: [.read],
+            // Documenting a session for the practitioner who treated (issue 12); signing stays with practitioners.
+            .sterility: readWrite, .clinicalDecision: [.read], .session: [.create],
         ],
         .frontDesk: [
             .patient: readWrite, .consent: readWrite, .course: readOnly,

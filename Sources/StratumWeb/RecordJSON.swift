@@ -11,6 +11,11 @@ enum RecordJSON {
         guard let d else { return .null }
         return .string(d.formatted(.iso8601))
     }
+    /// A member of staff a record names: `{id, name, role}` (role null for a user no longer in the organization).
+    static func person(_ a: Author?) -> JSONValue {
+        guard let a else { return .null }
+        return .object([("id", id(a.id)), ("name", .string(a.name)), ("role", a.role.map { .string($0.rawValue) } ?? .null)])
+    }
     static func findings(_ fs: [Finding]) -> JSONValue { .array(fs.map(ResultWriter.finding)) }
     static func list(_ items: [JSONValue]) -> JSONValue { .object([("items", .array(items))]) }
 
@@ -18,7 +23,7 @@ enum RecordJSON {
         guard case .object(let doc) = ResultWriter.screening(r.response) else { return .null }
         return .object([("id", id(r.id)), ("patientId", id(r.patientID)), ("version", .number(Double(r.version)))] + doc + [
             ("findings", findings(r.findings)), ("policyVersion", .string(r.policyVersion)),
-            ("recordedBy", id(r.recordedBy)), ("createdAt", time(r.createdAt)),
+            ("recordedBy", person(r.recorder)), ("recordedAt", time(r.createdAt)), ("createdAt", time(r.createdAt)),
         ])
     }
 
@@ -29,7 +34,8 @@ enum RecordJSON {
         return .object([
             ("id", id(c.id)), ("patientId", id(c.patientID)), ("kind", .string(kind)), ("photoTier", tier),
             ("textVersion", .string(c.textVersion)), ("signedByName", .string(c.signedByName)), ("signedAt", time(c.signedAt)),
-            ("recordedBy", id(c.recordedBy)), ("withdrawnAt", time(c.withdrawnAt)),
+            ("recordedBy", person(c.recorder)), ("recordedAt", time(c.signedAt)), ("withdrawnAt", time(c.withdrawnAt)),
+            ("signedOn", .string(c.signedOn.description)), ("withdrawnOn", c.withdrawnOn.map { .string($0.description) } ?? .null),
         ])
     }
 
@@ -42,14 +48,28 @@ enum RecordJSON {
             ("status", .string(c.status.rawValue)), ("intervalWeeks", .number(Double(c.intervalWeeks))),
             ("decision", .string(c.decision.rawValue)), ("findings", findings(c.findings)), ("plan", plan),
             ("policyVersion", .string(c.policyVersion)), ("createdBy", id(c.createdBy)), ("createdAt", time(c.createdAt)),
-            ("acceptedAt", time(c.acceptedAt)),
+            ("acceptedAt", time(c.acceptedAt)), ("acceptedBy", id(c.acceptedBy)),
+            ("proposedBy", person(c.proposer)), ("acceptor", person(c.acceptor)),
+            ("acknowledgements", acknowledgements(c.acknowledgements)),
         ])
+    }
+
+    /// Cautions accepted with a practitioner's reason, on a session or a course's plan.
+    static func acknowledgements(_ all: [FindingAcknowledgement]) -> JSONValue {
+        .array(all.map { a in
+            .object([("rule", .string(a.rule.rawValue)), ("zone", a.zone.map(ResultWriter.zone) ?? .null),
+                     ("reason", .string(a.reason)), ("acknowledgedBy", id(a.acknowledgedBy)),
+                     ("acknowledgedAt", time(a.acknowledgedAt))])
+        })
     }
 
     static func session(_ s: TreatmentSession) -> JSONValue {
         .object([
             ("id", id(s.id)), ("courseId", id(s.courseID)), ("patientId", id(s.patientID)), ("clinicId", id(s.clinicID)),
-            ("practitionerId", id(s.practitionerID)), ("date", .string(s.date.description)),
+            ("practitionerId", id(s.practitionerID)), ("practitioner", person(s.practitioner)),
+            ("recordedBy", person(s.documenter)), ("documentedBy", person(s.documenter)), ("recordedAt", time(s.createdAt)),
+            ("date", .string(s.date.description)),
+            ("lateEntry", .bool(s.lateEntry)), ("writtenAt", time(s.writtenAt)),
             ("zones", .array(s.zones.map { z in
                 .object([("site", .string(z.zone.site.rawValue)), ("side", .string(z.zone.side.rawValue)),
                          ("depthMM", .number(z.depthMM)), ("passes", .number(Double(z.passes))),
@@ -58,16 +78,13 @@ enum RecordJSON {
             ("reactions", .array(s.reactions.map { .string($0.rawValue) })),
             ("equipment", TraceabilityJSON.equipment(s.equipment)),
             ("decision", .string(s.decision.rawValue)), ("findings", findings(s.findings)),
-            ("acknowledgements", .array(s.acknowledgements.map { a in
-                .object([("rule", .string(a.rule.rawValue)), ("zone", a.zone.map(ResultWriter.zone) ?? .null),
-                         ("reason", .string(a.reason)), ("acknowledgedBy", id(a.acknowledgedBy)),
-                         ("acknowledgedAt", time(a.acknowledgedAt))])
-            })),
+            ("acknowledgements", acknowledgements(s.acknowledgements)),
             ("addenda", .array(s.addenda.map { a in
-                .object([("id", id(a.id)), ("text", .string(a.text)), ("authorId", id(a.authorID)), ("createdAt", time(a.createdAt))])
+                .object([("id", id(a.id)), ("text", .string(a.text)), ("authorId", id(a.authorID)), ("author", person(s.author(of: a))),
+                         ("createdAt", time(a.createdAt))])
             })),
             ("policyVersion", .string(s.policyVersion)), ("createdAt", time(s.createdAt)),
-            ("signedAt", time(s.signedAt)), ("signedBy", id(s.signedBy)),
+            ("signedAt", time(s.signedAt)), ("signedBy", person(s.signer)),
         ])
     }
 
@@ -80,7 +97,9 @@ enum RecordJSON {
             ("devicePart", e.links.devicePart.map { .string($0) } ?? .null), ("lot", e.links.lot.map { .string($0) } ?? .null),
             ("pack", e.links.pack.map { .string($0) } ?? .null), ("topical", e.links.topical.map { .string($0) } ?? .null),
             ("notes", e.notes.map { .string($0) } ?? .null), ("status", .string(e.status.rawValue)),
-            ("recordedBy", id(e.recordedBy)), ("createdAt", time(e.createdAt)), ("closedAt", time(e.closedAt)),
+            ("clinicId", id(e.clinicID)), ("zones", .array(e.zones.map(ResultWriter.zone))),
+            ("recordedBy", person(e.recorder)), ("recordedAt", time(e.createdAt)), ("createdAt", time(e.createdAt)),
+            ("closedAt", time(e.closedAt)), ("closedBy", person(e.closer)),
         ])
     }
 
@@ -89,7 +108,7 @@ enum RecordJSON {
             ("id", id(a.id)), ("patientId", id(a.patientID)), ("courseId", id(a.courseID)), ("scale", .string(a.scale)),
             ("score", .number(a.score)), ("items", a.items.map { i in .object(i.map { ($0.key, .number($0.value)) }) } ?? .null),
             ("kind", .string(a.kind.rawValue)), ("assessedOn", .string(a.assessedOn.description)),
-            ("assessedBy", id(a.assessedBy)), ("createdAt", time(a.createdAt)),
+            ("assessedBy", person(a.assessor)), ("recordedAt", time(a.createdAt)), ("createdAt", time(a.createdAt)),
         ])
     }
 

@@ -50,15 +50,20 @@ struct SessionWorkflow {
     /// Re-checks and records the session in one transaction with the facts read in it; any stop, or a caution
     /// without an acknowledgement, is a `Refusal` and nothing is written.
     func record(courseID: UUID, _ doc: SessionRecordDocument) async throws -> TreatmentSession {
-        let practitionerID = principal.userID
+        // An assistant documents for the practitioner who treated (named in the document); the store checks that
+        // they treat at this clinic and keeps both.
+        let practitionerID = doc.practitionerID ?? principal.userID
+        let writer = principal.userID
         return try await scope.sessions.record(courseID: courseID, clinicID: principal.clinicID, on: doc.date, equipment: doc.equipment, judgedBy: { facts in
             let result = SessionCheck.check(Self.proposal(facts, doc))
             let blocking = RecordingGate.blocking(result, acknowledgements: doc.acknowledgements)
             guard blocking.isEmpty else { throw Refusal(blocking: blocking, result: result) }
-            return SessionDraft(practitionerID: practitionerID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
+            var draft = SessionDraft(practitionerID: practitionerID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
                                 device: facts.registered.judgedDevice(planned: facts.course.device), equipment: doc.equipment, topical: doc.topical,
                                 reactions: doc.reactions, result: result,
                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
+            draft.documentedBy = writer
+            return draft
         }, access)
     }
 }

@@ -66,7 +66,7 @@ public enum RequestReader {
         var previous: [PriorSession] = []
         if let prev = o.optional("previousSessions") {
             for p in try prev.array() {
-                let po = try p.object(allowed: ["date", "zones", "reactionsResolvedWithinDays", "openAdverseEvent"])
+                let po = try p.object(allowed: ["date", "zones", "reactionsResolvedWithinDays", "openAdverseEvent", "openAdverseEventZones"])
                 let pdate = try po.required("date").date()
                 guard pdate <= date else { throw try po.required("date").fail("\(pdate) is after the session date \(date)") }
                 var zones: [ZoneDepth] = []
@@ -75,9 +75,16 @@ public enum RequestReader {
                     zones.append(ZoneDepth(zone: try readZone(zo),
                                            depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm")))
                 }
-                previous.append(PriorSession(date: pdate, zones: zones,
-                                             reactionsResolvedWithinDays: try po.optional("reactionsResolvedWithinDays")?.int(in: 0...365),
-                                             openAdverseEvent: try po.optional("openAdverseEvent")?.bool() ?? false))
+                var prior = PriorSession(date: pdate, zones: zones,
+                                         reactionsResolvedWithinDays: try po.optional("reactionsResolvedWithinDays")?.int(in: 0...365),
+                                         openAdverseEvent: try po.optional("openAdverseEvent")?.bool() ?? false)
+                // Named zones narrow an open event to the skin it affects (`REACTION-UNRESOLVED` on the same area).
+                if let eventZones = po.optional("openAdverseEventZones") {
+                    var affected: [Zone] = []
+                    for z in try eventZones.array() { affected.append(try readZone(z.object(allowed: ["site", "side"]))) }
+                    prior.openAdverseEventZones = affected
+                }
+                previous.append(prior)
             }
         }
         let policy = try readPolicy(o.optional("clinicPolicy"))

@@ -10,6 +10,12 @@ public enum IntervalRules {
         return best
     }
 
+    /// The latest earlier session with an open adverse event on skin overlapping `zone`; events on other zones do not
+    /// count (`REACTION-UNRESOLVED` is "on the same area", POLICY §5).
+    public static func openEvent(on zone: Zone, before date: LocalDate, in sessions: [PriorSession]) -> PriorSession? {
+        sessions.filter { $0.date <= date && $0.openAdverseEventZones.contains { $0.overlaps(zone) } }.max { $0.date < $1.date }
+    }
+
     /// The interval the course is planned at: the longest default of its indications (POLICY §5).
     public static func courseIntervalWeeks(_ indications: [IndicationID], policy: ClinicalPolicy) -> Int {
         indications.map { policy.indication($0).defaultIntervalWeeks }.max() ?? 4
@@ -34,8 +40,8 @@ public enum IntervalRules {
         if depth - prevDepth > 0.5 + Depth.epsilon {
             add(.depthStep, "\(Depth.format(depth)) mm is \(Depth.format(depth - prevDepth)) mm above the \(Depth.format(prevDepth)) mm of the previous session; rise by at most 0.5 mm")
         }
-        if prev.openAdverseEvent {
-            add(.reactionUnresolved, "An adverse event after the session on \(prev.date) on this area is still open")
+        if let held = openEvent(on: dose.zone, before: date, in: previousSessions) {
+            add(.reactionUnresolved, "An adverse event on \(dose.zone) after the session on \(held.date) is still open: it lifts when the event is closed")
         }
         return out
     }

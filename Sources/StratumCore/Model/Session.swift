@@ -26,14 +26,24 @@ public struct PriorSession: Sendable, Equatable {
     public var zones: [ZoneDepth]
     /// Days the expected reactions took to settle; nil when not recorded.
     public var reactionsResolvedWithinDays: Int?
-    /// An adverse event following that session is still open (`REACTION-UNRESOLVED`).
-    public var openAdverseEvent: Bool
+    /// The zones an adverse event following that session still open affects: `REACTION-UNRESOLVED` holds only
+    /// skin overlapping these ("on the same area", POLICY §5), so a bruise on one cheek does not stop the forehead.
+    public var openAdverseEventZones: [Zone]
 
+    /// Whether an adverse event following that session is still open, on any of its zones.
+    public var openAdverseEvent: Bool { !openAdverseEventZones.isEmpty }
+
+    /// An open event given without zones affects every zone of the session (the whole area it treated).
     public init(date: LocalDate, zones: [ZoneDepth], reactionsResolvedWithinDays: Int?, openAdverseEvent: Bool) {
+        self.init(date: date, zones: zones, reactionsResolvedWithinDays: reactionsResolvedWithinDays,
+                  openAdverseEventZones: openAdverseEvent ? zones.map(\.zone) : [])
+    }
+
+    public init(date: LocalDate, zones: [ZoneDepth], reactionsResolvedWithinDays: Int?, openAdverseEventZones: [Zone]) {
         self.date = date
         self.zones = zones
         self.reactionsResolvedWithinDays = reactionsResolvedWithinDays
-        self.openAdverseEvent = openAdverseEvent
+        self.openAdverseEventZones = openAdverseEventZones
     }
 }
 

@@ -2,16 +2,56 @@ import FluentKit
 import SQLKit
 import StratumCore
 
-/// Patients: possible duplicates found at registration and merged charts (issue 12); more of issue 12 joins it before it lands.
+/// Patients: possible duplicates found at registration and merged charts (issue 12). Authorship: who documented each
+/// session (an assistant may document for the treating practitioner), who closed each adverse
+/// event, and the zones and clinic an adverse event belongs to, so `REACTION-UNRESOLVED` holds only the affected area
+/// and a clinic's Today shows its own events.
 struct M0016_PatientsAndAuthorship: AsyncMigration {
     var name: String { "M0016_PatientsAndAuthorship" }
 
     func prepare(on db: any Database) async throws {
+        try await db.schema("treatment_sessions").field("documented_by", .uuid, .references("users", "id", onDelete: .restrict)).update()
+        // One column per ALTER: SQLite adds a single column at a time.
+        try await db.schema("adverse_events").field("clinic_id", .uuid, .references("clinics", "id", onDelete: .restrict)).update()
+        try await db.schema("adverse_events").field("zones_json", .string).update()
+        try await db.schema("adverse_events").field("closed_by", .uuid, .references("users", "id", onDelete: .restrict)).update()
+        try await Self.backFillAuthorship(on: db as! any SQLDatabase)
         try await Self.addPatientIdentity(on: db)
     }
 
     func revert(on db: any Database) async throws {
         try await Self.removePatientIdentity(on: db)
+        for column: FieldKey in ["closed_by", "zones_json", "clinic_id"] { try await db.schema("adverse_events").deleteField(column).update() }
+        try await db.schema("treatment_sessions").deleteField("documented_by").update()
+    }
+
+    /// Sessions recorded so far were documented by their practitioner. An event belongs to its session's clinic (or,
+    /// unlinked, to its patient's) and affects its session's zones; an unlinked event keeps an empty list, read as the
+    /// whole area of the session it followed. Who closed an earlier event was not recorded and stays unknown.
+    static func backFillAuthorship(on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE treatment_sessions SET documented_by = practitioner_id WHERE documented_by IS NULL").run()
+        try await sql.raw("""
+            UPDATE adverse_events SET clinic_id = (SELECT s.clinic_id FROM treatment_sessions s WHERE s.id = adverse_events.session_id)
+            WHERE clinic_id IS NULL AND session_id IS NOT NULL
+            """).run()
+        try await sql.raw("""
+            UPDATE adverse_events SET clinic_id = (SELECT p.clinic_id FROM patients p WHERE p.id = adverse_events.patient_id)
+            WHERE clinic_id IS NULL
+            """).run()
+        struct EventRow: Decodable { let id: UUID; let session_id: UUID? }
+        struct ZoneRow: Decodable { let site: String; let side: String }
+        let events = try await sql.select().column("id").column("session_id").from("adverse_events")
+            .where(SQLIdentifier("zones_json"), .is, SQLLiteral.null).all(decoding: EventRow.self)
+        for e in events {
+            var zones: [JSONValue] = []
+            if let sessionID = e.session_id {
+                let rows = try await sql.select().column("site").column("side").from("zone_treatments")
+                    .where("session_id", .equal, SQLBind(sessionID)).orderBy("site").orderBy("side").all(decoding: ZoneRow.self)
+                zones = rows.map { .object([("site", .string($0.site)), ("side", .string($0.side))]) }
+            }
+            try await sql.update("adverse_events").set("zones_json", to: SQLBind(JSONWriter.write(.array(zones), pretty: false)))
+                .where("id", .equal, SQLBind(e.id)).run()
+        }
     }
 }
 

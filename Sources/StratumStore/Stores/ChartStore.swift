@@ -39,15 +39,21 @@ public struct ChartStore: Sendable {
             if !courseIDs.isEmpty {
                 let rows = try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org)
                     .filter(\.$courseID ~~ courseIDs).sort(\.$date).sort(\.$createdAt).all()
-                for m in rows { sessions.append(try await self.scope.sessions.load(m, patientID: patientID, on: database)) }
+                for m in rows { sessions.append(try await self.scope.sessions.load(m, patientID: patientID, attributing: false, on: database)) }
             }
             let events = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
             let assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
-            return PatientChart(patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),
-                                consents: try consents.map(Consent.init), courses: courses, sessions: sessions,
-                                adverseEvents: try events.map(AdverseEvent.init), assessments: try assessments.map(Assessment.init))
+            let raw = PatientChart(patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),
+                                   consents: try consents.map(Consent.init), courses: courses, sessions: sessions,
+                                   adverseEvents: try events.map(AdverseEvent.init), assessments: try assessments.map(Assessment.init))
+            // Everyone the chart names, resolved in one look-up for the whole chart.
+            let staff = try await self.scope.authors(raw.staffIDs, on: database)
+            func named<T: Attributed>(_ values: [T]) -> [T] { values.map { var v = $0; v.staff = staff; return v } }
+            return PatientChart(patient: raw.patient, screenings: named(raw.screenings), consents: named(raw.consents),
+                                courses: named(raw.courses), sessions: named(raw.sessions), adverseEvents: named(raw.adverseEvents),
+                                assessments: named(raw.assessments))
         }
         try await scope.db.write { database in
             try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart",

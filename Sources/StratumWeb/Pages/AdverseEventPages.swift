@@ -42,6 +42,8 @@ struct AdverseEventPages {
         var pack = ""
         var topical = ""
         var notes = ""
+        /// Zones ticked as affected ("site:side"); none ticked means every zone of the linked session.
+        var zones: [String] = []
     }
 
     struct FormContent: Encodable {
@@ -52,6 +54,8 @@ struct AdverseEventPages {
         let grades: [GradeOption]
         let causes: [Option]
         let sessions: [Option]
+        /// The zones of the patient's sessions, to tick those the event affects (`REACTION-UNRESOLVED` holds only them).
+        let zones: [Option]
         let errors: FieldErrors
         let hasErrors: Bool
     }
@@ -83,7 +87,7 @@ struct AdverseEventPages {
         let f = try FormFields(req)
         var v = Values(type: f["type"] ?? "", onset: f["onset"] ?? "", grade: f["grade"] ?? "", causes: f.all("cause"),
                        sessionId: f["sessionId"] ?? "", devicePart: f["devicePart"] ?? "", lot: f["lot"] ?? "", pack: f["pack"] ?? "",
-                       topical: f["topical"] ?? "", notes: f["notes"] ?? "")
+                       topical: f["topical"] ?? "", notes: f["notes"] ?? "", zones: f.all("zone"))
         var errors = FieldErrors()
         let type = AdverseEventType(rawValue: v.type)
         if type == nil { errors.add("type", "Choose the type of event.") }
@@ -104,6 +108,8 @@ struct AdverseEventPages {
             errors.add(field, "At most 200 characters.")
         }
         if v.notes.count > 4000 { errors.add("notes", "At most 4,000 characters.") }
+        let zones = v.zones.compactMap { PageValues.zone(key: $0) }
+        if zones.count != v.zones.count { errors.add("zones", "Tick the affected zones from the list.") }
         guard errors.isEmpty, let type, let onset, let grade else {
             v.causes = v.causes.filter { SuspectedCause(rawValue: $0) != nil }
             return try await render(req, p, patient, values: v, errors: errors, status: .badRequest)
@@ -112,7 +118,11 @@ struct AdverseEventPages {
         let event: AdverseEvent
         do {
             event = try await scope.adverseEvents.report(patientID: id, sessionID: sessionID, type: type, onset: onset, grade: grade,
-                                                         suspectedCauses: causes, links: links, notes: v.notes.nilIfEmpty, req.access(p))
+                                                         suspectedCauses: causes, links: links, notes: v.notes.nilIfEmpty, zones: zones, req.access(p))
+        } catch StoreError.invalid(let field, let problem) where field == "zones" || field == "onset" {
+            // The store's refusals (a zone outside the session, an onset after the clinic's today) on their field.
+            errors.add(field, PageValues.sentence(problem))
+            return try await render(req, p, patient, values: v, errors: errors, status: .unprocessableEntity)
         } catch StoreError.notFound(_) {
             errors.add("sessionId", "That session is not one of this patient's.")
             return try await render(req, p, patient, values: v, errors: errors, status: .badRequest)
@@ -124,9 +134,14 @@ struct AdverseEventPages {
                         status: HTTPResponseStatus) async throws -> Response {
         let scope = state.scope(p.organizationID)
         var sessions: [Option] = []
+        var zoneKeys: [String: String] = [:]
         if Permissions.allows(p.role, .read, .session) {
             for course in try await scope.courses.list(patientID: patient.id, req.access(p)) {
                 for s in try await scope.sessions.list(courseID: course.id, req.access(p)) {
+                    // Offered: the linked session's zones when one is chosen, else every zone the patient was treated on.
+                    if values.sessionId.isEmpty || values.sessionId.lowercased() == PageValues.id(s.id) {
+                        for z in s.zones { zoneKeys[PageValues.zoneKey(z.zone)] = PageValues.zoneName(z.zone) }
+                    }
                     let id = PageValues.id(s.id)
                     sessions.append(Option(value: id, label: "\(s.date) — \(s.zones.map { PageValues.zoneName($0.zone) }.joined(separator: ", "))",
                                            checked: values.sessionId.lowercased() == id))
@@ -139,7 +154,9 @@ struct AdverseEventPages {
             grades: CTCAEGrade.allCases.map { GradeOption(value: String($0.rawValue), label: "Grade \($0.rawValue)", definition: $0.definition,
                                                           checked: values.grade == String($0.rawValue)) },
             causes: SuspectedCause.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: values.causes.contains($0.rawValue)) },
-            sessions: sessions.sorted { $0.label > $1.label }, errors: errors, hasErrors: !errors.isEmpty)
+            sessions: sessions.sorted { $0.label > $1.label },
+            zones: zoneKeys.sorted { $0.value < $1.value }.map { Option(value: $0.key, label: $0.value, checked: values.zones.contains($0.key)) },
+            errors: errors, hasErrors: !errors.isEmpty)
         return try await req.render("adverse-event-new", title: "Adverse event · \(patient.givenName) \(patient.familyName)",
                                     section: "patients", content, status: status)
     }
@@ -151,6 +168,7 @@ struct AdverseEventPages {
             let date: String
             let grade: String
             let text: String
+            let by: String
         }
         let id: String
         let patientId: String
@@ -165,6 +183,10 @@ struct AdverseEventPages {
         let sessionId: String?
         let open: Bool
         let closedAt: String
+        /// The zones it affects, who reported it and who closed it (issue 12).
+        let zones: String
+        let recordedBy: String
+        let closedBy: String
         let entries: [Entry]
         let hasEntries: Bool
         let canUpdate: Bool
@@ -191,7 +213,11 @@ struct AdverseEventPages {
             causes: e.suspectedCauses.isEmpty ? "none given" : e.suspectedCauses.map(\.label).joined(separator: ", "),
             links: links.isEmpty ? "none recorded" : links.joined(separator: "; "), notes: e.notes, sessionId: e.sessionID.map(PageValues.id),
             open: e.status == .open, closedAt: PageValues.time(e.closedAt),
-            entries: entries.map { .init(date: $0.notedOn.description, grade: $0.grade.map { "grade \($0.rawValue)" } ?? "", text: $0.text) },
+            zones: e.zones.isEmpty ? "the whole area of the session it followed" : e.zones.map(PageValues.zoneName).joined(separator: ", "),
+            recordedBy: AuthorshipText.by("Reported", e.recorder, at: e.createdAt),
+            closedBy: e.status == .closed ? (e.closer.map { AuthorshipText.by("Closed", $0, at: e.closedAt) } ?? "Closed · \(PageValues.time(e.closedAt))") : "",
+            entries: entries.map { .init(date: $0.notedOn.description, grade: $0.grade.map { "grade \($0.rawValue)" } ?? "", text: $0.text,
+                                         by: $0.recorder.label) },
             hasEntries: !entries.isEmpty, canUpdate: e.status == .open && Permissions.allows(p.role, .update, .adverseEvent),
             today: today().description,
             grades: CTCAEGrade.allCases.map { Option(value: String($0.rawValue), label: "Grade \($0.rawValue)", checked: false) })

@@ -27,7 +27,13 @@ struct ChartView: Encodable {
         let textVersion: String
         let signedByName: String
         let signedAt: String
+        let signedOn: String
         let withdrawn: Bool
+        let withdrawnOn: String
+        /// A consent in force, and a role that may record the patient's withdrawal of it.
+        let canWithdraw: Bool
+        /// Who recorded it, by name and role (issue 12).
+        var by = ""
     }
 
     struct CourseView: Encodable {
@@ -40,6 +46,8 @@ struct ChartView: Encodable {
         let visits: Int
         let recorded: Int
         let goal: String?
+        /// Who recorded it, by name and role (issue 12).
+        var by = ""
     }
 
     struct SessionRow: Encodable {
@@ -49,6 +57,8 @@ struct ChartView: Encodable {
         let decision: String
         let signed: Bool
         let acknowledgements: Int
+        /// Who recorded it, by name and role (issue 12).
+        var by = ""
     }
 
     struct AssessmentRow: Encodable {
@@ -56,6 +66,8 @@ struct ChartView: Encodable {
         let score: String
         let kind: String
         let date: String
+        /// Who recorded it, by name and role (issue 12).
+        var by = ""
     }
 
     struct EventRow: Encodable {
@@ -64,6 +76,8 @@ struct ChartView: Encodable {
         let grade: Int
         let onset: String
         let open: Bool
+        /// Who recorded it, by name and role (issue 12).
+        var by = ""
     }
 
     let id: String
@@ -125,34 +139,39 @@ struct ChartView: Encodable {
         self.consents = consents.map { c in
             var kind = "Treatment"
             if case .photo(let tier) = c.kind { kind = "Photographs: \(tier.rawValue)" }
-            return ConsentView(kind: kind, textVersion: c.textVersion, signedByName: c.signedByName, signedAt: PageValues.time(c.signedAt),
-                               withdrawn: c.withdrawnAt != nil)
+            return ConsentView(id: PageValues.id(c.id), kind: kind, textVersion: c.textVersion, signedByName: c.signedByName,
+                               signedAt: PageValues.time(c.signedAt), signedOn: c.signedOn.description, withdrawn: c.withdrawnAt != nil,
+                               withdrawnOn: c.withdrawnOn?.description ?? "",
+                               canWithdraw: c.withdrawnAt == nil && Permissions.allows(role, .update, .consent),
+                               by: c.recorder.label)
         }
+        todayText = today.description
         hasConsents = !consents.isEmpty
         self.courses = courses.map { c in
             CourseView(id: PageValues.id(c.id), indications: c.indications.map(PageValues.indicationName).joined(separator: ", "),
                        zones: c.zones.map(PageValues.zoneName).joined(separator: ", "), status: c.status.rawValue, decision: c.decision.rawValue,
                        intervalWeeks: c.intervalWeeks, visits: c.plannedVisits.count,
-                       recorded: sessions.filter { $0.courseID == c.id }.count, goal: c.goal)
+                       recorded: sessions.filter { $0.courseID == c.id }.count, goal: c.goal,
+                       by: [AuthorshipText.by("proposed", c.proposer, at: nil), c.acceptor.map { AuthorshipText.by("accepted", $0, at: nil) }]
+                        .compactMap { $0 }.joined(separator: ", "))
         }
         hasCourses = !courses.isEmpty
         self.sessions = sessions.map { s in
             SessionRow(id: PageValues.id(s.id), date: s.date.description,
                        zones: s.zones.map { "\(PageValues.zoneName($0.zone)) \(PageValues.mm($0.depthMM)) mm" }.joined(separator: ", "),
-                       decision: s.decision.rawValue, signed: s.isSigned, acknowledgements: s.acknowledgements.count)
+                       decision: s.decision.rawValue, signed: s.isSigned, acknowledgements: s.acknowledgements.count,
+                       by: AuthorshipText.sessionShort(s))
         }
         hasSessions = !sessions.isEmpty
         self.assessments = assessments.map {
-            AssessmentRow(scale: PageValues.scaleName($0.scale), score: PageValues.mm($0.score), kind: $0.kind.rawValue, date: $0.assessedOn.description)
+            AssessmentRow(scale: PageValues.scaleName($0.scale), score: PageValues.mm($0.score), kind: $0.kind.rawValue, date: $0.assessedOn.description,
+                          by: $0.assessor.label)
         }
         hasAssessments = !assessments.isEmpty
         self.events = events.map {
-            EventRow(id: PageValues.id($0.id), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description, open: $0.status == .open)
+            EventRow(id: PageValues.id($0.id), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description, open: $0.status == .open,
+                     by: $0.recorder.label)
         }
         hasEvents = !events.isEmpty
-        can = Actions(edit: Permissions.allows(role, .update, .patient), screen: Permissions.allows(role, .create, .screening),
-                      consent: Permissions.allows(role, .create, .consent), plan: Permissions.allows(role, .create, .course),
-                      report: Permissions.allows(role, .create, .adverseEvent), assess: Permissions.allows(role, .create, .assessment),
-                      audit: Permissions.allows(role, .read, .auditLog))
     }
 }

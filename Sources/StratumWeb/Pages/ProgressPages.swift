@@ -144,6 +144,8 @@ struct ProgressPages {
             let number: Int
             let date: String
             let done: Bool
+            /// Who treated at the visit, once done (issue 12: the print-out names who did it).
+            var by = ""
         }
         let patientName: String
         let clinicName: String
@@ -169,7 +171,11 @@ struct ProgressPages {
             patientName: "\(l.patient.givenName) \(l.patient.familyName)", clinicName: clinic?.name ?? "",
             indications: l.course.indications.map(PageValues.indicationName).joined(separator: ", "),
             zones: l.course.zones.map(PageValues.zoneName).joined(separator: ", "), goal: l.course.goal,
-            visits: l.course.plannedVisits.map { .init(number: $0.number, date: $0.date.description, done: $0.number <= done) },
+            visits: l.course.plannedVisits.map { v in
+                let session = v.number <= done ? l.sessions.sorted { $0.date < $1.date }[v.number - 1] : nil
+                return .init(number: v.number, date: v.date.description, done: v.number <= done,
+                             by: session.map { "treated by \(AuthorshipText.sessionShort($0))" } ?? "")
+            },
             done: done, total: l.course.plannedVisits.count,
             next: l.course.plannedVisits.first { $0.number > done && $0.date >= day }?.date.description,
             charts: Self.charts(l), printedOn: day.description, courseId: PageValues.id(l.course.id))

@@ -24,6 +24,8 @@ struct SessionForm: Encodable {
     }
 
     var date = ""
+    /// The practitioner who treated, when an assistant documents for them (empty: the signed-in user).
+    var practitionerId = ""
     var zones: [ZoneRow] = []
     var sterilityKind = "single-use"
     /// A GS1 label as the scanner typed it, or its bracketed human-readable line.
@@ -99,6 +101,9 @@ struct SessionForm: Encodable {
         form.serial = (f["serial"] ?? "").trimmingCharacters(in: .whitespaces)
         form.packCode = (f["packCode"] ?? "").trimmingCharacters(in: .whitespaces)
         form.handpiece = f["handpiece"] ?? ""
+        form.practitionerId = f["practitionerId"] ?? ""
+        let treatingPractitioner = UUID(uuidString: form.practitionerId)
+        if !form.practitionerId.isEmpty && treatingPractitioner == nil { errors.add("practitionerId", "Choose the practitioner who treated.") }
         var equipment = EquipmentReference()
         if form.serial.count > 20 { errors.add("serial", "A serial (GS1 AI 21) is at most 20 characters.") }
         switch form.sterilityKind {
@@ -158,8 +163,10 @@ struct SessionForm: Encodable {
             acks.append(Acknowledgement(rule: rule, zone: parts[1].isEmpty ? nil : PageValues.zone(key: String(parts[1])), reason: reason))
         }
         guard errors.isEmpty, let date else { return (form, errors, nil) }
-        return (form, errors, SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
-                                                    topical: topical, reactions: reactions, acknowledgements: acks))
+        var doc = SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
+                                        topical: topical, reactions: reactions, acknowledgements: acks)
+        doc.practitionerID = treatingPractitioner
+        return (form, errors, doc)
     }
 }
 

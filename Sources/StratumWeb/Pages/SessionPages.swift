@@ -36,6 +36,9 @@ struct SessionPages {
         let lots: [PageValues.Choice]
         let packs: [PageValues.Choice]
         let handpieces: [PageValues.Choice]
+        /// Shown to a user who documents for someone else (an assistant): whom they document for.
+        let choosesPractitioner: Bool
+        let practitioners: [AdverseEventPages.Option]
     }
 
     /// The live re-check's answer to the page's script.
@@ -102,6 +105,8 @@ struct SessionPages {
         guard let doc else { return try await render(req, course, patient, form: form, errors: errors, result: nil, refused: false, status: .badRequest) }
         do {
             let session = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).record(courseID: course.id, doc)
+            // An assistant documents but does not read the record afterwards: back to the course's patient list.
+            guard Permissions.allows(p.role, .read, .session) else { return req.done("/", .sessionRecorded) }
             return req.done("/sessions/\(PageValues.id(session.id))", .sessionRecorded)
         } catch let refusal as SessionWorkflow.Refusal {
             return try await render(req, course, patient, form: form, errors: errors, result: refusal.result, refused: true, status: .unprocessableEntity)
@@ -118,7 +123,8 @@ struct SessionPages {
     static func formField(_ e: StoreError) -> (name: String, message: String)? {
         switch e {
         case .invalid(let field, let problem):
-            let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece"][field]
+            let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece",
+                        "practitionerId": "practitionerId", "date": "date"][field]
             return name.map { ($0, PageValues.sentence(problem)) }
         case .conflict(let why) where why.hasPrefix("DEV-"):
             return ("sterilityKind", why)
@@ -140,11 +146,19 @@ struct SessionPages {
             .map { PageValues.Choice(value: $0.code, label: "\($0.code) · \($0.contents)") }
         let handpieces = try await scope.devices.handpieces(clinicID: p.clinicID).filter(\.inService)
             .map { PageValues.Choice(value: $0.serial, label: "\($0.serial)\($0.cleanedSinceLastUse ? " · cleaned since last use" : " · NOT cleaned since last use")") }
+        // Someone who does not treat documents for a practitioner of this clinic, named on the form.
+        let choosesPractitioner = p.role != .practitioner && p.role != .owner
+        let practitioners = choosesPractitioner
+            ? try await scope.practitioners(clinicID: p.clinicID).map {
+                AdverseEventPages.Option(value: PageValues.id($0.id), label: $0.label, checked: form.practitionerId.lowercased() == PageValues.id($0.id))
+            }
+            : []
         let content = FormContent(
             courseId: PageValues.id(course.id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
             device: PageValues.device(course.device), isPen: course.device.kind == .pen, form: form, errors: errors, hasErrors: !errors.isEmpty,
             checked: result != nil, decision: result?.decision.rawValue ?? "", decisionText: result.map { PageValues.decisionText($0.decision) } ?? "",
-            findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces)
+            findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces,
+            choosesPractitioner: choosesPractitioner, practitioners: practitioners)
         return try await req.render("session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
                                     content, status: status)
     }
@@ -163,11 +177,18 @@ struct SessionPages {
             let zone: String?
             let reason: String
             let at: String
+            let by: String
         }
         struct AddendumView: Encodable {
             let text: String
             let at: String
+            let author: String
         }
+        /// Who treated, who documented (and for whom), who signed: issue 12, reproduction 4.
+        let authorship: String
+        let signedBy: String
+        /// "Late entry: written … for a session on …" when recorded after the session's day; nil otherwise.
+        let lateEntry: String?
         let id: String
         let courseId: String
         let patientId: String
@@ -205,6 +226,8 @@ struct SessionPages {
         guard let s = try await scope.sessions.get(sessionID: id, req.access(p)),
               let patient = try await scope.patients.get(s.patientID, req.access(p)) else { throw Self.sessionNotFound }
         let content = ShowContent(
+            authorship: AuthorshipText.session(s), signedBy: AuthorshipText.by("Signed", s.signer, at: s.signedAt),
+            lateEntry: s.lateEntry ? "Late entry: written \(PageValues.time(s.writtenAt)) for the session on \(s.date)" : nil,
             id: PageValues.id(s.id), courseId: PageValues.id(s.courseID), patientId: PageValues.id(patient.id),
             patientName: "\(patient.givenName) \(patient.familyName)", date: s.date.description, device: PageValues.device(s.device),
             sterility: Self.sterilityText(s.sterility, handpiece: s.handpiece, equipment: s.equipment),
@@ -213,11 +236,12 @@ struct SessionPages {
             zones: s.zones.map { .init(name: PageValues.zoneName($0.zone), depth: PageValues.mm($0.depthMM), passes: $0.passes, endPoint: $0.endPoint ?? "—") },
             decision: s.decision.rawValue, decisionText: PageValues.decisionText(s.decision), findings: PageValues.findings(s.findings),
             hasFindings: !s.findings.isEmpty,
-            acknowledgements: s.acknowledgements.map { .init(rule: $0.rule.rawValue, zone: $0.zone.map(PageValues.zoneName), reason: $0.reason, at: PageValues.time($0.acknowledgedAt)) },
+            acknowledgements: s.acknowledgements.map { .init(rule: $0.rule.rawValue, zone: $0.zone.map(PageValues.zoneName), reason: $0.reason, at: PageValues.time($0.acknowledgedAt),
+                                                               by: AuthorshipText.name(s.staff.author($0.acknowledgedBy, at: s.clinicID))) },
             hasAcknowledgements: !s.acknowledgements.isEmpty, signed: s.isSigned, signedAt: PageValues.time(s.signedAt),
             canSign: !s.isSigned && Permissions.allows(p.role, .sign, .session),
             canAddend: s.isSigned && Permissions.allows(p.role, .update, .session),
-            addenda: s.addenda.map { .init(text: $0.text, at: PageValues.time($0.createdAt)) }, hasAddenda: !s.addenda.isEmpty)
+            addenda: s.addenda.map { .init(text: $0.text, at: PageValues.time($0.createdAt), author: s.author(of: $0).label) }, hasAddenda: !s.addenda.isEmpty)
         return try await req.render("session", title: "Session \(s.date) · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 
