@@ -8,29 +8,34 @@ import VaporTesting
 
 /// A signed-in browser, as the pages see one: the session cookie and the page's CSRF token.
 struct BrowserSession: Sendable {
-    let server: TestServer
+    let app: Application
     let cookie: String
     let csrf: String
 
     /// Signs in through the login form, exactly as a browser does (pre-login token cookie, form post, redirect).
     static func signIn(_ server: TestServer, email: String, password: String = TestServer.password) async throws -> BrowserSession {
-        let form = try await server.app.testing().sendRequest(.GET, "/login")
+        try await signIn(app: server.app, email: email, password: password)
+    }
+
+    /// Signs in to any application (the demo organization's, for one).
+    static func signIn(app: Application, email: String, password: String) async throws -> BrowserSession {
+        let form = try await app.testing().sendRequest(.GET, "/login")
         let preLogin = try #require(form.headers.setCookie?[WebCookies.preLogin]?.string)
         let token = try #require(Self.hidden("_login", in: form.text))
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .cookie, value: "\(WebCookies.preLogin)=\(preLogin)")
         headers.contentType = .urlEncodedForm
-        let posted = try await server.app.testing().sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(string: Self.encode([
+        let posted = try await app.testing().sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(string: Self.encode([
             "_login": token, "email": email, "password": password, "next": "/today"])))
         #expect(posted.status == .seeOther, "sign-in redirects")
         let session = try #require(posted.headers.setCookie?[WebCookies.session]?.string)
-        let today = try await server.app.testing().sendRequest(.GET, "/today", headers: ["Cookie": "\(WebCookies.session)=\(session)"])
+        let today = try await app.testing().sendRequest(.GET, "/today", headers: ["Cookie": "\(WebCookies.session)=\(session)"])
         let csrf = try #require(Self.hidden("_csrf", in: today.text))
-        return BrowserSession(server: server, cookie: session, csrf: csrf)
+        return BrowserSession(app: app, cookie: session, csrf: csrf)
     }
 
     func get(_ path: String) async throws -> TestingHTTPResponse {
-        try await server.app.testing().sendRequest(.GET, path, headers: ["Cookie": "\(WebCookies.session)=\(cookie)"])
+        try await app.testing().sendRequest(.GET, path, headers: ["Cookie": "\(WebCookies.session)=\(cookie)"])
     }
 
     /// Posts a form; `csrf: nil` leaves the token out, any other value replaces the real one.
@@ -44,7 +49,7 @@ struct BrowserSession: Sendable {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .cookie, value: "\(WebCookies.session)=\(cookie)")
         headers.contentType = .urlEncodedForm
-        return try await server.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: Self.encode(all)))
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: Self.encode(all)))
     }
 
     static func encode(_ pairs: [String: String]) -> String { encode(pairs.map { ($0.key, $0.value) }) }

@@ -29,6 +29,6 @@ extension BrowserSession {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .cookie, value: "\(WebCookies.session)=\(cookie)")
         headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        return try await server.app.testing().sendRequest(.POST, path, headers: headers, body: body)
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
     }
 }

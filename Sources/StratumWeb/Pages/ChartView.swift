@@ -83,6 +83,9 @@ struct ChartView: Encodable {
     let id: String
     let clinical: Bool
     let banner: Banner
+    /// Stop findings of the latest screening and plan: the chart turns red "Do not treat" while there is one.
+    let stops: [ChartStop]
+    let doNotTreat: Bool
     let screening: ScreeningView?
     let consents: [ConsentView]
     let hasConsents: Bool
@@ -94,17 +97,6 @@ struct ChartView: Encodable {
     let hasAssessments: Bool
     let events: [EventRow]
     let hasEvents: Bool
-    let can: Actions
-
-    struct Actions: Encodable {
-        let edit: Bool
-        let screen: Bool
-        let consent: Bool
-        let plan: Bool
-        let report: Bool
-        let assess: Bool
-        let audit: Bool
-    }
 
     static let romans = ["", "I", "II", "III", "IV", "V", "VI"]
     /// POLICY `SCR-STALE`: a screening older than this must be repeated before a session.
@@ -115,6 +107,8 @@ struct ChartView: Encodable {
         id = PageValues.id(patient.id)
         self.clinical = clinical
         let latest = screenings.first
+        stops = clinical ? ChartStop.of(latestScreening: latest, courses: courses) : []
+        doNotTreat = !stops.isEmpty
         var state = "No screening recorded: screen the patient before planning."
         var warning = true
         if let latest {

@@ -41,5 +41,14 @@ enum PageRoutes {
         SterilizationPages(state: state, today: today).register(signedIn)
         EquipmentPages(state: state, today: today).register(signedIn)
         RecallPages(state: state).register(signedIn)
+
+        // An unknown address: the API keeps answering problem JSON; a browser gets the styled page in the site's
+        // layout (with its navigation when signed in), never a bare 404.
+        app.get("api", "**") { _ -> Response in throw Abort(.notFound) }
+        let sessions = WebSessionMiddleware(state: state, secureCookies: config.behindTLS)
+        pages.get("**") { req async throws -> Response in
+            if let token = req.cookies[WebCookies.session]?.string, let user = try await sessions.resolve(token) { req.webUser = user }
+            throw PageError(.notFound, "Page not found", "There is no page at this address. Check the link, or start again from Today.")
+        }
     }
 }

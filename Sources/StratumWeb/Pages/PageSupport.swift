@@ -18,7 +18,7 @@ struct PageError: Error {
 
 /// The chrome every signed-in page shares.
 struct Layout: Encodable {
-    enum CodingKeys: String, CodingKey { case title, section, userName, role, clinicName, clinics, canSwitch, csrf, flash, nav }
+    enum CodingKeys: String, CodingKey { case title, section, userName, role, clinicName, clinics, canSwitch, csrf, flash, nav, can }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +32,7 @@ struct Layout: Encodable {
         try c.encode(csrf, forKey: .csrf)
         try c.encodeIfPresent(flash, forKey: .flash)
         try c.encode(nav, forKey: .nav)
+        try c.encode(can, forKey: .can)
     }
 
     struct ClinicOption: Encodable {
@@ -53,6 +54,8 @@ struct Layout: Encodable {
     let flash: String?
     /// Entries the role may open, so the navigation never offers a page that answers 403.
     let nav: [NavEntry]
+    /// The role's grants: every action a template offers is gated on these.
+    let can: PageGrants
 }
 
 struct NavEntry: Encodable {
@@ -110,7 +113,7 @@ extension Request {
     func makeLayout(title: String, section: String, flash: String? = nil) -> Layout {
         guard let u = webUser else {
             return Layout(title: title, section: section, userName: nil, role: nil, clinicName: nil, clinics: [], csrf: "",
-                          flash: flash, nav: [])
+                          flash: flash, nav: [], can: PageGrants(role: nil))
         }
         let role = u.principal.role
         var nav: [NavEntry] = []
@@ -127,7 +130,7 @@ extension Request {
                       clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,
                       clinics: u.clinics.map { .init(id: $0.id.uuidString.lowercased(), name: "\($0.name) (\($0.role.rawValue))",
                                                      selected: $0.id == u.principal.clinicID) },
-                      csrf: u.csrfToken, flash: flash, nav: nav)
+                      csrf: u.csrfToken, flash: flash, nav: nav, can: PageGrants(role: role))
     }
 
     /// A redirect after a successful form post (post/redirect/get), with a flash key the next page shows.

@@ -33,7 +33,6 @@ struct PatientPages {
         let results: [Row]
         let hasResults: Bool
         let error: String?
-        let canCreate: Bool
     }
 
     func search(_ req: Request) async throws -> Response {
@@ -54,8 +53,7 @@ struct PatientPages {
             }
         }
         return try await req.render("patients", title: "Patients", section: "patients", SearchContent(
-            name: name, birthDate: birth, searched: searched, results: rows, hasResults: !rows.isEmpty, error: error,
-            canCreate: Permissions.allows(p.role, .create, .patient)), status: error == nil ? .ok : .badRequest)
+            name: name, birthDate: birth, searched: searched, results: rows, hasResults: !rows.isEmpty, error: error), status: error == nil ? .ok : .badRequest)
     }
 
     // MARK: Create and edit

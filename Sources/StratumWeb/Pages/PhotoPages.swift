@@ -75,7 +75,6 @@ struct PhotoPages {
         let takenOn: String
         let errors: FieldErrors
         let hasErrors: Bool
-        let canUpload: Bool
         let consentNote: String
         /// Export is offered only under a publication-tier consent in force (the download checks it again).
         let canExport: Bool
@@ -125,7 +124,6 @@ struct PhotoPages {
             zones: course.zones.map { .init(value: Self.zoneKey($0), label: PageValues.zoneName($0), selected: chosen["zone"] == Self.zoneKey($0)) },
             visitChoices: visitChoices.map { .init(value: $0.description, label: $0.label, selected: defaultVisit == $0.description) },
             takenOn: chosen["takenOn"] ?? (latest?.date ?? today()).description, errors: errors, hasErrors: !errors.isEmpty,
-            canUpload: Permissions.allows(p.role, .create, .photo),
             consentNote: tiers.isEmpty ? "No photo consent in force: photos cannot be taken until the patient signs one."
                 : "Photo consent in force: \(tiers.map(\.rawValue).sorted().joined(separator: ", ")). "
                   + (tiers.contains(.publication) ? "Photos may leave the record (export)." : "Photos stay in the record: export needs the publication tier."),

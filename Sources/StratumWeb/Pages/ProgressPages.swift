@@ -68,8 +68,6 @@ struct ProgressPages {
         let goal: String?
         let charts: [ProgressChart]
         let forecast: ForecastView?
-        let canAssess: Bool
-        let canSeePhotos: Bool
     }
 
     static func statusLabel(_ s: CourseProgressStatus) -> String {
@@ -134,8 +132,7 @@ struct ProgressPages {
                 }
                 return chart
             },
-            forecast: forecast, canAssess: Permissions.allows(p.role, .create, .assessment),
-            canSeePhotos: Permissions.allows(p.role, .read, .photo))
+            forecast: forecast)
         return try await req.render("progress", title: "Progress · \(l.patient.givenName) \(l.patient.familyName)", section: "patients", content)
     }
 

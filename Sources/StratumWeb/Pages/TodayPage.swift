@@ -29,6 +29,7 @@ struct TodayPage {
 
     struct Event: Encodable {
         let patientId: String
+        let patientName: String
         let type: String
         let grade: Int
         let onset: String
@@ -76,8 +77,10 @@ struct TodayPage {
         var events: [Event] = []
         let canSeeEvents = Permissions.allows(p.role, .read, .adverseEvent)
         if canSeeEvents {
-            events = try await scope.adverseEvents.openEvents(req.access(p)).map {
-                Event(patientId: $0.patientID.uuidString.lowercased(), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description)
+            // Only the clinic in use: another clinic's patients are not this room's concern (issue 12, reproduction 8).
+            events = try await scope.adverseEvents.openEvents(clinicID: p.clinicID, req.access(p)).map {
+                Event(patientId: PageValues.id($0.event.patientID), patientName: $0.patientName, type: $0.event.type.rawValue,
+                      grade: $0.event.grade.rawValue, onset: $0.event.onset.description)
             }
         }
         // Open recalls and unreviewed infection clusters stay on Today until closed (POLICY §4, §6).
