@@ -8,12 +8,6 @@ public struct OpenAdverseEvent: Sendable, Equatable {
     public let patientName: String
 }
 
-/// An open adverse event as the clinic's Today lists it: the event and whose it is.
-public struct OpenAdverseEvent: Sendable, Equatable {
-    public let event: AdverseEvent
-    public let patientName: String
-}
-
 /// Adverse events after treatment (POLICY §6): graded by CTCAE, with suspected causes and the equipment they may be
 /// traced to. An open event holds back the next session on that area until the clinic closes it.
 public struct AdverseEventStore: Sendable {
@@ -170,32 +164,23 @@ public struct AdverseEventStore: Sendable {
         }
     }
 
-    /// The open events of one clinic for its Today page, oldest onset first, each with its patient's name. An event
-    /// belongs to the clinic of the session it followed, or to its patient's clinic when it follows none, so one
-    /// clinic's Today never lists another's patients. Each patient shown is audited once.
+    /// The open events of one clinic for its Today page, oldest onset first, each with its patient's name: an event
+    /// belongs to its clinic (the session's, or the patient's when it follows none), so one clinic's Today never
+    /// lists another's patients. Each patient shown is audited once.
     public func openEvents(clinicID: UUID, _ ctx: AccessContext) async throws -> [OpenAdverseEvent] {
         try await scope.db.write { database -> [OpenAdverseEvent] in
             let all = try await self.base(database).filter(\.$status == AdverseEventStatus.open.rawValue)
-                .sort(\.$onset).sort(\.$createdAt).all()
+                .filter(\.$clinicID == clinicID).sort(\.$onset).sort(\.$createdAt).all()
             guard !all.isEmpty else { return [] }
-            let sessionIDs = Array(Set(all.compactMap(\.sessionID)))
-            let sessionClinics = sessionIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await TreatmentSessionModel.query(on: database)
-                .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ sessionIDs).all().map { ($0.id!, $0.clinicID) })
             let patients = Dictionary(uniqueKeysWithValues: try await PatientModel.query(on: database)
                 .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ Array(Set(all.map(\.patientID)))).all()
-                .map { ($0.id!, $0) })
-            var out: [OpenAdverseEvent] = []
+                .map { ($0.id!, "\($0.givenName) \($0.familyName)") })
             var seen = Set<UUID>()
-            for m in all {
-                guard let patient = patients[m.patientID] else { continue }
-                let clinic = m.sessionID.flatMap { sessionClinics[$0] } ?? patient.clinicID
-                guard clinic == clinicID else { continue }
-                if seen.insert(m.patientID).inserted {
-                    try await self.scope.audit(ctx, patientID: m.patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
-                }
-                out.append(OpenAdverseEvent(event: try AdverseEvent(m), patientName: "\(patient.givenName) \(patient.familyName)"))
+            for m in all where seen.insert(m.patientID).inserted {
+                try await self.scope.audit(ctx, patientID: m.patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
             }
-            return out
+            let events = try await self.scope.attributed(try all.map(AdverseEvent.init), on: database)
+            return events.map { OpenAdverseEvent(event: $0, patientName: patients[$0.patientID] ?? "") }
         }
     }
 
@@ -210,35 +195,6 @@ public struct AdverseEventStore: Sendable {
         }
         guard Set(named).count == named.count else { throw StoreError.invalid(field: "zones", problem: "a zone is named twice") }
         return named
-    }
-
-    /// The open events of one clinic for its Today page, oldest onset first, each with its patient's name. An event
-    /// belongs to the clinic of the session it followed, or to its patient's clinic when it follows none, so one
-    /// clinic's Today never lists another's patients. Each patient shown is audited once.
-    public func openEvents(clinicID: UUID, _ ctx: AccessContext) async throws -> [OpenAdverseEvent] {
-        try await scope.db.write { database -> [OpenAdverseEvent] in
-            let all = try await self.base(database).filter(\.$status == AdverseEventStatus.open.rawValue)
-                .sort(\.$onset).sort(\.$createdAt).all()
-            guard !all.isEmpty else { return [] }
-            let sessionIDs = Array(Set(all.compactMap(\.sessionID)))
-            let sessionClinics = sessionIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await TreatmentSessionModel.query(on: database)
-                .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ sessionIDs).all().map { ($0.id!, $0.clinicID) })
-            let patients = Dictionary(uniqueKeysWithValues: try await PatientModel.query(on: database)
-                .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ Array(Set(all.map(\.patientID)))).all()
-                .map { ($0.id!, $0) })
-            var out: [OpenAdverseEvent] = []
-            var seen = Set<UUID>()
-            for m in all {
-                guard let patient = patients[m.patientID] else { continue }
-                let clinic = m.sessionID.flatMap { sessionClinics[$0] } ?? patient.clinicID
-                guard clinic == clinicID else { continue }
-                if seen.insert(m.patientID).inserted {
-                    try await self.scope.audit(ctx, patientID: m.patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
-                }
-                out.append(OpenAdverseEvent(event: try AdverseEvent(m), patientName: "\(patient.givenName) \(patient.familyName)"))
-            }
-            return out
-        }
     }
 
     private func base(_ database: any Database) -> QueryBuilder<AdverseEventModel> {
