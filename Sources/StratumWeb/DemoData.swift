@@ -46,7 +46,9 @@ public enum DemoData {
                 clinicID: i % 3 == 0 ? riverside.id : central.id, givenName: given, familyName: family, birthDate: birth,
                 sex: female ? .female : .male, fitzpatrick: 1 + Int(rng.next() % 6),
                 phone: "+44 20 7946 \(String(format: "%04d", Int(rng.next() % 10000)))",
-                email: "\(given.lowercased()).\(family.lowercased())\(i)@example.com"), ctx)
+                email: "\(given.lowercased()).\(family.lowercased())\(i)@example.com"),
+                // Invented people: a shared random phone number does not make two of them one person.
+                confirmDuplicate: true, ctx)
             try await addCareHistory(patient, stage: i % 6, today: today, rng: &rng, equipment: &equipment, scope: scope, ctx: ctx,
                                      practitionerID: practitionerID!)
         }

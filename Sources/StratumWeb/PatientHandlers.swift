@@ -19,8 +19,18 @@ extension APIHandler {
     func createPatient(_ input: Operations.CreatePatient.Input) async throws -> Operations.CreatePatient.Output {
         let p = try await authorize(.create, .patient)
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        let created = try await state.scope(p.organizationID).patients.create(try draft(body), access(p))
+        let created = try await state.scope(p.organizationID).patients.create(try draft(body), confirmDuplicate: body.confirmDuplicate ?? false,
+                                                                            access(p))
         return .created(.init(body: .json(.init(created))))
+    }
+
+    func mergePatient(_ input: Operations.MergePatient.Input) async throws -> Operations.MergePatient.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let p = try await authorize(.merge, .patient, patientID: id)
+        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let duplicate = try uuid(body.duplicateId, "duplicateId")
+        let survivor = try await state.scope(p.organizationID).patients.merge(survivorID: id, duplicateID: duplicate, access(p))
+        return .ok(.init(body: .json(.init(survivor))))
     }
 
     func getPatient(_ input: Operations.GetPatient.Input) async throws -> Operations.GetPatient.Output {

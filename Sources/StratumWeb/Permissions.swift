@@ -25,6 +25,8 @@ public enum Resource: String, Sendable, CaseIterable {
 /// What a request does to a resource.
 public enum Action: String, Sendable, CaseIterable {
     case read, create, update, sign
+    /// Merging two charts of one person into one (patients only): it rewrites whose record every entry is, so owners only.
+    case merge
 }
 
 /// The one permission table: role × resource × action (issue: "one permission table in one file").
@@ -34,11 +36,13 @@ public enum Permissions {
     static let all: Set<Action> = Set(Action.allCases)
     static let readOnly: Set<Action> = [.read]
     static let readWrite: Set<Action> = [.read, .create, .update]
+    /// Everything a clinician does to a course or session; merging is an owner's act on patients.
+    static let clinical: Set<Action> = [.read, .create, .update, .sign]
 
     public static let table: [Role: [Resource: Set<Action>]] = [
         .owner: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, all) }),
         .practitioner: [
-            .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: all, .session: all,
+            .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: clinical, .session: clinical,
             .adverseEvent: readWrite, .assessment: readWrite, .photo: [.read, .create], .chart: readOnly,
             .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly,
         ],

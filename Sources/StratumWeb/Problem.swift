@@ -14,15 +14,19 @@ public struct APIProblem: Error, Sendable {
     public let rules: [String]
     /// Every finding of a clinical refusal, so the client can show them all at once.
     public let findings: [Finding]
+    /// Members a problem type adds to the document (`candidates` of a possible duplicate patient).
+    public let extensions: [(String, JSONValue)]
 
     public init(_ status: HTTPResponseStatus, _ title: String, detail: String? = nil,
-                errors: [(path: String, problem: String)] = [], rules: [String] = [], findings: [Finding] = []) {
+                errors: [(path: String, problem: String)] = [], rules: [String] = [], findings: [Finding] = [],
+                extensions: [(String, JSONValue)] = []) {
         self.status = status
         self.title = title
         self.detail = detail
         self.errors = errors
         self.rules = rules
         self.findings = findings
+        self.extensions = extensions
     }
 
     static let unauthenticated = APIProblem(.unauthorized, "Authentication required",
@@ -51,6 +55,7 @@ public struct APIProblem: Error, Sendable {
         }
         if !rules.isEmpty { m.append(("rules", .array(rules.map { .string($0) }))) }
         if !findings.isEmpty { m.append(("findings", .array(findings.map(ResultWriter.finding)))) }
+        m.append(contentsOf: extensions)
         return .object(m)
     }
 
@@ -75,6 +80,7 @@ extension APIProblem {
             }
             return APIProblem(r.duplicate ? .conflict : .unprocessableEntity, r.duplicate ? "Conflict" : "Not accepted", detail: r.description,
                               errors: [(r.field, r.problem)])
+        case let e as PossibleDuplicates: return .duplicates(e)
         case let e as StoreError:
             switch e {
             case .notFound(let what): return .notFound(what)
@@ -97,6 +103,21 @@ extension APIProblem {
         default:
             return APIProblem(.internalServerError, "Server error")
         }
+    }
+
+    /// 409 with the candidates (`DuplicatePatientProblem`): who they are and where, nothing of their records.
+    static func duplicates(_ e: PossibleDuplicates) -> APIProblem {
+        let candidates: [JSONValue] = e.candidates.map { c in
+            .object([("id", .string(c.id.uuidString.lowercased())), ("givenName", .string(c.givenName)),
+                     ("familyName", .string(c.familyName)), ("birthDate", .string(c.birthDate.description)),
+                     ("clinicId", .string(c.clinicID.uuidString.lowercased())), ("clinicName", .string(c.clinicName)),
+                     ("matchedOn", .array(c.matches.map { .string($0.rawValue) }))])
+        }
+        return APIProblem(.conflict, "Possible duplicate patient",
+                          detail: "\(e.candidates.count) registered patient(s) may be this person; nothing was written. "
+                              + "Send confirmDuplicate: true if this is a different person.",
+                          errors: [("confirmDuplicate", "required to register a possible duplicate")],
+                          extensions: [("candidates", .array(candidates))])
     }
 
     static func decoding(_ e: DecodingError) -> APIProblem {

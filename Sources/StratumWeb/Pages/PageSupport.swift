@@ -145,7 +145,7 @@ enum Flash: String {
     case coursePlanned = "course-planned", courseAccepted = "course-accepted", sessionRecorded = "session-recorded"
     case sessionSigned = "session-signed", addendumAdded = "addendum-added", eventReported = "event-reported"
     case eventUpdated = "event-updated", assessmentSaved = "assessment-saved", clinicSwitched = "clinic-switched"
-    case photoSaved = "photo-saved"
+    case photoSaved = "photo-saved", chartsMerged = "charts-merged"
     case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
 
     static func text(_ key: String) -> String? {
@@ -164,6 +164,7 @@ enum Flash: String {
         case .clinicSwitched: "Clinic switched."
         case .traceSaved: "Saved."
         case .photoSaved: "Photo saved; location and camera metadata were removed."
+        case .chartsMerged: "Charts merged: every record of the other chart is now on this one."
         case .recallOpened: "A recall is open: contact every patient listed and record each follow-up."
         case .recallUpdated: "Recall updated."
         case .alertReviewed: "Review recorded; the item may be used again."

@@ -15,6 +15,7 @@ struct PatientPages {
         routes.get("patients", ":patientId", use: chart)
         routes.get("patients", ":patientId", "edit", use: editForm)
         routes.post("patients", ":patientId", use: update)
+        PatientMergePages(state: state).register(routes)
     }
 
     // MARK: Search
@@ -75,6 +76,32 @@ struct PatientPages {
         let errors: FieldErrors
         let hasErrors: Bool
         let cancel: String
+        /// Registered patients who may be this person: shown before creation, with the confirmation it needs.
+        let candidates: [Candidate]
+        let hasCandidates: Bool
+    }
+
+    /// A possible duplicate as the desk sees it: enough to tell two people apart, and a link to the chart.
+    struct Candidate: Encodable {
+        let id: String
+        let name: String
+        let birthDate: String
+        let clinic: String
+        let matchedOn: String
+
+        init(_ c: PatientCandidate) {
+            id = PageValues.id(c.id)
+            name = "\(c.familyName), \(c.givenName)"
+            birthDate = c.birthDate.description
+            clinic = c.clinicName
+            matchedOn = c.matches.map {
+                switch $0 {
+                case .nameAndBirthDate: "same family name and birth date"
+                case .phone: "same phone"
+                case .email: "same email"
+                }
+            }.joined(separator: ", ")
+        }
     }
 
     func newForm(_ req: Request) async throws -> Response {
@@ -89,7 +116,13 @@ struct PatientPages {
         guard let draft else {
             return try await form(req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients", status: .badRequest)
         }
-        let patient = try await state.scope(p.organizationID).patients.create(draft, req.access(p))
+        let patient: Patient
+        do {
+            patient = try await state.scope(p.organizationID).patients.create(draft, confirmDuplicate: fields["confirmDuplicate"] == "yes", req.access(p))
+        } catch let duplicates as PossibleDuplicates {
+            return try await form(req, action: "/patients", heading: "New patient", values: values, errors: FieldErrors(), cancel: "/patients",
+                                  candidates: duplicates.candidates.map(Candidate.init), status: .conflict)
+        }
         return req.done("/patients/\(PageValues.id(patient.id))", .patientSaved)
     }
 
@@ -119,9 +152,10 @@ struct PatientPages {
     }
 
     private func form(_ req: Request, action: String, heading: String, values: FormValues, errors: FieldErrors, cancel: String,
-                      status: HTTPResponseStatus = .ok) async throws -> Response {
+                      candidates: [Candidate] = [], status: HTTPResponseStatus = .ok) async throws -> Response {
         try await req.render("patient-form", title: heading, section: "patients",
-                             FormContent(action: action, heading: heading, values: values, errors: errors, hasErrors: !errors.isEmpty, cancel: cancel),
+                             FormContent(action: action, heading: heading, values: values, errors: errors, hasErrors: !errors.isEmpty, cancel: cancel,
+                                         candidates: candidates, hasCandidates: !candidates.isEmpty),
                              status: status)
     }
 
@@ -160,6 +194,10 @@ struct PatientPages {
         let id = try Self.patientID(req)
         let user = try req.user()
         let role = user.principal.role
+        // A chart merged into another answers as the surviving chart.
+        if let current = try await state.scope(user.principal.organizationID).patients.currentID(id), current != id {
+            return req.redirect(to: "/patients/\(PageValues.id(current))")
+        }
         if !Permissions.allows(role, .read, .chart) {
             // The front desk sees who the patient is and the consents, not the clinical record.
             let p = try await req.authorize(.read, .patient, patientID: id, state: state)
