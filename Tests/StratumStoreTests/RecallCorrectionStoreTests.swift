@@ -97,9 +97,15 @@ struct RecallCorrectionStoreTests {
                 await #expect(throws: StoreError.self) { _ = try await a.sterilization.release(packID: pack.id, orgs.ctxA) }
                 #expect(try await a.sterilization.pack(id: pack.id)?.state == .quarantined)
             }
-            // One audit row for the closure, by whom, naming no patient.
+            // A lot recalled by mistake: its recall closes in error, and the lot stays recalled (a recall is final).
+            let lot = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Cartridge 12", gtin: testGTIN,
+                                                         lot: "ERR-1", expiry: LocalDate(iso: "2028-01-31")!, quantity: 20), orgs.ctxA)
+            let (_, lotRecall) = try await a.stock.setStatus(lotID: lot.id, .recalled, reason: "Notice for another lot", orgs.ctxA)
+            try await a.recalls.closeInError(recallID: try #require(lotRecall), reason: "opened in error: wrong lot scanned", orgs.ctxA)
+            #expect(try await a.stock.lots().first { $0.id == lot.id }?.status == .recalled)
+            // One audit row per closure, by whom, naming no patient.
             let closures = try await allAuditRows(db).filter { $0.entry.resource == "recall" && $0.entry.action == "close-in-error" }
-            #expect(closures.count == 1 && closures.first?.entry.actorID == orgs.userA.id && closures.first?.entry.patientID == nil)
+            #expect(closures.count == 2 && closures.allSatisfy { $0.entry.actorID == orgs.userA.id && $0.entry.patientID == nil })
             try await expectAuditIntact(db)
         }
     }
