@@ -121,10 +121,10 @@ struct OutcomeStoreTests {
                                                           checkedSession(p, practitioner: orgs.userA.id, date: day0,
                                                                          zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]), orgs.ctxA)
             let later = try await a.record(patientID: p.id, courseID: course.id, scale: "GAIS", score: 2, kind: .visit,
-                                           assessedOn: day0.adding(days: 28), ctx(orgs.ctxA, now: at(0)))
+                                           assessedOn: day0.adding(days: 28), ctx(orgs.ctxA, now: at(36 * 86_400)))
             let baseline = try await a.record(patientID: p.id, courseID: course.id, scale: "VSS", score: nil,
                                               items: ["height": 1, "vascularity": 2, "pigmentation": 1, "pliability": 3], kind: .baseline,
-                                              assessedOn: day0, ctx(orgs.ctxA, now: at(1)))
+                                              assessedOn: day0, ctx(orgs.ctxA, now: at(36 * 86_400 + 1)))
             // The total is computed from the items, which are kept in the scale's order.
             #expect(baseline.score == 7 && baseline.itemsJSON == #"{"vascularity":2,"pigmentation":1,"pliability":3,"height":1}"#)
             #expect(baseline.assessedBy == orgs.userA.id)

@@ -36,7 +36,10 @@ struct OutcomeScaleTests {
             #expect(second.status == .conflict && Self.problemPaths(second) == ["kind"] && second.text.contains("one baseline per scale per course"),
                     "\(second.text)")
 
-            // After the first session GAIS rates the change; on the session's own day it is still refused.
+            // After the first session GAIS rates the change; on the session's own day it is still refused. The paper
+            // consent was signed before that session.
+            #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
+                                     json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Gaia", "confirmed": true, "signedOn": "2026-11-01"}"#).status == .created)
             let session = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON(date: "2026-12-01"))
             #expect(session.status == .created, "\(session.text)")
             let sameDay = try await post("GAIS", 3, "visit", "2026-12-01")
