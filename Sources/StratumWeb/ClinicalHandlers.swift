@@ -70,9 +70,26 @@ extension APIHandler {
         for (field, v) in [("signedByName", b.signedByName), ("textVersion", b.textVersion)] where v.allSatisfy(\.isWhitespace) {
             throw APIProblem.badField(field, "must not be blank")
         }
+        let signedOn = try b.signedOn.map { text in
+            guard let d = LocalDate(iso: text) else { throw APIProblem.badField("signedOn", "\"\(text.prefix(40))\" is not a date (YYYY-MM-DD)") }
+            return d
+        }
         let consent = try await state.scope(p.organizationID).consents.sign(patientID: id, kind: kind, textVersion: b.textVersion,
-                                                                            signedByName: b.signedByName, access(p))
+                                                                            signedByName: b.signedByName, signedOn: signedOn, access(p))
         return .created(.init(body: .json(try Self.container(RecordJSON.consent(consent)))))
+    }
+
+    func withdrawConsent(_ input: Operations.WithdrawConsent.Input) async throws -> Operations.WithdrawConsent.Output {
+        let id = try uuid(input.path.patientId, "patientId")
+        let consentID = try uuid(input.path.consentId, "consentId")
+        let p = try await authorize(.update, .consent, patientID: id)
+        var on: LocalDate?
+        if case .json(let b)? = input.body, let text = b.withdrawnOn {
+            guard let d = LocalDate(iso: text) else { throw APIProblem.badField("withdrawnOn", "\"\(text.prefix(40))\" is not a date (YYYY-MM-DD)") }
+            on = d
+        }
+        let consent = try await state.scope(p.organizationID).consents.withdraw(consentID: consentID, patientID: id, on: on, access(p))
+        return .ok(.init(body: .json(try Self.container(RecordJSON.consent(consent)))))
     }
 
     // MARK: Courses
@@ -114,14 +131,21 @@ extension APIHandler {
     func acceptCourse(_ input: Operations.AcceptCourse.Input) async throws -> Operations.AcceptCourse.Output {
         let id = try uuid(input.path.courseId, "courseId")
         let p = try await authorize(.update, .course)
-        let scope = state.scope(p.organizationID)
-        guard let course = try await scope.courses.get(courseID: id, access(p)) else { throw APIProblem.notFound("course") }
-        if course.decision == .doNotTreat {
-            let stops = course.findings.filter { $0.severity == .stop }
-            throw APIProblem(.unprocessableEntity, "The plan is do-not-treat", detail: "Resolve the stop findings and plan again.",
-                             rules: stops.map(\.rule.rawValue), findings: stops)
+        var acks: [AcknowledgementDraft] = []
+        if case .json(let b)? = input.body {
+            for (i, a) in (b.acknowledgements ?? []).enumerated() {
+                guard let rule = RuleID(rawValue: a.rule) else { throw APIProblem.badField("acknowledgements[\(i)].rule", "unknown rule ID") }
+                var zone: Zone?
+                if let z = a.zone {
+                    guard let site = SiteID(rawValue: z.site) else { throw APIProblem.badField("acknowledgements[\(i)].zone.site", "unknown site") }
+                    guard let side = Side(rawValue: z.side) else { throw APIProblem.badField("acknowledgements[\(i)].zone.side", "unknown side") }
+                    zone = Zone(site: site, side: side)
+                }
+                acks.append(AcknowledgementDraft(rule: rule, zone: zone, reason: a.reason))
+            }
         }
-        let accepted = try await scope.courses.accept(courseID: id, access(p))
+        // The store reads the plan's findings and refuses a stop or an unacknowledged caution (ClinicalRefusal).
+        let accepted = try await state.scope(p.organizationID).courses.accept(courseID: id, acknowledgements: acks, access(p))
         return .ok(.init(body: .json(try Self.container(RecordJSON.course(accepted)))))
     }
 

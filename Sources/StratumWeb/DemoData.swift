@@ -73,11 +73,13 @@ public enum DemoData {
         var answers: [ScreeningKey: ScreeningAnswer] = [:]
         for key in ScreeningKey.allCases { answers[key] = key.isDate ? .lastDate(nil) : .yesNo(false) }
         answers[.anticoagulants] = .yesNo(rng.next() % 7 == 0)
-        let screening = ScreeningResponse(answeredOn: start.adding(days: -3), answers: answers)
+        // Screened and consented before the first session, never after today: the record admits only what happened.
+        let screenedOn = min(start.adding(days: -3), today)
+        let screening = ScreeningResponse(answeredOn: screenedOn, answers: answers)
         _ = try await scope.screenings.record(patientID: patient.id, response: screening, ctx)
         guard stage >= 2 else { return }
         _ = try await scope.consents.sign(patientID: patient.id, kind: .treatment, textVersion: "2026-11",
-                                          signedByName: "\(patient.givenName) \(patient.familyName)", ctx)
+                                          signedByName: "\(patient.givenName) \(patient.familyName)", signedOn: screenedOn, ctx)
         let facts = PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick, screening: screening)
         let device = DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)), needleMaterial: .stainlessSteel)
         let request = PlanRequest(patient: facts, indications: [indication],
@@ -88,7 +90,9 @@ public enum DemoData {
         let course = try await scope.courses.create(patientID: patient.id, clinicID: patient.clinicID, request: request, result: plan,
                                                     goal: "Improve \(indication.rawValue) by one grade", ctx)
         guard stage >= 3 else { return }
-        _ = try await scope.courses.accept(courseID: course.id, ctx)
+        let planAcks = course.findings.filter { $0.severity == .caution }
+            .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Discussed with the patient at planning (demo data)") }
+        _ = try await scope.courses.accept(courseID: course.id, acknowledgements: planAcks, ctx)
         var previous: [PriorSession] = []
         for planned in plan.course.sessions.prefix(done) where planned.date <= today {
             let doses = planned.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: 3) }

@@ -92,9 +92,7 @@ struct AdverseEventPages {
         let type = AdverseEventType(rawValue: v.type)
         if type == nil { errors.add("type", "Choose the type of event.") }
         let onset = LocalDate(iso: v.onset)
-        if onset == nil { errors.add("onset", "Enter the date it began (YYYY-MM-DD).") } else if onset! > today() {
-            errors.add("onset", "The onset cannot be in the future.")
-        }
+        if onset == nil { errors.add("onset", "Enter the date it began (YYYY-MM-DD).") }
         let grade = Int(v.grade).flatMap(CTCAEGrade.init(rawValue:))
         if grade == nil { errors.add("grade", "Choose the CTCAE grade, 1 to 5.") }
         let causes = v.causes.compactMap(SuspectedCause.init(rawValue:))
@@ -228,8 +226,8 @@ struct AdverseEventPages {
         let id = try Self.eventID(req)
         let p = try await req.authorize(.update, .adverseEvent, state: state)
         let f = try FormFields(req)
-        guard let date = LocalDate(iso: f["notedOn"] ?? ""), date <= today() else {
-            throw PageError(.badRequest, "Follow-up date missing or in the future", "Enter the date of the review (YYYY-MM-DD) and add it again.")
+        guard let date = LocalDate(iso: f["notedOn"] ?? "") else {
+            throw PageError(.badRequest, "Follow-up date missing", "Enter the date of the review (YYYY-MM-DD) and add it again.")
         }
         var grade: CTCAEGrade?
         if let g = f["grade"] {
@@ -241,7 +239,11 @@ struct AdverseEventPages {
         guard let text = f["text"], text.count <= 4000 else {
             throw PageError(.badRequest, "The follow-up is empty or too long", "Write what was seen or done (at most 4,000 characters).")
         }
-        _ = try await state.scope(p.organizationID).adverseEvents.addFollowUp(eventID: id, notedOn: date, grade: grade, text: text, req.access(p))
+        do {
+            _ = try await state.scope(p.organizationID).adverseEvents.addFollowUp(eventID: id, notedOn: date, grade: grade, text: text, req.access(p))
+        } catch StoreError.invalid(let field, let problem) where field == "notedOn" {
+            throw PageError(.unprocessableEntity, "Follow-up date in the future", "Date of review: \(PageValues.sentence(problem)) Go back and correct it.")
+        }
         return req.done("/adverse-events/\(PageValues.id(id))", .eventUpdated)
     }
 

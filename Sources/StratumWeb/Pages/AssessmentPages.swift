@@ -133,9 +133,7 @@ struct AssessmentPages {
         let kind = AssessmentKind(rawValue: v.kind)
         if kind == nil { errors.add("kind", "Choose when in the course this assessment is.") }
         let date = LocalDate(iso: v.date)
-        if date == nil { errors.add("date", "Enter the date assessed (YYYY-MM-DD).") } else if date! > today() {
-            errors.add("date", "An assessment cannot be dated in the future.")
-        }
+        if date == nil { errors.add("date", "Enter the date assessed (YYYY-MM-DD).") }
         guard errors.isEmpty, let scale, let score, let kind, let date else {
             return try await render(req, patient, courses, values: v, errors: errors, status: .badRequest)
         }
@@ -147,6 +145,10 @@ struct AssessmentPages {
             // The store's outcome-scale rules (OUT-GAIS-BASELINE, one baseline per scale) on the field they concern.
             errors.add(Self.formField[refusal.field] ?? refusal.field, refusal.problem.prefix(1).uppercased() + refusal.problem.dropFirst() + ".")
             return try await render(req, patient, courses, values: v, errors: errors, status: refusal.duplicate ? .conflict : .unprocessableEntity)
+        } catch StoreError.invalid(let field, let problem) where Self.formField[field] != nil {
+            // The store's refusal of a date after the clinic's today, on the form's date field.
+            errors.add(Self.formField[field]!, PageValues.sentence(problem))
+            return try await render(req, patient, courses, values: v, errors: errors, status: .unprocessableEntity)
         }
         let back = courseID.map { "/courses/\(PageValues.id($0))/progress" } ?? "/patients/\(PageValues.id(id))"
         return req.done(back, .assessmentSaved)

@@ -23,6 +23,7 @@ struct ChartView: Encodable {
     }
 
     struct ConsentView: Encodable {
+        let id: String
         let kind: String
         let textVersion: String
         let signedByName: String
@@ -89,6 +90,8 @@ struct ChartView: Encodable {
     let screening: ScreeningView?
     let consents: [ConsentView]
     let hasConsents: Bool
+    /// The clinic's today: the default day of a withdrawal.
+    let todayText: String
     let courses: [CourseView]
     let hasCourses: Bool
     let sessions: [SessionRow]

@@ -49,6 +49,29 @@ struct ConsentPages {
     func register(_ routes: any RoutesBuilder) {
         routes.get("patients", ":patientId", "consents", "new", use: form)
         routes.post("patients", ":patientId", "consents", use: sign)
+        routes.post("patients", ":patientId", "consents", ":consentId", "withdraw", use: withdraw)
+    }
+
+    /// Records from the chart that the patient withdrew a consent, on the day given; the store refuses a day after
+    /// the clinic's today or before the signing, and audits the withdrawal.
+    func withdraw(_ req: Request) async throws -> Response {
+        let id = try PatientPages.patientID(req)
+        let consentID = try req.recordID("consentId", or: PageError(.notFound, "No such consent", "The consent is not on this patient's chart."))
+        let p = try await req.authorize(.update, .consent, patientID: id, state: state)
+        let f = try FormFields(req)
+        guard let day = LocalDate(iso: f["withdrawnOn"] ?? "") else {
+            throw PageError(.badRequest, "Date of withdrawal missing", "Withdrawn on: enter the day the patient withdrew (YYYY-MM-DD).")
+        }
+        do {
+            _ = try await state.scope(p.organizationID).consents.withdraw(consentID: consentID, patientID: id, on: day, req.access(p))
+        } catch StoreError.invalid(let field, let problem) where field == "withdrawnOn" {
+            throw PageError(.unprocessableEntity, "Withdrawal not recorded", "Withdrawn on: \(PageValues.sentence(problem))")
+        } catch StoreError.notFound(_) {
+            throw PageError(.notFound, "No such consent", "The consent is not on this patient's chart.")
+        } catch StoreError.conflict(let why) {
+            throw PageError(.conflict, "Withdrawal not recorded", PageValues.sentence(why))
+        }
+        return req.done("/patients/\(PageValues.id(id))", .consentWithdrawn)
     }
 
     func form(_ req: Request) async throws -> Response {

@@ -22,9 +22,11 @@ enum PageRoutes {
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
         app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
 
-        let today: @Sendable () -> LocalDate = { PageRoutes.today(in: "UTC", at: clock()) }
+        // The signed-in clinic's today (its time zone is set per request by ClinicTimeZoneMiddleware).
+        let today: @Sendable () -> LocalDate = { PageRoutes.today(in: PageClinic.timeZone, at: clock()) }
         let pages = app.grouped(PageErrorMiddleware())
         let signedIn = pages.grouped(WebSessionMiddleware(state: state, secureCookies: config.behindTLS))
+            .grouped(ClinicTimeZoneMiddleware(state: state))
         signedIn.get { req in req.redirect(to: "/today") }
         LoginPages(state: state, secureCookies: config.behindTLS).register(public: pages, signedIn: signedIn)
         TodayPage(state: state, today: today).register(signedIn)

@@ -142,6 +142,7 @@ extension Request {
 /// Confirmations shown once after a successful form; keys in the URL, never patient data.
 enum Flash: String {
     case patientSaved = "patient-saved", screeningSaved = "screening-saved", consentSigned = "consent-signed"
+    case consentWithdrawn = "consent-withdrawn"
     case coursePlanned = "course-planned", courseAccepted = "course-accepted", sessionRecorded = "session-recorded"
     case sessionSigned = "session-signed", addendumAdded = "addendum-added", eventReported = "event-reported"
     case eventUpdated = "event-updated", assessmentSaved = "assessment-saved", clinicSwitched = "clinic-switched"
@@ -153,6 +154,7 @@ enum Flash: String {
         case .patientSaved: "Patient saved."
         case .screeningSaved: "Screening saved."
         case .consentSigned: "Consent signed."
+        case .consentWithdrawn: "Withdrawal recorded: sessions from that day need a new consent."
         case .coursePlanned: "Course proposed. Review the plan, then accept it."
         case .courseAccepted: "Course accepted."
         case .sessionRecorded: "Session recorded. Sign it to lock it."

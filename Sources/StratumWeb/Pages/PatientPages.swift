@@ -122,6 +122,11 @@ struct PatientPages {
         } catch let duplicates as PossibleDuplicates {
             return try await form(req, action: "/patients", heading: "New patient", values: values, errors: FieldErrors(), cancel: "/patients",
                                   candidates: duplicates.candidates.map(Candidate.init), status: .conflict)
+        } catch StoreError.invalid(let field, let problem) where field == "birthDate" {
+            var errors = errors
+            errors.add(field, PageValues.sentence(problem))
+            return try await form(req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients",
+                                  status: .unprocessableEntity)
         }
         return req.done("/patients/\(PageValues.id(patient.id))", .patientSaved)
     }
@@ -147,7 +152,15 @@ struct PatientPages {
             return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
                                   values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .badRequest)
         }
-        _ = try await scope.patients.update(id, draft, req.access(p))
+        do {
+            _ = try await scope.patients.update(id, draft, req.access(p))
+        } catch StoreError.invalid(let field, let problem) where field == "birthDate" {
+            // The store's birth-date range (120 years ago to today), on the field.
+            var errors = errors
+            errors.add(field, PageValues.sentence(problem))
+            return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
+                                  values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .unprocessableEntity)
+        }
         return req.done("/patients/\(PageValues.id(id))", .patientSaved)
     }
 

@@ -160,7 +160,6 @@ struct PhotoPages {
         do {
             let draft = try PhotoForm.draft(courseID: PageValues.id(courseID), view: u.view ?? "", site: zoneParts.first,
                                             side: zoneParts.count > 1 ? zoneParts[1] : nil, visit: u.visit ?? "", takenOn: u.takenOn ?? "")
-            if draft.takenOn > today() { throw APIProblem.badField("takenOn", "a photo cannot be dated in the future") }
             guard let file = u.file, file.data.readableBytes > 0 else { throw APIProblem.badField("file", "choose the photo to upload") }
             let bytes = [UInt8](file.data.readableBytesView)
             _ = try await scope.photos(state.photoVault).add(patientID: course.patientID, draft, upload: bytes, req.access(p))

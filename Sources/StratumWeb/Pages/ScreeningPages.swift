@@ -89,7 +89,6 @@ struct ScreeningPages {
         var answers: [ScreeningKey: ScreeningAnswer] = [:]
         let answeredOn = LocalDate(iso: f["answeredOn"] ?? "")
         if answeredOn == nil { errors.add("answeredOn", "Enter the date the questions were answered (YYYY-MM-DD).") }
-        if let answeredOn, answeredOn > today() { errors.add("answeredOn", "The answers cannot be dated in the future.") }
         for key in ScreeningKey.allCases {
             let choice = f[key.rawValue] ?? ""
             let dateText = f[key.rawValue + "-date"] ?? ""
@@ -114,7 +113,15 @@ struct ScreeningPages {
             return try await render(req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
                                     errors: errors, status: .badRequest)
         }
-        _ = try await scope.screenings.record(patientID: id, response: ScreeningResponse(answeredOn: answeredOn, answers: answers), req.access(p))
+        do {
+            _ = try await scope.screenings.record(patientID: id, response: ScreeningResponse(answeredOn: answeredOn, answers: answers), req.access(p))
+        } catch StoreError.invalid(let field, let problem) where field == "answeredOn" {
+            // The store refuses a screening dated after the clinic's today; shown on the date field.
+            errors.add(field, PageValues.sentence(problem))
+            let latest = try await scope.screenings.latest(patientID: id, req.access(p))
+            return try await render(req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
+                                    errors: errors, status: .unprocessableEntity)
+        }
         return req.done("/patients/\(PageValues.id(id))/screening", .screeningSaved)
     }
 
