@@ -164,9 +164,12 @@ public struct ChainGenerator: Sendable {
                 let given = Names.given[Int(rng.next() % UInt64(Names.given.count))]
                 let family = Names.family[Int(rng.next() % UInt64(Names.family.count))]
                 let birth = LocalDate(year: 1955 + Int(rng.next() % 50), month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28))!
+                let phone = "+44 20 7946 \(String(format: "%04d", (c * scale.patientsPerClinic + i) % 10_000))"
+                let email = "\(given.lowercased()).\(family.lowercased()).\(c)-\(i)@example.com"
+                // The duplicate-check keys the patient store writes (`PatientIdentity`), so generated patients are found too.
                 patients.append([pid, org, clinic, given, family, "\(family) \(given)".lowercased(), birth.description, "female",
-                                 1 + Int(rng.next() % 6), "+44 20 7946 \(String(format: "%04d", (c * scale.patientsPerClinic + i) % 10_000))",
-                                 "\(given.lowercased()).\(family.lowercased()).\(c)-\(i)@example.com", now, now])
+                                 1 + Int(rng.next() % 6), phone, email, now, now, PatientIdentity.nameKey(family),
+                                 PatientIdentity.phoneKey(phone), PatientIdentity.emailKey(email)])
                 let cid = ids.next()
                 let indication = Int(rng.next() % UInt64(indications.count))
                 let first = Self.start.adding(days: Int(rng.next() % UInt64(days - scale.sessionsPerCourse * 28)))
@@ -260,7 +263,8 @@ public struct ChainGenerator: Sendable {
                                  scaleOf.ratesChange ? nil : scored.first, scored.last, scaleOf.ratesChange ? scored.count : scored.count - 1])
             }
             try await writer.insert("patients", ["id", "organization_id", "clinic_id", "given_name", "family_name", "search_name", "birth_date", "sex",
-                                                 "fitzpatrick", "phone", "email", "created_at", "updated_at"], patients)
+                                                 "fitzpatrick", "phone", "email", "created_at", "updated_at", "family_key", "phone_key",
+                                                 "email_key"], patients)
             try await writer.insert("courses", ["id", "organization_id", "patient_id", "clinic_id", "indications_json", "zones_json", "device_json",
                                                 "goal", "status", "interval_weeks", "plan_json", "policy_version", "created_by", "created_at",
                                                 "accepted_at", "goal_score"], courses)
