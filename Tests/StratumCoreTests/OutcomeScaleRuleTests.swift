@@ -53,6 +53,22 @@ struct OutcomeScaleRuleTests {
         #expect(ScaleReading(scale: .goodmanBaron, scores: [s(3, "2027-03-10", .baseline, 0), s(3, "2027-05-05", .visit, 2)]).responder == false)
     }
 
+    @Test("the forecast's lead sentence: the first session at which the goal is more likely reached than not, or none")
+    func goalSession() {
+        let strong = ResponseTrajectory(points: [(1, 1.5), (2, 2.5)])
+        let prior = PopulationCurve.prior(for: .gais)
+        let n = ResponseForecast.sessionReachingGoal(own: strong, sessions: 2...6, goal: 2, curve: nil, prior: prior)
+        #expect(n != nil && n! <= 6)
+        if let n {
+            #expect((ResponseForecast.forecast(own: strong, totalSessions: n, goal: 2, curve: nil, prior: prior).probabilityOfGoal ?? 0) >= 0.5)
+            if n > 2 {
+                #expect((ResponseForecast.forecast(own: strong, totalSessions: n - 1, goal: 2, curve: nil, prior: prior).probabilityOfGoal ?? 1) < 0.5)
+            }
+        }
+        // Near miss: a goal beyond GAIS's whole range is never likely.
+        #expect(ResponseForecast.sessionReachingGoal(own: strong, sessions: 2...6, goal: 4, curve: nil, prior: prior) == nil)
+    }
+
     @Test("the planner schedules the indication's severity baselines and the photo set, never GAIS at baseline")
     func schedule() {
         let photoaging = Fixture.planned { $0.indications = [.photoaging]; $0.sessions = 3 }.course.assessments
