@@ -27,6 +27,7 @@ FULL_NAME = f"{GIVEN} {FAMILY}"
 
 # The clinic's equipment, as a new owner registers it.
 PEN_MODEL = "Dermapen 4"
+CARTRIDGE_MODEL = "16-needle cartridge for the test pen"
 HANDPIECE = "DP4-000123"
 GTIN, LOT = "09506000134352", "CART-2026-0419"
 PRODUCT = "Dermapen 4 cartridge, 16 needles"
@@ -126,18 +127,27 @@ def stock_the_clinic(d) -> None:
     # A new clinic: no handpiece can be registered before its model exists.
     assert not d.find_elements(By.ID, "add-handpiece")
 
-    type_into(d, "model-name", PEN_MODEL)
-    Select(d.find_element(By.ID, "model-kind")).select_by_value("pen")
-    Select(d.find_element(By.ID, "model-needleMaterial")).select_by_value("titanium")
-    type_into(d, "model-minMM", "0.2")
-    type_into(d, "model-maxMM", "2.5")
-    type_into(d, "model-needleCount", "16")
-    Select(d.find_element(By.ID, "model-head")).select_by_value("single-use")
-    click(d, (By.ID, "add-model"))
-    wait_for_page(d, "/equipment", "add-handpiece")
-    assert flash(d) == "Saved."
+    def add_model(name: str, kind: str, head: str, fits: str | None = None) -> None:
+        type_into(d, "model-name", name)
+        Select(d.find_element(By.ID, "model-kind")).select_by_value(kind)
+        Select(d.find_element(By.ID, "model-needleMaterial")).select_by_value("titanium")
+        type_into(d, "model-minMM", "0.2")
+        type_into(d, "model-maxMM", "2.5")
+        type_into(d, "model-needleCount", "16")
+        Select(d.find_element(By.ID, "model-head")).select_by_value(head)
+        if fits:
+            box = d.find_element(By.XPATH, f"//fieldset[@id='fits']//label[contains(., '{fits}')]/input")
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+            box.click()
+        click(d, (By.ID, "add-model"))
+        wait_for_page(d, "/equipment", "add-handpiece")
+        assert flash(d) == "Saved."
+
+    # The pen (a handpiece model), then its cartridge, which the catalogue lists as fitting that pen (DEV-INCOMPATIBLE).
+    add_model(PEN_MODEL, "handpiece", "reusable")
+    add_model(CARTRIDGE_MODEL, "cartridge", "single-use", fits=PEN_MODEL)
     catalogue = d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=models-h] tbody").text
-    assert PEN_MODEL in catalogue and "pen" in catalogue, catalogue
+    assert PEN_MODEL in catalogue and f"pen cartridge · fits {PEN_MODEL}" in catalogue, catalogue
 
     Select(d.find_element(By.ID, "handpiece-model")).select_by_visible_text(PEN_MODEL)
     type_into(d, "handpiece-serial", HANDPIECE)
@@ -152,7 +162,7 @@ def stock_the_clinic(d) -> None:
     type_into(d, "lot-scan", gs1_line())
     type_into(d, "lot-product", PRODUCT)
     type_into(d, "lot-quantity", str(RECEIVED))
-    Select(d.find_element(By.ID, "lot-model")).select_by_visible_text(PEN_MODEL)
+    Select(d.find_element(By.ID, "lot-model")).select_by_visible_text(CARTRIDGE_MODEL)
     click(d, (By.ID, "receive"))
     wait_for_page(d, "/equipment", "lots")
     assert flash(d) == "Saved."

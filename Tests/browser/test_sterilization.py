@@ -23,7 +23,9 @@ from conftest import (ARTIFACTS, UUID, click, csp_violations, flash, login, look
 
 STERILIZER, STERILIZER_SERIAL = "Autoclave B (Melag Vacuklav 41)", "MV41-2026-0077"
 CYCLE = 4127
-CONTENTS = ("Roller 0.5 mm, titanium, 192 needles", "Stamp 1.0 mm, stainless steel, 36 needles")
+# Packs hold catalogue models: (name, kind, length mm, material, needles), added on Devices and stock first.
+MODELS = (("Roller 0.5 mm", "roller", "0.5", "titanium", "192"), ("Stamp 1.0 mm", "stamp", "1.0", "stainless-steel", "36"))
+CONTENTS = tuple(m[0] for m in MODELS)
 PACK_CODE = r"PK-[0-9A-Z]{6,12}"
 MM = 72 / 25.4  # PDF points per millimetre
 
@@ -49,9 +51,27 @@ def pack_state(d, code: str) -> str:
     return pack_row(d, code).find_elements(By.TAG_NAME, "td")[2].text
 
 
+def add_models(d) -> None:
+    """The reusable roller and stamp in the catalogue (Devices and stock), for the packs to hold."""
+    nav_to(d, "Devices and stock", "/equipment", "add-model")
+    for name, kind, mm, material, needles in MODELS:
+        type_into(d, "model-name", name)
+        Select(d.find_element(By.ID, "model-kind")).select_by_value(kind)
+        Select(d.find_element(By.ID, "model-needleMaterial")).select_by_value(material)
+        type_into(d, "model-minMM", mm)
+        type_into(d, "model-maxMM", mm)
+        type_into(d, "model-needleCount", needles)
+        Select(d.find_element(By.ID, "model-head")).select_by_value("reusable")
+        click(d, (By.ID, "add-model"))
+        wait_for_page(d, "/equipment", "add-model")
+        assert flash(d) == "Saved."
+
+
 def assemble(d, contents: str) -> tuple[str, str]:
-    """Assembles a pack on /sterility; the page goes on to its label. Returns the pack's code and label path."""
-    type_into(d, "pack-contents", contents)
+    """Assembles a pack of one catalogue model on /sterility; the page goes on to its label. Returns the pack's code
+    and label path."""
+    model = Select(d.find_element(By.ID, "pack-model"))
+    model.select_by_visible_text(next(o.text for o in model.options if o.text.startswith(contents)))
     click(d, (By.ID, "assemble-pack"))
     label_path = wait_for_page(d, f"/packs/({UUID})/label", "pack-code").group(0)
     code = d.find_element(By.ID, "pack-code").text
@@ -93,6 +113,7 @@ def check_label_prints_alone(d, name: str) -> None:
 def test_failed_biological_indicator_quarantines_the_load_and_opens_a_recall(driver, server):
     d = driver
     login(d, server)
+    add_models(d)
     nav_to(d, "Sterilization", "/sterility", "add-sterilizer")
     assert d.find_element(By.TAG_NAME, "h1").text == "Sterilization"
 
@@ -214,7 +235,10 @@ def test_pack_label_barcode_scans_as_the_pack_code(driver, server):
     d = driver
     login(d, server)
     nav_to(d, "Sterilization", "/sterility", "assemble-pack")
-    code, _ = assemble(d, "Pen needle head 12-pin, titanium (barcode check)")
+    if not d.find_elements(By.ID, "pack-model"):
+        add_models(d)
+        nav_to(d, "Sterilization", "/sterility", "assemble-pack")
+    code, _ = assemble(d, CONTENTS[0])
     assert path_of(d).endswith("/label")
 
     def decoded(png) -> str:
