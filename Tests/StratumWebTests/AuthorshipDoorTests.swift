@@ -16,7 +16,7 @@ struct AuthorshipDoorTests {
         let pid = try #require(try await s.send(.POST, "/api/v1/patients", token: doc, json: patientJSON(clinic: s.clinicA.id)).json["id"] as? String)
         _ = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc, json: cleanScreening)
         _ = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                             json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true}"#)
+                             json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#)
         let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
         let cid = try #require(course.json["id"] as? String)
         var accepted = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc)

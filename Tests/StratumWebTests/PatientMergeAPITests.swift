@@ -54,7 +54,7 @@ struct PatientMergeAPITests {
             for id in [keep, dup] {
                 #expect(try await s.send(.POST, "/api/v1/patients/\(id)/screenings", token: owner, json: cleanScreening).status == .created)
                 #expect(try await s.send(.POST, "/api/v1/patients/\(id)/consents", token: owner,
-                                         json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true}"#).status == .created)
+                                         json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
                 #expect(try await s.send(.POST, "/api/v1/patients/\(id)/adverse-events", token: owner,
                                          json: #"{"type": "bruising", "onset": "2026-12-02", "grade": 1}"#).status == .created)
                 #expect(try await s.send(.POST, "/api/v1/patients/\(id)/courses", token: owner, json: coursePlan).status == .created)

@@ -41,7 +41,7 @@ struct PatientMergePageTests {
             let keep = try Self.id(try await owner.post("/patients", Self.rosa))
             let dup = try Self.id(try await owner.post("/patients", Self.rosa + [("confirmDuplicate", "yes")]))
             #expect(try await s.send(.POST, "/api/v1/patients/\(dup)/consents", token: s.token("a", .owner),
-                                     json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true}"#).status == .created)
+                                     json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
             let chart = try await owner.get("/patients/\(keep)")
             #expect(chart.text.contains("href=\"/patients/\(keep)/merge\""))
             let choose = try await owner.get("/patients/\(keep)/merge")

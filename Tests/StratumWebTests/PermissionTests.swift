@@ -93,7 +93,7 @@ struct PermissionTests {
         let pid = try #require(patient.json["id"] as? String)
         #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: owner, json: cleanScreening).status == .created)
         #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: owner,
-                                 json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true}"#).status == .created)
+                                 json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
         let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: owner, json: coursePlan)
         let cid = try #require(course.json["id"] as? String)
         let accepted = try await s.acceptCourse(cid, token: owner)

@@ -14,7 +14,7 @@ func activeCourseViaAPI(_ s: TestServer, given: String) async throws -> (patient
     let pid = try #require(patient.json["id"] as? String)
     #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc, json: cleanScreening).status == .created)
     #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                             json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Signer", "confirmed": true}"#).status == .created)
+                             json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
     let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
     let cid = try #require(course.json["id"] as? String)
     #expect(try await s.acceptCourse(cid, token: doc).status == .ok)
