@@ -143,8 +143,13 @@ struct PermissionTests {
             #expect(Permissions.allows(.frontDesk, .create, .session) == false)
         }
         for resource in [Resource.patient, .screening, .consent, .course, .session, .adverseEvent, .assessment] {
-            for action in Action.allCases { #expect(!Permissions.allows(.assistant, action, resource)) }
+            for action in Action.allCases where !(resource == .session && action == .create) {
+                #expect(!Permissions.allows(.assistant, action, resource))
+            }
         }
+        // Issue 12: an assistant documents a session for the practitioner who treated; reading, signing and
+        // addenda stay with practitioners.
+        #expect(Permissions.allows(.assistant, .create, .session))
         #expect(Permissions.allows(.assistant, .update, .sterility))
         #expect(Permissions.allows(.practitioner, .sign, .session))
         #expect(!Permissions.allows(.practitioner, .read, .auditLog))
