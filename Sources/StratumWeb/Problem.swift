@@ -72,6 +72,12 @@ extension APIProblem {
         switch error {
         case let p as APIProblem: return p
         case let e as DocumentError: return .badInput(e)
+        case let r as ClinicalRefusal:
+            return APIProblem(.unprocessableEntity, r.hasStop ? "Refused by the clinical policy" : "Cautions need a practitioner's acknowledgement",
+                              detail: r.hasStop ? "A stop finding cannot be overridden; resolve its cause first."
+                                                : "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}]).",
+                              rules: r.blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                              findings: r.findings)
         case let r as AssessmentRefusal:
             // A second baseline repeats what the record holds (409); a rule's refusal names the rule (422).
             if let finding = r.finding {

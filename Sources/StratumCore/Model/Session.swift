@@ -58,6 +58,7 @@ public struct SessionProposal: Sendable, Equatable {
     /// Nil when no handpiece record was given; a pen then counts as not cleaned (`DEV-HANDPIECE`).
     public var handpiece: HandpieceFacts?
     public var topical: TopicalFacts?
+    /// A treatment consent in force on `date` (`ConsentPeriod.inForce`): signed by then and not yet withdrawn.
     public var consentSigned: Bool
     public var previousSessions: [PriorSession]
     /// `AE-CLUSTER` alerts implicating this session's sterilizer, lot or handpiece that are not yet reviewed.
@@ -72,7 +73,6 @@ public struct SessionProposal: Sendable, Equatable {
         self.clusterAlerts = clusterAlerts
         self.registered = registered
         self.patient = patient
-    /// A treatment consent in force on `date` (`ConsentPeriod.inForce`): signed by then and not yet withdrawn.
         self.indications = indications
         self.device = device
         self.date = date
