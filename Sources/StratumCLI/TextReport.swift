@@ -40,7 +40,11 @@ enum TextReport {
             out += "  Refused zones: \(c.refusedZones.map(\.description).joined(separator: ", "))\n"
         }
         out += "\nOutcome scale: \(c.outcomeScale)\n"
-        out += "Assessments: " + c.assessments.map { "\($0.date) \($0.kind.rawValue)" }.joined(separator: "; ") + "\n"
+        // Each planned assessment names what is scored: GAIS never at baseline, where the photo set is its reference.
+        out += "Assessments: " + c.assessments.map { a in
+            let what = a.scales.map(\.name) + (a.photoSet ? ["photo set"] : [])
+            return "\(a.date) \(a.kind.rawValue)" + (what.isEmpty ? "" : " (\(what.joined(separator: ", ")))")
+        }.joined(separator: "; ") + "\n"
         out += "Depths are nominal needle length; each session rises 0.25 mm only if the previous one's reactions settled within 3 days with no adverse event.\n\n"
         out += findings(r.findings)
         out += "\nPolicy \(r.policyVersion)\n"

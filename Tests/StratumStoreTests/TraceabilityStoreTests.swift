@@ -311,7 +311,8 @@ struct TraceabilityStoreTests {
             var sessions: [(Patient, Course, TreatmentSession)] = []
             for i in 0..<3 {
                 let (p, c) = try await activeCourse(db, orgs)
-                let now = at(Double(i) * 100)
+                // On the day of the sessions (day0), never before it: the record admits no session dated after its writing.
+                let now = at(Double(i) * 100 + 8 * 86_400)
                 _ = try await a.devices.recordCleaning(handpieceID: hp.id, method: "Alcohol wipe", ctx(orgs.ctxA, now: now))
                 let facts = try #require(try await a.sessions.facts(courseID: c.id, on: day0, equipment: EquipmentReference(part: testPart.part, handpieceSerial: "HP-9"), orgs.ctxA))
                 #expect(facts.handpiece?.cleanedSinceLastUse == true)

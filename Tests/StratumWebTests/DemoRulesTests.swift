@@ -11,14 +11,7 @@ import Testing
 struct DemoRulesTests {
     @Test("every demo session, checked again on the record, meets no stop")
     func demoSessionsPassTheirChecks() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-demo-rules-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let config = AppConfig(store: StoreConfiguration(database: .sqlite(path: dir.appendingPathComponent("d.sqlite").path),
-                                                         dataDirectory: dir.path, auditKeyHex: String(repeating: "5d", count: 32)))
-        let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing)
-        do {
-            #expect(try await DemoData.loadIfEmpty(state))
+        try await withDemoServer(patients: 50) { _, state in
             let org = try #require(try await state.directory.organizations().first)
             let scope = state.scope(org.id)
             let practitioner = try #require(try await state.directory.credentials(email: "practitioner@demo.stratum.test")).0
@@ -29,24 +22,22 @@ struct DemoRulesTests {
             for patient in try await scope.patients.search(name: nil, birthDate: nil, limit: 500, ctx) {
                 for course in try await scope.courses.list(patientID: patient.id, ctx) {
                     for s in try await scope.sessions.list(courseID: course.id, ctx) {
+                        let equipment = try #require(s.equipment, "every demo session names its needles")
                         let facts = try #require(try await scope.sessions.facts(courseID: course.id, on: s.date, excluding: s.id,
-                                                                                 equipment: s.equipment ?? EquipmentReference(), ctx))
+                                                                                 equipment: equipment, ctx))
                         let doc = SessionRecordDocument(date: s.date, zones: s.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: $0.passes) },
-                                                        endPoints: [:], equipment: s.equipment ?? EquipmentReference(), topical: s.topical,
+                                                        endPoints: [:], equipment: equipment, topical: s.topical,
                                                         reactions: s.reactions, acknowledgements: [])
                         let result = SessionCheck.check(SessionWorkflow.proposal(facts, doc))
                         stops += result.findings.filter { $0.severity == .stop }.map { "\(s.date) \($0.rule.rawValue): \($0.message)" }
                         #expect(s.decision != .doNotTreat)
+                        #expect(facts.handpiece?.cleanedSinceLastUse == true, "DEV-HANDPIECE on a re-check of \(s.date)")
                         checked += 1
                     }
                 }
             }
             #expect(checked >= 20, "the demo records sessions")
             #expect(stops.isEmpty, "\(stops.prefix(10))")
-            try await app.asyncShutdown()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
         }
     }
 }
