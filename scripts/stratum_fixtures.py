@@ -100,7 +100,9 @@ def prepared_course(port, token, clinic, given_name, today=None):
     ensure_stock(port, token)
     patient = expect(*request(port, "POST", "/api/v1/patients", {
         "clinicId": clinic, "givenName": given_name, "familyName": "Fixture", "birthDate": "1988-04-02",
-        "sex": "female", "fitzpatrick": 2}, token=token), 201)
+        "sex": "female", "fitzpatrick": 2,
+        # Fixture people share a family name and birth date; each is a different person, as the caller confirms.
+        "confirmDuplicate": True}, token=token), 201)
     pid = patient["id"]
     answers = {k: False for k in SCREENING_KEYS_ALL_NO}
     answers.update({k: None for k in SCREENING_KEYS_DATES})

@@ -10,10 +10,12 @@ test needs nothing beyond what scripts/browser-test installs. Every wait is on a
 from __future__ import annotations
 
 import struct
+import time
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
@@ -177,10 +179,19 @@ def field_error(d, field_id: str) -> str:
 def upload(d, path: Path, view: str, visit: str) -> None:
     """Fills the upload form (the date taken stays today, as pre-filled), posts it and waits for the next page."""
     form = wait(d, lambda drv: drv.find_elements(By.ID, "photo-form"), f"no upload form at {d.current_url}")[0]
-    d.find_element(By.ID, "file").send_keys(str(path))
-    Select(d.find_element(By.ID, "view")).select_by_value(view)
-    Select(d.find_element(By.ID, "zone")).select_by_value("")
-    Select(d.find_element(By.ID, "visit")).select_by_value(visit)
+    # The page's script may still be redrawing the form's selects as it loads: a field found a moment earlier can
+    # leave the document, so filling is retried on fresh look-ups (never more than three times).
+    for attempt in range(3):
+        try:
+            d.find_element(By.ID, "file").send_keys(str(path))
+            Select(d.find_element(By.ID, "view")).select_by_value(view)
+            Select(d.find_element(By.ID, "zone")).select_by_value("")
+            Select(d.find_element(By.ID, "visit")).select_by_value(visit)
+            break
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
+            time.sleep(0.5)
     assert d.find_element(By.ID, "takenOn").get_attribute("value") == today().isoformat()
     click(d, (By.ID, "save-photo"))
     wait(d, EC.staleness_of(form), "the upload form was not posted")

@@ -24,6 +24,9 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     token, clinic = fx.sign_in(args.port, "practitioner@demo.stratum.test", "demo-password-2026")
+    # Stock is received by the clinic's owner (a practitioner may not receive lots): the sessions then find it.
+    owner, _ = fx.sign_in(args.port, "owner@demo.stratum.test", "demo-password-2026")
+    fx.ensure_stock(args.port, owner)
 
     patients = []
     for letter in string.ascii_lowercase:

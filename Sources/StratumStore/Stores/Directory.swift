@@ -67,7 +67,8 @@ public struct Directory: Sendable {
 
     public func memberships(userID: UUID) async throws -> [Membership] {
         try await db.read { database in
-            try await MembershipModel.query(on: database).filter(\.$userID == userID).all().compactMap { m in
+            // Oldest first: a user lands in the first clinic they joined, the same one at every sign-in.
+            try await MembershipModel.query(on: database).filter(\.$userID == userID).sort(\.$createdAt).all().compactMap { m in
                 Role(rawValue: m.role).map { Membership(organizationID: m.organizationID, clinicID: m.clinicID, userID: m.userID, role: $0) }
             }
         }
