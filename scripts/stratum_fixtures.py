@@ -76,7 +76,9 @@ def ensure_stock(port, token):
     today = datetime.date.today().isoformat()
     usable = [l for l in lots if l["status"] == "available" and l["expiry"] > today and l["quantity"] - l["used"] > 1000]
     if usable:
-        PART.update(gtin=usable[0]["gtin"], lot=usable[0]["lot"])
+        # The roomiest lot: a long load (bench/api) must not empty it halfway.
+        roomiest = max(usable, key=lambda l: l["quantity"] - l["used"])
+        PART.update(gtin=roomiest["gtin"], lot=roomiest["lot"])
         return
     expect(*request(port, "POST", "/api/v1/lots", {
         "product": "Fixture cartridge", "quantity": 100000, "gtin": FIXTURE_GTIN, "lot": FIXTURE_LOT,

@@ -1,8 +1,9 @@
 -- GET the chart of a different demo patient on each request (ids from prepare.py).
-local ids = {}
-for line in io.lines(os.getenv("STRATUM_LIST")) do ids[#ids + 1] = line end
-local headers = { ["Authorization"] = "Bearer " .. os.getenv("STRATUM_TOKEN") }
-local i = 0
+dofile(os.getenv("STRATUM_BENCH_LUA") .. "/report.lua")
+local ids = lines_of(os.getenv("STRATUM_LIST"))
+local headers = bearer()
+local i
+init = function() i = start_of(#ids) end
 request = function()
   i = i + 1
   return wrk.format("GET", "/api/v1/patients/" .. ids[(i % #ids) + 1] .. "/chart", headers)
