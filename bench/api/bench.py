@@ -54,6 +54,11 @@ ROUTES = {
 }
 
 
+# Filled from the command line and by Server: which routes to profile with perf, and the server behind each port.
+PROFILE_ROUTES = set()
+SERVER_PIDS = {}
+
+
 def say(*args):
     print(*args, flush=True)
 
@@ -71,6 +76,7 @@ class Server:
         args = [binary, "serve"] + (["--demo", "--demo-patients", str(demo_patients)] if demo_patients else [])
         self.log = open(log_path, "ab")
         self.proc = subprocess.Popen(args, env={**env, "STRATUM_PORT": str(port)}, stdout=self.log, stderr=self.log)
+        SERVER_PIDS[port] = self.proc.pid
 
     def wait_ready(self, timeout):
         started = time.time()
@@ -192,6 +198,7 @@ def measure(route, servers, seconds, connections, prep, database_url, work, tag,
     """Runs wrk against every server at once (connections split evenly), then counts the audit rows the run added."""
     audited = ROUTES[route][2]
     before = audit_rows(database_url) if audited else None
+    perf = start_perf(route, servers, seconds, work, tag)
     handles = []
     for n, port in enumerate(servers):
         conns = max(1, connections // len(servers))
@@ -199,6 +206,8 @@ def measure(route, servers, seconds, connections, prep, database_url, work, tag,
         handles.append(start_wrk(route, port, seconds, min(2, conns) if len(servers) == 1 else 1, conns, work, env,
                                  f"{tag}-{route}-{n}"))
     parts = [finish_wrk(h, seconds) for h in handles]
+    if perf:
+        finish_perf(perf, seconds)
     fig = {"route": route, "connections": connections, "servers": len(servers),
            "requests": sum(p["requests"] for p in parts), "ok": sum(p["ok"] for p in parts),
            "non2xx": sum(p["non2xx"] for p in parts), "socket_errors": sum(p["socket_errors"] for p in parts),
@@ -207,6 +216,33 @@ def measure(route, servers, seconds, connections, prep, database_url, work, tag,
         time.sleep(1)  # requests wrk abandoned at its deadline may still be finishing; they audit too
         fig["audit_rows"] = audit_rows(database_url) - before
     return fig
+
+
+def start_perf(route, servers, seconds, work, tag):
+    """With --profile ROUTE: samples the server's stacks while wrk drives the route (the figures then carry perf's
+    overhead: profile in a separate run from the one you report)."""
+    if route not in PROFILE_ROUTES or len(servers) != 1:
+        return None
+    data = os.path.join(work, f"perf-{tag}-{route}.data")
+    proc = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(SERVER_PIDS[servers[0]]), "-o", data,
+                             "--", "sleep", str(seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, data
+
+
+def finish_perf(perf, seconds):
+    proc, data = perf
+    proc.wait(timeout=seconds + 60)
+    text = data.replace(".data", ".txt")
+    # Flat (self time per function, Swift names demangled); the .data beside it holds the call graphs.
+    flat = ["perf", "report", "-i", data, "--no-children", "--stdio", "-g", "none", "--percent-limit", "0.3"]
+    report = (subprocess.run(flat + ["--sort", "dso"], capture_output=True, text=True).stdout
+              + subprocess.run(flat, capture_output=True, text=True).stdout)
+    if shutil.which("swift"):
+        report = subprocess.run(["swift", "demangle", "--simplified"], input=report, capture_output=True,
+                                text=True).stdout or report
+    with open(text, "w") as out:
+        out.write(report)
+    say(f"  profile of {os.path.basename(data)[5:-5]}: {text}")
 
 
 # --- verdicts and the table ---------------------------------------------------------------------------------------
@@ -396,11 +432,19 @@ def main():
     ap.add_argument("--courses", type=int, default=300, help="courses prepared for session recording")
     ap.add_argument("--ready-timeout", type=int, default=3600, help="seconds to wait for the demo to load")
     ap.add_argument("--work", help="keep servers' data, logs and wrk output here (default: a temp dir, removed)")
+    ap.add_argument("--profile", default="", help="comma-separated routes to profile with perf "
+                    "(health, chart, session, check, create, read, search); reports land in --work")
     ap.add_argument("--strict", action="store_true", help="exit 3 when any verdict is FAIL")
     args = ap.parse_args()
     if not (args.sqlite or args.postgres or args.two_servers):
         args.sqlite = args.postgres = args.two_servers = True
     args.binary = os.path.abspath(args.binary)
+    PROFILE_ROUTES.update(r for r in args.profile.split(",") if r)
+    unknown = PROFILE_ROUTES - set(ROUTES)
+    if unknown:
+        raise SystemExit(f"bench: --profile: unknown route(s) {', '.join(sorted(unknown))}; allowed {', '.join(ROUTES)}")
+    if PROFILE_ROUTES and not args.work:
+        raise SystemExit("bench: --profile needs --work DIR to keep the profiles")
     if not os.access(args.binary, os.X_OK):
         raise SystemExit(f"bench: {args.binary} not found; build it: swift build -c release --product stratum")
     if not shutil.which("wrk"):
