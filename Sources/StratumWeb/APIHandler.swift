@@ -17,7 +17,7 @@ struct APIHandler: APIProtocol {
         guard let principal = context.principal else { throw APIProblem.unauthenticated }
         guard Permissions.allows(principal.role, action, resource) else {
             try await state.scope(principal.organizationID).recordDenied(access(principal), patientID: patientID,
-                                                                         action: action.rawValue, resource: resource.rawValue)
+                                                                         action: action.audited, resource: resource.rawValue)
             throw APIProblem.forbidden(action, resource, principal.role)
         }
         return principal

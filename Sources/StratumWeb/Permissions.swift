@@ -27,6 +27,17 @@ public enum Action: String, Sendable, CaseIterable {
     case read, create, update, sign
     /// Merging two charts of one person into one (patients only): it rewrites whose record every entry is, so owners only.
     case merge
+
+    /// The audit trail's name for a refused attempt at this action.
+    var audited: AuditAction {
+        switch self {
+        case .read: .read
+        case .create: .create
+        case .update: .update
+        case .sign: .sign
+        case .merge: .merge
+        }
+    }
 }
 
 /// The one permission table: role × resource × action (issue: "one permission table in one file").

@@ -22,7 +22,7 @@ struct AuditTrailTests {
             let p = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             _ = try await orgs.scopeA(db).patients.get(p.id, orgs.ctxA)
             _ = try await orgs.scopeB(db).patients.get(p.id, orgs.ctxB)
-            try await orgs.scopeA(db).recordDenied(orgs.ctxA, patientID: p.id, action: "read", resource: "patient.audit")
+            try await orgs.scopeA(db).recordDenied(orgs.ctxA, patientID: p.id, action: .read, resource: "patient.audit")
             let all = try await rows(db)
             #expect(all.map(\.entry.action) == ["create", "read", "read", "read"])
             #expect(all.map(\.entry.outcome) == [.allowed, .allowed, .denied, .denied])

@@ -95,7 +95,7 @@ public struct PhotoStore: Sendable {
             m.uploadedBy = actorID
             m.createdAt = ctx.now
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "photo", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "photo", outcome: .allowed, on: database)
             return .found(try Photo(m))
         }.get()
     }
@@ -103,7 +103,7 @@ public struct PhotoStore: Sendable {
     private func check(patientID: UUID, _ draft: PhotoDraft, sha256: String, _ ctx: AccessContext,
                        on database: any Database) async throws -> Scoped<Void> {
         guard try await scope.patient(patientID, on: database) != nil else {
-            return try await scope.deny(ctx, patientID: patientID, action: "create", resource: "photo", missing: "patient", on: database)
+            return try await scope.deny(ctx, patientID: patientID, action: .create, resource: "photo", missing: "patient", on: database)
         }
         guard let course = try await CourseModel.query(on: database).filter(\.$id == draft.courseID)
             .filter(\.$organizationID == scope.organizationID).filter(\.$patientID == patientID).first() else {
@@ -140,11 +140,11 @@ public struct PhotoStore: Sendable {
         try await scope.db.write { database -> Scoped<[Photo]> in
             guard let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
                 .filter(\.$organizationID == self.scope.organizationID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "list", resource: "photo", missing: "course", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "photo", missing: "course", on: database)
             }
             let rows = try await PhotoModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$courseID == courseID).sort(\.$createdAt).all()
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "list", resource: "photo", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .list, resource: "photo", outcome: .allowed, on: database)
             return .found(try rows.map(Photo.init).sorted { ($0.visit, $0.view.order) < ($1.visit, $1.view.order) })
         }.get()
     }
@@ -154,10 +154,10 @@ public struct PhotoStore: Sendable {
         try await scope.db.write { database -> Photo? in
             guard let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
                 .filter(\.$organizationID == self.scope.organizationID).first() else {
-                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "photo", outcome: .denied, on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "photo", outcome: .denied, on: database)
                 return nil
             }
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: "photo", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .read, resource: "photo", outcome: .allowed, on: database)
             return try Photo(m)
         }
     }
@@ -169,11 +169,11 @@ public struct PhotoStore: Sendable {
         let (photo, allowed) = try await scope.db.write { database -> Scoped<(Photo, Bool)> in
             guard let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
                 .filter(\.$organizationID == self.scope.organizationID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "read", resource: resource, missing: "photo", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .read, resource: resource, missing: "photo", on: database)
             }
             var allowed = true
             if use == .export { allowed = try await self.tiers(m.patientID, on: database).contains(.publication) }
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: resource,
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .read, resource: resource,
                                        outcome: allowed ? .allowed : .denied, on: database)
             return .found((try Photo(m), allowed))
         }.get()

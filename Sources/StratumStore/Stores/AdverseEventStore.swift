@@ -22,7 +22,7 @@ public struct AdverseEventStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<AdverseEvent> in
             guard let patient = try await self.scope.patient(patientID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "adverse-event",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "adverse-event",
                                                  missing: "patient", on: database)
             }
             var clinicID = patient.clinicID
@@ -59,7 +59,7 @@ public struct AdverseEventStore: Sendable {
             if let sessionID, let session = try await TreatmentSessionModel.find(sessionID, on: database) {
                 try await CourseOutcomeSummary.refresh(courseID: session.courseID, organizationID: self.scope.organizationID, on: database)
             }
-            try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "adverse-event", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "adverse-event", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try AdverseEvent(m), on: database))
         }.get()
     }
@@ -69,14 +69,14 @@ public struct AdverseEventStore: Sendable {
         try await scope.db.write { database -> Scoped<AdverseEvent> in
             try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
             guard let m = try await self.base(database).filter(\.$id == eventID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "close", resource: "adverse-event", missing: "adverse event", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .close, resource: "adverse-event", missing: "adverse event", on: database)
             }
             guard m.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
             m.status = AdverseEventStatus.closed.rawValue
             m.closedAt = ctx.now
             m.closedBy = ctx.actorID
             try await m.update(on: database)
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "close", resource: "adverse-event", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .close, resource: "adverse-event", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try AdverseEvent(m), on: database))
         }.get()
     }
@@ -85,10 +85,10 @@ public struct AdverseEventStore: Sendable {
     public func get(eventID: UUID, _ ctx: AccessContext) async throws -> AdverseEvent? {
         try await scope.db.write { database -> AdverseEvent? in
             guard let m = try await self.base(database).filter(\.$id == eventID).first() else {
-                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "adverse-event", outcome: .denied, on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "adverse-event", outcome: .denied, on: database)
                 return nil
             }
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: "adverse-event", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .read, resource: "adverse-event", outcome: .allowed, on: database)
             return try await self.scope.attributed(try AdverseEvent(m), on: database)
         }
     }
@@ -102,7 +102,7 @@ public struct AdverseEventStore: Sendable {
         return try await scope.db.write { database -> Scoped<AdverseEventFollowUp> in
             try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
             guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "adverse-event.follow-up",
+                return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "adverse-event.follow-up",
                                                  missing: "adverse event", on: database)
             }
             guard event.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
@@ -117,7 +117,7 @@ public struct AdverseEventStore: Sendable {
             m.recordedBy = actorID
             m.createdAt = ctx.now
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: event.patientID, action: "create", resource: "adverse-event.follow-up",
+            try await self.scope.audit(ctx, patientID: event.patientID, action: .create, resource: "adverse-event.follow-up",
                                        outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try AdverseEventFollowUp(m), on: database))
         }.get()
@@ -127,12 +127,12 @@ public struct AdverseEventStore: Sendable {
     public func followUps(eventID: UUID, _ ctx: AccessContext) async throws -> [AdverseEventFollowUp] {
         try await scope.db.write { database -> Scoped<[AdverseEventFollowUp]> in
             guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "list", resource: "adverse-event.follow-up",
+                return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "adverse-event.follow-up",
                                                  missing: "adverse event", on: database)
             }
             let all = try await AdverseEventFollowUpModel.query(on: database).filter(\.$eventID == eventID)
                 .filter(\.$organizationID == self.scope.organizationID).sort(\.$notedOn).sort(\.$createdAt).all()
-            try await self.scope.audit(ctx, patientID: event.patientID, action: "list", resource: "adverse-event.follow-up",
+            try await self.scope.audit(ctx, patientID: event.patientID, action: .list, resource: "adverse-event.follow-up",
                                        outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(AdverseEventFollowUp.init), on: database))
         }.get()
@@ -142,10 +142,10 @@ public struct AdverseEventStore: Sendable {
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [AdverseEvent] {
         try await scope.db.write { database -> Scoped<[AdverseEvent]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "list", resource: "adverse-event", missing: "patient", on: database)
+                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "adverse-event", missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
-            try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "adverse-event", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(AdverseEvent.init), on: database))
         }.get()
     }
@@ -158,7 +158,7 @@ public struct AdverseEventStore: Sendable {
                 .sort(\.$onset).sort(\.$createdAt).all()
             var seen = Set<UUID>()
             for m in all where seen.insert(m.patientID).inserted {
-                try await self.scope.audit(ctx, patientID: m.patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
+                try await self.scope.audit(ctx, patientID: m.patientID, action: .list, resource: "adverse-event", outcome: .allowed, on: database)
             }
             return try all.map(AdverseEvent.init)
         }
@@ -177,7 +177,7 @@ public struct AdverseEventStore: Sendable {
                 .map { ($0.id!, "\($0.givenName) \($0.familyName)") })
             var seen = Set<UUID>()
             for m in all where seen.insert(m.patientID).inserted {
-                try await self.scope.audit(ctx, patientID: m.patientID, action: "list", resource: "adverse-event", outcome: .allowed, on: database)
+                try await self.scope.audit(ctx, patientID: m.patientID, action: .list, resource: "adverse-event", outcome: .allowed, on: database)
             }
             let events = try await self.scope.attributed(try all.map(AdverseEvent.init), on: database)
             return events.map { OpenAdverseEvent(event: $0, patientName: patients[$0.patientID] ?? "") }

@@ -30,7 +30,7 @@ public struct AssessmentStore: Sendable {
         }
         return try await scope.db.write { database -> Scoped<Assessment> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "assessment",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "assessment",
                                                  missing: "patient", on: database)
             }
             if let courseID {
@@ -58,7 +58,7 @@ public struct AssessmentStore: Sendable {
             m.createdAt = ctx.now
             try await m.create(on: database)
             if let courseID { try await CourseOutcomeSummary.refresh(courseID: courseID, organizationID: self.scope.organizationID, on: database) }
-            try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "assessment", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "assessment", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try Assessment(m), on: database))
         }.get()
     }
@@ -80,11 +80,11 @@ public struct AssessmentStore: Sendable {
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [Assessment] {
         try await scope.db.write { database -> Scoped<[Assessment]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "list", resource: "assessment", missing: "patient", on: database)
+                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "assessment", missing: "patient", on: database)
             }
             let all = try await AssessmentModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
-            try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "assessment", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "assessment", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(Assessment.init), on: database))
         }.get()
     }

@@ -56,7 +56,7 @@ public struct ChartStore: Sendable {
                                 assessments: named(raw.assessments))
         }
         try await scope.db.write { database in
-            try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.chart",
+            try await self.scope.audit(ctx, patientID: patientID, action: .read, resource: "patient.chart",
                                        outcome: chart == nil ? .denied : .allowed, on: database)
         }
         return chart

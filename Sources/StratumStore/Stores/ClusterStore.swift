@@ -38,7 +38,7 @@ public struct ClusterStore: Sendable {
             m.reviewedAt = ctx.now
             m.reviewedBy = actorID
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "review", resource: "cluster-alert", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .review, resource: "cluster-alert", outcome: .allowed, on: database)
         }
     }
 

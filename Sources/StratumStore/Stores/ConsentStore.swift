@@ -19,7 +19,7 @@ public struct ConsentStore: Sendable {
         guard !version.isEmpty else { throw StoreError.conflict("a consent needs the version of the text signed") }
         return try await scope.db.write { database -> Scoped<Consent> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "patient.consent",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "patient.consent",
                                                  missing: "patient", on: database)
             }
             let zone = try await self.zone(ctx, on: database)
@@ -42,7 +42,7 @@ public struct ConsentStore: Sendable {
             m.recordedBy = actorID
             m.withdrawnAt = nil
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "patient.consent", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "patient.consent", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try Consent(m), on: database))
         }.get()
     }
@@ -51,11 +51,11 @@ public struct ConsentStore: Sendable {
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [Consent] {
         try await scope.db.write { database -> Scoped<[Consent]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "list", resource: "patient.consent",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "patient.consent",
                                                  missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$signedAt).all()
-            try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "patient.consent", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "patient.consent", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(Consent.init), on: database))
         }.get()
     }
@@ -69,7 +69,7 @@ public struct ConsentStore: Sendable {
         try await scope.db.write { database -> Scoped<Consent> in
             try await lockRow(ConsentModel.schema, id: consentID, on: database)
             guard let m = try await self.base(database).filter(\.$id == consentID).first(), patientID.map({ $0 == m.patientID }) ?? true else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "withdraw", resource: "patient.consent",
+                return try await self.scope.deny(ctx, patientID: nil, action: .withdraw, resource: "patient.consent",
                                                  missing: "consent", on: database)
             }
             guard m.withdrawnAt == nil else { throw StoreError.conflict("consent is already withdrawn") }
@@ -81,7 +81,7 @@ public struct ConsentStore: Sendable {
             m.withdrawnAt = ctx.now
             m.withdrawnOn = day.description
             try await m.update(on: database)
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "withdraw", resource: "patient.consent", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .withdraw, resource: "patient.consent", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try Consent(m), on: database))
         }.get()
     }
@@ -91,14 +91,14 @@ public struct ConsentStore: Sendable {
     public func hasSignedTreatmentConsent(patientID: UUID, on date: LocalDate? = nil, _ ctx: AccessContext) async throws -> Bool {
         try await scope.db.write { database -> Scoped<Bool> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "read", resource: "patient.consent",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .read, resource: "patient.consent",
                                                  missing: "patient", on: database)
             }
             let zone = try await self.zone(ctx, on: database)
             let day = date ?? LocalDate.clinicDay(at: ctx.now, timeZone: zone)
             let found = try await Self.treatmentConsentInForce(patientID: patientID, on: day, organizationID: self.scope.organizationID,
                                                               on: database)
-            try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.consent", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .read, resource: "patient.consent", outcome: .allowed, on: database)
             return .found(found)
         }.get()
     }

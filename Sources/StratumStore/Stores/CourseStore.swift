@@ -18,7 +18,7 @@ public struct CourseStore: Sendable {
         }
         return try await scope.db.write { database -> Scoped<Course> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "course",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "course",
                                                  missing: "patient", on: database)
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
@@ -49,7 +49,7 @@ public struct CourseStore: Sendable {
                 v.zonesJSON = StoredJSON.text(StoredJSON.zoneDepths(s.zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) }))
                 try await v.create(on: database)
             }
-            try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "course", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "course", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try await self.load(m, on: database), on: database))
         }.get()
     }
@@ -71,7 +71,7 @@ public struct CourseStore: Sendable {
         return try await scope.db.write { database -> Scoped<Course> in
             try await lockRow(CourseModel.schema, id: courseID, on: database)
             guard let m = try await self.base(database).filter(\.$id == courseID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "accept", resource: "course", missing: "course", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .accept, resource: "course", missing: "course", on: database)
             }
             guard m.status == CourseStatus.proposed.rawValue else {
                 throw StoreError.conflict("course is \(m.status), only a proposed course can be accepted")
@@ -100,7 +100,7 @@ public struct CourseStore: Sendable {
             m.acceptedAt = ctx.now
             m.acceptedBy = actorID
             try await m.update(on: database)
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "accept", resource: "course", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .accept, resource: "course", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try await self.load(m, on: database), on: database))
         }.get()
     }
@@ -109,13 +109,13 @@ public struct CourseStore: Sendable {
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [Course] {
         try await scope.db.write { database -> Scoped<[Course]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "list", resource: "course", missing: "patient", on: database)
+                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "course", missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
             var out: [Course] = []
             for m in all { out.append(try await self.load(m, on: database)) }
             out = try await self.scope.attributed(out, on: database)
-            try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "course", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "course", outcome: .allowed, on: database)
             return .found(out)
         }.get()
     }
@@ -124,10 +124,10 @@ public struct CourseStore: Sendable {
     public func get(courseID: UUID, _ ctx: AccessContext) async throws -> Course? {
         try await scope.db.write { database -> Course? in
             guard let m = try await self.base(database).filter(\.$id == courseID).first() else {
-                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "course", outcome: .denied, on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "course", outcome: .denied, on: database)
                 return nil
             }
-            try await self.scope.audit(ctx, patientID: m.patientID, action: "read", resource: "course", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.patientID, action: .read, resource: "course", outcome: .allowed, on: database)
             return try await self.scope.attributed(try await self.load(m, on: database), on: database)
         }
     }

@@ -58,7 +58,7 @@ public struct DeviceStore: Sendable {
                 f.handpieceModelID = id
                 try await f.create(on: database)
             }
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "device-model", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "device-model", outcome: .allowed, on: database)
             return try DeviceModelRecord(m, fits: fits)
         }
     }
@@ -93,7 +93,7 @@ public struct DeviceStore: Sendable {
             m.inService = true
             m.createdAt = ctx.now
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "handpiece", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "handpiece", outcome: .allowed, on: database)
             return try await self.handpiece(m, on: database)
         }
     }
@@ -126,7 +126,7 @@ public struct DeviceStore: Sendable {
             c.cleanedAt = ctx.now
             c.cleanedBy = actorID
             try await c.create(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "handpiece.cleaning", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "handpiece.cleaning", outcome: .allowed, on: database)
             return try await self.handpiece(hp, on: database)
         }
     }

@@ -46,24 +46,24 @@ public struct OrganizationScope: Sendable {
     /// Outcome trajectories of a clinic's courses (the forecast's cohort) and the clinic outcome report.
     public var outcomes: OutcomeStore { OutcomeStore(scope: self) }
 
-    func audit(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, outcome: AuditOutcome,
+    func audit(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, outcome: AuditOutcome,
                on database: any Database) async throws {
         try await AuditTrail.append(AuditEntry(occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID,
-                                               clinicID: ctx.clinicID, patientID: patientID, action: action,
+                                               clinicID: ctx.clinicID, patientID: patientID, action: action.rawValue,
                                                resource: resource, outcome: outcome, requestID: ctx.requestID),
                                     key: auditKey, on: database)
     }
 
     /// One allowed access per patient, in order, with one chain read (`AuditTrail.appendAll`).
-    func audit(_ ctx: AccessContext, patientIDs: [UUID], action: String, resource: String, on database: any Database) async throws {
+    func audit(_ ctx: AccessContext, patientIDs: [UUID], action: AuditAction, resource: String, on database: any Database) async throws {
         try await AuditTrail.appendAll(patientIDs.map {
             AuditEntry(occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID, clinicID: ctx.clinicID, patientID: $0,
-                       action: action, resource: resource, outcome: .allowed, requestID: ctx.requestID)
+                       action: action.rawValue, resource: resource, outcome: .allowed, requestID: ctx.requestID)
         }, key: auditKey, on: database)
     }
 
     /// Records a refused access (a role without the permission, say) in its own transaction.
-    public func recordDenied(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String) async throws {
+    public func recordDenied(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String) async throws {
         try await db.write { try await self.audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: $0) }
     }
 

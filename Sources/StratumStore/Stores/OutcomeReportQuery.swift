@@ -36,7 +36,7 @@ extension OutcomeStore {
                     sessionsWithAdverseEvent: try row.decode(column: "sessions_with_event", as: Int.self), responder: responder,
                     count: try row.decode(column: "courses", as: Int.self)))
             }
-            try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "outcome-report", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "outcome-report", outcome: .allowed, on: database)
             return OutcomeReport.build(facts)
         }
     }

@@ -38,7 +38,7 @@ public struct OutcomeStore: Sendable {
                 scores[id, default: []].append((try r.decode(column: "score", as: Double.self), try r.decode(column: "assessed_on", as: String.self),
                                                 try r.decode(column: "kind", as: String.self)))
             }
-            try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "outcome-cohort", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "outcome-cohort", outcome: .allowed, on: database)
             return order.filter { $0 != excluding }.map { id in
                 Self.trajectory(scale: scale, scores: scores[id]!, sessionDates: sessions[id] ?? [])
             }

@@ -62,7 +62,7 @@ extension PatientStore {
                                      sex: p.sex, fitzpatrick: p.fitzpatrick, phone: p.phone, email: p.email)
             let found = try await self.candidates(for: draft, excluding: patientID, on: database)
             if !found.isEmpty {
-                try await self.scope.audit(ctx, patientIDs: found.map(\.id), action: "duplicate-check", resource: "patient", on: database)
+                try await self.scope.audit(ctx, patientIDs: found.map(\.id), action: .duplicateCheck, resource: "patient", on: database)
             }
             return found
         }

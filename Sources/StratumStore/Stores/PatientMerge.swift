@@ -47,9 +47,9 @@ extension PatientStore {
     /// read of both.
     public func mergePreview(survivorID: UUID, duplicateID: UUID, _ ctx: AccessContext) async throws -> MergePreview {
         try await scope.db.write { database -> Scoped<MergePreview> in
-            let pair = try await self.mergePair(survivorID, duplicateID, ctx, action: "read", resource: "patient.merge", on: database)
+            let pair = try await self.mergePair(survivorID, duplicateID, ctx, action: .read, resource: "patient.merge", on: database)
             guard case .found(let (s, d)) = pair else { return .missing("patient") }
-            try await self.scope.audit(ctx, patientIDs: [survivorID, duplicateID], action: "read", resource: "patient.merge", on: database)
+            try await self.scope.audit(ctx, patientIDs: [survivorID, duplicateID], action: .read, resource: "patient.merge", on: database)
             return .found(MergePreview(survivor: Patient(s), survivorCounts: try await self.counts(survivorID, on: database),
                                        duplicate: Patient(d), duplicateCounts: try await self.counts(duplicateID, on: database)))
         }.get()
@@ -63,7 +63,7 @@ extension PatientStore {
     public func merge(survivorID: UUID, duplicateID: UUID, _ ctx: AccessContext) async throws -> Patient {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<Patient> in
-            let pair = try await self.mergePair(survivorID, duplicateID, ctx, action: "merge", resource: "patient", on: database)
+            let pair = try await self.mergePair(survivorID, duplicateID, ctx, action: .merge, resource: "patient", on: database)
             guard case .found(let (survivor, duplicate)) = pair else { return .missing("patient") }
             try await lockRow(PatientModel.schema, id: survivorID, on: database)
             try await lockRow(PatientModel.schema, id: duplicateID, on: database)
@@ -83,7 +83,7 @@ extension PatientStore {
             // Ids merged into the duplicate earlier now answer the survivor in one step.
             try await sql.update(PatientModel.schema).set("merged_into", to: SQLBind(survivorID))
                 .where("merged_into", .equal, SQLBind(duplicateID)).run()
-            try await self.scope.audit(ctx, patientIDs: [survivorID, duplicateID], action: "merge", resource: "patient", on: database)
+            try await self.scope.audit(ctx, patientIDs: [survivorID, duplicateID], action: .merge, resource: "patient", on: database)
             return .found(Patient(survivor))
         }.get()
     }
@@ -104,7 +104,7 @@ extension PatientStore {
     }
 
     /// Both current charts of this organization, or a denied audit row on each id and `.missing`.
-    private func mergePair(_ survivorID: UUID, _ duplicateID: UUID, _ ctx: AccessContext, action: String, resource: String,
+    private func mergePair(_ survivorID: UUID, _ duplicateID: UUID, _ ctx: AccessContext, action: AuditAction, resource: String,
                            on database: any Database) async throws -> Scoped<(PatientModel, PatientModel)> {
         guard survivorID != duplicateID else {
             throw StoreError.invalid(field: "duplicateId", problem: "is this same chart; choose the other chart of the person")

@@ -26,7 +26,7 @@ public struct PatientStore: Sendable {
                 let candidates = try await self.candidates(for: draft, excluding: nil, on: database)
                 if !candidates.isEmpty {
                     // Returned, not thrown, so these audit rows commit.
-                    try await self.scope.audit(ctx, patientIDs: candidates.map(\.id), action: "duplicate-check", resource: "patient", on: database)
+                    try await self.scope.audit(ctx, patientIDs: candidates.map(\.id), action: .duplicateCheck, resource: "patient", on: database)
                     return .duplicates(candidates)
                 }
             }
@@ -36,7 +36,7 @@ public struct PatientStore: Sendable {
             m.createdAt = ctx.now
             Self.apply(draft, to: m, at: ctx.now)
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: m.id, action: "create", resource: "patient", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: m.id, action: .create, resource: "patient", outcome: .allowed, on: database)
             return .created(Patient(m))
         }
         switch outcome {
@@ -52,7 +52,7 @@ public struct PatientStore: Sendable {
             var found = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$id == id).first()
             if let survivor = found?.mergedInto { found = try await self.base(database).filter(\.$id == survivor).first() }
-            try await self.scope.audit(ctx, patientID: found?.id ?? id, action: "read", resource: "patient",
+            try await self.scope.audit(ctx, patientID: found?.id ?? id, action: .read, resource: "patient",
                                        outcome: found == nil ? .denied : .allowed, on: database)
             return found.map(Patient.init)
         }
@@ -62,7 +62,7 @@ public struct PatientStore: Sendable {
         try await scope.db.write { database -> Scoped<Patient> in
             guard let m = try await self.base(database).filter(\.$id == id).first() else {
                 // Returned, not thrown: a throw would roll back the denied audit row with the transaction.
-                return try await self.scope.deny(ctx, patientID: id, action: "update", resource: "patient", missing: "patient", on: database)
+                return try await self.scope.deny(ctx, patientID: id, action: .update, resource: "patient", missing: "patient", on: database)
             }
             guard try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
                 .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
@@ -71,7 +71,7 @@ public struct PatientStore: Sendable {
             try await self.refuseBirthDate(draft, ctx, on: database)
             Self.apply(draft, to: m, at: ctx.now)
             try await m.update(on: database)
-            try await self.scope.audit(ctx, patientID: id, action: "update", resource: "patient", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: id, action: .update, resource: "patient", outcome: .allowed, on: database)
             return .found(Patient(m))
         }.get()
     }
@@ -92,7 +92,7 @@ public struct PatientStore: Sendable {
             if let birthDate { q = q.filter(\.$birthDate == birthDate.description) }
             let found = try await q.sort(\.$familyName).sort(\.$givenName).limit(min(max(limit, 1), 200)).all()
             for m in found {
-                try await self.scope.audit(ctx, patientID: m.id, action: "search", resource: "patient", outcome: .allowed, on: database)
+                try await self.scope.audit(ctx, patientID: m.id, action: .search, resource: "patient", outcome: .allowed, on: database)
             }
             return found.map(Patient.init)
         }

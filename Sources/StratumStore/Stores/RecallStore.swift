@@ -62,10 +62,10 @@ public struct RecallStore: Sendable {
         }
         try await scope.db.write { database in
             guard let (recall, _) = found else {
-                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "recall", outcome: .denied, on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "recall", outcome: .denied, on: database)
                 return
             }
-            try await self.scope.audit(ctx, patientIDs: recall.patients.map(\.patientID), action: "read", resource: "recall", on: database)
+            try await self.scope.audit(ctx, patientIDs: recall.patients.map(\.patientID), action: .read, resource: "recall", on: database)
         }
         return found
     }
@@ -85,7 +85,7 @@ public struct RecallStore: Sendable {
             row.updatedAt = ctx.now
             row.updatedBy = actorID
             try await row.update(on: database)
-            try await self.scope.audit(ctx, patientID: patientID, action: "update", resource: "recall", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .update, resource: "recall", outcome: .allowed, on: database)
         }
     }
 
@@ -103,7 +103,7 @@ public struct RecallStore: Sendable {
             r.closedAt = ctx.now
             r.closedBy = actorID
             try await r.update(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "close", resource: "recall", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .close, resource: "recall", outcome: .allowed, on: database)
         }
     }
 
@@ -122,7 +122,7 @@ public struct RecallStore: Sendable {
             r.closedBy = actorID
             r.closedReason = reason
             try await r.update(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "close-in-error", resource: "recall", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .closeInError, resource: "recall", outcome: .allowed, on: database)
         }
     }
 
@@ -199,7 +199,7 @@ public struct RecallStore: Sendable {
             p.updatedAt = ctx.now
             try await p.create(on: database)
         }
-        try await scope.audit(ctx, patientID: nil, action: "create", resource: "recall", outcome: .allowed, on: database)
+        try await scope.audit(ctx, patientID: nil, action: .create, resource: "recall", outcome: .allowed, on: database)
         return r
     }
 
@@ -258,7 +258,7 @@ public struct RecallStore: Sendable {
         try await scope.db.write { database in
             var seen = Set<UUID>()
             let patients = found.map(\.patientID).filter { seen.insert($0).inserted }
-            try await self.scope.audit(ctx, patientIDs: patients, action: "read", resource: "recall.exposure", on: database)
+            try await self.scope.audit(ctx, patientIDs: patients, action: .read, resource: "recall.exposure", on: database)
         }
         return found
     }

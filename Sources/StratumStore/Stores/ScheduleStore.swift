@@ -51,7 +51,7 @@ public struct ScheduleStore: Sendable {
             for (visit, course) in zip(rows, courses) {
                 guard let date = LocalDate(iso: visit.date), let patient = patients[course.patientID] else { continue }
                 if audited.insert(course.patientID).inserted {
-                    try await self.scope.audit(ctx, patientID: course.patientID, action: "list", resource: "schedule", outcome: .allowed, on: database)
+                    try await self.scope.audit(ctx, patientID: course.patientID, action: .list, resource: "schedule", outcome: .allowed, on: database)
                 }
                 out.append(ScheduledVisit(patientID: course.patientID, patientName: "\(patient.givenName) \(patient.familyName)",
                                           courseID: course.id!, number: visit.number, date: date, practitionerID: course.createdBy,

@@ -44,7 +44,7 @@ extension OrganizationScope {
     }
 
     /// Records an audit row and returns `.missing(what)`: the caller's record is not in this organization.
-    func deny<T: Sendable>(_ ctx: AccessContext, patientID: UUID?, action: String, resource: String, missing what: String,
+    func deny<T: Sendable>(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, missing what: String,
                  on database: any Database) async throws -> Scoped<T> {
         try await audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: database)
         return .missing(what)

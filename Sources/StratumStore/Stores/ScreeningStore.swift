@@ -25,7 +25,7 @@ public struct ScreeningStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<ScreeningRecord> in
             guard let p = try await self.scope.patient(patientID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "create", resource: "patient.screening",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "patient.screening",
                                                  missing: "patient", on: database)
             }
             try await self.scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
@@ -45,7 +45,7 @@ public struct ScreeningStore: Sendable {
             m.recordedBy = actorID
             m.createdAt = ctx.now
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: patientID, action: "create", resource: "patient.screening", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "patient.screening", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try ScreeningRecord(m), on: database))
         }.get()
     }
@@ -55,11 +55,11 @@ public struct ScreeningStore: Sendable {
     public func latest(patientID: UUID, _ ctx: AccessContext) async throws -> ScreeningRecord? {
         try await scope.db.write { database -> ScreeningRecord? in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.screening", outcome: .denied, on: database)
+                try await self.scope.audit(ctx, patientID: patientID, action: .read, resource: "patient.screening", outcome: .denied, on: database)
                 return nil
             }
             let m = try await self.base(database).filter(\.$patientID == patientID).sort(\.$version, .descending).first()
-            try await self.scope.audit(ctx, patientID: patientID, action: "read", resource: "patient.screening", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .read, resource: "patient.screening", outcome: .allowed, on: database)
             return try m.map(ScreeningRecord.init)
         }
     }
@@ -68,11 +68,11 @@ public struct ScreeningStore: Sendable {
     public func history(patientID: UUID, _ ctx: AccessContext) async throws -> [ScreeningRecord] {
         try await scope.db.write { database -> Scoped<[ScreeningRecord]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: "list", resource: "patient.screening",
+                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "patient.screening",
                                                  missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$version, .descending).all()
-            try await self.scope.audit(ctx, patientID: patientID, action: "list", resource: "patient.screening", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "patient.screening", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(ScreeningRecord.init), on: database))
         }.get()
     }

@@ -16,7 +16,7 @@ public struct SessionStore: Sendable {
         return try await scope.db.write { database -> Scoped<TreatmentSession> in
             try await lockRow(CourseModel.schema, id: courseID, on: database)
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "session", missing: "course", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
             }
             guard course.status == CourseStatus.active.rawValue else {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
@@ -46,7 +46,7 @@ public struct SessionStore: Sendable {
             }
         } catch let refused as Judged {
             // The record was read to judge the session: the refused attempt is an access too, audited on its own.
-            try await scope.recordDenied(ctx, patientID: refused.patientID, action: "create", resource: "session")
+            try await scope.recordDenied(ctx, patientID: refused.patientID, action: .create, resource: "session")
             throw refused.reason
         }
     }
@@ -56,7 +56,7 @@ public struct SessionStore: Sendable {
         try await scope.db.write { database -> Scoped<TreatmentSession> in
             try await lockRow(CourseModel.schema, id: courseID, on: database)
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "session", missing: "course", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
             }
             guard course.status == CourseStatus.active.rawValue else {
                 throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
@@ -85,7 +85,7 @@ public struct SessionStore: Sendable {
         try Self.validate(draft)
         return try await scope.db.write { database -> Scoped<TreatmentSession> in
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "update", resource: "session", missing: "session", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .update, resource: "session", missing: "session", on: database)
             }
             guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
             try await self.markWriting(m, date: draft.date, ctx, on: database)
@@ -100,7 +100,7 @@ public struct SessionStore: Sendable {
             try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await self.insertDetails(draft, sessionID: sessionID, actorID: actorID, at: ctx.now, on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "update", resource: "session", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .update, resource: "session", outcome: .allowed, on: database)
             return .found(try await self.load(m, patientID: course.patientID, on: database))
         }.get()
     }
@@ -110,14 +110,14 @@ public struct SessionStore: Sendable {
     public func sign(sessionID: UUID, by signerID: UUID, _ ctx: AccessContext) async throws -> TreatmentSession {
         try await scope.db.write { database -> Scoped<TreatmentSession> in
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "sign", resource: "session", missing: "session", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .sign, resource: "session", missing: "session", on: database)
             }
             guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
             guard try await self.scope.hasMember(signerID, on: database) else { return .missing("practitioner") }
             m.signedAt = ctx.now
             m.signedBy = signerID
             try await m.update(on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "sign", resource: "session", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .sign, resource: "session", outcome: .allowed, on: database)
             return .found(try await self.load(m, patientID: course.patientID, on: database))
         }.get()
     }
@@ -130,7 +130,7 @@ public struct SessionStore: Sendable {
         guard !body.isEmpty else { throw StoreError.conflict("an addendum needs text") }
         return try await scope.db.write { database -> Scoped<TreatmentSession> in
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "create", resource: "session.addendum", missing: "session", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session.addendum", missing: "session", on: database)
             }
             guard m.signedAt != nil else { throw StoreError.conflict("session is not signed") }
             let a = SessionAddendumModel()
@@ -141,7 +141,7 @@ public struct SessionStore: Sendable {
             a.authorID = actorID
             a.createdAt = ctx.now
             try await a.create(on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session.addendum", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .create, resource: "session.addendum", outcome: .allowed, on: database)
             return .found(try await self.load(m, patientID: course.patientID, on: database))
         }.get()
     }
@@ -151,10 +151,10 @@ public struct SessionStore: Sendable {
         try await scope.db.write { database -> TreatmentSession? in
             guard let m = try await self.sessions(database).filter(\.$id == sessionID).first(),
                   let course = try await self.courses(database).filter(\.$id == m.courseID).first() else {
-                try await self.scope.audit(ctx, patientID: nil, action: "read", resource: "session", outcome: .denied, on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "session", outcome: .denied, on: database)
                 return nil
             }
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "read", resource: "session", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .read, resource: "session", outcome: .allowed, on: database)
             return try await self.load(m, patientID: course.patientID, on: database)
         }
     }
@@ -163,13 +163,13 @@ public struct SessionStore: Sendable {
     public func list(courseID: UUID, _ ctx: AccessContext) async throws -> [TreatmentSession] {
         try await scope.db.write { database -> Scoped<[TreatmentSession]> in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "list", resource: "session", missing: "course", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "session", missing: "course", on: database)
             }
             let all = try await self.sessions(database).filter(\.$courseID == courseID).sort(\.$date).sort(\.$createdAt).all()
             var out: [TreatmentSession] = []
             for m in all { out.append(try await self.load(m, patientID: course.patientID, attributing: false, on: database)) }
             out = try await self.scope.attributed(out, on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "list", resource: "session", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .list, resource: "session", outcome: .allowed, on: database)
             return .found(out)
         }.get()
     }
@@ -185,10 +185,10 @@ public struct SessionStore: Sendable {
                                  _ ctx: AccessContext) async throws -> [PriorSession] {
         try await scope.db.write { database -> Scoped<[PriorSession]> in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: "read", resource: "session.history", missing: "course", on: database)
+                return try await self.scope.deny(ctx, patientID: nil, action: .read, resource: "session.history", missing: "course", on: database)
             }
             let out = try await self.priorSessions(of: course, before: date, excluding: excluding, on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: "read", resource: "session.history", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: course.patientID, action: .read, resource: "session.history", outcome: .allowed, on: database)
             return .found(out)
         }.get()
     }
@@ -203,7 +203,7 @@ public struct SessionStore: Sendable {
             return try await self.facts(of: course, on: date, excluding: excluding, equipment: equipment, on: database)?.0
         }
         try await scope.db.write { database in
-            try await self.scope.audit(ctx, patientID: found?.patient.id, action: "read", resource: "session.facts",
+            try await self.scope.audit(ctx, patientID: found?.patient.id, action: .read, resource: "session.facts",
                                        outcome: found == nil ? .denied : .allowed, on: database)
         }
         return found
@@ -228,7 +228,7 @@ public struct SessionStore: Sendable {
                              at: ctx.now, on: database)
         try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
         try await CourseOutcomeSummary.refresh(courseID: course.id!, organizationID: scope.organizationID, on: database)
-        try await scope.audit(ctx, patientID: course.patientID, action: "create", resource: "session", outcome: .allowed, on: database)
+        try await scope.audit(ctx, patientID: course.patientID, action: .create, resource: "session", outcome: .allowed, on: database)
         return try await load(m, patientID: course.patientID, on: database)
     }
 

@@ -26,7 +26,7 @@ public struct SterilizationStore: Sendable {
             m.serial = serial
             m.createdAt = ctx.now
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "sterilizer", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "sterilizer", outcome: .allowed, on: database)
             return Sterilizer(m)
         }
     }
@@ -49,7 +49,7 @@ public struct SterilizationStore: Sendable {
                     .filter(\.$id == clinicID).first() else { throw StoreError.notFound("clinic") }
             c.packShelfLifeDays = days
             try await c.update(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "clinic.shelf-life", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "clinic.shelf-life", outcome: .allowed, on: database)
         }
     }
 
@@ -109,7 +109,7 @@ public struct SterilizationStore: Sendable {
                 i.count = item.count
                 try await i.create(on: database)
             }
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "pack", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "pack", outcome: .allowed, on: database)
             return try await self.load([m], on: database)[0]
         }
     }
@@ -170,7 +170,7 @@ public struct SterilizationStore: Sendable {
                 p.updatedAt = ctx.now
                 try await p.update(on: database)
             }
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "cycle", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "cycle", outcome: .allowed, on: database)
             return try SterilizationCycle(c)
         }
     }
@@ -206,7 +206,7 @@ public struct SterilizationStore: Sendable {
             c.biological = result.rawValue
             c.biReadAt = ctx.now
             try await c.update(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "cycle", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "cycle", outcome: .allowed, on: database)
             guard result == .fail else { return (try SterilizationCycle(c), nil) }
             let exposedIDs = try await RecallStore(scope: self.scope).exposedCycles(of: c, on: database).map(\.id)
             for p in try await self.packs(database).filter(\.$cycleID ~~ exposedIDs).all() {
@@ -215,7 +215,7 @@ public struct SterilizationStore: Sendable {
                 p.state = next.rawValue
                 p.updatedAt = ctx.now
                 try await p.update(on: database)
-                try await self.scope.audit(ctx, patientID: nil, action: "quarantine", resource: "pack", outcome: .allowed, on: database)
+                try await self.scope.audit(ctx, patientID: nil, action: .quarantine, resource: "pack", outcome: .allowed, on: database)
             }
             guard let sterilizer = try await SterilizerModel.find(c.sterilizerID, on: database) else { throw StoreError.notFound("sterilizer") }
             let recall = try await RecallStore(scope: self.scope).open(
@@ -227,7 +227,7 @@ public struct SterilizationStore: Sendable {
 
     /// Releases a sterilized pack for use on its cycle's monitoring results (`PackState.after(.release)`).
     public func release(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
-        try await change(packID, ctx, action: "release") { p, database in
+        try await change(packID, ctx, action: .release) { p, database in
             guard let cycleID = p.cycleID, let c = try await SterilizationCycleModel.find(cycleID, on: database) else {
                 throw StoreError.conflict("DEV-PACK-NOT-RELEASED: the pack has not been through a cycle")
             }
@@ -238,12 +238,12 @@ public struct SterilizationStore: Sendable {
 
     /// Takes a pack out of use (a doubt about it, a recall).
     public func quarantine(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
-        try await change(packID, ctx, action: "quarantine") { _, _ in .quarantine }
+        try await change(packID, ctx, action: .quarantine) { _, _ in .quarantine }
     }
 
     /// Records a torn, wet or opened wrap: event-related shelf life ends now (`DEV-PACK-EXPIRED`).
     public func wrapCompromised(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
-        try await change(packID, ctx, action: "expire") { p, _ in
+        try await change(packID, ctx, action: .expire) { p, _ in
             p.wrapCompromised = true
             return .expire
         }
@@ -283,7 +283,7 @@ public struct SterilizationStore: Sendable {
         return "PK-" + out
     }
 
-    private func change(_ packID: UUID, _ ctx: AccessContext, action: String,
+    private func change(_ packID: UUID, _ ctx: AccessContext, action: AuditAction,
                         _ event: @escaping @Sendable (SterilizationPackModel, any Database) async throws -> PackEvent) async throws -> SterilizationPack {
         _ = try scope.requireActor(ctx)
         return try await scope.db.write { database in

@@ -39,7 +39,7 @@ public struct StockStore: Sendable {
             m.receivedAt = ctx.now
             m.receivedBy = actorID
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "create", resource: "lot", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .create, resource: "lot", outcome: .allowed, on: database)
             return try await self.load(m, on: database)
         }
     }
@@ -79,7 +79,7 @@ public struct StockStore: Sendable {
             guard m.status != status.rawValue else { throw StoreError.conflict("the lot is already \(status.rawValue)") }
             m.status = status.rawValue
             try await m.update(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: "update", resource: "lot", outcome: .allowed, on: database)
+            try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "lot", outcome: .allowed, on: database)
             var recallID: UUID?
             if status == .recalled {
                 recallID = try await RecallStore(scope: self.scope).open(source: .lot, clinicID: m.clinicID, cycleID: nil, lotID: lotID,

@@ -90,7 +90,7 @@ extension Request {
         let u = try user()
         guard Permissions.allows(u.principal.role, action, resource) else {
             try await state.scope(u.principal.organizationID).recordDenied(access(u.principal), patientID: patientID,
-                                                                           action: action.rawValue, resource: resource.rawValue)
+                                                                           action: action.audited, resource: resource.rawValue)
             throw PageError(.forbidden, "Not allowed", "Your role (\(u.principal.role.rawValue)) may not \(action.rawValue) \(resource.rawValue) records.")
         }
         return u.principal

@@ -1,0 +1,40 @@
+/// Every action an audit row can name: the closed list a reviewer of the trail reads (docs/api.md, "Audit trail").
+/// The raw value is what the row stores; a new kind of act adds a case here and a line to the documentation.
+public enum AuditAction: String, Sendable, CaseIterable {
+    /// A record or view of a patient's record was shown (a page view is one row, whatever it shows).
+    case read
+    /// A list of records was shown (a patient's screenings, courses, the day sheet).
+    case list
+    /// A name search matched this patient.
+    case search
+    /// The register checked a new patient against this one as a possible duplicate.
+    case duplicateCheck = "duplicate-check"
+    /// A record was created: a patient, screening, consent, course, session, addendum, event, photo, lot.
+    case create
+    /// An unsigned record was changed.
+    case update
+    /// A proposed course was accepted and became active.
+    case accept
+    /// A session was signed and locked.
+    case sign
+    /// A consent was withdrawn.
+    case withdraw
+    /// An adverse event or a recall was closed.
+    case close
+    /// A recall opened in error was closed as such.
+    case closeInError = "close-in-error"
+    /// Two charts of one person were merged.
+    case merge
+    /// A sterilization pack was released for use.
+    case release
+    /// A sterilization pack was quarantined.
+    case quarantine
+    /// A sterilization pack's shelf life ended early (its wrap was compromised).
+    case expire
+    /// An `AE-CLUSTER` alert was reviewed.
+    case review
+
+    /// Whether the act only shows the record: a request's further reads of a patient it has already audited add no
+    /// row (`AuditLedger`).
+    public var isRead: Bool { self == .read || self == .list || self == .search }
+}
