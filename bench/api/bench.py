@@ -314,10 +314,10 @@ def start_with_demo(args, env, port, work, name):
 
 def run_routes(args, port, prep, database_url, work, tag):
     figs = []
-    for route in ["health", "chart", "session", "check"]:
-        figs.append(measure(route, [port], args.seconds, args.connections, prep, database_url, work, tag))
-    for route in ["create", "read", "search"]:
-        figs.append(measure(route, [port], args.seconds, args.clients, prep, database_url, work, tag))
+    for route in ["health", "chart", "session", "check", "create", "read", "search"]:
+        if route in args.routes:
+            conns = args.clients if route in ("create", "read", "search") else args.connections
+            figs.append(measure(route, [port], args.seconds, conns, prep, database_url, work, tag))
     return figs
 
 
@@ -430,7 +430,9 @@ def main():
     ap.add_argument("--clients", type=int, default=8, help="clients for patient create/read/search (default 8)")
     ap.add_argument("--write-clients", type=int, default=16, help="connections in total for the two-server run")
     ap.add_argument("--courses", type=int, default=300, help="courses prepared for session recording")
-    ap.add_argument("--ready-timeout", type=int, default=3600, help="seconds to wait for the demo to load")
+    ap.add_argument("--routes", default=",".join(ROUTES), help="comma-separated routes to drive (default all; "
+                    "the bare route always runs: every ratio is to it)")
+    ap.add_argument("--ready-timeout", type=int, default=7200, help="seconds to wait for the demo to load")
     ap.add_argument("--work", help="keep servers' data, logs and wrk output here (default: a temp dir, removed)")
     ap.add_argument("--profile", default="", help="comma-separated routes to profile with perf "
                     "(health, chart, session, check, create, read, search); reports land in --work")
@@ -440,9 +442,10 @@ def main():
         args.sqlite = args.postgres = args.two_servers = True
     args.binary = os.path.abspath(args.binary)
     PROFILE_ROUTES.update(r for r in args.profile.split(",") if r)
-    unknown = PROFILE_ROUTES - set(ROUTES)
+    args.routes = {r for r in args.routes.split(",") if r} | {"health"}
+    unknown = (PROFILE_ROUTES | args.routes) - set(ROUTES)
     if unknown:
-        raise SystemExit(f"bench: --profile: unknown route(s) {', '.join(sorted(unknown))}; allowed {', '.join(ROUTES)}")
+        raise SystemExit(f"bench: --routes/--profile: unknown route(s) {', '.join(sorted(unknown))}; allowed {', '.join(ROUTES)}")
     if PROFILE_ROUTES and not args.work:
         raise SystemExit("bench: --profile needs --work DIR to keep the profiles")
     if not os.access(args.binary, os.X_OK):
