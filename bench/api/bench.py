@@ -140,13 +140,18 @@ def sql_scalar(database_url, query):
 
 
 def audit_rows(database_url):
-    return int(sql_scalar(database_url, "SELECT count(*) FROM audit_events"))
+    """The audit trail's row count, or None (and a warning) when it cannot be read: the row then FAILs, not the run."""
+    try:
+        return int(sql_scalar(database_url, "SELECT count(*) FROM audit_events"))
+    except (Failed, sqlite3.Error, ValueError) as e:
+        say(f"  warning: cannot count audit rows: {e}")
+        return None
 
 
 def audit_verify(binary, env):
     out = subprocess.run([binary, "audit", "verify"], env=env, capture_output=True, text=True)
     text = (out.stdout + out.stderr).strip().splitlines()
-    return out.returncode, (text[-1] if text else "")
+    return out.returncode, "; ".join(text)
 
 
 # --- wrk ---------------------------------------------------------------------------------------------------------
@@ -214,7 +219,8 @@ def measure(route, servers, seconds, connections, prep, database_url, work, tag,
            "rps": sum(p["rps"] for p in parts), "p50": max(p["p50"] for p in parts), "p99": max(p["p99"] for p in parts)}
     if audited:
         time.sleep(1)  # requests wrk abandoned at its deadline may still be finishing; they audit too
-        fig["audit_rows"] = audit_rows(database_url) - before
+        after = audit_rows(database_url)
+        fig["audit_rows"] = after - before if after is not None and before is not None else "unknown"
     return fig
 
 
@@ -252,7 +258,9 @@ def judge(fig, target, bare_rps):
     problems = []
     if fig["non2xx"] or fig["socket_errors"]:
         problems.append(f"{fig['non2xx']} non-2xx, {fig['socket_errors']} socket errors")
-    if fig.get("audit_rows") is not None and fig["audit_rows"] < fig["ok"]:
+    if fig.get("audit_rows") == "unknown":
+        problems.append("the audit rows could not be counted")
+    elif fig.get("audit_rows") is not None and fig["audit_rows"] < fig["ok"]:
         problems.append(f"only {fig['audit_rows']} audit rows for {fig['ok']} answers")
     if not target:
         return "reported", ("FAIL" if problems else "-"), problems
@@ -280,7 +288,7 @@ def print_table(title, figs, targets):
     for f in figs:
         target_text, verdict, problems = judge(f, targets.get(f["route"]), bare)
         share = f"{f['rps'] / bare:6.1%}" if bare else "   n/a"
-        audit = f"{f['audit_rows']:,}/{f['ok']:,}" if f.get("audit_rows") is not None else "-"
+        audit = f"{f['audit_rows']:,}/{f['ok']:,}" if isinstance(f.get("audit_rows"), int) else f.get("audit_rows", "-")
         say(f"{ROUTES[f['route']][0]:36} {f['connections']:>5} {f['rps']:>9,.0f} {f['p50']:>8.2f} {f['p99']:>8.2f} "
             f"{share:>7}  {audit:>14}  {target_text:34} {verdict}")
         for p in problems:
@@ -395,7 +403,7 @@ def two_servers(args, env, first, prep, database_url, work):
     for label, fig in [("one server", one), ("two servers (summed)", two)]:
         _, verdict, problems = judge(fig, None, 0)
         say(f"{label:22} {fig['rps']:>9,.0f} req/s  p50 {fig['p50']:.2f} ms  p99 {fig['p99']:.2f} ms  "
-            f"audit rows {fig['audit_rows']:,}/{fig['ok']:,}" + (f"  FAIL: {'; '.join(problems)}" if problems else ""))
+            f"audit rows {fig['audit_rows']}/{fig['ok']}" + (f"  FAIL: {'; '.join(problems)}" if problems else ""))
         if verdict == "FAIL":
             verdicts.append("FAIL")
     verdict = "PASS" if ratio >= TWO_SERVER_TARGET else "FAIL"
