@@ -39,7 +39,7 @@ public enum StratumServer {
             try await db.requireSafeSettings()
             let key = try config.store.loadAuditKey()
             let state = ServerState(database: db, auditKey: key, metrics: ServerMetrics(),
-                                    photoVault: PhotoVault(dataDirectory: config.store.dataDirectory, auditKey: key))
+                                    photoVault: PhotoVault(database: db, dataDirectory: config.store.dataDirectory, auditKey: key))
             let app = try await Application.make(environment)
             app.http.server.configuration.hostname = config.host
             app.http.server.configuration.port = config.port
@@ -76,7 +76,16 @@ public enum StratumServer {
         }
         try PageRoutes.register(app, state: state, config: config)
         app.lifecycle.use(DatabaseLifecycle(database: state.database))
+        // Registered after the database: handlers shut down in reverse, so the sealer stops before the pools close.
+        app.lifecycle.use(AuditSealerLifecycle(sealer: AuditSealer(database: state.database, key: state.auditKey)))
     }
+}
+
+/// Seals the audit trail every few milliseconds while the server runs (PostgreSQL; SQLite seals as it writes).
+struct AuditSealerLifecycle: LifecycleHandler {
+    let sealer: AuditSealer
+    func didBootAsync(_ application: Application) async throws { sealer.start() }
+    func shutdownAsync(_ application: Application) async { await sealer.stop() }
 }
 
 /// Closes the database pools when the application shuts down.

@@ -34,11 +34,16 @@ public struct AuditEntry: Sendable, Equatable {
     }
 }
 
-/// A stored audit row with its place in the chain.
+/// A stored audit row: its seq (the order it is listed in), its own MAC, and its place in the chain once sealed.
 public struct AuditRow: Sendable, Equatable {
     public let seq: Int64
     public let entry: AuditEntry
     public let occurredAtText: String
-    public let prevHash: String
-    public let hash: String
+    /// Nil for rows written before rows had their own MAC (they are covered by their chain link alone).
+    public let rowID: String?
+    public let mac: String?
+    /// Nil until the row is sealed into the chain (PostgreSQL: within milliseconds; SQLite: at once).
+    public let position: Int64?
+    public let prevHash: String?
+    public let hash: String?
 }

@@ -21,6 +21,7 @@ enum StratumMigrations {
         M0016_PatientsAndAuthorship(),
         M0017_PlanAcknowledgements(),
         M0018_RecallCorrections(),
+        M0020_SealedAuditAndPhotoBlobs(),
         M0019_RefreshCourseOutcomes(),
     ]
 }

@@ -71,7 +71,7 @@ public struct PhotoStore: Sendable {
             try await self.scope.refuseFuture(draft.takenOn, field: "takenOn", clinicID: ctx.clinicID, ctx, on: database)
             return try await self.check(patientID: patientID, draft, sha256: sha, ctx, on: database)
         }.get()
-        try vault.store(image.bytes, sha256: sha)
+        try await vault.store(image.bytes, sha256: sha)
         return try await scope.db.write { database -> Scoped<Photo> in
             let checked = try await self.check(patientID: patientID, draft, sha256: sha, ctx, on: database)
             guard case .found = checked else { return .missing("course") }
@@ -180,7 +180,7 @@ public struct PhotoStore: Sendable {
         guard allowed else {
             throw StoreError.consent("a photo leaves the record only with the patient's publication-tier photo consent in force")
         }
-        return (photo, try vault.open(sha256: photo.sha256))
+        return (photo, try await vault.open(sha256: photo.sha256))
     }
 }
 
