@@ -135,8 +135,11 @@ def sql_scalar(database_url, query):
         if out.returncode != 0:
             raise Failed(f"psql: {out.stderr.strip()}")
         return out.stdout.strip()
-    with sqlite3.connect(f"file:{database_url}?mode=ro", uri=True, timeout=30) as db:
+    db = sqlite3.connect(f"file:{database_url}?mode=ro", uri=True, timeout=30)
+    try:
         return str(db.execute(query).fetchone()[0])
+    finally:
+        db.close()
 
 
 def audit_rows(database_url):
