@@ -32,14 +32,15 @@ public struct ChartStore: Sendable {
                 .filter(\.$patientID == patientID).sort(\.$signedAt).all()
             let courseRows = try await CourseModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
-            var courses: [Course] = []
-            for m in courseRows { courses.append(try await self.scope.courses.load(m, on: database)) }
+            // Each child table is read once for the whole chart: the cost of a chart grows with its rows, not its
+            // round trips.
+            let courses = try await self.scope.courses.loadAll(courseRows, on: database)
             var sessions: [TreatmentSession] = []
             let courseIDs = courseRows.compactMap(\.id)
             if !courseIDs.isEmpty {
                 let rows = try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org)
                     .filter(\.$courseID ~~ courseIDs).sort(\.$date).sort(\.$createdAt).all()
-                for m in rows { sessions.append(try await self.scope.sessions.load(m, patientID: patientID, attributing: false, on: database)) }
+                sessions = try await self.scope.sessions.loadAll(rows, patientID: patientID, on: database)
             }
             let events = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()

@@ -112,9 +112,7 @@ public struct CourseStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "course", missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
-            var out: [Course] = []
-            for m in all { out.append(try await self.load(m, on: database)) }
-            out = try await self.scope.attributed(out, on: database)
+            let out = try await self.scope.attributed(try await self.loadAll(all, on: database), on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "course", outcome: .allowed, on: database)
             return .found(out)
         }.get()
@@ -137,8 +135,23 @@ public struct CourseStore: Sendable {
     }
 
     func load(_ m: CourseModel, on database: any Database) async throws -> Course {
-        let visits = try await PlannedVisitModel.query(on: database).filter(\.$courseID == m.id!)
-            .filter(\.$organizationID == scope.organizationID).sort(\.$number).all()
+        try await loadAll([m], on: database)[0]
+    }
+
+    /// The courses with their planned visits and acknowledgements: one query per child table for all of them, so a
+    /// chart of many courses costs no more round trips than one course.
+    func loadAll(_ rows: [CourseModel], on database: any Database) async throws -> [Course] {
+        let ids = rows.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let org = scope.organizationID
+        let visitsOf = Dictionary(grouping: try await PlannedVisitModel.query(on: database).filter(\.$courseID ~~ ids)
+            .filter(\.$organizationID == org).sort(\.$number).all(), by: \.courseID)
+        let acksOf = Dictionary(grouping: try await CourseAcknowledgementModel.query(on: database).filter(\.$courseID ~~ ids)
+            .filter(\.$organizationID == org).sort(\.$acknowledgedAt).all(), by: \.courseID)
+        return try rows.map { m in try Self.course(m, visits: visitsOf[m.id!] ?? [], acknowledgements: acksOf[m.id!] ?? []) }
+    }
+
+    static func course(_ m: CourseModel, visits: [PlannedVisitModel], acknowledgements: [CourseAcknowledgementModel]) throws -> Course {
         let plan = try StoredJSON.parse(m.planJSON, "course plan")
         guard let decision = Decision(rawValue: try StoredJSON.string(plan["decision"], "course plan")) else {
             throw StoredJSON.unreadable("course plan", "unknown decision")
@@ -153,14 +166,13 @@ public struct CourseStore: Sendable {
             decision: decision, findings: try StoredJSON.findings(from: plan["findings"] ?? .null, "course plan"),
             planJSON: m.planJSON, policyVersion: m.policyVersion, createdBy: m.createdBy, createdAt: m.createdAt,
             acceptedAt: m.acceptedAt, acceptedBy: m.acceptedBy,
-            acknowledgements: try await CourseAcknowledgementModel.query(on: database).filter(\.$courseID == m.id!)
-                .filter(\.$organizationID == scope.organizationID).sort(\.$acknowledgedAt).all().map { a in
-                    guard let rule = RuleID(rawValue: a.rule) else { throw StoredJSON.unreadable("acknowledgement", a.rule) }
-                    var zone: Zone?
-                    if let site = a.site, let side = a.side { zone = try SessionStore.zone(site, side) }
-                    return FindingAcknowledgement(rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
-                                                  acknowledgedAt: a.acknowledgedAt)
-                },
+            acknowledgements: try acknowledgements.map { a in
+                guard let rule = RuleID(rawValue: a.rule) else { throw StoredJSON.unreadable("acknowledgement", a.rule) }
+                var zone: Zone?
+                if let site = a.site, let side = a.side { zone = try SessionStore.zone(site, side) }
+                return FindingAcknowledgement(rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
+                                              acknowledgedAt: a.acknowledgedAt)
+            },
             plannedVisits: try visits.map { v in
                 guard let date = LocalDate(iso: v.date) else { throw StoredJSON.unreadable("planned visit date", v.date) }
                 return PlannedVisit(number: v.number, date: date,

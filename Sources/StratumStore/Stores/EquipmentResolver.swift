@@ -176,16 +176,31 @@ extension OrganizationScope {
         try await row.delete(on: database)
     }
 
-    /// The equipment bound to a session, named as the clinic labels it.
-    func equipment(ofSession id: UUID, on database: any Database) async throws -> EquipmentReference? {
-        guard let row = try await SessionEquipmentModel.query(on: database).filter(\.$sessionID == id)
-                .filter(\.$organizationID == organizationID).first() else { return nil }
-        var ref = EquipmentReference()
-        if let lotID = row.lotID, let lot = try await DeviceLotModel.find(lotID, on: database) {
-            ref.part = PartReference(gtin: lot.gtin, lot: lot.lot, serial: row.serial)
+    /// The equipment bound to each of `ids` that has any, named as the clinic labels it: one query for the bindings
+    /// and one per registry table, however many sessions.
+    func equipment(ofSessions ids: [UUID], on database: any Database) async throws -> [UUID: EquipmentReference] {
+        guard !ids.isEmpty else { return [:] }
+        var rows: [UUID: SessionEquipmentModel] = [:]
+        for row in try await SessionEquipmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+            .filter(\.$organizationID == organizationID).all() where rows[row.sessionID] == nil { rows[row.sessionID] = row }
+        let lotIDs = Set(rows.values.compactMap(\.lotID)), packIDs = Set(rows.values.compactMap(\.packID))
+        let handpieceIDs = Set(rows.values.compactMap(\.handpieceID))
+        var lots: [UUID: DeviceLotModel] = [:], packs: [UUID: String] = [:], handpieces: [UUID: String] = [:]
+        if !lotIDs.isEmpty {
+            for lot in try await DeviceLotModel.query(on: database).filter(\.$id ~~ Array(lotIDs)).all() { lots[lot.id!] = lot }
         }
-        if let packID = row.packID { ref.packCode = try await SterilizationPackModel.find(packID, on: database)?.code }
-        if let hpID = row.handpieceID { ref.handpieceSerial = try await HandpieceModel.find(hpID, on: database)?.serial }
-        return ref
+        if !packIDs.isEmpty {
+            for pack in try await SterilizationPackModel.query(on: database).filter(\.$id ~~ Array(packIDs)).all() { packs[pack.id!] = pack.code }
+        }
+        if !handpieceIDs.isEmpty {
+            for hp in try await HandpieceModel.query(on: database).filter(\.$id ~~ Array(handpieceIDs)).all() { handpieces[hp.id!] = hp.serial }
+        }
+        return rows.mapValues { row in
+            var ref = EquipmentReference()
+            if let lot = row.lotID.flatMap({ lots[$0] }) { ref.part = PartReference(gtin: lot.gtin, lot: lot.lot, serial: row.serial) }
+            ref.packCode = row.packID.flatMap { packs[$0] }
+            ref.handpieceSerial = row.handpieceID.flatMap { handpieces[$0] }
+            return ref
+        }
     }
 }

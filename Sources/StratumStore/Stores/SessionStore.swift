@@ -166,9 +166,7 @@ public struct SessionStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "session", missing: "course", on: database)
             }
             let all = try await self.sessions(database).filter(\.$courseID == courseID).sort(\.$date).sort(\.$createdAt).all()
-            var out: [TreatmentSession] = []
-            for m in all { out.append(try await self.load(m, patientID: course.patientID, attributing: false, on: database)) }
-            out = try await self.scope.attributed(out, on: database)
+            let out = try await self.scope.attributed(try await self.loadAll(all, patientID: course.patientID, on: database), on: database)
             try await self.scope.audit(ctx, patientID: course.patientID, action: .list, resource: "session", outcome: .allowed, on: database)
             return .found(out)
         }.get()
@@ -399,12 +397,34 @@ public struct SessionStore: Sendable {
 
     /// `attributing: false` leaves the staff names to the caller, who resolves a whole list or chart in one look-up.
     func load(_ m: TreatmentSessionModel, patientID: UUID, attributing: Bool = true, on database: any Database) async throws -> TreatmentSession {
-        let id = m.id!
+        let session = try await loadAll([m], patientID: patientID, on: database)[0]
+        return attributing ? try await scope.attributed(session, on: database) : session
+    }
+
+    /// The sessions of one patient with their zones, acknowledgements, addenda and equipment: one query per child
+    /// table for all of them, so a chart of many sessions costs no more round trips than one session. Staff names are
+    /// left to the caller.
+    func loadAll(_ rows: [TreatmentSessionModel], patientID: UUID, on database: any Database) async throws -> [TreatmentSession] {
+        let ids = rows.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
         let org = scope.organizationID
-        let zones = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org).all()
-        let acks = try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org).all()
-        let addenda = try await SessionAddendumModel.query(on: database).filter(\.$sessionID == id).filter(\.$organizationID == org)
-            .sort(\.$createdAt).all()
+        let zonesOf = Dictionary(grouping: try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+            .filter(\.$organizationID == org).all(), by: \.sessionID)
+        let acksOf = Dictionary(grouping: try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID ~~ ids)
+            .filter(\.$organizationID == org).all(), by: \.sessionID)
+        let addendaOf = Dictionary(grouping: try await SessionAddendumModel.query(on: database).filter(\.$sessionID ~~ ids)
+            .filter(\.$organizationID == org).sort(\.$createdAt).all(), by: \.sessionID)
+        let equipment = try await scope.equipment(ofSessions: ids, on: database)
+        return try rows.map { m in
+            let id = m.id!
+            return try Self.session(m, patientID: patientID, zones: zonesOf[id] ?? [], acknowledgements: acksOf[id] ?? [],
+                                    addenda: addendaOf[id] ?? [], equipment: equipment[id])
+        }
+    }
+
+    static func session(_ m: TreatmentSessionModel, patientID: UUID, zones: [ZoneTreatmentModel], acknowledgements acks: [FindingAcknowledgementModel],
+                        addenda: [SessionAddendumModel], equipment: EquipmentReference?) throws -> TreatmentSession {
+        let id = m.id!
         guard let date = LocalDate(iso: m.date) else { throw StoredJSON.unreadable("session date", m.date) }
         guard let decision = Decision(rawValue: m.decision) else { throw StoredJSON.unreadable("session decision", m.decision) }
         let (sterility, handpiece) = try StoredJSON.sterility(from: StoredJSON.parse(m.sterilityJSON, "sterility"))
@@ -413,7 +433,7 @@ public struct SessionStore: Sendable {
             zones: try zones.map { ZoneTreatment(zone: try Self.zone($0.site, $0.side), depthMM: $0.depthMM, passes: $0.passes, endPoint: $0.endPoint) }
                 .sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
             device: try StoredJSON.device(from: StoredJSON.parse(m.deviceJSON, "device")),
-            sterility: sterility, handpiece: handpiece, equipment: try await scope.equipment(ofSession: id, on: database),
+            sterility: sterility, handpiece: handpiece, equipment: equipment,
             topical: try m.topicalJSON.map { try StoredJSON.topical(from: StoredJSON.parse($0, "topical")) },
             reactions: try StoredJSON.rawValues(from: StoredJSON.parse(m.reactionsJSON, "reactions"), as: ExpectedReaction.self, "reactions"),
             decision: decision,
@@ -428,7 +448,6 @@ public struct SessionStore: Sendable {
             }.sorted { ($0.rule, $0.zone?.description ?? "") < ($1.rule, $1.zone?.description ?? "") },
             addenda: addenda.map { SessionAddendum(id: $0.id!, text: $0.text, authorID: $0.authorID, createdAt: $0.createdAt) },
             createdAt: m.createdAt, signedAt: m.signedAt, signedBy: m.signedBy, documentedBy: m.documentedBy ?? m.practitionerID)
-        if attributing { session = try await scope.attributed(session, on: database) }
         session.lateEntry = m.lateEntry
         session.writtenAt = m.writtenAt ?? m.createdAt
         return session
