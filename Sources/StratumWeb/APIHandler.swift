@@ -24,7 +24,7 @@ struct APIHandler: APIProtocol {
     }
 
     func access(_ p: Principal) -> AccessContext {
-        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: context.requestID)
+        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: context.requestID, ledger: RequestLedger.current)
     }
 
     func uuid(_ text: String, _ field: String) throws -> UUID {

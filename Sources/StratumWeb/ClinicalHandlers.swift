@@ -19,7 +19,7 @@ extension APIHandler {
 
     /// The facts the rules read, from the record and its latest screening (none: every answer missing).
     func facts(_ patient: Patient, on date: LocalDate, _ p: Principal) async throws -> PatientFacts {
-        try await SessionWorkflow(state: state, principal: p, access: access(p)).facts(patient, on: date)
+        try await state.scope(p.organizationID).screenings.facts(of: patient, on: date, access(p))
     }
 
     // MARK: Screenings
@@ -166,22 +166,9 @@ extension APIHandler {
         let p = try await authorize(.create, .session)
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let doc = try RequestReader.sessionRecord(bytes: try json(body))
-        let ctx = access(p)
-        let session: TreatmentSession
-        do {
-            // The course, patient, screening, consent and earlier sessions are read inside the recording's own
-            // transaction (a missing course is 404, an inactive one 409 from the store).
-            session = try await SessionWorkflow(state: state, principal: p, access: ctx).record(courseID: courseID, doc)
-        } catch StoreError.conflict(let why) where why.hasPrefix("course is ") {
-            throw APIProblem(.conflict, "Course not active", detail: "Sessions are recorded on an accepted (active) course; \(why).")
-        } catch let refusal as SessionWorkflow.Refusal {
-            throw APIProblem(.unprocessableEntity, refusal.hasStop ? "Refused by the clinical policy" : "Cautions need a practitioner's acknowledgement",
-                             detail: refusal.hasStop
-                                ? "A stop finding cannot be overridden; resolve its cause first."
-                                : "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}]).",
-                             rules: refusal.blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
-                             findings: refusal.result.findings)
-        }
+        // The store reads the course, patient, screening, consent and earlier sessions inside the recording's own
+        // transaction and refuses with a typed error (Problem.swift maps it: 404, 409 course not active, 422).
+        let session = try await state.scope(p.organizationID).sessions.record(courseID: courseID, clinicID: p.clinicID, doc, access(p))
         return .created(.init(body: .json(try Self.container(RecordJSON.session(session)))))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import StratumCore
+import StratumStore
 import Vapor
 
 /// Gives every request an id (kept from `X-Request-Id` when sane), echoes it, and makes the request context
@@ -14,10 +15,18 @@ struct RequestContextMiddleware: AsyncMiddleware {
         let ctx = RequestContext(requestID: id, address: request.remoteAddress?.ipAddress ?? "unknown", principal: nil,
                                  clinicHeader: request.headers.first(name: "X-Stratum-Clinic"),
                                  bearer: request.headers.bearerAuthorization?.token)
-        let response = try await RequestContext.$current.withValue(ctx) { try await next.respond(to: request) }
+        // One ledger per request: the patients its audit rows already cover (audited once per act).
+        let response = try await RequestLedger.$current.withValue(AuditLedger()) {
+            try await RequestContext.$current.withValue(ctx) { try await next.respond(to: request) }
+        }
         response.headers.replaceOrAdd(name: "X-Request-Id", value: id)
         return response
     }
+}
+
+/// The audit ledger of the request being answered; `AccessContext` carries it to the store.
+enum RequestLedger {
+    @TaskLocal static var current: AuditLedger?
 }
 
 /// Turns every error into an RFC 9457 problem document; a server fault is logged by request id and answered

@@ -91,6 +91,7 @@ extension APIProblem {
             switch e {
             case .notFound(let what): return .notFound(what)
             case .conflict(let why): return APIProblem(.conflict, "Conflict", detail: why)
+            case .state(let c): return .state(c)
             case .invalid(let field, let problem):
                 return APIProblem(.unprocessableEntity, "Not accepted", detail: "\(field): \(problem)", errors: [(field, problem)])
             case .consent(let why): return APIProblem(.forbidden, "Not covered by the patient's consent", detail: why, errors: [("consent", why)])
@@ -109,6 +110,18 @@ extension APIProblem {
         default:
             return APIProblem(.internalServerError, "Server error")
         }
+    }
+
+    /// 409 naming the record's state in `conflict` (`RecordConflict.kind`), so a client branches without reading text.
+    static func state(_ c: RecordConflict) -> APIProblem {
+        let title: String
+        switch c {
+        case .courseNotActive: title = "Course not active"
+        case .courseNotProposed: title = "Course not proposed"
+        case .sessionSigned: title = "Session signed"
+        case .sessionNotSigned: title = "Session not signed"
+        }
+        return APIProblem(.conflict, title, detail: c.description, extensions: [("conflict", .string(c.kind))])
     }
 
     /// 409 with the candidates (`DuplicatePatientProblem`): who they are and where, nothing of their records.

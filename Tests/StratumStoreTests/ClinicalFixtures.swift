@@ -52,6 +52,15 @@ func checkedSession(_ p: Patient, practitioner: UUID, date: LocalDate, zones: [Z
                         acknowledgements: acks)
 }
 
+/// What a practitioner sends to record `zones` on `date` with the test part, acknowledging every caution of `check`
+/// (the live re-check the form shows before recording).
+func sessionDocument(date: LocalDate, zones: [ZoneDose], equipment: EquipmentReference = testPart, acknowledging check: CheckResult? = nil,
+                     reason: String = "Discussed with the patient; conservative depth") -> SessionRecordDocument {
+    let acks = (check?.findings ?? []).filter { $0.severity == .caution }.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: reason) }
+    return SessionRecordDocument(date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], equipment: equipment, topical: nil,
+                                 reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), acknowledgements: acks)
+}
+
 /// A patient of organization A with an accepted (active) photoaging course, and organization A's test lot in stock.
 func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws -> (Patient, Course) {
     let a = orgs.scopeA(db)

@@ -32,7 +32,7 @@ struct CourseStoreTests {
             let accepted = try await a.courses.accept(courseID: course.id, acknowledgements: acknowledgingCautions(course), ctx(orgs.ctxA, now: at(100)))
             #expect(accepted.status == .active)
             #expect(accepted.acceptedAt == at(100))
-            await #expect(throws: StoreError.conflict("course is active, only a proposed course can be accepted")) {
+            await #expect(throws: StoreError.state(.courseNotProposed(status: "active"))) {
                 _ = try await a.courses.accept(courseID: course.id, orgs.ctxA)
             }
             #expect(try await a.courses.get(courseID: course.id, orgs.ctxA) == accepted)

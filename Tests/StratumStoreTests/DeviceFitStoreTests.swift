@@ -48,10 +48,10 @@ struct DeviceFitStoreTests {
                                       equipment: EquipmentReference(packCode: packs[0].code))
             // The client's own check (the plan's 0.25–2.5 mm pen) saw nothing wrong; the registry's roller decides.
             #expect(!deep.result.findings.contains { $0.rule == .depthDevice })
-            let refusal = await #expect(throws: StoreError.self) {
+            let refusal = await #expect(throws: ClinicalRefusal.self) {
                 try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, deep, orgs.ctxA)
             }
-            #expect("\(String(describing: refusal))".contains("DEPTH-DEVICE"))
+            #expect(refusal?.blocking.map(\.rule) == [.depthDevice])
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
             #expect(try await a.sterilization.pack(id: packs[0].id)?.state == .released)
             // The facts the doors judge carry the registry's roller.
@@ -77,10 +77,10 @@ struct DeviceFitStoreTests {
             let stock = try await PenStock.make(a, orgs)
             let zones = [ZoneDose(zone: cheeks, depthMM: 1.0, passes: 2)]
             let wrong = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones, equipment: stock.part(stock.lot36, serial: "S1"))
-            let refusal = await #expect(throws: StoreError.self) {
+            let refusal = await #expect(throws: ClinicalRefusal.self) {
                 try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, wrong, orgs.ctxA)
             }
-            #expect("\(String(describing: refusal))".contains("DEV-INCOMPATIBLE"))
+            #expect(refusal?.blocking.map(\.rule) == [.devIncompatible])
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
             let facts = try #require(try await a.sessions.facts(courseID: course.id, on: day0, equipment: stock.part(stock.lot36, serial: "S1"), orgs.ctxA))
             #expect(facts.registered.handpiece?.modelID == stock.pen.id)

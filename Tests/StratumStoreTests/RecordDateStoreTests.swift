@@ -35,10 +35,7 @@ struct RecordDateStoreTests {
                                                 checkedSession(p, practitioner: orgs.userA.id, date: nineDays, zones: zones), c)
             }
             await field("date") {
-                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: nineDays, equipment: testPart, judgedBy: { _ in
-                    Issue.record("a future session must be refused before it is judged")
-                    return checkedSession(p, practitioner: orgs.userA.id, date: nineDays, zones: zones)
-                }, c)
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: nineDays, zones: zones), c)
             }
             #expect(try await a.sessions.list(courseID: course.id, c).isEmpty)
             let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
@@ -135,15 +132,10 @@ struct RecordDateStoreTests {
             #expect(try await inForce(signed))
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             // The door of the pages and the API: the judge checks the facts the store read.
+            _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: LocalDate(iso: "2026-10-29")!, answers: completeAnswers()), c)
             func judged(_ d: LocalDate) async throws -> TreatmentSession {
-                try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: d, equipment: testPart, judgedBy: { facts in
-                    let draft = checkedSession(p, practitioner: orgs.userA.id, date: d, zones: zones, previous: facts.previousSessions,
-                                               consentSigned: facts.consentSigned)
-                    guard draft.result.decision != .doNotTreat else {
-                        throw ClinicalRefusal(blocking: draft.result.findings.filter { $0.severity == .stop }, findings: draft.result.findings)
-                    }
-                    return draft
-                }, c)
+                let check = try #require(try await a.sessions.check(courseID: course.id, sessionDocument(date: d, zones: zones), c))
+                return try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: d, zones: zones, acknowledging: check), c)
             }
             do { _ = try await judged(LocalDate(iso: "2026-10-30")!); Issue.record("a session before the consent was signed was recorded") }
             catch let r as ClinicalRefusal { #expect(r.blocking.map(\.rule) == [.scrConsent]) }

@@ -41,10 +41,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test("a judged recording reads the facts in its own transaction: the judge sees consent and earlier sessions, a refusal writes nothing, one audit row",
+    @Test("the recording door reads the facts in its own transaction and judges them with the core: consent and earlier sessions count, a refusal is typed and writes only its audit row, a recording is one row",
           arguments: Backend.available)
     func judgedRecording(_ backend: Backend) async throws {
-        struct Refused: Error {}
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
@@ -52,42 +51,52 @@ struct SessionStoreTests {
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             let first = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
                                                     checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones), orgs.ctxA)
-            _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
-            _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor",
-                                          signedOn: day0, orgs.ctxA)
-            let sessionsBefore = try await a.sessions.list(courseID: course.id, orgs.ctxA).count
-            let rowsBefore = try await allAuditRows(db).count
             let later = day0.adding(days: 28)
-            await #expect(throws: Refused.self) {
-                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, equipment: testPart, judgedBy: { facts in
-                    #expect(facts.course.id == course.id && facts.patient.id == p.id)
-                    #expect(facts.previousSessions.map(\.date) == [first.date])
-                    #expect(facts.screening?.answeredOn == day0 && facts.consentSigned)
-                    throw Refused()
-                }, orgs.ctxA)
+            // No screening and no consent on file yet: the record, not the client, says so.
+            let rowsBefore = try await allAuditRows(db).count
+            do {
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: later, zones: zones), orgs.ctxA)
+                Issue.record("a session without a consent on file was recorded")
+            } catch let r as ClinicalRefusal {
+                #expect(r.hasStop && r.blocking.map(\.rule).contains(.scrConsent), "\(r.blocking.map(\.rule))")
             }
             let afterRefusal = try await allAuditRows(db)
             #expect(afterRefusal.count == rowsBefore + 1, "a refused recording writes nothing but the audit row of the attempt")
-            #expect(afterRefusal.last?.entry.outcome == .denied && afterRefusal.last?.entry.patientID == p.id)
-            #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).count == sessionsBefore)
-            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, equipment: testPart, judgedBy: { facts in
-                checkedSession(p, practitioner: orgs.userA.id, date: later, zones: zones, previous: facts.previousSessions,
-                               consentSigned: facts.consentSigned)
-            }, orgs.ctxA)
-            let rows = try await allAuditRows(db)
-            #expect(rows.count == rowsBefore + 3, "the refused attempt, the list above and the recording, one audited access each")
-            #expect(rows.last?.entry.action == "create" && rows.last?.entry.patientID == p.id)
-            #expect(recorded.date == later)
-            await #expect(throws: StoreError.conflict("the session was judged for \(later), not \(day0)")) {
-                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, on: later, equipment: testPart, judgedBy: { _ in
-                    checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
-                }, orgs.ctxA)
+            #expect(afterRefusal.last?.entry.outcome == .denied && afterRefusal.last?.entry.patientID == p.id && afterRefusal.last?.entry.action == "create")
+            #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).map(\.id) == [first.id])
+            _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
+            _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor",
+                                          signedOn: day0, orgs.ctxA)
+            let facts = try #require(try await a.sessions.facts(courseID: course.id, on: later, orgs.ctxA))
+            #expect(facts.previousSessions.map(\.date) == [first.date] && facts.consentSigned)
+            let check = try #require(try await a.sessions.check(courseID: course.id, sessionDocument(date: later, zones: zones), orgs.ctxA))
+            #expect(check.decision != .doNotTreat, "\(check.findings.map(\.rule))")
+            // A caution left without a reason is refused naming it; an acknowledgement of something not found names its field.
+            if let caution = check.findings.first(where: { $0.severity == .caution }) {
+                await #expect(throws: ClinicalRefusal.self) {
+                    _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: later, zones: zones), orgs.ctxA)
+                }
+                _ = caution
             }
+            var stray = sessionDocument(date: later, zones: zones, acknowledging: check)
+            stray = SessionRecordDocument(date: stray.date, zones: stray.zones, endPoints: stray.endPoints, equipment: stray.equipment,
+                                          topical: nil, reactions: stray.reactions,
+                                          acknowledgements: stray.acknowledgements + [Acknowledgement(rule: .scrKeloid, zone: nil, reason: "not a finding here")])
+            do {
+                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, stray, orgs.ctxA)
+                Issue.record("an acknowledgement of a caution the check did not raise was accepted")
+            } catch let StoreError.invalid(field, _) {
+                #expect(field == "acknowledgements[\(stray.acknowledgements.count - 1)].rule")
+            }
+            let rowsBeforeRecording = try await allAuditRows(db).count
+            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
+                                                       sessionDocument(date: later, zones: zones, acknowledging: check), orgs.ctxA)
+            let rows = try await allAuditRows(db)
+            #expect(rows.count == rowsBeforeRecording + 1, "one recording, one audit row")
+            #expect(rows.last?.entry.action == "create" && rows.last?.entry.resource == "session" && rows.last?.entry.patientID == p.id)
+            #expect(recorded.date == later && recorded.findings == check.findings && recorded.documentedBy == orgs.userA.id)
             await #expect(throws: StoreError.notFound("course")) {
-                _ = try await orgs.scopeB(db).sessions.record(courseID: course.id, clinicID: orgs.clinicB.id, on: later, equipment: testPart, judgedBy: { _ in
-                    Issue.record("another organization's judge must never see the facts")
-                    throw Refused()
-                }, orgs.ctxB)
+                _ = try await orgs.scopeB(db).sessions.record(courseID: course.id, clinicID: orgs.clinicB.id, sessionDocument(date: later, zones: zones), orgs.ctxB)
             }
             try await expectAuditIntact(db)
         }
@@ -102,7 +111,7 @@ struct SessionStoreTests {
             let d = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)])
             let recorded = try await s.record(courseID: course.id, clinicID: orgs.clinicA.id, d, orgs.ctxA)
 
-            await #expect(throws: StoreError.conflict("session is not signed")) {
+            await #expect(throws: StoreError.state(.sessionNotSigned)) {
                 _ = try await s.addAddendum(sessionID: recorded.id, text: "Patient called: redness settled", orgs.ctxA)
             }
             // Before signing, the record may still be corrected.
@@ -113,10 +122,10 @@ struct SessionStoreTests {
 
             let signed = try await s.sign(sessionID: recorded.id, by: orgs.userA.id, ctx(orgs.ctxA, now: at(900)))
             #expect(signed.signedAt == at(900) && signed.signedBy == orgs.userA.id && signed.isSigned)
-            await #expect(throws: StoreError.conflict("session is signed")) {
+            await #expect(throws: StoreError.state(.sessionSigned)) {
                 _ = try await s.update(sessionID: recorded.id, d, orgs.ctxA)
             }
-            await #expect(throws: StoreError.conflict("session is signed")) {
+            await #expect(throws: StoreError.state(.sessionSigned)) {
                 _ = try await s.sign(sessionID: recorded.id, by: orgs.userA.id, orgs.ctxA)
             }
             let withNote = try await s.addAddendum(sessionID: recorded.id, text: "Passes were 4, not 3 as first written", ctx(orgs.ctxA, now: at(1800)))
@@ -141,7 +150,7 @@ struct SessionStoreTests {
                                                       goal: nil, orgs.ctxA)
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             let ok = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
-            await #expect(throws: StoreError.conflict("course is proposed, sessions are recorded only on an active course")) {
+            await #expect(throws: StoreError.state(.courseNotActive(status: "proposed"))) {
                 _ = try await a.sessions.record(courseID: proposed.id, clinicID: orgs.clinicA.id, ok, orgs.ctxA)
             }
             let course = try await a.courses.accept(courseID: proposed.id, acknowledgements: acknowledgingCautions(proposed), orgs.ctxA)
@@ -149,12 +158,13 @@ struct SessionStoreTests {
             // No signed consent: SCR-CONSENT is a stop, which no acknowledgement can override.
             let noConsent = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones, consentSigned: false)
             #expect(noConsent.result.decision == .doNotTreat)
-            await #expect(throws: StoreError.conflict("the check decided do-not-treat: a stop finding cannot be overridden")) {
+            do {
                 _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, noConsent, orgs.ctxA)
-            }
+                Issue.record("a do-not-treat session was recorded")
+            } catch let r as ClinicalRefusal { #expect(r.hasStop && r.blocking.map(\.rule) == [.scrConsent]) }
             var unacknowledged = ok
             unacknowledged.acknowledgements = []
-            await #expect(throws: StoreError.self) {
+            await #expect(throws: ClinicalRefusal.self) {
                 _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, unacknowledged, orgs.ctxA)
             }
             var blankReason = ok
@@ -164,7 +174,8 @@ struct SessionStoreTests {
             }
             var unrelated = ok
             unrelated.acknowledgements.append(AcknowledgementDraft(rule: .scrKeloid, reason: "not a finding here"))
-            await #expect(throws: StoreError.conflict("SCR-KELOID is not a caution finding of this session's check")) {
+            await #expect(throws: StoreError.invalid(field: "acknowledgements[\(unrelated.acknowledgements.count - 1)].rule",
+                                                     problem: "the check raised no caution SCR-KELOID to acknowledge")) {
                 _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, unrelated, orgs.ctxA)
             }
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)

@@ -28,7 +28,7 @@ struct DemoRulesTests {
                         let doc = SessionRecordDocument(date: s.date, zones: s.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: $0.passes) },
                                                         endPoints: [:], equipment: equipment, topical: s.topical,
                                                         reactions: s.reactions, acknowledgements: [])
-                        let result = SessionCheck.check(SessionWorkflow.proposal(facts, doc))
+                        let result = SessionCheck.check(SessionStore.proposal(facts, doc))
                         stops += result.findings.filter { $0.severity == .stop }.map { "\(s.date) \($0.rule.rawValue): \($0.message)" }
                         #expect(s.decision != .doNotTreat)
                         #expect(facts.handpiece?.cleanedSinceLastUse == true, "DEV-HANDPIECE on a re-check of \(s.date)")

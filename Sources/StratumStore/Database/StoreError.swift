@@ -15,6 +15,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The patient's consent does not cover what was asked (a photo without photo consent, or out of the record
     /// without the publication tier).
     case consent(String)
+    /// The record's state does not allow the act (a course not active, a signed session), typed for the doors.
+    case state(RecordConflict)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .auditKey(let s): "STRATUM_AUDIT_KEY: \(s)"
         case .invalid(let field, let problem): "\(field): \(problem)"
         case .consent(let s): "consent: \(s)"
+        case .state(let c): c.description
         }
     }
 }

@@ -73,15 +73,18 @@ public struct CourseStore: Sendable {
             guard let m = try await self.base(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .accept, resource: "course", missing: "course", on: database)
             }
-            guard m.status == CourseStatus.proposed.rawValue else {
-                throw StoreError.conflict("course is \(m.status), only a proposed course can be accepted")
+            // A refusal after reading the plan is an access of the record too: audited (denied) in this transaction,
+            // which has written nothing else.
+            func refuse(_ why: any Error & Sendable) async throws -> Scoped<Course> {
+                try await self.scope.refuse(ctx, patientID: m.patientID, action: .accept, resource: "course", why, on: database)
             }
+            guard m.status == CourseStatus.proposed.rawValue else { return try await refuse(StoreError.state(.courseNotProposed(status: m.status))) }
             let findings = try StoredJSON.findings(from: try StoredJSON.parse(m.planJSON, "course plan")["findings"] ?? .null, "course plan")
             let blocking = PlanGate.blocking(findings, acknowledgements: acks)
-            guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: findings) }
+            guard blocking.isEmpty else { return try await refuse(ClinicalRefusal(blocking: blocking, findings: findings)) }
             if let i = acks.firstIndex(where: { !AcknowledgementGate.unmatched([$0], findings: findings).isEmpty }) {
-                throw StoreError.invalid(field: "acknowledgements[\(i)].rule",
-                                         problem: "the plan raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge")
+                return try await refuse(StoreError.invalid(field: "acknowledgements[\(i)].rule",
+                                                           problem: "the plan raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge"))
             }
             for a in acknowledgements {
                 let k = CourseAcknowledgementModel()

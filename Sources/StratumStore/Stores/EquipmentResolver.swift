@@ -151,7 +151,9 @@ extension OrganizationScope {
         do {
             try await row.create(on: database)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw StoreError.conflict("DEV-REUSE: \(eq.pack.map { "pack \($0.code)" } ?? "this part") is already bound to another session")
+            // Another session bound it between this one's check and its write: the same stop the check gives.
+            let reuse = ClinicalPolicy.standard.finding(.devReuse, "\(eq.pack.map { "Pack \($0.code)" } ?? "This part") is already bound to another session")
+            throw ClinicalRefusal(blocking: [reuse], findings: [reuse])
         }
         if let pack = eq.pack {
             let state = PackState(rawValue: pack.state) ?? .quarantined

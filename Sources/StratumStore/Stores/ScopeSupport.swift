@@ -9,11 +9,14 @@ import StratumCore
 enum Scoped<T: Sendable>: Sendable {
     case found(T)
     case missing(String)
+    /// The act was refused after it read the record; the transaction commits only the refusal's audit row.
+    case refused(any Error & Sendable)
 
     func get() throws -> T {
         switch self {
         case .found(let v): return v
         case .missing(let what): throw StoreError.notFound(what)
+        case .refused(let why): throw why
         }
     }
 }
@@ -48,6 +51,14 @@ extension OrganizationScope {
                  on database: any Database) async throws -> Scoped<T> {
         try await audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: database)
         return .missing(what)
+    }
+
+    /// Records the refused attempt (`denied`) and returns the refusal, for an act refused after it read the patient's
+    /// record and before it wrote anything: the attempt was an access too, audited once whichever door it came by.
+    func refuse<T: Sendable>(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, _ why: any Error & Sendable,
+                             on database: any Database) async throws -> Scoped<T> {
+        try await audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: database)
+        return .refused(why)
     }
 }
 

@@ -64,6 +64,14 @@ public struct ScreeningStore: Sendable {
         }
     }
 
+    /// The facts the clinical rules read about `patient`: the record's birth date, sex and skin type with the newest
+    /// screening's answers (none on file: every answer missing on `date`, which the screening rules refuse).
+    public func facts(of patient: Patient, on date: LocalDate, _ ctx: AccessContext) async throws -> PatientFacts {
+        let screening = try await latest(patientID: patient.id, ctx)
+        return PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick,
+                            screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
+    }
+
     /// Every version of the patient's screening, newest first, to show how answers changed over time.
     public func history(patientID: UUID, _ ctx: AccessContext) async throws -> [ScreeningRecord] {
         try await scope.db.write { database -> Scoped<[ScreeningRecord]> in

@@ -19,62 +19,13 @@ public struct SessionStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
             }
             guard course.status == CourseStatus.active.rawValue else {
-                throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
+                throw StoreError.state(.courseNotActive(status: course.status))
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
             try await self.scope.refuseFuture(draft.date, field: "date", clinicID: clinicID, ctx, on: database)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
             try await self.scope.requireTreatingPractitioner(draft, clinicID: clinicID, on: database)
             return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database))
-        }.get()
-    }
-
-    /// Records a session judged on the record as it stands inside the same transaction: `judge` receives the
-    /// course, patient, latest screening, consent and earlier sessions and returns the draft to store, or throws to
-    /// refuse (nothing is written). One durable commit, and nothing can change between the check and the write (a
-    /// consent withdrawn, a session recorded at the same moment). The access is audited once, as the session's
-    /// creation.
-    public func record(courseID: UUID, clinicID: UUID, on date: LocalDate, equipment: EquipmentReference,
-                       judgedBy judge: @escaping @Sendable (SessionFacts) throws -> SessionDraft,
-                       _ ctx: AccessContext) async throws -> TreatmentSession {
-        let actorID = try scope.requireActor(ctx)
-        /// The judge's refusal, carried out of the rolled-back transaction so the attempt can still be audited.
-        struct Judged: Error { let patientID: UUID; let reason: any Error }
-        do {
-            return try await judgedWrite(courseID: courseID, clinicID: clinicID, on: date, equipment: equipment, actorID: actorID, ctx) { facts in
-                do { return try judge(facts) } catch { throw Judged(patientID: facts.patient.id, reason: error) }
-            }
-        } catch let refused as Judged {
-            // The record was read to judge the session: the refused attempt is an access too, audited on its own.
-            try await scope.recordDenied(ctx, patientID: refused.patientID, action: .create, resource: "session")
-            throw refused.reason
-        }
-    }
-
-    private func judgedWrite(courseID: UUID, clinicID: UUID, on date: LocalDate, equipment: EquipmentReference, actorID: UUID, _ ctx: AccessContext,
-                             judge: @escaping @Sendable (SessionFacts) throws -> SessionDraft) async throws -> TreatmentSession {
-        try await scope.db.write { database -> Scoped<TreatmentSession> in
-            try await lockRow(CourseModel.schema, id: courseID, on: database)
-            guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
-            }
-            guard course.status == CourseStatus.active.rawValue else {
-                throw StoreError.conflict("course is \(course.status), sessions are recorded only on an active course")
-            }
-            guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
-            // Lot expiry and intervals judged against an invented day would be judged wrongly: refuse before judging.
-            try await self.scope.refuseFuture(date, field: "date", clinicID: clinicID, ctx, on: database)
-            guard let (facts, resolved) = try await self.facts(of: course, on: date, excluding: nil, equipment: equipment, on: database) else {
-                return .missing("patient")
-            }
-            let draft = try judge(facts)
-            guard draft.date == date else { throw StoreError.conflict("the session was judged for \(date), not \(draft.date)") }
-            guard draft.equipment == equipment else { throw StoreError.conflict("the session was judged with other equipment than it names") }
-            try Self.validate(draft)
-            guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
-            try await self.scope.requireTreatingPractitioner(draft, clinicID: clinicID, on: database)
-            // The equipment the judge saw is the draft's (checked above): resolved once, bound as judged.
-            return .found(try await self.insert(draft, course: course, clinicID: clinicID, actorID: actorID, resolved: resolved, ctx, on: database))
         }.get()
     }
 
@@ -87,7 +38,7 @@ public struct SessionStore: Sendable {
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .update, resource: "session", missing: "session", on: database)
             }
-            guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
+            guard m.signedAt == nil else { throw StoreError.state(.sessionSigned) }
             try await self.markWriting(m, date: draft.date, ctx, on: database)
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
             try await self.scope.requireTreatingPractitioner(draft, clinicID: m.clinicID, on: database)
@@ -112,7 +63,7 @@ public struct SessionStore: Sendable {
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .sign, resource: "session", missing: "session", on: database)
             }
-            guard m.signedAt == nil else { throw StoreError.conflict("session is signed") }
+            guard m.signedAt == nil else { throw StoreError.state(.sessionSigned) }
             guard try await self.scope.hasMember(signerID, on: database) else { return .missing("practitioner") }
             m.signedAt = ctx.now
             m.signedBy = signerID
@@ -132,7 +83,7 @@ public struct SessionStore: Sendable {
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session.addendum", missing: "session", on: database)
             }
-            guard m.signedAt != nil else { throw StoreError.conflict("session is not signed") }
+            guard m.signedAt != nil else { throw StoreError.state(.sessionNotSigned) }
             let a = SessionAddendumModel()
             a.id = UUID()
             a.organizationID = self.scope.organizationID
@@ -209,8 +160,10 @@ public struct SessionStore: Sendable {
 
     // MARK: Internals
 
-    /// Writes a checked, validated draft with its details and audit row, inside the caller's transaction.
-    private func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
+    /// Writes a checked, validated draft with its details and audit row, inside the caller's transaction. `resolved`
+    /// is the equipment the core already judged in this transaction (`record(courseID:clinicID:_:_:)`): its rules are
+    /// not run a second time.
+    func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
                         _ ctx: AccessContext, on database: any Database) async throws -> TreatmentSession {
         let m = TreatmentSessionModel()
         m.id = UUID()
@@ -219,7 +172,8 @@ public struct SessionStore: Sendable {
         m.clinicID = clinicID
         m.createdAt = ctx.now
         try await markWriting(m, date: draft.date, ctx, on: database)
-        let equipment = try await checkedEquipment(draft, excluding: nil, resolved: resolved, on: database)
+        let equipment: ResolvedEquipment
+        if let resolved { equipment = resolved } else { equipment = try await checkedEquipment(draft, excluding: nil, on: database) }
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
         try await scope.bind(equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
@@ -239,24 +193,21 @@ public struct SessionStore: Sendable {
         m.writtenAt = ctx.now
     }
 
-    /// The draft's equipment resolved in this transaction; any `stop` of the sterility or cluster rules refuses the
-    /// write, whichever way the session came in, so no session is stored without a sterile part or released pack.
-    /// `resolved` is the same equipment already resolved in this transaction, when the caller has it.
-    private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, resolved: ResolvedEquipment? = nil,
-                                  on database: any Database) async throws -> ResolvedEquipment {
-        let eq: ResolvedEquipment
-        if let resolved { eq = resolved } else { eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database) }
+    /// The draft's equipment resolved in this transaction, for a draft the core did not judge on the record (an
+    /// update, a fixture's draft); any `stop` of the sterility, fit or cluster rules refuses the write
+    /// (`ClinicalRefusal`), so no session is stored without a sterile part or released pack.
+    private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, on database: any Database) async throws -> ResolvedEquipment {
+        let eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database)
         let findings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts,
                                                device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
             + DeviceFitRules.findings(zones: draft.zones, equipment: eq.registered, policy: .standard) + eq.clusterAlerts.map(\.finding)
-        if let stop = findings.first(where: { $0.severity == .stop }) {
-            throw StoreError.conflict("\(stop.rule.rawValue): \(stop.message)")
-        }
+        let stops = findings.filter { $0.severity == .stop }
+        guard stops.isEmpty else { throw ClinicalRefusal(blocking: stops, findings: findings) }
         return eq
     }
 
     /// The facts a session is judged on, with the named equipment as resolved (for binding it without a second look-up).
-    private func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
+    func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
                        on database: any Database) async throws -> (SessionFacts, ResolvedEquipment)? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
         let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
@@ -307,7 +258,7 @@ public struct SessionStore: Sendable {
         }
     }
 
-    private func courses(_ database: any Database) -> QueryBuilder<CourseModel> {
+    func courses(_ database: any Database) -> QueryBuilder<CourseModel> {
         CourseModel.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 
@@ -323,29 +274,27 @@ public struct SessionStore: Sendable {
         return (m, course)
     }
 
+    /// The draft's own shape, then the core's gate on its result: any stop, or a caution no acknowledgement covers, is
+    /// a `ClinicalRefusal`; a blank reason or an acknowledgement of something the check did not raise is `invalid`
+    /// on that acknowledgement.
     static func validate(_ d: SessionDraft) throws {
-        guard !d.zones.isEmpty else { throw StoreError.conflict("a session needs at least one treated zone") }
-        guard Set(d.zones.map(\.zone)).count == d.zones.count else { throw StoreError.conflict("a zone is listed twice") }
-        guard d.result.decision != .doNotTreat else {
-            throw StoreError.conflict("the check decided do-not-treat: a stop finding cannot be overridden")
-        }
-        let cautions = d.result.findings.filter { $0.severity == .caution }
-        for a in d.acknowledgements {
-            guard !a.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw StoreError.conflict("the acknowledgement of \(a.rule.rawValue) needs a reason")
-            }
-            guard cautions.contains(where: { covers(a, $0) }) else {
-                throw StoreError.conflict("\(a.rule.rawValue) is not a caution finding of this session's check")
-            }
-        }
-        for f in cautions where !d.acknowledgements.contains(where: { covers($0, f) }) {
-            throw StoreError.conflict("the caution finding \(f.rule.rawValue)\(f.zone.map { " on \($0)" } ?? "") is not acknowledged")
-        }
+        guard !d.zones.isEmpty else { throw StoreError.invalid(field: "zones", problem: "a session needs at least one treated zone") }
+        guard Set(d.zones.map(\.zone)).count == d.zones.count else { throw StoreError.invalid(field: "zones", problem: "a zone is listed twice") }
+        let acks = d.acknowledgements.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: $0.reason) }
+        try gate(d.result, acks)
     }
 
-    /// An acknowledgement without a zone covers the rule wherever it fired; with a zone, only there.
-    static func covers(_ a: AcknowledgementDraft, _ f: Finding) -> Bool {
-        a.rule == f.rule && (a.zone == nil || a.zone == f.zone)
+    /// `RecordingGate` on a check's result and the practitioner's acknowledgements, as the store refuses them.
+    static func gate(_ result: CheckResult, _ acks: [Acknowledgement]) throws {
+        for (i, a) in acks.enumerated() where a.reason.allSatisfy(\.isWhitespace) {
+            throw StoreError.invalid(field: "acknowledgements[\(i)].reason", problem: "give the clinical reason for accepting \(a.rule.rawValue)")
+        }
+        let blocking = RecordingGate.blocking(result, acknowledgements: acks)
+        guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: result.findings) }
+        if let i = acks.firstIndex(where: { !AcknowledgementGate.unmatched([$0], findings: result.findings).isEmpty }) {
+            throw StoreError.invalid(field: "acknowledgements[\(i)].rule",
+                                     problem: "the check raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge")
+        }
     }
 
     static func apply(_ d: SessionDraft, _ eq: ResolvedEquipment, to m: TreatmentSessionModel) {

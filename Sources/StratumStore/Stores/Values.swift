@@ -74,11 +74,19 @@ public struct AccessContext: Sendable, Equatable {
     public let clinicID: UUID?
     public let requestID: String
     public let now: Date
+    /// The request's ledger of patients already audited: with one, a further read of such a patient adds no row
+    /// (audited once per act). Nil (the CLI, fixtures): every access is its own row.
+    public let ledger: AuditLedger?
 
-    public init(actorID: UUID?, clinicID: UUID?, requestID: String, now: Date = Date()) {
+    public init(actorID: UUID?, clinicID: UUID?, requestID: String, now: Date = Date(), ledger: AuditLedger? = nil) {
         self.actorID = actorID
         self.clinicID = clinicID
         self.requestID = requestID
         self.now = now
+        self.ledger = ledger
+    }
+
+    public static func == (a: AccessContext, b: AccessContext) -> Bool {
+        a.actorID == b.actorID && a.clinicID == b.clinicID && a.requestID == b.requestID && a.now == b.now && a.ledger === b.ledger
     }
 }

@@ -196,8 +196,8 @@ struct CoursePages {
             }
         }
         guard errors.isEmpty, let kind, let length, let material, let start else { return (v, errors, nil) }
-        let workflow = SessionWorkflow(state: state, principal: p, access: req.access(p))
-        let request = PlanRequest(patient: try await workflow.facts(patient, on: start), indications: indications, zones: zones,
+        let facts = try await state.scope(p.organizationID).screenings.facts(of: patient, on: start, req.access(p))
+        let request = PlanRequest(patient: facts, indications: indications, zones: zones,
                                   device: DeviceSpec(kind: kind, length: length, needleMaterial: material), startDate: start,
                                   sessions: sessions, intervalWeeks: interval, depthOverrides: overrides)
         return (v, errors, request)

@@ -93,11 +93,16 @@ extension Request {
                                                                            action: action.audited, resource: resource.rawValue)
             throw PageError(.forbidden, "Not allowed", "Your role (\(u.principal.role.rawValue)) may not \(action.rawValue) \(resource.rawValue) records.")
         }
+        // The page after a write shows what the write's audit row already records: its receipt, when valid for this
+        // user and page, counts that patient as audited for this request.
+        if method == .GET, let seen = query[String.self, at: "seen"] {
+            state.scope(u.principal.organizationID).redeem(seen, for: url.path, access(u.principal))
+        }
         return u.principal
     }
 
     func access(_ p: Principal) -> AccessContext {
-        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: RequestContext.current?.requestID ?? "none")
+        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: RequestContext.current?.requestID ?? "none", ledger: RequestLedger.current)
     }
 
     /// Renders `template` inside the layout.
@@ -136,6 +141,13 @@ extension Request {
     /// A redirect after a successful form post (post/redirect/get), with a flash key the next page shows.
     func done(_ path: String, _ flash: Flash) -> Response {
         redirect(to: path + (path.contains("?") ? "&" : "?") + "done=" + flash.rawValue)
+    }
+
+    /// A redirect after a write to `patientID`'s record, carrying the write's receipt (`seen`): the page it leads to
+    /// shows what the write's own audit row records, so it adds no second row for it.
+    func done(_ path: String, _ flash: Flash, wrote patientID: UUID, _ p: Principal, state: ServerState) -> Response {
+        let receipt = state.scope(p.organizationID).receipt(patientID: patientID, for: path, access(p))
+        return done(path + (path.contains("?") ? "&" : "?") + "seen=" + receipt, flash)
     }
 }
 

@@ -64,6 +64,21 @@ struct SessionForm: Encodable {
 
     /// Reads the posted form against the course's zones; returns the document when every field is valid.
     static func read(_ f: FormFields, course: Course) -> (SessionForm, FieldErrors, SessionRecordDocument?) {
+        read(f, zones: course.zones)
+    }
+
+    /// The zones the form offered, in the order posted (each row posts its `treat-<site:side>` box): what the page
+    /// reads before the store has judged anything, so the recording reads the record only once, in its own door.
+    static func postedZones(_ f: FormFields) -> [Zone] {
+        var seen: [Zone] = []
+        for (name, _) in f.values where name.hasPrefix("treat-") {
+            if let z = PageValues.zone(key: String(name.dropFirst(6))), !seen.contains(z) { seen.append(z) }
+        }
+        return seen.sorted { ($0.site.rawValue, $0.side.rawValue) < ($1.site.rawValue, $1.side.rawValue) }
+    }
+
+    /// Reads the posted form for `zones`; returns the document when every field is valid.
+    static func read(_ f: FormFields, zones: [Zone]) -> (SessionForm, FieldErrors, SessionRecordDocument?) {
         var form = SessionForm()
         var errors = FieldErrors()
         form.date = f["date"] ?? ""
@@ -71,7 +86,7 @@ struct SessionForm: Encodable {
         if date == nil { errors.add("date", "Enter the session date (YYYY-MM-DD).") }
         var doses: [ZoneDose] = []
         var endPoints: [Zone: String] = [:]
-        for z in course.zones {
+        for z in zones {
             let key = PageValues.zoneKey(z)
             var row = ZoneRow(key: key, name: PageValues.zoneName(z), treated: f["treat-\(key)"] == "yes", depth: f["depth-\(key)"] ?? "",
                               passes: f["passes-\(key)"] ?? "", endPoint: f["endpoint-\(key)"] ?? "", planned: f["planned-\(key)"] ?? "",

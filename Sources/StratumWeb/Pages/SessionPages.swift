@@ -67,7 +67,7 @@ struct SessionPages {
         var form = SessionForm.prefilled(course: course, recorded: recorded, on: today())
         let handpieces = try await state.scope(p.organizationID).devices.handpieces().filter { $0.inService && $0.clinicID == p.clinicID }
         if course.device.kind == .pen, handpieces.count == 1 { form.handpiece = handpieces[0].serial }
-        return try await render(req, course, patient, form: form, errors: FieldErrors(), result: nil, refused: false, status: .ok)
+        return try await render(req, course, patient, form: form, errors: FieldErrors(), findings: nil, refused: false, status: .ok)
     }
 
     /// The re-check: JSON for the page's script, the whole page again for a browser without it.
@@ -79,9 +79,12 @@ struct SessionPages {
         var result: CheckResult?
         if let doc {
             do {
-                result = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).check(course: course, patient: patient, doc)
+                guard let checked = try await state.scope(p.organizationID).sessions.check(courseID: course.id, doc, req.access(p)) else {
+                    throw CoursePages.courseNotFound
+                }
+                result = checked
             } catch let e as StoreError {
-                guard let field = Self.formField(e) else { throw e }
+                guard let field = Self.formField(e, doc) else { throw e }
                 errors.add(field.name, field.message)
             }
         }
@@ -94,48 +97,58 @@ struct SessionPages {
             try response.content.encode(answer, as: .json)
             return response
         }
-        return try await render(req, course, patient, form: form, errors: errors, result: result, refused: false,
+        return try await render(req, course, patient, form: form, errors: errors, findings: result?.findings, refused: false,
                                 status: errors.isEmpty ? .ok : .badRequest)
     }
 
+    /// Records through the store's one door before reading anything else: the act is one audit row, as through the
+    /// API. Only a refused form reads the course again to show itself (the refusal already audited the access).
     func record(_ req: Request) async throws -> Response {
         let p = try await req.authorize(.create, .session, state: state)
-        let (course, patient) = try await load(req, p)
-        let (form, errors, doc) = SessionForm.read(try FormFields(req), course: course)
-        guard let doc else { return try await render(req, course, patient, form: form, errors: errors, result: nil, refused: false, status: .badRequest) }
+        let courseID = try CoursePages.courseID(req)
+        let fields = try FormFields(req)
+        // The zones the form posted, judged by the store against the course like the API's.
+        let (_, _, doc) = SessionForm.read(fields, zones: SessionForm.postedZones(fields))
+        func refused(_ add: (inout FieldErrors) -> Void = { _ in }, findings: [Finding]? = nil, status: HTTPResponseStatus) async throws -> Response {
+            let (course, patient) = try await load(req, p)
+            var (form, errors, _) = SessionForm.read(fields, course: course)
+            add(&errors)
+            return try await render(req, course, patient, form: form, errors: errors, findings: findings, refused: status != .badRequest, status: status)
+        }
+        guard let doc else { return try await refused(status: .badRequest) }
         do {
-            let session = try await SessionWorkflow(state: state, principal: p, access: req.access(p)).record(courseID: course.id, doc)
+            let session = try await state.scope(p.organizationID).sessions.record(courseID: courseID, clinicID: p.clinicID, doc, req.access(p))
             // An assistant documents but does not read the record afterwards: back to the course's patient list.
             guard Permissions.allows(p.role, .read, .session) else { return req.done("/", .sessionRecorded) }
-            return req.done("/sessions/\(PageValues.id(session.id))", .sessionRecorded)
-        } catch let refusal as SessionWorkflow.Refusal {
-            return try await render(req, course, patient, form: form, errors: errors, result: refusal.result, refused: true, status: .unprocessableEntity)
+            return req.done("/sessions/\(PageValues.id(session.id))", .sessionRecorded, wrote: session.patientID, p, state: state)
+        } catch let refusal as ClinicalRefusal {
+            return try await refused(findings: refusal.findings, status: .unprocessableEntity)
+        } catch StoreError.state(.courseNotActive(let status)) {
+            throw PageError(.conflict, "Course not active", "Sessions are documented on an accepted course; this one is \(status).")
         } catch let e as StoreError {
-            guard let field = Self.formField(e) else { throw e }
-            var errors = errors
-            errors.add(field.name, field.message)
-            return try await render(req, course, patient, form: form, errors: errors, result: nil, refused: true, status: .unprocessableEntity)
+            guard let field = Self.formField(e, doc) else { throw e }
+            return try await refused({ $0.add(field.name, field.message) }, status: .unprocessableEntity)
         }
     }
 
-    /// The form field a store refusal of the named equipment belongs to: an unknown lot, pack or handpiece, or a
-    /// second use caught by the database constraint.
-    static func formField(_ e: StoreError) -> (name: String, message: String)? {
-        switch e {
-        case .invalid(let field, let problem):
-            let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece",
-                        "practitionerId": "practitionerId", "date": "date"][field]
-            return name.map { ($0, PageValues.sentence(problem)) }
-        case .conflict(let why) where why.hasPrefix("DEV-"):
-            return ("sterilityKind", why)
-        default:
-            return nil
+    /// The form field a typed store refusal belongs to: the date, the zones, an unknown lot, pack or handpiece (or a
+    /// second use caught by the database), the practitioner, or the reason of the acknowledgement it names.
+    static func formField(_ e: StoreError, _ doc: SessionRecordDocument) -> (name: String, message: String)? {
+        guard case .invalid(let field, let problem) = e else { return nil }
+        if let i = AcknowledgementField.index(field), i < doc.acknowledgements.count {
+            let a = doc.acknowledgements[i]
+            return ("ack|\(a.rule.rawValue)|\(a.zone.map(PageValues.zoneKey) ?? "")", PageValues.sentence(problem))
         }
+        let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece",
+                    "practitionerId": "practitionerId", "date": "date", "zones": "zones"][field]
+        return name.map { ($0, PageValues.sentence(problem)) }
     }
 
-    private func render(_ req: Request, _ course: Course, _ patient: Patient, form: SessionForm, errors: FieldErrors, result: CheckResult?,
+    /// `checked`: the findings of a check or refusal to show (nil: not checked yet).
+    private func render(_ req: Request, _ course: Course, _ patient: Patient, form: SessionForm, errors: FieldErrors, findings checked: [Finding]?,
                         refused: Bool, status: HTTPResponseStatus) async throws -> Response {
-        let findings = CheckedFinding.list(result?.findings ?? [], reasons: form.reasons)
+        let result = checked.map(Decision.init(findings:))
+        let findings = CheckedFinding.list(checked ?? [], reasons: form.reasons)
         let p = try await req.authorize(.create, .session, state: state)
         let scope = state.scope(p.organizationID)
         let today = today()
@@ -156,7 +169,7 @@ struct SessionPages {
         let content = FormContent(
             courseId: PageValues.id(course.id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
             device: PageValues.device(course.device), isPen: course.device.kind == .pen, form: form, errors: errors, hasErrors: !errors.isEmpty,
-            checked: result != nil, decision: result?.decision.rawValue ?? "", decisionText: result.map { PageValues.decisionText($0.decision) } ?? "",
+            checked: result != nil, decision: result?.rawValue ?? "", decisionText: result.map(PageValues.decisionText) ?? "",
             findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces,
             choosesPractitioner: choosesPractitioner, practitioners: practitioners)
         return try await req.render("session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
@@ -260,8 +273,8 @@ struct SessionPages {
     func sign(_ req: Request) async throws -> Response {
         let id = try Self.sessionID(req)
         let p = try await req.authorize(.sign, .session, state: state)
-        _ = try await state.scope(p.organizationID).sessions.sign(sessionID: id, by: p.userID, req.access(p))
-        return req.done("/sessions/\(PageValues.id(id))", .sessionSigned)
+        let s = try await state.scope(p.organizationID).sessions.sign(sessionID: id, by: p.userID, req.access(p))
+        return req.done("/sessions/\(PageValues.id(id))", .sessionSigned, wrote: s.patientID, p, state: state)
     }
 
     func addAddendum(_ req: Request) async throws -> Response {
@@ -271,7 +284,7 @@ struct SessionPages {
         guard !text.isEmpty, text.count <= 4000 else {
             throw PageError(.badRequest, "The addendum is empty or too long", "Write the addendum (at most 4,000 characters) and add it again.")
         }
-        _ = try await state.scope(p.organizationID).sessions.addAddendum(sessionID: id, text: text, req.access(p))
-        return req.done("/sessions/\(PageValues.id(id))", .addendumAdded)
+        let s = try await state.scope(p.organizationID).sessions.addAddendum(sessionID: id, text: text, req.access(p))
+        return req.done("/sessions/\(PageValues.id(id))", .addendumAdded, wrote: s.patientID, p, state: state)
     }
 }

@@ -1,0 +1,32 @@
+/// Why the record's state does not allow an act. Typed so each door tells the cases apart (the API's `conflict`
+/// member, a page's message) without reading text; nothing was written.
+public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
+    /// Sessions are recorded only on an accepted (active) course: a proposed plan is not yet agreed, a finished or
+    /// stopped one is closed.
+    case courseNotActive(status: String)
+    /// Only a proposed course is accepted, and only once.
+    case courseNotProposed(status: String)
+    /// A signed session is locked: the record stands as signed, corrections go to addenda.
+    case sessionSigned
+    /// An addendum corrects a signed session; an unsigned one is edited instead.
+    case sessionNotSigned
+
+    /// The stable name a client branches on (the API's `conflict` member).
+    public var kind: String {
+        switch self {
+        case .courseNotActive: "course-not-active"
+        case .courseNotProposed: "course-not-proposed"
+        case .sessionSigned: "session-signed"
+        case .sessionNotSigned: "session-not-signed"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .courseNotActive(let status): "course is \(status), sessions are recorded only on an active course"
+        case .courseNotProposed(let status): "course is \(status), only a proposed course can be accepted"
+        case .sessionSigned: "session is signed: add an addendum instead"
+        case .sessionNotSigned: "session is not signed: edit it instead of adding an addendum"
+        }
+    }
+}
