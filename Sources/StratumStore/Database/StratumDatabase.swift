@@ -7,10 +7,17 @@ import NIOCore
 import NIOPosix
 
 /// The open database: Fluent's connection pools, the migrations, and transactions with the durability rules of
-/// ARCHITECTURE (SQLite: WAL, synchronous=FULL, foreign keys, busy timeout, immediate write transactions).
+/// ARCHITECTURE (SQLite: WAL, synchronous=FULL, foreign keys, busy timeout). On SQLite every write goes through
+/// the one writer (group commit, docs/decisions/0006) and reads through a pool of read-only connections.
 public final class StratumDatabase: Sendable {
     public let location: DatabaseLocation
+    /// The general pool: migrations, tools and tests (`database`). Stores go through write, snapshot and read.
     let databases: Databases
+    /// Where `read` and `snapshot` run: on SQLite a pool of its own whose connections refuse writes.
+    let readers: Databases
+    /// SQLite's one writer; nil on PostgreSQL, whose own WAL flush already groups concurrent commits.
+    let writer: SQLiteWriter?
+    let readerSettings: SQLiteConnectionSettings?
     let threadPool: NIOThreadPool
     let eventLoopGroup: MultiThreadedEventLoopGroup
     let logger: Logger
@@ -25,30 +32,50 @@ public final class StratumDatabase: Sendable {
         let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         pool.start()
         let databases = Databases(threadPool: pool, on: group)
+        let readers: Databases
+        let writer: SQLiteWriter?
+        let readerSettings: SQLiteConnectionSettings?
         switch location {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
             if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            // SQLite has one writer at a time; a burst of durable (fsync'd) writes queues for the connection, and a
-            // write that waits is better than one refused after Fluent's default 10 s.
-            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace), as: .sqlite)
+            // A unit of work waits for a pooled connection rather than being refused after Fluent's default 10 s.
+            let sqlite = DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace)
+            databases.use(sqlite, as: .sqlite)
+            readers = Databases(threadPool: pool, on: group)
+            readers.use(sqlite, as: .sqlite)
+            let writerPool = Databases(threadPool: pool, on: group)
+            writerPool.use(sqlite, as: .sqlite)
+            let writerSettings = SQLiteConnectionSettings(statements: sqliteConnectionPragmas)
+            writer = SQLiteWriter(databases: writerPool, eventLoop: group.next(), logger: logger,
+                                  prepare: { try await writerSettings.prepare($0) })
+            // query_only: a read that tried to write would otherwise take the write lock beside the writer.
+            readerSettings = SQLiteConnectionSettings(statements: sqliteConnectionPragmas + ["PRAGMA query_only = 1"])
         case .postgres(let url):
             do {
                 databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
             } catch {
                 throw StoreError.badDatabaseURL("cannot use \(location.redacted): \(error)")
             }
+            readers = databases
+            writer = nil
+            readerSettings = nil
         }
-        let db = StratumDatabase(location: location, databases: databases, threadPool: pool, group: group,
+        let db = StratumDatabase(location: location, databases: databases, readers: readers, writer: writer,
+                                 readerSettings: readerSettings, threadPool: pool, group: group,
                                  ownsGroup: eventLoopGroup == nil, logger: logger)
         if location.isSQLite { try await db.applySQLiteSettings() }
         return db
     }
 
-    private init(location: DatabaseLocation, databases: Databases, threadPool: NIOThreadPool,
+    private init(location: DatabaseLocation, databases: Databases, readers: Databases, writer: SQLiteWriter?,
+                 readerSettings: SQLiteConnectionSettings?, threadPool: NIOThreadPool,
                  group: MultiThreadedEventLoopGroup, ownsGroup: Bool, logger: Logger) {
         self.location = location
         self.databases = databases
+        self.readers = readers
+        self.writer = writer
+        self.readerSettings = readerSettings
         self.threadPool = threadPool
         self.eventLoopGroup = group
         self.ownsEventLoopGroup = ownsGroup
@@ -63,6 +90,11 @@ public final class StratumDatabase: Sendable {
     var sql: any SQLDatabase { database as! any SQLDatabase }
 
     public func shutdown() async {
+        if let writer {
+            await writer.close()
+            await writer.shutdownPool()
+            await readers.shutdownAsync()
+        }
         await databases.shutdownAsync()
         try? await threadPool.shutdownGracefully()
         if ownsEventLoopGroup { try? await eventLoopGroup.shutdownGracefully() }
@@ -70,37 +102,22 @@ public final class StratumDatabase: Sendable {
 
     // MARK: Transactions
 
-    /// Runs `body` in a write transaction. On SQLite the transaction begins IMMEDIATE, so two writers never
-    /// deadlock upgrading read locks, and waits up to the busy timeout for the lock; on PostgreSQL it is Fluent's.
-    /// When this returns, the transaction is committed and durable; when it throws, nothing of it remains.
+    /// Runs `body` in a write transaction. When this returns, the transaction is committed and durable; when it
+    /// throws, nothing of it remains. On SQLite `body` is one job of the writer's next batch, in its own savepoint
+    /// (docs/decisions/0006); a `write` inside a `write` joins the outer job. On PostgreSQL it is Fluent's.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        switch location {
-        case .postgres:
-            return try await database.transaction { try await body($0) }
-        case .sqlite:
-            return try await sqliteTransaction("BEGIN IMMEDIATE TRANSACTION", body)
-        }
+        if let writer { return try await writer.submit(body) }
+        return try await database.transaction { try await body($0) }
     }
 
     /// Runs `body` as one read-only snapshot: every query in it sees the database as of the same moment. On SQLite a
     /// deferred transaction in WAL mode reads without taking the writer's lock, so snapshots run beside writes.
     public func snapshot<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        switch location {
-        case .postgres:
-            return try await database.transaction { try await body($0) }
-        case .sqlite:
-            return try await sqliteTransaction("BEGIN DEFERRED TRANSACTION", body)
-        }
-    }
-
-    /// One SQLite transaction opened with `begin` on one connection with its safety settings: committed when
-    /// `body` returns, rolled back when it throws.
-    private func sqliteTransaction<T: Sendable>(_ begin: SQLQueryString,
-                                                _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await database.withConnection { conn in
+        guard writer != nil else { return try await database.transaction { try await body($0) } }
+        return try await reader.withConnection { conn in
+            try await self.readerSettings?.prepare(conn)
             let sql = conn as! any SQLDatabase
-            try await Self.applyConnectionPragmas(sql)
-            try await sql.raw(begin).run()
+            try await sql.raw("BEGIN DEFERRED TRANSACTION").run()
             do {
                 let result = try await body(conn)
                 try await sql.raw("COMMIT TRANSACTION").run()
@@ -112,64 +129,74 @@ public final class StratumDatabase: Sendable {
         }
     }
 
-    /// Runs `body` for reading, on one connection with the connection's safety settings applied.
+    /// Runs `body` for reading on one connection (on SQLite a read-only one with the safety settings).
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await database.withConnection { conn in
-            if self.location.isSQLite { try await Self.applyConnectionPragmas(conn as! any SQLDatabase) }
+        try await reader.withConnection { conn in
+            try await self.readerSettings?.prepare(conn)
             return try await body(conn)
         }
     }
 
+    private var reader: any Database {
+        readers.database(logger: logger, on: eventLoopGroup.any())!
+    }
+
     // MARK: SQLite settings
 
-    static func applyConnectionPragmas(_ sql: any SQLDatabase) async throws {
-        // Per-connection settings: the driver opens connections lazily, so they are set on every unit of work.
-        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMS))").run()
-        try await sql.raw("PRAGMA synchronous = FULL").run()
+    /// Settings of every SQLite connection, applied once when a pool first hands it out. The busy timeout covers a
+    /// second process (the CLI) on the same file: in this one the writer is the only writer, so nothing waits.
+    static let sqliteConnectionPragmas = [
+        "PRAGMA busy_timeout = \(busyTimeoutMS)",
+        "PRAGMA synchronous = FULL",
         // 32 MiB of page cache per connection (the default is 2 MiB): a recall or a chart touches a few thousand
         // pages, and re-reading them through the OS for every query costs more than the memory.
-        try await sql.raw("PRAGMA cache_size = -32768").run()
-        try await sql.raw("PRAGMA foreign_keys = ON").run()
-    }
+        "PRAGMA cache_size = -32768",
+        "PRAGMA foreign_keys = ON",
+    ]
 
     func applySQLiteSettings() async throws {
         try await database.withConnection { conn in
             let sql = conn as! any SQLDatabase
             // WAL is a property of the file: set once, kept by every later connection.
             try await sql.raw("PRAGMA journal_mode = WAL").run()
-            try await Self.applyConnectionPragmas(sql)
+            for statement in Self.sqliteConnectionPragmas { try await sql.raw("\(unsafeRaw: statement)").run() }
         }
     }
 
-    /// The settings the server refuses to start without; empty when all hold. On PostgreSQL it checks fsync.
+    /// The settings the server refuses to start without; empty when all hold. On SQLite it asks the writer's
+    /// connection and a reader's, each of which carries its own per-connection settings; on PostgreSQL it checks
+    /// fsync.
     public func unsafeSettings() async throws -> [String] {
-        try await read { db in
-            let sql = db as! any SQLDatabase
-            var problems: [String] = []
-            switch self.location {
-            case .sqlite:
-                func pragma(_ name: String) async throws -> String {
-                    let row = try await sql.raw("PRAGMA \(unsafeRaw: name)").first()
-                    guard let row, let column = row.allColumns.first else { return "" }
-                    if let s = try? row.decode(column: column, as: String.self) { return s.lowercased() }
-                    if let i = try? row.decode(column: column, as: Int.self) { return String(i) }
-                    return ""
-                }
-                let journal = try await pragma("journal_mode")
-                if journal != "wal" { problems.append("journal_mode is \(journal), not wal") }
-                let sync = try await pragma("synchronous")
-                if sync != "2" { problems.append("synchronous is \(sync), not FULL (2)") }
-                let fk = try await pragma("foreign_keys")
-                if fk != "1" { problems.append("foreign_keys is off") }
-                let busy = try await pragma("busy_timeout")
-                if (Int(busy) ?? 0) < 1000 { problems.append("busy_timeout is \(busy) ms, below 1000") }
-            case .postgres:
-                let row = try await sql.raw("SHOW fsync").first()
+        guard writer != nil else {
+            return try await read { db in
+                let row = try await (db as! any SQLDatabase).raw("SHOW fsync").first()
                 let fsync = (try? row?.decode(column: "fsync", as: String.self)) ?? "unknown"
-                if fsync != "on" { problems.append("fsync is \(fsync), not on") }
+                return fsync == "on" ? [] : ["fsync is \(fsync), not on"]
             }
-            return problems
         }
+        let onWriter = try await write { try await Self.sqliteSettingProblems($0 as! any SQLDatabase) }
+        let onReader = try await read { try await Self.sqliteSettingProblems($0 as! any SQLDatabase) }
+        return onWriter.map { "writer: \($0)" } + onReader.map { "reader: \($0)" }
+    }
+
+    private static func sqliteSettingProblems(_ sql: any SQLDatabase) async throws -> [String] {
+        func pragma(_ name: String) async throws -> String {
+            let row = try await sql.raw("PRAGMA \(unsafeRaw: name)").first()
+            guard let row, let column = row.allColumns.first else { return "" }
+            if let s = try? row.decode(column: column, as: String.self) { return s.lowercased() }
+            if let i = try? row.decode(column: column, as: Int.self) { return String(i) }
+            return ""
+        }
+        var problems: [String] = []
+        let journal = try await pragma("journal_mode")
+        if journal != "wal" { problems.append("journal_mode is \(journal), not wal") }
+        let sync = try await pragma("synchronous")
+        if sync != "2" { problems.append("synchronous is \(sync), not FULL (2)") }
+        let fk = try await pragma("foreign_keys")
+        if fk != "1" { problems.append("foreign_keys is off") }
+        let busy = try await pragma("busy_timeout")
+        if (Int(busy) ?? 0) < 1000 { problems.append("busy_timeout is \(busy) ms, below 1000") }
+        return problems
     }
 
     /// Refuses to go on unless the settings hold (ARCHITECTURE: "the server checks these at start").
