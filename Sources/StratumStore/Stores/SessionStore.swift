@@ -311,8 +311,9 @@ public struct SessionStore: Sendable {
         m.policyVersion = d.result.policyVersion
     }
 
+    /// One multi-row INSERT per table, whatever the number of zones and acknowledgements.
     private func insertDetails(_ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date, on database: any Database) async throws {
-        for dose in d.zones {
+        let zones = d.zones.map { dose in
             let z = ZoneTreatmentModel()
             z.id = UUID()
             z.organizationID = scope.organizationID
@@ -322,9 +323,10 @@ public struct SessionStore: Sendable {
             z.depthMM = dose.depthMM
             z.passes = dose.passes
             z.endPoint = d.endPoints[dose.zone]
-            try await z.create(on: database)
+            return z
         }
-        for a in d.acknowledgements {
+        if !zones.isEmpty { try await zones.create(on: database) }
+        let acks = d.acknowledgements.map { a in
             let k = FindingAcknowledgementModel()
             k.id = UUID()
             k.organizationID = scope.organizationID
@@ -335,8 +337,9 @@ public struct SessionStore: Sendable {
             k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
             k.acknowledgedBy = actorID
             k.acknowledgedAt = now
-            try await k.create(on: database)
+            return k
         }
+        if !acks.isEmpty { try await acks.create(on: database) }
     }
 
     static func zone(_ site: String, _ side: String) throws -> Zone {
