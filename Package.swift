@@ -96,6 +96,7 @@ let package = Package(
             name: "StratumStoreTests",
             dependencies: [
                 "StratumStore",
+                "StratumTestFixtures",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
