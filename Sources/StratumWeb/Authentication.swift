@@ -15,22 +15,23 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         return try await RequestContext.$current.withValue(resolved) { try await next.respond(to: request) }
     }
 
+    /// The principal in one database statement (token, user and memberships together), never cached: a revoked
+    /// token or a changed role counts from the next request, on every app server.
     func resolve(token: String, clinicHeader: String?) async throws -> Principal? {
         guard let found = try await CredentialStore(database: state.database).authenticate(token: token, now: Date()) else {
             return nil
         }
         let (userID, organizationID) = (found.userID, found.organizationID)
-        let memberships = try await state.directory.memberships(userID: userID).filter { $0.organizationID == organizationID }
         if let header = clinicHeader {
             guard let clinicID = UUID(uuidString: header) else {
                 throw APIProblem.badField("X-Stratum-Clinic", "\"\(header.prefix(40))\" is not a clinic id")
             }
-            guard let m = memberships.first(where: { $0.clinicID == clinicID }) else {
+            guard let m = found.memberships.first(where: { $0.clinicID == clinicID }) else {
                 throw APIProblem(.forbidden, "Not a member of that clinic")
             }
             return Principal(userID: userID, organizationID: organizationID, clinicID: clinicID, role: m.role)
         }
-        guard let m = memberships.first else { return nil }
+        guard let m = found.memberships.first else { return nil }
         return Principal(userID: userID, organizationID: organizationID, clinicID: m.clinicID, role: m.role)
     }
 }

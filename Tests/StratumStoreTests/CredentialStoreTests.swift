@@ -38,7 +38,9 @@ struct CredentialStoreTests {
             #expect(try await column(db, "api_tokens", "name").allSatisfy { !$0.contains(issued.token) })
 
             let who = try #require(try await creds.authenticate(token: issued.token, now: at(10)))
-            #expect(who == TokenPrincipal(tokenID: issued.id, userID: orgs.userA.id, organizationID: orgs.a.id))
+            #expect(who == TokenPrincipal(tokenID: issued.id, userID: orgs.userA.id, organizationID: orgs.a.id,
+                                          memberships: [Membership(organizationID: orgs.a.id, clinicID: orgs.clinicA.id,
+                                                                   userID: orgs.userA.id, role: .practitioner)]))
             #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == issued.id }?.lastUsedAt == at(10))
             // The stamp moves at most once a minute: a use 30 s later keeps it, one 61 s later moves it.
             _ = try await creds.authenticate(token: issued.token, now: at(40))

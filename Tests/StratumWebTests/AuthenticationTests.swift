@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import StratumStore
 @testable import StratumWeb
 import Testing
@@ -59,6 +60,50 @@ struct AuthenticationTests {
             #expect(notMine.status == .forbidden)
             let garbage = try await s.send(.GET, "/api/v1/patients", token: owner, headers: [("X-Stratum-Clinic", "x")])
             #expect(garbage.status == .badRequest)
+        }
+    }
+
+    /// Sets a membership's role directly in the database, as an administrator's statement would (no role door yet).
+    static func setRole(_ s: TestServer, email: String, _ role: Role) async throws {
+        let user = try #require(try await s.state.directory.credentials(email: email)?.0)
+        try await (s.state.database.database as! any SQLDatabase).update("memberships")
+            .set("role", to: role.rawValue).where("user_id", .equal, user.id).run()
+    }
+
+    @Test("a revoked token is 401 from the very next request; a changed role counts from the next request")
+    func revocationAndRoleChange() async throws {
+        try await withServer { s in
+            let user = try #require(try await s.state.directory.credentials(email: "practitioner@a.example")?.0)
+            let credentials = CredentialStore(database: s.state.database)
+            let issued = try await credentials.issue(userID: user.id, organizationID: s.orgA.id, name: "revocable", expiresAt: nil)
+            let create = { try await s.send(.POST, "/api/v1/patients", token: issued.token, json: patientJSON(clinic: s.clinicA.id, given: "Ines")) }
+            #expect(try await create().status == .created)
+
+            try await Self.setRole(s, email: "practitioner@a.example", .auditor)
+            #expect(try await create().status == .forbidden, "an auditor may not register patients")
+            #expect(try await s.send(.GET, "/api/v1/patients", token: issued.token).status == .ok, "an auditor still reads")
+
+            try await credentials.revoke(id: issued.id)
+            let refused = try await s.send(.GET, "/api/v1/patients", token: issued.token)
+            #expect(refused.status == .unauthorized)
+            #expect(try await s.send(.GET, "/api/v1/patients", token: s.token("a", .owner)).status == .ok, "other tokens unaffected")
+        }
+    }
+
+    @Test("a browser session sees a changed role on its next page and ends at once when its user is signed out elsewhere")
+    func sessionSeesRoleChange() async throws {
+        try await withServer { s in
+            let browser = try await BrowserSession.signIn(s, email: "practitioner@a.example")
+            #expect(try await browser.get("/today").text.contains("href=\"/patients/new\""))
+            try await Self.setRole(s, email: "practitioner@a.example", .auditor)
+            let today = try await browser.get("/today")
+            #expect(today.status == .ok)
+            #expect(!today.text.contains("href=\"/patients/new\""), "the auditor is offered no New patient")
+
+            let user = try #require(try await s.state.directory.credentials(email: "practitioner@a.example")?.0)
+            try await CredentialStore(database: s.state.database).deleteSessions(userID: user.id)
+            let after = try await browser.get("/today")
+            #expect(after.status == .seeOther, "sent to sign in")
         }
     }
 }

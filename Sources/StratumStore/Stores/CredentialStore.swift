@@ -1,6 +1,7 @@
 import Crypto
 import FluentKit
 import Foundation
+import SQLKit
 
 /// A newly issued API token: the plaintext is shown once and never stored; only its SHA-256 is kept.
 public struct IssuedToken: Sendable, Equatable {
@@ -14,6 +15,8 @@ public struct TokenPrincipal: Sendable, Equatable {
     public let tokenID: UUID
     public let userID: UUID
     public let organizationID: UUID
+    /// The user's memberships in the token's organization, oldest first: the clinics and roles it may act in.
+    public let memberships: [Membership]
 }
 
 /// An API token as listed to its owner: never the token or its hash.
@@ -45,6 +48,15 @@ public struct WebSession: Sendable, Equatable, Identifiable {
     public let lastSeenAt: Date
     /// The absolute end, 12 hours after sign-in, whatever the activity.
     public let expiresAt: Date
+    public let displayName: String
+    /// Every membership of the user, oldest first, with its clinic's name for the clinic switcher.
+    public let memberships: [SessionMembership]
+}
+
+/// A membership of a signed-in user and the name of its clinic.
+public struct SessionMembership: Sendable, Equatable {
+    public let membership: Membership
+    public let clinicName: String
 }
 
 /// Credentials above any one organization: API tokens, browser sessions and the login-attempt counters that throttle
@@ -90,27 +102,40 @@ public struct CredentialStore: Sendable {
     public static let lastUsedResolution: TimeInterval = 60
 
     /// Who the token acts for, or nil when it is unknown, revoked, expired, its user is disabled or no longer a
-    /// member of the organization. A use is stamped in `last_used_at` when the stamp is older than a minute.
+    /// member of the organization. One statement reads the token, its user and the memberships, so every request
+    /// sees a revocation or a role change at once, on whichever app server it lands. A use is stamped in
+    /// `last_used_at` when the stamp is older than a minute.
     public func authenticate(token: String, now: Date = Date()) async throws -> TokenPrincipal? {
         guard token.hasPrefix(Self.tokenPrefix), token.count < 200 else { return nil }
         let hash = Self.sha256Hex(token)
-        let found = try await db.read { database -> (TokenPrincipal, Date?)? in
-            guard let m = try await ApiTokenModel.query(on: database).filter(\.$tokenHash == hash).first(),
-                  m.revokedAt == nil, m.expiresAt.map({ now < $0 }) ?? true,
-                  let user = try await UserModel.find(m.userID, on: database), user.disabledAt == nil,
-                  try await MembershipModel.query(on: database).filter(\.$userID == m.userID)
-                    .filter(\.$organizationID == m.organizationID).first() != nil else {
-                return nil
-            }
-            return (TokenPrincipal(tokenID: m.id!, userID: m.userID, organizationID: m.organizationID), m.lastUsedAt)
+        let rows = try await db.read { database in
+            try await (database as! any SQLDatabase).raw("""
+                SELECT t.id AS token_id, t.user_id, t.organization_id, t.expires_at, t.revoked_at, t.last_used_at,
+                       u.disabled_at, m.clinic_id, m.role
+                FROM api_tokens t
+                JOIN users u ON u.id = t.user_id
+                JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
+                WHERE t.token_hash = \(bind: hash)
+                ORDER BY m.created_at, m.id
+                """).all()
         }
-        guard let (principal, lastUsed) = found else { return nil }
-        if lastUsed.map({ now.timeIntervalSince($0) >= Self.lastUsedResolution || now < $0 }) ?? true {
+        guard let first = rows.first,
+              try first.decodeNil(column: "revoked_at"), try first.decodeNil(column: "disabled_at"),
+              try first.optional("expires_at", as: Date.self).map({ now < $0 }) ?? true else { return nil }
+        let tokenID = try first.decode(column: "token_id", as: UUID.self)
+        let userID = try first.decode(column: "user_id", as: UUID.self)
+        let organizationID = try first.decode(column: "organization_id", as: UUID.self)
+        let memberships = try rows.compactMap { row -> Membership? in
+            try Role(rawValue: row.decode(column: "role", as: String.self)).map {
+                Membership(organizationID: organizationID, clinicID: try row.decode(column: "clinic_id", as: UUID.self), userID: userID, role: $0)
+            }
+        }
+        if try first.optional("last_used_at", as: Date.self).map({ now.timeIntervalSince($0) >= Self.lastUsedResolution || now < $0 }) ?? true {
             try await db.write { database in
-                try await ApiTokenModel.query(on: database).filter(\.$id == principal.tokenID).set(\.$lastUsedAt, to: now).update()
+                try await ApiTokenModel.query(on: database).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
             }
         }
-        return principal
+        return TokenPrincipal(tokenID: tokenID, userID: userID, organizationID: organizationID, memberships: memberships)
     }
 
     /// Revokes a token from now on; revoking again keeps the first time.
@@ -155,23 +180,55 @@ public struct CredentialStore: Sendable {
         }
     }
 
+    /// `last_seen_at` moves at most this often, so a browsing user does not pay a durable write per page; the idle
+    /// timeout then counts from a stamp up to this much older than the last request, ending a session early, never late.
+    public static let lastSeenResolution: TimeInterval = 60
+
     /// The session when it is valid at `now` (before its absolute end, idle for less than 30 minutes, its user not
-    /// disabled), touching `last_seen_at`; otherwise nil, and an ended session is deleted.
+    /// disabled), with the user's memberships; otherwise nil, and an ended session is deleted. One statement reads
+    /// the session, its user, memberships and clinics, so a role change or a sign-out elsewhere counts at once.
     public func session(token: String, now: Date = Date()) async throws -> WebSession? {
         guard !token.isEmpty, token.count < 200 else { return nil }
         let hash = Self.sha256Hex(token)
-        return try await db.write { database -> WebSession? in
-            guard let m = try await WebSessionModel.query(on: database).filter(\.$tokenHash == hash).first() else { return nil }
-            let user = try await UserModel.find(m.userID, on: database)
-            guard now < m.expiresAt, now.timeIntervalSince(m.lastSeenAt) < Self.idleTimeout, let user, user.disabledAt == nil else {
-                try await m.delete(on: database)
-                return nil
-            }
-            m.lastSeenAt = now
-            try await m.update(on: database)
-            return WebSession(id: m.id!, userID: m.userID, clinicID: m.clinicID, csrfToken: m.csrfToken, createdAt: m.createdAt,
-                              lastSeenAt: m.lastSeenAt, expiresAt: m.expiresAt)
+        let rows = try await db.read { database in
+            try await (database as! any SQLDatabase).raw("""
+                SELECT s.id AS session_id, s.user_id, s.clinic_id AS session_clinic_id, s.csrf_token, s.created_at,
+                       s.last_seen_at, s.expires_at, u.display_name, u.disabled_at,
+                       m.organization_id, m.clinic_id, m.role, c.name AS clinic_name
+                FROM web_sessions s
+                JOIN users u ON u.id = s.user_id
+                LEFT JOIN memberships m ON m.user_id = s.user_id
+                LEFT JOIN clinics c ON c.id = m.clinic_id
+                WHERE s.token_hash = \(bind: hash)
+                ORDER BY m.created_at, m.id
+                """).all()
         }
+        guard let first = rows.first else { return nil }
+        let id = try first.decode(column: "session_id", as: UUID.self)
+        let userID = try first.decode(column: "user_id", as: UUID.self)
+        let expiresAt = try first.decode(column: "expires_at", as: Date.self)
+        var lastSeenAt = try first.decode(column: "last_seen_at", as: Date.self)
+        guard now < expiresAt, now.timeIntervalSince(lastSeenAt) < Self.idleTimeout, try first.decodeNil(column: "disabled_at") else {
+            try await db.write { database in try await WebSessionModel.query(on: database).filter(\.$id == id).delete() }
+            return nil
+        }
+        if now.timeIntervalSince(lastSeenAt) >= Self.lastSeenResolution || now < lastSeenAt {
+            try await db.write { database in
+                try await WebSessionModel.query(on: database).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
+            }
+            lastSeenAt = now
+        }
+        let memberships = try rows.compactMap { row -> SessionMembership? in
+            guard let clinicID = try row.optional("clinic_id", as: UUID.self),
+                  let role = try row.optional("role", as: String.self).flatMap(Role.init(rawValue:)) else { return nil }
+            return SessionMembership(membership: Membership(organizationID: try row.decode(column: "organization_id", as: UUID.self),
+                                                            clinicID: clinicID, userID: userID, role: role),
+                                     clinicName: try row.optional("clinic_name", as: String.self) ?? "")
+        }
+        return WebSession(id: id, userID: userID, clinicID: try first.optional("session_clinic_id", as: UUID.self),
+                          csrfToken: try first.decode(column: "csrf_token", as: String.self),
+                          createdAt: try first.decode(column: "created_at", as: Date.self), lastSeenAt: lastSeenAt, expiresAt: expiresAt,
+                          displayName: try first.decode(column: "display_name", as: String.self), memberships: memberships)
     }
 
     /// Moves the session to another clinic of the user (the clinic switcher); the caller checks the membership.
@@ -245,5 +302,12 @@ public struct CredentialStore: Sendable {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+fileprivate extension SQLRow {
+    /// The column's value, nil when it is NULL (a LEFT JOIN without a match, an unset date).
+    func optional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: type)
     }
 }

@@ -80,19 +80,16 @@ struct WebSessionMiddleware: AsyncMiddleware {
         return response
     }
 
+    /// The signed-in user from one database statement (session, user, memberships and clinic names together).
     func resolve(_ token: String) async throws -> WebUser? {
-        let credentials = CredentialStore(database: state.database)
-        guard let session = try await credentials.session(token: token) else { return nil }
-        let memberships = try await state.directory.memberships(userID: session.userID)
-        guard let user = try await state.directory.user(id: session.userID) else { return nil }
+        guard let session = try await CredentialStore(database: state.database).session(token: token) else { return nil }
+        let memberships = session.memberships.map(\.membership)
         let chosen = memberships.first { $0.clinicID == session.clinicID } ?? memberships.first
         guard let chosen else { return nil }
-        var clinics: [(id: UUID, name: String, role: Role)] = []
-        for m in memberships where m.organizationID == chosen.organizationID {
-            if let clinic = try await state.scope(m.organizationID).clinic(m.clinicID) { clinics.append((clinic.id, clinic.name, m.role)) }
-        }
+        let clinics = session.memberships.filter { $0.membership.organizationID == chosen.organizationID }
+            .map { (id: $0.membership.clinicID, name: $0.clinicName, role: $0.membership.role) }
         return WebUser(principal: Principal(userID: session.userID, organizationID: chosen.organizationID,
                                             clinicID: chosen.clinicID, role: chosen.role),
-                       sessionToken: token, csrfToken: session.csrfToken, displayName: user.displayName, clinics: clinics)
+                       sessionToken: token, csrfToken: session.csrfToken, displayName: session.displayName, clinics: clinics)
     }
 }
