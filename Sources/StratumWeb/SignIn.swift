@@ -21,8 +21,10 @@ enum SignIn {
         let failures = try await credentials.recentFailures(email: email, address: address, since: now.addingTimeInterval(-throttleWindow))
         if failures.perAccount >= maxFailuresPerAccount || failures.perAddress >= maxFailuresPerAddress { return .throttled }
         let known = try await state.directory.credentials(email: email)
-        // An unknown email is verified against a dummy hash, so timing does not reveal which emails exist.
-        let verified = (try? Bcrypt.verify(password, created: known?.passwordHash ?? dummyHash)) == true
+        // An unknown email is verified against a dummy hash, so timing does not reveal which emails exist. bcrypt
+        // runs on the bounded hashing pool: a burst of sign-ins queues there instead of stalling other requests.
+        let stored = known?.passwordHash
+        let verified = try await Passwords.onHashingPool { (try? Bcrypt.verify(password, created: stored ?? dummyHash)) == true }
         guard let (user, _) = known, verified else {
             try await credentials.recordLoginAttempt(email: email, address: address, succeeded: false, at: now)
             return .wrongCredentials
@@ -31,6 +33,6 @@ enum SignIn {
         return .signedIn(user)
     }
 
-    /// A bcrypt hash of a random string, for constant-time refusals of unknown emails.
-    static let dummyHash = (try? Bcrypt.hash(UUID().uuidString, cost: 12)) ?? ""
+    /// A bcrypt hash of a random string at the production cost, for constant-time refusals of unknown emails.
+    static let dummyHash = (try? Passwords.hash(UUID().uuidString)) ?? ""
 }
