@@ -244,4 +244,45 @@ struct WriteBatchTests {
             #expect(try await db.unsafeSettings() == [])
         }
     }
+
+    /// The figure for docs/decisions/0006: N concurrent writes through the writer against the same writes each in
+    /// its own IMMEDIATE transaction on the general pool with the four per-unit PRAGMAs (the path before the writer).
+    /// Printed, not asserted: timing belongs to bench/, what is asserted is that both paths wrote every row.
+    @Test("measure: 400 concurrent durable writes, group commit against one transaction each")
+    func measureGroupCommit() async throws {
+        try await withStore(.sqlite) { db in
+            try await Self.makeProbeTable(db)
+            let n = 400
+            let grouped = UUID().uuidString, single = UUID().uuidString
+            let clock = ContinuousClock()
+            let groupedTime = try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for job in 0..<n { group.addTask { try await db.write { try await Self.insert(round: grouped, job: job, on: $0) } } }
+                    try await group.waitForAll()
+                }
+            }
+            let singleTime = try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for job in 0..<n {
+                        group.addTask {
+                            try await db.database.withConnection { conn in
+                                let sql = conn as! any SQLDatabase
+                                for pragma in StratumDatabase.sqliteConnectionPragmas { try await sql.raw("\(unsafeRaw: pragma)").run() }
+                                try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
+                                try await Self.insert(round: single, job: job, on: conn)
+                                try await sql.raw("COMMIT TRANSACTION").run()
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            #expect(try await Self.jobs(round: grouped, db).count == n)
+            #expect(try await Self.jobs(round: single, db).count == n)
+            let stats = try await #require(db.writer).currentStatistics
+            let rate = { (d: Duration) in Double(n) / (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
+            print("WRITE-BATCH \(n) concurrent writes: group commit \(Int(rate(groupedTime)))/s in \(stats.commits) commits, "
+                  + "one transaction each \(Int(rate(singleTime)))/s; ratio \(String(format: "%.1f", rate(groupedTime) / rate(singleTime)))")
+        }
+    }
 }
