@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import StratumCore
 @testable import StratumWeb
 import Testing
@@ -56,6 +57,27 @@ struct TwoDoorTableTests {
         var prepare: @Sendable (TestServer) async throws -> String = { _ in "" }
         let run: @Sendable (TestServer, Door, String) async throws -> TestingHTTPResponse
         var testDescription: String { name }
+    }
+
+    /// The accesses of patients' records written since `before` rows, as "action resource outcome", in a stable
+    /// order: what a door's act left in the trail, comparable across doors. Signing in lands on the day sheet, whose
+    /// own rows (`list schedule`) belong to that page, not to the act.
+    static func auditRows(_ s: TestServer, after before: Int) async throws -> [String] {
+        let sql = s.state.database.database as! any SQLDatabase
+        let rows = try await sql.raw("SELECT action, resource, outcome, patient_id FROM audit_events").all()
+        return try rows.dropFirst(before).filter {
+            try $0.decodeNil(column: "patient_id") == false && $0.decode(column: "resource", as: String.self) != "schedule"
+        }.map {
+            "\(try $0.decode(column: "action", as: String.self)) \(try $0.decode(column: "resource", as: String.self)) \(try $0.decode(column: "outcome", as: String.self))"
+        }.sorted()
+    }
+
+    /// What the door shows after the act: a page's redirect is followed by the same user, as the browser does (the
+    /// recording cases post as the practitioner).
+    static func follow(_ s: TestServer, _ door: Door, _ r: TestingHTTPResponse) async throws {
+        guard door == .page, r.status == .seeOther, let location = r.headers.first(name: .location) else { return }
+        let shown = try await BrowserSession.signIn(s, email: "practitioner@a.example").get(location)
+        #expect(shown.status == .ok, "\(location): \(shown.status)")
     }
 
     static var today: LocalDate { PageRoutes.today(in: "Europe/London") }
@@ -138,12 +160,17 @@ struct TwoDoorTableTests {
     @Test("each case comes to the same outcome through the API and the pages", arguments: cases)
     func sameOutcome(_ c: Case) async throws {
         var seen: [Door: Outcome] = [:]
+        var trail: [Door: [String]] = [:]
         // Each door meets the case on a clinic of its own, so neither door's act changes what the other finds (a
         // handpiece used, a patient registered).
         for door in Door.allCases {
-            seen[door] = try await withServer { s in
-                let r = try await c.run(s, door, try await c.prepare(s))
+            let (outcome, rows) = try await withServer { s in
+                let prepared = try await c.prepare(s)
+                let before = try await rowCount(s, "audit_events")
+                let r = try await c.run(s, door, prepared)
                 let o = door == .api ? Outcome.api(r) : Outcome.page(r)
+                try await Self.follow(s, door, r)
+                let rows = try await Self.auditRows(s, after: before)
                 let holds: Bool
                 switch c.expect.split(separator: ":", maxSplits: 1).map(String.init) {
                 case ["recorded"]: holds = o.recorded
@@ -153,9 +180,19 @@ struct TwoDoorTableTests {
                 default: holds = false
                 }
                 #expect(holds, "\(door.rawValue): expected \(c.expect), got \(o) (\(r.status.code))")
-                return o
+                return (o, rows)
             }
+            seen[door] = outcome
+            trail[door] = rows
         }
         #expect(seen[.api]?.recorded == seen[.page]?.recorded)
+        #expect(seen[.api]?.rules == seen[.page]?.rules, "the same rules through both doors")
+        for door in Door.allCases {
+            // A recording, or a refused one, is one row of the session whichever door, the page's redirect included.
+            let sessionRows = (trail[door] ?? []).filter { $0.split(separator: " ").dropFirst().first == "session" }
+            #expect(sessionRows.count <= 1, "\(door.rawValue): \(sessionRows)")
+            if c.expect == "recorded" { #expect(sessionRows == ["create session allowed"], "\(door.rawValue): \(sessionRows)") }
+        }
+        #expect(trail[.api] == trail[.page], "the same audit rows through both doors: api \(trail[.api] ?? []), page \(trail[.page] ?? [])")
     }
 }

@@ -344,18 +344,26 @@ struct CoursePages {
     }
 
     /// Accepts the course with a reason for each caution; the store judges the plan as stored. A missing reason
-    /// re-renders the course with that caution's field in error; a stop refuses the page.
+    /// re-renders the course with that caution's field in error; a stop refuses the page. The course is read before
+    /// the act only to name the cautions the reasons were given for; without a reason the store's door is the first
+    /// access, so the act is one audit row as through the API (a refusal's page then reads under that row).
     func accept(_ req: Request) async throws -> Response {
         let id = try Self.courseID(req)
         let p = try await req.authorize(.update, .course, state: state)
         let scope = state.scope(p.organizationID)
-        guard let course = try await scope.courses.get(courseID: id, req.access(p)) else { throw Self.courseNotFound }
         let f = try FormFields(req)
-        let cautions = Self.cautions(course)
-        let reasons = cautions.indices.map { (f["ack-\($0)"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        // Only reasons given become acknowledgements; `fieldOf` maps an acknowledgement back to its caution's field.
-        let given = cautions.indices.filter { !reasons[$0].isEmpty }
-        let acks = given.map { AcknowledgementDraft(rule: cautions[$0].rule, zone: cautions[$0].zone, reason: reasons[$0]) }
+        var given: [Int: String] = [:]
+        for (name, values) in f.values where name.hasPrefix("ack-") {
+            let reason = (values.first ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if let i = Int(name.dropFirst(4)), !reason.isEmpty { given[i] = reason }
+        }
+        func cautions() async throws -> [Finding] {
+            guard let course = try await scope.courses.get(courseID: id, req.access(p)) else { throw Self.courseNotFound }
+            return Self.cautions(course)
+        }
+        let named = given.isEmpty ? [] : try await cautions()
+        let order = given.keys.sorted().filter { $0 < named.count }
+        let acks = order.map { AcknowledgementDraft(rule: named[$0].rule, zone: named[$0].zone, reason: given[$0]!) }
         do {
             _ = try await scope.courses.accept(courseID: id, acknowledgements: acks, req.access(p))
         } catch let refusal as ClinicalRefusal {
@@ -363,17 +371,19 @@ struct CoursePages {
                 throw PageError(.unprocessableEntity, "The plan is do-not-treat",
                                 "Resolve its stop findings (\(refusal.blocking.map(\.rule.rawValue).joined(separator: ", "))) and plan again.")
             }
+            let all = try await cautions()
             var errors = FieldErrors()
             for b in refusal.blocking {
-                if let i = cautions.firstIndex(where: { $0.rule == b.rule && $0.zone == b.zone }) {
+                if let i = all.firstIndex(where: { $0.rule == b.rule && $0.zone == b.zone }) {
                     errors.add("ack-\(i)", "Give the clinical reason for accepting \(b.rule.rawValue).")
                 }
             }
-            return try await showCourse(req, id: id, p: p, reasons: reasons, errors: errors, status: .unprocessableEntity)
+            return try await showCourse(req, id: id, p: p, reasons: all.indices.map { given[$0] ?? "" }, errors: errors, status: .unprocessableEntity)
         } catch StoreError.invalid(let field, let problem) {
+            let all = try await cautions()
             var errors = FieldErrors()
-            if let i = AcknowledgementField.index(field), i < given.count { errors.add("ack-\(given[i])", problem) } else { errors.add("accept", problem) }
-            return try await showCourse(req, id: id, p: p, reasons: reasons, errors: errors, status: .unprocessableEntity)
+            if let i = AcknowledgementField.index(field), i < order.count { errors.add("ack-\(order[i])", problem) } else { errors.add("accept", problem) }
+            return try await showCourse(req, id: id, p: p, reasons: all.indices.map { given[$0] ?? "" }, errors: errors, status: .unprocessableEntity)
         }
         return req.done("/courses/\(PageValues.id(id))", .courseAccepted)
     }
