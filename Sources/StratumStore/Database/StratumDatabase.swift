@@ -137,6 +137,11 @@ public final class StratumDatabase: Sendable {
         }
     }
 
+    /// What the SQLite writer did since the database opened (nil on PostgreSQL): writes per commit, for metrics.
+    public func writeBatchStatistics() async -> WriteBatchStatistics? {
+        await writer?.currentStatistics
+    }
+
     private var reader: any Database {
         readers.database(logger: logger, on: eventLoopGroup.any())!
     }
