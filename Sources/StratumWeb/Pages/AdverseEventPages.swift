@@ -125,7 +125,7 @@ struct AdverseEventPages {
             errors.add("sessionId", "That session is not one of this patient's.")
             return try await render(req, p, patient, values: v, errors: errors, status: .badRequest)
         }
-        return req.done("/adverse-events/\(PageValues.id(event.id))", .eventReported)
+        return req.done("/adverse-events/\(PageValues.id(event.id))", .eventReported, wrote: event.patientID, p, state: state)
     }
 
     private func render(_ req: Request, _ p: Principal, _ patient: Patient, values: Values, errors: FieldErrors,

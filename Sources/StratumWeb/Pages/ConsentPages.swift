@@ -71,7 +71,7 @@ struct ConsentPages {
         } catch StoreError.conflict(let why) {
             throw PageError(.conflict, "Withdrawal not recorded", PageValues.sentence(why))
         }
-        return req.done("/patients/\(PageValues.id(id))", .consentWithdrawn)
+        return req.done("/patients/\(PageValues.id(id))", .consentWithdrawn, wrote: id, p, state: state)
     }
 
     func form(_ req: Request) async throws -> Response {
@@ -109,7 +109,7 @@ struct ConsentPages {
         }
         let version = kindText == "photo" ? ConsentTexts.photoVersion : ConsentTexts.treatmentVersion
         _ = try await scope.consents.sign(patientID: id, kind: kind, textVersion: version, signedByName: name, req.access(p))
-        return req.done("/patients/\(PageValues.id(id))", .consentSigned)
+        return req.done("/patients/\(PageValues.id(id))", .consentSigned, wrote: id, p, state: state)
     }
 
     private func render(_ req: Request, _ patient: Patient, kind: String, tier: String, name: String, errors: FieldErrors,

@@ -111,7 +111,7 @@ struct CoursePages {
             let course = try await scope.courses.create(patientID: id, clinicID: p.clinicID, request: request, result: result,
                                                         goal: values.goal.isEmpty ? nil : values.goal,
                                                         goalScore: PageValues.number(values.goalScore), req.access(p))
-            return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned)
+            return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned, wrote: course.patientID, p, state: state)
         } catch is ClinicalRefusal {
             // The store keeps no do-not-treat plan: it is shown, with its stops, and nothing is saved.
             return try await render(req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones),
@@ -365,7 +365,8 @@ struct CoursePages {
         let order = given.keys.sorted().filter { $0 < named.count }
         let acks = order.map { AcknowledgementDraft(rule: named[$0].rule, zone: named[$0].zone, reason: given[$0]!) }
         do {
-            _ = try await scope.courses.accept(courseID: id, acknowledgements: acks, req.access(p))
+            let accepted = try await scope.courses.accept(courseID: id, acknowledgements: acks, req.access(p))
+            return req.done("/courses/\(PageValues.id(id))", .courseAccepted, wrote: accepted.patientID, p, state: state)
         } catch let refusal as ClinicalRefusal {
             guard !refusal.hasStop else {
                 throw PageError(.unprocessableEntity, "The plan is do-not-treat",
@@ -385,7 +386,6 @@ struct CoursePages {
             if let i = AcknowledgementField.index(field), i < order.count { errors.add("ack-\(order[i])", problem) } else { errors.add("accept", problem) }
             return try await showCourse(req, id: id, p: p, reasons: all.indices.map { given[$0] ?? "" }, errors: errors, status: .unprocessableEntity)
         }
-        return req.done("/courses/\(PageValues.id(id))", .courseAccepted)
     }
 }
 

@@ -122,7 +122,7 @@ struct ScreeningPages {
             return try await render(req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
                                     errors: errors, status: .unprocessableEntity)
         }
-        return req.done("/patients/\(PageValues.id(id))/screening", .screeningSaved)
+        return req.done("/patients/\(PageValues.id(id))/screening", .screeningSaved, wrote: id, p, state: state)
     }
 
     private func render(_ req: Request, patient: Patient, answeredOn: String, typed: [String: (String, String)],
