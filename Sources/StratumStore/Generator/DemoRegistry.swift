@@ -1,43 +1,34 @@
 import Foundation
 import StratumCore
-import StratumStore
 
 /// The demo clinics' traceability registry, keeping the rules it demonstrates: a pen handpiece model and the
 /// 12-needle cartridge that fits it (the demo sessions' depths lie in the cartridge's range), a 36-needle cartridge
 /// for another pen (so `DEV-INCOMPATIBLE` has something to refuse) nearing its expiry, reusable rollers and a stamp
 /// in packs, a handpiece and a lot per clinic, and a sterilizer at Central whose packs are assembled before their
-/// cycle runs.
-struct DemoEquipment {
+/// cycle runs. A few dozen acts whatever the number of patients: written through the stores' doors by both loaders.
+enum DemoRegistry {
     static let cartridgeGTIN = "09506000134352"
     static let cartridgeLot = "DEMO-CART-01"
-    let handpieceSerial: [UUID: String]
+    /// How a clinic cleans its pen between patients and at the end of the day (`DEV-HANDPIECE`).
+    static let cleaningMethod = "Wipe with 70% alcohol, barrier sleeve replaced"
+
+    static func lotExpiry(today: LocalDate) -> LocalDate { today.adding(days: 540) }
+
+    /// Each clinic's handpiece serial, in the order of `DemoClinics.all`.
+    static func handpieceSerial(_ clinicIndex: Int) -> String { "HP-\(1001 + clinicIndex)" }
+
     /// Each clinic's cartridge lot: a session uses its own clinic's stock.
-    let lotByClinic: [UUID: String]
-    let lotExpiry: LocalDate
-    private(set) var serial = 1000
+    static func lot(_ clinicIndex: Int) -> String { clinicIndex == 0 ? cartridgeLot : "DEMO-CART-\(String(format: "%02d", clinicIndex + 1))" }
 
-    /// The equipment of the next demo session at `clinicID`: a fresh cartridge serial of the clinic's lot and the
-    /// clinic's handpiece, cleaned and disinfected before this patient as a clinic does between patients.
-    mutating func next(clinicID: UUID, scope: OrganizationScope, ctx: AccessContext) async throws -> EquipmentReference {
-        serial += 1
-        let hp = handpieceSerial[clinicID]!
-        try await clean(hp, scope: scope, ctx: ctx)
-        return EquipmentReference(part: PartReference(gtin: Self.cartridgeGTIN, lot: lotByClinic[clinicID]!, serial: "SN\(serial)"),
-                                  handpieceSerial: hp)
+    /// The equipment of a demo session at `clinicID`: a fresh cartridge serial of the clinic's lot and the clinic's
+    /// handpiece, cleaned and disinfected before this patient as a clinic does between patients.
+    static func equipment(clinicID: UUID, clinics: DemoClinics, serial: String?) -> EquipmentReference {
+        let i = clinics.all.firstIndex(of: clinicID)!
+        return EquipmentReference(part: PartReference(gtin: cartridgeGTIN, lot: lot(i), serial: serial), handpieceSerial: handpieceSerial(i))
     }
 
-    /// The end of the demo day: every handpiece cleaned after its last patient, so none is left due for cleaning.
-    func cleanAll(scope: OrganizationScope, ctx: AccessContext) async throws {
-        for hp in handpieceSerial.values.sorted() { try await clean(hp, scope: scope, ctx: ctx) }
-    }
-
-    private func clean(_ serial: String, scope: OrganizationScope, ctx: AccessContext) async throws {
-        if let h = try await scope.devices.handpieces().first(where: { $0.serial == serial }) {
-            _ = try await scope.devices.recordCleaning(handpieceID: h.id, method: "Wipe with 70% alcohol, barrier sleeve replaced", ctx.fresh())
-        }
-    }
-
-    static func load(scope: OrganizationScope, clinics: [UUID], today: LocalDate, ctx: AccessContext) async throws -> DemoEquipment {
+    /// Writes the registry through the stores' doors, each act audited as `ctx`.
+    static func load(scope: OrganizationScope, clinics: DemoClinics, today: LocalDate, ctx: AccessContext) async throws {
         let pen = try await scope.devices.addModel(
             name: "Demo Pen 2.5",
             spec: DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)), needleMaterial: .stainlessSteel),
@@ -63,22 +54,16 @@ struct DemoEquipment {
         let roller10 = try await scope.devices.addModel(
             name: "Demo Roller 1.0",
             spec: DeviceSpec(kind: .roller, length: .fixed(1.0), needleMaterial: .stainlessSteel), needleCount: 192, singleUseHead: false, ctx)
-        var serials: [UUID: String] = [:]
-        var lots: [UUID: String] = [:]
-        let expiry = today.adding(days: 540)
-        for (i, clinic) in clinics.enumerated() {
-            let serial = "HP-\(1001 + i)"
-            _ = try await scope.devices.addHandpiece(clinicID: clinic, modelID: pen.id, serial: serial, ctx)
-            serials[clinic] = serial
-            let lot = i == 0 ? cartridgeLot : "DEMO-CART-\(String(format: "%02d", i + 1))"
+        let expiry = lotExpiry(today: today)
+        for (i, clinic) in clinics.all.enumerated() {
+            _ = try await scope.devices.addHandpiece(clinicID: clinic, modelID: pen.id, serial: handpieceSerial(i), ctx)
             _ = try await scope.stock.receive(LotDraft(clinicID: clinic, modelID: cartridge12.id, product: "Demo 12-needle cartridge",
-                                                       gtin: cartridgeGTIN, lot: lot, expiry: expiry, quantity: 2000), ctx)
-            lots[clinic] = lot
+                                                       gtin: cartridgeGTIN, lot: lot(i), expiry: expiry, quantity: 2000), ctx)
         }
-        _ = try await scope.stock.receive(LotDraft(clinicID: clinics[0], modelID: cartridge36.id, product: "Demo 36-needle cartridge",
+        _ = try await scope.stock.receive(LotDraft(clinicID: clinics.central, modelID: cartridge36.id, product: "Demo 36-needle cartridge",
                                                    gtin: "09506000134369", lot: "DEMO-CART-36", expiry: today.adding(days: 20), quantity: 50), ctx)
-        let sterilizer = try await scope.sterilization.addSterilizer(clinicID: clinics[0], name: "Autoclave A", serial: "AC-2291", ctx)
-        try await scope.sterilization.setShelfLife(clinicID: clinics[0], days: 180, ctx)
+        let sterilizer = try await scope.sterilization.addSterilizer(clinicID: clinics.central, name: "Autoclave A", serial: "AC-2291", ctx)
+        try await scope.sterilization.setShelfLife(clinicID: clinics.central, days: 180, ctx)
         // Cycle 1 passed everything and its packs are released; cycle 2 awaits its biological indicator; one pack
         // is assembled and waiting for the next load. Each pack is assembled on its cycle's morning, before it runs.
         for (number, biological, released) in [(1, BiologicalIndicatorResult.pass, true), (2, .pending, false)] {
@@ -86,7 +71,7 @@ struct DemoEquipment {
             let morning = ctx.at(cycleDate, hour: 8)
             var codes: [String] = []
             for model in [roller05.id, stamp10.id] {
-                codes.append(try await scope.sterilization.assemble(clinicID: clinics[0], items: [PackItemDraft(modelID: model)], morning).code)
+                codes.append(try await scope.sterilization.assemble(clinicID: clinics.central, items: [PackItemDraft(modelID: model)], morning).code)
             }
             _ = try await scope.sterilization.recordCycle(sterilizerID: sterilizer.id, CycleDraft(
                 number: number, date: cycleDate, type: "Pre-vacuum steam", temperatureC: 134, minutes: 4,
@@ -97,8 +82,7 @@ struct DemoEquipment {
                 }
             }
         }
-        _ = try await scope.sterilization.assemble(clinicID: clinics[0], items: [PackItemDraft(modelID: roller10.id)], ctx)
-        return DemoEquipment(handpieceSerial: serials, lotByClinic: lots, lotExpiry: expiry)
+        _ = try await scope.sterilization.assemble(clinicID: clinics.central, items: [PackItemDraft(modelID: roller10.id)], ctx)
     }
 }
 
