@@ -1,5 +1,6 @@
 import ArgumentParser
 import StratumCore
+import StratumWeb
 
 /// The `stratum` command: clinical planning and checking from the shell.
 public struct StratumCommand: AsyncParsableCommand {
@@ -12,6 +13,10 @@ public struct StratumCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Lets the process's tasks run on the server's event loops; the executable calls it before anything else, on
+    /// the main thread (`StratumServer.runTasksOnEventLoops`).
+    public static func prepareProcess() { StratumServer.runTasksOnEventLoops() }
 
     /// Runs `stratum` with `arguments` (without the program name) and returns the process exit code.
     public static func run(_ arguments: [String], console: Console = .system) async -> Int32 {

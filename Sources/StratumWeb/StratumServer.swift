@@ -33,7 +33,9 @@ public enum StratumServer {
         // The store logs at the level the operator chose (LOG_LEVEL), like the rest of the server.
         var storeLogger = Logger(label: "stratum.store")
         storeLogger.logLevel = config.logLevel
-        let db = try await StratumDatabase.open(config.store.database, logger: storeLogger)
+        // The database's connections answer on the same event loops as the HTTP server (Vapor's default group), so a
+        // query's answer and the request that awaits it meet on one thread instead of crossing between two groups.
+        let db = try await StratumDatabase.open(config.store.database, logger: storeLogger, eventLoopGroup: .singleton)
         do {
             if migrate { try await db.migrate() }
             try await db.requireSafeSettings()

@@ -19,6 +19,8 @@ public final class StratumDatabase: Sendable {
     let writer: SQLiteWriter?
     let readerSettings: SQLiteConnectionSettings?
     let threadPool: NIOThreadPool
+    /// The writer's one thread (SQLite only).
+    let writerThreadPool: NIOThreadPool?
     let eventLoopGroup: MultiThreadedEventLoopGroup
     let logger: Logger
     let ownsEventLoopGroup: Bool
@@ -35,6 +37,7 @@ public final class StratumDatabase: Sendable {
         let readers: Databases
         let writer: SQLiteWriter?
         let readerSettings: SQLiteConnectionSettings?
+        var writerThreadPool: NIOThreadPool?
         switch location {
         case .sqlite(let path):
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -44,7 +47,12 @@ public final class StratumDatabase: Sendable {
             databases.use(sqlite, as: .sqlite)
             readers = Databases(threadPool: pool, on: group)
             readers.use(sqlite, as: .sqlite)
-            let writerPool = Databases(threadPool: pool, on: group)
+            // The writer's statements run on a thread of their own: behind the readers' queries on the shared pool,
+            // each of a batch's statements would wait for reads, and the whole batch with it.
+            let writerThread = NIOThreadPool(numberOfThreads: 1)
+            writerThread.start()
+            writerThreadPool = writerThread
+            let writerPool = Databases(threadPool: writerThread, on: group)
             writerPool.use(sqlite, as: .sqlite)
             let writerSettings = SQLiteConnectionSettings(statements: sqliteConnectionPragmas)
             writer = SQLiteWriter(databases: writerPool, eventLoop: group.next(), logger: logger,
@@ -62,14 +70,14 @@ public final class StratumDatabase: Sendable {
             readerSettings = nil
         }
         let db = StratumDatabase(location: location, databases: databases, readers: readers, writer: writer,
-                                 readerSettings: readerSettings, threadPool: pool, group: group,
+                                 readerSettings: readerSettings, threadPool: pool, writerThreadPool: writerThreadPool, group: group,
                                  ownsGroup: eventLoopGroup == nil, logger: logger)
         if location.isSQLite { try await db.applySQLiteSettings() }
         return db
     }
 
     private init(location: DatabaseLocation, databases: Databases, readers: Databases, writer: SQLiteWriter?,
-                 readerSettings: SQLiteConnectionSettings?, threadPool: NIOThreadPool,
+                 readerSettings: SQLiteConnectionSettings?, threadPool: NIOThreadPool, writerThreadPool: NIOThreadPool?,
                  group: MultiThreadedEventLoopGroup, ownsGroup: Bool, logger: Logger) {
         self.location = location
         self.databases = databases
@@ -77,6 +85,7 @@ public final class StratumDatabase: Sendable {
         self.writer = writer
         self.readerSettings = readerSettings
         self.threadPool = threadPool
+        self.writerThreadPool = writerThreadPool
         self.eventLoopGroup = group
         self.ownsEventLoopGroup = ownsGroup
         self.logger = logger
@@ -97,6 +106,7 @@ public final class StratumDatabase: Sendable {
         }
         await databases.shutdownAsync()
         try? await threadPool.shutdownGracefully()
+        try? await writerThreadPool?.shutdownGracefully()
         if ownsEventLoopGroup { try? await eventLoopGroup.shutdownGracefully() }
     }
 
