@@ -16,6 +16,16 @@ struct ResolvedEquipment: Sendable {
     var registered = RegisteredEquipment()
     /// Unreviewed `AE-CLUSTER` alerts on this pack's sterilizer, this lot or this handpiece.
     var clusterAlerts: [InfectionCluster.Alert]
+
+    /// The equipment as a session's record names it, the same as `equipment(ofSessions:)` reads back once `bind`
+    /// wrote its row (always one, even naming nothing).
+    var reference: EquipmentReference {
+        var ref = EquipmentReference()
+        if let lot { ref.part = PartReference(gtin: lot.gtin, lot: lot.lot, serial: serial) }
+        ref.packCode = pack?.code
+        ref.handpieceSerial = handpiece?.serial
+        return ref
+    }
 }
 
 extension OrganizationScope {

@@ -31,7 +31,12 @@ extension OrganizationScope {
 
     /// Whether the clinic belongs to this organization.
     func hasClinic(_ id: UUID, on database: any Database) async throws -> Bool {
-        try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first() != nil
+        try await clinic(id, on: database) != nil
+    }
+
+    /// The clinic, if it belongs to this organization, inside the caller's transaction.
+    func clinic(_ id: UUID, on database: any Database) async throws -> ClinicModel? {
+        try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first()
     }
 
     /// Whether the user holds a membership in any clinic of this organization.

@@ -18,7 +18,7 @@ extension SessionStore {
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
             }
-            let judged: (SessionDraft, ResolvedEquipment)
+            let judged: (SessionDraft, ResolvedEquipment, LocalDate)
             do {
                 judged = try await self.judge(doc, course: course, clinicID: clinicID, actorID: actorID, ctx, on: database)
             } catch let refusal as ClinicalRefusal {
@@ -28,7 +28,7 @@ extension SessionStore {
             }
             // Nothing was written before this point: a refusal above commits its audit row alone.
             return .found(try await self.insert(judged.0, course: course, clinicID: clinicID, actorID: actorID, resolved: judged.1,
-                                                ctx, on: database))
+                                                today: judged.2, ctx, on: database))
         }.get()
     }
 
@@ -54,11 +54,12 @@ extension SessionStore {
 
     /// Reads the facts and judges `doc` on them; throws the typed refusal, writes nothing.
     private func judge(_ doc: SessionRecordDocument, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
-                       on database: any Database) async throws -> (SessionDraft, ResolvedEquipment) {
+                       on database: any Database) async throws -> (SessionDraft, ResolvedEquipment, LocalDate) {
         guard course.status == CourseStatus.active.rawValue else { throw StoreError.state(.courseNotActive(status: course.status)) }
-        guard try await scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
+        guard let clinic = try await scope.clinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
         // Lot expiry and intervals judged against an invented day would be judged wrongly: refuse before judging.
-        try await scope.refuseFuture(doc.date, field: "date", clinicID: clinicID, ctx, on: database)
+        let today = LocalDate.clinicDay(at: ctx.now, timeZone: clinic.timezone)
+        if let problem = RecordDate.futureProblem(doc.date, today: today) { throw StoreError.invalid(field: "date", problem: problem) }
         guard let (facts, resolved) = try await facts(of: course, on: doc.date, excluding: nil, equipment: doc.equipment, on: database) else {
             throw StoreError.notFound("patient")
         }
@@ -71,6 +72,6 @@ extension SessionStore {
         try Self.validate(draft)
         guard try await scope.hasMember(draft.practitionerID, on: database) else { throw StoreError.notFound("practitioner") }
         try await scope.requireTreatingPractitioner(draft, clinicID: clinicID, on: database)
-        return (draft, resolved)
+        return (draft, resolved, today)
     }
 }

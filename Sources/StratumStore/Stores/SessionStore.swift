@@ -163,31 +163,37 @@ public struct SessionStore: Sendable {
     /// Writes a checked, validated draft with its details and audit row, inside the caller's transaction. `resolved`
     /// is the equipment the core already judged in this transaction (`record(courseID:clinicID:_:_:)`): its rules are
     /// not run a second time.
+    /// `today` is the clinic's today when the caller already read it in this transaction.
     func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
-                        _ ctx: AccessContext, on database: any Database) async throws -> TreatmentSession {
+                today: LocalDate? = nil, _ ctx: AccessContext, on database: any Database) async throws -> TreatmentSession {
         let m = TreatmentSessionModel()
         m.id = UUID()
         m.organizationID = scope.organizationID
         m.courseID = course.id!
         m.clinicID = clinicID
         m.createdAt = ctx.now
-        try await markWriting(m, date: draft.date, ctx, on: database)
+        try await markWriting(m, date: draft.date, today: today, ctx, on: database)
         let equipment: ResolvedEquipment
         if let resolved { equipment = resolved } else { equipment = try await checkedEquipment(draft, excluding: nil, on: database) }
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
         try await scope.bind(equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
                              at: ctx.now, on: database)
-        try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
+        let (zones, acks) = try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
         try await CourseOutcomeSummary.refresh(courseID: course.id!, organizationID: scope.organizationID, on: database)
         try await scope.audit(ctx, patientID: course.patientID, action: .create, resource: "session", outcome: .allowed, on: database)
-        return try await load(m, patientID: course.patientID, on: database)
+        // The answer is what this transaction just wrote: reading it back would cost the writer a statement per table.
+        let written = try Self.session(m, patientID: course.patientID, zones: zones, acknowledgements: acks, addenda: [],
+                                       equipment: equipment.reference)
+        return try await scope.attributed(written, on: database)
     }
 
     /// Refuses a day after the clinic's today (`invalid(field: "date")`) and marks a day before it as a late entry
     /// written now: stored, because the clinic's today at the time of writing cannot be recomputed later.
-    private func markWriting(_ m: TreatmentSessionModel, date: LocalDate, _ ctx: AccessContext, on database: any Database) async throws {
-        let today = try await scope.clinicToday(m.clinicID, ctx, on: database)
+    private func markWriting(_ m: TreatmentSessionModel, date: LocalDate, today known: LocalDate? = nil, _ ctx: AccessContext,
+                             on database: any Database) async throws {
+        let today: LocalDate
+        if let known { today = known } else { today = try await scope.clinicToday(m.clinicID, ctx, on: database) }
         if let problem = RecordDate.futureProblem(date, today: today) { throw StoreError.invalid(field: "date", problem: problem) }
         m.lateEntry = date < today
         m.writtenAt = ctx.now
@@ -312,7 +318,9 @@ public struct SessionStore: Sendable {
     }
 
     /// One multi-row INSERT per table, whatever the number of zones and acknowledgements.
-    private func insertDetails(_ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date, on database: any Database) async throws {
+    @discardableResult
+    private func insertDetails(_ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date,
+                               on database: any Database) async throws -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
         let zones = d.zones.map { dose in
             let z = ZoneTreatmentModel()
             z.id = UUID()
@@ -340,6 +348,7 @@ public struct SessionStore: Sendable {
             return k
         }
         if !acks.isEmpty { try await acks.create(on: database) }
+        return (zones, acks)
     }
 
     static func zone(_ site: String, _ side: String) throws -> Zone {
