@@ -22,6 +22,7 @@ enum StratumMigrations {
         M0017_PlanAcknowledgements(),
         M0018_RecallCorrections(),
         M0020_SealedAuditAndPhotoBlobs(),
+        M0021_HotPathIndexes(),
         M0019_RefreshCourseOutcomes(),
     ]
 }

@@ -78,8 +78,10 @@ public struct PatientStore: Sendable {
 
     /// Patients whose family or given name starts with `name` (case-insensitive), optionally with that birth date.
     /// Each patient returned is an access to that patient's record, and is audited as such.
+    /// The look-up reads a snapshot beside the writer; only the audit rows of what it found queue for the writer, and
+    /// they are committed before the answer leaves (as for a chart read).
     public func search(name: String?, birthDate: LocalDate?, limit: Int = 50, _ ctx: AccessContext) async throws -> [Patient] {
-        try await scope.db.write { database in
+        let found = try await scope.db.snapshot { database in
             var q = self.base(database)
             if let name = name?.trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty {
                 let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
@@ -90,12 +92,15 @@ public struct PatientStore: Sendable {
                 }
             }
             if let birthDate { q = q.filter(\.$birthDate == birthDate.description) }
-            let found = try await q.sort(\.$familyName).sort(\.$givenName).limit(min(max(limit, 1), 200)).all()
-            for m in found {
-                try await self.scope.audit(ctx, patientID: m.id, action: .search, resource: "patient", outcome: .allowed, on: database)
-            }
-            return found.map(Patient.init)
+            return try await q.sort(\.$familyName).sort(\.$givenName).limit(min(max(limit, 1), 200)).all().map(Patient.init)
         }
+        guard !found.isEmpty else { return [] }
+        try await scope.db.write { database in
+            for p in found {
+                try await self.scope.audit(ctx, patientID: p.id, action: .search, resource: "patient", outcome: .allowed, on: database)
+            }
+        }
+        return found
     }
 
     /// A birth date outside the last 120 years up to the clinic's today is a typing error: refused, naming `birthDate`.
