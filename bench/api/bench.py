@@ -207,6 +207,7 @@ def measure(route, servers, seconds, connections, prep, database_url, work, tag,
     audited = ROUTES[route][2]
     before = audit_rows(database_url) if audited else None
     perf = start_perf(route, servers, seconds, work, tag)
+    cpu_before = cpu_times()
     handles = []
     for n, port in enumerate(servers):
         conns = max(1, connections // len(servers))
@@ -214,17 +215,38 @@ def measure(route, servers, seconds, connections, prep, database_url, work, tag,
         handles.append(start_wrk(route, port, seconds, min(2, conns) if len(servers) == 1 else 1, conns, work, env,
                                  f"{tag}-{route}-{n}"))
     parts = [finish_wrk(h, seconds) for h in handles]
+    cpu = cpu_busy(cpu_before, cpu_times())
     if perf:
         finish_perf(perf, seconds)
     fig = {"route": route, "connections": connections, "servers": len(servers),
            "requests": sum(p["requests"] for p in parts), "ok": sum(p["ok"] for p in parts),
            "non2xx": sum(p["non2xx"] for p in parts), "socket_errors": sum(p["socket_errors"] for p in parts),
-           "rps": sum(p["rps"] for p in parts), "p50": max(p["p50"] for p in parts), "p99": max(p["p99"] for p in parts)}
+           "rps": sum(p["rps"] for p in parts), "p50": max(p["p50"] for p in parts), "p99": max(p["p99"] for p in parts),
+           "cpu": cpu}
     if audited:
         time.sleep(1)  # requests wrk abandoned at its deadline may still be finishing; they audit too
         after = audit_rows(database_url)
         fig["audit_rows"] = after - before if after is not None and before is not None else "unknown"
     return fig
+
+
+def cpu_times():
+    """The machine's CPU counters (/proc/stat): (busy, total) jiffies over all cores, or None off Linux."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def cpu_busy(before, after):
+    """The share of all cores busy during the run (servers, database, wrk and anything else on the machine): near
+    100 % means the route is bound by this machine's cores, not by waiting."""
+    if not before or not after or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 def start_perf(route, servers, seconds, work, tag):
@@ -249,9 +271,14 @@ def finish_perf(perf, seconds):
     if shutil.which("swift"):
         report = subprocess.run(["swift", "demangle", "--simplified"], input=report, capture_output=True,
                                 text=True).stdout or report
+    # The shares by part of the stack (framework, database, JSON, Stratum's own code): breakdown.py says how.
+    shares = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "breakdown.py"), data],
+                            capture_output=True, text=True).stdout
     with open(text, "w") as out:
-        out.write(report)
+        out.write(shares + "\n" + report)
     say(f"  profile of {os.path.basename(data)[5:-5]}: {text}")
+    for line in shares.splitlines()[1:]:
+        say("    " + line.strip())
 
 
 # --- verdicts and the table ---------------------------------------------------------------------------------------
@@ -284,7 +311,8 @@ def judge(fig, target, bare_rps):
 def print_table(title, figs, targets):
     bare = next((f["rps"] for f in figs if f["route"] == "health"), 0)
     say(f"\n== {title}")
-    head = f"{'route':36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7}  {'audit rows':>14}  {'target':34} verdict"
+    head = (f"{'route':36} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'cpu':>5}  {'audit rows':>14}  "
+            f"{'target':34} verdict")
     say(head)
     say("-" * len(head))
     verdicts = []
@@ -292,8 +320,9 @@ def print_table(title, figs, targets):
         target_text, verdict, problems = judge(f, targets.get(f["route"]), bare)
         share = f"{f['rps'] / bare:6.1%}" if bare else "   n/a"
         audit = f"{f['audit_rows']:,}/{f['ok']:,}" if isinstance(f.get("audit_rows"), int) else f.get("audit_rows", "-")
+        cpu = f"{f['cpu']:5.0%}" if f.get("cpu") is not None else "  n/a"
         say(f"{ROUTES[f['route']][0]:36} {f['connections']:>5} {f['rps']:>9,.0f} {f['p50']:>8.2f} {f['p99']:>8.2f} "
-            f"{share:>7}  {audit:>14}  {target_text:34} {verdict}")
+            f"{share:>7} {cpu:>5}  {audit:>14}  {target_text:34} {verdict}")
         for p in problems:
             say(f"{'':36}   ! {p}")
         verdicts.append(verdict)
@@ -405,7 +434,8 @@ def two_servers(args, env, first, prep, database_url, work):
     verdicts = []
     for label, fig in [("one server", one), ("two servers (summed)", two)]:
         _, verdict, problems = judge(fig, None, 0)
-        say(f"{label:22} {fig['rps']:>9,.0f} req/s  p50 {fig['p50']:.2f} ms  p99 {fig['p99']:.2f} ms  "
+        cpu = f"cpu {fig['cpu']:.0%}  " if fig.get("cpu") is not None else ""
+        say(f"{label:22} {fig['rps']:>9,.0f} req/s  p50 {fig['p50']:.2f} ms  p99 {fig['p99']:.2f} ms  {cpu}"
             f"audit rows {fig['audit_rows']}/{fig['ok']}" + (f"  FAIL: {'; '.join(problems)}" if problems else ""))
         if verdict == "FAIL":
             verdicts.append("FAIL")
