@@ -52,10 +52,7 @@ extension APIHandler {
     func draft(_ b: Components.Schemas.PatientInput) throws -> PatientDraft {
         let clinic = try uuid(b.clinicId, "clinicId")
         guard let birth = LocalDate(iso: b.birthDate) else { throw APIProblem.badField("birthDate", "\"\(b.birthDate.prefix(40))\" is not a date (YYYY-MM-DD)") }
-        for (field, value) in [("givenName", b.givenName), ("familyName", b.familyName)] where value.allSatisfy(\.isWhitespace) {
-            throw APIProblem.badField(field, "must not be blank")
-        }
-        guard (1...6).contains(b.fitzpatrick) else { throw APIProblem.badField("fitzpatrick", "\(b.fitzpatrick) is out of range; allowed 1 to 6") }
+        // Names, phototype, phone and email are judged by the store's door (PatientInputRules), as for the form.
         return PatientDraft(clinicID: clinic, givenName: b.givenName.trimmingCharacters(in: .whitespaces),
                             familyName: b.familyName.trimmingCharacters(in: .whitespaces), birthDate: birth,
                             sex: Sex(rawValue: b.sex.rawValue) ?? .unknown, fitzpatrick: b.fitzpatrick,

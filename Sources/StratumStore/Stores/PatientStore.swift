@@ -16,6 +16,7 @@ public struct PatientStore: Sendable {
     /// person; each candidate shown is an audited access to that patient.
     public func create(_ draft: PatientDraft, confirmDuplicate: Bool = false, _ ctx: AccessContext) async throws -> Patient {
         enum Outcome: Sendable { case created(Patient), duplicates([PatientCandidate]) }
+        try Self.refuseInvalid(draft)
         let outcome = try await scope.db.write { database -> Outcome in
             guard try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
                 .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
@@ -59,7 +60,8 @@ public struct PatientStore: Sendable {
     }
 
     public func update(_ id: UUID, _ draft: PatientDraft, _ ctx: AccessContext) async throws -> Patient {
-        try await scope.db.write { database -> Scoped<Patient> in
+        try Self.refuseInvalid(draft)
+        return try await scope.db.write { database -> Scoped<Patient> in
             guard let m = try await self.base(database).filter(\.$id == id).first() else {
                 // Returned, not thrown: a throw would roll back the denied audit row with the transaction.
                 return try await self.scope.deny(ctx, patientID: id, action: .update, resource: "patient", missing: "patient", on: database)
@@ -81,6 +83,9 @@ public struct PatientStore: Sendable {
     /// The look-up reads a snapshot beside the writer; only the audit rows of what it found queue for the writer, and
     /// they are committed before the answer leaves (as for a chart read).
     public func search(name: String?, birthDate: LocalDate?, limit: Int = 50, _ ctx: AccessContext) async throws -> [Patient] {
+        if let name, let problem = PatientInputRules.searchProblem(name) {
+            throw StoreError.invalid(field: "name", problem: problem.description)
+        }
         let found = try await scope.db.snapshot { database in
             var q = self.base(database)
             if let name = name?.trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty {
@@ -101,6 +106,15 @@ public struct PatientStore: Sendable {
             }
         }
         return found
+    }
+
+    /// Refuses a registration the core's identity rules refuse, naming its first field (`StoreError.invalid`): every
+    /// door (form, API, import) gets the same answer for the same draft, and nothing is written.
+    static func refuseInvalid(_ d: PatientDraft) throws {
+        if let first = PatientInputRules.problems(givenName: d.givenName, familyName: d.familyName, fitzpatrick: d.fitzpatrick,
+                                                  phone: d.phone, email: d.email).first {
+            throw StoreError.invalid(field: first.field, problem: first.problem.description)
+        }
     }
 
     /// A birth date outside the last 120 years up to the clinic's today is a typing error: refused, naming `birthDate`.

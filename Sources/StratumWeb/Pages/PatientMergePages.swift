@@ -77,14 +77,22 @@ struct PatientMergePages {
             Choice(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description, detail: $0.clinicName)
         }
         let query = (req.query[String.self, at: "name"] ?? "").trimmingCharacters(in: .whitespaces)
-        let results = query.isEmpty ? [] : try await scope.patients.search(name: query, birthDate: nil, limit: 20, req.access(p))
-            .filter { $0.id != id }
+        var found: [Patient] = []
+        var error: String?
+        if !query.isEmpty {
+            do {
+                found = try await scope.patients.search(name: query, birthDate: nil, limit: 20, req.access(p))
+            } catch StoreError.invalid(let field, let problem) where field == "name" {
+                error = "Name: \(problem)."
+            }
+        }
+        let results = found.filter { $0.id != id }
             .map { Choice(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
                           detail: $0.phone) }
         return try await req.render("patient-merge", title: "Merge a duplicate chart", section: "patients", Content(
             id: PageValues.id(id), name: "\(patient.givenName) \(patient.familyName)", query: query, candidates: candidates,
             hasCandidates: !candidates.isEmpty, results: results, hasResults: !results.isEmpty, searched: !query.isEmpty, summaries: [],
-            duplicateId: nil, duplicateName: nil, error: nil))
+            duplicateId: nil, duplicateName: nil, error: error), status: error == nil ? .ok : .badRequest)
     }
 
     /// Both charts' summaries and the one button that merges; a refusal (itself, already merged, a shared photo) is

@@ -48,9 +48,13 @@ struct PatientPages {
             if !birth.isEmpty, date == nil {
                 error = "Birth date: \"\(birth.prefix(40))\" is not a date (YYYY-MM-DD)."
             } else {
-                rows = try await state.scope(p.organizationID).patients.search(name: name.isEmpty ? nil : name, birthDate: date, req.access(p))
-                    .map { Row(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
-                               fitzpatrick: $0.fitzpatrick) }
+                do {
+                    rows = try await state.scope(p.organizationID).patients.search(name: name.isEmpty ? nil : name, birthDate: date, req.access(p))
+                        .map { Row(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
+                                   fitzpatrick: $0.fitzpatrick) }
+                } catch StoreError.invalid(let field, let problem) where field == "name" {
+                    error = "Name: \(problem)."
+                }
             }
         }
         return try await req.render("patients", title: "Patients", section: "patients", SearchContent(
@@ -172,23 +176,32 @@ struct PatientPages {
                              status: status)
     }
 
+    /// How the registration form words a refusal of the core's identity rules.
+    static func wording(_ field: String, _ problem: PatientInputRules.Problem) -> String {
+        switch problem {
+        case .missing: field == "givenName" ? "Enter the given name." : "Enter the family name."
+        case .tooLong(let max): "At most \(max) characters."
+        case .outOfRange: "Choose a Fitzpatrick phototype from I to VI."
+        case .notAnEmail: "Enter an email address like name@example.com."
+        case .controlCharacter: "Remove the invisible control character (\(problem))."
+        }
+    }
+
     /// The form's values as typed (to show again) and the draft when every field is valid.
     static func read(_ f: FormFields, clinicID: UUID) -> (FormValues, PatientDraft?, FieldErrors) {
         let values = FormValues(givenName: f["givenName"] ?? "", familyName: f["familyName"] ?? "", birthDate: f["birthDate"] ?? "",
                                 sex: f["sex"] ?? "unknown", fitzpatrick: f["fitzpatrick"] ?? "", phone: f["phone"] ?? "", email: f["email"] ?? "")
         var errors = FieldErrors()
-        if values.givenName.isEmpty { errors.add("givenName", "Enter the given name.") }
-        if values.givenName.count > 100 { errors.add("givenName", "At most 100 characters.") }
-        if values.familyName.isEmpty { errors.add("familyName", "Enter the family name.") }
-        if values.familyName.count > 100 { errors.add("familyName", "At most 100 characters.") }
         let birth = LocalDate(iso: values.birthDate)
-        if birth == nil { errors.add("birthDate", "Enter the birth date as YYYY-MM-DD.") }
         let sex = Sex(rawValue: values.sex)
-        if sex == nil { errors.add("sex", "Choose one of female, male, other or unknown.") }
         let fitz = Int(values.fitzpatrick)
-        if fitz == nil || !(1...6).contains(fitz!) { errors.add("fitzpatrick", "Choose a Fitzpatrick phototype from I to VI.") }
-        if values.email.count > 200 || (!values.email.isEmpty && !values.email.contains("@")) { errors.add("email", "Enter an email address like name@example.com.") }
-        if values.phone.count > 50 { errors.add("phone", "At most 50 characters.") }
+        // The limits are the core's (PatientInputRules), the same the API's door applies; only the wording is the form's.
+        for (field, problem) in PatientInputRules.problems(givenName: values.givenName, familyName: values.familyName,
+                                                           fitzpatrick: fitz ?? 0, phone: values.phone, email: values.email) {
+            errors.add(field, Self.wording(field, problem))
+        }
+        if birth == nil { errors.add("birthDate", "Enter the birth date as YYYY-MM-DD.") }
+        if sex == nil { errors.add("sex", "Choose one of female, male, other or unknown.") }
         guard errors.isEmpty, let birth, let sex, let fitz else { return (values, nil, errors) }
         return (values, PatientDraft(clinicID: clinicID, givenName: values.givenName, familyName: values.familyName, birthDate: birth,
                                      sex: sex, fitzpatrick: fitz, phone: values.phone.isEmpty ? nil : values.phone,

@@ -1,0 +1,88 @@
+/// The limits every door applies to a patient's identity (the form, the API, an import): the same registration is
+/// accepted or refused, naming the same field for the same reason, wherever it comes from.
+public enum PatientInputRules {
+    /// A name longer than this is a paste error, not a person's name.
+    public static let nameMaxLength = 100
+    /// Room for an international number with its extension and spacing.
+    public static let phoneMaxLength = 50
+    /// The longest address a mail system delivers to is 254 characters; anything longer cannot reach the patient.
+    public static let emailMaxLength = 254
+    /// Fitzpatrick phototypes I to VI: the scale the depth and pigmentation rules read.
+    public static let fitzpatrick = 1...6
+    /// A name search is a name or its start: longer than a name it can find nobody.
+    public static let searchMaxLength = 100
+
+    /// Why a field is refused; `description` is the wording of the API's problem document.
+    public enum Problem: Sendable, Equatable, CustomStringConvertible {
+        case missing
+        case tooLong(max: Int)
+        case controlCharacter(UInt32)
+        case outOfRange(ClosedRange<Int>)
+        case notAnEmail
+
+        public var description: String {
+            switch self {
+            case .missing: "must not be blank"
+            case .tooLong(let max): "at most \(max) characters"
+            case .controlCharacter(let code): RecordText.describe(code)
+            case .outOfRange(let range): "out of range; allowed \(range.lowerBound) to \(range.upperBound)"
+            case .notAnEmail: "not an email address (name@example.com)"
+            }
+        }
+    }
+
+    /// The first problem of each field, in the order of the registration form; empty when the registration may be
+    /// written. Names are judged as given (the doors trim surrounding spaces before asking).
+    public static func problems(givenName: String, familyName: String, fitzpatrick type: Int, phone: String?,
+                                email: String?) -> [(field: String, problem: Problem)] {
+        var out: [(field: String, problem: Problem)] = []
+        for (field, name) in [("givenName", givenName), ("familyName", familyName)] {
+            if name.allSatisfy(\.isWhitespace) {
+                out.append((field, .missing))
+            } else if let p = textProblem(name, max: nameMaxLength) {
+                out.append((field, p))
+            }
+        }
+        if !fitzpatrick.contains(type) { out.append(("fitzpatrick", .outOfRange(fitzpatrick))) }
+        if let phone, let p = textProblem(phone, max: phoneMaxLength) { out.append(("phone", p)) }
+        if let email {
+            if let p = textProblem(email, max: emailMaxLength) {
+                out.append(("email", p))
+            } else if !email.isEmpty, !email.contains("@") {
+                out.append(("email", .notAnEmail))
+            }
+        }
+        return out
+    }
+
+    /// The problem of a name search's text, if any (nil: search with it).
+    public static func searchProblem(_ name: String) -> Problem? {
+        textProblem(name, max: searchMaxLength)
+    }
+
+    static func textProblem(_ text: String, max: Int) -> Problem? {
+        if text.count > max { return .tooLong(max: max) }
+        if let code = RecordText.controlCharacter(in: text) { return .controlCharacter(code) }
+        return nil
+    }
+}
+
+/// What text a clinical record may hold, on every database: no control characters but tab and line breaks. PostgreSQL
+/// cannot store U+0000 at all, and the others are invisible in a chart and on paper, so a record holding one would
+/// not read as it was written.
+public enum RecordText {
+    /// The first control character of `text` other than tab, line feed and carriage return, as its code point.
+    public static func controlCharacter(in text: String) -> UInt32? {
+        for scalar in text.unicodeScalars where scalar.properties.generalCategory == .control {
+            if scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
+            return scalar.value
+        }
+        return nil
+    }
+
+    /// The refusal's wording for a control character.
+    public static func describe(_ code: UInt32) -> String {
+        let hex = String(code, radix: 16, uppercase: true)
+        return "contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex); only tab and line breaks are allowed"
+    }
+}
