@@ -69,15 +69,7 @@ struct ChartReadTests {
 
     @Test("a chart read issues as many statements for two courses and two sessions as for one course and one session")
     func statementsDoNotGrowWithTheChart() async throws {
-        let counter = StatementCounter()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var logger = Logger(label: "stratum.test.statements") { _ in CountingLogHandler(counter: counter) }
-        logger.logLevel = .trace
-        let db = try await StratumDatabase.open(.sqlite(path: dir.appendingPathComponent("stratum.sqlite").path), logger: logger)
-        do {
-            try await db.migrate()
+        try await withLoggedSQLiteStore { db, counter in
             let orgs = try await TwoOrganizations.make(db)
             let big = try await Self.fixture(db, orgs)
             let (small, course) = try await activeCourse(db, orgs)
@@ -94,32 +86,6 @@ struct ChartReadTests {
             let many = try await statements(big.patient.id)
             #expect(one > 0)
             #expect(many == one)
-            await db.shutdown()
-        } catch {
-            await db.shutdown()
-            throw error
         }
-    }
-}
-
-/// Counts the statements the SQL drivers log ("Executing query" at trace level).
-final class StatementCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    var count: Int { lock.withLock { value } }
-    func add() { lock.withLock { value += 1 } }
-}
-
-struct CountingLogHandler: LogHandler {
-    let counter: StatementCounter
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        if event.metadata?["sql"] != nil { counter.add() }
     }
 }

@@ -6,36 +6,6 @@ import StratumCore
 @testable import StratumStore
 import Testing
 
-/// Collects the SQL every query of a database sends (the drivers log each statement as "Executing query").
-final class StatementLog: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var statements: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var metadataProvider: Logger.MetadataProvider?
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        guard event.message.description == "Executing query", case .string(let sql)? = event.metadata?["sql"] else { return }
-        lock.withLock { statements.append(sql) }
-    }
-
-    /// The statements sent while `body` ran that touch data: connection settings (PRAGMA) and transaction framing
-    /// are not queries of the record.
-    func queries(during body: () async throws -> Void) async rethrows -> [String] {
-        lock.withLock { statements.removeAll() }
-        try await body()
-        return lock.withLock { statements }.filter { sql in
-            let head = sql.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-            return !["PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"].contains { head.hasPrefix($0) }
-        }
-    }
-}
-
 /// A second connection pool on the same database, as a second app server would hold, whose statements are logged.
 func withCountedDatabase<T: Sendable>(_ db: StratumDatabase, _ body: (StratumDatabase, StatementLog) async throws -> T) async throws -> T {
     let log = StatementLog()

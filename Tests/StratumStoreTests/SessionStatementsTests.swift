@@ -12,15 +12,7 @@ struct SessionStatementsTests {
 
     @Test("one recording, its audit row included, issues no more statements than the bound")
     func recordingStatements() async throws {
-        let recorder = StatementRecorder()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var logger = Logger(label: "stratum.test.statements") { _ in RecordingLogHandler(recorder: recorder) }
-        logger.logLevel = .trace
-        let db = try await StratumDatabase.open(.sqlite(path: dir.appendingPathComponent("stratum.sqlite").path), logger: logger)
-        do {
-            try await db.migrate()
+        try await withLoggedSQLiteStore { db, recorder in
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
             let written = ctx(orgs.ctxA, now: at(60 * 86_400))
@@ -47,32 +39,6 @@ struct SessionStatementsTests {
             #expect(!issued[inserted...].contains { $0.hasPrefix("SELECT") && $0.contains("FROM \"zone_treatments\"") },
                     "what the recording wrote is not read back")
             #expect(issued.filter { $0.contains("FROM \"clinics\"") }.count == 1, "the clinic is read once")
-            await db.shutdown()
-        } catch {
-            await db.shutdown()
-            throw error
         }
-    }
-}
-
-/// Keeps the text of every statement the SQL drivers log.
-final class StatementRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [String] = []
-    var statements: [String] { lock.withLock { list } }
-    func add(_ s: String) { lock.withLock { list.append(s) } }
-}
-
-struct RecordingLogHandler: LogHandler {
-    let recorder: StatementRecorder
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        if let sql = event.metadata?["sql"] { recorder.add("\(sql)") }
     }
 }

@@ -1,10 +1,9 @@
 import FluentKit
-import SQLKit
 
 /// Indexes for lookups that every chart read or session recording makes, found by `EXPLAIN QUERY PLAN` on the
 /// 10,000-patient demo: a course's acknowledgements and its scores were read by scanning the whole table, and a
 /// patient's adverse events through the organization's status index (every event of the organization).
-struct M0021_HotPathIndexes: AsyncMigration {
+struct M0021_HotPathIndexes: IndexMigration {
     var name: String { "M0021_HotPathIndexes" }
 
     static let indexes: [(name: String, table: String, columns: String)] = [
@@ -14,16 +13,4 @@ struct M0021_HotPathIndexes: AsyncMigration {
         ("ix_adverse_events_org_session", "adverse_events", "organization_id, session_id"),
         ("ix_adverse_events_org_type", "adverse_events", "organization_id, type"),
     ]
-
-    func prepare(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        for ix in Self.indexes {
-            try await sql.raw("CREATE INDEX \(unsafeRaw: ix.name) ON \(unsafeRaw: ix.table) (\(unsafeRaw: ix.columns))").run()
-        }
-    }
-
-    func revert(on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        for ix in Self.indexes.reversed() { try await sql.raw("DROP INDEX \(unsafeRaw: ix.name)").run() }
-    }
 }
