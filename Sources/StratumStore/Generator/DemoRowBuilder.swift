@@ -158,19 +158,8 @@ struct DemoRowBuilder: Sendable {
             throw StoreError.invalid(field: "acknowledgements[\(i)]", problem: "no reason, or no caution \(acks[i].rule.rawValue) to acknowledge")
         }
         let accepted = tick()
-        for a in acknowledgements {
-            let k = CourseAcknowledgementModel()
-            k.id = UUID()
-            k.organizationID = org
-            k.courseID = courseID
-            k.rule = a.rule.rawValue
-            k.site = a.zone?.site.rawValue
-            k.side = a.zone?.side.rawValue
-            k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            k.acknowledgedBy = actor
-            k.acknowledgedAt = accepted
-            rows.courseAcknowledgements.append(k)
-        }
+        rows.courseAcknowledgements += CourseStore.acknowledgementRows(acknowledgements, courseID: courseID, organizationID: org,
+                                                                       by: actor, at: accepted)
         course.status = CourseStatus.active.rawValue
         course.acceptedAt = accepted
         course.acceptedBy = actor
@@ -219,45 +208,13 @@ struct DemoRowBuilder: Sendable {
         rows.sessions.append(m)
         let sessionID = m.id!
 
-        let bound = SessionEquipmentModel()
-        bound.id = UUID()
-        bound.organizationID = org
-        bound.sessionID = sessionID
-        bound.patientID = patientID
-        bound.clinicID = clinicID
-        bound.sessionDate = draft.date.description
-        bound.lotID = eq.lot?.id
-        bound.serial = eq.serial
-        bound.packID = eq.pack?.id
-        bound.handpieceID = eq.handpiece?.id
-        bound.usedAt = m.createdAt
+        let bound = OrganizationScope.bindingRow(eq, sessionID: sessionID, patientID: patientID, clinicID: clinicID, date: draft.date,
+                                                 at: m.createdAt, organizationID: org)
         rows.equipment.append(bound)
 
-        for dose in draft.zones {
-            let z = ZoneTreatmentModel()
-            z.id = UUID()
-            z.organizationID = org
-            z.sessionID = sessionID
-            z.site = dose.zone.site.rawValue
-            z.side = dose.zone.side.rawValue
-            z.depthMM = dose.depthMM
-            z.passes = dose.passes
-            z.endPoint = draft.endPoints[dose.zone]
-            rows.zones.append(z)
-        }
-        for a in draft.acknowledgements {
-            let k = FindingAcknowledgementModel()
-            k.id = UUID()
-            k.organizationID = org
-            k.sessionID = sessionID
-            k.rule = a.rule.rawValue
-            k.site = a.zone?.site.rawValue
-            k.side = a.zone?.side.rawValue
-            k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            k.acknowledgedBy = actor
-            k.acknowledgedAt = m.createdAt
-            rows.sessionAcknowledgements.append(k)
-        }
+        let (zones, sessionAcks) = SessionStore.detailRows(draft, sessionID: sessionID, organizationID: org, by: actor, at: m.createdAt)
+        rows.zones += zones
+        rows.sessionAcknowledgements += sessionAcks
         m.signedAt = tick()
         m.signedBy = actor
         return m

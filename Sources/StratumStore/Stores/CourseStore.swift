@@ -86,19 +86,9 @@ public struct CourseStore: Sendable {
                 return try await refuse(StoreError.invalid(field: "acknowledgements[\(i)].rule",
                                                            problem: "the plan raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge"))
             }
-            for a in acknowledgements {
-                let k = CourseAcknowledgementModel()
-                k.id = UUID()
-                k.organizationID = self.scope.organizationID
-                k.courseID = courseID
-                k.rule = a.rule.rawValue
-                k.site = a.zone?.site.rawValue
-                k.side = a.zone?.side.rawValue
-                k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-                k.acknowledgedBy = actorID
-                k.acknowledgedAt = ctx.now
-                try await k.create(on: database)
-            }
+            let rows = Self.acknowledgementRows(acknowledgements, courseID: courseID, organizationID: self.scope.organizationID,
+                                                by: actorID, at: ctx.now)
+            if !rows.isEmpty { try await rows.create(on: database) }
             m.status = CourseStatus.active.rawValue
             m.acceptedAt = ctx.now
             m.acceptedBy = actorID
@@ -181,5 +171,25 @@ public struct CourseStore: Sendable {
                 return PlannedVisit(number: v.number, date: date,
                                     zones: try StoredJSON.zoneDepths(from: StoredJSON.parse(v.zonesJSON, "planned visit"), "planned visit"))
             })
+    }
+}
+
+extension CourseStore {
+    /// The rows of the reasons a plan's cautions were accepted with, as this door writes them (and the demo generator).
+    static func acknowledgementRows(_ acknowledgements: [AcknowledgementDraft], courseID: UUID, organizationID: UUID, by actorID: UUID,
+                                    at time: Date) -> [CourseAcknowledgementModel] {
+        acknowledgements.map { a in
+            let k = CourseAcknowledgementModel()
+            k.id = UUID()
+            k.organizationID = organizationID
+            k.courseID = courseID
+            k.rule = a.rule.rawValue
+            k.site = a.zone?.site.rawValue
+            k.side = a.zone?.side.rawValue
+            k.reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            k.acknowledgedBy = actorID
+            k.acknowledgedAt = time
+            return k
+        }
     }
 }

@@ -146,18 +146,8 @@ extension OrganizationScope {
     /// or of a lot's serial, even from a concurrent transaction, and the pack's move to `used`.
     func bind(_ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
               on database: any Database) async throws {
-        let row = SessionEquipmentModel()
-        row.id = UUID()
-        row.organizationID = organizationID
-        row.sessionID = sessionID
-        row.patientID = patientID
-        row.clinicID = clinicID
-        row.sessionDate = date.description
-        row.lotID = eq.lot?.id
-        row.serial = eq.serial
-        row.packID = eq.pack?.id
-        row.handpieceID = eq.handpiece?.id
-        row.usedAt = now
+        let row = Self.bindingRow(eq, sessionID: sessionID, patientID: patientID, clinicID: clinicID, date: date, at: now,
+                                  organizationID: organizationID)
         do {
             try await row.create(on: database)
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -175,6 +165,24 @@ extension OrganizationScope {
             pack.updatedAt = now
             try await pack.update(on: database)
         }
+    }
+
+    /// The row that binds the equipment to a session, as `bind` writes it (and the demo generator with it).
+    static func bindingRow(_ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
+                           organizationID: UUID) -> SessionEquipmentModel {
+        let row = SessionEquipmentModel()
+        row.id = UUID()
+        row.organizationID = organizationID
+        row.sessionID = sessionID
+        row.patientID = patientID
+        row.clinicID = clinicID
+        row.sessionDate = date.description
+        row.lotID = eq.lot?.id
+        row.serial = eq.serial
+        row.packID = eq.pack?.id
+        row.handpieceID = eq.handpiece?.id
+        row.usedAt = now
+        return row
     }
 
     /// Undoes a binding of an unsigned session being rewritten: its pack goes back to released.

@@ -57,7 +57,10 @@ public struct ScheduleStore: Sendable {
                                           courseID: course.id!, number: visit.number, date: date, practitionerID: course.createdBy,
                                           done: recorded[course.id!, default: 0] >= visit.number))
             }
-            return out
+            // Within a day, by patient: the database's order among visits of one date is not defined.
+            return out.enumerated().sorted { a, b in
+                (a.element.date, a.element.patientName, a.element.number, a.offset) < (b.element.date, b.element.patientName, b.element.number, b.offset)
+            }.map(\.element)
         }
     }
 }

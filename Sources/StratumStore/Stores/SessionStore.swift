@@ -321,10 +321,19 @@ public struct SessionStore: Sendable {
     @discardableResult
     private func insertDetails(_ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date,
                                on database: any Database) async throws -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
+        let (zones, acks) = Self.detailRows(d, sessionID: sessionID, organizationID: scope.organizationID, by: actorID, at: now)
+        if !zones.isEmpty { try await zones.create(on: database) }
+        if !acks.isEmpty { try await acks.create(on: database) }
+        return (zones, acks)
+    }
+
+    /// The zone and acknowledgement rows of a session as this door writes them (and the demo generator with it).
+    static func detailRows(_ d: SessionDraft, sessionID: UUID, organizationID: UUID, by actorID: UUID,
+                           at now: Date) -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
         let zones = d.zones.map { dose in
             let z = ZoneTreatmentModel()
             z.id = UUID()
-            z.organizationID = scope.organizationID
+            z.organizationID = organizationID
             z.sessionID = sessionID
             z.site = dose.zone.site.rawValue
             z.side = dose.zone.side.rawValue
@@ -333,11 +342,10 @@ public struct SessionStore: Sendable {
             z.endPoint = d.endPoints[dose.zone]
             return z
         }
-        if !zones.isEmpty { try await zones.create(on: database) }
         let acks = d.acknowledgements.map { a in
             let k = FindingAcknowledgementModel()
             k.id = UUID()
-            k.organizationID = scope.organizationID
+            k.organizationID = organizationID
             k.sessionID = sessionID
             k.rule = a.rule.rawValue
             k.site = a.zone?.site.rawValue
@@ -347,7 +355,6 @@ public struct SessionStore: Sendable {
             k.acknowledgedAt = now
             return k
         }
-        if !acks.isEmpty { try await acks.create(on: database) }
         return (zones, acks)
     }
 
