@@ -77,6 +77,8 @@ public enum StratumServer {
             return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.docsPage))
         }
         try PageRoutes.register(app, state: state, config: config)
+        // Last: it needs every route, and it sits nearest the router, where an unmatched method surfaces.
+        app.middleware.use(MethodNotAllowedMiddleware(routes: app.routes.all))
         app.lifecycle.use(DatabaseLifecycle(database: state.database))
         // Registered after the database: handlers shut down in reverse, so the sealer stops before the pools close.
         app.lifecycle.use(AuditSealerLifecycle(sealer: AuditSealer(database: state.database, key: state.auditKey)))

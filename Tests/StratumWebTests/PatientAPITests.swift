@@ -126,3 +126,24 @@ struct PatientAPITests {
 extension AuditTrail.Verification {
     var isIntact: Bool { if case .intact = self { true } else { false } }
 }
+
+@Suite("Methods a path does not take")
+struct MethodNotAllowedTests {
+    @Test("a method the path does not take answers 405 with the methods it does take; an unknown path stays 404")
+    func methodNotAllowed() async throws {
+        try await withServer { s in
+            let token = s.token("a", .practitioner)
+            let collection = try await s.send(.DELETE, "/api/v1/patients", token: token)
+            #expect(collection.status == .methodNotAllowed, "\(collection.status)")
+            #expect(collection.headers.first(name: .allow) == "GET, HEAD, POST")
+            #expect(collection.headers.contentType?.description.contains("problem+json") == true)
+            let record = try await s.send(.PATCH, "/api/v1/patients/\(UUID().uuidString)", token: token)
+            #expect(record.status == .methodNotAllowed)
+            #expect(record.headers.first(name: .allow)?.contains("PUT") == true)
+            let unknown = try await s.send(.GET, "/api/v1/nothing-here", token: token)
+            #expect(unknown.status == .notFound)
+            let allowed = try await s.send(.GET, "/api/v1/patients", token: token)
+            #expect(allowed.status == .ok)
+        }
+    }
+}
