@@ -1,7 +1,7 @@
-/// A clinical rule as reviewed data: what it checks, how strongly, and on what authority (POLICY.md).
+/// A clinical rule as reviewed data: what it checks, how strongly, and on what authority (docs/policy.md).
 public struct Rule: Sendable, Identifiable {
     public let id: RuleID
-    /// POLICY.md section, for the listing and for readers who check the source.
+    /// docs/policy.md section, for the listing and for readers who check the source.
     public let section: String
     /// Severity as shipped; `SCR-INCOMPLETE` and `SCR-STALE` use `planSeverity` when judging a plan.
     public let severity: Severity

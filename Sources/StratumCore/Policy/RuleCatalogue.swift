@@ -1,4 +1,4 @@
-/// The default rule set, transcribed from POLICY.md §1–§6. Review this file against the policy, row by row.
+/// The default rule set, transcribed from docs/policy.md §1–§6. Review this file against the policy, row by row.
 public enum RuleCatalogue {
     /// Every rule keyed by ID; a missing key is a programming error caught by the catalogue test.
     public static let byID: [RuleID: Rule] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })

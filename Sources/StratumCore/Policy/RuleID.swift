@@ -1,4 +1,4 @@
-/// Stable identifiers of the clinical rules (POLICY.md); code, tests, messages and the API name rules by these.
+/// Stable identifiers of the clinical rules (docs/policy.md); code, tests, messages and the API name rules by these.
 public enum RuleID: String, Sendable, CaseIterable, Codable, Comparable {
     // §1 indications
     case delReg = "DEL-REG"
@@ -65,10 +65,10 @@ public enum RuleID: String, Sendable, CaseIterable, Codable, Comparable {
     // §6 adverse events
     case aeCluster = "AE-CLUSTER"
 
-    /// Order of the policy file, so listings read like POLICY.md.
+    /// Order of the policy file, so listings read like docs/policy.md.
     public static func < (a: RuleID, b: RuleID) -> Bool { a.policyOrder < b.policyOrder }
 
-    /// Position in POLICY.md; looked up once, since findings are sorted on every check.
+    /// Position in docs/policy.md; looked up once, since findings are sorted on every check.
     public var policyOrder: Int { RuleID.order[self]! }
 
     private static let order: [RuleID: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
