@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Property-based tests of the clinical invariants (depth bounds, stop => do-not-treat, overrides never widen).
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // Tests only: a maintained CSV reader checks what the core's CSV writer exports (docs/decisions/0010).
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // Pure clinical domain: policy as data, screening, guardrails, planner. Foundation only, no I/O.
@@ -90,6 +92,7 @@ let package = Package(
                 "StratumCore",
                 "StratumTestFixtures",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .testTarget(
