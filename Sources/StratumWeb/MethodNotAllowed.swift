@@ -3,7 +3,9 @@ import Vapor
 /// Answers 405 with an `Allow` header when a path exists but not for the request's method (RFC 9110 §15.5.6), so a
 /// client that sent DELETE to a collection learns what it may send instead of being told the path does not exist.
 struct MethodNotAllowedMiddleware: AsyncMiddleware {
-    private let paths: TrieRouter<[String]>
+    /// Only read after `init`: RoutingKit's router is not marked `Sendable`, but concurrent lookups are safe once it
+    /// is built (Vapor's own responder shares its router the same way).
+    private nonisolated(unsafe) let paths: TrieRouter<[String]>
 
     /// Built from the application's routes once every route is registered; the methods a path allows are the methods
     /// of all routes with that path pattern, HEAD included wherever GET is (Vapor answers HEAD from GET).

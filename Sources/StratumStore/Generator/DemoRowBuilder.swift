@@ -121,34 +121,11 @@ struct DemoRowBuilder: Sendable {
         if plan.decision == .doNotTreat {
             throw ClinicalRefusal(blocking: plan.findings.filter { $0.severity == .stop }, findings: plan.findings)
         }
-        let course = CourseModel()
-        course.id = UUID()
-        course.organizationID = org
-        course.patientID = patientID
-        course.clinicID = clinicID
-        course.indicationsJSON = StoredJSON.text(StoredJSON.indications(planned.request.indications))
-        course.zonesJSON = StoredJSON.text(StoredJSON.zones(planned.request.zones))
-        course.deviceJSON = StoredJSON.text(StoredJSON.device(planned.request.device))
-        course.goal = planned.goal.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : planned.goal
-        course.goalScore = nil
-        course.status = CourseStatus.proposed.rawValue
-        course.intervalWeeks = plan.course.intervalWeeks
-        course.planJSON = JSONWriter.write(ResultWriter.document(plan))
-        course.policyVersion = plan.policyVersion
-        course.createdBy = actor
-        course.createdAt = tick()
+        let (course, visits) = CourseStore.proposedRows(patientID: patientID, clinicID: clinicID, request: planned.request, result: plan,
+                                                        goal: planned.goal, goalScore: nil, organizationID: org, by: actor, at: tick())
         rows.courses.append(course)
+        rows.plannedVisits += visits
         let courseID = course.id!
-        for s in plan.course.sessions {
-            let v = PlannedVisitModel()
-            v.id = UUID()
-            v.organizationID = org
-            v.courseID = courseID
-            v.number = s.number
-            v.date = s.date.description
-            v.zonesJSON = StoredJSON.text(StoredJSON.zoneDepths(s.zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) }))
-            rows.plannedVisits.append(v)
-        }
 
         guard let acknowledgements = planned.acceptance else { return }
         let acks = acknowledgements.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: $0.reason) }

@@ -22,33 +22,10 @@ public struct CourseStore: Sendable {
                                                  missing: "patient", on: database)
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
-            let m = CourseModel()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.patientID = patientID
-            m.clinicID = clinicID
-            m.indicationsJSON = StoredJSON.text(StoredJSON.indications(request.indications))
-            m.zonesJSON = StoredJSON.text(StoredJSON.zones(request.zones))
-            m.deviceJSON = StoredJSON.text(StoredJSON.device(request.device))
-            m.goal = goal.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-            m.goalScore = goalScore
-            m.status = CourseStatus.proposed.rawValue
-            m.intervalWeeks = result.course.intervalWeeks
-            m.planJSON = JSONWriter.write(ResultWriter.document(result))
-            m.policyVersion = result.policyVersion
-            m.createdBy = actorID
-            m.createdAt = ctx.now
+            let (m, visits) = Self.proposedRows(patientID: patientID, clinicID: clinicID, request: request, result: result, goal: goal,
+                                                goalScore: goalScore, organizationID: self.scope.organizationID, by: actorID, at: ctx.now)
             try await m.create(on: database)
-            for s in result.course.sessions {
-                let v = PlannedVisitModel()
-                v.id = UUID()
-                v.organizationID = self.scope.organizationID
-                v.courseID = m.id!
-                v.number = s.number
-                v.date = s.date.description
-                v.zonesJSON = StoredJSON.text(StoredJSON.zoneDepths(s.zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) }))
-                try await v.create(on: database)
-            }
+            if !visits.isEmpty { try await visits.create(on: database) }
             try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "course", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try await self.load(m, on: database), on: database))
         }.get()
@@ -191,5 +168,39 @@ extension CourseStore {
             k.acknowledgedAt = time
             return k
         }
+    }
+}
+
+extension CourseStore {
+    /// The rows of a proposed course and its planned visits, as this door writes them (and the demo generator).
+    static func proposedRows(patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?, goalScore: Double?,
+                             organizationID: UUID, by actorID: UUID, at time: Date) -> (CourseModel, [PlannedVisitModel]) {
+        let m = CourseModel()
+        m.id = UUID()
+        m.organizationID = organizationID
+        m.patientID = patientID
+        m.clinicID = clinicID
+        m.indicationsJSON = StoredJSON.text(StoredJSON.indications(request.indications))
+        m.zonesJSON = StoredJSON.text(StoredJSON.zones(request.zones))
+        m.deviceJSON = StoredJSON.text(StoredJSON.device(request.device))
+        m.goal = goal.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        m.goalScore = goalScore
+        m.status = CourseStatus.proposed.rawValue
+        m.intervalWeeks = result.course.intervalWeeks
+        m.planJSON = JSONWriter.write(ResultWriter.document(result))
+        m.policyVersion = result.policyVersion
+        m.createdBy = actorID
+        m.createdAt = time
+        let visits = result.course.sessions.map { s in
+            let v = PlannedVisitModel()
+            v.id = UUID()
+            v.organizationID = organizationID
+            v.courseID = m.id!
+            v.number = s.number
+            v.date = s.date.description
+            v.zonesJSON = StoredJSON.text(StoredJSON.zoneDepths(s.zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) }))
+            return v
+        }
+        return (m, visits)
     }
 }
