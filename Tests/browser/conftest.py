@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -236,6 +236,25 @@ def csp_violations(d) -> list[str]:
 
 def wait(d, condition, message: str, timeout: float = TIMEOUT):
     return WebDriverWait(d, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message=message)
+
+
+def gone(element):
+    """A wait condition: the element has left the document (the page it was on was replaced).
+
+    Selenium's staleness_of only knows StaleElementReferenceException; Chrome answers a check on a node the new
+    document just dropped with an "unknown error ... does not belong to the document" instead, which means the same.
+    """
+    def predicate(_driver) -> bool:
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                return True
+            raise
+    return predicate
 
 
 def error_text(d) -> str | None:

@@ -15,10 +15,9 @@ from datetime import date, datetime, timedelta, timezone
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import (UUID, click, csp_violations, flash, login, look, path_of, print_shot, type_date, type_into, wait,
+from conftest import (UUID, click, csp_violations, flash, gone, login, look, path_of, print_shot, type_date, type_into, wait,
                       wait_for_page, wait_for_path, xpath_string)
 
 
@@ -404,7 +403,7 @@ def document_session(d, course_id: str) -> str:
     passes.send_keys(Keys.CONTROL, "a")
     passes.send_keys("3")
     assert passes.get_attribute("value") == "3"
-    wait(d, EC.staleness_of(old), "no re-check after passes changed")
+    wait(d, gone(old), "no re-check after passes changed")
     wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, '#check-findings textarea[name="ack|DEV-HANDPIECE|"]'),
          "the re-check lost the DEV-HANDPIECE caution")
     for name, reason in reasons.items():

@@ -19,10 +19,9 @@ from selenium.common.exceptions import StaleElementReferenceException, WebDriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import (UUID, click, flash, login, look, type_date, type_into, unlabelled, wait, wait_for_page,
+from conftest import (UUID, click, flash, gone, login, look, type_date, type_into, unlabelled, wait, wait_for_page,
                       xpath_string)
 from test_main_flow import answer_screening, today
 
@@ -194,7 +193,7 @@ def upload(d, path: Path, view: str, visit: str) -> None:
             time.sleep(0.5)
     assert d.find_element(By.ID, "takenOn").get_attribute("value") == today().isoformat()
     click(d, (By.ID, "save-photo"))
-    wait(d, EC.staleness_of(form), "the upload form was not posted")
+    wait(d, gone(form), "the upload form was not posted")
 
 
 def transforms(d) -> tuple[str, str]:
