@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
+        // Reads the bundled openapi.yaml to build the /docs page (already in the graph: the generator uses it).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Server-rendered pages for the treatment room (ARCHITECTURE: web pages), escaped by default.
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         // Leaf's template sources and configuration, to serve templates from the resource bundle.
@@ -63,9 +65,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "Yams", package: "Yams"),
             ],
-            // Templates and static files travel with the binary as a resource bundle, wherever it is started from.
-            resources: [.copy("Views"), .copy("Public")],
+            // Templates, static files and the API contract travel with the binary as a resource bundle.
+            resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml")],
             // openapi.yaml in the target is the source of truth; types and the server protocol are generated.
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),

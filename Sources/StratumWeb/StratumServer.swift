@@ -66,15 +66,16 @@ public enum StratumServer {
 
         let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)))
         try APIHandler(state: state).registerHandlers(on: transport, serverURL: URL(string: "/")!, middlewares: [EmptyBodyMiddleware()])
+        let contract = try APIContract.bundled()
         app.get("openapi.yaml") { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
-            return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.yaml))
+            return Response(status: .ok, headers: headers, body: .init(string: contract.yaml))
         }
         app.get("docs") { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = .html
-            return Response(status: .ok, headers: headers, body: .init(string: OpenAPIDocument.docsPage))
+            return Response(status: .ok, headers: headers, body: .init(string: contract.docsPage))
         }
         try PageRoutes.register(app, state: state, config: config)
         // Last: it needs every route, and it sits nearest the router, where an unmatched method surfaces.
