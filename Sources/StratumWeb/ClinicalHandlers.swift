@@ -112,7 +112,7 @@ extension APIHandler {
         }
         var goal: String?
         if let g = members.first(where: { $0.0 == "goal" })?.1 {
-            guard case .string(let text) = g, text.count <= 500 else { throw APIProblem.badField("goal", "expected text of at most 500 characters") }
+            guard case .string(let text) = g else { throw APIProblem.badField("goal", "expected text") }
             goal = text
             members.removeAll { $0.0 == "goal" }
         }

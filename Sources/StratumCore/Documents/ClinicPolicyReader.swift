@@ -33,7 +33,7 @@ extension RequestReader {
                 if let w = io.optional("intervalWeeks") {
                     let pair = try w.array()
                     guard pair.count == 2 else { throw w.fail("expected [shortest, longest] weeks") }
-                    let lo = try pair[0].int(in: 1...26), hi = try pair[1].int(in: 1...26)
+                    let lo = try pair[0].int(in: CourseInputRules.intervalWeeks), hi = try pair[1].int(in: CourseInputRules.intervalWeeks)
                     guard lo <= hi else { throw w.fail("shortest \(lo) is above longest \(hi)") }
                     weeks = lo...hi
                 }

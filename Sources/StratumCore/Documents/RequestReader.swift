@@ -14,7 +14,7 @@ public struct CheckDocument: Sendable {
 /// Every malformed value is a `DocumentError` naming its JSON path; clinically wrong values pass through to the rules.
 public enum RequestReader {
     /// Plausible nominal needle lengths; beyond this a number is a typing error, not a depth (0.2–3 mm is judged by `DEPTH-RANGE`).
-    static let plausibleDepth: ClosedRange<Double> = 0...10
+    static var plausibleDepth: ClosedRange<Double> { SessionInputRules.depthMM }
 
     public static func plan(_ text: String) throws(DocumentError) -> PlanDocument { try plan(bytes: Array(text.utf8)) }
 
@@ -34,7 +34,7 @@ public enum RequestReader {
         }
         let device = try readDevice(o.required("device"))
         let sessions = try o.optional("sessions")?.int(in: CoursePlanner.allowedSessions)
-        let interval = try o.optional("intervalWeeks")?.int(in: 1...26)
+        let interval = try o.optional("intervalWeeks")?.int(in: CourseInputRules.intervalWeeks)
         let policy = try readPolicy(o.optional("clinicPolicy"))
         return PlanDocument(request: PlanRequest(patient: patient, indications: indications, zones: zones, device: device,
                                                  startDate: startDate, sessions: sessions, intervalWeeks: interval),
@@ -170,7 +170,7 @@ public enum RequestReader {
     /// A zone with its depth and passes, from an object whose allowed fields the caller set.
     static func readDose(_ zo: ObjectNode) throws(DocumentError) -> ZoneDose {
         ZoneDose(zone: try readZone(zo), depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
-                 passes: try zo.required("passes").int(in: 1...50))
+                 passes: try zo.required("passes").int(in: SessionInputRules.passes))
     }
 
     static func readZone(_ zo: ObjectNode) throws(DocumentError) -> Zone {
@@ -184,7 +184,8 @@ public enum RequestReader {
 
     static func readTopical(_ n: Node) throws(DocumentError) -> TopicalFacts {
         let t = try n.object(allowed: ["product", "lot", "approvedForIntradermal"])
-        return TopicalFacts(product: try t.optional("product")?.string(), lot: try t.optional("lot")?.string(),
+        return TopicalFacts(product: try t.optional("product")?.string(maxLength: SessionInputRules.topicalProductMaxLength),
+                            lot: try t.optional("lot")?.string(maxLength: SessionInputRules.topicalLotMaxLength),
                             approvedForIntradermal: try t.required("approvedForIntradermal").bool())
     }
 

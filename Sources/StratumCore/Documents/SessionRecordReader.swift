@@ -54,7 +54,7 @@ extension RequestReader {
             let dose = try readDose(zo)
             guard !doses.contains(where: { $0.zone == dose.zone }) else { throw z.fail("\(dose.zone) is listed twice") }
             doses.append(dose)
-            if let e = zo.optional("endPoint") { endPoints[dose.zone] = try e.nonEmptyString(maxLength: 200) }
+            if let e = zo.optional("endPoint") { endPoints[dose.zone] = try e.nonEmptyString(maxLength: SessionInputRules.endPointMaxLength) }
         }
         let equipment = try readEquipment(o.required("equipment"), on: date)
         let topical = try o.optional("topical").map(readTopical)
@@ -72,7 +72,7 @@ extension RequestReader {
                 let rule = try ao.required("rule").member(of: RuleID.self, named: "rule")
                 var zone: Zone?
                 if let zn = ao.optional("zone") { zone = try readZone(zn.object(allowed: ["site", "side"])) }
-                acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: AcknowledgementGate.maxReasonLength)))
+                acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: SessionInputRules.reasonMaxLength)))
             }
         }
         var doc = SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
@@ -98,7 +98,7 @@ extension RequestReader {
                     throw p.fail("give either scan or gtin with lot, not both")
                 }
                 do {
-                    ref.part = try PartReference(scan: GS1ElementString.parse(try scan.nonEmptyString(maxLength: 200), today: date))
+                    ref.part = try PartReference(scan: GS1ElementString.parse(try scan.nonEmptyString(maxLength: SessionInputRules.scanMaxLength), today: date))
                 } catch let e as GS1Error {
                     throw scan.fail(e.message)
                 } catch let e as DocumentError {
@@ -112,12 +112,12 @@ extension RequestReader {
                 do { gtin = try GS1ElementString.gtin(try gtinNode.nonEmptyString(maxLength: 14)) } catch let e as GS1Error {
                     throw gtinNode.fail(e.message)
                 } catch let e as DocumentError { throw e } catch { throw gtinNode.fail("unreadable") }
-                ref.part = PartReference(gtin: gtin, lot: try po.required("lot").nonEmptyString(maxLength: 20),
-                                         serial: try po.optional("serial").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 20) })
+                ref.part = PartReference(gtin: gtin, lot: try po.required("lot").nonEmptyString(maxLength: SessionInputRules.partLotMaxLength),
+                                         serial: try po.optional("serial").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: SessionInputRules.partSerialMaxLength) })
             }
         }
-        ref.packCode = try o.optional("pack").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 40) }
-        ref.handpieceSerial = try o.optional("handpiece").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: 100) }
+        ref.packCode = try o.optional("pack").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: SessionInputRules.packCodeMaxLength) }
+        ref.handpieceSerial = try o.optional("handpiece").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: SessionInputRules.handpieceSerialMaxLength) }
         return ref
     }
 }

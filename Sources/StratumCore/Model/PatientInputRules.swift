@@ -12,24 +12,8 @@ public enum PatientInputRules {
     /// A name search is a name or its start: longer than a name it can find nobody.
     public static let searchMaxLength = 100
 
-    /// Why a field is refused; `description` is the wording of the API's problem document.
-    public enum Problem: Sendable, Equatable, CustomStringConvertible {
-        case missing
-        case tooLong(max: Int)
-        case controlCharacter(UInt32)
-        case outOfRange(ClosedRange<Int>)
-        case notAnEmail
-
-        public var description: String {
-            switch self {
-            case .missing: "must not be blank"
-            case .tooLong(let max): "at most \(max) characters"
-            case .controlCharacter(let code): RecordText.describe(code)
-            case .outOfRange(let range): "out of range; allowed \(range.lowerBound) to \(range.upperBound)"
-            case .notAnEmail: "not an email address (name@example.com)"
-            }
-        }
-    }
+    /// Why a field is refused (kept under this name for the doors that read patients).
+    public typealias Problem = InputProblem
 
     /// The first problem of each field, in the order of the registration form; empty when the registration may be
     /// written. Names are judged as given (the doors trim surrounding spaces before asking).
@@ -64,6 +48,25 @@ public enum PatientInputRules {
         if text.count > max { return .tooLong(max: max) }
         if let code = RecordText.controlCharacter(in: text) { return .controlCharacter(code) }
         return nil
+    }
+}
+
+/// Why a field of a record is refused, at any door; `description` is the wording of the API's problem document.
+public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
+    case missing
+    case tooLong(max: Int)
+    case controlCharacter(UInt32)
+    case outOfRange(ClosedRange<Int>)
+    case notAnEmail
+
+    public var description: String {
+        switch self {
+        case .missing: "must not be blank"
+        case .tooLong(let max): "at most \(max) characters"
+        case .controlCharacter(let code): RecordText.describe(code)
+        case .outOfRange(let range): "out of range; allowed \(range.lowerBound) to \(range.upperBound)"
+        case .notAnEmail: "not an email address (name@example.com)"
+        }
     }
 }
 

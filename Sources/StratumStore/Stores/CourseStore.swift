@@ -12,6 +12,11 @@ public struct CourseStore: Sendable {
     public func create(patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?,
                        goalScore: Double? = nil, _ ctx: AccessContext) async throws -> Course {
         let actorID = try scope.requireActor(ctx)
+        // The core's input limits, whichever door proposed the course.
+        if let goal, let problem = CourseInputRules.goalProblem(goal) { throw StoreError.invalid(field: "goal", problem: problem.description) }
+        if let weeks = request.intervalWeeks, !CourseInputRules.intervalWeeks.contains(weeks) {
+            throw StoreError.invalid(field: "intervalWeeks", problem: InputProblem.outOfRange(CourseInputRules.intervalWeeks).description)
+        }
         // A do-not-treat plan is shown to the practitioner, never kept as something that could be accepted.
         if result.decision == .doNotTreat {
             throw ClinicalRefusal(blocking: result.findings.filter { $0.severity == .stop }, findings: result.findings)

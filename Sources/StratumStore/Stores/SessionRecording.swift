@@ -56,6 +56,10 @@ extension SessionStore {
     private func judge(_ doc: SessionRecordDocument, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
                        on database: any Database) async throws -> (SessionDraft, ResolvedEquipment, LocalDate) {
         guard course.status == CourseStatus.active.rawValue else { throw StoreError.state(.courseNotActive(status: course.status)) }
+        // The core's input limits, whichever door built the document: a value no session can have is never judged.
+        if let first = SessionInputRules.problems(doc).first {
+            throw StoreError.invalid(field: first.field.description, problem: first.problem.description)
+        }
         guard let clinic = try await scope.clinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
         // Lot expiry and intervals judged against an invented day would be judged wrongly: refuse before judging.
         let today = LocalDate.clinicDay(at: ctx.now, timeZone: clinic.timezone)

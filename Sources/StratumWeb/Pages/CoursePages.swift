@@ -169,11 +169,12 @@ struct CoursePages {
         var interval: Int?
         if !v.intervalWeeks.isEmpty {
             interval = Int(v.intervalWeeks)
-            if interval == nil || !(1...12).contains(interval!) {
-                errors.add("intervalWeeks", "Enter the weeks between sessions, from 1 to 12, or leave it empty for the default.")
+            let weeks = CourseInputRules.intervalWeeks
+            if interval == nil || !weeks.contains(interval!) {
+                errors.add("intervalWeeks", "Enter the weeks between sessions, from \(weeks.lowerBound) to \(weeks.upperBound), or leave it empty for the default.")
             }
         }
-        if v.goal.count > 500 { errors.add("goal", "At most 500 characters.") }
+        if let problem = CourseInputRules.goalProblem(v.goal) { errors.add("goal", SessionForm.wording(problem).prefix(1).uppercased() + SessionForm.wording(problem).dropFirst()) }
         // Depths adjusted in the proposed plan's table; "Reset depths" drops them and shows the planner's again.
         var overrides: [Int: [Zone: Double]] = [:]
         if f["resetDepths"] == nil {

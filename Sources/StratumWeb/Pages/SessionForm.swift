@@ -96,10 +96,8 @@ struct SessionForm: Encodable {
                 let passes = Int(row.passes)
                 if depth == nil {
                     row.error = "Enter the depth in mm, like 1.0."
-                } else if passes == nil || !(1...10).contains(passes!) {
-                    row.error = "Enter the number of passes, from 1 to 10."
-                } else if row.endPoint.count > 200 {
-                    row.error = "The end point is at most 200 characters."
+                } else if passes == nil {
+                    row.error = "Enter the number of passes, from \(SessionInputRules.passes.lowerBound) to \(SessionInputRules.passes.upperBound)."
                 }
                 if let e = row.error { errors.add("depth-\(key)", "\(row.name): \(e)") } else if let depth, let passes {
                     doses.append(ZoneDose(zone: z, depthMM: depth, passes: passes))
@@ -120,17 +118,21 @@ struct SessionForm: Encodable {
         let treatingPractitioner = UUID(uuidString: form.practitionerId)
         if !form.practitionerId.isEmpty && treatingPractitioner == nil { errors.add("practitionerId", "Choose the practitioner who treated.") }
         var equipment = EquipmentReference()
-        if form.serial.count > 20 { errors.add("serial", "A serial (GS1 AI 21) is at most 20 characters.") }
         switch form.sterilityKind {
         case "single-use":
             if !form.scan.trimmingCharacters(in: .whitespaces).isEmpty {
-                do {
-                    let element = try GS1ElementString.parse(form.scan, today: date ?? LocalDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)))
+                if let problem = SessionInputRules.scanProblem(form.scan) {
+                    errors.add("scan", Self.wording(problem))
+                } else if let date {
+                    // The session's date sets a label's expiry century; without a date only the date is in error.
+                    do {
+                    let element = try GS1ElementString.parse(form.scan, today: date)
                     let part = try PartReference(scan: element)
                     equipment.part = PartReference(gtin: part.gtin, lot: part.lot, serial: part.serial ?? (form.serial.isEmpty ? nil : form.serial),
                                                    labelExpiry: part.labelExpiry)
                 } catch {
                     errors.add("scan", "The label could not be read: \(error).")
+                }
                 }
             } else if !form.lotChoice.isEmpty {
                 let bits = form.lotChoice.split(separator: "|", maxSplits: 1).map(String.init)
@@ -143,7 +145,7 @@ struct SessionForm: Encodable {
                 errors.add("scan", "Scan the cartridge's label, or choose its lot from stock.")
             }
         case "pack":
-            if form.packCode.isEmpty || form.packCode.count > 40 {
+            if form.packCode.isEmpty {
                 errors.add("packCode", "Scan or type the code on the pack's label, like PK-7F3K9Q2M.")
             } else {
                 equipment.packCode = form.packCode
@@ -156,8 +158,6 @@ struct SessionForm: Encodable {
         form.topicalProduct = f["topicalProduct"] ?? ""
         form.topicalLot = f["topicalLot"] ?? ""
         form.topicalApproved = f["topicalApproved"] == "yes"
-        if form.topicalProduct.count > 200 { errors.add("topicalProduct", "At most 200 characters.") }
-        if form.topicalLot.count > 100 { errors.add("topicalLot", "At most 100 characters.") }
         let topical = form.topicalUsed
             ? TopicalFacts(product: form.topicalProduct.isEmpty ? nil : form.topicalProduct, lot: form.topicalLot.isEmpty ? nil : form.topicalLot,
                            approvedForIntradermal: form.topicalApproved)
@@ -174,14 +174,55 @@ struct SessionForm: Encodable {
             form.reasons[key] = reason
             let parts = key.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, let rule = RuleID(rawValue: String(parts[0])), !reason.isEmpty else { continue }
-            if reason.count > 2000 { errors.add(name, "A reason is at most 2,000 characters."); continue }
             acks.append(Acknowledgement(rule: rule, zone: parts[1].isEmpty ? nil : PageValues.zone(key: String(parts[1])), reason: reason))
         }
         guard errors.isEmpty, let date else { return (form, errors, nil) }
         var doc = SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
                                         topical: topical, reactions: reactions, acknowledgements: acks)
         doc.practitionerID = treatingPractitioner
-        return (form, errors, doc)
+        // The limits are the core's (SessionInputRules), the same the API's door and the store apply; only the
+        // wording and the field are the form's.
+        let problems = SessionInputRules.problems(doc)
+        for (field, problem) in problems {
+            let (name, label) = Self.formField(field, lotChosen: !form.lotChoice.isEmpty && form.scan.trimmingCharacters(in: .whitespaces).isEmpty)
+            errors.add(name, label + Self.wording(problem))
+            if let zone = field.zone, let i = form.zones.firstIndex(where: { $0.key == PageValues.zoneKey(zone) }), form.zones[i].error == nil {
+                // The row shows its own zone: "Passes: from 1 to 10."
+                let member = label.dropFirst(PageValues.zoneName(zone).count + 2)
+                form.zones[i].error = member.prefix(1).uppercased() + member.dropFirst() + Self.wording(problem)
+            }
+        }
+        return (form, errors, problems.isEmpty ? doc : nil)
+    }
+}
+
+extension SessionForm {
+    /// The form field and its label for a field the core refuses.
+    static func formField(_ field: SessionInputRules.Field, lotChosen: Bool) -> (name: String, label: String) {
+        switch field {
+        case .depth(_, let z): ("depth-\(PageValues.zoneKey(z))", "\(PageValues.zoneName(z)), depth: ")
+        case .passes(_, let z): ("depth-\(PageValues.zoneKey(z))", "\(PageValues.zoneName(z)), passes: ")
+        case .endPoint(_, let z): ("depth-\(PageValues.zoneKey(z))", "\(PageValues.zoneName(z)), end point: ")
+        case .scan: ("scan", "Label: ")
+        case .partLot: (lotChosen ? "lotChoice" : "scan", "Lot: ")
+        case .partSerial: ("serial", "Serial (GS1 AI 21): ")
+        case .packCode: ("packCode", "Pack code: ")
+        case .handpieceSerial: ("handpiece", "Handpiece serial: ")
+        case .topicalProduct: ("topicalProduct", "Topical product: ")
+        case .topicalLot: ("topicalLot", "Topical lot: ")
+        case .reason(_, let rule, let zone): ("ack|\(rule.rawValue)|\(zone.map(PageValues.zoneKey) ?? "")", "Reason: ")
+        }
+    }
+
+    /// A core refusal in the form's words.
+    static func wording(_ problem: InputProblem) -> String {
+        switch problem {
+        case .missing: "must not be blank."
+        case .tooLong(let max): "at most \(max.formatted()) characters."
+        case .controlCharacter: PageValues.sentence(problem.description)
+        case .outOfRange(let r): "from \(r.lowerBound) to \(r.upperBound)."
+        case .notAnEmail: "not an email address."
+        }
     }
 }
 
