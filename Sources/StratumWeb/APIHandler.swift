@@ -9,7 +9,7 @@ struct APIHandler: APIProtocol {
     let state: ServerState
 
     var context: RequestContext {
-        RequestContext.current ?? RequestContext(requestID: "none", address: "unknown", principal: nil, clinicHeader: nil, bearer: nil)
+        RequestContext.current ?? RequestContext(requestID: "none", address: "unknown", principal: nil, clinicHeader: nil, bearer: nil, now: state.clock.now())
     }
 
     /// The caller, allowed to `action` on `resource`; otherwise 401, or 403 recorded in the audit trail.
@@ -24,7 +24,7 @@ struct APIHandler: APIProtocol {
     }
 
     func access(_ p: Principal) -> AccessContext {
-        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: context.requestID, ledger: RequestLedger.current)
+        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: context.requestID, now: context.now, ledger: RequestLedger.current)
     }
 
     func uuid(_ text: String, _ field: String) throws -> UUID {

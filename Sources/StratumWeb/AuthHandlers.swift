@@ -8,7 +8,7 @@ extension APIHandler {
 
     func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        let now = Date()
+        let now = context.now
         let credentials = CredentialStore(database: state.database)
         let user: User
         switch try await SignIn.attempt(email: body.email, password: body.password, address: context.address, state: state, now: now) {

@@ -9,16 +9,16 @@ struct AuthenticationMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let ctx = RequestContext.current, let token = ctx.bearer else { return try await next.respond(to: request) }
-        let principal = try await resolve(token: token, clinicHeader: ctx.clinicHeader)
+        let principal = try await resolve(token: token, clinicHeader: ctx.clinicHeader, now: ctx.now)
         let resolved = RequestContext(requestID: ctx.requestID, address: ctx.address, principal: principal,
-                                      clinicHeader: ctx.clinicHeader, bearer: token)
+                                      clinicHeader: ctx.clinicHeader, bearer: token, now: ctx.now)
         return try await RequestContext.$current.withValue(resolved) { try await next.respond(to: request) }
     }
 
     /// The principal in one database statement (token, user and memberships together), never cached: a revoked
     /// token or a changed role counts from the next request, on every app server.
-    func resolve(token: String, clinicHeader: String?) async throws -> Principal? {
-        guard let found = try await CredentialStore(database: state.database).authenticate(token: token, now: Date()) else {
+    func resolve(token: String, clinicHeader: String?, now: Date) async throws -> Principal? {
+        guard let found = try await CredentialStore(database: state.database).authenticate(token: token, now: now) else {
             return nil
         }
         let (userID, organizationID) = (found.userID, found.organizationID)

@@ -19,7 +19,8 @@ public enum DemoData {
     @discardableResult
     public static func loadIfEmpty(_ state: ServerState, patients count: Int = 50, seed: UInt64 = 2026) async throws -> Bool {
         guard let (orgID, clinics) = try await createDirectory(state) else { return false }
-        try await DemoGenerator(patients: count, seed: seed, today: today()).run(scope: state.scope(orgID), clinics: clinics)
+        try await DemoGenerator(patients: count, seed: seed, today: today(state))
+            .run(scope: state.scope(orgID), clinics: clinics, now: state.clock.now())
         return true
     }
 
@@ -28,7 +29,7 @@ public enum DemoData {
     @discardableResult
     static func loadThroughDoors(_ state: ServerState, patients count: Int = 50, seed: UInt64 = 2026) async throws -> Bool {
         guard let (orgID, clinics) = try await createDirectory(state) else { return false }
-        try await DemoDoors.load(scope: state.scope(orgID), clinics: clinics, patients: count, seed: seed, today: today())
+        try await DemoDoors.load(scope: state.scope(orgID), clinics: clinics, patients: count, seed: seed, today: today(state))
         return true
     }
 
@@ -38,8 +39,8 @@ public enum DemoData {
         let directory = state.directory
         guard try await directory.organizationCount() == 0 else { return nil }
         let org = try await directory.createOrganization(name: "Demo Skin Clinics")
-        let central = try await directory.createClinic(organizationID: org.id, name: "Demo Central", timezone: "Europe/London")
-        let riverside = try await directory.createClinic(organizationID: org.id, name: "Demo Riverside", timezone: "Europe/London")
+        let central = try await directory.createClinic(organizationID: org.id, name: "Demo Central", timezone: timeZone)
+        let riverside = try await directory.createClinic(organizationID: org.id, name: "Demo Riverside", timezone: timeZone)
         let hash = try Passwords.hash(password)
         var practitionerID: UUID?
         for u in users {
@@ -53,7 +54,9 @@ public enum DemoData {
         return (org.id, DemoClinics(central: central.id, riverside: riverside.id, practitionerID: practitionerID!))
     }
 
-    static func today() -> LocalDate {
-        LocalDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
+    /// The demo clinics' today (both are in London), from the server's one clock.
+    static func today(_ state: ServerState) -> LocalDate { state.clock.today(in: timeZone) }
+
+    /// Where the demo clinics are.
+    static let timeZone = "Europe/London"
 }

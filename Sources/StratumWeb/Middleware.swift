@@ -7,6 +7,8 @@ import Vapor
 /// Gives every request an id (kept from `X-Request-Id` when sane), echoes it, and makes the request context
 /// available to the OpenAPI handlers. Logs carry the id, never patient data.
 struct RequestContextMiddleware: AsyncMiddleware {
+    let clock: WallClock
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let incoming = request.headers.first(name: "X-Request-Id")
         let id = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
@@ -14,7 +16,7 @@ struct RequestContextMiddleware: AsyncMiddleware {
         request.logger[metadataKey: "request-id"] = .string(id)
         let ctx = RequestContext(requestID: id, address: request.remoteAddress?.ipAddress ?? "unknown", principal: nil,
                                  clinicHeader: request.headers.first(name: "X-Stratum-Clinic"),
-                                 bearer: request.headers.bearerAuthorization?.token)
+                                 bearer: request.headers.bearerAuthorization?.token, now: clock.now())
         // One ledger per request: the patients its audit rows already cover (audited once per act).
         let response = try await RequestLedger.$current.withValue(AuditLedger()) {
             try await RequestContext.$current.withValue(ctx) { try await next.respond(to: request) }

@@ -20,6 +20,8 @@ public enum Resource: String, Sendable, CaseIterable {
     /// Devices, lots, sterilization cycles and packs.
     case sterility
     case auditLog = "audit-log"
+    /// The clinic's settings (its time zone): everyone reads them, owners change them.
+    case clinic
 }
 
 /// What a request does to a resource.
@@ -55,14 +57,14 @@ public enum Permissions {
         .practitioner: [
             .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: clinical, .session: clinical,
             .adverseEvent: readWrite, .assessment: readWrite, .photo: [.read, .create], .chart: readOnly,
-            .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly,
+            .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly, .clinic: readOnly,
         ],
         .assistant: [
             // Documenting a session for the practitioner who treated (issue 12); signing stays with practitioners.
-            .sterility: readWrite, .clinicalDecision: [.read], .session: [.create],
+            .sterility: readWrite, .clinicalDecision: [.read], .session: [.create], .clinic: readOnly,
         ],
         .frontDesk: [
-            .patient: readWrite, .consent: readWrite, .course: readOnly,
+            .patient: readWrite, .consent: readWrite, .course: readOnly, .clinic: readOnly,
         ],
         .auditor: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, readOnly) }),
     ]

@@ -17,6 +17,8 @@ struct RequestContext: Sendable {
     let principal: Principal?
     let clinicHeader: String?
     let bearer: String?
+    /// The request's instant, read once from the server's clock: every date the request judges is this instant's day.
+    let now: Date
 
     @TaskLocal static var current: RequestContext?
 }

@@ -12,6 +12,8 @@ public struct ServerState: Sendable {
     let metrics: ServerMetrics
     /// The encrypted photo files under `STRATUM_DATA_DIR/photos`.
     public let photoVault: PhotoVault
+    /// The one clock: each request reads it once, and "today" is that instant in the clinic's time zone.
+    public var clock: WallClock = .system
 
     public var directory: Directory { Directory(database: database) }
     public func scope(_ organizationID: UUID) -> OrganizationScope {
@@ -29,7 +31,7 @@ public enum StratumServer {
     /// Opens and migrates the database, checks its durability settings, and wires the routes. The caller runs the
     /// application and later calls `shutdown`.
     public static func makeApplication(config: AppConfig, environment: Environment = .production,
-                                       migrate: Bool = true) async throws -> (Application, ServerState) {
+                                       migrate: Bool = true, clock: WallClock = .system) async throws -> (Application, ServerState) {
         // The store logs at the level the operator chose (LOG_LEVEL), like the rest of the server.
         var storeLogger = Logger(label: "stratum.store")
         storeLogger.logLevel = config.logLevel
@@ -41,7 +43,8 @@ public enum StratumServer {
             try await db.requireSafeSettings()
             let key = try config.store.loadAuditKey()
             let state = ServerState(database: db, auditKey: key, metrics: ServerMetrics(),
-                                    photoVault: PhotoVault(database: db, dataDirectory: config.store.dataDirectory, auditKey: key))
+                                    photoVault: PhotoVault(database: db, dataDirectory: config.store.dataDirectory, auditKey: key),
+                                    clock: clock)
             let app = try await Application.make(environment)
             app.http.server.configuration.hostname = config.host
             app.http.server.configuration.port = config.port
@@ -57,7 +60,7 @@ public enum StratumServer {
     static func configure(_ app: Application, state: ServerState, config: AppConfig) throws {
         // Vapor's default error middleware answers HTML-ish JSON; ours answers problem documents.
         app.middleware = Middlewares()
-        app.middleware.use(RequestContextMiddleware())
+        app.middleware.use(RequestContextMiddleware(clock: state.clock))
         app.middleware.use(SecurityHeadersMiddleware(behindTLS: config.behindTLS))
         app.middleware.use(MetricsMiddleware(metrics: state.metrics))
         app.middleware.use(ProblemMiddleware())

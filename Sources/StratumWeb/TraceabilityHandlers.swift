@@ -12,6 +12,11 @@ extension APIHandler {
     func record(_ v: JSONValue) throws -> Schemas.DecisionDocument { try Self.container(v) }
     func records(_ items: [JSONValue]) throws -> Schemas.DecisionDocument { try Self.container(RecordJSON.list(items)) }
 
+    /// The signed-in clinic's today at the request's instant (the server's one clock, the clinic's time zone).
+    func clinicToday(_ p: Principal) async throws -> LocalDate {
+        LocalDate.clinicDay(at: access(p).now, timeZone: try await scope(p).clinic(p.clinicID)?.timezone ?? "UTC")
+    }
+
     func date(_ text: String, _ field: String) throws -> LocalDate {
         guard let d = LocalDate(iso: text) else { throw APIProblem.badField(field, "expected a date YYYY-MM-DD") }
         return d
@@ -77,16 +82,16 @@ extension APIHandler {
 
     func listLots(_ input: Operations.ListLots.Input) async throws -> Operations.ListLots.Output {
         let p = try await authorize(.read, .sterility)
-        let zone = try await scope(p).clinic(p.clinicID)?.timezone ?? "UTC"
-        let today = LocalDate.clinicDay(at: access(p).now, timeZone: zone)
+        let today = try await clinicToday(p)
         return .ok(.init(body: .json(try records(try await scope(p).stock.lots().map { TraceabilityJSON.lot($0, today: today) }))))
     }
 
     func receiveLot(_ input: Operations.ReceiveLot.Input) async throws -> Operations.ReceiveLot.Output {
         let p = try await authorize(.create, .sterility)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let today = try await clinicToday(p)
         let draft = try Self.lotDraft(clinicID: p.clinicID, modelID: try b.modelId.map { try uuid($0, "modelId") }, product: b.product,
-                                      quantity: b.quantity, scan: b.scan, gtin: b.gtin, lot: b.lot, expiry: b.expiry, today: DemoData.today())
+                                      quantity: b.quantity, scan: b.scan, gtin: b.gtin, lot: b.lot, expiry: b.expiry, today: today)
         let lot = try await scope(p).stock.receive(draft, access(p))
         return .created(.init(body: .json(try record(TraceabilityJSON.lot(lot)))))
     }

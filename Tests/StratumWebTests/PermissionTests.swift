@@ -74,6 +74,8 @@ struct PermissionTests {
         Endpoint(.GET, { "/api/v1/courses/\($0.course)/forecast" }, .read, .assessment, "read a course's forecast"),
         Endpoint(.GET, { _ in "/api/v1/reports/outcomes" }, .read, .outcomeReport, "read the outcome report"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/audit" }, .read, .auditLog, "read the audit log"),
+        Endpoint(.GET, { _ in "/api/v1/clinic" }, .read, .clinic, "read the clinic's settings"),
+        Endpoint(.PATCH, { _ in "/api/v1/clinic" }, body: { _ in #"{"timezone": "Europe/London"}"# }, .update, .clinic, "set the clinic's time zone"),
         Endpoint(.GET, { _ in "/api/v1/lots" }, .read, .sterility, "list lots"),
         Endpoint(.POST, { _ in "/api/v1/packs" }, body: { _ in #"{"items": [{"modelId": "00000000-0000-4000-8000-000000000000"}]}"# }, .create, .sterility, "assemble a pack"),
         Endpoint(.POST, { _ in "/api/v1/packs/\(UUID().uuidString)/release" }, .update, .sterility, "release a pack"),

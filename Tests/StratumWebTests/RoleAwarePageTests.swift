@@ -17,7 +17,7 @@ struct RoleAwarePageTests {
     /// signed-in user. Every POST route of the pages must be here (checked below), and each entry is checked against
     /// the handler's own refusal.
     static let formRoutes: [(pattern: String, permission: (action: String, resource: String)?)] = [
-        ("/logout", nil), ("/clinic", nil),
+        ("/logout", nil), ("/clinic", nil), ("/clinic/settings", ("update", "clinic")),
         ("/patients", ("create", "patient")), ("/patients/*", ("update", "patient")), ("/patients/*/merge", ("merge", "patient")),
         ("/patients/*/screening", ("create", "screening")), ("/patients/*/consents", ("create", "consent")),
         ("/patients/*/consents/*/withdraw", ("update", "consent")),

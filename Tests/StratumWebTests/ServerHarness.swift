@@ -31,14 +31,15 @@ struct TestServer: Sendable {
     }
 }
 
-func withServer<T: Sendable>(behindTLS: Bool = false, _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(behindTLS: Bool = false, clock: WallClock = .system,
+                              _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let config = AppConfig(store: StoreConfiguration(database: .sqlite(path: dir.appendingPathComponent("s.sqlite").path),
                                                      dataDirectory: dir.appendingPathComponent("data").path,
                                                      auditKeyHex: String(repeating: "3c", count: 32)), behindTLS: behindTLS)
-    let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing)
+    let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing, clock: clock)
     do {
         let dirx = state.directory
         // Cost 4 keeps the suite fast; production hashes use Passwords.bcryptCost (tested separately).
@@ -55,7 +56,7 @@ func withServer<T: Sendable>(behindTLS: Bool = false, _ body: @Sendable (TestSer
                 let user = try await dirx.createUser(email: "\(role.rawValue)@\(org).example", displayName: role.rawValue, passwordHash: hash)
                 _ = try await dirx.addMembership(userID: user.id, clinicID: clinic.id, role: role)
                 let issued = try await credentials.issue(userID: user.id, organizationID: clinic.organizationID, name: "test",
-                                                         expiresAt: Date().addingTimeInterval(3600))
+                                                         expiresAt: clock.now().addingTimeInterval(3600), now: clock.now())
                 tokens["\(org):\(role.rawValue)"] = issued.token
             }
         }

@@ -23,3 +23,21 @@ public enum RecordDate {
         return nil
     }
 }
+
+/// A clinic's time zone is an IANA identifier the system knows: "today" for every date rule is computed in it, so an
+/// unknown name (which would silently count in UTC) is refused where it is set.
+public enum ClinicTimeZone {
+    /// Nil when `identifier` names a known IANA zone (Pacific/Auckland, America/Los_Angeles, UTC…); else the refusal.
+    public static func problem(_ identifier: String) -> String? {
+        if identifier.isEmpty { return "must not be blank" }
+        if identifier.count > 64 || !known.contains(identifier) {
+            return "\"\(identifier.prefix(64))\" is not an IANA time zone (like Europe/London or Pacific/Auckland)"
+        }
+        return nil
+    }
+
+    /// Every zone a clinic may choose, sorted.
+    public static var choices: [String] { known.sorted() }
+
+    private static let known: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC"])
+}

@@ -1,4 +1,5 @@
 import FluentKit
+import StratumCore
 import Foundation
 
 /// Organizations, clinics, users and memberships: the few records that exist above any one organization.
@@ -17,7 +18,8 @@ public struct Directory: Sendable {
     }
 
     public func createClinic(organizationID: UUID, name: String, timezone: String, now: Date = Date()) async throws -> Clinic {
-        try await db.write { database in
+        if let problem = ClinicTimeZone.problem(timezone) { throw StoreError.invalid(field: "timezone", problem: problem) }
+        return try await db.write { database in
             guard try await OrganizationModel.find(organizationID, on: database) != nil else { throw StoreError.notFound("organization") }
             let m = ClinicModel()
             m.id = UUID()

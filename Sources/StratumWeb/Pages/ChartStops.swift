@@ -19,7 +19,8 @@ struct ChartStop: Encodable, Equatable {
         }
         // The latest plan still in play; a cancelled or completed course no longer speaks for today.
         if let c = courses.filter({ $0.status == .proposed || $0.status == .active }).max(by: { $0.createdAt < $1.createdAt }) {
-            let day = LocalDate.clinicDay(at: c.createdAt, timeZone: "UTC")
+            // The day the plan was made where it was made: the signed-in clinic's day (PageClinic), not UTC's.
+            let day = LocalDate.clinicDay(at: c.createdAt, timeZone: PageClinic.timeZone)
             out += c.findings.filter { $0.severity == .stop }.ordered()
                 .map { ChartStop($0, source: "Plan of \(day) (\(c.indications.map(PageValues.indicationName).joined(separator: ", ")))") }
         }

@@ -11,7 +11,7 @@ enum Flash: String {
     case coursePlanned = "course-planned", courseAccepted = "course-accepted", sessionRecorded = "session-recorded"
     case sessionSigned = "session-signed", addendumAdded = "addendum-added", eventReported = "event-reported"
     case eventUpdated = "event-updated", assessmentSaved = "assessment-saved", clinicSwitched = "clinic-switched"
-    case photoSaved = "photo-saved", chartsMerged = "charts-merged"
+    case photoSaved = "photo-saved", chartsMerged = "charts-merged", clinicSaved = "clinic-saved"
     case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
 
     static func text(_ key: String) -> String? {
@@ -29,6 +29,7 @@ enum Flash: String {
         case .eventUpdated: "Adverse event updated."
         case .assessmentSaved: "Assessment saved."
         case .clinicSwitched: "Clinic switched."
+        case .clinicSaved: "Clinic settings saved: from now on, today is counted in the new time zone."
         case .traceSaved: "Saved."
         case .photoSaved: "Photo saved; location and camera metadata were removed."
         case .chartsMerged: "Charts merged: every record of the other chart is now on this one."

@@ -46,7 +46,7 @@ struct LoginPages {
             return try await loginPage(req, email: form["email"] ?? "", error: "Enter your email and password.", status: .badRequest)
         }
         let address = req.remoteAddress?.ipAddress ?? "unknown"
-        switch try await SignIn.attempt(email: email, password: password, address: address, state: state) {
+        switch try await SignIn.attempt(email: email, password: password, address: address, state: state, now: requestNow(state)) {
         case .throttled:
             return try await loginPage(req, email: email, error: "Too many failed sign-ins. Wait 15 minutes and try again.", status: .tooManyRequests)
         case .wrongCredentials:
@@ -58,7 +58,7 @@ struct LoginPages {
             }
             let credentials = CredentialStore(database: state.database)
             try await credentials.deleteSessions(userID: user.id)
-            let session = try await credentials.createSession(userID: user.id, clinicID: first.clinicID)
+            let session = try await credentials.createSession(userID: user.id, clinicID: first.clinicID, now: requestNow(state))
             let response = req.redirect(to: Self.safeNext(form["next"]))
             response.cookies[WebCookies.session] = WebCookies.value(session.token, expires: session.expiresAt, secure: secureCookies)
             response.cookies[WebCookies.preLogin] = WebCookies.cleared(secure: secureCookies)

@@ -34,9 +34,18 @@ extension Request {
     }
 
     func access(_ p: Principal) -> AccessContext {
-        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: RequestContext.current?.requestID ?? "none", ledger: RequestLedger.current)
+        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: RequestContext.current?.requestID ?? "none",
+                      now: RequestContext.current?.now ?? WallClock.system.now(), ledger: RequestLedger.current)
     }
 
+    /// The request's instant (set from the server's clock by `RequestContextMiddleware`, which every route sits behind).
+    var now: Date { RequestContext.current?.now ?? WallClock.system.now() }
+}
+
+/// The instant of the request being served, or the server's clock outside one.
+func requestNow(_ state: ServerState) -> Date { RequestContext.current?.now ?? state.clock.now() }
+
+extension Request {
     /// Renders `template` inside the layout.
     func render<C: Encodable>(_ template: String, title: String, section: String, _ content: C,
                               status: HTTPResponseStatus = .ok, flash: String? = nil) async throws -> Response {
@@ -63,6 +72,7 @@ extension Request {
         add("/equipment", "Devices and stock", "equipment", Permissions.allows(role, .read, .sterility))
         add("/recalls", "Recalls", "recalls", Permissions.allows(role, .read, .sterility))
         add("/reports/outcomes", "Outcomes", "reports", Permissions.allows(role, .read, .outcomeReport))
+        add("/clinic/settings", "Clinic", "clinic", Permissions.allows(role, .update, .clinic))
         return Layout(title: title, section: section, userName: u.displayName, role: role.rawValue,
                       clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,
                       clinics: u.clinics.map { .init(id: $0.id.uuidString.lowercased(), name: "\($0.name) (\($0.role.rawValue))",

@@ -12,7 +12,7 @@ enum PageRoutes {
         LocalDate.clinicDay(at: now, timeZone: timezone)
     }
 
-    static func register(_ app: Application, state: ServerState, config: AppConfig, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    static func register(_ app: Application, state: ServerState, config: AppConfig) throws {
         guard let resources = Bundle.module.resourceURL else { throw PageError(.internalServerError, "Missing resources", "") }
         let views = resources.appendingPathComponent("Views").path + "/"
         app.views.use(.leaf)
@@ -22,8 +22,9 @@ enum PageRoutes {
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
         app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
 
-        // The signed-in clinic's today (its time zone is set per request by ClinicTimeZoneMiddleware).
-        let today: @Sendable () -> LocalDate = { PageRoutes.today(in: PageClinic.timeZone, at: clock()) }
+        // The signed-in clinic's today: the request's instant (the server's one clock) in the clinic's time zone, set
+        // per request by ClinicTimeZoneMiddleware.
+        let today: @Sendable () -> LocalDate = { PageRoutes.today(in: PageClinic.timeZone, at: requestNow(state)) }
         let pages = app.grouped(PageErrorMiddleware())
         let signedIn = pages.grouped(WebSessionMiddleware(state: state, secureCookies: config.behindTLS))
             .grouped(ClinicTimeZoneMiddleware(state: state))
@@ -33,6 +34,7 @@ enum PageRoutes {
         PatientPages(state: state, today: today).register(signedIn)
         ScreeningPages(state: state, today: today).register(signedIn)
         ConsentPages(state: state).register(signedIn)
+        ClinicSettingsPages(state: state, today: today).register(signedIn)
         CoursePages(state: state, today: today).register(signedIn)
         SessionPages(state: state, today: today).register(signedIn)
         AdverseEventPages(state: state, today: today).register(signedIn)

@@ -186,7 +186,7 @@ struct ProgressPages {
         let l = try await load(req, p)
         let clinic = try await state.scope(p.organizationID).clinic(l.course.clinicID)
         let body = ICalendar.visits(courseID: l.course.id, visits: l.course.plannedVisits, clinicName: clinic?.name ?? "the clinic",
-                                    stamp: Date())
+                                    stamp: req.now)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"stratum-course-visits.ics\"")

@@ -82,7 +82,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
 
     /// The signed-in user from one database statement (session, user, memberships and clinic names together).
     func resolve(_ token: String) async throws -> WebUser? {
-        guard let session = try await CredentialStore(database: state.database).session(token: token) else { return nil }
+        guard let session = try await CredentialStore(database: state.database).session(token: token, now: requestNow(state)) else { return nil }
         let memberships = session.memberships.map(\.membership)
         let chosen = memberships.first { $0.clinicID == session.clinicID } ?? memberships.first
         guard let chosen else { return nil }
