@@ -6,6 +6,8 @@ import Yams
 struct APIContract: Sendable {
     let yaml: String
     let docsPage: String
+    /// The contract's constraints, checked on every API request before its handler.
+    let validation: ContractValidationMiddleware
 
     enum LoadError: Error, CustomStringConvertible {
         case missing
@@ -29,6 +31,7 @@ struct APIContract: Sendable {
         do {
             guard let root = try Yams.compose(yaml: yaml) else { throw LoadError.unreadable("empty document") }
             docsPage = APIDocsPage(spec: root).html
+            validation = ContractValidationMiddleware(spec: root)
         } catch let error as LoadError {
             throw error
         } catch {

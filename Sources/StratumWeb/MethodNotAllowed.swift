@@ -28,11 +28,12 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
-        } catch let error as RouteNotFound {
+        } catch {
+            guard error is RouteNotFound || error is APIRouteNotFound else { throw error }
             var parameters = Parameters()
             let components = ["path"] + request.url.path.split(separator: "/").map(String.init)
             guard let allowed = paths.route(path: components, parameters: &parameters), !allowed.contains(request.method.rawValue) else {
-                throw error
+                throw error is APIRouteNotFound ? Abort(.notFound) : error
             }
             let response = APIProblem(.methodNotAllowed, "Method not allowed",
                                       detail: "\(request.url.path) answers \(allowed.joined(separator: ", ")).").response()
@@ -41,3 +42,7 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
         }
     }
 }
+
+/// No API route takes this path: thrown by the API's catch-all so the middleware above can still answer 405 for a
+/// path that other methods take (Vapor's own `RouteNotFound` cannot be thrown from outside Vapor).
+struct APIRouteNotFound: Error {}

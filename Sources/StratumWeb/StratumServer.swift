@@ -67,9 +67,9 @@ public enum StratumServer {
         app.middleware.use(BodyLimitMiddleware(maxBytes: maxBodyBytes, photoMaxBytes: maxPhotoBodyBytes))
         app.routes.defaultMaxBodySize = ByteCount(value: maxBodyBytes)
 
-        let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)))
-        try APIHandler(state: state).registerHandlers(on: transport, serverURL: URL(string: "/")!, middlewares: [EmptyBodyMiddleware()])
         let contract = try APIContract.bundled()
+        let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)).grouped(contract.validation))
+        try APIHandler(state: state).registerHandlers(on: transport, serverURL: URL(string: "/")!, middlewares: [EmptyBodyMiddleware()])
         app.get("openapi.yaml") { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "yaml")

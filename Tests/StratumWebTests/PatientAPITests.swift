@@ -52,9 +52,10 @@ struct PatientAPITests {
         }
     }
 
-    /// Well-formed JSON whose values break the core's identity rules (PatientInputRules): 422 naming the field, the
-    /// same rule the registration form applies, and nothing written.
-    @Test("a registration the identity rules refuse answers 422 naming the field, and writes nothing", arguments: [
+    /// Well-formed JSON whose values break the core's identity rules (PatientInputRules), which the contract states as
+    /// the schema's limits: 400 naming the field before the handler runs, the same limits the registration form
+    /// applies, and nothing written.
+    @Test("a registration the identity rules refuse answers 400 naming the field, and writes nothing", arguments: [
         ("\"fitzpatrick\": 5", "\"fitzpatrick\": 9", "fitzpatrick"),
         ("\"Mira\"", "\"   \"", "givenName"),
         ("\"Mira\"", "\"\(String(repeating: "M", count: 500_000))\"", "givenName"),
@@ -66,7 +67,7 @@ struct PatientAPITests {
             let token = s.token("a", .practitioner)
             let body = patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: original, with: replacement)
             let r = try await s.send(.POST, "/api/v1/patients", token: token, json: body)
-            #expect(r.status == .unprocessableEntity, "\(r.status) \(r.text.prefix(300))")
+            #expect(r.status == .badRequest, "\(r.status) \(r.text.prefix(300))")
             let errors = r.json["errors"] as? [[String: Any]]
             #expect(errors?.first?["path"] as? String == field, "\(r.text.prefix(300))")
             let list = try await s.send(.GET, "/api/v1/patients", token: token)
@@ -74,13 +75,13 @@ struct PatientAPITests {
         }
     }
 
-    @Test("a name search longer than any name answers 422 naming `name`, on the API and on the patients page; never 500")
+    @Test("a name search longer than any name answers 400 naming `name` on the API and on the patients page; never 500")
     func overlongSearch() async throws {
         try await withServer { s in
             let token = s.token("a", .practitioner)
             let long = String(repeating: "a", count: 49_998)
             let api = try await s.send(.GET, "/api/v1/patients?name=\(long)", token: token)
-            #expect(api.status == .unprocessableEntity, "\(api.status) \(api.text.prefix(200))")
+            #expect(api.status == .badRequest, "\(api.status) \(api.text.prefix(200))")
             #expect((api.json["errors"] as? [[String: Any]])?.first?["path"] as? String == "name")
             let fine = try await s.send(.GET, "/api/v1/patients?name=\(String(repeating: "a", count: 100))", token: token)
             #expect(fine.status == .ok)
@@ -140,6 +141,10 @@ struct MethodNotAllowedTests {
             let record = try await s.send(.PATCH, "/api/v1/patients/\(UUID().uuidString)", token: token)
             #expect(record.status == .methodNotAllowed)
             #expect(record.headers.first(name: .allow)?.contains("PUT") == true)
+            // A GET on a path that only takes POST: the API's catch-all must not turn it into 404.
+            let postOnly = try await s.send(.GET, "/api/v1/check", token: token)
+            #expect(postOnly.status == .methodNotAllowed, "\(postOnly.status)")
+            #expect(postOnly.headers.first(name: .allow) == "POST")
             let unknown = try await s.send(.GET, "/api/v1/nothing-here", token: token)
             #expect(unknown.status == .notFound)
             let allowed = try await s.send(.GET, "/api/v1/patients", token: token)

@@ -26,7 +26,7 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     /// How the value is named in an error message: its kind, and the value itself when short.
-    var shortDescription: String {
+    public var shortDescription: String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -37,7 +37,7 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    static func format(_ n: Double) -> String {
+    public static func format(_ n: Double) -> String {
         if n.isFinite, n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         return "\(n)"
     }

@@ -48,7 +48,8 @@ enum PageRoutes {
 
         // An unknown address: the API keeps answering problem JSON; a browser gets the styled page in the site's
         // layout (with its navigation when signed in), never a bare 404.
-        app.get("api", "**") { _ -> Response in throw Abort(.notFound) }
+        // Thrown as the router's own "no route", so a path that exists for other methods answers 405 with its Allow.
+        app.get("api", "**") { _ -> Response in throw APIRouteNotFound() }
         let sessions = WebSessionMiddleware(state: state, secureCookies: config.behindTLS)
         pages.get("**") { req async throws -> Response in
             if let token = req.cookies[WebCookies.session]?.string, let user = try await sessions.resolve(token) { req.webUser = user }

@@ -1,0 +1,221 @@
+import Foundation
+import StratumCore
+import Yams
+
+/// One JSON Schema of the contract, compiled once from `openapi.yaml`: what a request's value must be. Only the
+/// keywords the contract uses are read (type, properties, required, additionalProperties, items, length and size
+/// bounds, minimum/maximum, pattern, enum, const, format date/uuid, allOf/oneOf/anyOf); a keyword the checker does not
+/// know constrains nothing, so a schema can never refuse more than it says.
+final class ContractSchema: @unchecked Sendable {
+    // Set once while compiling (references are filled after every component exists), read only afterwards.
+    var types: Set<String>?
+    var properties: [String: ContractSchema] = [:]
+    var required: [String] = []
+    /// nil: any member; false: none beyond `properties`; a schema: every other member's.
+    var closed = false
+    var additional: ContractSchema?
+    var items: ContractSchema?
+    var minItems: Int?, maxItems: Int?
+    var minLength: Int?, maxLength: Int?
+    var minimum: Double?, maximum: Double?
+    var pattern: NSRegularExpression?
+    var patternText = ""
+    var allowed: [JSONValue]?
+    var format: String?
+    var allOf: [ContractSchema] = []
+    var oneOf: [ContractSchema] = []
+    var anyOf: [ContractSchema] = []
+    /// A `$ref`, resolved after compiling.
+    var reference: String?
+    var target: ContractSchema?
+
+    /// A problem at a JSON path: `zones[0].site`, `limit`, or `(body)`.
+    typealias Problem = (path: String, problem: String)
+
+    /// Checks `value`, appending at most `limit` problems in document order.
+    func check(_ value: JSONValue, at path: String, into problems: inout [Problem], limit: Int = 10) {
+        guard problems.count < limit else { return }
+        if let target { return target.check(value, at: path, into: &problems, limit: limit) }
+        if let types, !Self.matches(value, types) {
+            return problems.append((path, "expected \(Self.describe(types)), got \(value.shortDescription)"))
+        }
+        for s in allOf { s.check(value, at: path, into: &problems, limit: limit) }
+        if !oneOf.isEmpty || !anyOf.isEmpty {
+            let options = oneOf + anyOf
+            var fits = 0
+            var firstProblems: [Problem]?
+            for s in options {
+                var found: [Problem] = []
+                s.check(value, at: path, into: &found, limit: limit)
+                if found.isEmpty { fits += 1 } else if firstProblems == nil { firstProblems = found }
+            }
+            if fits == 0 { problems += (firstProblems ?? [(path, "matches none of the allowed shapes")]).prefix(limit - problems.count) }
+            if !oneOf.isEmpty && anyOf.isEmpty && fits > 1 { problems.append((path, "matches more than one of the allowed shapes")) }
+        }
+        if let allowed, !allowed.contains(value) {
+            let words = allowed.map(\.shortDescription).joined(separator: ", ")
+            return problems.append((path, "\(value.shortDescription) is not one of \(words)"))
+        }
+        switch value {
+        case .string(let s): checkString(s, at: path, into: &problems)
+        case .number(let n): checkNumber(n, at: path, into: &problems)
+        case .array(let elements):
+            if let minItems, elements.count < minItems { problems.append((path, "at least \(minItems) item\(minItems == 1 ? "" : "s") required")) }
+            if let maxItems, elements.count > maxItems { problems.append((path, "at most \(maxItems) items allowed")) }
+            if let items { for (i, e) in elements.enumerated() { items.check(e, at: "\(path)[\(i)]", into: &problems, limit: limit) } }
+        case .object(let members):
+            for name in required where !members.contains(where: { $0.0 == name }) {
+                problems.append((Self.child(path, name), "required field is missing"))
+            }
+            for (name, member) in members {
+                if let schema = properties[name] {
+                    schema.check(member, at: Self.child(path, name), into: &problems, limit: limit)
+                } else if let additional {
+                    additional.check(member, at: Self.child(path, name), into: &problems, limit: limit)
+                } else if closed {
+                    problems.append((Self.child(path, name), "unknown field; allowed: \(properties.keys.sorted().joined(separator: ", "))"))
+                }
+            }
+        case .null, .bool: break
+        }
+    }
+
+    /// Checks a query or path parameter's text as this schema's type.
+    func check(parameter text: String, named name: String, into problems: inout [Problem]) {
+        let schema = target ?? self
+        let types = schema.types ?? ["string"]
+        if types.contains("integer") || types.contains("number") {
+            guard let n = Double(text), n.isFinite, !types.contains("integer") || n == n.rounded() else {
+                return problems.append((name, "\"\(text.prefix(40))\" is not \(types.contains("integer") ? "a whole number" : "a number")"))
+            }
+            return schema.check(.number(n), at: name, into: &problems)
+        }
+        if types.contains("boolean") {
+            guard text == "true" || text == "false" else { return problems.append((name, "expected true or false")) }
+            return schema.check(.bool(text == "true"), at: name, into: &problems)
+        }
+        schema.check(.string(text), at: name, into: &problems)
+    }
+
+    private func checkString(_ s: String, at path: String, into problems: inout [Problem]) {
+        // Records keep no invisible characters, on every database (PostgreSQL cannot store U+0000 at all).
+        // A scanned GS1 label (`format: gs1`) carries its group separator (U+001D) between variable-length fields.
+        let text = format == "gs1" ? s.replacingOccurrences(of: "\u{1D}", with: "") : s
+        if let code = RecordText.controlCharacter(in: text) { return problems.append((path, RecordText.describe(code))) }
+        let count = s.count
+        if let minLength, count < minLength {
+            return problems.append((path, minLength == 1 ? "must not be empty" : "at least \(minLength) characters"))
+        }
+        if let maxLength, count > maxLength { return problems.append((path, "at most \(maxLength) characters")) }
+        if let pattern, pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+            return problems.append((path, "does not match the pattern \(patternText)"))
+        }
+        switch format {
+        case "date"?:
+            if LocalDate(iso: s) == nil { problems.append((path, "\"\(s.prefix(40))\" is not a date (YYYY-MM-DD)")) }
+        case "uuid"?:
+            if UUID(uuidString: s) == nil { problems.append((path, "\"\(s.prefix(40))\" is not an id")) }
+        default: break
+        }
+    }
+
+    private func checkNumber(_ n: Double, at path: String, into problems: inout [Problem]) {
+        if let minimum, n < minimum { problems.append((path, "\(JSONValue.format(n)) is below the minimum \(JSONValue.format(minimum))")) }
+        if let maximum, n > maximum { problems.append((path, "\(JSONValue.format(n)) is above the maximum \(JSONValue.format(maximum))")) }
+    }
+
+    private static func matches(_ value: JSONValue, _ types: Set<String>) -> Bool {
+        switch value {
+        case .null: types.contains("null")
+        case .bool: types.contains("boolean")
+        case .string: types.contains("string")
+        case .array: types.contains("array")
+        case .object: types.contains("object")
+        case .number(let n): types.contains("number") || (types.contains("integer") && n == n.rounded() && abs(n) < 9.0e15)
+        }
+    }
+
+    private static func describe(_ types: Set<String>) -> String {
+        types.sorted().map { $0 == "integer" ? "a whole number" : $0 == "null" ? "null" : "a\($0 == "object" || $0 == "array" ? "n" : "") \($0)" }
+            .joined(separator: " or ")
+    }
+
+    static func child(_ path: String, _ name: String) -> String { path.isEmpty || path == "(body)" ? name : "\(path).\(name)" }
+}
+
+extension ContractSchema {
+    /// Compiles every schema of `components.schemas`, then resolves references among them.
+    static func components(of spec: Node) -> [String: ContractSchema] {
+        var named: [String: ContractSchema] = [:]
+        var all: [ContractSchema] = []
+        for (key, node) in spec["components"]?["schemas"]?.mapping ?? [:] {
+            guard let name = key.string else { continue }
+            named[name] = compile(node, into: &all)
+        }
+        resolve(all, named)
+        return named
+    }
+
+    /// Compiles a schema written inline (a parameter's, a body's) against the compiled components.
+    static func inline(_ node: Node, components: [String: ContractSchema]) -> ContractSchema {
+        var all: [ContractSchema] = []
+        let schema = compile(node, into: &all)
+        resolve(all, components)
+        return schema
+    }
+
+    private static func resolve(_ all: [ContractSchema], _ named: [String: ContractSchema]) {
+        for s in all {
+            if let ref = s.reference, let name = ref.split(separator: "/").last { s.target = named[String(name)] }
+        }
+    }
+
+    private static func compile(_ node: Node, into all: inout [ContractSchema]) -> ContractSchema {
+        let s = ContractSchema()
+        all.append(s)
+        if let ref = node["$ref"]?.string {
+            s.reference = ref
+            return s
+        }
+        if let type = node["type"] {
+            s.types = type.sequence.map { Set($0.compactMap(\.string)) } ?? type.string.map { [$0] }
+        }
+        if node["nullable"]?.bool == true { s.types?.insert("null") }
+        for (key, value) in node["properties"]?.mapping ?? [:] {
+            if let name = key.string { s.properties[name] = compile(value, into: &all) }
+        }
+        s.required = node["required"]?.sequence?.compactMap(\.string) ?? []
+        if let extra = node["additionalProperties"] {
+            if let flag = extra.bool { s.closed = !flag } else { s.additional = compile(extra, into: &all) }
+        }
+        s.items = node["items"].map { compile($0, into: &all) }
+        s.minItems = node["minItems"]?.int
+        s.maxItems = node["maxItems"]?.int
+        s.minLength = node["minLength"]?.int
+        s.maxLength = node["maxLength"]?.int
+        s.minimum = node["minimum"]?.float
+        s.maximum = node["maximum"]?.float
+        if let p = node["pattern"]?.string {
+            s.patternText = p
+            s.pattern = try? NSRegularExpression(pattern: p)
+        }
+        if let values = node["enum"]?.sequence { s.allowed = values.map(json) }
+        if let value = node["const"] { s.allowed = [json(value)] }
+        s.format = node["format"]?.string
+        s.allOf = node["allOf"]?.sequence?.map { compile($0, into: &all) } ?? []
+        s.oneOf = node["oneOf"]?.sequence?.map { compile($0, into: &all) } ?? []
+        s.anyOf = node["anyOf"]?.sequence?.map { compile($0, into: &all) } ?? []
+        return s
+    }
+
+    /// A YAML scalar as the JSON value a client sends for it (enum members are strings, numbers or null).
+    private static func json(_ node: Node) -> JSONValue {
+        switch node.tag.description {
+        case Tag.Name.null.rawValue: return .null
+        case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool) ?? .null
+        case Tag.Name.int.rawValue: return node.int.map { .number(Double($0)) } ?? .null
+        case Tag.Name.float.rawValue: return node.float.map(JSONValue.number) ?? .null
+        default: return .string(node.string ?? "")
+        }
+    }
+}

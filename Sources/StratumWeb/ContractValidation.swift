@@ -1,0 +1,128 @@
+import Foundation
+import StratumCore
+import Vapor
+import Yams
+
+/// What the contract says one operation accepts: its path and query parameters and its JSON body.
+struct ContractOperation: Sendable {
+    struct Parameter: Sendable {
+        let name: String
+        let location: String
+        let required: Bool
+        let schema: ContractSchema
+    }
+
+    let parameters: [Parameter]
+    let body: ContractSchema?
+    let bodyRequired: Bool
+    /// False for the few public operations (`security: []`): the others are checked only once a caller is signed in,
+    /// so an anonymous request learns 401 before anything about its input.
+    let secured: Bool
+}
+
+/// Every constraint `openapi.yaml` states, enforced in one place for every operation before its handler runs: the
+/// generator checks types but not `maxLength`, `minimum`, `pattern`, `format: date` or unknown members, so without
+/// this a schema would promise limits the server does not keep. A refused request is a 400 problem document naming
+/// each member's JSON path (`zones[0].passes`) or the parameter; nothing reaches the store.
+struct ContractValidationMiddleware: AsyncMiddleware {
+    /// Operations by "METHOD /path/{param}".
+    let operations: [String: ContractOperation]
+
+    init(spec: Node) {
+        let components = ContractSchema.components(of: spec)
+        func resolve(_ node: Node) -> Node {
+            guard let ref = node["$ref"]?.string, ref.hasPrefix("#/") else { return node }
+            var current: Node? = spec
+            for part in ref.dropFirst(2).split(separator: "/") { current = current?[String(part)] }
+            return current ?? node
+        }
+        let globallySecured = !(spec["security"]?.sequence?.isEmpty ?? true)
+        var operations: [String: ContractOperation] = [:]
+        for (pathKey, item) in spec["paths"]?.mapping ?? [:] {
+            guard let path = pathKey.string else { continue }
+            let shared = item["parameters"]?.sequence.map(Array.init) ?? []
+            for method in ["get", "put", "post", "patch", "delete"] {
+                guard let op = item[method] else { continue }
+                let declared = shared + (op["parameters"]?.sequence.map(Array.init) ?? [])
+                let parameters = declared.map(resolve).compactMap { p -> ContractOperation.Parameter? in
+                    guard let name = p["name"]?.string, let location = p["in"]?.string, let schema = p["schema"] else { return nil }
+                    return .init(name: name, location: location, required: p["required"]?.bool == true,
+                                 schema: ContractSchema.inline(schema, components: components))
+                }
+                let body = op["requestBody"].map(resolve)
+                let json = body?["content"]?["application/json"]?["schema"]
+                let secured = op["security"].map { !($0.sequence?.isEmpty ?? true) } ?? globallySecured
+                operations["\(method.uppercased()) \(path)"] = ContractOperation(
+                    parameters: parameters, body: json.map { ContractSchema.inline($0, components: components) },
+                    bodyRequired: body?["required"]?.bool == true, secured: secured)
+            }
+        }
+        self.operations = operations
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let route = request.route else { return try await next.respond(to: request) }
+        let template = "/" + route.path.map { component -> String in
+            if case .parameter(let name) = component { return "{\(name)}" }
+            return component.description
+        }.joined(separator: "/")
+        guard let operation = operations["\(request.method.rawValue) \(template)"] else { return try await next.respond(to: request) }
+        if operation.secured && RequestContext.current?.principal == nil { return try await next.respond(to: request) }
+        let problems = Self.problems(of: request, against: operation)
+        guard problems.isEmpty else {
+            let first = problems[0]
+            throw APIProblem(.badRequest, "Bad input", detail: "\(first.path): \(first.problem)", errors: problems.map { ($0.path, $0.problem) })
+        }
+        return try await next.respond(to: request)
+    }
+
+    static func problems(of request: Request, against operation: ContractOperation) -> [ContractSchema.Problem] {
+        var problems: [ContractSchema.Problem] = []
+        for p in operation.parameters {
+            let value: String?
+            switch p.location {
+            case "path": value = request.parameters.get(p.name)
+            case "query": value = request.url.query.flatMap { Self.queryValue(p.name, in: $0) }
+            case "header": value = request.headers.first(name: p.name)
+            default: value = nil
+            }
+            guard let value else {
+                if p.required { problems.append((p.name, "required parameter is missing")) }
+                continue
+            }
+            p.schema.check(parameter: value, named: p.name, into: &problems)
+        }
+        guard let schema = operation.body, Self.isJSON(request) || (operation.bodyRequired && request.headers.contentType == nil) else {
+            return problems
+        }
+        let bytes = request.body.data.map { Array($0.readableBytesView) } ?? []
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            if operation.bodyRequired { problems.append(("(body)", "a JSON body is required")) }
+            return problems
+        }
+        do {
+            let value = try JSONParser.parse(bytes)
+            schema.check(value, at: "(body)", into: &problems)
+        } catch {
+            problems.append(("(body)", error.description))
+        }
+        return problems
+    }
+
+    private static func isJSON(_ request: Request) -> Bool {
+        guard let type = request.headers.contentType else { return false }
+        return type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json"))
+    }
+
+    /// The first value of a query parameter, percent-decoded (`+` is a space in a form-encoded query).
+    private static func queryValue(_ name: String, in query: String) -> String? {
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[0])
+            guard key == name else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+        }
+        return nil
+    }
+}
