@@ -46,3 +46,10 @@ enum Wire {
 typealias NullOrNumber = JSONNullable<Double>
 typealias NullOrInterval = JSONNullable<[Double]>
 typealias NullOrZone = JSONNullable<Components.Schemas.Zone>
+
+typealias NullOrStaffRole = JSONNullable<Components.Schemas.StaffRole>
+typealias NullOrPerson = JSONNullable<Components.Schemas.Person>
+typealias NullOrPlanResult = JSONNullable<Components.Schemas.PlanResult>
+typealias NullOrEquipmentPart = JSONNullable<Components.Schemas.EquipmentPart>
+typealias NullOrEquipment = JSONNullable<Components.Schemas.Equipment>
+typealias NullOrItemScores = JSONNullable<[String: Double]>

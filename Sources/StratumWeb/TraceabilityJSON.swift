@@ -2,20 +2,9 @@ import Foundation
 import StratumCore
 import StratumStore
 
-/// The recall as the spreadsheet the recall page offers, and the session equipment in the clinical records' JSON.
-/// (The API answers of the registry are the generated types, TraceabilityAnswers.swift.)
+/// The recall as the spreadsheet the recall page offers (the API answers of the registry are the generated types,
+/// TraceabilityAnswers.swift).
 enum TraceabilityJSON {
-    static func s(_ v: String) -> JSONValue { .string(v) }
-    static func s(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
-
-    static func equipment(_ e: EquipmentReference?) -> JSONValue {
-        guard let e else { return .null }
-        return .object([
-            ("part", e.part.map { p in .object([("gtin", s(p.gtin)), ("lot", s(p.lot)), ("serial", s(p.serial))]) } ?? .null),
-            ("pack", s(e.packCode)), ("handpiece", s(e.handpieceSerial)),
-        ])
-    }
-
     /// The recall as a spreadsheet for the phone list: one row per exposed session (cells as `CSVWriter` writes them).
     static func csv(_ r: Recall, _ exposures: [Exposure]) -> String {
         let status = Dictionary(r.patients.map { ($0.patientID, $0) }, uniquingKeysWith: { a, _ in a })

@@ -12,15 +12,8 @@ struct TypedContractTests {
     /// Operations whose request body or 2xx JSON answer is still an open object. Only shrinks: a typed one must
     /// leave the list, and no new open one may appear.
     static let stillOpen: Set<String> = [
-        "GET /api/v1/patients/{patientId}/screenings", "POST /api/v1/patients/{patientId}/screenings",
-        "GET /api/v1/patients/{patientId}/consents", "POST /api/v1/patients/{patientId}/consents",
-        "POST /api/v1/patients/{patientId}/consents/{consentId}/withdraw",
-        "GET /api/v1/patients/{patientId}/courses", "POST /api/v1/patients/{patientId}/courses", "POST /api/v1/courses/{courseId}/accept",
-        "GET /api/v1/courses/{courseId}/sessions", "POST /api/v1/courses/{courseId}/sessions", "GET /api/v1/sessions/{sessionId}",
-        "POST /api/v1/sessions/{sessionId}/sign", "POST /api/v1/sessions/{sessionId}/addenda",
-        "GET /api/v1/patients/{patientId}/adverse-events", "POST /api/v1/patients/{patientId}/adverse-events",
-        "GET /api/v1/patients/{patientId}/assessments", "POST /api/v1/patients/{patientId}/assessments",
-        "GET /api/v1/patients/{patientId}/chart", "GET /api/v1/patients/{patientId}/audit",
+        // Their request bodies are still open documents read by the core's RequestReader.
+        "POST /api/v1/patients/{patientId}/screenings", "POST /api/v1/patients/{patientId}/courses", "POST /api/v1/courses/{courseId}/sessions",
         "POST /api/v1/plan", "POST /api/v1/check",
     ]
 
@@ -83,7 +76,7 @@ struct TypedContractTests {
     /// The enum a schema gives a member, as a set of raw values.
     static func enumeration(_ schema: String, _ member: String, in spec: [String: Any]) -> Set<String> {
         let s = resolve(["$ref": "#/components/schemas/\(schema)"], in: spec)
-        let property = resolve((s["properties"] as? [String: Any])?[member], in: spec)
+        let property = member.isEmpty ? s : resolve((s["properties"] as? [String: Any])?[member], in: spec)
         return Set(property["enum"] as? [String] ?? [])
     }
 
@@ -101,7 +94,11 @@ struct TypedContractTests {
             ("RecallPatient", "status", core(RecallContactStatus.self)), ("ClusterAlert", "source", core(ClusterSource.self)),
             ("ClusterReview", "source", core(ClusterSource.self)), ("ProgressPoint", "kind", core(AssessmentKind.self)),
             ("ScaleProgress", "status", core(CourseProgressStatus.self)), ("Photo", "view", core(PhotoView.self)),
-            ("PhotoSlot", "view", core(PhotoView.self)),
+            ("PhotoSlot", "view", core(PhotoView.self)), ("StaffRole", "", core(Role.self)),
+            ("Course", "status", core(CourseStatus.self)), ("Course", "decision", core(Decision.self)),
+            ("Session", "decision", core(Decision.self)), ("AdverseEvent", "status", core(AdverseEventStatus.self)),
+            ("AdverseEvent", "type", core(AdverseEventType.self)), ("Assessment", "kind", core(AssessmentKind.self)),
+            ("AuditEntry", "outcome", core(AuditOutcome.self)),
         ]
         for (schema, member, values) in pairs {
             #expect(Self.enumeration(schema, member, in: spec) == values, "\(schema).\(member)")
