@@ -76,7 +76,8 @@ struct TypedContractTests {
     /// The enum a schema gives a member, as a set of raw values.
     static func enumeration(_ schema: String, _ member: String, in spec: [String: Any]) -> Set<String> {
         let s = resolve(["$ref": "#/components/schemas/\(schema)"], in: spec)
-        let property = member.isEmpty ? s : resolve((s["properties"] as? [String: Any])?[member], in: spec)
+        var property = member.isEmpty ? s : resolve((s["properties"] as? [String: Any])?[member], in: spec)
+        if property["type"] as? String == "array" { property = resolve(property["items"], in: spec) }  // a list's values
         return Set(property["enum"] as? [String] ?? [])
     }
 
@@ -100,6 +101,8 @@ struct TypedContractTests {
             ("AdverseEvent", "type", core(AdverseEventType.self)), ("Assessment", "kind", core(AssessmentKind.self)),
             ("AuditEntry", "outcome", core(AuditOutcome.self)), ("PlanResult", "decision", core(Decision.self)),
             ("CheckResult", "decision", core(Decision.self)), ("PlannedAssessment", "kind", core(AssessmentKind.self)),
+            ("AdverseEvent", "suspectedCauses", core(SuspectedCause.self)), ("Photo", "mediaType", Set(ImageFormat.allCases.map(\.mediaType))),
+            ("TreatedZone", "side", core(Side.self)), ("PlannedZone", "side", core(Side.self)),
         ]
         for (schema, member, values) in pairs {
             #expect(Self.enumeration(schema, member, in: spec) == values, "\(schema).\(member)")
