@@ -115,6 +115,7 @@ let package = Package(
                 "StratumStore",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(

@@ -29,7 +29,7 @@ extension APIHandler {
         let p = try await authorize(.read, .screening, patientID: id)
         _ = try await patient(id, p)
         let all = try await state.scope(p.organizationID).screenings.history(patientID: id, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.screening))))))
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.Screening.init)))))
     }
 
     func recordScreening(_ input: Operations.RecordScreening.Input) async throws -> Operations.RecordScreening.Output {
@@ -38,7 +38,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let response = try RequestReader.screening(bytes: try json(body))
         let record = try await state.scope(p.organizationID).screenings.record(patientID: id, response: response, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.screening(record)))))
+        return .created(.init(body: .json(.init(record))))
     }
 
     // MARK: Consents
@@ -48,7 +48,7 @@ extension APIHandler {
         let p = try await authorize(.read, .consent, patientID: id)
         _ = try await patient(id, p)
         let all = try await state.scope(p.organizationID).consents.list(patientID: id, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.consent))))))
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.Consent.init)))))
     }
 
     func signConsent(_ input: Operations.SignConsent.Input) async throws -> Operations.SignConsent.Output {
@@ -76,7 +76,7 @@ extension APIHandler {
         }
         let consent = try await state.scope(p.organizationID).consents.sign(patientID: id, kind: kind, textVersion: b.textVersion,
                                                                             signedByName: b.signedByName, signedOn: signedOn, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.consent(consent)))))
+        return .created(.init(body: .json(.init(consent))))
     }
 
     func withdrawConsent(_ input: Operations.WithdrawConsent.Input) async throws -> Operations.WithdrawConsent.Output {
@@ -89,7 +89,7 @@ extension APIHandler {
             on = d
         }
         let consent = try await state.scope(p.organizationID).consents.withdraw(consentID: consentID, patientID: id, on: on, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.consent(consent)))))
+        return .ok(.init(body: .json(.init(consent))))
     }
 
     // MARK: Courses
@@ -99,7 +99,7 @@ extension APIHandler {
         let p = try await authorize(.read, .course, patientID: id)
         _ = try await patient(id, p)
         let all = try await state.scope(p.organizationID).courses.list(patientID: id, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.course))))))
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.Course.init)))))
     }
 
     func proposeCourse(_ input: Operations.ProposeCourse.Input) async throws -> Operations.ProposeCourse.Output {
@@ -125,7 +125,7 @@ extension APIHandler {
         let result = CoursePlanner.plan(doc.request, policy: doc.policy)
         let course = try await state.scope(p.organizationID).courses.create(patientID: id, clinicID: p.clinicID, request: doc.request,
                                                                            result: result, goal: goal, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.course(course)))))
+        return .created(.init(body: .json(.init(course))))
     }
 
     func acceptCourse(_ input: Operations.AcceptCourse.Input) async throws -> Operations.AcceptCourse.Output {
@@ -146,7 +146,7 @@ extension APIHandler {
         }
         // The store reads the plan's findings and refuses a stop or an unacknowledged caution (ClinicalRefusal).
         let accepted = try await state.scope(p.organizationID).courses.accept(courseID: id, acknowledgements: acks, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.course(accepted)))))
+        return .ok(.init(body: .json(.init(accepted))))
     }
 
     // MARK: Sessions
@@ -157,7 +157,7 @@ extension APIHandler {
         let scope = state.scope(p.organizationID)
         guard try await scope.courses.get(courseID: id, access(p)) != nil else { throw APIProblem.notFound("course") }
         let all = try await scope.sessions.list(courseID: id, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.session))))))
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.Session.init)))))
     }
 
     /// Re-runs every check on the server with facts from the record: any stop, or a caution without a reason, is 422.
@@ -169,21 +169,21 @@ extension APIHandler {
         // The store reads the course, patient, screening, consent and earlier sessions inside the recording's own
         // transaction and refuses with a typed error (Problem.swift maps it: 404, 409 course not active, 422).
         let session = try await state.scope(p.organizationID).sessions.record(courseID: courseID, clinicID: p.clinicID, doc, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.session(session)))))
+        return .created(.init(body: .json(.init(session))))
     }
 
     func getSession(_ input: Operations.GetSession.Input) async throws -> Operations.GetSession.Output {
         let id = try uuid(input.path.sessionId, "sessionId")
         let p = try await authorize(.read, .session)
         guard let s = try await state.scope(p.organizationID).sessions.get(sessionID: id, access(p)) else { throw APIProblem.notFound("session") }
-        return .ok(.init(body: .json(try Self.container(RecordJSON.session(s)))))
+        return .ok(.init(body: .json(.init(s))))
     }
 
     func signSession(_ input: Operations.SignSession.Input) async throws -> Operations.SignSession.Output {
         let id = try uuid(input.path.sessionId, "sessionId")
         let p = try await authorize(.sign, .session)
         let s = try await state.scope(p.organizationID).sessions.sign(sessionID: id, by: p.userID, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.session(s)))))
+        return .ok(.init(body: .json(.init(s))))
     }
 
     func addAddendum(_ input: Operations.AddAddendum.Input) async throws -> Operations.AddAddendum.Output {
@@ -192,7 +192,7 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         guard !b.text.allSatisfy(\.isWhitespace) else { throw APIProblem.badField("text", "must not be blank") }
         let s = try await state.scope(p.organizationID).sessions.addAddendum(sessionID: id, text: b.text, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.session(s)))))
+        return .created(.init(body: .json(.init(s))))
     }
 
     // MARK: Adverse events and assessments
@@ -202,7 +202,7 @@ extension APIHandler {
         let p = try await authorize(.read, .adverseEvent, patientID: id)
         _ = try await patient(id, p)
         let all = try await state.scope(p.organizationID).adverseEvents.list(patientID: id, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.adverseEvent))))))
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.AdverseEvent.init)))))
     }
 
     func reportAdverseEvent(_ input: Operations.ReportAdverseEvent.Input) async throws -> Operations.ReportAdverseEvent.Output {
@@ -220,7 +220,7 @@ extension APIHandler {
                 guard let site = SiteID(rawValue: z.site) else { throw APIProblem.badField("zones[\(i)].site", "\"\(z.site)\" is not a known site") }
                 return Zone(site: site, side: Side(rawValue: z.side.rawValue) ?? .bilateral)
             }, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.adverseEvent(event)))))
+        return .created(.init(body: .json(.init(event))))
     }
 
     func listAssessments(_ input: Operations.ListAssessments.Input) async throws -> Operations.ListAssessments.Output {
@@ -228,7 +228,7 @@ extension APIHandler {
         let p = try await authorize(.read, .assessment, patientID: id)
         _ = try await patient(id, p)
         let all = try await state.scope(p.organizationID).assessments.list(patientID: id, access(p))
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(all.map(RecordJSON.assessment))))))
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.Assessment.init)))))
     }
 
     func recordAssessment(_ input: Operations.RecordAssessment.Input) async throws -> Operations.RecordAssessment.Output {
@@ -241,7 +241,7 @@ extension APIHandler {
             patientID: id, courseID: try b.courseId.map { try uuid($0, "courseId") }, scale: b.scale, score: b.score,
             items: b.items?.additionalProperties,
             kind: AssessmentKind(rawValue: b.kind.rawValue) ?? .visit, assessedOn: on, access(p))
-        return .created(.init(body: .json(try Self.container(RecordJSON.assessment(a)))))
+        return .created(.init(body: .json(.init(a))))
     }
 
     // MARK: Chart
@@ -252,7 +252,7 @@ extension APIHandler {
         guard let chart = try await state.scope(p.organizationID).charts.chart(patientID: id, access(p)) else {
             throw APIProblem.notFound("patient")
         }
-        return .ok(.init(body: .json(try Self.container(RecordJSON.chart(chart)))))
+        return .ok(.init(body: .json(.init(chart))))
     }
 
     // MARK: Audit
@@ -263,6 +263,6 @@ extension APIHandler {
         _ = try await patient(id, p)
         let org = p.organizationID
         let rows = try await state.database.read { try await AuditTrail.rows(patientID: id, organizationID: org, on: $0) }
-        return .ok(.init(body: .json(try Self.container(RecordJSON.list(rows.map(RecordJSON.audit))))))
+        return .ok(.init(body: .json(.init(items: rows.map(Components.Schemas.AuditEntry.init)))))
     }
 }

@@ -8,7 +8,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let doc = try RequestReader.plan(bytes: try Self.bytes(body))
         let result = CoursePlanner.plan(doc.request, policy: doc.policy)
-        return .ok(.init(body: .json(try Self.container(ResultWriter.document(result)))))
+        return .ok(.init(body: .json(.init(result))))
     }
 
     func checkSession(_ input: Operations.CheckSession.Input) async throws -> Operations.CheckSession.Output {
@@ -16,7 +16,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let doc = try RequestReader.check(bytes: try Self.bytes(body))
         let result = SessionCheck.check(doc.proposal, policy: doc.policy)
-        return .ok(.init(body: .json(try Self.container(ResultWriter.document(result)))))
+        return .ok(.init(body: .json(.init(result))))
     }
 
     /// The request as JSON bytes again, for the core's reader and its path-naming messages.
@@ -40,34 +40,6 @@ extension APIHandler {
         case let items as [(any Sendable)?]: return .array(items.map(json))
         case let members as [String: (any Sendable)?]: return jsonObject(members)
         default: return .null
-        }
-    }
-
-    /// The answer as the generated open document. Built from the value directly: writing it out and decoding it again
-    /// cost a chart read a tenth of its CPU (bench/api/README.md). Numbers land as JSONDecoder would put them: whole
-    /// numbers as `Int`, others as `Double`.
-    static func container(_ value: JSONValue) throws -> Components.Schemas.DecisionDocument {
-        guard case .object(let members) = value else { throw APIProblem.badField("(answer)", "expected an object") }
-        return .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: object(members)))
-    }
-
-    private static func object(_ members: [(String, JSONValue)]) -> [String: (any Sendable)?] {
-        var out: [String: (any Sendable)?] = [:]
-        out.reserveCapacity(members.count)
-        for (key, member) in members { out[key] = .some(sendable(member)) }
-        return out
-    }
-
-    private static func sendable(_ value: JSONValue) -> (any Sendable)? {
-        switch value {
-        case .null: return nil
-        case .bool(let b): return b
-        case .number(let n):
-            if n.rounded() == n, abs(n) < 9.0e15 { return Int(n) }
-            return n
-        case .string(let s): return s
-        case .array(let items): return items.map(sendable)
-        case .object(let members): return object(members)
         }
     }
 }

@@ -20,10 +20,8 @@ extension APIHandler {
         let p = try await authorize(.read, .assessment)
         let (course, sessions, assessments) = try await outcomeData(id, p)
         let scales = CourseOutcomes.progress(course: course, sessions: sessions, assessments: assessments)
-        return .ok(.init(body: .json(try Self.container(.object([
-            ("courseId", RecordJSON.id(course.id)), ("sessionsDone", .number(Double(sessions.count))),
-            ("sessionsPlanned", .number(Double(course.plannedVisits.count))), ("scales", .array(scales.map(OutcomeJSON.progress))),
-        ])))))
+        return .ok(.init(body: .json(.init(courseId: Wire.id(course.id), sessionsDone: sessions.count,
+                                           sessionsPlanned: course.plannedVisits.count, scales: scales.map(Components.Schemas.ScaleProgress.init)))))
     }
 
     func getCourseForecast(_ input: Operations.GetCourseForecast.Input) async throws -> Operations.GetCourseForecast.Output {
@@ -31,7 +29,7 @@ extension APIHandler {
         let p = try await authorize(.read, .assessment)
         let (course, sessions, assessments) = try await outcomeData(id, p)
         let f = try await forecast(course, sessions, assessments, p)
-        return .ok(.init(body: .json(try Self.container(OutcomeJSON.forecast(f)))))
+        return .ok(.init(body: .json(.init(f))))
     }
 
     func forecast(_ course: Course, _ sessions: [TreatmentSession], _ assessments: [Assessment], _ p: Principal) async throws -> CourseForecast {
@@ -48,11 +46,7 @@ extension APIHandler {
         guard let course = try await scope.courses.get(courseID: id, access(p)) else { throw APIProblem.notFound("course") }
         let photos = try await scope.photos(state.photoVault).list(courseID: id, access(p))
         let done = try await scope.sessions.list(courseID: id, access(p)).count
-        return .ok(.init(body: .json(try Self.container(.object([
-            ("items", .array(photos.map(OutcomeJSON.photo))),
-            ("standardSet", .array(StandardPhotoSet.slots(for: course.zones).map(OutcomeJSON.slot))),
-            ("visits", OutcomeJSON.checklist(PhotoChecklist.visits(course: course, sessionsDone: done, photos: photos))),
-        ])))))
+        return .ok(.init(body: .json(.init(course: course, photos: photos, sessionsDone: done))))
     }
 
     func uploadPhoto(_ input: Operations.UploadPhoto.Input) async throws -> Operations.UploadPhoto.Output {
@@ -69,7 +63,7 @@ extension APIHandler {
                              errors: [("file", "photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB")])
         }
         let photo = try await state.scope(p.organizationID).photos(state.photoVault).add(patientID: patientID, draft, upload: bytes, access(p))
-        return .created(.init(body: .json(try Self.container(OutcomeJSON.photo(photo)))))
+        return .created(.init(body: .json(.init(photo))))
     }
 
     func getPhoto(_ input: Operations.GetPhoto.Input) async throws -> Operations.GetPhoto.Output {
@@ -78,7 +72,7 @@ extension APIHandler {
         guard let photo = try await state.scope(p.organizationID).photos(state.photoVault).get(photoID: id, access(p)) else {
             throw APIProblem.notFound("photo")
         }
-        return .ok(.init(body: .json(try Self.container(OutcomeJSON.photo(photo)))))
+        return .ok(.init(body: .json(.init(photo))))
     }
 
     func getPhotoImage(_ input: Operations.GetPhotoImage.Input) async throws -> Operations.GetPhotoImage.Output {
@@ -110,7 +104,7 @@ extension APIHandler {
         if input.query.format == .csv {
             return .ok(.init(body: .csv(HTTPBody(table.csv))))
         }
-        return .ok(.init(body: .json(try Self.container(table.json))))
+        return .ok(.init(body: .json(.init(table))))
     }
 }
 
@@ -121,19 +115,6 @@ struct OutcomeReportTable: Sendable {
 
     func indicationName(_ key: String) -> String { IndicationID(rawValue: key).map(PageValues.indicationName) ?? key }
     func practitionerName(_ key: String) -> String { UUID(uuidString: key).flatMap { practitionerNames[$0] } ?? "unknown practitioner" }
-
-    var json: JSONValue {
-        .object([
-            ("overall", OutcomeJSON.row(report.overall, name: "All courses")),
-            ("byIndication", .array(report.byIndication.map { OutcomeJSON.row($0, name: indicationName($0.key)) })),
-            ("byPractitioner", .array(report.byPractitioner.map { OutcomeJSON.row($0, name: practitionerName($0.key)) })),
-            ("definitions", .object([
-                ("responder", .string("improved by at least the scale's MCID where the evidence gives one, else by at least one grade or point, from the first to the last score on the course's primary scale")),
-                ("adverseEventRate", .string("sessions followed by at least one adverse event, of all sessions")),
-                ("interval", .string("95% Wilson score interval")),
-            ])),
-        ])
-    }
 
     var csv: String {
         var rows: [[String]] = [["table", "key", "name", "courses", "assessed", "responders", "responder_share", "responder_ci95_low",

@@ -9,8 +9,6 @@ extension APIHandler {
     typealias Schemas = Components.Schemas
 
     func scope(_ p: Principal) -> OrganizationScope { state.scope(p.organizationID) }
-    func record(_ v: JSONValue) throws -> Schemas.DecisionDocument { try Self.container(v) }
-    func records(_ items: [JSONValue]) throws -> Schemas.DecisionDocument { try Self.container(RecordJSON.list(items)) }
 
     /// The signed-in clinic's today at the request's instant (the server's one clock, the clinic's time zone).
     func clinicToday(_ p: Principal) async throws -> LocalDate {
@@ -26,7 +24,7 @@ extension APIHandler {
 
     func listDeviceModels(_ input: Operations.ListDeviceModels.Input) async throws -> Operations.ListDeviceModels.Output {
         let p = try await authorize(.read, .sterility)
-        return .ok(.init(body: .json(try records(try await scope(p).devices.models().map(TraceabilityJSON.model)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).devices.models().map(Schemas.DeviceModel.init)))))
     }
 
     func createDeviceModel(_ input: Operations.CreateDeviceModel.Input) async throws -> Operations.CreateDeviceModel.Output {
@@ -45,19 +43,19 @@ extension APIHandler {
         let fits = try (b.fits ?? []).map { try uuid($0, "fits") }
         let m = try await scope(p).devices.addModel(name: b.name, spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
                                                     needleCount: b.needleCount, singleUseHead: b.singleUseHead, part: part, fits: fits, access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.model(m)))))
+        return .created(.init(body: .json(Schemas.DeviceModel(m))))
     }
 
     func listHandpieces(_ input: Operations.ListHandpieces.Input) async throws -> Operations.ListHandpieces.Output {
         let p = try await authorize(.read, .sterility)
-        return .ok(.init(body: .json(try records(try await scope(p).devices.handpieces().map(TraceabilityJSON.handpiece)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).devices.handpieces().map(Schemas.Handpiece.init)))))
     }
 
     func createHandpiece(_ input: Operations.CreateHandpiece.Input) async throws -> Operations.CreateHandpiece.Output {
         let p = try await authorize(.create, .sterility)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let h = try await scope(p).devices.addHandpiece(clinicID: p.clinicID, modelID: try uuid(b.modelId, "modelId"), serial: b.serial, access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.handpiece(h)))))
+        return .created(.init(body: .json(Schemas.Handpiece(h))))
     }
 
     func recordHandpieceCleaning(_ input: Operations.RecordHandpieceCleaning.Input) async throws -> Operations.RecordHandpieceCleaning.Output {
@@ -65,17 +63,15 @@ extension APIHandler {
         let p = try await authorize(.create, .sterility)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let h = try await scope(p).devices.recordCleaning(handpieceID: id, method: b.method, access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.handpiece(h)))))
+        return .created(.init(body: .json(Schemas.Handpiece(h))))
     }
 
     func listHandpieceCleanings(_ input: Operations.ListHandpieceCleanings.Input) async throws -> Operations.ListHandpieceCleanings.Output {
         let id = try uuid(input.path.handpieceId, "handpieceId")
         let p = try await authorize(.read, .sterility)
         guard try await scope(p).devices.handpieces().contains(where: { $0.id == id }) else { throw APIProblem.notFound("handpiece") }
-        let log = try await scope(p).devices.cleanings(handpieceID: id).map { c in
-            JSONValue.object([("method", .string(c.method)), ("cleanedAt", RecordJSON.time(c.cleanedAt)), ("cleanedBy", RecordJSON.id(c.cleanedBy))])
-        }
-        return .ok(.init(body: .json(try records(log))))
+        let log = try await scope(p).devices.cleanings(handpieceID: id).map(Schemas.HandpieceCleaning.init)
+        return .ok(.init(body: .json(.init(items: log))))
     }
 
     // MARK: Lots
@@ -83,7 +79,7 @@ extension APIHandler {
     func listLots(_ input: Operations.ListLots.Input) async throws -> Operations.ListLots.Output {
         let p = try await authorize(.read, .sterility)
         let today = try await clinicToday(p)
-        return .ok(.init(body: .json(try records(try await scope(p).stock.lots().map { TraceabilityJSON.lot($0, today: today) }))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).stock.lots().map { Schemas.Lot($0, today: today) }))))
     }
 
     func receiveLot(_ input: Operations.ReceiveLot.Input) async throws -> Operations.ReceiveLot.Output {
@@ -93,7 +89,7 @@ extension APIHandler {
         let draft = try Self.lotDraft(clinicID: p.clinicID, modelID: try b.modelId.map { try uuid($0, "modelId") }, product: b.product,
                                       quantity: b.quantity, scan: b.scan, gtin: b.gtin, lot: b.lot, expiry: b.expiry, today: today)
         let lot = try await scope(p).stock.receive(draft, access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.lot(lot)))))
+        return .created(.init(body: .json(Schemas.Lot(lot))))
     }
 
     /// A lot from a scanned label (GTIN, lot and expiry all on it) or from typed fields; the page reads it the same way.
@@ -121,9 +117,7 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         guard let status = LotStatus(rawValue: b.status.rawValue) else { throw APIProblem.badField("status", "unknown status") }
         let (lot, recallID) = try await scope(p).stock.setStatus(lotID: id, status, reason: b.reason, access(p))
-        guard case .object(var fields) = TraceabilityJSON.lot(lot) else { throw APIProblem.notFound("lot") }
-        fields.append(("recallId", RecordJSON.id(recallID)))
-        return .ok(.init(body: .json(try record(.object(fields)))))
+        return .ok(.init(body: .json(.init(value1: .init(lot), value2: .init(recallId: Wire.id(recallID))))))
     }
 
     func listLotExposures(_ input: Operations.ListLotExposures.Input) async throws -> Operations.ListLotExposures.Output {
@@ -131,28 +125,28 @@ extension APIHandler {
         let p = try await authorize(.read, .sterility)
         guard try await scope(p).stock.lot(id) != nil else { throw APIProblem.notFound("lot") }
         let found = try await scope(p).recalls.exposures(lotID: id, access(p))
-        return .ok(.init(body: .json(try records(found.map(TraceabilityJSON.exposure)))))
+        return .ok(.init(body: .json(.init(items: found.map(Schemas.Exposure.init)))))
     }
 
     // MARK: Sterilization
 
     func listSterilizers(_ input: Operations.ListSterilizers.Input) async throws -> Operations.ListSterilizers.Output {
         let p = try await authorize(.read, .sterility)
-        return .ok(.init(body: .json(try records(try await scope(p).sterilization.sterilizers().map(TraceabilityJSON.sterilizer)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).sterilization.sterilizers().map(Schemas.Sterilizer.init)))))
     }
 
     func createSterilizer(_ input: Operations.CreateSterilizer.Input) async throws -> Operations.CreateSterilizer.Output {
         let p = try await authorize(.create, .sterility)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let t = try await scope(p).sterilization.addSterilizer(clinicID: p.clinicID, name: b.name, serial: b.serial, access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.sterilizer(t)))))
+        return .created(.init(body: .json(Schemas.Sterilizer(t))))
     }
 
     func listCycles(_ input: Operations.ListCycles.Input) async throws -> Operations.ListCycles.Output {
         let id = try uuid(input.path.sterilizerId, "sterilizerId")
         let p = try await authorize(.read, .sterility)
         guard try await scope(p).sterilization.sterilizers().contains(where: { $0.id == id }) else { throw APIProblem.notFound("sterilizer") }
-        return .ok(.init(body: .json(try records(try await scope(p).sterilization.cycles(sterilizerID: id).map(TraceabilityJSON.cycle)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).sterilization.cycles(sterilizerID: id).map(Schemas.Cycle.init)))))
     }
 
     func recordCycle(_ input: Operations.RecordCycle.Input) async throws -> Operations.RecordCycle.Output {
@@ -166,7 +160,7 @@ extension APIHandler {
         let c = try await scope(p).sterilization.recordCycle(sterilizerID: id, CycleDraft(
             number: b.number, date: try date(b.date, "date"), type: b._type, temperatureC: b.temperatureC, minutes: b.minutes,
             pressureKPa: b.pressureKPa, physical: physical, chemical: chemical, biological: biological, packCodes: b.packCodes), access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.cycle(c)))))
+        return .created(.init(body: .json(Schemas.Cycle(c))))
     }
 
     func readBiologicalIndicator(_ input: Operations.ReadBiologicalIndicator.Input) async throws -> Operations.ReadBiologicalIndicator.Output {
@@ -175,16 +169,14 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         guard let result = BiologicalIndicatorResult(rawValue: b.result.rawValue) else { throw APIProblem.badField("result", "pass or fail") }
         let (c, recallID) = try await scope(p).sterilization.readBiological(cycleID: id, result, access(p))
-        guard case .object(var fields) = TraceabilityJSON.cycle(c) else { throw APIProblem.notFound("cycle") }
-        fields.append(("recallId", RecordJSON.id(recallID)))
-        return .ok(.init(body: .json(try record(.object(fields)))))
+        return .ok(.init(body: .json(.init(value1: .init(c), value2: .init(recallId: Wire.id(recallID))))))
     }
 
     func previewCycleRecall(_ input: Operations.PreviewCycleRecall.Input) async throws -> Operations.PreviewCycleRecall.Output {
         let id = try uuid(input.path.cycleId, "cycleId")
         let p = try await authorize(.read, .sterility)
         let reach = try await scope(p).recalls.reach(failing: id)
-        return .ok(.init(body: .json(try record(TraceabilityJSON.reach(id, reach)))))
+        return .ok(.init(body: .json(Schemas.RecallReach(id, reach))))
     }
 
     func listCycleExposures(_ input: Operations.ListCycleExposures.Input) async throws -> Operations.ListCycleExposures.Output {
@@ -192,13 +184,13 @@ extension APIHandler {
         let p = try await authorize(.read, .sterility)
         guard try await scope(p).sterilization.cycle(id) != nil else { throw APIProblem.notFound("cycle") }
         let found = try await scope(p).recalls.exposures(cycleID: id, access(p))
-        return .ok(.init(body: .json(try records(found.map(TraceabilityJSON.exposure)))))
+        return .ok(.init(body: .json(.init(items: found.map(Schemas.Exposure.init)))))
     }
 
     func listPacks(_ input: Operations.ListPacks.Input) async throws -> Operations.ListPacks.Output {
         let p = try await authorize(.read, .sterility)
         let state = input.query.state.flatMap { PackState(rawValue: $0.rawValue) }
-        return .ok(.init(body: .json(try records(try await scope(p).sterilization.packs(state: state).map(TraceabilityJSON.pack)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).sterilization.packs(state: state).map(Schemas.Pack.init)))))
     }
 
     func assemblePack(_ input: Operations.AssemblePack.Input) async throws -> Operations.AssemblePack.Output {
@@ -206,39 +198,39 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let items = try b.items.map { PackItemDraft(modelID: try uuid($0.modelId, "items.modelId"), count: $0.count ?? 1) }
         let k = try await scope(p).sterilization.assemble(clinicID: p.clinicID, items: items, note: b.note, access(p))
-        return .created(.init(body: .json(try record(TraceabilityJSON.pack(k)))))
+        return .created(.init(body: .json(Schemas.Pack(k))))
     }
 
     func releasePack(_ input: Operations.ReleasePack.Input) async throws -> Operations.ReleasePack.Output {
         let id = try uuid(input.path.packId, "packId")
         let p = try await authorize(.update, .sterility)
-        return .ok(.init(body: .json(try record(TraceabilityJSON.pack(try await scope(p).sterilization.release(packID: id, access(p)))))))
+        return .ok(.init(body: .json(Schemas.Pack(try await scope(p).sterilization.release(packID: id, access(p))))))
     }
 
     func quarantinePack(_ input: Operations.QuarantinePack.Input) async throws -> Operations.QuarantinePack.Output {
         let id = try uuid(input.path.packId, "packId")
         let p = try await authorize(.update, .sterility)
-        return .ok(.init(body: .json(try record(TraceabilityJSON.pack(try await scope(p).sterilization.quarantine(packID: id, access(p)))))))
+        return .ok(.init(body: .json(Schemas.Pack(try await scope(p).sterilization.quarantine(packID: id, access(p))))))
     }
 
     func compromisePackWrap(_ input: Operations.CompromisePackWrap.Input) async throws -> Operations.CompromisePackWrap.Output {
         let id = try uuid(input.path.packId, "packId")
         let p = try await authorize(.update, .sterility)
-        return .ok(.init(body: .json(try record(TraceabilityJSON.pack(try await scope(p).sterilization.wrapCompromised(packID: id, access(p)))))))
+        return .ok(.init(body: .json(Schemas.Pack(try await scope(p).sterilization.wrapCompromised(packID: id, access(p))))))
     }
 
     // MARK: Recalls and clusters
 
     func listRecalls(_ input: Operations.ListRecalls.Input) async throws -> Operations.ListRecalls.Output {
         let p = try await authorize(.read, .sterility)
-        return .ok(.init(body: .json(try records(try await scope(p).recalls.summaries().map(TraceabilityJSON.summary)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).recalls.summaries().map(Schemas.RecallSummary.init)))))
     }
 
     func getRecall(_ input: Operations.GetRecall.Input) async throws -> Operations.GetRecall.Output {
         let id = try uuid(input.path.recallId, "recallId")
         let p = try await authorize(.read, .sterility)
         guard let (r, exposures) = try await scope(p).recalls.get(recallID: id, access(p)) else { throw APIProblem.notFound("recall") }
-        return .ok(.init(body: .json(try record(TraceabilityJSON.recall(r, exposures)))))
+        return .ok(.init(body: .json(Schemas.Recall(r, exposures))))
     }
 
     func setRecallContact(_ input: Operations.SetRecallContact.Input) async throws -> Operations.SetRecallContact.Output {
@@ -249,7 +241,7 @@ extension APIHandler {
         guard let status = RecallContactStatus(rawValue: b.status.rawValue) else { throw APIProblem.badField("status", "unknown status") }
         try await scope(p).recalls.setStatus(recallID: id, patientID: patientID, status, note: b.note, access(p))
         guard let (r, exposures) = try await scope(p).recalls.get(recallID: id, access(p)) else { throw APIProblem.notFound("recall") }
-        return .ok(.init(body: .json(try record(TraceabilityJSON.recall(r, exposures)))))
+        return .ok(.init(body: .json(Schemas.Recall(r, exposures))))
     }
 
     func closeRecall(_ input: Operations.CloseRecall.Input) async throws -> Operations.CloseRecall.Output {
@@ -257,7 +249,7 @@ extension APIHandler {
         let p = try await authorize(.update, .sterility)
         try await scope(p).recalls.close(recallID: id, access(p))
         guard let summary = try await scope(p).recalls.summaries().first(where: { $0.id == id }) else { throw APIProblem.notFound("recall") }
-        return .ok(.init(body: .json(try record(TraceabilityJSON.summary(summary)))))
+        return .ok(.init(body: .json(Schemas.RecallSummary(summary))))
     }
 
     func closeRecallInError(_ input: Operations.CloseRecallInError.Input) async throws -> Operations.CloseRecallInError.Output {
@@ -266,12 +258,12 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         try await scope(p).recalls.closeInError(recallID: id, reason: b.reason, access(p))
         guard let summary = try await scope(p).recalls.summaries().first(where: { $0.id == id }) else { throw APIProblem.notFound("recall") }
-        return .ok(.init(body: .json(try record(TraceabilityJSON.summary(summary)))))
+        return .ok(.init(body: .json(Schemas.RecallSummary(summary))))
     }
 
     func listClusterAlerts(_ input: Operations.ListClusterAlerts.Input) async throws -> Operations.ListClusterAlerts.Output {
         let p = try await authorize(.read, .sterility)
-        return .ok(.init(body: .json(try records(try await scope(p).clusters.alerts().map(TraceabilityJSON.alert)))))
+        return .ok(.init(body: .json(.init(items: try await scope(p).clusters.alerts().map(Schemas.ClusterAlert.init)))))
     }
 
     func reviewClusterAlert(_ input: Operations.ReviewClusterAlert.Input) async throws -> Operations.ReviewClusterAlert.Output {
@@ -279,7 +271,6 @@ extension APIHandler {
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         guard let source = ClusterSource(rawValue: b.source.rawValue) else { throw APIProblem.badField("source", "unknown source") }
         try await scope(p).clusters.review(source: source, identifier: b.identifier, note: b.note, access(p))
-        return .created(.init(body: .json(try record(.object([("source", .string(source.rawValue)), ("identifier", .string(b.identifier)),
-                                                               ("reviewed", .bool(true))])))))
+        return .created(.init(body: .json(Schemas.ClusterReview(source: Wire.closed(source.rawValue), identifier: b.identifier, reviewed: true))))
     }
 }
