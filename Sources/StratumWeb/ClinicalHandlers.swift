@@ -59,11 +59,11 @@ extension APIHandler {
         let kind: ConsentKind
         switch b.kind {
         case .treatment:
-            guard b.photoTier == nil else { throw APIProblem.badField("photoTier", "only a photo consent has a tier") }
+            guard b.photoTier == nil else { throw APIProblem.notAccepted("photoTier", "only a photo consent has a tier") }
             kind = .treatment
         case .photo:
             guard let tier = b.photoTier.flatMap({ PhotoConsentTier(rawValue: $0.rawValue) }) else {
-                throw APIProblem.badField("photoTier", "a photo consent needs record-only, in-clinic or publication")
+                throw APIProblem.notAccepted("photoTier", "a photo consent needs record-only, in-clinic or publication")
             }
             kind = .photo(tier)
         }
@@ -134,11 +134,11 @@ extension APIHandler {
         var acks: [AcknowledgementDraft] = []
         if case .json(let b)? = input.body {
             for (i, a) in (b.acknowledgements ?? []).enumerated() {
-                guard let rule = RuleID(rawValue: a.rule) else { throw APIProblem.badField("acknowledgements[\(i)].rule", "unknown rule ID") }
+                guard let rule = RuleID(rawValue: a.rule.rawValue) else { throw APIProblem.badField("acknowledgements[\(i)].rule", "unknown rule ID") }
                 var zone: Zone?
                 if let z = a.zone {
-                    guard let site = SiteID(rawValue: z.site) else { throw APIProblem.badField("acknowledgements[\(i)].zone.site", "unknown site") }
-                    guard let side = Side(rawValue: z.side) else { throw APIProblem.badField("acknowledgements[\(i)].zone.side", "unknown side") }
+                    guard let site = SiteID(rawValue: z.site.rawValue) else { throw APIProblem.badField("acknowledgements[\(i)].zone.site", "unknown site") }
+                    guard let side = Side(rawValue: z.side.rawValue) else { throw APIProblem.badField("acknowledgements[\(i)].zone.side", "unknown side") }
                     zone = Zone(site: site, side: side)
                 }
                 acks.append(AcknowledgementDraft(rule: rule, zone: zone, reason: a.reason))
@@ -217,7 +217,7 @@ extension APIHandler {
             suspectedCauses: (b.suspectedCauses ?? []).compactMap { SuspectedCause(rawValue: $0.rawValue) },
             links: AdverseEventLinks(devicePart: b.devicePart, lot: b.lot, pack: b.pack, topical: b.topical), notes: b.notes,
             zones: try (b.zones ?? []).enumerated().map { i, z in
-                guard let site = SiteID(rawValue: z.site) else { throw APIProblem.badField("zones[\(i)].site", "\"\(z.site)\" is not a known site") }
+                guard let site = SiteID(rawValue: z.site.rawValue) else { throw APIProblem.badField("zones[\(i)].site", "\"\(z.site.rawValue)\" is not a known site") }
                 return Zone(site: site, side: Side(rawValue: z.side.rawValue) ?? .bilateral)
             }, access(p))
         return .created(.init(body: .json(.init(event))))
@@ -238,7 +238,7 @@ extension APIHandler {
         guard let on = LocalDate(iso: b.assessedOn) else { throw APIProblem.badField("assessedOn", "\"\(b.assessedOn.prefix(40))\" is not a date (YYYY-MM-DD)") }
         if let s = b.score, !s.isFinite { throw APIProblem.badField("score", "must be a finite number") }
         let a = try await state.scope(p.organizationID).assessments.record(
-            patientID: id, courseID: try b.courseId.map { try uuid($0, "courseId") }, scale: b.scale, score: b.score,
+            patientID: id, courseID: try b.courseId.map { try uuid($0, "courseId") }, scale: b.scale.rawValue, score: b.score,
             items: b.items?.additionalProperties,
             kind: AssessmentKind(rawValue: b.kind.rawValue) ?? .visit, assessedOn: on, access(p))
         return .created(.init(body: .json(.init(a))))

@@ -97,7 +97,10 @@ extension APIHandler {
         let p = try await authorize(.read, .outcomeReport)
         let clinicID = try input.query.clinicId.map { try uuid($0, "clinicId") }
         let scope = state.scope(p.organizationID)
-        if let clinicID, try await scope.clinic(clinicID) == nil { throw APIProblem.badField("clinicId", "is not a clinic of this organization") }
+        if let clinicID, try await scope.clinic(clinicID) == nil {
+            // A well-formed id that names no clinic here: the request is understood, the reference is not accepted.
+            throw APIProblem.notAccepted("clinicId", "is not a clinic of this organization")
+        }
         let report = try await scope.outcomes.report(clinicID: clinicID, access(p))
         let names = try await state.directory.displayNames(report.byPractitioner.compactMap { UUID(uuidString: $0.key) })
         let table = OutcomeReportTable(report: report, practitionerNames: names)

@@ -41,6 +41,11 @@ public struct APIProblem: Error, Sendable {
     static func badField(_ path: String, _ problem: String) -> APIProblem {
         APIProblem(.badRequest, "Bad input", detail: "\(path): \(problem)", errors: [(path, problem)])
     }
+    /// A request of the right shape whose members do not fit together, or name a record that is not here: 422, the
+    /// status of a refusal for what a request means rather than how it is written.
+    static func notAccepted(_ path: String, _ problem: String) -> APIProblem {
+        APIProblem(.unprocessableEntity, "Not accepted", detail: "\(path): \(problem)", errors: [(path, problem)])
+    }
 
     /// The problem document.
     var json: JSONValue {

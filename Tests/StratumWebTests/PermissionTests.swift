@@ -64,7 +64,7 @@ struct PermissionTests {
                  body: { _ in #"{"type": "bruising", "onset": "2026-12-02", "grade": 1}"# }, .create, .adverseEvent, "report an adverse event"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/assessments" }, .read, .assessment, "list assessments"),
         Endpoint(.POST, { "/api/v1/patients/\($0.patient)/assessments" },
-                 body: { _ in #"{"scale": "gais", "score": 2, "kind": "visit", "assessedOn": "2026-12-15"}"# }, .create, .assessment, "record an assessment"),
+                 body: { _ in #"{"scale": "GAIS", "score": 2, "kind": "visit", "assessedOn": "2026-12-15"}"# }, .create, .assessment, "record an assessment"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/chart" }, .read, .chart, "read the chart"),
         Endpoint(.GET, { "/api/v1/courses/\($0.course)/photos" }, .read, .photo, "list a course's photos"),
         Endpoint(.GET, { _ in "/api/v1/photos/\(UUID().uuidString)/image" }, .read, .photo, "view a photo"),

@@ -123,7 +123,7 @@ struct RecallCorrectionPageTests {
             let path = "/api/v1/recalls/\(recallID)/close-in-error"
 
             let blank = try await s.send(.POST, path, token: assistant, json: #"{"reason": "   "}"#)
-            #expect(blank.status == .unprocessableEntity && blank.text.contains("reason"))
+            #expect(blank.status == .badRequest && blank.text.contains("reason"))
             let empty = try await s.send(.POST, path, token: assistant, json: #"{"reason": ""}"#)
             #expect([.badRequest, .unprocessableEntity].contains(empty.status) && empty.text.contains("reason"))
             #expect(try await s.send(.POST, path, token: s.token("a", .practitioner), json: #"{"reason": "mine"}"#).status == .forbidden)

@@ -103,6 +103,11 @@ struct TypedContractTests {
             ("CheckResult", "decision", core(Decision.self)), ("PlannedAssessment", "kind", core(AssessmentKind.self)),
             ("AdverseEvent", "suspectedCauses", core(SuspectedCause.self)), ("Photo", "mediaType", Set(ImageFormat.allCases.map(\.mediaType))),
             ("TreatedZone", "side", core(Side.self)), ("PlannedZone", "side", core(Side.self)),
+            ("Lot", "expiryStatus", core(LotExpiry.self)), ("ScaleProgress", "scaleKind", core(OutcomeScaleKind.self)),
+            ("CourseForecast", "scaleKind", core(OutcomeScaleKind.self)),
+            // What requests name: a site, a side, a rule, a scale.
+            ("SiteID", "", core(SiteID.self)), ("SideID", "", core(Side.self)), ("RuleID", "", core(RuleID.self)),
+            ("ScaleID", "", core(OutcomeScale.self)),
         ]
         for (schema, member, values) in pairs {
             #expect(Self.enumeration(schema, member, in: spec) == values, "\(schema).\(member)")

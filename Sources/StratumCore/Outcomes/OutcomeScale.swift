@@ -1,7 +1,7 @@
 /// The two kinds of outcome scale (POLICY §1), read differently: a change scale rates the change since the start
 /// against the baseline photographs and has no baseline score; a severity scale rates the state, and its change is
 /// counted from one baseline per course.
-public enum OutcomeScaleKind: String, Sendable, Codable {
+public enum OutcomeScaleKind: String, Sendable, Codable, CaseIterable {
     case change
     case severity
 }

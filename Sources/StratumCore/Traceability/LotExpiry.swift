@@ -1,6 +1,6 @@
 /// How near a lot is to its expiry on the clinic's today: an expired lot stops a session (`DEV-LOT-EXPIRED`); one
 /// nearing expiry is marked on the stock pages so it is used first or not ordered again.
-public enum LotExpiry: String, Sendable, Equatable, Codable {
+public enum LotExpiry: String, Sendable, Equatable, Codable, CaseIterable {
     case expired, nearing, ok
 
     /// Days before expiry from which a lot counts as nearing it.
