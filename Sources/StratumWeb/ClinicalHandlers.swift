@@ -4,13 +4,6 @@ import StratumCore
 import StratumStore
 
 extension APIHandler {
-    typealias Document = Components.Schemas.DecisionDocument
-
-    func json(_ body: Document?) throws -> [UInt8] {
-        guard let body else { throw APIProblem.badField("(body)", "expected a JSON object") }
-        return try Self.bytes(body)
-    }
-
     /// The patient in the caller's organization, or 404 (another organization's looks the same).
     func patient(_ id: UUID, _ p: Principal) async throws -> Patient {
         guard let found = try await state.scope(p.organizationID).patients.get(id, access(p)) else { throw APIProblem.notFound("patient") }
@@ -35,8 +28,10 @@ extension APIHandler {
     func recordScreening(_ input: Operations.RecordScreening.Input) async throws -> Operations.RecordScreening.Output {
         let id = try uuid(input.path.patientId, "patientId")
         let p = try await authorize(.create, .screening, patientID: id)
-        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        let response = try RequestReader.screening(bytes: try json(body))
+        guard case .json = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        // The core's reader on the body the contract check parsed: a dated answer's null ("never") stays apart from
+        // a missing one ("unanswered"), which a generated optional cannot tell.
+        let response = try RequestReader.screening(value: try ValidatedBody.required())
         let record = try await state.scope(p.organizationID).screenings.record(patientID: id, response: response, access(p))
         return .created(.init(body: .json(.init(record))))
     }
@@ -105,8 +100,8 @@ extension APIHandler {
     func proposeCourse(_ input: Operations.ProposeCourse.Input) async throws -> Operations.ProposeCourse.Output {
         let id = try uuid(input.path.patientId, "patientId")
         let p = try await authorize(.create, .course, patientID: id)
-        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        guard case .object(var members) = try JSONParser.parse(try json(body)) else { throw APIProblem.badField("(body)", "expected an object") }
+        guard case .json = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        guard case .object(var members) = try ValidatedBody.required() else { throw APIProblem.badField("(body)", "expected an object") }
         if members.contains(where: { $0.0 == "patient" }) {
             throw APIProblem.badField("patient", "the patient comes from the record; leave it out")
         }
@@ -121,7 +116,7 @@ extension APIHandler {
         if case .string(let s)? = members.first(where: { $0.0 == "startDate" })?.1, let d = LocalDate(iso: s) { start = d }
         let patientFacts = try await facts(record, on: start, p)
         members.insert(("patient", ResultWriter.patient(patientFacts)), at: 0)
-        let doc = try RequestReader.plan(JSONWriter.write(.object(members), pretty: false))
+        let doc = try RequestReader.plan(value: .object(members))
         let result = CoursePlanner.plan(doc.request, policy: doc.policy)
         let course = try await state.scope(p.organizationID).courses.create(patientID: id, clinicID: p.clinicID, request: doc.request,
                                                                            result: result, goal: goal, access(p))
@@ -164,8 +159,8 @@ extension APIHandler {
     func recordSession(_ input: Operations.RecordSession.Input) async throws -> Operations.RecordSession.Output {
         let courseID = try uuid(input.path.courseId, "courseId")
         let p = try await authorize(.create, .session)
-        guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        let doc = try RequestReader.sessionRecord(bytes: try json(body))
+        guard case .json = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
+        let doc = try RequestReader.sessionRecord(value: try ValidatedBody.required())
         // The store reads the course, patient, screening, consent and earlier sessions inside the recording's own
         // transaction and refuses with a typed error (Problem.swift maps it: 404, 409 course not active, 422).
         let session = try await state.scope(p.organizationID).sessions.record(courseID: courseID, clinicID: p.clinicID, doc, access(p))

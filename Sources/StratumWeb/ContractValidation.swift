@@ -68,15 +68,16 @@ struct ContractValidationMiddleware: AsyncMiddleware {
         }.joined(separator: "/")
         guard let operation = operations["\(request.method.rawValue) \(template)"] else { return try await next.respond(to: request) }
         if operation.secured && RequestContext.current?.principal == nil { return try await next.respond(to: request) }
-        let problems = Self.problems(of: request, against: operation)
+        let (problems, body) = Self.problems(of: request, against: operation)
         guard problems.isEmpty else {
             let first = problems[0]
             throw APIProblem(.badRequest, "Bad input", detail: "\(first.path): \(first.problem)", errors: problems.map { ($0.path, $0.problem) })
         }
-        return try await next.respond(to: request)
+        // The body as parsed here, for the handlers that hand it to the core's reader: parsed once, not re-encoded.
+        return try await ValidatedBody.$current.withValue(body) { try await next.respond(to: request) }
     }
 
-    static func problems(of request: Request, against operation: ContractOperation) -> [ContractSchema.Problem] {
+    static func problems(of request: Request, against operation: ContractOperation) -> ([ContractSchema.Problem], JSONValue?) {
         var problems: [ContractSchema.Problem] = []
         for p in operation.parameters {
             let value: String?
@@ -93,20 +94,21 @@ struct ContractValidationMiddleware: AsyncMiddleware {
             p.schema.check(parameter: value, named: p.name, into: &problems)
         }
         guard let schema = operation.body, Self.isJSON(request) || (operation.bodyRequired && request.headers.contentType == nil) else {
-            return problems
+            return (problems, nil)
         }
         let bytes = request.body.data.map { Array($0.readableBytesView) } ?? []
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             if operation.bodyRequired { problems.append(("(body)", "a JSON body is required")) }
-            return problems
+            return (problems, nil)
         }
         do {
             let value = try JSONParser.parse(bytes)
             schema.check(value, at: "(body)", into: &problems)
+            return (problems, value)
         } catch {
             problems.append(("(body)", error.description))
+            return (problems, nil)
         }
-        return problems
     }
 
     private static func isJSON(_ request: Request) -> Bool {
@@ -124,5 +126,16 @@ struct ContractValidationMiddleware: AsyncMiddleware {
             return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
         }
         return nil
+    }
+}
+
+/// The JSON body of the API request being answered, as the contract check parsed it (nil without one).
+enum ValidatedBody {
+    @TaskLocal static var current: JSONValue?
+
+    /// The body for the core's reader; a request that reached the handler without one is refused naming the body.
+    static func required() throws -> JSONValue {
+        guard let value = current else { throw APIProblem.badField("(body)", "a JSON body is required") }
+        return value
     }
 }

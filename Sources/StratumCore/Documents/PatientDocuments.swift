@@ -3,6 +3,11 @@ extension RequestReader {
     public static func screening(bytes: [UInt8]) throws(DocumentError) -> ScreeningResponse {
         try readScreening(parse(bytes))
     }
+
+    /// Reads a screening document already parsed (the API's body, parsed once by its contract check).
+    public static func screening(value: JSONValue) throws(DocumentError) -> ScreeningResponse {
+        try readScreening(Node(value: value, path: ""))
+    }
 }
 
 extension ResultWriter {

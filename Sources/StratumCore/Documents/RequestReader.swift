@@ -18,8 +18,11 @@ public enum RequestReader {
 
     public static func plan(_ text: String) throws(DocumentError) -> PlanDocument { try plan(bytes: Array(text.utf8)) }
 
-    public static func plan(bytes: [UInt8]) throws(DocumentError) -> PlanDocument {
-        let root = try parse(bytes)
+    public static func plan(bytes: [UInt8]) throws(DocumentError) -> PlanDocument { try plan(value: try parse(bytes).value) }
+
+    /// Reads a plan document already parsed (the API's body, parsed once by its contract check).
+    public static func plan(value: JSONValue) throws(DocumentError) -> PlanDocument {
+        let root = Node(value: value, path: "")
         let o = try root.object(allowed: ["patient", "indications", "zones", "device", "startDate", "sessions", "intervalWeeks", "clinicPolicy"])
         let startDate = try o.required("startDate").date()
         let patient = try readPatient(o.required("patient"), onOrBefore: startDate)
@@ -43,8 +46,11 @@ public enum RequestReader {
 
     public static func check(_ text: String) throws(DocumentError) -> CheckDocument { try check(bytes: Array(text.utf8)) }
 
-    public static func check(bytes: [UInt8]) throws(DocumentError) -> CheckDocument {
-        let root = try parse(bytes)
+    public static func check(bytes: [UInt8]) throws(DocumentError) -> CheckDocument { try check(value: try parse(bytes).value) }
+
+    /// Reads a check document already parsed (the API's body, parsed once by its contract check).
+    public static func check(value: JSONValue) throws(DocumentError) -> CheckDocument {
+        let root = Node(value: value, path: "")
         let o = try root.object(allowed: ["patient", "indications", "device", "date", "zones", "sterility", "handpiece",
                                           "topical", "consentSigned", "previousSessions", "clinicPolicy"])
         let date = try o.required("date").date()

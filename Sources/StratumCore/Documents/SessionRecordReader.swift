@@ -42,7 +42,12 @@ public struct SessionRecordDocument: Sendable, Equatable {
 extension RequestReader {
     /// Reads a session record document (docs/documents.md, "Session record"); bad input names its JSON path.
     public static func sessionRecord(bytes: [UInt8]) throws(DocumentError) -> SessionRecordDocument {
-        let root = try parse(bytes)
+        try sessionRecord(value: try parse(bytes).value)
+    }
+
+    /// Reads a session record already parsed (the API's body, parsed once by its contract check).
+    public static func sessionRecord(value: JSONValue) throws(DocumentError) -> SessionRecordDocument {
+        let root = Node(value: value, path: "")
         let o = try root.object(allowed: ["date", "zones", "equipment", "topical", "reactions", "acknowledgements", "practitionerId"])
         let date = try o.required("date").date()
         let zoneNodes = try o.required("zones").array()
