@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "stratum", targets: ["stratum"]),
         .library(name: "StratumCore", targets: ["StratumCore"]),
         .library(name: "StratumStore", targets: ["StratumStore"]),
-        .library(name: "StratumWeb", targets: ["StratumWeb"]),
+        .library(name: "StratumWeb", targets: ["StratumWeb"])
     ],
     dependencies: [
         // Subcommands, typed options and help text for the `stratum` executable.
@@ -36,7 +36,7 @@ let package = Package(
         // Property-based tests of the clinical invariants (depth bounds, stop => do-not-treat, overrides never widen).
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // Tests only: a maintained CSV reader checks what the core's CSV writer exports (docs/decisions/0010).
-        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2")
     ],
     targets: [
         // Pure clinical domain: policy as data, screening, guardrails, planner. Foundation only, no I/O.
@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ]
         ),
         // The Vapor app: configuration, OpenAPI handlers, browser pages, authentication, permissions, errors.
@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ],
             // Templates, static files and the API contract travel with the binary as a resource bundle.
             resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml")],
@@ -79,7 +79,7 @@ let package = Package(
                 "StratumCore",
                 "StratumStore",
                 "StratumWeb",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         .executableTarget(name: "stratum", dependencies: ["StratumCLI"]),
@@ -95,7 +95,7 @@ let package = Package(
                 "StratumCore",
                 "StratumTestFixtures",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "CSV", package: "CSV.swift")
             ]
         ),
         .testTarget(
@@ -104,7 +104,7 @@ let package = Package(
                 "StratumStore",
                 "StratumTestFixtures",
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "PropertyBased", package: "swift-property-based")
             ]
         ),
         .testTarget(
@@ -115,13 +115,13 @@ let package = Package(
                 "StratumStore",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ]
         ),
         .testTarget(
             name: "StratumCLITests",
             dependencies: ["StratumCLI", "StratumCore"]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,8 +6,10 @@ public struct Console: Sendable {
     /// The process environment (configuration such as `DATABASE_URL`).
     public var environment: [String: String]
 
-    public init(readStandardInput: @escaping @Sendable () -> [UInt8], out: @escaping @Sendable (String) -> Void,
-                err: @escaping @Sendable (String) -> Void, environment: [String: String] = [:]) {
+    public init(
+        readStandardInput: @escaping @Sendable () -> [UInt8], out: @escaping @Sendable (String) -> Void,
+        err: @escaping @Sendable (String) -> Void, environment: [String: String] = [:]
+    ) {
         self.readStandardInput = readStandardInput
         self.out = out
         self.err = err

@@ -36,24 +36,27 @@ struct DemoCommand: AsyncParsableCommand {
             for c in 1...size.clinics {
                 let clinic = try await directory.createClinic(organizationID: org.id, name: "Chain clinic \(c)", timezone: "Europe/London")
                 _ = try await directory.addMembership(userID: owner.id, clinicID: clinic.id, role: .owner)
-                let p = try await directory.createUser(email: "practitioner\(c)@chain.stratum.test", displayName: "Practitioner \(c)", passwordHash: hash)
+                let p = try await directory.createUser(
+                    email: "practitioner\(c)@chain.stratum.test", displayName: "Practitioner \(c)", passwordHash: hash)
                 _ = try await directory.addMembership(userID: p.id, clinicID: clinic.id, role: .practitioner)
                 clinics.append(clinic.id)
                 practitioners.append(p.id)
             }
             let console = Console.current
             let summary = try await ChainGenerator(scale: size, seed: seed).run(
-                on: db, organizationID: org.id, clinics: clinics, practitioners: practitioners) { done, total, phase in
-                    let width = 30
-                    let filled = total == 0 ? width : done * width / total
-                    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                    console.err("\r[\(bar)] \(done * 100 / max(total, 1))% \(done)/\(total) sessions · \(phase)   ")
-                }
+                on: db, organizationID: org.id, clinics: clinics, practitioners: practitioners
+            ) { done, total, phase in
+                let width = 30
+                let filled = total == 0 ? width : done * width / total
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                console.err("\r[\(bar)] \(done * 100 / max(total, 1))% \(done)/\(total) sessions · \(phase)   ")
+            }
             console.err("\n")
             let seconds = Int(Date().timeIntervalSince(started))
-            console.out("generated \(summary.patients) patients, \(summary.sessions) sessions, \(summary.lots) lots, \(summary.cycles) cycles " +
-                        "(\(summary.failedCycles) with a failed biological indicator), \(summary.packs) packs in \(seconds) s; " +
-                        "sign in as owner@chain.stratum.test with \(DemoData.password)\n")
+            console.out(
+                "generated \(summary.patients) patients, \(summary.sessions) sessions, \(summary.lots) lots, \(summary.cycles) cycles "
+                    + "(\(summary.failedCycles) with a failed biological indicator), \(summary.packs) packs in \(seconds) s; "
+                    + "sign in as owner@chain.stratum.test with \(DemoData.password)\n")
         }
     }
 }

@@ -7,7 +7,9 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the clinic server (default 127.0.0.1:8080 on ./stratum.sqlite, migrated at start).",
-        discussion: "Configuration comes from the environment: DATABASE_URL, STRATUM_DATA_DIR, STRATUM_AUDIT_KEY, STRATUM_HOST, STRATUM_PORT, LOG_LEVEL, STRATUM_BEHIND_TLS.")
+        discussion:
+            "Configuration comes from the environment: DATABASE_URL, STRATUM_DATA_DIR, STRATUM_AUDIT_KEY, STRATUM_HOST, STRATUM_PORT, LOG_LEVEL, STRATUM_BEHIND_TLS."
+    )
 
     @Flag(help: "Load the demo organization (once) so a newcomer can sign in and look around.")
     var demo = false
@@ -61,7 +63,8 @@ struct AdminCreateCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw BadInput("--password-file: cannot read \(file)") }
             password = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         } else {
-            password = String(decoding: Console.current.readStandardInput(), as: UTF8.self)
+            password =
+                String(decoding: Console.current.readStandardInput(), as: UTF8.self)
                 .split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         }
         if let problem = Passwords.problem(password) { throw BadInput("password: \(problem)") }

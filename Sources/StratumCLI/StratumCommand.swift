@@ -8,8 +8,10 @@ public struct StratumCommand: AsyncParsableCommand {
         commandName: "stratum",
         abstract: "Microneedling course planning and safety checks (clinical policy \(ClinicalPolicy.shippedVersion)).",
         discussion: "Exit codes: 0 proceed or proceed-with-caution, 3 do-not-treat, 2 bad input.",
-        subcommands: [PlanCommand.self, CheckCommand.self, PolicyCommand.self, AftercareCommand.self,
-                      ServeCommand.self, MigrateCommand.self, AdminCommand.self, AuditCommand.self, TraceCommand.self, DemoCommand.self]
+        subcommands: [
+            PlanCommand.self, CheckCommand.self, PolicyCommand.self, AftercareCommand.self,
+            ServeCommand.self, MigrateCommand.self, AdminCommand.self, AuditCommand.self, TraceCommand.self, DemoCommand.self
+        ]
     )
 
     public init() {}

@@ -32,8 +32,9 @@ enum TextReport {
         let zones = c.sessions.first?.zones.map(\.zone) ?? []
         var table = TextTable(header: ["#", "Date"] + zones.map(\.description) + ["Expected reactions"])
         for s in c.sessions {
-            table.rows.append(["\(s.number)", s.date.description] + s.zones.map { "\(Depth.format($0.depthMM)) mm" }
-                              + [s.expectedReactions.map(\.rawValue).joined(separator: ", ")])
+            table.rows.append(
+                ["\(s.number)", s.date.description] + s.zones.map { "\(Depth.format($0.depthMM)) mm" }
+                    + [s.expectedReactions.map(\.rawValue).joined(separator: ", ")])
         }
         out += table.render(indent: "  ")
         if !c.refusedZones.isEmpty {
@@ -41,11 +42,14 @@ enum TextReport {
         }
         out += "\nOutcome scale: \(c.outcomeScale)\n"
         // Each planned assessment names what is scored: GAIS never at baseline, where the photo set is its reference.
-        out += "Assessments: " + c.assessments.map { a in
-            let what = a.scales.map(\.name) + (a.photoSet ? ["photo set"] : [])
-            return "\(a.date) \(a.kind.rawValue)" + (what.isEmpty ? "" : " (\(what.joined(separator: ", ")))")
-        }.joined(separator: "; ") + "\n"
-        out += "Depths are nominal needle length; each session rises 0.25 mm only if the previous one's reactions settled within 3 days with no adverse event.\n\n"
+        out +=
+            "Assessments: "
+            + c.assessments.map { a in
+                let what = a.scales.map(\.name) + (a.photoSet ? ["photo set"] : [])
+                return "\(a.date) \(a.kind.rawValue)" + (what.isEmpty ? "" : " (\(what.joined(separator: ", ")))")
+            }.joined(separator: "; ") + "\n"
+        out +=
+            "Depths are nominal needle length; each session rises 0.25 mm only if the previous one's reactions settled within 3 days with no adverse event.\n\n"
         out += findings(r.findings)
         out += "\nPolicy \(r.policyVersion)\n"
         return out
@@ -60,19 +64,23 @@ enum TextReport {
         var ind = TextTable(header: ["ID", "Seed use", "Face mm", "Body mm", "Sessions", "Interval wk", "Outcome scale", "Evidence"])
         for id in IndicationID.allCases {
             let i = p.indication(id)
-            ind.rows.append([id.rawValue, "\(i.seedUse)", i.faceDepth.map(range) ?? "—", i.bodyDepth.map(range) ?? "—",
-                             "\(i.defaultSessions)",
-                             "\(i.defaultIntervalWeeks) (\(i.allowedIntervalWeeks.lowerBound)–\(i.allowedIntervalWeeks.upperBound))",
-                             i.outcomeScale, i.evidence.map(\.rawValue).joined(separator: "/") + " " + i.source])
+            ind.rows.append([
+                id.rawValue, "\(i.seedUse)", i.faceDepth.map(range) ?? "—", i.bodyDepth.map(range) ?? "—",
+                "\(i.defaultSessions)",
+                "\(i.defaultIntervalWeeks) (\(i.allowedIntervalWeeks.lowerBound)–\(i.allowedIntervalWeeks.upperBound))",
+                i.outcomeScale, i.evidence.map(\.rawValue).joined(separator: "/") + " " + i.source
+            ])
         }
         out += ind.render(indent: "  ")
         out += "\nSites and depth ceilings, nominal mm (POLICY §2)\n"
         var sites = TextTable(header: ["Site", "Region", "Typical", "Caution above", "Stop above", "Skin mm", "Evidence"])
         for id in SiteID.allCases {
             let s = p.site(id)
-            sites.rows.append([id.rawValue, s.region.rawValue, s.typical.map(range) ?? "never treated",
-                               s.cautionAbove.map(Depth.format) ?? "—", s.stopAbove.map(Depth.format) ?? "any depth",
-                               s.skinThickness, s.evidence.map(\.rawValue).joined(separator: "/")])
+            sites.rows.append([
+                id.rawValue, s.region.rawValue, s.typical.map(range) ?? "never treated",
+                s.cautionAbove.map(Depth.format) ?? "—", s.stopAbove.map(Depth.format) ?? "any depth",
+                s.skinThickness, s.evidence.map(\.rawValue).joined(separator: "/")
+            ])
         }
         out += sites.render(indent: "  ")
         out += "\nRules\n"

@@ -29,7 +29,11 @@ struct TraceCommand: AsyncParsableCommand {
             do { key = try config.loadAuditKey() } catch { throw OperationFailed("\(error)") }
             let lookup = TraceLookup(database: db)
             let matches: [TraceLookup.Match]
-            if let lot { matches = try await lookup.lots(number: lot, gtin: gtin) } else { matches = try await lookup.cycles(cycle ?? "", sterilizer: sterilizer) }
+            if let lot {
+                matches = try await lookup.lots(number: lot, gtin: gtin)
+            } else {
+                matches = try await lookup.cycles(cycle ?? "", sterilizer: sterilizer)
+            }
             guard !matches.isEmpty else {
                 throw BadInput(lot.map { "--lot: no lot \($0) has been received" } ?? "--cycle: no cycle \(cycle ?? "") is recorded")
             }
@@ -37,7 +41,8 @@ struct TraceCommand: AsyncParsableCommand {
             var lines: [String] = csv ? ["item,session_date,patient,phone,email,via"] : []
             for m in matches {
                 let scope = OrganizationScope(organizationID: m.organizationID, database: db, auditKey: key)
-                let exposures = lot != nil ? try await scope.recalls.exposures(lotID: m.id, ctx) : try await scope.recalls.exposures(cycleID: m.id, ctx)
+                let exposures =
+                    lot != nil ? try await scope.recalls.exposures(lotID: m.id, ctx) : try await scope.recalls.exposures(cycleID: m.id, ctx)
                 if csv {
                     for e in exposures {
                         lines.append(CSVWriter.row([m.label, e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via]))
@@ -45,7 +50,9 @@ struct TraceCommand: AsyncParsableCommand {
                 } else {
                     lines.append("\(m.label): \(exposures.count) exposed session(s), \(Set(exposures.map(\.patientID)).count) patient(s)")
                     let rows = exposures.map { [$0.date.description, $0.patientName, $0.phone ?? "—", $0.email ?? "—", $0.via] }
-                    if !rows.isEmpty { lines.append(TextTable(header: ["date", "patient", "phone", "email", "via"], rows: rows).render(indent: "  ")) }
+                    if !rows.isEmpty {
+                        lines.append(TextTable(header: ["date", "patient", "phone", "email", "via"], rows: rows).render(indent: "  "))
+                    }
                 }
             }
             Console.current.out(lines.joined(separator: "\n") + "\n")

@@ -71,7 +71,8 @@ struct APIDocsPage {
         let operations = self.operations
         for op in operations {
             out += "<tr><td><code>\(op.method.uppercased())</code></td><td><a href=\"#\(op.anchor)\"><code>\(esc(op.path))</code></a></td>"
-            out += "<td>\(esc(op.node["summary"]?.string ?? ""))</td><td>\(op.node["security"]?.sequence?.isEmpty == true ? "public" : "bearer token")</td>"
+            out +=
+                "<td>\(esc(op.node["summary"]?.string ?? ""))</td><td>\(op.node["security"]?.sequence?.isEmpty == true ? "public" : "bearer token")</td>"
             out += "<td>\(esc(statuses(op.node).joined(separator: ", ")))</td></tr>"
         }
         out += "</tbody></table>"

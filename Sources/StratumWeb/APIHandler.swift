@@ -9,15 +9,17 @@ struct APIHandler: APIProtocol {
     let state: ServerState
 
     var context: RequestContext {
-        RequestContext.current ?? RequestContext(requestID: "none", address: "unknown", principal: nil, clinicHeader: nil, bearer: nil, now: state.clock.now())
+        RequestContext.current
+            ?? RequestContext(requestID: "none", address: "unknown", principal: nil, clinicHeader: nil, bearer: nil, now: state.clock.now())
     }
 
     /// The caller, allowed to `action` on `resource`; otherwise 401, or 403 recorded in the audit trail.
     func authorize(_ action: Action, _ resource: Resource, patientID: UUID? = nil) async throws -> Principal {
         guard let principal = context.principal else { throw APIProblem.unauthenticated }
         guard Permissions.allows(principal.role, action, resource) else {
-            try await state.scope(principal.organizationID).recordDenied(access(principal), patientID: patientID,
-                                                                         action: action.audited, resource: resource.rawValue)
+            try await state.scope(principal.organizationID).recordDenied(
+                access(principal), patientID: patientID,
+                action: action.audited, resource: resource.rawValue)
             throw APIProblem.forbidden(action, resource, principal.role)
         }
         return principal

@@ -11,8 +11,10 @@ public struct AppConfig: Sendable, Equatable {
     /// True when a TLS-terminating proxy sits in front: cookies get `Secure` and HSTS is sent.
     public var behindTLS: Bool
 
-    public init(store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
-                behindTLS: Bool = false) {
+    public init(
+        store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
+        behindTLS: Bool = false
+    ) {
         self.store = store
         self.host = host
         self.port = port
@@ -36,7 +38,9 @@ public struct AppConfig: Sendable, Equatable {
         }
         var level = Logger.Level.info
         if let l = env["LOG_LEVEL"], !l.isEmpty {
-            if let parsed = Logger.Level(rawValue: l.lowercased()) { level = parsed } else {
+            if let parsed = Logger.Level(rawValue: l.lowercased()) {
+                level = parsed
+            } else {
                 problems.append("LOG_LEVEL: \"\(l)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }

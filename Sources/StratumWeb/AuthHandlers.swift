@@ -21,14 +21,19 @@ extension APIHandler {
             throw APIProblem(.forbidden, "No clinic membership", detail: "This account is not a member of any clinic.")
         }
         let expires = now.addingTimeInterval(Self.tokenLifetime)
-        let issued = try await credentials.issue(userID: user.id, organizationID: organizationID,
-                                                 name: body.name ?? "API token", expiresAt: expires)
-        return .created(.init(body: .json(.init(
-            token: issued.token, expiresAt: expires,
-            user: .init(id: user.id.uuidString.lowercased(), email: user.email, displayName: user.displayName),
-            memberships: memberships.filter { $0.organizationID == organizationID }.map {
-                .init(organizationId: $0.organizationID.uuidString.lowercased(), clinicId: $0.clinicID.uuidString.lowercased(),
-                      role: Components.Schemas.Membership.RolePayload(rawValue: $0.role.rawValue) ?? .auditor)
-            }))))
+        let issued = try await credentials.issue(
+            userID: user.id, organizationID: organizationID,
+            name: body.name ?? "API token", expiresAt: expires)
+        return .created(
+            .init(
+                body: .json(
+                    .init(
+                        token: issued.token, expiresAt: expires,
+                        user: .init(id: user.id.uuidString.lowercased(), email: user.email, displayName: user.displayName),
+                        memberships: memberships.filter { $0.organizationID == organizationID }.map {
+                            .init(
+                                organizationId: $0.organizationID.uuidString.lowercased(), clinicId: $0.clinicID.uuidString.lowercased(),
+                                role: Components.Schemas.Membership.RolePayload(rawValue: $0.role.rawValue) ?? .auditor)
+                        }))))
     }
 }

@@ -10,8 +10,9 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let ctx = RequestContext.current, let token = ctx.bearer else { return try await next.respond(to: request) }
         let principal = try await resolve(token: token, clinicHeader: ctx.clinicHeader, now: ctx.now)
-        let resolved = RequestContext(requestID: ctx.requestID, address: ctx.address, principal: principal,
-                                      clinicHeader: ctx.clinicHeader, bearer: token, now: ctx.now)
+        let resolved = RequestContext(
+            requestID: ctx.requestID, address: ctx.address, principal: principal,
+            clinicHeader: ctx.clinicHeader, bearer: token, now: ctx.now)
         return try await RequestContext.$current.withValue(resolved) { try await next.respond(to: request) }
     }
 

@@ -69,8 +69,9 @@ extension APIHandler {
             guard let d = LocalDate(iso: text) else { throw APIProblem.badField("signedOn", "\"\(text.prefix(40))\" is not a date (YYYY-MM-DD)") }
             return d
         }
-        let consent = try await state.scope(p.organizationID).consents.sign(patientID: id, kind: kind, textVersion: b.textVersion,
-                                                                            signedByName: b.signedByName, signedOn: signedOn, access(p))
+        let consent = try await state.scope(p.organizationID).consents.sign(
+            patientID: id, kind: kind, textVersion: b.textVersion,
+            signedByName: b.signedByName, signedOn: signedOn, access(p))
         return .created(.init(body: .json(.init(consent))))
     }
 
@@ -118,8 +119,9 @@ extension APIHandler {
         members.insert(("patient", ResultWriter.patient(patientFacts)), at: 0)
         let doc = try RequestReader.plan(value: .object(members))
         let result = CoursePlanner.plan(doc.request, policy: doc.policy)
-        let course = try await state.scope(p.organizationID).courses.create(patientID: id, clinicID: p.clinicID, request: doc.request,
-                                                                           result: result, goal: goal, access(p))
+        let course = try await state.scope(p.organizationID).courses.create(
+            patientID: id, clinicID: p.clinicID, request: doc.request,
+            result: result, goal: goal, access(p))
         return .created(.init(body: .json(.init(course))))
     }
 
@@ -129,11 +131,17 @@ extension APIHandler {
         var acks: [AcknowledgementDraft] = []
         if case .json(let b)? = input.body {
             for (i, a) in (b.acknowledgements ?? []).enumerated() {
-                guard let rule = RuleID(rawValue: a.rule.rawValue) else { throw APIProblem.badField("acknowledgements[\(i)].rule", "unknown rule ID") }
+                guard let rule = RuleID(rawValue: a.rule.rawValue) else {
+                    throw APIProblem.badField("acknowledgements[\(i)].rule", "unknown rule ID")
+                }
                 var zone: Zone?
                 if let z = a.zone {
-                    guard let site = SiteID(rawValue: z.site.rawValue) else { throw APIProblem.badField("acknowledgements[\(i)].zone.site", "unknown site") }
-                    guard let side = Side(rawValue: z.side.rawValue) else { throw APIProblem.badField("acknowledgements[\(i)].zone.side", "unknown side") }
+                    guard let site = SiteID(rawValue: z.site.rawValue) else {
+                        throw APIProblem.badField("acknowledgements[\(i)].zone.site", "unknown site")
+                    }
+                    guard let side = Side(rawValue: z.side.rawValue) else {
+                        throw APIProblem.badField("acknowledgements[\(i)].zone.side", "unknown side")
+                    }
                     zone = Zone(site: site, side: side)
                 }
                 acks.append(AcknowledgementDraft(rule: rule, zone: zone, reason: a.reason))
@@ -212,7 +220,9 @@ extension APIHandler {
             suspectedCauses: (b.suspectedCauses ?? []).compactMap { SuspectedCause(rawValue: $0.rawValue) },
             links: AdverseEventLinks(devicePart: b.devicePart, lot: b.lot, pack: b.pack, topical: b.topical), notes: b.notes,
             zones: try (b.zones ?? []).enumerated().map { i, z in
-                guard let site = SiteID(rawValue: z.site.rawValue) else { throw APIProblem.badField("zones[\(i)].site", "\"\(z.site.rawValue)\" is not a known site") }
+                guard let site = SiteID(rawValue: z.site.rawValue) else {
+                    throw APIProblem.badField("zones[\(i)].site", "\"\(z.site.rawValue)\" is not a known site")
+                }
                 return Zone(site: site, side: Side(rawValue: z.side.rawValue) ?? .bilateral)
             }, access(p))
         return .created(.init(body: .json(.init(event))))
@@ -230,7 +240,9 @@ extension APIHandler {
         let id = try uuid(input.path.patientId, "patientId")
         let p = try await authorize(.create, .assessment, patientID: id)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        guard let on = LocalDate(iso: b.assessedOn) else { throw APIProblem.badField("assessedOn", "\"\(b.assessedOn.prefix(40))\" is not a date (YYYY-MM-DD)") }
+        guard let on = LocalDate(iso: b.assessedOn) else {
+            throw APIProblem.badField("assessedOn", "\"\(b.assessedOn.prefix(40))\" is not a date (YYYY-MM-DD)")
+        }
         if let s = b.score, !s.isFinite { throw APIProblem.badField("score", "must be a finite number") }
         let a = try await state.scope(p.organizationID).assessments.record(
             patientID: id, courseID: try b.courseId.map { try uuid($0, "courseId") }, scale: b.scale.rawValue, score: b.score,

@@ -46,8 +46,9 @@ struct ContractValidationMiddleware: AsyncMiddleware {
                 let declared = shared + (op["parameters"]?.sequence.map(Array.init) ?? [])
                 let parameters = declared.map(resolve).compactMap { p -> ContractOperation.Parameter? in
                     guard let name = p["name"]?.string, let location = p["in"]?.string, let schema = p["schema"] else { return nil }
-                    return .init(name: name, location: location, required: p["required"]?.bool == true,
-                                 schema: ContractSchema.inline(schema, components: components))
+                    return .init(
+                        name: name, location: location, required: p["required"]?.bool == true,
+                        schema: ContractSchema.inline(schema, components: components))
                 }
                 let body = op["requestBody"].map(resolve)
                 let json = body?["content"]?["application/json"]?["schema"]
@@ -62,10 +63,12 @@ struct ContractValidationMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let route = request.route else { return try await next.respond(to: request) }
-        let template = "/" + route.path.map { component -> String in
-            if case .parameter(let name) = component { return "{\(name)}" }
-            return component.description
-        }.joined(separator: "/")
+        let template =
+            "/"
+            + route.path.map { component -> String in
+                if case .parameter(let name) = component { return "{\(name)}" }
+                return component.description
+            }.joined(separator: "/")
         guard let operation = operations["\(request.method.rawValue) \(template)"] else { return try await next.respond(to: request) }
         if operation.secured && RequestContext.current?.principal == nil { return try await next.respond(to: request) }
         let (problems, body) = Self.problems(of: request, against: operation)

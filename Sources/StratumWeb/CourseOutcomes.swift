@@ -69,11 +69,13 @@ enum CourseOutcomes {
             let points = own.enumerated().map { i, pair in
                 ScaleProgress.Point(assessment: pair.0, sessionsBefore: pair.1.sessionsBefore, improvement: improvements[i])
             }
-            return ScaleProgress(scale: scale, points: points, baseline: reading.baseline.map { own[$0].1.score },
-                                 goal: scale == primary ? course.goalScore : nil,
-                                 verdict: ProgressRule.verdict(scale: scale, improvements: reading.improvements, sessionsDone: sessions.count,
-                                                               sessionsPlanned: planned),
-                                 reading: reading)
+            return ScaleProgress(
+                scale: scale, points: points, baseline: reading.baseline.map { own[$0].1.score },
+                goal: scale == primary ? course.goalScore : nil,
+                verdict: ProgressRule.verdict(
+                    scale: scale, improvements: reading.improvements, sessionsDone: sessions.count,
+                    sessionsPlanned: planned),
+                reading: reading)
         }
     }
 
@@ -84,9 +86,10 @@ enum CourseOutcomes {
         let scale = OutcomeScale.primary(for: course.indications)
         let own = Self.scores(scale, assessments: assessments, sessions: sessions)
         let reading = ScaleReading(scale: scale, scores: own.map(\.1))
-        let trajectory = ResponseTrajectory(points: zip(reading.followUps, reading.improvements).compactMap { index, gain in
-            own[index].1.sessionsBefore > 0 ? (own[index].1.sessionsBefore, gain) : nil
-        })
+        let trajectory = ResponseTrajectory(
+            points: zip(reading.followUps, reading.improvements).compactMap { index, gain in
+                own[index].1.sessionsBefore > 0 ? (own[index].1.sessionsBefore, gain) : nil
+            })
         let baseline = reading.baseline.map { own[$0].1.score }
         let reference = scale.ratesChange ? OutcomeScale.gaisNoChange : baseline
         let goal = course.goalScore.flatMap { scale.improvement(from: reference, to: $0) }
@@ -100,8 +103,10 @@ enum CourseOutcomes {
         } else if trajectory.points.isEmpty {
             headline = "Too few scores to forecast yet: no \(scale.ratesChange ? "GAIS" : scale.name) score after a session."
         } else if let goal {
-            if let n = ResponseForecast.sessionReachingGoal(own: trajectory, sessions: max(1, sessions.count)...total, goal: goal,
-                                                           curve: curve, prior: .prior(for: scale)) {
+            if let n = ResponseForecast.sessionReachingGoal(
+                own: trajectory, sessions: max(1, sessions.count)...total, goal: goal,
+                curve: curve, prior: .prior(for: scale))
+            {
                 headline = "Likely to reach the goal by session \(n)."
             } else {
                 let chance = Int(((f.probabilityOfGoal ?? 0) * 100).rounded())
@@ -112,7 +117,8 @@ enum CourseOutcomes {
             let text = scale.integral ? OutcomeScale.text(expected.rounded()) : OutcomeScale.text((expected * 10).rounded() / 10)
             headline = "Expected after session \(total): \(scale.ratesChange ? "GAIS" : scale.name) \(text)."
         }
-        return CourseForecast(scale: scale, forecast: f, baseline: baseline, goalScore: course.goalScore, sessionsDone: sessions.count,
-                              cohortPatients: curve?.patients ?? 0, headline: headline, enoughScores: enough)
+        return CourseForecast(
+            scale: scale, forecast: f, baseline: baseline, goalScore: course.goalScore, sessionsDone: sessions.count,
+            cohortPatients: curve?.patients ?? 0, headline: headline, enoughScores: enough)
     }
 }

@@ -11,7 +11,7 @@ public enum DemoData {
         ("practitioner@demo.stratum.test", "Dr Priya Practitioner", .practitioner),
         ("assistant@demo.stratum.test", "Sam Assistant", .assistant),
         ("frontdesk@demo.stratum.test", "Frankie Front-Desk", .frontDesk),
-        ("auditor@demo.stratum.test", "Aud Auditor", .auditor),
+        ("auditor@demo.stratum.test", "Aud Auditor", .auditor)
     ]
 
     /// Loads the demo unless the database already holds an organization; returns whether it loaded. The patients'

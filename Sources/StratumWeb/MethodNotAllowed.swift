@@ -35,8 +35,10 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
             guard let allowed = paths.route(path: components, parameters: &parameters), !allowed.contains(request.method.rawValue) else {
                 throw error is APIRouteNotFound ? Abort(.notFound) : error
             }
-            let response = APIProblem(.methodNotAllowed, "Method not allowed",
-                                      detail: "\(request.url.path) answers \(allowed.joined(separator: ", ")).").response()
+            let response = APIProblem(
+                .methodNotAllowed, "Method not allowed",
+                detail: "\(request.url.path) answers \(allowed.joined(separator: ", "))."
+            ).response()
             response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
             return response
         }

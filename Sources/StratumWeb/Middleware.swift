@@ -11,12 +11,14 @@ struct RequestContextMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let incoming = request.headers.first(name: "X-Request-Id")
-        let id = incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
+        let id =
+            incoming.flatMap { $0.count <= 64 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } ? $0 : nil }
             ?? UUID().uuidString.lowercased()
         request.logger[metadataKey: "request-id"] = .string(id)
-        let ctx = RequestContext(requestID: id, address: request.remoteAddress?.ipAddress ?? "unknown", principal: nil,
-                                 clinicHeader: request.headers.first(name: "X-Stratum-Clinic"),
-                                 bearer: request.headers.bearerAuthorization?.token, now: clock.now())
+        let ctx = RequestContext(
+            requestID: id, address: request.remoteAddress?.ipAddress ?? "unknown", principal: nil,
+            clinicHeader: request.headers.first(name: "X-Stratum-Clinic"),
+            bearer: request.headers.bearerAuthorization?.token, now: clock.now())
         // One ledger per request: the patients its audit rows already cover (audited once per act).
         let response = try await RequestLedger.$current.withValue(AuditLedger()) {
             try await RequestContext.$current.withValue(ctx) { try await next.respond(to: request) }
@@ -58,9 +60,11 @@ struct BodyLimitMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let photo = request.method == .POST && request.url.path.hasSuffix("/photos")
         let limit = photo ? photoMaxBytes : maxBytes
-        let tooLarge = photo
-            ? APIProblem(.payloadTooLarge, "Request body too large", detail: "file: photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB",
-                         errors: [("file", "photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB")])
+        let tooLarge =
+            photo
+            ? APIProblem(
+                .payloadTooLarge, "Request body too large", detail: "file: photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB",
+                errors: [("file", "photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB")])
             : nil
         if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
             throw tooLarge ?? Abort(.payloadTooLarge)
@@ -78,7 +82,8 @@ struct BodyLimitMiddleware: AsyncMiddleware {
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let behindTLS: Bool
     /// Scripts and styles only from our own files: no inline script, no framing, forms post only to us.
-    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

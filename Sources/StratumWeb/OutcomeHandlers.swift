@@ -20,8 +20,12 @@ extension APIHandler {
         let p = try await authorize(.read, .assessment)
         let (course, sessions, assessments) = try await outcomeData(id, p)
         let scales = CourseOutcomes.progress(course: course, sessions: sessions, assessments: assessments)
-        return .ok(.init(body: .json(.init(courseId: Wire.id(course.id), sessionsDone: sessions.count,
-                                           sessionsPlanned: course.plannedVisits.count, scales: scales.map(Components.Schemas.ScaleProgress.init)))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        courseId: Wire.id(course.id), sessionsDone: sessions.count,
+                        sessionsPlanned: course.plannedVisits.count, scales: scales.map(Components.Schemas.ScaleProgress.init)))))
     }
 
     func getCourseForecast(_ input: Operations.GetCourseForecast.Input) async throws -> Operations.GetCourseForecast.Output {
@@ -53,14 +57,16 @@ extension APIHandler {
         let patientID = try uuid(input.path.patientId, "patientId")
         let p = try await authorize(.create, .photo, patientID: patientID)
         let q = input.query
-        let draft = try PhotoForm.draft(courseID: q.courseId ?? "", view: q.view ?? "", site: q.site, side: q.side, visit: q.visit ?? "",
-                                        takenOn: q.takenOn ?? "")
+        let draft = try PhotoForm.draft(
+            courseID: q.courseId ?? "", view: q.view ?? "", site: q.site, side: q.side, visit: q.visit ?? "",
+            takenOn: q.takenOn ?? "")
         guard case .binary(let body) = input.body else { throw APIProblem.badField("file", "send the image as application/octet-stream") }
         let bytes: [UInt8]
         // Up to the route's allowance: the reader then names the size of anything over its own limit.
         do { bytes = try await [UInt8](collecting: body, upTo: StratumServer.maxPhotoBodyBytes) } catch {
-            throw APIProblem(.payloadTooLarge, "Request body too large", detail: "file: photos are at most 15 MiB",
-                             errors: [("file", "photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB")])
+            throw APIProblem(
+                .payloadTooLarge, "Request body too large", detail: "file: photos are at most 15 MiB",
+                errors: [("file", "photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB")])
         }
         let photo = try await state.scope(p.organizationID).photos(state.photoVault).add(patientID: patientID, draft, upload: bytes, access(p))
         return .created(.init(body: .json(.init(photo))))
@@ -120,15 +126,21 @@ struct OutcomeReportTable: Sendable {
     func practitionerName(_ key: String) -> String { UUID(uuidString: key).flatMap { practitionerNames[$0] } ?? "unknown practitioner" }
 
     var csv: String {
-        var rows: [[String]] = [["table", "key", "name", "courses", "assessed", "responders", "responder_share", "responder_ci95_low",
-                                 "responder_ci95_high", "median_sessions", "sessions", "sessions_with_adverse_event",
-                                 "adverse_event_rate", "adverse_event_ci95_low", "adverse_event_ci95_high"]]
+        var rows: [[String]] = [
+            [
+                "table", "key", "name", "courses", "assessed", "responders", "responder_share", "responder_ci95_low",
+                "responder_ci95_high", "median_sessions", "sessions", "sessions_with_adverse_event",
+                "adverse_event_rate", "adverse_event_ci95_low", "adverse_event_ci95_high"
+            ]
+        ]
         func line(_ table: String, _ r: OutcomeReportRow, _ name: String) -> [String] {
             func f(_ d: Double?) -> String { d.map { String(format: "%.4f", $0) } ?? "" }
-            return [table, r.key, name, String(r.courses), String(r.responders.trials), String(r.responders.successes), f(r.responders.share),
-                    f(r.responders.interval95?.lowerBound), f(r.responders.interval95?.upperBound), r.medianSessions.map { OutcomeScale.text($0) } ?? "",
-                    String(r.adverseEvents.trials), String(r.adverseEvents.successes), f(r.adverseEvents.share),
-                    f(r.adverseEvents.interval95?.lowerBound), f(r.adverseEvents.interval95?.upperBound)]
+            return [
+                table, r.key, name, String(r.courses), String(r.responders.trials), String(r.responders.successes), f(r.responders.share),
+                f(r.responders.interval95?.lowerBound), f(r.responders.interval95?.upperBound), r.medianSessions.map { OutcomeScale.text($0) } ?? "",
+                String(r.adverseEvents.trials), String(r.adverseEvents.successes), f(r.adverseEvents.share),
+                f(r.adverseEvents.interval95?.lowerBound), f(r.adverseEvents.interval95?.upperBound)
+            ]
         }
         rows.append(line("overall", report.overall, "All courses"))
         rows += report.byIndication.map { line("indication", $0, indicationName($0.key)) }

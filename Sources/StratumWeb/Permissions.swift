@@ -57,16 +57,16 @@ public enum Permissions {
         .practitioner: [
             .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: clinical, .session: clinical,
             .adverseEvent: readWrite, .assessment: readWrite, .photo: [.read, .create], .chart: readOnly,
-            .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly, .clinic: readOnly,
+            .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly, .clinic: readOnly
         ],
         .assistant: [
             // Documenting a session for the practitioner who treated (issue 12); signing stays with practitioners.
-            .sterility: readWrite, .clinicalDecision: [.read], .session: [.create], .clinic: readOnly,
+            .sterility: readWrite, .clinicalDecision: [.read], .session: [.create], .clinic: readOnly
         ],
         .frontDesk: [
-            .patient: readWrite, .consent: readWrite, .course: readOnly, .clinic: readOnly,
+            .patient: readWrite, .consent: readWrite, .course: readOnly, .clinic: readOnly
         ],
-        .auditor: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, readOnly) }),
+        .auditor: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, readOnly) })
     ]
 
     public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {

@@ -17,9 +17,11 @@ public struct APIProblem: Error, Sendable {
     /// Members a problem type adds to the document (`candidates` of a possible duplicate patient).
     public let extensions: [(String, JSONValue)]
 
-    public init(_ status: HTTPResponseStatus, _ title: String, detail: String? = nil,
-                errors: [(path: String, problem: String)] = [], rules: [String] = [], findings: [Finding] = [],
-                extensions: [(String, JSONValue)] = []) {
+    public init(
+        _ status: HTTPResponseStatus, _ title: String, detail: String? = nil,
+        errors: [(path: String, problem: String)] = [], rules: [String] = [], findings: [Finding] = [],
+        extensions: [(String, JSONValue)] = []
+    ) {
         self.status = status
         self.title = title
         self.detail = detail
@@ -29,8 +31,9 @@ public struct APIProblem: Error, Sendable {
         self.extensions = extensions
     }
 
-    static let unauthenticated = APIProblem(.unauthorized, "Authentication required",
-                                            detail: "Send a valid bearer token (POST /api/v1/auth/tokens issues one).")
+    static let unauthenticated = APIProblem(
+        .unauthorized, "Authentication required",
+        detail: "Send a valid bearer token (POST /api/v1/auth/tokens issues one).")
     static func forbidden(_ action: Action, _ resource: Resource, _ role: Role) -> APIProblem {
         APIProblem(.forbidden, "Not permitted", detail: "The \(role.rawValue) role may not \(action.rawValue) \(resource.rawValue) records.")
     }
@@ -52,7 +55,7 @@ public struct APIProblem: Error, Sendable {
         var m: [(String, JSONValue)] = [
             ("type", .string("about:blank")),
             ("title", .string(title)),
-            ("status", .number(Double(status.code))),
+            ("status", .number(Double(status.code)))
         ]
         if let detail { m.append(("detail", .string(detail))) }
         if !errors.isEmpty {
@@ -78,19 +81,23 @@ extension APIProblem {
         case let p as APIProblem: return p
         case let e as DocumentError: return .badInput(e)
         case let r as ClinicalRefusal:
-            return APIProblem(.unprocessableEntity, r.hasStop ? "Refused by the clinical policy" : "Cautions need a practitioner's acknowledgement",
-                              detail: r.hasStop ? "A stop finding cannot be overridden; resolve its cause first."
-                                                : "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}]).",
-                              rules: r.blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
-                              findings: r.findings)
+            return APIProblem(
+                .unprocessableEntity, r.hasStop ? "Refused by the clinical policy" : "Cautions need a practitioner's acknowledgement",
+                detail: r.hasStop
+                    ? "A stop finding cannot be overridden; resolve its cause first."
+                    : "Acknowledge each caution with a reason (acknowledgements: [{rule, zone, reason}]).",
+                rules: r.blocking.map(\.rule.rawValue).reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                findings: r.findings)
         case let r as AssessmentRefusal:
             // A second baseline repeats what the record holds (409); a rule's refusal names the rule (422).
             if let finding = r.finding {
-                return APIProblem(.unprocessableEntity, "Refused by the clinical policy", detail: r.description, errors: [(r.field, r.problem)],
-                                  rules: [finding.rule.rawValue], findings: [finding])
+                return APIProblem(
+                    .unprocessableEntity, "Refused by the clinical policy", detail: r.description, errors: [(r.field, r.problem)],
+                    rules: [finding.rule.rawValue], findings: [finding])
             }
-            return APIProblem(r.duplicate ? .conflict : .unprocessableEntity, r.duplicate ? "Conflict" : "Not accepted", detail: r.description,
-                              errors: [(r.field, r.problem)])
+            return APIProblem(
+                r.duplicate ? .conflict : .unprocessableEntity, r.duplicate ? "Conflict" : "Not accepted", detail: r.description,
+                errors: [(r.field, r.problem)])
         case let e as PossibleDuplicates: return .duplicates(e)
         case let e as StoreError:
             switch e {
@@ -132,16 +139,19 @@ extension APIProblem {
     /// 409 with the candidates (`DuplicatePatientProblem`): who they are and where, nothing of their records.
     static func duplicates(_ e: PossibleDuplicates) -> APIProblem {
         let candidates: [JSONValue] = e.candidates.map { c in
-            .object([("id", .string(c.id.uuidString.lowercased())), ("givenName", .string(c.givenName)),
-                     ("familyName", .string(c.familyName)), ("birthDate", .string(c.birthDate.description)),
-                     ("clinicId", .string(c.clinicID.uuidString.lowercased())), ("clinicName", .string(c.clinicName)),
-                     ("matchedOn", .array(c.matches.map { .string($0.rawValue) }))])
+            .object([
+                ("id", .string(c.id.uuidString.lowercased())), ("givenName", .string(c.givenName)),
+                ("familyName", .string(c.familyName)), ("birthDate", .string(c.birthDate.description)),
+                ("clinicId", .string(c.clinicID.uuidString.lowercased())), ("clinicName", .string(c.clinicName)),
+                ("matchedOn", .array(c.matches.map { .string($0.rawValue) }))
+            ])
         }
-        return APIProblem(.conflict, "Possible duplicate patient",
-                          detail: "\(e.candidates.count) registered patient(s) may be this person; nothing was written. "
-                              + "Send confirmDuplicate: true if this is a different person.",
-                          errors: [("confirmDuplicate", "required to register a possible duplicate")],
-                          extensions: [("candidates", .array(candidates))])
+        return APIProblem(
+            .conflict, "Possible duplicate patient",
+            detail: "\(e.candidates.count) registered patient(s) may be this person; nothing was written. "
+                + "Send confirmDuplicate: true if this is a different person.",
+            errors: [("confirmDuplicate", "required to register a possible duplicate")],
+            extensions: [("candidates", .array(candidates))])
     }
 
     static func decoding(_ e: DecodingError) -> APIProblem {

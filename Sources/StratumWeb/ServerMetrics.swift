@@ -10,15 +10,19 @@ final class ServerMetrics: Sendable {
     init() {
         duration = registry.makeDurationHistogram(
             name: "stratum_http_request_duration_seconds",
-            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)],
+            buckets: [
+                .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)
+            ],
             help: "Time to answer an HTTP request")
     }
 
     func count(method: String, status: UInt) {
-        registry.makeCounter(name: "stratum_http_requests_total",
-                             labels: [("method", method), ("status", "\(status / 100)xx")],
-                             help: "HTTP requests answered").increment()
+        registry.makeCounter(
+            name: "stratum_http_requests_total",
+            labels: [("method", method), ("status", "\(status / 100)xx")],
+            help: "HTTP requests answered"
+        ).increment()
     }
 }
 

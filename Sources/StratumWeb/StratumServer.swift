@@ -30,8 +30,10 @@ public enum StratumServer {
 
     /// Opens and migrates the database, checks its durability settings, and wires the routes. The caller runs the
     /// application and later calls `shutdown`.
-    public static func makeApplication(config: AppConfig, environment: Environment = .production,
-                                       migrate: Bool = true, clock: WallClock = .system) async throws -> (Application, ServerState) {
+    public static func makeApplication(
+        config: AppConfig, environment: Environment = .production,
+        migrate: Bool = true, clock: WallClock = .system
+    ) async throws -> (Application, ServerState) {
         // The store logs at the level the operator chose (LOG_LEVEL), like the rest of the server.
         var storeLogger = Logger(label: "stratum.store")
         storeLogger.logLevel = config.logLevel
@@ -42,9 +44,10 @@ public enum StratumServer {
             if migrate { try await db.migrate() }
             try await db.requireSafeSettings()
             let key = try config.store.loadAuditKey()
-            let state = ServerState(database: db, auditKey: key, metrics: ServerMetrics(),
-                                    photoVault: PhotoVault(database: db, dataDirectory: config.store.dataDirectory, auditKey: key),
-                                    clock: clock)
+            let state = ServerState(
+                database: db, auditKey: key, metrics: ServerMetrics(),
+                photoVault: PhotoVault(database: db, dataDirectory: config.store.dataDirectory, auditKey: key),
+                clock: clock)
             let app = try await Application.make(environment)
             app.http.server.configuration.hostname = config.host
             app.http.server.configuration.port = config.port
@@ -108,8 +111,9 @@ extension StratumServer {
     /// Runs the server until SIGINT or SIGTERM: migrates SQLite, checks durability settings, loads the demo when
     /// asked, then serves. `say` receives the lines a person starting it should read.
     public static func run(config: AppConfig, demo: Bool, demoPatients: Int = 50, say: @Sendable (String) -> Void) async throws {
-        let env = Environment(name: "production",
-                              arguments: ["stratum", "serve", "--hostname", config.host, "--port", String(config.port)])
+        let env = Environment(
+            name: "production",
+            arguments: ["stratum", "serve", "--hostname", config.host, "--port", String(config.port)])
         let (app, state) = try await makeApplication(config: config, environment: env, migrate: config.store.database.isSQLite)
         do {
             if demo, try await DemoData.loadIfEmpty(state, patients: demoPatients) {

@@ -41,8 +41,9 @@ extension APIHandler {
             return part
         }
         let fits = try (b.fits ?? []).map { try uuid($0, "fits") }
-        let m = try await scope(p).devices.addModel(name: b.name, spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
-                                                    needleCount: b.needleCount, singleUseHead: b.singleUseHead, part: part, fits: fits, access(p))
+        let m = try await scope(p).devices.addModel(
+            name: b.name, spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
+            needleCount: b.needleCount, singleUseHead: b.singleUseHead, part: part, fits: fits, access(p))
         return .created(.init(body: .json(Schemas.DeviceModel(m))))
     }
 
@@ -86,15 +87,18 @@ extension APIHandler {
         let p = try await authorize(.create, .sterility)
         guard case .json(let b) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         let today = try await clinicToday(p)
-        let draft = try Self.lotDraft(clinicID: p.clinicID, modelID: try b.modelId.map { try uuid($0, "modelId") }, product: b.product,
-                                      quantity: b.quantity, scan: b.scan, gtin: b.gtin, lot: b.lot, expiry: b.expiry, today: today)
+        let draft = try Self.lotDraft(
+            clinicID: p.clinicID, modelID: try b.modelId.map { try uuid($0, "modelId") }, product: b.product,
+            quantity: b.quantity, scan: b.scan, gtin: b.gtin, lot: b.lot, expiry: b.expiry, today: today)
         let lot = try await scope(p).stock.receive(draft, access(p))
         return .created(.init(body: .json(Schemas.Lot(lot))))
     }
 
     /// A lot from a scanned label (GTIN, lot and expiry all on it) or from typed fields; the page reads it the same way.
-    static func lotDraft(clinicID: UUID, modelID: UUID?, product: String, quantity: Int, scan: String?, gtin: String?, lot: String?,
-                         expiry: String?, today: LocalDate) throws -> LotDraft {
+    static func lotDraft(
+        clinicID: UUID, modelID: UUID?, product: String, quantity: Int, scan: String?, gtin: String?, lot: String?,
+        expiry: String?, today: LocalDate
+    ) throws -> LotDraft {
         if let scan, !scan.trimmingCharacters(in: .whitespaces).isEmpty {
             guard gtin == nil, lot == nil, expiry == nil else { throw APIProblem.badField("scan", "give either scan or gtin, lot and expiry") }
             let element: GS1Element
@@ -157,9 +161,11 @@ extension APIHandler {
             throw APIProblem.badField("physical", "unknown result")
         }
         let biological = b.biological.flatMap { BiologicalIndicatorResult(rawValue: $0.rawValue) } ?? .pending
-        let c = try await scope(p).sterilization.recordCycle(sterilizerID: id, CycleDraft(
-            number: b.number, date: try date(b.date, "date"), type: b._type, temperatureC: b.temperatureC, minutes: b.minutes,
-            pressureKPa: b.pressureKPa, physical: physical, chemical: chemical, biological: biological, packCodes: b.packCodes), access(p))
+        let c = try await scope(p).sterilization.recordCycle(
+            sterilizerID: id,
+            CycleDraft(
+                number: b.number, date: try date(b.date, "date"), type: b._type, temperatureC: b.temperatureC, minutes: b.minutes,
+                pressureKPa: b.pressureKPa, physical: physical, chemical: chemical, biological: biological, packCodes: b.packCodes), access(p))
         return .created(.init(body: .json(Schemas.Cycle(c))))
     }
 

@@ -11,7 +11,8 @@ enum TraceabilityJSON {
         var lines = ["session_date,patient,phone,email,via,status,note"]
         for e in exposures {
             let p = status[e.patientID]
-            lines.append(CSVWriter.row([e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via, p?.status.rawValue ?? "", p?.note ?? ""]))
+            lines.append(
+                CSVWriter.row([e.date.description, e.patientName, e.phone ?? "", e.email ?? "", e.via, p?.status.rawValue ?? "", p?.note ?? ""]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

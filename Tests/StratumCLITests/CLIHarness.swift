@@ -23,9 +23,10 @@ func stratum(_ args: [String], stdin: String = "", environment: [String: String]
 
 func stratum(_ args: [String], stdinBytes: [UInt8], environment: [String: String] = [:]) async -> CLIRun {
     let capture = Capture()
-    let console = Console(readStandardInput: { stdinBytes },
-                          out: { capture.write(out: $0) },
-                          err: { capture.write(err: $0) }, environment: environment)
+    let console = Console(
+        readStandardInput: { stdinBytes },
+        out: { capture.write(out: $0) },
+        err: { capture.write(err: $0) }, environment: environment)
     let code = await StratumCommand.run(args, console: console)
     let (o, e) = capture.texts
     return CLIRun(exit: code, out: o, err: e)

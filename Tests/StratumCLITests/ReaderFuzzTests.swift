@@ -22,7 +22,7 @@ enum Mutator {
         .string("2026-12-01"), .string("cheek"), .string("pen"), .string("stop"), .string("caution"), .string("left"),
         .string(String(repeating: "x", count: 300)), .string("\u{0}\u{1F600}"), .array([]), .array([.string("acne-scars")]),
         .object([]), .object([("site", .string("cheek")), ("side", .string("left"))]),
-        .array([.object([("site", .string("eyelid")), ("side", .string("left")), ("depthMM", .number(0.5)), ("passes", .number(1))])]),
+        .array([.object([("site", .string("eyelid")), ("side", .string("left")), ("depthMM", .number(0.5)), ("passes", .number(1))])])
     ]
 
     static func mutateText(_ s: String, _ rng: inout SplitMix64) -> [UInt8] {

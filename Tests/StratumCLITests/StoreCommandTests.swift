@@ -13,8 +13,10 @@ struct StoreCommandTests {
     func migrateAndVerify() async throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let env = ["DATABASE_URL": dir.appendingPathComponent("clinic.sqlite").path,
-                   "STRATUM_DATA_DIR": dir.appendingPathComponent("data").path]
+        let env = [
+            "DATABASE_URL": dir.appendingPathComponent("clinic.sqlite").path,
+            "STRATUM_DATA_DIR": dir.appendingPathComponent("data").path
+        ]
         let migrate = await stratum(["migrate"], environment: env)
         #expect(migrate.exit == 0, "\(migrate.err)")
         #expect(migrate.out.contains("migrated"))
@@ -44,8 +46,9 @@ struct AdminCreateTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let env = ["DATABASE_URL": dir.appendingPathComponent("c.sqlite").path, "STRATUM_DATA_DIR": dir.path]
-        let ok = await stratum(["admin", "create", "--email", "Owner@Clinic.example", "--organization", "Elm Clinic"],
-                               stdin: "a sturdy passphrase\n", environment: env)
+        let ok = await stratum(
+            ["admin", "create", "--email", "Owner@Clinic.example", "--organization", "Elm Clinic"],
+            stdin: "a sturdy passphrase\n", environment: env)
         #expect(ok.exit == 0, "\(ok.err)")
         #expect(ok.out.contains("owner@clinic.example is its owner"))
         let short = await stratum(["admin", "create", "--email", "b@clinic.example"], stdin: "short\n", environment: env)

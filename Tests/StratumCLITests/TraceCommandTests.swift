@@ -8,8 +8,10 @@ struct TraceCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-trace-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let env = ["DATABASE_URL": dir.appendingPathComponent("chain.sqlite").path, "STRATUM_DATA_DIR": dir.appendingPathComponent("data").path,
-                   "LOG_LEVEL": "error"]
+        let env = [
+            "DATABASE_URL": dir.appendingPathComponent("chain.sqlite").path, "STRATUM_DATA_DIR": dir.appendingPathComponent("data").path,
+            "LOG_LEVEL": "error"
+        ]
         let demo = await stratum(["demo", "--scale", "small"], environment: env)
         #expect(demo.exit == 0, "\(demo.err)")
         #expect(demo.out.contains("generated 60 patients, 300 sessions"))

@@ -19,7 +19,7 @@ struct CSVWriterTests {
         let rows = [
             ["O'Brien, Siobhán", "said \"fine\"", "two\nlines", "=HYPERLINK(\"x\")"],
             ["+44 20 7946 0000", "-5", "@home", "\tTab", ""],
-            ["plain", "Zoë 山田", "a\r\nb", "\"\""],
+            ["plain", "Zoë 山田", "a\r\nb", "\"\""]
         ]
         let text = rows.map(CSVWriter.row).joined(separator: "\r\n")
         let reader = try CSVReader(string: text)

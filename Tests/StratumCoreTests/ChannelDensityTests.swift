@@ -19,14 +19,20 @@ struct ChannelDensityTests {
     @Test("a pen's density scales with needles and stamping rate and falls with hand speed and swath width")
     func pen() throws {
         // 12 needles at 100 Hz moved at 2 cm/s over a 0.8 cm swath: 12·100 / (2·0.8) = 750 per cm² per pass.
-        let one = try #require(ChannelDensity.pen(needlesPerCartridge: 12, stampsPerSecond: 100, handSpeedCMPerSecond: 2,
-                                                  swathWidthCM: 0.8, passes: 1))
+        let one = try #require(
+            ChannelDensity.pen(
+                needlesPerCartridge: 12, stampsPerSecond: 100, handSpeedCMPerSecond: 2,
+                swathWidthCM: 0.8, passes: 1))
         #expect(abs(one - 750) < 1e-9)
-        let faster = try #require(ChannelDensity.pen(needlesPerCartridge: 12, stampsPerSecond: 100, handSpeedCMPerSecond: 4,
-                                                     swathWidthCM: 0.8, passes: 1))
+        let faster = try #require(
+            ChannelDensity.pen(
+                needlesPerCartridge: 12, stampsPerSecond: 100, handSpeedCMPerSecond: 4,
+                swathWidthCM: 0.8, passes: 1))
         #expect(abs(faster - 375) < 1e-9)
-        let threePasses = try #require(ChannelDensity.pen(needlesPerCartridge: 12, stampsPerSecond: 100, handSpeedCMPerSecond: 2,
-                                                          swathWidthCM: 0.8, passes: 3))
+        let threePasses = try #require(
+            ChannelDensity.pen(
+                needlesPerCartridge: 12, stampsPerSecond: 100, handSpeedCMPerSecond: 2,
+                swathWidthCM: 0.8, passes: 3))
         #expect(abs(threePasses - 2250) < 1e-9)
     }
 

@@ -56,8 +56,10 @@ struct ClinicPolicyOverrideTests {
     func narrowing() throws {
         let o = ClinicPolicyOverride(
             sites: [.forehead: .init(typical: DepthRange(0.25, 0.75))],
-            indications: [.photoaging: .init(faceDepth: DepthRange(0.5, 1.0), allowedIntervalWeeks: 4...6),
-                          .striae: .init(bodyDepth: DepthRange(1.5, 2.0))],
+            indications: [
+                .photoaging: .init(faceDepth: DepthRange(0.5, 1.0), allowedIntervalWeeks: 4...6),
+                .striae: .init(bodyDepth: DepthRange(1.5, 2.0))
+            ],
             screeningValidDays: 30)
         let p = try Self.std.applying(o).get()
         #expect(p.site(.forehead).typical == DepthRange(0.25, 0.75))
@@ -85,20 +87,44 @@ struct ClinicPolicyOverrideTests {
     static let widening: [(String, ClinicPolicyOverride, String)] = [
         ("raise the cheek stop ceiling", ClinicPolicyOverride(sites: [.cheek: .init(stopAbove: 3.0)]), "sites.cheek.stopAboveMM"),
         ("raise the nose caution ceiling", ClinicPolicyOverride(sites: [.nose: .init(cautionAbove: 1.0)]), "sites.nose.cautionAboveMM"),
-        ("widen the forehead typical range", ClinicPolicyOverride(sites: [.forehead: .init(typical: DepthRange(0.25, 1.25))]), "sites.forehead.typicalMM"),
-        ("lower the neck typical range below the policy's", ClinicPolicyOverride(sites: [.neck: .init(typical: DepthRange(0.1, 0.5))]), "sites.neck.typicalMM"),
+        (
+            "widen the forehead typical range", ClinicPolicyOverride(sites: [.forehead: .init(typical: DepthRange(0.25, 1.25))]),
+            "sites.forehead.typicalMM"
+        ),
+        (
+            "lower the neck typical range below the policy's", ClinicPolicyOverride(sites: [.neck: .init(typical: DepthRange(0.1, 0.5))]),
+            "sites.neck.typicalMM"
+        ),
         ("give the eyelid limits", ClinicPolicyOverride(sites: [.eyelid: .init(stopAbove: 0.25)]), "sites.eyelid"),
-        ("widen photoaging's face range", ClinicPolicyOverride(indications: [.photoaging: .init(faceDepth: DepthRange(0.5, 2.0))]), "indications.photoaging.faceMM"),
-        ("add a face range to striae", ClinicPolicyOverride(indications: [.striae: .init(faceDepth: DepthRange(0.5, 1.0))]), "indications.striae.faceMM"),
-        ("add a body range to photoaging", ClinicPolicyOverride(indications: [.photoaging: .init(bodyDepth: DepthRange(1.0, 1.5))]), "indications.photoaging.bodyMM"),
-        ("widen pigmentation's intervals", ClinicPolicyOverride(indications: [.pigmentation: .init(allowedIntervalWeeks: 1...6)]), "indications.pigmentation.intervalWeeks"),
-        ("shorten scars' minimum interval", ClinicPolicyOverride(indications: [.scars: .init(allowedIntervalWeeks: 2...8)]), "indications.scars.intervalWeeks"),
+        (
+            "widen photoaging's face range", ClinicPolicyOverride(indications: [.photoaging: .init(faceDepth: DepthRange(0.5, 2.0))]),
+            "indications.photoaging.faceMM"
+        ),
+        (
+            "add a face range to striae", ClinicPolicyOverride(indications: [.striae: .init(faceDepth: DepthRange(0.5, 1.0))]),
+            "indications.striae.faceMM"
+        ),
+        (
+            "add a body range to photoaging", ClinicPolicyOverride(indications: [.photoaging: .init(bodyDepth: DepthRange(1.0, 1.5))]),
+            "indications.photoaging.bodyMM"
+        ),
+        (
+            "widen pigmentation's intervals", ClinicPolicyOverride(indications: [.pigmentation: .init(allowedIntervalWeeks: 1...6)]),
+            "indications.pigmentation.intervalWeeks"
+        ),
+        (
+            "shorten scars' minimum interval", ClinicPolicyOverride(indications: [.scars: .init(allowedIntervalWeeks: 2...8)]),
+            "indications.scars.intervalWeeks"
+        ),
         ("lower SCR-ANTICOAGULANT to info", ClinicPolicyOverride(severities: [.scrAnticoagulant: .info]), "severities.SCR-ANTICOAGULANT"),
         ("lower SCR-PREGNANCY to caution", ClinicPolicyOverride(severities: [.scrPregnancy: .caution]), "severities.SCR-PREGNANCY"),
-        ("lower SCR-ISOTRETINOIN-RECENT to info", ClinicPolicyOverride(severities: [.scrIsotretinoinRecent: .info]), "severities.SCR-ISOTRETINOIN-RECENT"),
+        (
+            "lower SCR-ISOTRETINOIN-RECENT to info", ClinicPolicyOverride(severities: [.scrIsotretinoinRecent: .info]),
+            "severities.SCR-ISOTRETINOIN-RECENT"
+        ),
         ("lower SCR-INCOMPLETE to caution", ClinicPolicyOverride(severities: [.scrIncomplete: .caution]), "severities.SCR-INCOMPLETE"),
         ("lengthen screening validity to 120 days", ClinicPolicyOverride(screeningValidDays: 120), "screeningValidDays"),
-        ("screening validity of 0 days", ClinicPolicyOverride(screeningValidDays: 0), "screeningValidDays"),
+        ("screening validity of 0 days", ClinicPolicyOverride(screeningValidDays: 0), "screeningValidDays")
     ]
 
     @Test("Widening is refused with a reason naming the path", arguments: widening)
@@ -113,9 +139,10 @@ struct ClinicPolicyOverrideTests {
 
     @Test("One widening spoils the whole override: nothing is applied, every refusal is listed")
     func allOrNothing() {
-        let o = ClinicPolicyOverride(severities: [.scrKeloid: .stop, .scrAnticoagulant: .info],
-                                     sites: [.cheek: .init(stopAbove: 2.0), .nose: .init(stopAbove: 2.0)],
-                                     screeningValidDays: 365)
+        let o = ClinicPolicyOverride(
+            severities: [.scrKeloid: .stop, .scrAnticoagulant: .info],
+            sites: [.cheek: .init(stopAbove: 2.0), .nose: .init(stopAbove: 2.0)],
+            screeningValidDays: 365)
         let result = Self.std.applying(o)
         #expect(result.policy == nil)
         #expect(Set(result.refusalPaths) == ["severities.SCR-ANTICOAGULANT", "sites.nose.stopAboveMM", "screeningValidDays"])

@@ -232,10 +232,14 @@ struct ClinicalImageTests {
         #expect(chunks.filter { $0.type == "IDAT" }.map(\.data) == original.filter { $0.type == "IDAT" }.map(\.data))
         for leak in ["GPS", "AcmeCam", "Jane", "Dr X"] { #expect(!PhotoFixture.contains(image.bytes, leak)) }
 
-        let ancillary: [(String, [UInt8])] = [("gAMA", PhotoFixture.u32(45455)), ("pHYs", PhotoFixture.u32(11811) + PhotoFixture.u32(11811) + [1]),
-                                              ("sRGB", [0]), ("bKGD", [0, 0])]
-        let dropped: [(String, [UInt8])] = [("zTXt", Array("Title\u{0}\u{0}".utf8) + [0x78, 0x9C, 0x03, 0, 0, 0, 0, 1]),
-                                            ("tIME", [0x07, 0xEA, 5, 1, 10, 0, 0])]
+        let ancillary: [(String, [UInt8])] = [
+            ("gAMA", PhotoFixture.u32(45455)), ("pHYs", PhotoFixture.u32(11811) + PhotoFixture.u32(11811) + [1]),
+            ("sRGB", [0]), ("bKGD", [0, 0])
+        ]
+        let dropped: [(String, [UInt8])] = [
+            ("zTXt", Array("Title\u{0}\u{0}".utf8) + [0x78, 0x9C, 0x03, 0, 0, 0, 0, 1]),
+            ("tIME", [0x07, 0xEA, 5, 1, 10, 0, 0])
+        ]
         let kept = try ClinicalImageReader.read(PhotoFixture.plainPNG(inserting: ancillary + dropped))
         #expect(kept.bytes == PhotoFixture.plainPNG(inserting: ancillary))
         #expect(kept.removed == ["PNG text chunk zTXt", "PNG tIME"] && !kept.hadLocation)
@@ -258,17 +262,19 @@ struct ClinicalImageTests {
         #expect(ImageFormat.allCases == [.jpeg, .png])
     }
 
-    @Test("other formats are refused naming what they are", arguments: [
-        PhotoUploadSample("GIF89a\u{1}\u{0}\u{1}\u{0}", "a GIF image"),
-        PhotoUploadSample("RIFF\u{24}\u{0}\u{0}\u{0}WEBPVP8 ", "a WebP image"),
-        PhotoUploadSample("\u{0}\u{0}\u{0}\u{18}ftypheic\u{0}\u{0}\u{0}\u{0}", "a HEIC/HEIF image"),
-        PhotoUploadSample("\u{0}\u{0}\u{0}\u{18}ftypmif1\u{0}\u{0}\u{0}\u{0}", "a HEIC/HEIF image"),
-        PhotoUploadSample("%PDF-1.7\n", "a PDF document"),
-        PhotoUploadSample("II*\u{0}\u{8}\u{0}\u{0}\u{0}", "a TIFF image"),
-        PhotoUploadSample("MM\u{0}*\u{0}\u{0}\u{0}\u{8}", "a TIFF image"),
-        PhotoUploadSample("BM\u{46}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{36}\u{0}\u{0}\u{0}", "a BMP image"),
-        PhotoUploadSample("Patient: Jane Doe, left cheek, session 3", "not an image"),
-    ])
+    @Test(
+        "other formats are refused naming what they are",
+        arguments: [
+            PhotoUploadSample("GIF89a\u{1}\u{0}\u{1}\u{0}", "a GIF image"),
+            PhotoUploadSample("RIFF\u{24}\u{0}\u{0}\u{0}WEBPVP8 ", "a WebP image"),
+            PhotoUploadSample("\u{0}\u{0}\u{0}\u{18}ftypheic\u{0}\u{0}\u{0}\u{0}", "a HEIC/HEIF image"),
+            PhotoUploadSample("\u{0}\u{0}\u{0}\u{18}ftypmif1\u{0}\u{0}\u{0}\u{0}", "a HEIC/HEIF image"),
+            PhotoUploadSample("%PDF-1.7\n", "a PDF document"),
+            PhotoUploadSample("II*\u{0}\u{8}\u{0}\u{0}\u{0}", "a TIFF image"),
+            PhotoUploadSample("MM\u{0}*\u{0}\u{0}\u{0}\u{8}", "a TIFF image"),
+            PhotoUploadSample("BM\u{46}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{36}\u{0}\u{0}\u{0}", "a BMP image"),
+            PhotoUploadSample("Patient: Jane Doe, left cheek, session 3", "not an image")
+        ])
     func otherFormats(_ sample: PhotoUploadSample) {
         #expect(throws: ImageProblem(problem: "only JPEG and PNG photos are accepted; this file is \(sample.kind)")) {
             try ClinicalImageReader.read(sample.bytes)
@@ -279,8 +285,9 @@ struct ClinicalImageTests {
     func sizes() {
         #expect(throws: ImageProblem(problem: "the file is empty")) { try ClinicalImageReader.read([]) }
         #expect(throws: ImageProblem(problem: "photos are at most 1 MiB; this file is 1.5 MiB")) {
-            try ClinicalImageReader.read(PhotoFixture.plainJPEG + [UInt8](repeating: 0, count: 1024 * 1024 / 2 * 3 - PhotoFixture.plainJPEG.count),
-                                         maximumBytes: 1024 * 1024)
+            try ClinicalImageReader.read(
+                PhotoFixture.plainJPEG + [UInt8](repeating: 0, count: 1024 * 1024 / 2 * 3 - PhotoFixture.plainJPEG.count),
+                maximumBytes: 1024 * 1024)
         }
         // Rounded up, so a file just over the limit never reads as equal to it.
         #expect(throws: ImageProblem(problem: "photos are at most 15 MiB; this file is 15.1 MiB")) {
@@ -349,7 +356,8 @@ struct ClinicalImageTests {
                     switch Int.random(in: 0..<6, using: &rng) {
                     case 0: bytes[at] = UInt8.random(in: 0...255, using: &rng)
                     case 1: bytes[at] = [0x00, 0xFF, 0xD9, 0xDA, 0x7F][Int.random(in: 0..<5, using: &rng)]
-                    case 2: bytes.insert(contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }, at: at)
+                    case 2:
+                        bytes.insert(contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }, at: at)
                     case 3: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...16, using: &rng)))
                     case 4: bytes.removeSubrange(at...)
                     default: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 12)], at: Int.random(in: 0...bytes.count, using: &rng))

@@ -5,7 +5,8 @@ import Testing
 /// The drawn label read by an independent decoder (zbar, the library of many barcode scanners), so the bars follow
 /// the standard and not only our own table. Needs Debian's zbar-tools and librsvg2-bin, which `scripts/test`
 /// installs; under a bare `swift test` without them the suite is skipped (the tools are not Swift packages).
-let barcodeToolsPresent = FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")
+let barcodeToolsPresent =
+    FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")
     && FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert")
 
 @Suite("Code 128 labels read by zbar", .enabled(if: barcodeToolsPresent))

@@ -30,13 +30,16 @@ struct CoursePlannerTests {
         #expect(result.course.refusedZones.isEmpty)
     }
 
-    @Test("Depths adjusted by hand replace the planned ones and are judged like them: within the limits they stand, above the site's stop ceiling the plan is do-not-treat")
+    @Test(
+        "Depths adjusted by hand replace the planned ones and are judged like them: within the limits they stand, above the site's stop ceiling the plan is do-not-treat"
+    )
     func depthOverrides() {
         func plan(_ overrides: [Int: [Zone: Double]]) -> PlanResult {
-            CoursePlanner.plan(PlanRequest(
-                patient: Fixture.patient(fitzpatrick: 2, screening: Fixture.allNo(answeredOn: day("2026-11-25"))),
-                indications: [.acneScars], zones: [Fixture.cheekLeft, Fixture.cheekRight], device: Fixture.pen,
-                startDate: day("2026-12-01"), sessions: 6, intervalWeeks: 4, depthOverrides: overrides))
+            CoursePlanner.plan(
+                PlanRequest(
+                    patient: Fixture.patient(fitzpatrick: 2, screening: Fixture.allNo(answeredOn: day("2026-11-25"))),
+                    indications: [.acneScars], zones: [Fixture.cheekLeft, Fixture.cheekRight], device: Fixture.pen,
+                    startDate: day("2026-12-01"), sessions: 6, intervalWeeks: 4, depthOverrides: overrides))
         }
         let planned = plan([:])
         let gentler = plan([2: [Fixture.cheekLeft: 1.0]])
@@ -52,12 +55,14 @@ struct CoursePlannerTests {
         #expect(aboveCaution.decision != .doNotTreat)
     }
 
-    @Test("Default sessions and interval come from the indication", arguments: [
-        (IndicationID.photoaging, SiteID.cheek, 6, 4), (.handRejuvenation, .dorsalHand, 6, 4), (.acneScars, .cheek, 6, 4),
-        (.scars, .abdomen, 6, 4), (.burnScars, .thigh, 6, 6), (.striae, .abdomen, 6, 4), (.cellulite, .thigh, 8, 4),
-        (.skinLaxity, .abdomen, 6, 4), (.pigmentation, .cheek, 6, 2), (.enlargedPores, .nose, 6, 4),
-        (.transdermalDelivery, .forehead, 6, 2),
-    ])
+    @Test(
+        "Default sessions and interval come from the indication",
+        arguments: [
+            (IndicationID.photoaging, SiteID.cheek, 6, 4), (.handRejuvenation, .dorsalHand, 6, 4), (.acneScars, .cheek, 6, 4),
+            (.scars, .abdomen, 6, 4), (.burnScars, .thigh, 6, 6), (.striae, .abdomen, 6, 4), (.cellulite, .thigh, 8, 4),
+            (.skinLaxity, .abdomen, 6, 4), (.pigmentation, .cheek, 6, 2), (.enlargedPores, .nose, 6, 4),
+            (.transdermalDelivery, .forehead, 6, 2)
+        ])
     func defaults(indication: IndicationID, site: SiteID, sessions: Int, weeks: Int) {
         let result = Fixture.planned {
             $0.indications = [indication]
@@ -75,7 +80,9 @@ struct CoursePlannerTests {
 
     @Test("Several indications: the longest interval, the most sessions")
     func severalDefaults() {
-        let result = Fixture.planned { $0.indications = [.pigmentation, .cellulite, .burnScars]; $0.zones = [Zone(site: .thigh, side: .left)] }
+        let result = Fixture.planned {
+            $0.indications = [.pigmentation, .cellulite, .burnScars]; $0.zones = [Zone(site: .thigh, side: .left)]
+        }
         #expect(result.course.intervalWeeks == 6)
         #expect(result.course.sessions.count == 8)
     }
@@ -94,21 +101,27 @@ struct CoursePlannerTests {
         // Transdermal delivery 0.25–0.5 and acne scars 1.0–2.0 on the forehead (typical 0.25–1.0).
         for order in [[IndicationID.transdermalDelivery, .acneScars], [.acneScars, .transdermalDelivery]] {
             let forehead = Zone(site: .forehead, side: .midline)
-            let result = Fixture.planned { $0.indications = order; $0.zones = [forehead]; $0.sessions = 4 }
+            let result = Fixture.planned {
+                $0.indications = order; $0.zones = [forehead]; $0.sessions = 4
+            }
             #expect(result.findings.severities(of: .indicationConflict) == [.info])
             #expect(ladder(result, forehead) == [0.25, 0.5, 0.5, 0.5])
         }
     }
 
-    @Test("INDICATION-SITE: an indication without a range for the region plans the site's typical range", arguments: [
-        (IndicationID.striae, SiteID.cheek, [0.5, 0.75, 1.0, 1.25, 1.5, 1.5]),
-        (.photoaging, .scalp, [0.5, 0.75, 1.0, 1.25, 1.5, 1.5]),
-        (.pigmentation, .scalp, [0.5, 0.75, 1.0, 1.25, 1.5, 1.5]),
-        (.enlargedPores, .thigh, [1.0, 1.25, 1.5, 1.75, 2.0, 2.0]),
-    ])
+    @Test(
+        "INDICATION-SITE: an indication without a range for the region plans the site's typical range",
+        arguments: [
+            (IndicationID.striae, SiteID.cheek, [0.5, 0.75, 1.0, 1.25, 1.5, 1.5]),
+            (.photoaging, .scalp, [0.5, 0.75, 1.0, 1.25, 1.5, 1.5]),
+            (.pigmentation, .scalp, [0.5, 0.75, 1.0, 1.25, 1.5, 1.5]),
+            (.enlargedPores, .thigh, [1.0, 1.25, 1.5, 1.75, 2.0, 2.0])
+        ])
     func indicationSite(indication: IndicationID, site: SiteID, expected: [Double]) {
         let zone = Zone(site: site, side: .midline)
-        let result = Fixture.planned { $0.indications = [indication]; $0.zones = [zone]; $0.sessions = 6 }
+        let result = Fixture.planned {
+            $0.indications = [indication]; $0.zones = [zone]; $0.sessions = 6
+        }
         #expect(result.findings.severities(of: .indicationSite) == [.caution])
         #expect(result.findings.first { $0.rule == .indicationSite }?.zone == zone)
         #expect(ladder(result, zone) == expected)
@@ -117,7 +130,9 @@ struct CoursePlannerTests {
     @Test("INDICATION-SITE does not fire where the indication has a range (neck is face column, décolletage body)")
     func indicationSiteNearMiss() {
         for (ind, site) in [(IndicationID.photoaging, SiteID.neck), (.skinLaxity, .decolletage), (.striae, .buttock)] {
-            let result = Fixture.planned { $0.indications = [ind]; $0.zones = [Zone(site: site, side: .midline)] }
+            let result = Fixture.planned {
+                $0.indications = [ind]; $0.zones = [Zone(site: site, side: .midline)]
+            }
             #expect(!result.findings.has(.indicationSite), "\(ind) on \(site)")
         }
     }
@@ -126,7 +141,9 @@ struct CoursePlannerTests {
     func disjointTypical() {
         // Striae 1.5–2.5 on the décolletage (typical 0.25–1.0).
         let zone = Zone(site: .decolletage, side: .midline)
-        let result = Fixture.planned { $0.indications = [.striae]; $0.zones = [zone]; $0.sessions = 5 }
+        let result = Fixture.planned {
+            $0.indications = [.striae]; $0.zones = [zone]; $0.sessions = 5
+        }
         #expect(ladder(result, zone) == [0.25, 0.5, 0.75, 1.0, 1.0])
         #expect(result.findings.severities(of: .depthIndication) == [.caution])
         #expect(!result.findings.has(.depthSiteCaution) && !result.findings.has(.depthSiteStop))
@@ -143,10 +160,14 @@ struct CoursePlannerTests {
     @Test("Fitzpatrick IV–VI caps planned depth at 1.5 mm (1.0 mm for pigmentation)")
     func phototypeCap() {
         let abdomen = Zone(site: .abdomen, side: .midline)
-        let dark = Fixture.planned { $0.patient.fitzpatrick = 4; $0.indications = [.striae]; $0.zones = [abdomen]; $0.device = Fixture.widePen }
+        let dark = Fixture.planned {
+            $0.patient.fitzpatrick = 4; $0.indications = [.striae]; $0.zones = [abdomen]; $0.device = Fixture.widePen
+        }
         #expect(ladder(dark, abdomen).allSatisfy { $0 <= 1.5 })
         #expect(!dark.findings.has(.depthPhototype))
-        let light = Fixture.planned { $0.patient.fitzpatrick = 3; $0.indications = [.striae]; $0.zones = [abdomen]; $0.device = Fixture.widePen }
+        let light = Fixture.planned {
+            $0.patient.fitzpatrick = 3; $0.indications = [.striae]; $0.zones = [abdomen]; $0.device = Fixture.widePen
+        }
         #expect(ladder(light, abdomen) == [1.5, 1.75, 2.0, 2.25, 2.5, 2.5])
     }
 
@@ -180,7 +201,9 @@ struct CoursePlannerTests {
 
     @Test("Assessments: baseline, each later visit, then 1, 3 and 6 months after the last session")
     func assessments() {
-        let result = Fixture.planned { $0.sessions = 3; $0.intervalWeeks = 4 }
+        let result = Fixture.planned {
+            $0.sessions = 3; $0.intervalWeeks = 4
+        }
         let a = result.course.assessments
         #expect(a.map(\.kind) == [.baseline, .visit, .visit, .followUp1Month, .followUp3Months, .followUp6Months])
         #expect(a.map(\.session) == [1, 2, 3, nil, nil, nil])
@@ -201,8 +224,12 @@ struct CoursePlannerTests {
 
     @Test("Expected reactions grow with depth; deep sessions settle within 7 days")
     func expectedReactions() {
-        let shallow = Fixture.planned { $0.indications = [.transdermalDelivery]; $0.sessions = 1 }
-        let deep = Fixture.planned { $0.indications = [.striae]; $0.zones = [Zone(site: .abdomen, side: .midline)]; $0.sessions = 1 }
+        let shallow = Fixture.planned {
+            $0.indications = [.transdermalDelivery]; $0.sessions = 1
+        }
+        let deep = Fixture.planned {
+            $0.indications = [.striae]; $0.zones = [Zone(site: .abdomen, side: .midline)]; $0.sessions = 1
+        }
         #expect(shallow.course.sessions[0].reactionsSettleWithinDays == 3)
         #expect(deep.course.sessions[0].reactionsSettleWithinDays == 7)
         #expect(deep.course.sessions[0].expectedReactions.contains(.pinpointBleeding))
@@ -211,7 +238,9 @@ struct CoursePlannerTests {
 
     @Test("The planner never raises DEPTH-STEP: it rises 0.25 mm a session", arguments: [1, 6, 12])
     func noStep(sessions: Int) {
-        let result = Fixture.planned { $0.indications = [.acneScars]; $0.device = Fixture.widePen; $0.sessions = sessions }
+        let result = Fixture.planned {
+            $0.indications = [.acneScars]; $0.device = Fixture.widePen; $0.sessions = sessions
+        }
         let depths = ladder(result, Fixture.cheekLeft)
         #expect(zip(depths, depths.dropFirst()).allSatisfy { $1 - $0 <= 0.25 + 1e-9 && $1 >= $0 })
         #expect(!result.findings.has(.depthStep))

@@ -2,13 +2,18 @@ import Testing
 @testable import StratumCore
 
 /// The baseline session (cheek left, photoaging, 2027-03-10) at `mm`, after one earlier session `daysBefore` days before.
-func after(days daysBefore: Int, at mm: Double = 1.0, prevDepth: Double = 1.0, site: SiteID = .cheek,
-           prevSide: Side = .left, openAdverseEvent: Bool = false) -> @Sendable (inout SessionProposal) -> Void {
+func after(
+    days daysBefore: Int, at mm: Double = 1.0, prevDepth: Double = 1.0, site: SiteID = .cheek,
+    prevSide: Side = .left, openAdverseEvent: Bool = false
+) -> @Sendable (inout SessionProposal) -> Void {
     { p in
         p.device = Fixture.widePen
         p.zones = [dose(site, mm)]
-        p.previousSessions = [prior(Fixture.sessionDate.adding(days: -daysBefore), [(site, prevSide, prevDepth)],
-                                    openAdverseEvent: openAdverseEvent)]
+        p.previousSessions = [
+            prior(
+                Fixture.sessionDate.adding(days: -daysBefore), [(site, prevSide, prevDepth)],
+                openAdverseEvent: openAdverseEvent)
+        ]
     }
 }
 
@@ -28,10 +33,12 @@ struct CourseRuleTests {
             after(days: 29, at: 0.75, prevDepth: 0.75)(&$0); $0.indications = [.pigmentation]
         },
         Firing(.depthStep, .caution, "1.05 mm after 0.5 mm", after(days: 28, at: 1.05, prevDepth: 0.5)),
-        Firing(.reactionUnresolved, .stop, "an adverse event from the previous session is still open",
-               after(days: 28, openAdverseEvent: true)),
-        Firing(.reactionUnresolved, .stop, "an open adverse event on a bilateral cheek session",
-               after(days: 28, prevSide: .bilateral, openAdverseEvent: true)),
+        Firing(
+            .reactionUnresolved, .stop, "an adverse event from the previous session is still open",
+            after(days: 28, openAdverseEvent: true)),
+        Firing(
+            .reactionUnresolved, .stop, "an open adverse event on a bilateral cheek session",
+            after(days: 28, prevSide: .bilateral, openAdverseEvent: true))
     ]
 
     @Test("Fires", arguments: firing)
@@ -59,8 +66,9 @@ struct CourseRuleTests {
         NearMiss(.depthStep, "1.05 mm after 0.5 mm on the other cheek", after(days: 28, at: 1.05, prevDepth: 0.5, prevSide: .right)),
         NearMiss(.depthStep, "going down from 1.5 mm to 0.5 mm", after(days: 28, at: 0.5, prevDepth: 1.5)),
         NearMiss(.reactionUnresolved, "the previous session's adverse event is closed", after(days: 28)),
-        NearMiss(.reactionUnresolved, "an open adverse event after a session on the other cheek",
-                 after(days: 28, prevSide: .right, openAdverseEvent: true)),
+        NearMiss(
+            .reactionUnresolved, "an open adverse event after a session on the other cheek",
+            after(days: 28, prevSide: .right, openAdverseEvent: true))
     ]
 
     @Test("Does not fire", arguments: nearMisses)
@@ -77,17 +85,17 @@ struct CourseRuleTests {
             $0.previousSessions = [
                 prior(day("2027-02-10"), [(.cheek, .left, 1.0)]),
                 prior(day("2027-03-05"), [(.cheek, .left, 0.5)]),
-                prior(day("2027-01-10"), [(.cheek, .left, 1.25)]),
+                prior(day("2027-01-10"), [(.cheek, .left, 1.25)])
             ]
         }
-        #expect(result.findings.severities(of: .intMin) == [.stop])   // 5 days after 2027-03-05
-        #expect(result.findings.severities(of: .depthStep) == [.caution]) // 1.25 after 0.5
+        #expect(result.findings.severities(of: .intMin) == [.stop])  // 5 days after 2027-03-05
+        #expect(result.findings.severities(of: .depthStep) == [.caution])  // 1.25 after 0.5
         #expect(!result.findings.has(.intLong))
     }
 
     @Test("INT-MIN and INT-SHORT say from which day the zone may be needled again")
     func intervalsSayWhenTheyLift() throws {
-        let short = Fixture.check(after(days: 5))   // previous session 2027-03-05
+        let short = Fixture.check(after(days: 5))  // previous session 2027-03-05
         let intMin = try #require(short.findings.first { $0.rule == .intMin })
         #expect(intMin.message.contains("from 2027-03-12"))
         let deep = Fixture.check(after(days: 13, at: 1.5, prevDepth: 1.25))
@@ -116,33 +124,45 @@ struct CourseRuleTests {
 
     // Plan-level course rules.
 
-    @Test("INT-PLAN: a planned interval outside the indication's allowed weeks is a caution",
-          arguments: [(IndicationID.photoaging, 7), (.photoaging, 1), (.pigmentation, 5), (.scars, 3), (.burnScars, 9)])
+    @Test(
+        "INT-PLAN: a planned interval outside the indication's allowed weeks is a caution",
+        arguments: [(IndicationID.photoaging, 7), (.photoaging, 1), (.pigmentation, 5), (.scars, 3), (.burnScars, 9)])
     func intPlanFires(indication: IndicationID, weeks: Int) {
-        let result = Fixture.planned { $0.indications = [indication]; $0.intervalWeeks = weeks }
+        let result = Fixture.planned {
+            $0.indications = [indication]; $0.intervalWeeks = weeks
+        }
         #expect(result.findings.severities(of: .intPlan) == [.caution])
         #expect(result.decision == .proceedWithCaution)
     }
 
-    @Test("INT-PLAN: the ends of the allowed range are fine",
-          arguments: [(IndicationID.photoaging, 2), (.photoaging, 6), (.pigmentation, 1), (.pigmentation, 4), (.scars, 8)])
+    @Test(
+        "INT-PLAN: the ends of the allowed range are fine",
+        arguments: [(IndicationID.photoaging, 2), (.photoaging, 6), (.pigmentation, 1), (.pigmentation, 4), (.scars, 8)])
     func intPlanNearMiss(indication: IndicationID, weeks: Int) {
-        let result = Fixture.planned { $0.indications = [indication]; $0.intervalWeeks = weeks }
+        let result = Fixture.planned {
+            $0.indications = [indication]; $0.intervalWeeks = weeks
+        }
         #expect(!result.findings.has(.intPlan))
     }
 
     @Test("INT-PLAN: with several indications the interval must suit each of them")
     func intPlanSeveral() {
         // Pigmentation allows 1–4 weeks, scars 4–8: 5 weeks suits scars only.
-        let five = Fixture.planned { $0.indications = [.pigmentation, .scars]; $0.intervalWeeks = 5 }
+        let five = Fixture.planned {
+            $0.indications = [.pigmentation, .scars]; $0.intervalWeeks = 5
+        }
         #expect(five.findings.severities(of: .intPlan) == [.caution])
-        let four = Fixture.planned { $0.indications = [.pigmentation, .scars]; $0.intervalWeeks = 4 }
+        let four = Fixture.planned {
+            $0.indications = [.pigmentation, .scars]; $0.intervalWeeks = 4
+        }
         #expect(!four.findings.has(.intPlan))
     }
 
-    @Test("COURSE-SHORT below 6 sessions and COURSE-LONG above 10 are info", arguments: [
-        (1, RuleID?.some(.courseShort)), (5, .courseShort), (6, nil), (10, nil), (11, .courseLong), (12, .courseLong),
-    ])
+    @Test(
+        "COURSE-SHORT below 6 sessions and COURSE-LONG above 10 are info",
+        arguments: [
+            (1, RuleID?.some(.courseShort)), (5, .courseShort), (6, nil), (10, nil), (11, .courseLong), (12, .courseLong)
+        ])
     func courseLength(sessions: Int, expected: RuleID?) {
         let result = Fixture.planned { $0.sessions = sessions }
         let found = result.findings.filter { [.courseShort, .courseLong].contains($0.rule) }

@@ -19,12 +19,14 @@ let policySiteTable: [(SiteID, Region, Double, Double, Double, Double)] = [
     (.abdomen, .trunk, 1.0, 2.5, 2.5, 3.0),
     (.back, .trunk, 1.5, 2.5, 2.5, 3.0),
     (.buttock, .trunk, 1.5, 2.5, 2.5, 3.0),
-    (.thigh, .limb, 1.0, 2.0, 2.0, 3.0),
+    (.thigh, .limb, 1.0, 2.0, 2.0, 3.0)
 ]
 
 /// A session on one zone of `site` at `mm` with the wide pen, for the given indications.
-func depthCheck(_ site: SiteID, _ mm: Double, indications: [IndicationID] = [.photoaging], fitzpatrick: Int = 2,
-                device: DeviceSpec = Fixture.widePen) -> CheckResult {
+func depthCheck(
+    _ site: SiteID, _ mm: Double, indications: [IndicationID] = [.photoaging], fitzpatrick: Int = 2,
+    device: DeviceSpec = Fixture.widePen
+) -> CheckResult {
     Fixture.check {
         $0.indications = indications
         $0.device = device
@@ -67,27 +69,37 @@ struct DepthRuleTests {
     }
 
     static let firing: [Firing] = [
-        Firing(.depthRange, .stop, "0.15 mm is below what devices do") { $0.device = Fixture.widePen; $0.zones = [dose(.cheek, 0.15)] },
+        Firing(.depthRange, .stop, "0.15 mm is below what devices do") {
+            $0.device = Fixture.widePen; $0.zones = [dose(.cheek, 0.15)]
+        },
         Firing(.depthRange, .stop, "3.05 mm on the abdomen") {
             $0.device = Fixture.widePen; $0.indications = [.burnScars]; $0.zones = [dose(.abdomen, 3.05)]
         },
-        Firing(.depthDevice, .stop, "2.55 mm with a 0.25–2.5 mm pen") { $0.indications = [.striae]; $0.zones = [dose(.abdomen, 2.55)] },
+        Firing(.depthDevice, .stop, "2.55 mm with a 0.25–2.5 mm pen") {
+            $0.indications = [.striae]; $0.zones = [dose(.abdomen, 2.55)]
+        },
         Firing(.depthDevice, .stop, "0.2 mm with a 0.25–2.5 mm pen") { $0.zones = [dose(.cheek, 0.2)] },
-        Firing(.depthDevice, .stop, "1.5 mm with a 1.0 mm roller") { $0.device = Fixture.roller(1.0); $0.zones = [dose(.cheek, 1.5)] },
+        Firing(.depthDevice, .stop, "1.5 mm with a 1.0 mm roller") {
+            $0.device = Fixture.roller(1.0); $0.zones = [dose(.cheek, 1.5)]
+        },
         Firing(.siteEyelid, .stop, "the eyelid at 0.25 mm") { $0.zones = [dose(.eyelid, 0.25)] },
         Firing(.siteEyelid, .stop, "the eyelid beside a cheek zone") { $0.zones = [dose(.cheek, 1.0), dose(.eyelid, 0.5)] },
         Firing(.depthSiteStop, .stop, "2.55 mm on the cheek") { $0.zones = [dose(.cheek, 2.55)] },
         Firing(.depthSiteCaution, .caution, "1.55 mm on the cheek") { $0.zones = [dose(.cheek, 1.55)] },
         Firing(.depthIndication, .caution, "0.45 mm for photoaging on the cheek") { $0.zones = [dose(.cheek, 0.45)] },
         Firing(.depthIndication, .caution, "1.6 mm for photoaging on the cheek") { $0.zones = [dose(.cheek, 1.6)] },
-        Firing(.depthIndication, .caution, "1.4 mm for striae on the abdomen") { $0.indications = [.striae]; $0.zones = [dose(.abdomen, 1.4)] },
+        Firing(.depthIndication, .caution, "1.4 mm for striae on the abdomen") {
+            $0.indications = [.striae]; $0.zones = [dose(.abdomen, 1.4)]
+        },
         Firing(.depthPhototype, .caution, "Fitzpatrick IV at 1.55 mm on the abdomen") {
             $0.patient.fitzpatrick = 4; $0.indications = [.striae]; $0.zones = [dose(.abdomen, 1.55)]
         },
         Firing(.depthPhototype, .caution, "Fitzpatrick V at 1.05 mm for pigmentation") {
             $0.patient.fitzpatrick = 5; $0.indications = [.pigmentation]; $0.zones = [dose(.cheek, 1.05)]
         },
-        Firing(.indicationSite, .caution, "striae on the cheek") { $0.indications = [.striae]; $0.zones = [dose(.cheek, 1.0)] },
+        Firing(.indicationSite, .caution, "striae on the cheek") {
+            $0.indications = [.striae]; $0.zones = [dose(.cheek, 1.0)]
+        },
         Firing(.indicationSite, .caution, "photoaging on the abdomen (no body range)") {
             $0.zones = [dose(.abdomen, 1.5, side: .midline)]
         },
@@ -99,7 +111,7 @@ struct DepthRuleTests {
         },
         Firing(.indicationConflict, .info, "transdermal delivery and acne scars on the forehead") {
             $0.indications = [.transdermalDelivery, .acneScars]; $0.zones = [dose(.forehead, 0.5)]
-        },
+        }
     ]
 
     @Test("Fires", arguments: firing)
@@ -111,13 +123,19 @@ struct DepthRuleTests {
     }
 
     static let nearMisses: [NearMiss] = [
-        NearMiss(.depthRange, "exactly 0.2 mm") { $0.device = Fixture.widePen; $0.zones = [dose(.cheek, 0.2)] },
+        NearMiss(.depthRange, "exactly 0.2 mm") {
+            $0.device = Fixture.widePen; $0.zones = [dose(.cheek, 0.2)]
+        },
         NearMiss(.depthRange, "exactly 3.0 mm on the abdomen") {
             $0.device = Fixture.widePen; $0.indications = [.burnScars]; $0.zones = [dose(.abdomen, 3.0)]
         },
-        NearMiss(.depthDevice, "2.5 mm, the top of a 0.25–2.5 mm pen") { $0.indications = [.striae]; $0.zones = [dose(.abdomen, 2.5)] },
+        NearMiss(.depthDevice, "2.5 mm, the top of a 0.25–2.5 mm pen") {
+            $0.indications = [.striae]; $0.zones = [dose(.abdomen, 2.5)]
+        },
         NearMiss(.depthDevice, "0.25 mm, the bottom of a 0.25–2.5 mm pen") { $0.zones = [dose(.cheek, 0.25)] },
-        NearMiss(.depthDevice, "1.0 mm with a 1.0 mm roller") { $0.device = Fixture.roller(1.0); $0.handpiece = nil },
+        NearMiss(.depthDevice, "1.0 mm with a 1.0 mm roller") {
+            $0.device = Fixture.roller(1.0); $0.handpiece = nil
+        },
         NearMiss(.siteEyelid, "the periorbital area at 0.5 mm") { $0.zones = [dose(.periorbital, 0.5)] },
         NearMiss(.depthSiteStop, "2.5 mm on the cheek, at its stop ceiling") { $0.zones = [dose(.cheek, 2.5)] },
         NearMiss(.depthSiteCaution, "1.5 mm on the cheek, at its caution ceiling") { $0.zones = [dose(.cheek, 1.5)] },
@@ -135,7 +153,9 @@ struct DepthRuleTests {
         NearMiss(.depthPhototype, "Fitzpatrick V at 1.25 mm for photoaging (the 1.0 mm cap is pigmentation's)") {
             $0.patient.fitzpatrick = 5; $0.zones = [dose(.cheek, 1.25)]
         },
-        NearMiss(.indicationSite, "striae on the abdomen") { $0.indications = [.striae]; $0.zones = [dose(.abdomen, 2.0)] },
+        NearMiss(.indicationSite, "striae on the abdomen") {
+            $0.indications = [.striae]; $0.zones = [dose(.abdomen, 2.0)]
+        },
         NearMiss(.indicationSite, "photoaging on the neck (the face column covers the neck)") { $0.zones = [dose(.neck, 0.75)] },
         NearMiss(.indicationSite, "skin laxity on the décolletage (trunk, body column)") {
             $0.indications = [.skinLaxity]; $0.device = Fixture.widePen; $0.zones = [dose(.decolletage, 1.0)]
@@ -145,7 +165,7 @@ struct DepthRuleTests {
         },
         NearMiss(.indicationConflict, "pigmentation and acne scars touch at 1.0 mm") {
             $0.indications = [.pigmentation, .acneScars]; $0.zones = [dose(.cheek, 1.0)]
-        },
+        }
     ]
 
     @Test("Does not fire", arguments: nearMisses)
@@ -176,7 +196,9 @@ struct DepthRuleTests {
 
     @Test("The eyelid draws only SITE-EYELID, never INDICATION-SITE or ceiling findings")
     func eyelidOnly() {
-        let result = Fixture.check { $0.zones = [dose(.eyelid, 0.5)]; $0.indications = [.striae] }
+        let result = Fixture.check {
+            $0.zones = [dose(.eyelid, 0.5)]; $0.indications = [.striae]
+        }
         let zoneRules = Set(result.findings.filter { $0.zone?.site == .eyelid }.map(\.rule))
         #expect(zoneRules == [.siteEyelid])
     }
@@ -194,7 +216,7 @@ let policyIndicationTable: [(IndicationID, DepthRange?, DepthRange?, Int, Int, C
     (.skinLaxity, DepthRange(0.5, 1.5), DepthRange(1.5, 2.5), 6, 4, 2...6),
     (.pigmentation, DepthRange(0.25, 1.0), DepthRange(0.5, 1.0), 6, 2, 1...4),
     (.enlargedPores, DepthRange(0.5, 1.0), nil, 6, 4, 2...6),
-    (.transdermalDelivery, DepthRange(0.25, 0.5), DepthRange(0.25, 0.5), 6, 2, 1...4),
+    (.transdermalDelivery, DepthRange(0.25, 0.5), DepthRange(0.25, 0.5), 6, 2, 1...4)
 ]
 
 @Suite("Catalogues match POLICY.md")
@@ -224,7 +246,7 @@ struct CatalogueTests {
         (.devNoSterilePart, .stop), (.devReuse, .stop), (.devLotExpired, .stop), (.devLotRecalled, .stop),
         (.devPackNotReleased, .stop), (.devPackBIPending, .caution), (.devPackExpired, .stop), (.devHandpiece, .caution), (.devIncompatible, .stop),
         (.intMin, .stop), (.intShort, .caution), (.intLong, .info), (.intPlan, .caution),
-        (.courseShort, .info), (.courseLong, .info), (.reactionUnresolved, .stop), (.aeCluster, .stop),
+        (.courseShort, .info), (.courseLong, .info), (.reactionUnresolved, .stop), (.aeCluster, .stop)
     ]
 
     @Test("Every rule ships at its POLICY severity")

@@ -8,10 +8,13 @@ private enum Registry {
     static let pen12 = UUID(uuidString: "00000000-0000-0000-0000-000000000012")!
     static let pen36 = UUID(uuidString: "00000000-0000-0000-0000-000000000036")!
     static let handpiece = RegisteredHandpiece(serial: "HP-1001", modelID: pen12, modelName: "Pen 12", range: DepthRange(0.25, 2.5))
-    static func cartridge(needles: Int = 12, fits: [UUID: String] = [pen12: "Pen 12"], range: DepthRange = DepthRange(0.25, 2.5),
-                          material: NeedleMaterial = .stainlessSteel) -> RegisteredPart {
-        RegisteredPart(name: "\(needles)-needle cartridge", part: .cartridge, length: .adjustable(range), needleCount: needles,
-                       needleMaterial: material, fitsHandpieceModels: fits, source: "lot L-\(needles)")
+    static func cartridge(
+        needles: Int = 12, fits: [UUID: String] = [pen12: "Pen 12"], range: DepthRange = DepthRange(0.25, 2.5),
+        material: NeedleMaterial = .stainlessSteel
+    ) -> RegisteredPart {
+        RegisteredPart(
+            name: "\(needles)-needle cartridge", part: .cartridge, length: .adjustable(range), needleCount: needles,
+            needleMaterial: material, fitsHandpieceModels: fits, source: "lot L-\(needles)")
     }
     static func roller(_ mm: Double, material: NeedleMaterial = .titanium) -> RegisteredPart {
         RegisteredPart(name: "Roller \(mm)", part: .roller, length: .fixed(mm), needleCount: 192, needleMaterial: material, source: "pack PK-1")
@@ -49,12 +52,14 @@ struct DeviceFitRuleTests {
         #expect(result.decision == .proceed)
     }
 
-    @Test("a cartridge range: 2.5 mm is inside, 2.55 mm is not; the handpiece's range is checked too",
-          arguments: [(2.5, false), (2.55, true), (0.25, false), (0.2, true)])
+    @Test(
+        "a cartridge range: 2.5 mm is inside, 2.55 mm is not; the handpiece's range is checked too",
+        arguments: [(2.5, false), (2.55, true), (0.25, false), (0.2, true)])
     func cartridgeRange(_ depth: Double, _ fires: Bool) {
-        let f = DeviceFitRules.findings(zones: [ZoneDose(zone: Fixture.cheekLeft, depthMM: depth, passes: 1)],
-                                        equipment: RegisteredEquipment(parts: [Registry.cartridge()], handpiece: Registry.handpiece),
-                                        policy: .standard)
+        let f = DeviceFitRules.findings(
+            zones: [ZoneDose(zone: Fixture.cheekLeft, depthMM: depth, passes: 1)],
+            equipment: RegisteredEquipment(parts: [Registry.cartridge()], handpiece: Registry.handpiece),
+            policy: .standard)
         #expect(f.has(.depthDevice) == fires)
     }
 
@@ -62,8 +67,9 @@ struct DeviceFitRuleTests {
     func handpieceRange() {
         var hp = Registry.handpiece
         hp.range = DepthRange(0.25, 1.5)
-        let f = DeviceFitRules.findings(zones: [ZoneDose(zone: Fixture.cheekLeft, depthMM: 2.0, passes: 1)],
-                                        equipment: RegisteredEquipment(parts: [Registry.cartridge()], handpiece: hp), policy: .standard)
+        let f = DeviceFitRules.findings(
+            zones: [ZoneDose(zone: Fixture.cheekLeft, depthMM: 2.0, passes: 1)],
+            equipment: RegisteredEquipment(parts: [Registry.cartridge()], handpiece: hp), policy: .standard)
         #expect(f.severities(of: .depthDevice) == [.stop])
         #expect(f[0].message.contains("handpiece HP-1001"))
     }
@@ -79,7 +85,8 @@ struct DeviceFitRuleTests {
     @Test("a 36-needle cartridge on the 12-needle pen is DEV-INCOMPATIBLE, a stop naming both; its own pen is fine")
     func incompatibleCartridge() {
         let wrong = Fixture.check {
-            $0.registered = RegisteredEquipment(parts: [Registry.cartridge(needles: 36, fits: [Registry.pen36: "Pen 36"])], handpiece: Registry.handpiece)
+            $0.registered = RegisteredEquipment(
+                parts: [Registry.cartridge(needles: 36, fits: [Registry.pen36: "Pen 36"])], handpiece: Registry.handpiece)
         }
         #expect(wrong.findings.severities(of: .devIncompatible) == [.stop])
         #expect(wrong.decision == .doNotTreat)
@@ -89,12 +96,16 @@ struct DeviceFitRuleTests {
         let right = Fixture.check { $0.registered = RegisteredEquipment(parts: [Registry.cartridge()], handpiece: Registry.handpiece) }
         #expect(!right.findings.has(.devIncompatible))
         // A cartridge the catalogue lists for no pen fits none.
-        let unlisted = DeviceFitRules.findings(zones: [], equipment: RegisteredEquipment(parts: [Registry.cartridge(fits: [:])], handpiece: Registry.handpiece),
-                                               policy: .standard)
+        let unlisted = DeviceFitRules.findings(
+            zones: [], equipment: RegisteredEquipment(parts: [Registry.cartridge(fits: [:])], handpiece: Registry.handpiece),
+            policy: .standard)
         #expect(unlisted.first?.message.contains("lists no handpiece model") == true)
         // Rollers and stamps do not go into a handpiece: no compatibility to judge.
-        #expect(DeviceFitRules.findings(zones: [], equipment: RegisteredEquipment(parts: [Registry.roller(0.5)], handpiece: Registry.handpiece),
-                                        policy: .standard).isEmpty)
+        #expect(
+            DeviceFitRules.findings(
+                zones: [], equipment: RegisteredEquipment(parts: [Registry.roller(0.5)], handpiece: Registry.handpiece),
+                policy: .standard
+            ).isEmpty)
     }
 
     @Test("SCR-STEEL-ALLERGY follows the registry's needle material, not the plan's")
@@ -115,7 +126,9 @@ struct DeviceFitRuleTests {
 
     @Test("nothing catalogued: the plan's device is all there is, as before")
     func fallsBackToPlan() {
-        let result = Fixture.check { $0.device = Fixture.roller(0.5); $0.zones = [ZoneDose(zone: Fixture.cheekLeft, depthMM: 1.0, passes: 2)] }
+        let result = Fixture.check {
+            $0.device = Fixture.roller(0.5); $0.zones = [ZoneDose(zone: Fixture.cheekLeft, depthMM: 1.0, passes: 2)]
+        }
         #expect(result.findings.severities(of: .depthDevice) == [.stop])
     }
 
@@ -126,8 +139,9 @@ struct DeviceFitRuleTests {
         #expect(rule.source.contains("labelling"))
     }
 
-    @Test("a lot nears expiry within 30 days of the clinic's today, the expiry day included",
-          arguments: [(-1, LotExpiry.expired), (0, .nearing), (30, .nearing), (31, .ok)])
+    @Test(
+        "a lot nears expiry within 30 days of the clinic's today, the expiry day included",
+        arguments: [(-1, LotExpiry.expired), (0, .nearing), (30, .nearing), (31, .ok)])
     func nearing(_ daysLeft: Int, _ expected: LotExpiry) {
         #expect(LotExpiry.on(Fixture.sessionDate, expiry: Fixture.sessionDate.adding(days: daysLeft)) == expected)
     }

@@ -36,8 +36,10 @@ enum Fixture {
         return ScreeningResponse(answeredOn: answeredOn, answers: answers)
     }
 
-    static func patient(fitzpatrick: Int = 2, birthDate: LocalDate = adultBirthDate,
-                        screening: ScreeningResponse = allNo()) -> PatientFacts {
+    static func patient(
+        fitzpatrick: Int = 2, birthDate: LocalDate = adultBirthDate,
+        screening: ScreeningResponse = allNo()
+    ) -> PatientFacts {
         PatientFacts(birthDate: birthDate, sex: .female, fitzpatrick: fitzpatrick, screening: screening)
     }
 
@@ -48,8 +50,9 @@ enum Fixture {
 
     /// A pack whose cycle and every indicator passed, within shelf life, wrap intact.
     static func releasedPack(expiresOn: LocalDate? = day("2027-06-01")) -> SterilizationPackFacts {
-        SterilizationPackFacts(cycleStatus: .passed, chemicalIndicator: .pass, biologicalIndicator: .pass,
-                               expiresOn: expiresOn, wrapCompromised: false)
+        SterilizationPackFacts(
+            cycleStatus: .passed, chemicalIndicator: .pass, biologicalIndicator: .pass,
+            expiresOn: expiresOn, wrapCompromised: false)
     }
 
     /// Cheek (left) at 1.0 mm for photoaging, Fitzpatrick II adult, pen, sterile part, cleaned handpiece, consent.
@@ -66,8 +69,9 @@ enum Fixture {
 
     /// Photoaging on the left cheek with the pen, starting on the session date; defaults for sessions and interval.
     static func plan(_ change: (inout PlanRequest) -> Void = { _ in }) -> PlanRequest {
-        var r = PlanRequest(patient: patient(), indications: [.photoaging], zones: [cheekLeft], device: pen,
-                            startDate: sessionDate)
+        var r = PlanRequest(
+            patient: patient(), indications: [.photoaging], zones: [cheekLeft], device: pen,
+            startDate: sessionDate)
         change(&r)
         return r
     }
@@ -88,8 +92,9 @@ func dose(_ site: SiteID, _ mm: Double, side: Side = .left) -> ZoneDose {
 
 /// An earlier session on the given zones, reactions settled in 2 days, no open adverse event.
 func prior(_ date: LocalDate, _ zones: [(SiteID, Side, Double)], openAdverseEvent: Bool = false) -> PriorSession {
-    PriorSession(date: date, zones: zones.map { ZoneDepth(zone: Zone(site: $0.0, side: $0.1), depthMM: $0.2) },
-                 reactionsResolvedWithinDays: 2, openAdverseEvent: openAdverseEvent)
+    PriorSession(
+        date: date, zones: zones.map { ZoneDepth(zone: Zone(site: $0.0, side: $0.1), depthMM: $0.2) },
+        reactionsResolvedWithinDays: 2, openAdverseEvent: openAdverseEvent)
 }
 
 extension Array where Element == Finding {

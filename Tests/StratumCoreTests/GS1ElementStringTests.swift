@@ -53,11 +53,13 @@ struct GS1ElementStringTests {
         }
     }
 
-    @Test("malformed strings get a message that names the AI and the rule", arguments: [
-        ("(01)0950600013435", "exactly 14"), ("(17)261332", "month 13"), ("(17)270230", "day 30"), ("(99)ABC", "AI (99)"),
-        ("01ABCDEFGHIJKLMN", "14 digits"), ("(10)LOT A", "cannot carry"), ("(10)A(10)B", "twice"), ("", "empty"),
-        ("0109506000134352\u{1D}1", "lone"), ("(10)", "empty"), ("01095060001343", "exactly 14"), ("LOT-A17", "AI (LO)"),
-    ])
+    @Test(
+        "malformed strings get a message that names the AI and the rule",
+        arguments: [
+            ("(01)0950600013435", "exactly 14"), ("(17)261332", "month 13"), ("(17)270230", "day 30"), ("(99)ABC", "AI (99)"),
+            ("01ABCDEFGHIJKLMN", "14 digits"), ("(10)LOT A", "cannot carry"), ("(10)A(10)B", "twice"), ("", "empty"),
+            ("0109506000134352\u{1D}1", "lone"), ("(10)", "empty"), ("01095060001343", "exactly 14"), ("LOT-A17", "AI (LO)")
+        ])
     func malformed(input: String, says: String) {
         do {
             _ = try GS1ElementString.parse(input, today: today)

@@ -7,24 +7,32 @@ struct InfectionClusterTests {
 
     @Test("AE-CLUSTER: two infections 30 days apart on one sterilizer raise a stop; 31 days apart do not")
     func window() {
-        let near = InfectionCluster.alerts([InfectionExposure(onset: d("2027-01-01"), sterilizer: "AUTO-1"),
-                                            InfectionExposure(onset: d("2027-01-31"), sterilizer: "AUTO-1")])
+        let near = InfectionCluster.alerts([
+            InfectionExposure(onset: d("2027-01-01"), sterilizer: "AUTO-1"),
+            InfectionExposure(onset: d("2027-01-31"), sterilizer: "AUTO-1")
+        ])
         #expect(near.count == 1)
         #expect(near.first?.finding.rule == .aeCluster)
         #expect(near.first?.finding.severity == .stop)
         #expect(near.first?.source == .sterilizer)
-        let far = InfectionCluster.alerts([InfectionExposure(onset: d("2027-01-01"), sterilizer: "AUTO-1"),
-                                           InfectionExposure(onset: d("2027-02-01"), sterilizer: "AUTO-1")])
+        let far = InfectionCluster.alerts([
+            InfectionExposure(onset: d("2027-01-01"), sterilizer: "AUTO-1"),
+            InfectionExposure(onset: d("2027-02-01"), sterilizer: "AUTO-1")
+        ])
         #expect(far.isEmpty)
     }
 
     @Test("AE-CLUSTER: infections on different items are no cluster; a shared lot or handpiece is")
     func linkage() {
-        let apart = InfectionCluster.alerts([InfectionExposure(onset: d("2027-01-01"), lot: "L1", handpiece: "H1"),
-                                             InfectionExposure(onset: d("2027-01-05"), lot: "L2", handpiece: "H2")])
+        let apart = InfectionCluster.alerts([
+            InfectionExposure(onset: d("2027-01-01"), lot: "L1", handpiece: "H1"),
+            InfectionExposure(onset: d("2027-01-05"), lot: "L2", handpiece: "H2")
+        ])
         #expect(apart.isEmpty)
-        let shared = InfectionCluster.alerts([InfectionExposure(onset: d("2027-01-01"), lot: "L1", handpiece: "H1"),
-                                              InfectionExposure(onset: d("2027-01-05"), lot: "L2", handpiece: "H1")])
+        let shared = InfectionCluster.alerts([
+            InfectionExposure(onset: d("2027-01-01"), lot: "L1", handpiece: "H1"),
+            InfectionExposure(onset: d("2027-01-05"), lot: "L2", handpiece: "H1")
+        ])
         #expect(shared.map(\.source) == [.handpiece])
         #expect(shared.first?.identifier == "H1")
         #expect(InfectionCluster.alerts([InfectionExposure(onset: d("2027-01-01"), lot: "L1")]).isEmpty)

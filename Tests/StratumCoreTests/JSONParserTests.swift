@@ -12,21 +12,25 @@ struct JSONParserTests {
         #expect(v["a"] == .string("xé\n😀"))
     }
 
-    @Test("round-trips through the writer", arguments: [
-        #"{"a":[1,2.5,"q\"\\\u0001"],"b":{},"c":[],"d":null}"#, #"[]"#, #""text""#, "0.25",
-    ])
+    @Test(
+        "round-trips through the writer",
+        arguments: [
+            #"{"a":[1,2.5,"q\"\\\u0001"],"b":{},"c":[],"d":null}"#, #"[]"#, #""text""#, "0.25"
+        ])
     func roundTrip(_ text: String) throws {
         let v = try JSONParser.parse(text)
         #expect(try JSONParser.parse(JSONWriter.write(v)) == v)
         #expect(try JSONParser.parse(JSONWriter.write(v, pretty: false)) == v)
     }
 
-    @Test("refuses malformed documents with a position", arguments: [
-        ("{", "unexpected end of input"), ("[1,]", "unexpected character ']'"), ("01", "leading zeros"),
-        ("\"\\x\"", "invalid escape"), ("\"\\ud800\"", "unpaired surrogate"), ("{\"a\":1,\"a\":2}", "appears twice"),
-        ("1e999", "out of range"), ("[1] 2", "unexpected text after"), ("\"a\u{1}\"", "control character"),
-        ("tru", "unexpected character 't'"), ("{\"a\" 1}", "expected ':'"),
-    ])
+    @Test(
+        "refuses malformed documents with a position",
+        arguments: [
+            ("{", "unexpected end of input"), ("[1,]", "unexpected character ']'"), ("01", "leading zeros"),
+            ("\"\\x\"", "invalid escape"), ("\"\\ud800\"", "unpaired surrogate"), ("{\"a\":1,\"a\":2}", "appears twice"),
+            ("1e999", "out of range"), ("[1] 2", "unexpected text after"), ("\"a\u{1}\"", "control character"),
+            ("tru", "unexpected character 't'"), ("{\"a\" 1}", "expected ':'")
+        ])
     func malformed(_ text: String, _ problem: String) {
         #expect(throws: JSONParser.JSONSyntaxError.self) { try JSONParser.parse(text) }
         do {

@@ -39,7 +39,7 @@ struct OutcomeReportTests {
             CourseOutcomeFacts(indication: .acneScars, practitionerID: ben, sessions: 4, sessionsWithAdverseEvent: 0, responder: false),
             CourseOutcomeFacts(indication: .acneScars, practitionerID: ben, sessions: 5, sessionsWithAdverseEvent: 0, responder: nil),
             CourseOutcomeFacts(indication: .pigmentation, practitionerID: ben, sessions: 8, sessionsWithAdverseEvent: 2, responder: false),
-            CourseOutcomeFacts(indication: .pigmentation, practitionerID: ben, sessions: 8, sessionsWithAdverseEvent: 0, responder: false),
+            CourseOutcomeFacts(indication: .pigmentation, practitionerID: ben, sessions: 8, sessionsWithAdverseEvent: 0, responder: false)
         ]
         let r = OutcomeReport.build(facts)
         #expect(r.overall.courses == 9)

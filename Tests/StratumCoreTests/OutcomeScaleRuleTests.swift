@@ -25,8 +25,10 @@ struct OutcomeScaleRuleTests {
         #expect(AssessmentRules.problem(scale: .gais, kind: .visit, on: day("2027-03-11"), facts: Self.course) == nil)
         #expect(AssessmentRules.problem(scale: .gais, kind: .followUp1Month, on: day("2027-09-10"), facts: Self.course) == nil)
         #expect(AssessmentRules.problem(scale: .glogau, kind: .baseline, on: Self.first, facts: Self.course) == nil)
-        #expect(AssessmentRules.problem(scale: .goodmanBaron, kind: .baseline, on: day("2027-03-01"),
-                                        facts: CourseScoreFacts(firstSession: nil, inCourse: true)) == nil)
+        #expect(
+            AssessmentRules.problem(
+                scale: .goodmanBaron, kind: .baseline, on: day("2027-03-01"),
+                facts: CourseScoreFacts(firstSession: nil, inCourse: true)) == nil)
     }
 
     @Test("one baseline per scale per course: a second is refused as a duplicate; a baseline after session 1 is refused")
@@ -42,12 +44,16 @@ struct OutcomeScaleRuleTests {
 
     @Test("the reading: a same-day duplicate baseline is never a follow-up; GAIS counts only after a session, from no change")
     func reading() {
-        let s = { (score: Double, on: String, kind: AssessmentKind, before: Int) in CourseScore(score: score, on: day(on), kind: kind, sessionsBefore: before) }
-        let gb = ScaleReading(scale: .goodmanBaron, scores: [s(3, "2027-03-10", .baseline, 0), s(3, "2027-03-10", .visit, 0), s(2, "2027-04-07", .visit, 1)])
+        let s = { (score: Double, on: String, kind: AssessmentKind, before: Int) in
+            CourseScore(score: score, on: day(on), kind: kind, sessionsBefore: before)
+        }
+        let gb = ScaleReading(
+            scale: .goodmanBaron, scores: [s(3, "2027-03-10", .baseline, 0), s(3, "2027-03-10", .visit, 0), s(2, "2027-04-07", .visit, 1)])
         #expect(gb.baseline == 0 && gb.followUps == [2] && gb.improvements == [1] && gb.responder == true)
         let none = ScaleReading(scale: .goodmanBaron, scores: [s(3, "2027-04-07", .visit, 1)])
         #expect(none.baseline == nil && none.followUps.isEmpty && none.responder == nil, "no baseline before session 1: no change to count")
-        let gais = ScaleReading(scale: .gais, scores: [s(3, "2027-03-10", .baseline, 0), s(3, "2027-04-07", .visit, 1), s(2, "2027-05-05", .visit, 2)])
+        let gais = ScaleReading(
+            scale: .gais, scores: [s(3, "2027-03-10", .baseline, 0), s(3, "2027-04-07", .visit, 1), s(2, "2027-05-05", .visit, 2)])
         #expect(gais.baseline == nil && gais.followUps == [1, 2] && gais.improvements == [1, 2] && gais.responder == true)
         #expect(ScaleReading(scale: .gais, scores: [s(4, "2027-04-07", .visit, 1)]).responder == false, "GAIS 4 is no change")
         #expect(ScaleReading(scale: .goodmanBaron, scores: [s(3, "2027-03-10", .baseline, 0), s(3, "2027-05-05", .visit, 2)]).responder == false)
@@ -62,7 +68,8 @@ struct OutcomeScaleRuleTests {
         if let n {
             #expect((ResponseForecast.forecast(own: strong, totalSessions: n, goal: 2, curve: nil, prior: prior).probabilityOfGoal ?? 0) >= 0.5)
             if n > 2 {
-                #expect((ResponseForecast.forecast(own: strong, totalSessions: n - 1, goal: 2, curve: nil, prior: prior).probabilityOfGoal ?? 1) < 0.5)
+                #expect(
+                    (ResponseForecast.forecast(own: strong, totalSessions: n - 1, goal: 2, curve: nil, prior: prior).probabilityOfGoal ?? 1) < 0.5)
             }
         }
         // Near miss: a goal beyond GAIS's whole range is never likely.
@@ -71,7 +78,9 @@ struct OutcomeScaleRuleTests {
 
     @Test("the planner schedules the indication's severity baselines and the photo set, never GAIS at baseline")
     func schedule() {
-        let photoaging = Fixture.planned { $0.indications = [.photoaging]; $0.sessions = 3 }.course.assessments
+        let photoaging = Fixture.planned {
+            $0.indications = [.photoaging]; $0.sessions = 3
+        }.course.assessments
         #expect(photoaging[0].kind == .baseline && photoaging[0].scales == [.glogau, .fitzpatrickWrinkle] && photoaging[0].photoSet)
         #expect(photoaging.dropFirst().filter { $0.session != nil }.allSatisfy { $0.scales == [.gais] })
         #expect(photoaging.first { $0.kind == .followUp1Month }?.scales == [.gais, .glogau, .fitzpatrickWrinkle])
@@ -79,7 +88,9 @@ struct OutcomeScaleRuleTests {
         #expect(acne[0].scales == [.goodmanBaron] && acne[1].scales == [.goodmanBaron])
         let scars = Fixture.planned { $0.indications = [.scars] }.course.assessments
         #expect(scars[0].scales == [.posasObserver, .posasPatient, .vss])
-        let striae = Fixture.planned { $0.indications = [.striae]; $0.zones = [Zone(site: .abdomen, side: .midline)] }.course.assessments
+        let striae = Fixture.planned {
+            $0.indications = [.striae]; $0.zones = [Zone(site: .abdomen, side: .midline)]
+        }.course.assessments
         #expect(striae[0].scales.isEmpty && striae[0].photoSet, "a GAIS course's baseline is its photo set")
         for id in IndicationID.allCases {
             #expect(!OutcomeSchedule(indications: [id]).baseline.contains(.gais), "\(id.rawValue)")

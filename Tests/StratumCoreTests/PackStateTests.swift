@@ -19,8 +19,10 @@ struct PackStateTests {
     func releaseRules() throws {
         #expect(try PackState.assembled.after(.sterilize(.failed)) == .quarantined)
         #expect(try PackState.assembled.after(.sterilize(.incomplete)) == .quarantined)
-        for (cycle, chemical, biological) in [(CycleStatus.failed, IndicatorResult.pass, BiologicalIndicatorResult.pass),
-                                              (.passed, .fail, .pass), (.passed, .pass, .fail)] {
+        for (cycle, chemical, biological) in [
+            (CycleStatus.failed, IndicatorResult.pass, BiologicalIndicatorResult.pass),
+            (.passed, .fail, .pass), (.passed, .pass, .fail)
+        ] {
             do {
                 _ = try PackState.sterilized.after(.release(cycle: cycle, chemical: chemical, biological: biological))
                 Issue.record("released despite \(cycle) \(chemical) \(biological)")
@@ -48,11 +50,14 @@ struct PackStateTests {
     @Test("a pack's registry state feeds the rules: used is DEV-REUSE, quarantined or unreleased DEV-PACK-NOT-RELEASED")
     func stateFindings() {
         func rules(_ state: PackState) -> [RuleID] {
-            let pack = SterilizationPackFacts(cycleStatus: .passed, chemicalIndicator: .pass, biologicalIndicator: .pass, expiresOn: nil,
-                                              wrapCompromised: false, state: state)
-            return SterilityRules.findings(sterility: SterilityFacts(singleUsePart: nil, pack: pack), handpiece: nil,
-                                           device: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
-                                           date: LocalDate(iso: "2027-01-10")!, policy: .standard).map(\.rule)
+            let pack = SterilizationPackFacts(
+                cycleStatus: .passed, chemicalIndicator: .pass, biologicalIndicator: .pass, expiresOn: nil,
+                wrapCompromised: false, state: state)
+            return SterilityRules.findings(
+                sterility: SterilityFacts(singleUsePart: nil, pack: pack), handpiece: nil,
+                device: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
+                date: LocalDate(iso: "2027-01-10")!, policy: .standard
+            ).map(\.rule)
         }
         #expect(rules(.released) == [])
         #expect(rules(.used) == [.devReuse])
@@ -63,7 +68,9 @@ struct PackStateTests {
 
     @Test("a failed biological indicator exposes every cycle since the last pass and until the next one")
     func recallWindow() {
-        let results: [(Int, BiologicalIndicatorResult)] = [(1, .pass), (2, .pending), (3, .pass), (4, .pending), (5, .fail), (6, .pending), (7, .pass), (8, .pending)]
+        let results: [(Int, BiologicalIndicatorResult)] = [
+            (1, .pass), (2, .pending), (3, .pass), (4, .pending), (5, .fail), (6, .pending), (7, .pass), (8, .pending)
+        ]
         let cycles = results.map { CycleOutcome(number: $0.0, biological: $0.1) }
         #expect(RecallWindow.exposedCycles(cycles, failed: 5) == [4, 5, 6])
         #expect(RecallWindow.exposedCycles(cycles, failed: 4) == [], "only a failure opens a recall")

@@ -4,8 +4,10 @@ import Testing
 /// The identity rules every door applies to a registration: one table, so the form and the API cannot drift.
 @Suite("Patient input rules: the limits of a registration, once")
 struct PatientInputRulesTests {
-    func problems(given: String = "Mira", family: String = "Okafor", fitz: Int = 3, phone: String? = nil,
-                  email: String? = nil) -> [String] {
+    func problems(
+        given: String = "Mira", family: String = "Okafor", fitz: Int = 3, phone: String? = nil,
+        email: String? = nil
+    ) -> [String] {
         PatientInputRules.problems(givenName: given, familyName: family, fitzpatrick: fitz, phone: phone, email: email)
             .map { "\($0.field): \($0.problem)" }
     }

@@ -47,7 +47,9 @@ struct PolicyDocumentTests {
             let stated = sections[rule.section]?[rule.id.rawValue]
             #expect(stated != nil, "\(rule.id.rawValue) is not stated in \(rule.section) of docs/policy.md")
             if let stated {
-                #expect(stated.contains(rule.severity.rawValue), "\(rule.id.rawValue): policy says \(stated.sorted()), code says \(rule.severity.rawValue)")
+                #expect(
+                    stated.contains(rule.severity.rawValue),
+                    "\(rule.id.rawValue): policy says \(stated.sorted()), code says \(rule.severity.rawValue)")
             }
         }
         let known = Set(RuleID.allCases.map(\.rawValue))

@@ -92,8 +92,10 @@ struct StandardPhotoSetTests {
     @Test("the checklist names what a visit still lacks")
     func missing() {
         let zones = [Zone(site: .forehead, side: .midline)]
-        let taken = [PhotoSlot(view: .front, zone: nil), PhotoSlot(view: .closeUp, zone: zones[0]),
-                     PhotoSlot(view: .left45, zone: Zone(site: .nose, side: .midline))]  // an overview view ignores the zone
+        let taken = [
+            PhotoSlot(view: .front, zone: nil), PhotoSlot(view: .closeUp, zone: zones[0]),
+            PhotoSlot(view: .left45, zone: Zone(site: .nose, side: .midline))
+        ]  // an overview view ignores the zone
         #expect(StandardPhotoSet.missing(for: zones, taken: taken).map(\.view) == [.right45, .left90, .right90])
     }
 
@@ -103,6 +105,9 @@ struct StandardPhotoSetTests {
             #expect(PhotoVisit(text)?.description == text)
         }
         for bad in ["", "session-0", "session-01", "session-x", "follow-up-2-months", "Baseline"] { #expect(PhotoVisit(bad) == nil) }
-        #expect([PhotoVisit.followUp(months: 1), .session(2), .baseline, .session(10)].sorted() == [.baseline, .session(2), .session(10), .followUp(months: 1)])
+        #expect(
+            [PhotoVisit.followUp(months: 1), .session(2), .baseline, .session(10)].sorted() == [
+                .baseline, .session(2), .session(10), .followUp(months: 1)
+            ])
     }
 }

@@ -22,9 +22,11 @@ struct PropertyTests {
     // (1) Every planned depth is within 0.2–3.0 mm, the device and the site's stop ceiling, or the plan says why it refuses.
     @Test("Planned depths stay within the physical range, the device and the site's stop ceiling, or the plan is do-not-treat naming why")
     func plannedDepthsBounded() async {
-        await propertyCheck(count: 400, input: Gen.double(in: 0.1...3.5), Gen.double(in: 0.1...3.5),
-                            Gen.int(in: 0...(plannableSites.count - 1)), Gen.int(in: 0...2047), Gen.int(in: 1...6),
-                            Gen.int(in: 1...12)) { a, b, siteIndex, mask, fitz, sessions in
+        await propertyCheck(
+            count: 400, input: Gen.double(in: 0.1...3.5), Gen.double(in: 0.1...3.5),
+            Gen.int(in: 0...(plannableSites.count - 1)), Gen.int(in: 0...2047), Gen.int(in: 1...6),
+            Gen.int(in: 1...12)
+        ) { a, b, siteIndex, mask, fitz, sessions in
             let lo = min(a, b), hi = max(a, b)
             let zone = Zone(site: plannableSites[siteIndex], side: .left)
             let inds = indications(mask: mask)
@@ -62,9 +64,11 @@ struct PropertyTests {
     // (1b) A realistic device (0.05 mm steps) that can reach the site safely is always planned safely.
     @Test("With a 0.05 mm-step pen that reaches between 0.2 mm and the site's stop ceiling, no depth is ever refused")
     func realisticDevicesPlanSafely() async {
-        await propertyCheck(count: 400, input: Gen.int(in: 2...70), Gen.int(in: 2...70),
-                            Gen.int(in: 0...(plannableSites.count - 1)), Gen.int(in: 0...2047), Gen.int(in: 1...6),
-                            Gen.int(in: 1...12)) { a, b, siteIndex, mask, fitz, sessions in
+        await propertyCheck(
+            count: 400, input: Gen.int(in: 2...70), Gen.int(in: 2...70),
+            Gen.int(in: 0...(plannableSites.count - 1)), Gen.int(in: 0...2047), Gen.int(in: 1...6),
+            Gen.int(in: 1...12)
+        ) { a, b, siteIndex, mask, fitz, sessions in
             let lo = Double(min(a, b)) * 0.05, hi = Double(max(a, b)) * 0.05
             let site = plannableSites[siteIndex]
             let stop = stopCeiling[site]!
@@ -90,16 +94,20 @@ struct PropertyTests {
     // (2) The decision is the worst finding, and POLICY's stop conditions always end in do-not-treat.
     @Test("Any stop means do-not-treat; no stop and a caution means proceed-with-caution; and POLICY's stop conditions are never missed")
     func stopMeansDoNotTreat() async {
-        let stopKeys: [ScreeningKey] = [.activeInfectionInArea, .openWoundInArea, .skinCancerOrChangingLesionInArea, .activeAcneInArea,
-                                        .isotretinoinCurrent, .pregnantOrBreastfeeding, .bleedingDisorder, .stainlessSteelAllergy,
-                                        .anaestheticAllergy, .sunburnInArea]
-        await propertyCheck(count: 500, input: Gen.int(in: 0...80).array(of: 1...3), Gen.int(in: 0...(SiteID.allCases.count - 1)).array(of: 3),
-                            Gen.int(in: 0...9).array(of: 24), Gen.bool(0.15).array(of: 12), Gen.int(in: 1...6),
-                            Gen.int(in: 0...120), Gen.int(in: 1...2047)) { steps, siteIndices, answers, flags, fitz, age, mask in
+        let stopKeys: [ScreeningKey] = [
+            .activeInfectionInArea, .openWoundInArea, .skinCancerOrChangingLesionInArea, .activeAcneInArea,
+            .isotretinoinCurrent, .pregnantOrBreastfeeding, .bleedingDisorder, .stainlessSteelAllergy,
+            .anaestheticAllergy, .sunburnInArea
+        ]
+        await propertyCheck(
+            count: 500, input: Gen.int(in: 0...80).array(of: 1...3), Gen.int(in: 0...(SiteID.allCases.count - 1)).array(of: 3),
+            Gen.int(in: 0...9).array(of: 24), Gen.bool(0.15).array(of: 12), Gen.int(in: 1...6),
+            Gen.int(in: 0...120), Gen.int(in: 1...2047)
+        ) { steps, siteIndices, answers, flags, fitz, age, mask in
             var screening = ScreeningResponse(answeredOn: Fixture.sessionDate.adding(days: -age), answers: [:])
             for (i, key) in ScreeningKey.allCases.enumerated() {
                 switch answers[i] {
-                case 0: break                                   // unanswered (1 in 10)
+                case 0: break  // unanswered (1 in 10)
                 case 1, 2: screening.answers[key] = dateKeys.contains(key) ? .lastDate(Fixture.sessionDate.adding(months: -1)) : .yesNo(true)
                 default: screening.answers[key] = dateKeys.contains(key) ? .lastDate(nil) : .yesNo(false)
                 }
@@ -117,9 +125,10 @@ struct PropertyTests {
                 if flags[2] { $0.sterility.singleUsePart?.expiry = Fixture.sessionDate.adding(days: -1) }
                 $0.sterility.singleUsePart?.lotRecalled = flags[3]
                 if flags[4] {
-                    $0.sterility.pack = SterilizationPackFacts(cycleStatus: flags[5] ? .failed : .passed, chemicalIndicator: .pass,
-                                                               biologicalIndicator: flags[6] ? .pending : .pass,
-                                                               expiresOn: nil, wrapCompromised: flags[7])
+                    $0.sterility.pack = SterilizationPackFacts(
+                        cycleStatus: flags[5] ? .failed : .passed, chemicalIndicator: .pass,
+                        biologicalIndicator: flags[6] ? .pending : .pass,
+                        expiresOn: nil, wrapCompromised: flags[7])
                 }
                 $0.handpiece = HandpieceFacts(cleanedSinceLastUse: !flags[8])
                 $0.consentSigned = !flags[9]
@@ -153,8 +162,9 @@ struct PropertyTests {
                 if z.depthMM < 0.25 - tolerance || z.depthMM > 2.5 + tolerance { reasons.append("device range") }
                 if z.depthMM > stopCeiling[z.zone.site]! + tolerance { reasons.append("site stop") }
             }
-            #expect((result.decision == .doNotTreat) == !reasons.isEmpty,
-                    "reasons \(reasons); findings \(result.findings.filter { $0.severity == .stop }.map(\.rule.rawValue))")
+            #expect(
+                (result.decision == .doNotTreat) == !reasons.isEmpty,
+                "reasons \(reasons); findings \(result.findings.filter { $0.severity == .stop }.map(\.rule.rawValue))")
         }
     }
 
@@ -164,14 +174,16 @@ struct PropertyTests {
         let std = ClinicalPolicy.standard
         var accepted = 0, refused = 0
         // Each part of the override is present a third of the time, and widens a sixth of the time it is present.
-        await propertyCheck(count: 800, input: Gen.double(in: 0.1...1.15).array(of: 8), Gen.int(in: 0...10_000).array(of: 10),
-                            Gen.bool(0.3).array(of: 10)) { f, n, on in
+        await propertyCheck(
+            count: 800, input: Gen.double(in: 0.1...1.15).array(of: 8), Gen.int(in: 0...10_000).array(of: 10),
+            Gen.bool(0.3).array(of: 10)
+        ) { f, n, on in
             let site = SiteID.allCases[n[0] % SiteID.allCases.count]
             let indication = IndicationID.allCases[n[1] % IndicationID.allCases.count]
             var siteLimits = ClinicPolicyOverride.SiteLimits()
             var indLimits = ClinicPolicyOverride.IndicationLimits()
             var o = ClinicPolicyOverride()
-            var narrowing = true   // whether every change is within the shipped policy (the oracle)
+            var narrowing = true  // whether every change is within the shipped policy (the oracle)
 
             let base = std.site(site)
             if let t = base.typical, let c = base.cautionAbove, let st = base.stopAbove {
@@ -187,7 +199,7 @@ struct PropertyTests {
                 if (siteLimits.cautionAbove ?? min(c, effectiveStop)) > effectiveStop + tolerance { narrowing = false }
             } else if on[0] || on[1] || on[2] {
                 siteLimits.stopAbove = 0.25
-                narrowing = false   // the eyelid has no limits to change
+                narrowing = false  // the eyelid has no limits to change
             }
             if on[0] || on[1] || on[2] { o.sites[site] = siteLimits }
 

@@ -33,7 +33,7 @@ struct ResponseForecastTests {
             PopulationCurve(rate: 0.4, meanAmplitude: 3.0, amplitudeSD: 1.0, noiseSD: 0.6, patients: 0, meanAmplitudeSE: 0),
             PopulationCurve(rate: 0.2, meanAmplitude: 8.0, amplitudeSD: 3.0, noiseSD: 1.5, patients: 0, meanAmplitudeSE: 0),
             PopulationCurve(rate: 0.8, meanAmplitude: 1.2, amplitudeSD: 0.4, noiseSD: 0.3, patients: 0, meanAmplitudeSE: 0),
-            PopulationCurve(rate: 0.3, meanAmplitude: 12.0, amplitudeSD: 5.0, noiseSD: 2.0, patients: 0, meanAmplitudeSE: 0),
+            PopulationCurve(rate: 0.3, meanAmplitude: 12.0, amplitudeSD: 5.0, noiseSD: 2.0, patients: 0, meanAmplitudeSE: 0)
         ]
         var inside = 0, total = 0
         var rng = Cohort(seed: 20261201)
@@ -49,9 +49,10 @@ struct ResponseForecastTests {
                 // Held out: a new patient seen for 0 to 3 sessions, forecast at the sixth; their true sixth score.
                 let seen = i % 4
                 let (a, _) = rng.patient(truth, sessions: 1...1)
-                let own = ResponseTrajectory(points: (0..<seen).map { n in
-                    (session: n + 1, improvement: a * truth.shape(Double(n + 1)) + truth.noiseSD * rng.normal())
-                })
+                let own = ResponseTrajectory(
+                    points: (0..<seen).map { n in
+                        (session: n + 1, improvement: a * truth.shape(Double(n + 1)) + truth.noiseSD * rng.normal())
+                    })
                 let outcome = a * truth.shape(6) + truth.noiseSD * rng.normal()
                 let f = ResponseForecast.forecast(own: own, totalSessions: 6, goal: nil, curve: curve, prior: generalPrior)
                 if f.interval80.contains(outcome) { inside += 1 }
@@ -84,7 +85,8 @@ struct ResponseForecastTests {
         let curve = PopulationCurve(rate: 0.4, meanAmplitude: 3.0, amplitudeSD: 1.0, noiseSD: 0.6, patients: 40, meanAmplitudeSE: 0.16)
         var last = 1.0
         for goal in stride(from: 0.0, through: 5.0, by: 0.5) {
-            let f = ResponseForecast.forecast(own: ResponseTrajectory(points: [(1, 1.0)]), totalSessions: 6, goal: goal, curve: curve, prior: generalPrior)
+            let f = ResponseForecast.forecast(
+                own: ResponseTrajectory(points: [(1, 1.0)]), totalSessions: 6, goal: goal, curve: curve, prior: generalPrior)
             let p = f.probabilityOfGoal!
             #expect(p <= last && f.probabilityInterval95!.contains(p))
             last = p

@@ -3,7 +3,8 @@ import Testing
 
 @Suite("Composite outcome scales scored from their items (EVIDENCE §6)")
 struct ScaleItemTests {
-    @Test("every composite scale's items add up to its stated range", arguments: [OutcomeScale.posasObserver, .posasPatient, .vss, .celluliteSeverity])
+    @Test(
+        "every composite scale's items add up to its stated range", arguments: [OutcomeScale.posasObserver, .posasPatient, .vss, .celluliteSeverity])
     func rangesAddUp(_ scale: OutcomeScale) throws {
         let low = Dictionary(uniqueKeysWithValues: scale.items.map { ($0.key, $0.range.lowerBound) })
         let high = Dictionary(uniqueKeysWithValues: scale.items.map { ($0.key, $0.range.upperBound) })
@@ -26,8 +27,10 @@ struct ScaleItemTests {
         var scores: [String: Double] = [:]
         for r in OutcomeScale.mmasiRegions { scores["\(r.key)Area"] = 6; scores["\(r.key)Darkness"] = 4 }
         #expect(try OutcomeScale.mmasi.total(items: scores) == 24)
-        scores = ["foreheadArea": 2, "foreheadDarkness": 3, "rightMalarArea": 4, "rightMalarDarkness": 2, "leftMalarArea": 3,
-                  "leftMalarDarkness": 2, "chinArea": 1, "chinDarkness": 1]
+        scores = [
+            "foreheadArea": 2, "foreheadDarkness": 3, "rightMalarArea": 4, "rightMalarDarkness": 2, "leftMalarArea": 3,
+            "leftMalarDarkness": 2, "chinArea": 1, "chinDarkness": 1
+        ]
         // 0.3·6 + 0.3·8 + 0.3·6 + 0.1·1 = 6.1
         #expect(try OutcomeScale.mmasi.total(items: scores) == 6.1)
     }
@@ -38,7 +41,9 @@ struct ScaleItemTests {
         var missing = full; missing["height"] = nil
         #expect(throws: ItemScoreError(item: "height", problem: "is required")) { try OutcomeScale.vss.total(items: missing) }
         var high = full; high["pigmentation"] = 3
-        #expect(throws: ItemScoreError(item: "pigmentation", problem: "scores are whole numbers from 0 to 2")) { try OutcomeScale.vss.total(items: high) }
+        #expect(throws: ItemScoreError(item: "pigmentation", problem: "scores are whole numbers from 0 to 2")) {
+            try OutcomeScale.vss.total(items: high)
+        }
         var half = full; half["height"] = 1.5
         #expect(throws: ItemScoreError.self) { try OutcomeScale.vss.total(items: half) }
         var extra = full; extra["colour"] = 1

@@ -24,7 +24,7 @@ struct ScreeningRuleTests {
         (.recentTanning, .scrTanning, .caution),
         (.retinoidOrAcidLast2Days, .scrRetinoid, .caution),
         (.metalAllergy, .scrMetalAllergy, .caution),
-        (.topicalAllergy, .scrTopicalAllergy, .caution),
+        (.topicalAllergy, .scrTopicalAllergy, .caution)
     ]
 
     @Test("A 'yes' fires its rule at the POLICY severity, and only that rule", arguments: yesAnswers)
@@ -61,16 +61,21 @@ struct ScreeningRuleTests {
         },
         Firing(.scrPhototype, .caution, "Fitzpatrick IV") { $0.patient.fitzpatrick = 4 },
         Firing(.scrPhototype, .caution, "Fitzpatrick VI") { $0.patient.fitzpatrick = 6 },
-        Firing(.scrIsotretinoinRecent, .stop, "last isotretinoin dose 6 months less a day ago (2026-09-11)",
-               answer(.isotretinoinLastDose, .lastDate(day("2026-09-11")))),
-        Firing(.scrIsotretinoinRecent, .stop, "last isotretinoin dose yesterday",
-               answer(.isotretinoinLastDose, .lastDate(day("2027-03-09")))),
-        Firing(.scrRadiotherapy, .caution, "radiotherapy 12 months less a day ago",
-               answer(.radiotherapyToArea, .lastDate(day("2026-03-11")))),
-        Firing(.scrRecentProcedure, .caution, "surgery 6 months less a day ago",
-               answer(.surgeryOrTraumaInArea, .lastDate(day("2026-09-11")))),
-        Firing(.scrRecentProcedure, .caution, "deep peel 3 months less a day ago",
-               answer(.deepPeelOrDermabrasion, .lastDate(day("2026-12-11")))),
+        Firing(
+            .scrIsotretinoinRecent, .stop, "last isotretinoin dose 6 months less a day ago (2026-09-11)",
+            answer(.isotretinoinLastDose, .lastDate(day("2026-09-11")))),
+        Firing(
+            .scrIsotretinoinRecent, .stop, "last isotretinoin dose yesterday",
+            answer(.isotretinoinLastDose, .lastDate(day("2027-03-09")))),
+        Firing(
+            .scrRadiotherapy, .caution, "radiotherapy 12 months less a day ago",
+            answer(.radiotherapyToArea, .lastDate(day("2026-03-11")))),
+        Firing(
+            .scrRecentProcedure, .caution, "surgery 6 months less a day ago",
+            answer(.surgeryOrTraumaInArea, .lastDate(day("2026-09-11")))),
+        Firing(
+            .scrRecentProcedure, .caution, "deep peel 3 months less a day ago",
+            answer(.deepPeelOrDermabrasion, .lastDate(day("2026-12-11")))),
         Firing(.scrMinor, .caution, "17 on the session date (18th birthday tomorrow)") { $0.patient.birthDate = day("2009-03-11") },
         Firing(.scrIncomplete, .stop, "herpes history not answered") { $0.patient.screening.answers[.herpesHistory] = nil },
         Firing(.scrIncomplete, .stop, "a date key not answered (nil answer, not 'never')") {
@@ -78,7 +83,7 @@ struct ScreeningRuleTests {
         },
         Firing(.scrIncomplete, .stop, "nothing answered") { $0.patient.screening.answers = [:] },
         Firing(.scrStale, .stop, "screening 91 days old") { $0.patient.screening.answeredOn = day("2026-12-09") },
-        Firing(.scrConsent, .stop, "no signed consent") { $0.consentSigned = false },
+        Firing(.scrConsent, .stop, "no signed consent") { $0.consentSigned = false }
     ]
 
     @Test("Fires", arguments: firing)
@@ -103,24 +108,29 @@ struct ScreeningRuleTests {
             $0.zones = [dose(.abdomen, 2.0, side: .midline), dose(.thigh, 1.5, side: .left)]
         },
         NearMiss(.scrPhototype, "Fitzpatrick III") { $0.patient.fitzpatrick = 3 },
-        NearMiss(.scrIsotretinoinRecent, "last isotretinoin dose 6 months and a day ago (2026-09-09)",
-                 answer(.isotretinoinLastDose, .lastDate(day("2026-09-09")))),
-        NearMiss(.scrIsotretinoinRecent, "last isotretinoin dose exactly 6 months ago (2026-09-10)",
-                 answer(.isotretinoinLastDose, .lastDate(day("2026-09-10")))),
+        NearMiss(
+            .scrIsotretinoinRecent, "last isotretinoin dose 6 months and a day ago (2026-09-09)",
+            answer(.isotretinoinLastDose, .lastDate(day("2026-09-09")))),
+        NearMiss(
+            .scrIsotretinoinRecent, "last isotretinoin dose exactly 6 months ago (2026-09-10)",
+            answer(.isotretinoinLastDose, .lastDate(day("2026-09-10")))),
         NearMiss(.scrIsotretinoinRecent, "never took isotretinoin", answer(.isotretinoinLastDose, .lastDate(nil))),
-        NearMiss(.scrRadiotherapy, "radiotherapy 12 months and a day ago",
-                 answer(.radiotherapyToArea, .lastDate(day("2026-03-09")))),
-        NearMiss(.scrRecentProcedure, "surgery 6 months and a day ago",
-                 answer(.surgeryOrTraumaInArea, .lastDate(day("2026-09-09")))),
-        NearMiss(.scrRecentProcedure, "deep peel 3 months and a day ago",
-                 answer(.deepPeelOrDermabrasion, .lastDate(day("2026-12-09")))),
+        NearMiss(
+            .scrRadiotherapy, "radiotherapy 12 months and a day ago",
+            answer(.radiotherapyToArea, .lastDate(day("2026-03-09")))),
+        NearMiss(
+            .scrRecentProcedure, "surgery 6 months and a day ago",
+            answer(.surgeryOrTraumaInArea, .lastDate(day("2026-09-09")))),
+        NearMiss(
+            .scrRecentProcedure, "deep peel 3 months and a day ago",
+            answer(.deepPeelOrDermabrasion, .lastDate(day("2026-12-09")))),
         NearMiss(.scrMinor, "18 on the session date (birthday today)") { $0.patient.birthDate = day("2009-03-10") },
         NearMiss(.scrStale, "screening exactly 90 days old") { $0.patient.screening.answeredOn = day("2026-12-10") },
         NearMiss(.scrStale, "screening answered on the session date") { $0.patient.screening.answeredOn = Fixture.sessionDate },
         NearMiss(.scrIncomplete, "every key answered, some 'yes'") {
             $0.patient.screening.answers[.keloidHistory] = .yesNo(true)
             $0.patient.screening.answers[.isotretinoinLastDose] = .lastDate(day("2020-01-01"))
-        },
+        }
     ]
 
     @Test("Does not fire", arguments: nearMisses)
@@ -142,12 +152,14 @@ struct ScreeningRuleTests {
         #expect(!f.message.contains(ScreeningKey.herpesHistory.question))
     }
 
-    @Test("Each date-based screening finding says when it lifts", arguments: [
-        (ScreeningKey.isotretinoinLastDose, "2026-11-20", RuleID.scrIsotretinoinRecent, "re-screen from 2027-05-20"),
-        (.radiotherapyToArea, "2026-04-02", .scrRadiotherapy, "lifts on 2027-04-02"),
-        (.surgeryOrTraumaInArea, "2026-10-31", .scrRecentProcedure, "lifts on 2027-04-30"),
-        (.deepPeelOrDermabrasion, "2026-12-31", .scrRecentProcedure, "lifts on 2027-03-31"),
-    ])
+    @Test(
+        "Each date-based screening finding says when it lifts",
+        arguments: [
+            (ScreeningKey.isotretinoinLastDose, "2026-11-20", RuleID.scrIsotretinoinRecent, "re-screen from 2027-05-20"),
+            (.radiotherapyToArea, "2026-04-02", .scrRadiotherapy, "lifts on 2027-04-02"),
+            (.surgeryOrTraumaInArea, "2026-10-31", .scrRecentProcedure, "lifts on 2027-04-30"),
+            (.deepPeelOrDermabrasion, "2026-12-31", .scrRecentProcedure, "lifts on 2027-03-31")
+        ])
     func liftDates(_ key: ScreeningKey, _ last: String, _ rule: RuleID, _ says: String) throws {
         let result = Fixture.check { $0.patient.screening.answers[key] = .lastDate(day(last)) }
         let f = try #require(result.findings.first { $0.rule == rule })
@@ -159,7 +171,9 @@ struct ScreeningRuleTests {
         let stale = Fixture.check { $0.patient.screening.answeredOn = day("2026-12-09") }
         let staleFinding = try #require(stale.findings.first { $0.rule == .scrStale })
         #expect(staleFinding.message.contains("lifts once the patient is re-screened"))
-        let minor = Fixture.check { $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-02-28"); $0.patient.screening.answeredOn = day("2026-02-27") }
+        let minor = Fixture.check {
+            $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-02-28"); $0.patient.screening.answeredOn = day("2026-02-27")
+        }
         let minorFinding = try #require(minor.findings.first { $0.rule == .scrMinor })
         #expect(minorFinding.message.contains("2026-03-01"))
     }
@@ -182,7 +196,9 @@ struct ScreeningRuleTests {
     func staleCountsFromStart() {
         let fresh = Fixture.planned { $0.patient.screening.answeredOn = day("2026-12-10") }
         #expect(!fresh.findings.has(.scrStale))
-        let stale = Fixture.planned { $0.startDate = day("2027-03-11"); $0.patient.screening.answeredOn = day("2026-12-10") }
+        let stale = Fixture.planned {
+            $0.startDate = day("2027-03-11"); $0.patient.screening.answeredOn = day("2026-12-10")
+        }
         #expect(stale.findings.severities(of: .scrStale) == [.caution])
     }
 
@@ -190,15 +206,21 @@ struct ScreeningRuleTests {
     func isotretinoinCountsFromStart() {
         let r: (inout PlanRequest) -> Void = { $0.patient.screening.answers[.isotretinoinLastDose] = .lastDate(day("2026-09-11")) }
         #expect(Fixture.planned(r).findings.severities(of: .scrIsotretinoinRecent) == [.stop])
-        let later = Fixture.planned { r(&$0); $0.startDate = day("2027-03-11") }
+        let later = Fixture.planned {
+            r(&$0); $0.startDate = day("2027-03-11")
+        }
         #expect(!later.findings.has(.scrIsotretinoinRecent))
     }
 
     @Test("SCR-MINOR: a leap-day birthday is not 18 until 1 March in a common year")
     func leapDayMinor() {
-        let before = Fixture.check { $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-02-28"); $0.patient.screening.answeredOn = day("2026-02-27") }
+        let before = Fixture.check {
+            $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-02-28"); $0.patient.screening.answeredOn = day("2026-02-27")
+        }
         #expect(before.findings.has(.scrMinor))
-        let after = Fixture.check { $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-03-01"); $0.patient.screening.answeredOn = day("2026-02-27") }
+        let after = Fixture.check {
+            $0.patient.birthDate = day("2008-02-29"); $0.date = day("2026-03-01"); $0.patient.screening.answeredOn = day("2026-02-27")
+        }
         #expect(!after.findings.has(.scrMinor))
     }
 

@@ -44,7 +44,7 @@ struct SterilityRuleTests {
             $0.sterility = SterilityFacts(singleUsePart: nil, pack: pack { $0.wrapCompromised = true })
         },
         Firing(.devHandpiece, .caution, "the pen handpiece was not cleaned") { $0.handpiece = HandpieceFacts(cleanedSinceLastUse: false) },
-        Firing(.devHandpiece, .caution, "no cleaning record for the pen handpiece") { $0.handpiece = nil },
+        Firing(.devHandpiece, .caution, "no cleaning record for the pen handpiece") { $0.handpiece = nil }
     ]
 
     @Test("Fires", arguments: firing)
@@ -72,7 +72,11 @@ struct SterilityRuleTests {
             $0.sterility = SterilityFacts(singleUsePart: nil, pack: Fixture.releasedPack())
         },
         NearMiss(.devPackBIPending, "a failed cycle with a pending indicator is not released, not merely pending") {
-            $0.sterility = SterilityFacts(singleUsePart: nil, pack: pack { $0.cycleStatus = .failed; $0.biologicalIndicator = .pending })
+            $0.sterility = SterilityFacts(
+                singleUsePart: nil,
+                pack: pack {
+                    $0.cycleStatus = .failed; $0.biologicalIndicator = .pending
+                })
         },
         NearMiss(.devPackExpired, "the pack expires on the session date") {
             $0.sterility = SterilityFacts(singleUsePart: nil, pack: pack { $0.expiresOn = Fixture.sessionDate })
@@ -86,7 +90,7 @@ struct SterilityRuleTests {
         NearMiss(.devHandpiece, "a stamp has no handpiece") {
             $0.device = DeviceSpec(kind: .stamp, length: .fixed(1.0), needleMaterial: .titanium); $0.handpiece = nil
         },
-        NearMiss(.devHandpiece, "the pen handpiece was cleaned") { $0.handpiece = HandpieceFacts(cleanedSinceLastUse: true) },
+        NearMiss(.devHandpiece, "the pen handpiece was cleaned") { $0.handpiece = HandpieceFacts(cleanedSinceLastUse: true) }
     ]
 
     @Test("Does not fire", arguments: nearMisses)
@@ -98,7 +102,11 @@ struct SterilityRuleTests {
     @Test("A failed cycle with a pending indicator is refused outright")
     func failedAndPending() {
         let result = Fixture.check {
-            $0.sterility = SterilityFacts(singleUsePart: nil, pack: pack { $0.cycleStatus = .failed; $0.biologicalIndicator = .pending })
+            $0.sterility = SterilityFacts(
+                singleUsePart: nil,
+                pack: pack {
+                    $0.cycleStatus = .failed; $0.biologicalIndicator = .pending
+                })
         }
         #expect(result.findings.severities(of: .devPackNotReleased) == [.stop])
         #expect(result.decision == .doNotTreat)

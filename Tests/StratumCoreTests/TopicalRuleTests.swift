@@ -26,7 +26,7 @@ struct TopicalRuleTests {
         Firing(.delProduct, .caution, "a product not approved for intradermal use, under pigmentation") {
             $0.indications = [.pigmentation]; $0.zones = [dose(.cheek, 0.75)]
             $0.topical = TopicalFacts(product: "Tranexamic serum", lot: "T-2", approvedForIntradermal: false)
-        },
+        }
     ]
 
     @Test("Fires", arguments: firing)
@@ -49,7 +49,7 @@ struct TopicalRuleTests {
         },
         NearMiss(.delProduct, "transdermal delivery with no substance recorded") {
             $0.indications = [.transdermalDelivery]; $0.zones = [dose(.cheek, 0.5)]
-        },
+        }
     ]
 
     @Test("Does not fire", arguments: nearMisses)

@@ -14,8 +14,9 @@ func sealAll(_ db: StratumDatabase) async throws {
 
 @Suite("Audit sealing: concurrent appends without a shared lock, sealed once each, in one chain")
 struct AuditSealerTests {
-    @Test("many concurrent transactions append, some roll back; after sealing the chain holds every committed row once",
-          arguments: Backend.available)
+    @Test(
+        "many concurrent transactions append, some roll back; after sealing the chain holds every committed row once",
+        arguments: Backend.available)
     func concurrentAppends(_ backend: Backend) async throws {
         struct Refused: Error {}
         try await withStore(backend) { db in
@@ -43,8 +44,9 @@ struct AuditSealerTests {
         }
     }
 
-    @Test("two app servers on one PostgreSQL database append at once, both run a sealer, and the trail is one intact chain",
-          .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
+    @Test(
+        "two app servers on one PostgreSQL database append at once, both run a sealer, and the trail is one intact chain",
+        .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
     func twoServers() async throws {
         try await withStore(.postgres) { db in
             let other = try await StratumDatabase.open(db.location)
@@ -80,8 +82,9 @@ struct AuditSealerTests {
         }
     }
 
-    @Test("a row deleted after the sealer's round is named, though it was written unsealed",
-          .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
+    @Test(
+        "a row deleted after the sealer's round is named, though it was written unsealed",
+        .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
     func deletedAfterTheDelay() async throws {
         try await withStore(.postgres) { db in
             let sealer = AuditSealer(database: db, key: testAuditKey)
@@ -106,8 +109,9 @@ struct AuditSealerTests {
         }
     }
 
-    @Test("PostgreSQL itself refuses to change a sealed row, or an unsealed row's fields; the sealer's one update passes",
-          .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
+    @Test(
+        "PostgreSQL itself refuses to change a sealed row, or an unsealed row's fields; the sealer's one update passes",
+        .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
     func sealOnlyTrigger() async throws {
         try await withStore(.postgres) { db in
             for i in 0..<2 {
@@ -126,8 +130,9 @@ struct AuditSealerTests {
         }
     }
 
-    @Test("rows chained before per-row MACs (M0020) still verify, new rows chain on after them, and an edit of an old row is named",
-          arguments: Backend.available)
+    @Test(
+        "rows chained before per-row MACs (M0020) still verify, new rows chain on after them, and an edit of an old row is named",
+        arguments: Backend.available)
     func legacyRows(_ backend: Backend) async throws {
         try await withBareDatabase(backend) { db in
             let before = StratumMigrations.all.filter { !($0 is M0020_SealedAuditAndPhotoBlobs) }
@@ -139,10 +144,14 @@ struct AuditSealerTests {
                 let at = UTCTimestamp.text(e.occurredAt)
                 let hash = AuditTrail.legacyLink(key: testAuditKey, prev: prev, seq: seq, occurredAt: at, e)
                 try await db.sql.insert(into: "audit_events")
-                    .columns("seq", "occurred_at", "actor_id", "organization_id", "clinic_id", "patient_id", "action", "resource", "outcome",
-                             "request_id", "prev_hash", "hash")
-                    .values(SQLBind(seq), SQLBind(at), SQLBind(e.actorID), SQLBind(e.organizationID), SQLBind(e.clinicID), SQLBind(e.patientID),
-                            SQLBind(e.action), SQLBind(e.resource), SQLBind(e.outcome.rawValue), SQLBind(e.requestID), SQLBind(prev), SQLBind(hash))
+                    .columns(
+                        "seq", "occurred_at", "actor_id", "organization_id", "clinic_id", "patient_id", "action", "resource", "outcome",
+                        "request_id", "prev_hash", "hash"
+                    )
+                    .values(
+                        SQLBind(seq), SQLBind(at), SQLBind(e.actorID), SQLBind(e.organizationID), SQLBind(e.clinicID), SQLBind(e.patientID),
+                        SQLBind(e.action), SQLBind(e.resource), SQLBind(e.outcome.rawValue), SQLBind(e.requestID), SQLBind(prev), SQLBind(hash)
+                    )
                     .run()
                 try await AuditTrail.moveHead(to: seq, hash: hash, existing: seq > 1, key: testAuditKey, on: db.sql)
                 prev = hash

@@ -22,8 +22,9 @@ struct TrailShape {
 
     static func read(_ db: StratumDatabase) async throws -> TrailShape {
         let rows = try await allAuditRows(db)
-        return TrailShape(sealed: rows.filter { $0.position != nil }.sorted { $0.position! < $1.position! }.map(\.seq),
-                          unsealed: rows.filter { $0.position == nil }.map(\.seq))
+        return TrailShape(
+            sealed: rows.filter { $0.position != nil }.sorted { $0.position! < $1.position! }.map(\.seq),
+            unsealed: rows.filter { $0.position == nil }.map(\.seq))
     }
 
     func seq(at position: Int) -> Int64 { position >= 1 && position <= sealed.count ? sealed[position - 1] : 0 }
@@ -31,8 +32,9 @@ struct TrailShape {
 
 /// An entry per index, each different, so no two rows share a MAC by accident.
 func tamperEntry(_ i: Int) -> AuditEntry {
-    AuditEntry(occurredAt: Date(timeIntervalSince1970: 1_796_000_000 + Double(i)), actorID: UUID(), organizationID: UUID(), clinicID: nil,
-               patientID: UUID(), action: "read", resource: "patient", outcome: i % 3 == 0 ? .denied : .allowed, requestID: "req-\(i)")
+    AuditEntry(
+        occurredAt: Date(timeIntervalSince1970: 1_796_000_000 + Double(i)), actorID: UUID(), organizationID: UUID(), clinicID: nil,
+        patientID: UUID(), action: "read", resource: "patient", outcome: i % 3 == 0 ? .denied : .allowed, requestID: "req-\(i)")
 }
 
 /// Someone with the database (not the key) first removes the append-only triggers and the uniqueness of row ids.
@@ -69,8 +71,10 @@ struct AuditTamperTests {
             // A forged row after position p, the following rows moved up one place.
             try await raw("UPDATE audit_events SET position = position + 1000000 WHERE position > \(literal: p)")
             try await raw("UPDATE audit_events SET position = position - 999999 WHERE position > 1000000")
-            let prev = try await sql.raw("SELECT hash FROM audit_events WHERE position = \(literal: p)").first()!.decode(column: "hash", as: String.self)
-            try await raw("""
+            let prev = try await sql.raw("SELECT hash FROM audit_events WHERE position = \(literal: p)").first()!.decode(
+                column: "hash", as: String.self)
+            try await raw(
+                """
                 INSERT INTO audit_events (seq, row_id, mac, occurred_at, action, resource, outcome, request_id, position, prev_hash, hash)
                 VALUES (\(literal: Int(forgedSeq)), \(bind: UUID().uuidString), \(bind: String(repeating: "e", count: 64)), '2026-11-25T10:00:00.000Z',
                         'read', 'patient', 'allowed', 'forged', \(literal: p + 1), \(bind: prev), \(bind: String(repeating: "f", count: 64)))
@@ -95,7 +99,8 @@ struct AuditTamperTests {
             try await raw("UPDATE audit_events SET patient_id = NULL, outcome = 'allowed' WHERE seq = \(literal: Int(target))")
             return target
         case .forgeUnsealed:
-            try await raw("""
+            try await raw(
+                """
                 INSERT INTO audit_events (seq, row_id, mac, occurred_at, action, resource, outcome, request_id, prev_hash, hash)
                 VALUES (\(literal: Int(forgedSeq)), \(bind: UUID().uuidString), \(bind: String(repeating: "e", count: 64)), '2026-11-25T10:00:00.000Z',
                         'read', 'patient', 'allowed', 'forged', \(unsafeRaw: noLink), \(unsafeRaw: noLink))
@@ -105,7 +110,8 @@ struct AuditTamperTests {
             // A replay: another row's fields and MAC, copied whole under a new seq, waiting to be sealed.
             let all = shape.sealed + shape.unsealed
             let source = all[pick % all.count]
-            try await raw("""
+            try await raw(
+                """
                 INSERT INTO audit_events (seq, row_id, mac, occurred_at, actor_id, organization_id, clinic_id, patient_id, action, resource,
                                           outcome, request_id, prev_hash, hash)
                 SELECT \(literal: Int(forgedSeq)), row_id, mac, occurred_at, actor_id, organization_id, clinic_id, patient_id, action, resource,
@@ -147,11 +153,15 @@ struct AuditTamperTests {
         }
     }
 
-    @Test("property: the same on PostgreSQL, with sealed and not yet sealed rows", .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
+    @Test(
+        "property: the same on PostgreSQL, with sealed and not yet sealed rows",
+        .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
     func postgresProperty() async {
         let kinds = Tampering.applicable(to: .postgres)
         await propertyCheck(count: 24, input: Gen.int(in: 0..<kinds.count), Gen.int(in: 3...12), Gen.int(in: 0...1000)) { kind, count, pick in
-            do { try await check(.postgres, kind: kinds[kind], rows: count, sealed: 2 + pick % (count - 2), pick: pick) } catch { Issue.record(error) }
+            do { try await check(.postgres, kind: kinds[kind], rows: count, sealed: 2 + pick % (count - 2), pick: pick) } catch {
+                Issue.record(error)
+            }
         }
     }
 

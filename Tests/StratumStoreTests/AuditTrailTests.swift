@@ -14,8 +14,9 @@ struct AuditTrailTests {
         }
     }
 
-    @Test("reads and writes of a patient's record are audited, allowed and denied, with who, where and which request",
-          arguments: Backend.available)
+    @Test(
+        "reads and writes of a patient's record are audited, allowed and denied, with who, where and which request",
+        arguments: Backend.available)
     func accessesAreAudited(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -43,8 +44,9 @@ struct AuditTrailTests {
     func batchAppend(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             func entry(_ action: String) -> AuditEntry {
-                AuditEntry(occurredAt: Date(timeIntervalSince1970: 1_796_000_000), actorID: nil, organizationID: nil, clinicID: nil,
-                           patientID: UUID(), action: action, resource: "recall", outcome: .allowed, requestID: "batch")
+                AuditEntry(
+                    occurredAt: Date(timeIntervalSince1970: 1_796_000_000), actorID: nil, organizationID: nil, clinicID: nil,
+                    patientID: UUID(), action: action, resource: "recall", outcome: .allowed, requestID: "batch")
             }
             let firstEntry = entry("first"), batch = (1...700).map { entry("read-\($0)") }, afterEntry = entry("after")
             try await db.write { try await AuditTrail.append(firstEntry, key: testAuditKey, on: $0) }

@@ -12,8 +12,10 @@ struct AuthorshipStoreTests {
     static let written = at(60 * 86_400)
     static let leftCheek = Zone(site: .cheek, side: .left)
     static let rightCheek = Zone(site: .cheek, side: .right)
-    static let face = [ZoneDose(zone: forehead, depthMM: 0.25, passes: 2), ZoneDose(zone: leftCheek, depthMM: 0.5, passes: 3),
-                       ZoneDose(zone: rightCheek, depthMM: 0.5, passes: 3)]
+    static let face = [
+        ZoneDose(zone: forehead, depthMM: 0.25, passes: 2), ZoneDose(zone: leftCheek, depthMM: 0.5, passes: 3),
+        ZoneDose(zone: rightCheek, depthMM: 0.5, passes: 3)
+    ]
 
     /// An assistant of clinic A.
     static func assistant(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws -> User {
@@ -23,8 +25,9 @@ struct AuthorshipStoreTests {
         return u
     }
 
-    @Test("an assistant documents for the practitioner: the session keeps both, with names and roles; signer and addendum author are named",
-          arguments: Backend.available)
+    @Test(
+        "an assistant documents for the practitioner: the session keeps both, with names and roles; signer and addendum author are named",
+        arguments: Backend.available)
     func documentedForPractitioner(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -68,26 +71,30 @@ struct AuthorshipStoreTests {
             // The assistant names themselves as the treating practitioner.
             var d = checkedSession(p, practitioner: helper.id, date: day0, zones: Self.face)
             d.documentedBy = orgs.userA.id
-            await #expect(throws: StoreError.invalid(field: "practitionerId", problem: "name a practitioner of this clinic who treated the patient")) {
+            await #expect(throws: StoreError.invalid(field: "practitionerId", problem: "name a practitioner of this clinic who treated the patient"))
+            {
                 _ = try await orgs.scopeA(db).sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, d, byAssistant)
             }
             #expect(try await orgs.scopeA(db).sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
         }
     }
 
-    @Test("reproduction 7: an event on the left cheek holds the left cheek only; default zones are the session's; clinic and closer are kept",
-          arguments: Backend.available)
+    @Test(
+        "reproduction 7: an event on the left cheek holds the left cheek only; default zones are the session's; clinic and closer are kept",
+        arguments: Backend.available)
     func eventsByZone(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
             let a = orgs.scopeA(db)
             let now = ctx(orgs.ctxA, now: Self.written)
-            let s1 = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: Self.face), now)
-            let bruise = try await a.adverseEvents.report(patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
-                                                          grade: .mild, suspectedCauses: [.needleTechnique], notes: "small bruise",
-                                                          zones: [Self.leftCheek], now)
+            let s1 = try await a.sessions.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: Self.face), now)
+            let bruise = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
+                grade: .mild, suspectedCauses: [.needleTechnique], notes: "small bruise",
+                zones: [Self.leftCheek], now)
             #expect(bruise.zones == [Self.leftCheek])
             #expect(bruise.clinicID == orgs.clinicA.id)
             #expect(bruise.recorder.label == "A. Practitioner (practitioner)")
@@ -101,46 +108,54 @@ struct AuthorshipStoreTests {
 
             // A zone the session did not treat is refused naming the field; nothing is written.
             await #expect(throws: StoreError.self) {
-                _ = try await a.adverseEvents.report(patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
-                                                     grade: .mild, suspectedCauses: [], notes: nil, zones: [Zone(site: .chin, side: .midline)], now)
+                _ = try await a.adverseEvents.report(
+                    patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
+                    grade: .mild, suspectedCauses: [], notes: nil, zones: [Zone(site: .chin, side: .midline)], now)
             }
             do {
-                _ = try await a.adverseEvents.report(patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
-                                                     grade: .mild, suspectedCauses: [], notes: nil, zones: [Zone(site: .chin, side: .midline)], now)
+                _ = try await a.adverseEvents.report(
+                    patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
+                    grade: .mild, suspectedCauses: [], notes: nil, zones: [Zone(site: .chin, side: .midline)], now)
             } catch StoreError.invalid(let field, _) {
                 #expect(field == "zones")
             }
             #expect(try await a.adverseEvents.list(patientID: p.id, orgs.ctxA).count == 1)
 
             // No zones named: every zone of the linked session.
-            let erythema = try await a.adverseEvents.report(patientID: p.id, sessionID: s1.id, type: .prolongedErythema, onset: day0.adding(days: 2),
-                                                            grade: .mild, suspectedCauses: [], notes: nil, now)
+            let erythema = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: s1.id, type: .prolongedErythema, onset: day0.adding(days: 2),
+                grade: .mild, suspectedCauses: [], notes: nil, now)
             #expect(Set(erythema.zones) == Set(Self.face.map(\.zone)))
             let closed = try await a.adverseEvents.close(eventID: erythema.id, now)
             #expect(closed.closedBy == orgs.userA.id && closed.closer?.name == "A. Practitioner")
 
             // Closing the bruise lifts the hold.
             _ = try await a.adverseEvents.close(eventID: bruise.id, now)
-            #expect(try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
-                .map(\.openAdverseEventZones) == [[]])
+            #expect(
+                try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
+                    .map(\.openAdverseEventZones) == [[]])
             try await expectAuditIntact(db)
         }
     }
 
-    @Test("M0016 back-fill: earlier sessions were documented by their practitioner; earlier events take their session's zones and clinic",
-          arguments: Backend.available)
+    @Test(
+        "M0016 back-fill: earlier sessions were documented by their practitioner; earlier events take their session's zones and clinic",
+        arguments: Backend.available)
     func backFill(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
             let a = orgs.scopeA(db)
             let now = ctx(orgs.ctxA, now: Self.written)
-            let s1 = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: Self.face), now)
-            let linked = try await a.adverseEvents.report(patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
-                                                          grade: .mild, suspectedCauses: [], notes: nil, zones: [Self.leftCheek], now)
-            let unlinked = try await a.adverseEvents.report(patientID: p.id, sessionID: nil, type: .milia, onset: day0.adding(days: 3),
-                                                            grade: .mild, suspectedCauses: [], notes: nil, now)
+            let s1 = try await a.sessions.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: Self.face), now)
+            let linked = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: s1.id, type: .bruising, onset: day0.adding(days: 1),
+                grade: .mild, suspectedCauses: [], notes: nil, zones: [Self.leftCheek], now)
+            let unlinked = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: nil, type: .milia, onset: day0.adding(days: 3),
+                grade: .mild, suspectedCauses: [], notes: nil, now)
             // Rows as they stood before M0016.
             try await db.write { database in
                 let sql = database as! any SQLDatabase

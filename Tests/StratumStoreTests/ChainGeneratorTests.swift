@@ -19,7 +19,9 @@ struct ChainGeneratorTests {
             clinics.append(clinic.id)
             practitioners.append(user.id)
         }
-        return try await ChainGenerator(scale: .small).run(on: db, organizationID: org.id, clinics: clinics, practitioners: practitioners) { _, _, _ in }
+        return try await ChainGenerator(scale: .small).run(on: db, organizationID: org.id, clinics: clinics, practitioners: practitioners) {
+            _, _, _ in
+        }
     }
 
     static func sessionIDs(_ db: StratumDatabase) async throws -> [UUID] {
@@ -60,23 +62,29 @@ struct ChainGeneratorTests {
                 try await db.write { try await CourseOutcomeSummary.refresh(courseID: m.id!, organizationID: m.organizationID, on: $0) }
             }
             let refreshed = try await db.read { try await CourseOutcomeModel.query(on: $0).sort(\.$id).all() }
-            #expect(zip(written, refreshed).allSatisfy { a, b in
-                a.sessions == b.sessions && a.sessionsWithEvent == b.sessionsWithEvent && a.practitionerID == b.practitionerID
-                    && a.firstScore == b.firstScore && a.lastScore == b.lastScore && a.scores == b.scores && a.indication == b.indication
-            })
+            #expect(
+                zip(written, refreshed).allSatisfy { a, b in
+                    a.sessions == b.sessions && a.sessionsWithEvent == b.sessionsWithEvent && a.practitionerID == b.practitionerID
+                        && a.firstScore == b.firstScore && a.lastScore == b.lastScore && a.scores == b.scores && a.indication == b.indication
+                })
             // Five follow-ups a course; a severity course has its baseline, a GAIS course none (GAIS has no baseline score).
-            #expect(written.allSatisfy { $0.scores == 5 && ($0.firstScore == nil) == ($0.indication == "photoaging" || $0.indication == "pigmentation") })
+            #expect(
+                written.allSatisfy { $0.scores == 5 && ($0.firstScore == nil) == ($0.indication == "photoaging" || $0.indication == "pigmentation") })
             // No GAIS on or before a course's first session; photoaging courses have their Glogau and Fitzpatrick baselines.
             let gaisEarly = try await db.read { database in
-                try await (database as! any SQLDatabase).raw("""
+                try await (database as! any SQLDatabase).raw(
+                    """
                     SELECT COUNT(*) AS n FROM assessments a WHERE a.scale = 'GAIS'
                       AND (a.kind = 'baseline' OR a.assessed_on <= (SELECT MIN(ts.date) FROM treatment_sessions ts WHERE ts.course_id = a.course_id))
-                    """).first()!.decode(column: "n", as: Int.self)
+                    """
+                ).first()!.decode(column: "n", as: Int.self)
             }
             #expect(gaisEarly == 0)
             let photoaging = written.filter { $0.indication == "photoaging" }.count
-            let severityBaselines = try await db.read { try await AssessmentModel.query(on: $0).filter(\.$kind == "baseline")
-                .filter(\.$scale ~~ ["glogau", "fitzpatrick-wrinkle"]).count() }
+            let severityBaselines = try await db.read {
+                try await AssessmentModel.query(on: $0).filter(\.$kind == "baseline")
+                    .filter(\.$scale ~~ ["glogau", "fitzpatrick-wrinkle"]).count()
+            }
             #expect(photoaging > 0 && severityBaselines == 2 * photoaging)
             let report = try await scope.outcomes.report(clinicID: nil, ctx)
             #expect(report.overall.courses == 60 && report.overall.responders.trials == 60 && report.byPractitioner.count == 3)

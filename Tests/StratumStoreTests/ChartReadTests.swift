@@ -21,25 +21,33 @@ struct ChartReadTests {
         let (p, course) = try await activeCourse(db, orgs)
         let written = ctx(orgs.ctxA, now: at(60 * 86_400))
         let one = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3), ZoneDose(zone: forehead, depthMM: 0.25, passes: 2)]
-        let first = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: one), written)
+        let first = try await a.sessions.record(
+            courseID: course.id, clinicID: orgs.clinicA.id,
+            checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: one), written)
         _ = try await a.sessions.sign(sessionID: first.id, by: orgs.userA.id, written)
         let noted = try await a.sessions.addAddendum(sessionID: first.id, text: "Mild erythema at 24 h by phone", written)
         let two = [ZoneDose(zone: cheeks, depthMM: 0.75, passes: 4)]
-        let previous = [PriorSession(date: day0, zones: one.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) },
-                                     reactionsResolvedWithinDays: 2, openAdverseEvent: false)]
-        let second = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(p, practitioner: orgs.userA.id, date: day0.adding(days: 28), zones: two,
-                                                                previous: previous), written)
+        let previous = [
+            PriorSession(
+                date: day0, zones: one.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) },
+                reactionsResolvedWithinDays: 2, openAdverseEvent: false)
+        ]
+        let second = try await a.sessions.record(
+            courseID: course.id, clinicID: orgs.clinicA.id,
+            checkedSession(
+                p, practitioner: orgs.userA.id, date: day0.adding(days: 28), zones: two,
+                previous: previous), written)
         let (request, result) = photoagingPlan(p, start: day0.adding(days: 90))
-        let proposed = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                                  goal: "Second course", written)
+        let proposed = try await a.courses.create(
+            patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+            goal: "Second course", written)
         let accepted = try #require(try await a.courses.get(courseID: course.id, orgs.ctxA))
         return Fixture(patient: p, accepted: accepted, proposed: proposed, first: noted, second: second)
     }
 
-    @Test("a chart of several courses and sessions holds each one's zones, acknowledgements, addenda, equipment and visits",
-          arguments: Backend.available)
+    @Test(
+        "a chart of several courses and sessions holds each one's zones, acknowledgements, addenda, equipment and visits",
+        arguments: Backend.available)
     func childrenOnTheirParents(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)

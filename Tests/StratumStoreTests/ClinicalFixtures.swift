@@ -20,8 +20,9 @@ let cheeks = Zone(site: .cheek, side: .bilateral)
 let forehead = Zone(site: .forehead, side: .midline)
 
 func facts(_ p: Patient, answeredOn: LocalDate = day0) -> PatientFacts {
-    PatientFacts(birthDate: p.birthDate, sex: p.sex, fitzpatrick: p.fitzpatrick,
-                 screening: ScreeningResponse(answeredOn: answeredOn, answers: completeAnswers()))
+    PatientFacts(
+        birthDate: p.birthDate, sex: p.sex, fitzpatrick: p.fitzpatrick,
+        screening: ScreeningResponse(answeredOn: answeredOn, answers: completeAnswers()))
 }
 
 func photoagingPlan(_ p: Patient, start: LocalDate = day0) -> (PlanRequest, PlanResult) {
@@ -35,44 +36,56 @@ let testGTIN = "09506000134352"
 let testLot = "LOT-2291"
 let testPart = EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: nil))
 
-func checkedSession(_ p: Patient, practitioner: UUID, date: LocalDate, zones: [ZoneDose], previous: [PriorSession] = [],
-                    consentSigned: Bool = true, equipment: EquipmentReference = testPart) -> SessionDraft {
-    let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: testLot, expiry: LocalDate(iso: "2028-01-31")!, serial: nil,
-                                                                previouslyUsed: false, lotRecalled: false), pack: nil)
+func checkedSession(
+    _ p: Patient, practitioner: UUID, date: LocalDate, zones: [ZoneDose], previous: [PriorSession] = [],
+    consentSigned: Bool = true, equipment: EquipmentReference = testPart
+) -> SessionDraft {
+    let sterility = SterilityFacts(
+        singleUsePart: SingleUsePart(
+            lot: testLot, expiry: LocalDate(iso: "2028-01-31")!, serial: nil,
+            previouslyUsed: false, lotRecalled: false), pack: nil)
     let handpiece = HandpieceFacts(cleanedSinceLastUse: true)
-    let proposal = SessionProposal(patient: facts(p, answeredOn: day0), indications: [.photoaging], device: testPen, date: date, zones: zones,
-                                   sterility: sterility, handpiece: handpiece, topical: nil, consentSigned: consentSigned,
-                                   previousSessions: previous)
+    let proposal = SessionProposal(
+        patient: facts(p, answeredOn: day0), indications: [.photoaging], device: testPen, date: date, zones: zones,
+        sterility: sterility, handpiece: handpiece, topical: nil, consentSigned: consentSigned,
+        previousSessions: previous)
     let result = SessionCheck.check(proposal)
     let acks = result.findings.filter { $0.severity == .caution }
         .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Discussed with the patient; conservative depth") }
-    return SessionDraft(practitionerID: practitioner, date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], device: testPen,
-                        equipment: equipment, topical: nil,
-                        reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), result: result,
-                        acknowledgements: acks)
+    return SessionDraft(
+        practitionerID: practitioner, date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], device: testPen,
+        equipment: equipment, topical: nil,
+        reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), result: result,
+        acknowledgements: acks)
 }
 
 /// What a practitioner sends to record `zones` on `date` with the test part, acknowledging every caution of `check`
 /// (the live re-check the form shows before recording).
-func sessionDocument(date: LocalDate, zones: [ZoneDose], equipment: EquipmentReference = testPart, acknowledging check: CheckResult? = nil,
-                     reason: String = "Discussed with the patient; conservative depth") -> SessionRecordDocument {
+func sessionDocument(
+    date: LocalDate, zones: [ZoneDose], equipment: EquipmentReference = testPart, acknowledging check: CheckResult? = nil,
+    reason: String = "Discussed with the patient; conservative depth"
+) -> SessionRecordDocument {
     let acks = (check?.findings ?? []).filter { $0.severity == .caution }.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: reason) }
-    return SessionRecordDocument(date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], equipment: equipment, topical: nil,
-                                 reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), acknowledgements: acks)
+    return SessionRecordDocument(
+        date: date, zones: zones, endPoints: [zones[0].zone: "erythema"], equipment: equipment, topical: nil,
+        reactions: ExpectedReaction.expected(atDepth: zones.map(\.depthMM).max() ?? 0), acknowledgements: acks)
 }
 
 /// A patient of organization A with an accepted (active) photoaging course, and organization A's test lot in stock.
 func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws -> (Patient, Course) {
     let a = orgs.scopeA(db)
     if try await a.stock.lots().isEmpty {
-        _ = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
-                                               expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
+        _ = try await a.stock.receive(
+            LotDraft(
+                clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
+                expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
     }
     // Tests call this for several patients: same-named test people, confirmed as different persons.
     let p = try await a.patients.create(draft(orgs.clinicA.id), confirmDuplicate: true, orgs.ctxA)
     let (request, result) = photoagingPlan(p)
-    let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                            goal: "Softer fine lines", orgs.ctxA)
+    let course = try await a.courses.create(
+        patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+        goal: "Softer fine lines", orgs.ctxA)
     return (p, try await a.courses.accept(courseID: course.id, acknowledgements: acknowledgingCautions(course), orgs.ctxA))
 }
 

@@ -13,14 +13,17 @@ struct ConsentStoreTests {
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             #expect(try await a.consents.hasSignedTreatmentConsent(patientID: p.id, orgs.ctxA) == false)
 
-            let photo = try await a.consents.sign(patientID: p.id, kind: .photo(.inClinic), textVersion: "photo-2026-1",
-                                                  signedByName: "Mira Okafor", signedAt: at(0), orgs.ctxA)
+            let photo = try await a.consents.sign(
+                patientID: p.id, kind: .photo(.inClinic), textVersion: "photo-2026-1",
+                signedByName: "Mira Okafor", signedAt: at(0), orgs.ctxA)
             #expect(photo.kind == .photo(.inClinic))
-            #expect(try await a.consents.hasSignedTreatmentConsent(patientID: p.id, orgs.ctxA) == false,
-                    "a photo consent is not a treatment consent")
+            #expect(
+                try await a.consents.hasSignedTreatmentConsent(patientID: p.id, orgs.ctxA) == false,
+                "a photo consent is not a treatment consent")
 
-            let treatment = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-2026-3",
-                                                      signedByName: "  Mira Okafor ", signedAt: at(60), orgs.ctxA)
+            let treatment = try await a.consents.sign(
+                patientID: p.id, kind: .treatment, textVersion: "treatment-2026-3",
+                signedByName: "  Mira Okafor ", signedAt: at(60), orgs.ctxA)
             #expect(treatment.signedByName == "Mira Okafor")
             #expect(treatment.recordedBy == orgs.userA.id)
             #expect(treatment.signedAt == at(60))

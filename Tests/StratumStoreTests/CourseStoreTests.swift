@@ -12,8 +12,9 @@ struct CourseStoreTests {
             let a = orgs.scopeA(db)
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             let (request, result) = photoagingPlan(p)
-            let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                                    goal: "Softer fine lines", orgs.ctxA)
+            let course = try await a.courses.create(
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                goal: "Softer fine lines", orgs.ctxA)
             #expect(course.status == .proposed)
             #expect(course.acceptedAt == nil)
             #expect(course.indications == [.photoaging])
@@ -29,7 +30,8 @@ struct CourseStoreTests {
             #expect(course.plannedVisits.map(\.date) == result.course.sessions.map(\.date))
             #expect(course.plannedVisits[0].zones == result.course.sessions[0].zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) })
 
-            let accepted = try await a.courses.accept(courseID: course.id, acknowledgements: acknowledgingCautions(course), ctx(orgs.ctxA, now: at(100)))
+            let accepted = try await a.courses.accept(
+                courseID: course.id, acknowledgements: acknowledgingCautions(course), ctx(orgs.ctxA, now: at(100)))
             #expect(accepted.status == .active)
             #expect(accepted.acceptedAt == at(100))
             await #expect(throws: StoreError.state(.courseNotProposed(status: "active"))) {
@@ -48,8 +50,9 @@ struct CourseStoreTests {
             let a = orgs.scopeA(db)
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             let (request, result) = photoagingPlan(p)
-            let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                                    goal: nil, orgs.ctxA)
+            let course = try await a.courses.create(
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                goal: nil, orgs.ctxA)
             let b = orgs.scopeB(db).courses
             #expect(try await b.get(courseID: course.id, orgs.ctxB) == nil)
             #expect(try await lastAudit(db).outcome == .denied)

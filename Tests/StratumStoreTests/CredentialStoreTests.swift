@@ -38,9 +38,15 @@ struct CredentialStoreTests {
             #expect(try await column(db, "api_tokens", "name").allSatisfy { !$0.contains(issued.token) })
 
             let who = try #require(try await creds.authenticate(token: issued.token, now: at(10)))
-            #expect(who == TokenPrincipal(tokenID: issued.id, userID: orgs.userA.id, organizationID: orgs.a.id,
-                                          memberships: [Membership(organizationID: orgs.a.id, clinicID: orgs.clinicA.id,
-                                                                   userID: orgs.userA.id, role: .practitioner)]))
+            #expect(
+                who
+                    == TokenPrincipal(
+                        tokenID: issued.id, userID: orgs.userA.id, organizationID: orgs.a.id,
+                        memberships: [
+                            Membership(
+                                organizationID: orgs.a.id, clinicID: orgs.clinicA.id,
+                                userID: orgs.userA.id, role: .practitioner)
+                        ]))
             #expect(try await creds.tokens(userID: orgs.userA.id).first { $0.id == issued.id }?.lastUsedAt == at(10))
             // The stamp moves at most once a minute: a use 30 s later keeps it, one 61 s later moves it.
             _ = try await creds.authenticate(token: issued.token, now: at(40))
@@ -129,8 +135,9 @@ struct CredentialStoreTests {
         }
     }
 
-    @Test("failed logins are counted per account and per address within the window; the email is stored only hashed",
-          arguments: Backend.available)
+    @Test(
+        "failed logins are counted per account and per address within the window; the email is stored only hashed",
+        arguments: Backend.available)
     func throttling(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let creds = CredentialStore(database: db)

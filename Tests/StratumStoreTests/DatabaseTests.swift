@@ -4,11 +4,13 @@ import Testing
 
 @Suite("Database: location, settings, migrations, transactions")
 struct DatabaseTests {
-    @Test("DATABASE_URL: a file path or postgres URL; nonsense and in-memory databases are refused", arguments: [
-        ("./stratum.sqlite", "sqlite"), ("sqlite:///var/lib/stratum/db.sqlite", "sqlite"),
-        ("postgres://u:p@localhost:5432/stratum", "postgres"), ("postgresql://localhost/stratum", "postgres"),
-        ("mysql://localhost/x", "error"), ("", "error"), (":memory:", "error"), ("sqlite://", "error"),
-    ])
+    @Test(
+        "DATABASE_URL: a file path or postgres URL; nonsense and in-memory databases are refused",
+        arguments: [
+            ("./stratum.sqlite", "sqlite"), ("sqlite:///var/lib/stratum/db.sqlite", "sqlite"),
+            ("postgres://u:p@localhost:5432/stratum", "postgres"), ("postgresql://localhost/stratum", "postgres"),
+            ("mysql://localhost/x", "error"), ("", "error"), (":memory:", "error"), ("sqlite://", "error")
+        ])
     func location(_ url: String, _ kind: String) {
         switch Result(catching: { try DatabaseLocation(url) }) {
         case .success(.sqlite): #expect(kind == "sqlite")
@@ -58,9 +60,11 @@ struct DatabaseTests {
             let scope = orgs.scopeA(db)
             await #expect(throws: Boom.self) {
                 try await db.write { database in
-                    try await AuditTrail.append(AuditEntry(occurredAt: Date(), actorID: nil, organizationID: orgs.a.id, clinicID: nil,
-                                                           patientID: nil, action: "create", resource: "patient", outcome: .allowed,
-                                                           requestID: "r"), key: testAuditKey, on: database)
+                    try await AuditTrail.append(
+                        AuditEntry(
+                            occurredAt: Date(), actorID: nil, organizationID: orgs.a.id, clinicID: nil,
+                            patientID: nil, action: "create", resource: "patient", outcome: .allowed,
+                            requestID: "r"), key: testAuditKey, on: database)
                     throw Boom()
                 }
             }

@@ -21,8 +21,10 @@ struct DemoGeneratorTests {
             _ = try await dir.addMembership(userID: owner.id, clinicID: clinic.id, role: .owner)
         }
         let scope = OrganizationScope(organizationID: org.id, database: db, auditKey: testAuditKey)
-        return (scope, DemoClinics(central: central.id, riverside: riverside.id, practitionerID: practitioner.id),
-                [org.id: "organization", central.id: "central", riverside.id: "riverside", practitioner.id: "practitioner", owner.id: "owner"])
+        return (
+            scope, DemoClinics(central: central.id, riverside: riverside.id, practitionerID: practitioner.id),
+            [org.id: "organization", central.id: "central", riverside.id: "riverside", practitioner.id: "practitioner", owner.id: "owner"]
+        )
     }
 
     /// Everything the stores read back about the demo, patient by patient (keyed by name and birth date) and for the
@@ -46,12 +48,15 @@ struct DemoGeneratorTests {
             out[key] = canonical.lines(chart, "chart") + canonical.lines(derived, "derived") + canonical.lines(outcome, "outcome")
         }
         // Pack codes are drawn at random by the sterilization store, in both loads: packs are told apart by what they hold.
-        let packs = canonical.lines(try await scope.sterilization.packs().sorted { "\($0.contents) \($0.state)" < "\($1.contents) \($1.state)" },
-                                    "packs").map { $0.contains(".code = \"PK-") ? "pack code" : $0 }
+        let packs = canonical.lines(
+            try await scope.sterilization.packs().sorted { "\($0.contents) \($0.state)" < "\($1.contents) \($1.state)" },
+            "packs"
+        ).map { $0.contains(".code = \"PK-") ? "pack code" : $0 }
         var registry = canonical.lines(try await scope.stock.lots(), "lots") + packs
         for h in try await scope.devices.handpieces() {
             let cleanings = try await scope.devices.cleanings(handpieceID: h.id)
-            registry += canonical.lines(h, "handpiece \(h.serial)")
+            registry +=
+                canonical.lines(h, "handpiece \(h.serial)")
                 + ["handpiece \(h.serial) cleaned since last use = \(h.cleanedSinceLastUse)", "handpiece \(h.serial) cleanings = \(cleanings.count)"]
                 + canonical.lines(cleanings, "handpiece \(h.serial) cleaning")
         }
@@ -73,8 +78,9 @@ struct DemoGeneratorTests {
         return false
     }
 
-    @Test("36 patients (every stage of care, both clinics) read back the same through the doors and from the generator",
-          arguments: Backend.available)
+    @Test(
+        "36 patients (every stage of care, both clinics) read back the same through the doors and from the generator",
+        arguments: Backend.available)
     func generatorMatchesDoors(_ backend: Backend) async throws {
         let today = LocalDate.clinicDay(at: Date(), timeZone: "UTC")
         let doors = try await withStore(backend) { db in

@@ -7,8 +7,9 @@ import Testing
 /// databases: a refused draft names its field and writes nothing (PostgreSQL cannot even hold U+0000).
 @Suite("Patient registration: the identity rules at the store's door, on both databases")
 struct PatientInputStoreTests {
-    @Test("an overlong name, a control character, a bad phototype or address, an overlong search: refused, nothing written",
-          arguments: Backend.available)
+    @Test(
+        "an overlong name, a control character, a bad phototype or address, an overlong search: refused, nothing written",
+        arguments: Backend.available)
     func refused(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)

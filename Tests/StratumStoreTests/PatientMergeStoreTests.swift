@@ -8,8 +8,10 @@ import Testing
 /// An accepted photoaging course for `p`, and organization A's test lot in stock.
 private func course(for p: Patient, _ a: OrganizationScope, _ orgs: TwoOrganizations) async throws -> Course {
     if try await a.stock.lots().isEmpty {
-        _ = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
-                                               expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
+        _ = try await a.stock.receive(
+            LotDraft(
+                clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
+                expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
     }
     let (request, result) = photoagingPlan(p)
     let c = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result, goal: "Softer lines", orgs.ctxA)
@@ -48,8 +50,9 @@ private func part(_ lot: String, _ serial: String) -> EquipmentReference {
 
 @Suite("Patients: possible duplicates at registration and merging two charts of one person (issue 12, reproduction 5)")
 struct PatientMergeStoreTests {
-    @Test("a second Rosa Rossi, 1983-04-09 is refused with the candidate until confirmed; phone and email match normalised",
-          arguments: Backend.available)
+    @Test(
+        "a second Rosa Rossi, 1983-04-09 is refused with the candidate until confirmed; phone and email match normalised",
+        arguments: Backend.available)
     func duplicates(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -90,41 +93,58 @@ struct PatientMergeStoreTests {
         }
     }
 
-    @Test("merging two charts moves every record to the survivor; both ids answer the survivor; audited on both",
-          arguments: Backend.available)
+    @Test(
+        "merging two charts moves every record to the survivor; both ids answer the survivor; audited on both",
+        arguments: Backend.available)
     func merge(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let a = orgs.scopeA(db)
             let keep = try await a.patients.create(draft(orgs.clinicA.id, given: "Rosa", family: "Rossi", birth: "1983-04-09"), orgs.ctxA)
-            let dup = try await a.patients.create(draft(orgs.clinicA.id, given: "Rosa", family: "Rossi", birth: "1983-04-09"),
-                                                  confirmDuplicate: true, orgs.ctxA)
+            let dup = try await a.patients.create(
+                draft(orgs.clinicA.id, given: "Rosa", family: "Rossi", birth: "1983-04-09"),
+                confirmDuplicate: true, orgs.ctxA)
             let c1 = try await course(for: keep, a, orgs)
             let c2 = try await course(for: dup, a, orgs)
-            _ = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: "LOT-B",
-                                                   expiry: LocalDate(iso: "2028-01-31")!, quantity: 50), orgs.ctxA)
+            _ = try await a.stock.receive(
+                LotDraft(
+                    clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: "LOT-B",
+                    expiry: LocalDate(iso: "2028-01-31")!, quantity: 50), orgs.ctxA)
             // Screenings: the duplicate's is the newer answer and must stay the one sessions are judged on.
-            _ = try await a.screenings.record(patientID: keep.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
-            _ = try await a.screenings.record(patientID: dup.id, response: ScreeningResponse(answeredOn: day0.adding(days: 3),
-                                                                                              answers: completeAnswers()), orgs.ctxA)
+            _ = try await a.screenings.record(
+                patientID: keep.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
+            _ = try await a.screenings.record(
+                patientID: dup.id,
+                response: ScreeningResponse(
+                    answeredOn: day0.adding(days: 3),
+                    answers: completeAnswers()), orgs.ctxA)
             // Sessions: one on the survivor, two on the duplicate; both charts used lot LOT-2291, the duplicate also LOT-B.
-            let s1 = try await a.sessions.record(courseID: c1.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(keep, practitioner: orgs.userA.id, date: day0, zones: zones,
-                                                                equipment: part(testLot, "S-1")), orgs.ctxA)
-            let s2 = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(dup, practitioner: orgs.userA.id, date: day0, zones: zones,
-                                                                equipment: part(testLot, "S-2")), orgs.ctxA)
-            let first = PriorSession(date: day0, zones: zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) }, reactionsResolvedWithinDays: nil,
-                                     openAdverseEvent: false)
-            _ = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
-                                            checkedSession(dup, practitioner: orgs.userA.id, date: day0.adding(days: 28), zones: zones,
-                                                           previous: [first], equipment: part("LOT-B", "B-1")), orgs.ctxA)
+            let s1 = try await a.sessions.record(
+                courseID: c1.id, clinicID: orgs.clinicA.id,
+                checkedSession(
+                    keep, practitioner: orgs.userA.id, date: day0, zones: zones,
+                    equipment: part(testLot, "S-1")), orgs.ctxA)
+            let s2 = try await a.sessions.record(
+                courseID: c2.id, clinicID: orgs.clinicA.id,
+                checkedSession(
+                    dup, practitioner: orgs.userA.id, date: day0, zones: zones,
+                    equipment: part(testLot, "S-2")), orgs.ctxA)
+            let first = PriorSession(
+                date: day0, zones: zones.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) }, reactionsResolvedWithinDays: nil,
+                openAdverseEvent: false)
+            _ = try await a.sessions.record(
+                courseID: c2.id, clinicID: orgs.clinicA.id,
+                checkedSession(
+                    dup, practitioner: orgs.userA.id, date: day0.adding(days: 28), zones: zones,
+                    previous: [first], equipment: part("LOT-B", "B-1")), orgs.ctxA)
             for (p, s) in [(keep, s1), (dup, s2)] {
-                _ = try await a.adverseEvents.report(patientID: p.id, sessionID: s.id, type: .bruising, onset: day0.adding(days: 1), grade: .mild,
-                                                     suspectedCauses: [.needleTechnique], notes: nil, orgs.ctxA)
+                _ = try await a.adverseEvents.report(
+                    patientID: p.id, sessionID: s.id, type: .bruising, onset: day0.adding(days: 1), grade: .mild,
+                    suspectedCauses: [.needleTechnique], notes: nil, orgs.ctxA)
             }
-            _ = try await a.assessments.record(patientID: dup.id, courseID: c2.id, scale: "GAIS", score: 3, kind: .visit,
-                                               assessedOn: day0.adding(days: 27), orgs.ctxA)
+            _ = try await a.assessments.record(
+                patientID: dup.id, courseID: c2.id, scale: "GAIS", score: 3, kind: .visit,
+                assessedOn: day0.adding(days: 27), orgs.ctxA)
             try await photoRow(db, orgs, patient: keep.id, course: c1.id, sha: String(repeating: "a", count: 64))
             try await photoRow(db, orgs, patient: dup.id, course: c2.id, sha: String(repeating: "b", count: 64))
             try await photoRow(db, orgs, patient: dup.id, course: c2.id, sha: String(repeating: "c", count: 64))
@@ -146,7 +166,7 @@ struct PatientMergeStoreTests {
             #expect(survivor.id == keep.id)
             let after = try await a.patients.counts(patientID: keep.id)
             var expected = before.0 + before.1
-            expected.recalls -= 1 // one recall reached both charts: its two contact rows are now one
+            expected.recalls -= 1  // one recall reached both charts: its two contact rows are now one
             #expect(after == expected)
             #expect(try await a.patients.counts(patientID: dup.id) == ChartCounts())
             // The merged id answers the survivor; lists show one Rosa Rossi.
@@ -166,8 +186,9 @@ struct PatientMergeStoreTests {
             #expect(Set(exposures.map(\.patientID)) == [keep.id] && exposures.count == 2)
             // No new record attaches to the merged chart: it has none to show.
             await #expect(throws: StoreError.notFound("patient")) {
-                try await a.adverseEvents.report(patientID: dup.id, sessionID: nil, type: .bruising, onset: day0, grade: .mild,
-                                                 suspectedCauses: [], notes: nil, orgs.ctxA)
+                try await a.adverseEvents.report(
+                    patientID: dup.id, sessionID: nil, type: .bruising, onset: day0, grade: .mild,
+                    suspectedCauses: [], notes: nil, orgs.ctxA)
             }
             let merges = try await allAuditRows(db).filter { $0.entry.action == "merge" }.map(\.entry)
             #expect(Set(merges.map(\.patientID)) == [keep.id, dup.id] && merges.allSatisfy { $0.outcome == .allowed })
@@ -175,8 +196,9 @@ struct PatientMergeStoreTests {
         }
     }
 
-    @Test("a merge with itself, with another organization's chart, of a merged chart, or with the same photo in both is refused and changes nothing",
-          arguments: Backend.available)
+    @Test(
+        "a merge with itself, with another organization's chart, of a merged chart, or with the same photo in both is refused and changes nothing",
+        arguments: Backend.available)
     func refusals(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -188,7 +210,9 @@ struct PatientMergeStoreTests {
                 try await a.patients.merge(survivorID: p.id, duplicateID: p.id, orgs.ctxA)
             }
             await #expect(throws: StoreError.notFound("patient")) { try await a.patients.merge(survivorID: p.id, duplicateID: other.id, orgs.ctxA) }
-            await #expect(throws: StoreError.notFound("patient")) { try await orgs.scopeB(db).patients.merge(survivorID: other.id, duplicateID: q.id, orgs.ctxB) }
+            await #expect(throws: StoreError.notFound("patient")) {
+                try await orgs.scopeB(db).patients.merge(survivorID: other.id, duplicateID: q.id, orgs.ctxB)
+            }
             #expect(try await lastAudit(db).outcome == .denied)
 
             let cp = try await course(for: p, a, orgs)
@@ -205,7 +229,9 @@ struct PatientMergeStoreTests {
             let r = try await a.patients.create(draft(orgs.clinicA.id, given: "Ada", family: "Lind"), confirmDuplicate: true, orgs.ctxA)
             let t = try await a.patients.create(draft(orgs.clinicA.id, given: "Ada", family: "Lind"), confirmDuplicate: true, orgs.ctxA)
             _ = try await a.patients.merge(survivorID: p.id, duplicateID: r.id, orgs.ctxA)
-            await #expect(throws: StoreError.conflict("chart \(r.id.uuidString.lowercased()) was already merged into \(p.id.uuidString.lowercased())")) {
+            await #expect(
+                throws: StoreError.conflict("chart \(r.id.uuidString.lowercased()) was already merged into \(p.id.uuidString.lowercased())")
+            ) {
                 try await a.patients.merge(survivorID: q.id, duplicateID: r.id, orgs.ctxA)
             }
             // A survivor merged later carries its merged ids along: each answers the final chart.

@@ -10,8 +10,9 @@ struct PhotoVaultTests {
     /// A patient of organization A with an active course and a photo consent on record.
     func consentedCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws -> (Patient, Course) {
         let (p, course) = try await activeCourse(db, orgs)
-        _ = try await orgs.scopeA(db).consents.sign(patientID: p.id, kind: .photo(.recordOnly), textVersion: "photo-2026-1",
-                                                    signedByName: "Mira Okafor", signedAt: at(0), orgs.ctxA)
+        _ = try await orgs.scopeA(db).consents.sign(
+            patientID: p.id, kind: .photo(.recordOnly), textVersion: "photo-2026-1",
+            signedByName: "Mira Okafor", signedAt: at(0), orgs.ctxA)
         return (p, course)
     }
 
@@ -21,8 +22,9 @@ struct PhotoVaultTests {
         return dir.path
     }
 
-    @Test("two app servers on one PostgreSQL database, each with its own data directory, read each other's photos",
-          .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
+    @Test(
+        "two app servers on one PostgreSQL database, each with its own data directory, read each other's photos",
+        .enabled(if: Backend.postgresURL != nil, "needs STRATUM_TEST_POSTGRES_URL"))
     func twoServersSharePhotos() async throws {
         try await withStore(.postgres) { db in
             let other = try await StratumDatabase.open(db.location)
@@ -41,17 +43,21 @@ struct PhotoVaultTests {
             let (_, seenByB) = try await serverB.image(photoID: fromA.id, use: .record, orgs.ctxA)
             let (_, seenByA) = try await serverA.image(photoID: fromB.id, use: .record, orgs.ctxA)
             #expect(PhotoVault.hash(seenByB) == fromA.sha256 && PhotoVault.hash(seenByA) == fromB.sha256)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dirA).isEmpty && FileManager.default.contentsOfDirectory(atPath: dirB).isEmpty,
-                    "on PostgreSQL the images live in the database, not in a server's files")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: dirA).isEmpty && FileManager.default.contentsOfDirectory(atPath: dirB).isEmpty,
+                "on PostgreSQL the images live in the database, not in a server's files")
             // What the database holds is sealed: neither the JPEG marker nor the stripped metadata can be read in it.
-            let sealed = try #require(try await db.sql.raw("SELECT sealed FROM photo_blobs WHERE sha256 = \(bind: fromA.sha256)").first()?
-                .decode(column: "sealed", as: Data.self))
+            let sealed = try #require(
+                try await db.sql.raw("SELECT sealed FROM photo_blobs WHERE sha256 = \(bind: fromA.sha256)").first()?
+                    .decode(column: "sealed", as: Data.self))
             #expect(!sealed.starts(with: [0xFF, 0xD8]) && !PhotoSamples.contains([UInt8](sealed), "AcmeCam"))
 
             // An image swapped under another photo's name fails its check on every server, never shows another picture.
-            try await db.sql.raw("""
+            try await db.sql.raw(
+                """
                 UPDATE photo_blobs SET sealed = (SELECT sealed FROM photo_blobs WHERE sha256 = \(bind: fromB.sha256)) WHERE sha256 = \(bind: fromA.sha256)
-                """).run()
+                """
+            ).run()
             await #expect(throws: PhotoFileError.self) { _ = try await serverB.image(photoID: fromA.id, use: .record, orgs.ctxA) }
             await other.shutdown()
             try await expectAuditIntact(db)

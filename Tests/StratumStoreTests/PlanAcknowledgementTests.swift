@@ -5,8 +5,9 @@ import Testing
 
 /// A plan whose only cautions are the patient's anticoagulants (SCR-ANTICOAGULANT) and, for a stop, her pregnancy.
 private func plan(_ p: Patient, _ overrides: [ScreeningKey: ScreeningAnswer]) -> (PlanRequest, PlanResult) {
-    let facts = PatientFacts(birthDate: p.birthDate, sex: p.sex, fitzpatrick: p.fitzpatrick,
-                             screening: ScreeningResponse(answeredOn: day0, answers: completeAnswers(overrides)))
+    let facts = PatientFacts(
+        birthDate: p.birthDate, sex: p.sex, fitzpatrick: p.fitzpatrick,
+        screening: ScreeningResponse(answeredOn: day0, answers: completeAnswers(overrides)))
     let request = PlanRequest(patient: facts, indications: [.photoaging], zones: [cheeks, forehead], device: testPen, startDate: day0)
     return (request, CoursePlanner.plan(request))
 }
@@ -44,8 +45,9 @@ struct PlanAcknowledgementTests {
             #expect(result.decision == .proceedWithCaution)
             let cautions = result.findings.filter { $0.severity == .caution }
             #expect(cautions.map(\.rule).contains(.scrAnticoagulant))
-            let course = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                                    goal: nil, orgs.ctxA)
+            let course = try await a.courses.create(
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                goal: nil, orgs.ctxA)
 
             // No reason: refused, naming every unacknowledged caution; the course stays proposed.
             do {
@@ -59,14 +61,22 @@ struct PlanAcknowledgementTests {
 
             // A blank reason, or a reason for a caution the plan did not raise, is refused naming the field.
             let blank = cautions.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "  ") }
-            await #expect(throws: StoreError.invalid(field: "acknowledgements[0].reason",
-                                                     problem: "give the clinical reason for accepting \(cautions[0].rule.rawValue)")) {
+            await #expect(
+                throws: StoreError.invalid(
+                    field: "acknowledgements[0].reason",
+                    problem: "give the clinical reason for accepting \(cautions[0].rule.rawValue)")
+            ) {
                 _ = try await a.courses.accept(courseID: course.id, acknowledgements: blank, orgs.ctxA)
             }
-            let good = cautions.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Stopped aspirin for a week with her GP's agreement") }
+            let good = cautions.map {
+                AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Stopped aspirin for a week with her GP's agreement")
+            }
             let stray = good + [AcknowledgementDraft(rule: .scrKeloid, reason: "no keloid history")]
-            await #expect(throws: StoreError.invalid(field: "acknowledgements[\(good.count)].rule",
-                                                     problem: "the plan raised no caution SCR-KELOID to acknowledge")) {
+            await #expect(
+                throws: StoreError.invalid(
+                    field: "acknowledgements[\(good.count)].rule",
+                    problem: "the plan raised no caution SCR-KELOID to acknowledge")
+            ) {
                 _ = try await a.courses.accept(courseID: course.id, acknowledgements: stray, orgs.ctxA)
             }
             #expect(try await a.courses.get(courseID: course.id, orgs.ctxA)?.status == .proposed)
@@ -89,9 +99,13 @@ struct PlanAcknowledgementTests {
             Finding(rule: .depthSiteCaution, severity: .caution, message: "deep", zone: z, evidence: "WEB", source: "")
         }
         let findings = [caution(left), caution(right)]
-        #expect(PlanGate.blocking(findings, acknowledgements: [Acknowledgement(rule: .depthSiteCaution, zone: left, reason: "r")]) == [caution(right)])
+        #expect(
+            PlanGate.blocking(findings, acknowledgements: [Acknowledgement(rule: .depthSiteCaution, zone: left, reason: "r")]) == [caution(right)])
         #expect(PlanGate.blocking(findings, acknowledgements: [Acknowledgement(rule: .depthSiteCaution, zone: nil, reason: "r")]).isEmpty)
-        #expect(AcknowledgementGate.unmatched([Acknowledgement(rule: .depthSiteCaution, zone: Zone(site: .chin, side: .midline), reason: "r")],
-                                              findings: findings).count == 1)
+        #expect(
+            AcknowledgementGate.unmatched(
+                [Acknowledgement(rule: .depthSiteCaution, zone: Zone(site: .chin, side: .midline), reason: "r")],
+                findings: findings
+            ).count == 1)
     }
 }

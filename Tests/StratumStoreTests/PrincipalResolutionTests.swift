@@ -38,8 +38,9 @@ struct PrincipalResolutionTests {
             let orgs = try await TwoOrganizations.make(db)
             let second = try await Directory(database: db).createClinic(organizationID: orgs.a.id, name: "Alder East", timezone: "Europe/London")
             _ = try await Directory(database: db).addMembership(userID: orgs.userA.id, clinicID: second.id, role: .assistant)
-            let issued = try await CredentialStore(database: db).issue(userID: orgs.userA.id, organizationID: orgs.a.id, name: "t",
-                                                                      expiresAt: nil, now: at(0))
+            let issued = try await CredentialStore(database: db).issue(
+                userID: orgs.userA.id, organizationID: orgs.a.id, name: "t",
+                expiresAt: nil, now: at(0))
             try await withCountedDatabase(db) { counted, log in
                 let creds = CredentialStore(database: counted)
                 // The first use stamps last_used_at (a write at most once a minute); the next request only reads.
@@ -69,9 +70,12 @@ struct PrincipalResolutionTests {
                 #expect(queries.first?.uppercased().hasPrefix("SELECT") == true)
                 let session = try #require(found)
                 #expect(session.displayName == "A. Practitioner")
-                #expect(session.memberships == [SessionMembership(
-                    membership: Membership(organizationID: orgs.a.id, clinicID: orgs.clinicA.id, userID: orgs.userA.id, role: .practitioner),
-                    clinicName: "Alder Central")])
+                #expect(
+                    session.memberships == [
+                        SessionMembership(
+                            membership: Membership(organizationID: orgs.a.id, clinicID: orgs.clinicA.id, userID: orgs.userA.id, role: .practitioner),
+                            clinicName: "Alder Central")
+                    ])
                 #expect(session.lastSeenAt == at(0))
                 // Past the stamp's resolution the request records the activity: one SELECT and one UPDATE.
                 let later = try await log.queries { found = try await creds.session(token: started.token, now: at(90)) }
@@ -85,8 +89,9 @@ struct PrincipalResolutionTests {
     func revocationAndRoleChangeAcrossServers(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
-            let issued = try await CredentialStore(database: db).issue(userID: orgs.userA.id, organizationID: orgs.a.id, name: "t",
-                                                                      expiresAt: nil, now: at(0))
+            let issued = try await CredentialStore(database: db).issue(
+                userID: orgs.userA.id, organizationID: orgs.a.id, name: "t",
+                expiresAt: nil, now: at(0))
             let session = try await CredentialStore(database: db).createSession(userID: orgs.userA.id, clinicID: orgs.clinicA.id, now: at(0))
             try await withCountedDatabase(db) { other, _ in
                 let there = CredentialStore(database: other)
@@ -105,8 +110,9 @@ struct PrincipalResolutionTests {
         }
     }
 
-    @Test("a disabled user's token and session stop at once; a token outside the user's memberships resolves to nothing",
-          arguments: Backend.available)
+    @Test(
+        "a disabled user's token and session stop at once; a token outside the user's memberships resolves to nothing",
+        arguments: Backend.available)
     func disabledAndRemoved(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)

@@ -6,8 +6,9 @@ import Testing
 
 @Suite("A failed biological indicator's reach before it is recorded; a recall opened in error closed with its reason")
 struct RecallCorrectionStoreTests {
-    @Test("the reach shown before a failure is recorded is what the recall then reaches; showing it changes nothing",
-          arguments: Backend.available)
+    @Test(
+        "the reach shown before a failure is recorded is what the recall then reaches; showing it changes nothing",
+        arguments: Backend.available)
     func reachBeforeFailure(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -25,8 +26,9 @@ struct RecallCorrectionStoreTests {
             let auditBefore = try await allAuditRows(db).count
 
             let reach = try await a.recalls.reach(failing: c3.id)
-            #expect(reach == RecallReach(cycles: [2, 3], sessions: 3, patients: 3, packs: 2),
-                    "cycle 2's unused pack and cycle 3's third pack would be quarantined")
+            #expect(
+                reach == RecallReach(cycles: [2, 3], sessions: 3, patients: 3, packs: 2),
+                "cycle 2's unused pack and cycle 3's third pack would be quarantined")
             // Nothing changed: the indicator is still pending, no recall, no pack withdrawn, nothing audited.
             #expect(try await a.sterilization.cycle(c3.id)?.biological == .pending)
             #expect(try await a.recalls.summaries().isEmpty)
@@ -51,8 +53,9 @@ struct RecallCorrectionStoreTests {
         }
     }
 
-    @Test("a recall opened in error closes with the reason, audited; nobody is followed up; its packs stay quarantined",
-          arguments: Backend.available)
+    @Test(
+        "a recall opened in error closes with the reason, audited; nobody is followed up; its packs stay quarantined",
+        arguments: Backend.available)
     func closeInError(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -98,8 +101,10 @@ struct RecallCorrectionStoreTests {
                 #expect(try await a.sterilization.pack(id: pack.id)?.state == .quarantined)
             }
             // A lot recalled by mistake: its recall closes in error, and the lot stays recalled (a recall is final).
-            let lot = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Cartridge 12", gtin: testGTIN,
-                                                         lot: "ERR-1", expiry: LocalDate(iso: "2028-01-31")!, quantity: 20), orgs.ctxA)
+            let lot = try await a.stock.receive(
+                LotDraft(
+                    clinicID: orgs.clinicA.id, modelID: nil, product: "Cartridge 12", gtin: testGTIN,
+                    lot: "ERR-1", expiry: LocalDate(iso: "2028-01-31")!, quantity: 20), orgs.ctxA)
             let (_, lotRecall) = try await a.stock.setStatus(lotID: lot.id, .recalled, reason: "Notice for another lot", orgs.ctxA)
             try await a.recalls.closeInError(recallID: try #require(lotRecall), reason: "opened in error: wrong lot scanned", orgs.ctxA)
             #expect(try await a.stock.lots().first { $0.id == lot.id }?.status == .recalled)

@@ -12,8 +12,9 @@ struct RecordDateStoreTests {
     static let noon = instant("2026-11-10T12:00:00Z")
     static let today = LocalDate(iso: "2026-11-10")!
 
-    @Test("a session, assessment, adverse event, follow-up, screening and consent dated after the clinic's today are refused naming the field; nothing is written",
-          arguments: Backend.available)
+    @Test(
+        "a session, assessment, adverse event, follow-up, screening and consent dated after the clinic's today are refused naming the field; nothing is written",
+        arguments: Backend.available)
     func futureDatesRefused(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -31,28 +32,34 @@ struct RecordDateStoreTests {
             // Reproduction 1 of issue 12: a session 9 days ahead.
             let nineDays = Self.today.adding(days: 9)
             await field("date") {
-                _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                checkedSession(p, practitioner: orgs.userA.id, date: nineDays, zones: zones), c)
+                _ = try await a.sessions.record(
+                    courseID: course.id, clinicID: orgs.clinicA.id,
+                    checkedSession(p, practitioner: orgs.userA.id, date: nineDays, zones: zones), c)
             }
             await field("date") {
                 _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: nineDays, zones: zones), c)
             }
             #expect(try await a.sessions.list(courseID: course.id, c).isEmpty)
-            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                       checkedSession(p, practitioner: orgs.userA.id, date: Self.today, zones: zones), c)
+            let recorded = try await a.sessions.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: Self.today, zones: zones), c)
             await field("date") {
-                _ = try await a.sessions.update(sessionID: recorded.id, checkedSession(p, practitioner: orgs.userA.id, date: tomorrow, zones: zones), c)
+                _ = try await a.sessions.update(
+                    sessionID: recorded.id, checkedSession(p, practitioner: orgs.userA.id, date: tomorrow, zones: zones), c)
             }
             #expect(try await a.sessions.get(sessionID: recorded.id, c)?.date == Self.today)
             await field("assessedOn") {
-                _ = try await a.assessments.record(patientID: p.id, courseID: course.id, scale: "GAIS", score: 2, kind: .visit, assessedOn: tomorrow, c)
+                _ = try await a.assessments.record(
+                    patientID: p.id, courseID: course.id, scale: "GAIS", score: 2, kind: .visit, assessedOn: tomorrow, c)
             }
             await field("onset") {
-                _ = try await a.adverseEvents.report(patientID: p.id, sessionID: nil, type: .bruising, onset: tomorrow, grade: .mild,
-                                                     suspectedCauses: [], notes: nil, c)
+                _ = try await a.adverseEvents.report(
+                    patientID: p.id, sessionID: nil, type: .bruising, onset: tomorrow, grade: .mild,
+                    suspectedCauses: [], notes: nil, c)
             }
-            let event = try await a.adverseEvents.report(patientID: p.id, sessionID: nil, type: .bruising, onset: Self.today, grade: .mild,
-                                                         suspectedCauses: [], notes: nil, c)
+            let event = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: nil, type: .bruising, onset: Self.today, grade: .mild,
+                suspectedCauses: [], notes: nil, c)
             await field("notedOn") {
                 _ = try await a.adverseEvents.addFollowUp(eventID: event.id, notedOn: tomorrow, grade: nil, text: "Settling", c)
             }
@@ -60,11 +67,13 @@ struct RecordDateStoreTests {
                 _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: tomorrow, answers: completeAnswers()), c)
             }
             await field("signedOn") {
-                _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "t1", signedByName: "Mira Okafor", signedOn: tomorrow, c)
+                _ = try await a.consents.sign(
+                    patientID: p.id, kind: .treatment, textVersion: "t1", signedByName: "Mira Okafor", signedOn: tomorrow, c)
             }
             await field("signedAt") {
-                _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "t1", signedByName: "Mira Okafor",
-                                              signedAt: Self.noon.addingTimeInterval(86_400), c)
+                _ = try await a.consents.sign(
+                    patientID: p.id, kind: .treatment, textVersion: "t1", signedByName: "Mira Okafor",
+                    signedAt: Self.noon.addingTimeInterval(86_400), c)
             }
             #expect(try await a.consents.list(patientID: p.id, c).isEmpty)
             #expect(try await a.screenings.history(patientID: p.id, c).isEmpty)
@@ -97,21 +106,24 @@ struct RecordDateStoreTests {
             let s = orgs.scopeA(db).sessions
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             let c = ctx(orgs.ctxA, now: Self.noon)
-            let earlier = try await s.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                             checkedSession(p, practitioner: orgs.userA.id, date: Self.today.adding(days: -8), zones: zones), c)
+            let earlier = try await s.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: Self.today.adding(days: -8), zones: zones), c)
             #expect(earlier.lateEntry && earlier.writtenAt == Self.noon)
             let fromStore = try await s.get(sessionID: earlier.id, c)
             #expect(fromStore?.lateEntry == true && fromStore?.writtenAt == Self.noon, "stored, not recomputed")
             // Read back a week later: still the same late entry, written at the same time.
             #expect(try await s.get(sessionID: earlier.id, ctx(orgs.ctxA, now: Self.noon.addingTimeInterval(7 * 86_400)))?.writtenAt == Self.noon)
-            let onTheDay = try await s.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                              checkedSession(p, practitioner: orgs.userA.id, date: Self.today, zones: [ZoneDose(zone: forehead, depthMM: 0.25, passes: 2)]), c)
+            let onTheDay = try await s.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: Self.today, zones: [ZoneDose(zone: forehead, depthMM: 0.25, passes: 2)]), c)
             #expect(!onTheDay.lateEntry && onTheDay.writtenAt == Self.noon)
             // Corrected the next day for the same day: the correction is written late.
             let later = Self.noon.addingTimeInterval(86_400)
-            let corrected = try await s.update(sessionID: onTheDay.id,
-                                               checkedSession(p, practitioner: orgs.userA.id, date: Self.today, zones: [ZoneDose(zone: forehead, depthMM: 0.25, passes: 3)]),
-                                               ctx(orgs.ctxA, now: later))
+            let corrected = try await s.update(
+                sessionID: onTheDay.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: Self.today, zones: [ZoneDose(zone: forehead, depthMM: 0.25, passes: 3)]),
+                ctx(orgs.ctxA, now: later))
             #expect(corrected.lateEntry && corrected.writtenAt == later)
         }
     }
@@ -124,21 +136,27 @@ struct RecordDateStoreTests {
             let a = orgs.scopeA(db)
             let c = ctx(orgs.ctxA, now: Self.noon)
             let signed = LocalDate(iso: "2026-11-01")!
-            let consent = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "t1", signedByName: "Mira Okafor",
-                                                    signedOn: signed, c)
+            let consent = try await a.consents.sign(
+                patientID: p.id, kind: .treatment, textVersion: "t1", signedByName: "Mira Okafor",
+                signedOn: signed, c)
             #expect(consent.signedOn == signed && consent.withdrawnOn == nil)
-            func inForce(_ d: LocalDate) async throws -> Bool { try #require(try await a.sessions.facts(courseID: course.id, on: d, c)).consentSigned }
+            func inForce(_ d: LocalDate) async throws -> Bool {
+                try #require(try await a.sessions.facts(courseID: course.id, on: d, c)).consentSigned
+            }
             #expect(try await inForce(signed.adding(days: -1)) == false, "a session before the signing day is not covered")
             #expect(try await inForce(signed))
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             // The door of the pages and the API: the judge checks the facts the store read.
-            _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: LocalDate(iso: "2026-10-29")!, answers: completeAnswers()), c)
+            _ = try await a.screenings.record(
+                patientID: p.id, response: ScreeningResponse(answeredOn: LocalDate(iso: "2026-10-29")!, answers: completeAnswers()), c)
             func judged(_ d: LocalDate) async throws -> TreatmentSession {
                 let check = try #require(try await a.sessions.check(courseID: course.id, sessionDocument(date: d, zones: zones), c))
-                return try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: d, zones: zones, acknowledging: check), c)
+                return try await a.sessions.record(
+                    courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: d, zones: zones, acknowledging: check), c)
             }
-            do { _ = try await judged(LocalDate(iso: "2026-10-30")!); Issue.record("a session before the consent was signed was recorded") }
-            catch let r as ClinicalRefusal { #expect(r.blocking.map(\.rule) == [.scrConsent]) }
+            do { _ = try await judged(LocalDate(iso: "2026-10-30")!); Issue.record("a session before the consent was signed was recorded") } catch let
+                r as ClinicalRefusal
+            { #expect(r.blocking.map(\.rule) == [.scrConsent]) }
 
             await #expect(throws: StoreError.invalid(field: "withdrawnOn", problem: "2026-10-31 is before the consent was signed (2026-11-01)")) {
                 _ = try await a.consents.withdraw(consentID: consent.id, on: LocalDate(iso: "2026-10-31")!, c)
@@ -153,8 +171,9 @@ struct RecordDateStoreTests {
             #expect(try await inForce(withdrawnOn) == false, "withdrawn on the session's day")
             #expect(try await inForce(Self.today) == false)
             #expect(try await inForce(withdrawnOn.adding(days: -1)), "a session dated before the withdrawal still counted")
-            do { _ = try await judged(Self.today); Issue.record("a session after the withdrawal was recorded") }
-            catch let r as ClinicalRefusal { #expect(r.blocking.map(\.rule) == [.scrConsent]) }
+            do { _ = try await judged(Self.today); Issue.record("a session after the withdrawal was recorded") } catch let r as ClinicalRefusal {
+                #expect(r.blocking.map(\.rule) == [.scrConsent])
+            }
             let before = try await judged(LocalDate(iso: "2026-11-05")!)
             #expect(before.decision != .doNotTreat && before.lateEntry)
             #expect(try await a.consents.hasSignedTreatmentConsent(patientID: p.id, on: LocalDate(iso: "2026-11-05")!, c))
@@ -163,8 +182,9 @@ struct RecordDateStoreTests {
         }
     }
 
-    @Test("birth dates run from 120 years ago to today: 2030 and 1800 are refused naming birthDate, on create and update",
-          arguments: Backend.available)
+    @Test(
+        "birth dates run from 120 years ago to today: 2030 and 1800 are refused naming birthDate, on create and update",
+        arguments: Backend.available)
     func birthDates(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -178,7 +198,10 @@ struct RecordDateStoreTests {
             }
             #expect(try await a.patients.search(name: "Okafor", birthDate: nil, c).isEmpty, "nothing was written")
             let p = try await a.patients.create(draft(orgs.clinicA.id, birth: "1906-11-10"), c)
-            await #expect(throws: StoreError.invalid(field: "birthDate", problem: "2030-01-05 is after today (2026-11-10): a birth date cannot be in the future")) {
+            await #expect(
+                throws: StoreError.invalid(
+                    field: "birthDate", problem: "2030-01-05 is after today (2026-11-10): a birth date cannot be in the future")
+            ) {
                 _ = try await a.patients.update(p.id, draft(orgs.clinicA.id, birth: "2030-01-05"), c)
             }
             #expect(try await a.patients.get(p.id, c)?.birthDate == LocalDate(iso: "1906-11-10"))

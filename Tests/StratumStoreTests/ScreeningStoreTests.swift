@@ -15,8 +15,9 @@ struct ScreeningStoreTests {
             var first = completeAnswers([.isotretinoinLastDose: .lastDate(LocalDate(iso: "2026-08-01")!)])
             first[.keloidHistory] = nil
             first[.metalAllergy] = nil
-            let v1 = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: first),
-                                                   ctx(orgs.ctxA, now: at(40 * 86_400)))  // written after both answer days: no record is dated ahead of the clinic's today
+            let v1 = try await a.screenings.record(
+                patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: first),
+                ctx(orgs.ctxA, now: at(40 * 86_400)))  // written after both answer days: no record is dated ahead of the clinic's today
             #expect(v1.version == 1)
             #expect(v1.answers == first)
             #expect(v1.answers[.keloidHistory] == nil)
@@ -28,9 +29,10 @@ struct ScreeningStoreTests {
 
             // Second visit: complete, cold sores, never took isotretinoin.
             let second = completeAnswers([.herpesHistory: .yesNo(true)])
-            let v2 = try await a.screenings.record(patientID: p.id,
-                                                   response: ScreeningResponse(answeredOn: day0.adding(days: 30), answers: second),
-                                                   ctx(orgs.ctxA, now: at(40 * 86_400 + 60)))
+            let v2 = try await a.screenings.record(
+                patientID: p.id,
+                response: ScreeningResponse(answeredOn: day0.adding(days: 30), answers: second),
+                ctx(orgs.ctxA, now: at(40 * 86_400 + 60)))
             #expect(v2.version == 2)
             #expect(!v2.findings.map(\.rule).contains(.scrIncomplete))
             // Without zones the screening cannot know the face is treated, so SCR-HSV waits for the plan.
@@ -39,7 +41,8 @@ struct ScreeningStoreTests {
 
             let latest = try #require(try await a.screenings.latest(patientID: p.id, orgs.ctxA))
             // The latest version as the rules read it (facts, not the names of who recorded it).
-            #expect(latest.id == v2.id && latest.version == v2.version && latest.answers == v2.answers && latest.findings == v2.findings
+            #expect(
+                latest.id == v2.id && latest.version == v2.version && latest.answers == v2.answers && latest.findings == v2.findings
                     && latest.recordedBy == v2.recordedBy && latest.answeredOn == v2.answeredOn)
             let history = try await a.screenings.history(patientID: p.id, orgs.ctxA)
             #expect(history.map(\.version) == [2, 1])
@@ -50,14 +53,16 @@ struct ScreeningStoreTests {
         }
     }
 
-    @Test("another organization can neither read nor add to a patient's screenings, and the attempts are audited as denied",
-          arguments: Backend.available)
+    @Test(
+        "another organization can neither read nor add to a patient's screenings, and the attempts are audited as denied",
+        arguments: Backend.available)
     func crossOrganization(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let p = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id), orgs.ctxA)
-            _ = try await orgs.scopeA(db).screenings.record(patientID: p.id,
-                                                            response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
+            _ = try await orgs.scopeA(db).screenings.record(
+                patientID: p.id,
+                response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
             let b = orgs.scopeB(db).screenings
             #expect(try await b.latest(patientID: p.id, orgs.ctxB) == nil)
             var last = try await lastAudit(db)
@@ -86,8 +91,9 @@ struct ScreeningStoreTests {
             let p = try await orgs.scopeA(db).patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             let anonymous = AccessContext(actorID: nil, clinicID: orgs.clinicA.id, requestID: "r")
             await #expect(throws: StoreError.self) {
-                _ = try await orgs.scopeA(db).screenings.record(patientID: p.id,
-                                                                response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), anonymous)
+                _ = try await orgs.scopeA(db).screenings.record(
+                    patientID: p.id,
+                    response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), anonymous)
             }
             #expect(try await orgs.scopeA(db).screenings.history(patientID: p.id, orgs.ctxA).isEmpty)
             try await expectAuditIntact(db)

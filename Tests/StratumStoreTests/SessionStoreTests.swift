@@ -27,8 +27,12 @@ struct SessionStoreTests {
             #expect(recorded.decision == d.result.decision)
             #expect(recorded.findings == d.result.findings)
             #expect(recorded.device == testPen)
-            #expect(recorded.sterility == SterilityFacts(singleUsePart: SingleUsePart(lot: testLot, expiry: LocalDate(iso: "2028-01-31")!,
-                serial: nil, previouslyUsed: false, lotRecalled: false), pack: nil))
+            #expect(
+                recorded.sterility
+                    == SterilityFacts(
+                        singleUsePart: SingleUsePart(
+                            lot: testLot, expiry: LocalDate(iso: "2028-01-31")!,
+                            serial: nil, previouslyUsed: false, lotRecalled: false), pack: nil))
             #expect(recorded.handpiece == nil)
             #expect(recorded.equipment == testPart)
             #expect(recorded.reactions == d.reactions)
@@ -41,16 +45,18 @@ struct SessionStoreTests {
         }
     }
 
-    @Test("the recording door reads the facts in its own transaction and judges them with the core: consent and earlier sessions count, a refusal is typed and writes only its audit row, a recording is one row",
-          arguments: Backend.available)
+    @Test(
+        "the recording door reads the facts in its own transaction and judges them with the core: consent and earlier sessions count, a refusal is typed and writes only its audit row, a recording is one row",
+        arguments: Backend.available)
     func judgedRecording(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
             let a = orgs.scopeA(db)
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
-            let first = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                    checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones), orgs.ctxA)
+            let first = try await a.sessions.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones), orgs.ctxA)
             let later = day0.adding(days: 28)
             // No screening and no consent on file yet: the record, not the client, says so.
             let rowsBefore = try await allAuditRows(db).count
@@ -62,11 +68,14 @@ struct SessionStoreTests {
             }
             let afterRefusal = try await allAuditRows(db)
             #expect(afterRefusal.count == rowsBefore + 1, "a refused recording writes nothing but the audit row of the attempt")
-            #expect(afterRefusal.last?.entry.outcome == .denied && afterRefusal.last?.entry.patientID == p.id && afterRefusal.last?.entry.action == "create")
+            #expect(
+                afterRefusal.last?.entry.outcome == .denied && afterRefusal.last?.entry.patientID == p.id
+                    && afterRefusal.last?.entry.action == "create")
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).map(\.id) == [first.id])
             _ = try await a.screenings.record(patientID: p.id, response: ScreeningResponse(answeredOn: day0, answers: completeAnswers()), orgs.ctxA)
-            _ = try await a.consents.sign(patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor",
-                                          signedOn: day0, orgs.ctxA)
+            _ = try await a.consents.sign(
+                patientID: p.id, kind: .treatment, textVersion: "treatment-test", signedByName: "Mira Okafor",
+                signedOn: day0, orgs.ctxA)
             let facts = try #require(try await a.sessions.facts(courseID: course.id, on: later, orgs.ctxA))
             #expect(facts.previousSessions.map(\.date) == [first.date] && facts.consentSigned)
             let check = try #require(try await a.sessions.check(courseID: course.id, sessionDocument(date: later, zones: zones), orgs.ctxA))
@@ -74,14 +83,16 @@ struct SessionStoreTests {
             // A caution left without a reason is refused naming it; an acknowledgement of something not found names its field.
             if let caution = check.findings.first(where: { $0.severity == .caution }) {
                 await #expect(throws: ClinicalRefusal.self) {
-                    _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: later, zones: zones), orgs.ctxA)
+                    _ = try await a.sessions.record(
+                        courseID: course.id, clinicID: orgs.clinicA.id, sessionDocument(date: later, zones: zones), orgs.ctxA)
                 }
                 _ = caution
             }
             var stray = sessionDocument(date: later, zones: zones, acknowledging: check)
-            stray = SessionRecordDocument(date: stray.date, zones: stray.zones, endPoints: stray.endPoints, equipment: stray.equipment,
-                                          topical: nil, reactions: stray.reactions,
-                                          acknowledgements: stray.acknowledgements + [Acknowledgement(rule: .scrKeloid, zone: nil, reason: "not a finding here")])
+            stray = SessionRecordDocument(
+                date: stray.date, zones: stray.zones, endPoints: stray.endPoints, equipment: stray.equipment,
+                topical: nil, reactions: stray.reactions,
+                acknowledgements: stray.acknowledgements + [Acknowledgement(rule: .scrKeloid, zone: nil, reason: "not a finding here")])
             do {
                 _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, stray, orgs.ctxA)
                 Issue.record("an acknowledgement of a caution the check did not raise was accepted")
@@ -89,14 +100,16 @@ struct SessionStoreTests {
                 #expect(field == "acknowledgements[\(stray.acknowledgements.count - 1)].rule")
             }
             let rowsBeforeRecording = try await allAuditRows(db).count
-            let recorded = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                                       sessionDocument(date: later, zones: zones, acknowledging: check), orgs.ctxA)
+            let recorded = try await a.sessions.record(
+                courseID: course.id, clinicID: orgs.clinicA.id,
+                sessionDocument(date: later, zones: zones, acknowledging: check), orgs.ctxA)
             let rows = try await allAuditRows(db)
             #expect(rows.count == rowsBeforeRecording + 1, "one recording, one audit row")
             #expect(rows.last?.entry.action == "create" && rows.last?.entry.resource == "session" && rows.last?.entry.patientID == p.id)
             #expect(recorded.date == later && recorded.findings == check.findings && recorded.documentedBy == orgs.userA.id)
             await #expect(throws: StoreError.notFound("course")) {
-                _ = try await orgs.scopeB(db).sessions.record(courseID: course.id, clinicID: orgs.clinicB.id, sessionDocument(date: later, zones: zones), orgs.ctxB)
+                _ = try await orgs.scopeB(db).sessions.record(
+                    courseID: course.id, clinicID: orgs.clinicB.id, sessionDocument(date: later, zones: zones), orgs.ctxB)
             }
             try await expectAuditIntact(db)
         }
@@ -128,7 +141,8 @@ struct SessionStoreTests {
             await #expect(throws: StoreError.state(.sessionSigned)) {
                 _ = try await s.sign(sessionID: recorded.id, by: orgs.userA.id, orgs.ctxA)
             }
-            let withNote = try await s.addAddendum(sessionID: recorded.id, text: "Passes were 4, not 3 as first written", ctx(orgs.ctxA, now: at(1800)))
+            let withNote = try await s.addAddendum(
+                sessionID: recorded.id, text: "Passes were 4, not 3 as first written", ctx(orgs.ctxA, now: at(1800)))
             #expect(withNote.addenda.map(\.text) == ["Passes were 4, not 3 as first written"])
             #expect(withNote.addenda[0].authorID == orgs.userA.id)
             let read = try #require(try await s.get(sessionID: recorded.id, orgs.ctxA))
@@ -146,8 +160,9 @@ struct SessionStoreTests {
             let a = orgs.scopeA(db)
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             let (request, result) = photoagingPlan(p)
-            let proposed = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                                      goal: nil, orgs.ctxA)
+            let proposed = try await a.courses.create(
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                goal: nil, orgs.ctxA)
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             let ok = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
             await #expect(throws: StoreError.state(.courseNotActive(status: "proposed"))) {
@@ -174,8 +189,11 @@ struct SessionStoreTests {
             }
             var unrelated = ok
             unrelated.acknowledgements.append(AcknowledgementDraft(rule: .scrKeloid, reason: "not a finding here"))
-            await #expect(throws: StoreError.invalid(field: "acknowledgements[\(unrelated.acknowledgements.count - 1)].rule",
-                                                     problem: "the check raised no caution SCR-KELOID to acknowledge")) {
+            await #expect(
+                throws: StoreError.invalid(
+                    field: "acknowledgements[\(unrelated.acknowledgements.count - 1)].rule",
+                    problem: "the check raised no caution SCR-KELOID to acknowledge")
+            ) {
                 _ = try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, unrelated, orgs.ctxA)
             }
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
@@ -196,8 +214,10 @@ struct SessionStoreTests {
                 _ = try await orgs.scopeA(db).sessions.record(courseID: course.id, clinicID: orgs.clinicA.id, d, ghost)
             }
             for table in ["treatment_sessions", "zone_treatments", "finding_acknowledgements"] {
-                let n = try await db.read { try await ($0 as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                    .from(table).first()?.decode(column: "n", as: Int.self) }
+                let n = try await db.read {
+                    try await ($0 as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                        .from(table).first()?.decode(column: "n", as: Int.self)
+                }
                 #expect(n == 0, "\(table) kept a row of the failed session")
             }
             try await expectAuditIntact(db)
@@ -244,8 +264,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test("previous sessions feed the interval rules: INT-MIN fires 3 days later, REACTION-UNRESOLVED while an event is open",
-          arguments: Backend.available)
+    @Test(
+        "previous sessions feed the interval rules: INT-MIN fires 3 days later, REACTION-UNRESOLVED while an event is open",
+        arguments: Backend.available)
     func previousSessionsFeedTheCheck(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -256,38 +277,49 @@ struct SessionStoreTests {
 
             #expect(try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: -1), orgs.ctxA).isEmpty)
             let prior = try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 3), orgs.ctxA)
-            #expect(prior == [PriorSession(date: day0, zones: [ZoneDepth(zone: cheeks, depthMM: 0.5)], reactionsResolvedWithinDays: nil,
-                                           openAdverseEvent: false)])
+            #expect(
+                prior == [
+                    PriorSession(
+                        date: day0, zones: [ZoneDepth(zone: cheeks, depthMM: 0.5)], reactionsResolvedWithinDays: nil,
+                        openAdverseEvent: false)
+                ])
             // The same day counts (two sessions in a day is what INT-MIN is for), unless it is the session being re-checked.
             #expect(try await a.sessions.previousSessions(courseID: course.id, before: day0, orgs.ctxA).count == 1)
             #expect(try await a.sessions.previousSessions(courseID: course.id, before: day0, excluding: s1.id, orgs.ctxA).isEmpty)
 
-            let tooSoon = checkedSession(p, practitioner: orgs.userA.id, date: day0.adding(days: 3),
-                                         zones: [ZoneDose(zone: Zone(site: .cheek, side: .left), depthMM: 0.5, passes: 3)], previous: prior)
+            let tooSoon = checkedSession(
+                p, practitioner: orgs.userA.id, date: day0.adding(days: 3),
+                zones: [ZoneDose(zone: Zone(site: .cheek, side: .left), depthMM: 0.5, passes: 3)], previous: prior)
             #expect(tooSoon.result.findings.contains { $0.rule == .intMin }, "bilateral cheeks 3 days ago overlap the left cheek")
 
-            let event = try await a.adverseEvents.report(patientID: p.id, sessionID: s1.id, type: .prolongedErythema,
-                                                         onset: day0.adding(days: 2), grade: .mild, suspectedCauses: [.needleTechnique],
-                                                         notes: nil, orgs.ctxA)
+            let event = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: s1.id, type: .prolongedErythema,
+                onset: day0.adding(days: 2), grade: .mild, suspectedCauses: [.needleTechnique],
+                notes: nil, orgs.ctxA)
             let withEvent = try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
             #expect(withEvent.map(\.openAdverseEvent) == [true])
-            let held = checkedSession(p, practitioner: orgs.userA.id, date: day0.adding(days: 28),
-                                      zones: [ZoneDose(zone: cheeks, depthMM: 0.75, passes: 3)], previous: withEvent)
+            let held = checkedSession(
+                p, practitioner: orgs.userA.id, date: day0.adding(days: 28),
+                zones: [ZoneDose(zone: cheeks, depthMM: 0.75, passes: 3)], previous: withEvent)
             #expect(held.result.findings.contains { $0.rule == .reactionUnresolved })
             _ = try await a.adverseEvents.close(eventID: event.id, orgs.ctxA)
-            #expect(try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
-                .map(\.openAdverseEvent) == [false])
+            #expect(
+                try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
+                    .map(\.openAdverseEvent) == [false])
 
             // An event reported without a session is attributed to the latest session before its onset.
-            _ = try await a.adverseEvents.report(patientID: p.id, sessionID: nil, type: .bruising, onset: day0.adding(days: 1),
-                                                 grade: .mild, suspectedCauses: [], notes: "noticed at home", orgs.ctxA)
-            #expect(try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
-                .map(\.openAdverseEvent) == [true])
+            _ = try await a.adverseEvents.report(
+                patientID: p.id, sessionID: nil, type: .bruising, onset: day0.adding(days: 1),
+                grade: .mild, suspectedCauses: [], notes: "noticed at home", orgs.ctxA)
+            #expect(
+                try await a.sessions.previousSessions(courseID: course.id, before: day0.adding(days: 28), orgs.ctxA)
+                    .map(\.openAdverseEvent) == [true])
 
             // A second course of the same patient sees the first course's session: skin does not know course boundaries.
             let (request, result) = photoagingPlan(p, start: day0.adding(days: 7))
-            let second = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
-                                                    goal: nil, orgs.ctxA)
+            let second = try await a.courses.create(
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                goal: nil, orgs.ctxA)
             #expect(try await a.sessions.previousSessions(courseID: second.id, before: day0.adding(days: 7), orgs.ctxA).count == 1)
             try await expectAuditIntact(db)
         }

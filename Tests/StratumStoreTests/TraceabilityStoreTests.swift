@@ -8,21 +8,28 @@ import Testing
 extension AccessContext {
     /// The same caller at 08:00 UTC on `day`: a pack is assembled before the cycle that sterilizes it.
     func on(_ day: LocalDate) -> AccessContext {
-        AccessContext(actorID: actorID, clinicID: clinicID, requestID: requestID, now: Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + 8 * 3_600))
+        AccessContext(
+            actorID: actorID, clinicID: clinicID, requestID: requestID, now: Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + 8 * 3_600))
     }
 }
 
 /// Organization A's catalogue entry named `name`, added on first use: a reusable roller or stamp of `length` mm.
-func catalogueModel(_ a: OrganizationScope, _ orgs: TwoOrganizations, _ name: String = "Test roller 0.5", kind: DeviceKind = .roller,
-                    length: Double = 0.5, material: NeedleMaterial = .titanium) async throws -> UUID {
+func catalogueModel(
+    _ a: OrganizationScope, _ orgs: TwoOrganizations, _ name: String = "Test roller 0.5", kind: DeviceKind = .roller,
+    length: Double = 0.5, material: NeedleMaterial = .titanium
+) async throws -> UUID {
     if let m = try await a.devices.models().first(where: { $0.name == name }) { return m.id }
-    return try await a.devices.addModel(name: name, spec: DeviceSpec(kind: kind, length: .fixed(length), needleMaterial: material),
-                                        needleCount: 192, singleUseHead: false, orgs.ctxA).id
+    return try await a.devices.addModel(
+        name: name, spec: DeviceSpec(kind: kind, length: .fixed(length), needleMaterial: material),
+        needleCount: 192, singleUseHead: false, orgs.ctxA
+    ).id
 }
 
 /// A sterilizer with one cycle of `packs` released packs, for sessions that name a pack.
-func releasedPacks(_ a: OrganizationScope, _ orgs: TwoOrganizations, count: Int, sterilizer name: String = "Autoclave T",
-                   cycle number: Int = 1, biological: BiologicalIndicatorResult = .pending) async throws -> (Sterilizer, SterilizationCycle, [SterilizationPack]) {
+func releasedPacks(
+    _ a: OrganizationScope, _ orgs: TwoOrganizations, count: Int, sterilizer name: String = "Autoclave T",
+    cycle number: Int = 1, biological: BiologicalIndicatorResult = .pending
+) async throws -> (Sterilizer, SterilizationCycle, [SterilizationPack]) {
     var sterilizer: Sterilizer
     if let existing = try await a.sterilization.sterilizers().first(where: { $0.name == name }) {
         sterilizer = existing
@@ -33,12 +40,17 @@ func releasedPacks(_ a: OrganizationScope, _ orgs: TwoOrganizations, count: Int,
     let roller = try await catalogueModel(a, orgs)
     let cycleDate = day0.adding(days: number - 10)
     for i in 0..<count {
-        codes.append(try await a.sterilization.assemble(clinicID: orgs.clinicA.id, items: [PackItemDraft(modelID: roller)], note: "tray \(i)",
-                                                        orgs.ctxA.on(cycleDate)).code)
+        codes.append(
+            try await a.sterilization.assemble(
+                clinicID: orgs.clinicA.id, items: [PackItemDraft(modelID: roller)], note: "tray \(i)",
+                orgs.ctxA.on(cycleDate)
+            ).code)
     }
-    let cycle = try await a.sterilization.recordCycle(sterilizerID: sterilizer.id, CycleDraft(
-        number: number, date: cycleDate, type: "Pre-vacuum steam", temperatureC: 134, minutes: 4, pressureKPa: 206,
-        physical: .passed, chemical: .pass, biological: biological, packCodes: codes), orgs.ctxA)
+    let cycle = try await a.sterilization.recordCycle(
+        sterilizerID: sterilizer.id,
+        CycleDraft(
+            number: number, date: cycleDate, type: "Pre-vacuum steam", temperatureC: 134, minutes: 4, pressureKPa: 206,
+            physical: .passed, chemical: .pass, biological: biological, packCodes: codes), orgs.ctxA)
     var packs: [SterilizationPack] = []
     for code in codes {
         let p = try #require(try await a.sterilization.pack(code: code))
@@ -49,23 +61,27 @@ func releasedPacks(_ a: OrganizationScope, _ orgs: TwoOrganizations, count: Int,
 
 /// A roller session on `course`, pack-borne (no pen, so no handpiece rule), with every caution acknowledged.
 func packSession(_ p: Patient, _ orgs: TwoOrganizations, pack code: String, date: LocalDate = day0) -> SessionDraft {
-    checkedSession(p, practitioner: orgs.userA.id, date: date, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                   equipment: EquipmentReference(packCode: code))
+    checkedSession(
+        p, practitioner: orgs.userA.id, date: date, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+        equipment: EquipmentReference(packCode: code))
 }
 
 @Suite("Traceability in the store: no session without sterile needles, no part twice, recalls, clusters")
 struct TraceabilityStoreTests {
-    @Test("a session naming no needles, an unreleased pack, a recalled or expired lot or an unknown item is refused and writes nothing",
-          arguments: Backend.available)
+    @Test(
+        "a session naming no needles, an unreleased pack, a recalled or expired lot or an unknown item is refused and writes nothing",
+        arguments: Backend.available)
     func noSterileNoSession(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
             let (p, course) = try await activeCourse(db, orgs)
             let a = orgs.scopeA(db)
             func record(_ e: EquipmentReference) async throws -> TreatmentSession {
-                try await a.sessions.record(courseID: course.id, clinicID: orgs.clinicA.id,
-                                            checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                           equipment: e), orgs.ctxA)
+                try await a.sessions.record(
+                    courseID: course.id, clinicID: orgs.clinicA.id,
+                    checkedSession(
+                        p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                        equipment: e), orgs.ctxA)
             }
             // A stop names its rule (typed); a label that names nothing says so on its field.
             func refusal(_ e: EquipmentReference) async -> String {
@@ -80,16 +96,19 @@ struct TraceabilityStoreTests {
             #expect(await refusal(EquipmentReference(packCode: "PK-NOSUCH")).contains("no sterilization pack is labelled PK-NOSUCH"))
             let unknown = EquipmentReference(part: PartReference(gtin: "09506000134369", lot: "NOPE", serial: nil))
             #expect(await refusal(unknown).contains("not in the clinic's stock"))
-            let old = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Old cartridge", gtin: "09506000134369",
-                                                         lot: "OLD-1", expiry: day0.adding(days: -1), quantity: 10), orgs.ctxA)
+            let old = try await a.stock.receive(
+                LotDraft(
+                    clinicID: orgs.clinicA.id, modelID: nil, product: "Old cartridge", gtin: "09506000134369",
+                    lot: "OLD-1", expiry: day0.adding(days: -1), quantity: 10), orgs.ctxA)
             #expect(await refusal(EquipmentReference(part: PartReference(gtin: old.gtin, lot: old.lot, serial: "A1"))).hasPrefix("DEV-LOT-EXPIRED"))
             let lot = try #require(try await a.stock.lots().first { $0.lot == testLot })
             _ = try await a.stock.setStatus(lotID: lot.id, .quarantined, reason: "Supplier notice pending", orgs.ctxA)
             #expect(await refusal(testPart).hasPrefix("DEV-LOT-RECALLED"))
             // Another organization's pack is unknown here, like a missing one.
             let b = orgs.scopeB(db)
-            let theirRoller = try await b.devices.addModel(name: "Their roller", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
-                                                           needleCount: 192, singleUseHead: false, orgs.ctxB)
+            let theirRoller = try await b.devices.addModel(
+                name: "Their roller", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
+                needleCount: 192, singleUseHead: false, orgs.ctxB)
             let theirs = try await b.sterilization.assemble(clinicID: orgs.clinicB.id, items: [PackItemDraft(modelID: theirRoller.id)], orgs.ctxB)
             #expect(await refusal(EquipmentReference(packCode: theirs.code)).contains("no sterilization pack is labelled"))
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
@@ -99,8 +118,9 @@ struct TraceabilityStoreTests {
         }
     }
 
-    @Test("a pack is bound once and becomes used; a serial once; serial-less parts count against the lot's quantity",
-          arguments: Backend.available)
+    @Test(
+        "a pack is bound once and becomes used; a serial once; serial-less parts count against the lot's quantity",
+        arguments: Backend.available)
     func neverTwice(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
@@ -115,27 +135,36 @@ struct TraceabilityStoreTests {
                 _ = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id, packSession(p2, orgs, pack: packs[0].code), orgs.ctxA)
             }
             #expect(reuse?.blocking.map(\.rule) == [.devReuse])
-            let facts = try #require(try await a.sessions.facts(courseID: c2.id, on: day0, equipment: EquipmentReference(packCode: packs[0].code), orgs.ctxA))
+            let facts = try #require(
+                try await a.sessions.facts(courseID: c2.id, on: day0, equipment: EquipmentReference(packCode: packs[0].code), orgs.ctxA))
             #expect(facts.sterility.pack?.state == .used)
 
             let serial = EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: "SN-1"))
-            _ = try await a.sessions.record(courseID: c1.id, clinicID: orgs.clinicA.id,
-                                            checkedSession(p1, practitioner: orgs.userA.id, date: day0.adding(days: 28), zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                           equipment: serial), orgs.ctxA)
+            _ = try await a.sessions.record(
+                courseID: c1.id, clinicID: orgs.clinicA.id,
+                checkedSession(
+                    p1, practitioner: orgs.userA.id, date: day0.adding(days: 28), zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                    equipment: serial), orgs.ctxA)
             do {
-                _ = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
-                                                checkedSession(p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                               equipment: serial), orgs.ctxA)
+                _ = try await a.sessions.record(
+                    courseID: c2.id, clinicID: orgs.clinicA.id,
+                    checkedSession(
+                        p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                        equipment: serial), orgs.ctxA)
                 Issue.record("a serial was used twice")
             } catch {
                 #expect(refusalText(error).hasPrefix("DEV-REUSE"))
             }
-            let two = try await a.stock.receive(LotDraft(clinicID: orgs.clinicA.id, modelID: nil, product: "Pair", gtin: "09506000134369",
-                                                         lot: "PAIR", expiry: day0.adding(days: 100), quantity: 1), orgs.ctxA)
+            let two = try await a.stock.receive(
+                LotDraft(
+                    clinicID: orgs.clinicA.id, modelID: nil, product: "Pair", gtin: "09506000134369",
+                    lot: "PAIR", expiry: day0.adding(days: 100), quantity: 1), orgs.ctxA)
             let pair = EquipmentReference(part: PartReference(gtin: two.gtin, lot: two.lot, serial: nil))
-            _ = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
-                                            checkedSession(p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                           equipment: pair), orgs.ctxA)
+            _ = try await a.sessions.record(
+                courseID: c2.id, clinicID: orgs.clinicA.id,
+                checkedSession(
+                    p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                    equipment: pair), orgs.ctxA)
             let counted = try #require(try await a.sessions.facts(courseID: c1.id, on: day0.adding(days: 56), equipment: pair, orgs.ctxA))
             #expect(counted.sterility.singleUsePart?.previouslyUsed == true, "the only package of the lot is used")
         }
@@ -150,35 +179,44 @@ struct TraceabilityStoreTests {
             let (_, _, packs) = try await releasedPacks(a, orgs, count: 1)
             let s1 = try await a.sessions.record(courseID: c1.id, clinicID: orgs.clinicA.id, packSession(p1, orgs, pack: packs[0].code), orgs.ctxA)
             let (p2, c2) = try await activeCourse(db, orgs)
-            let s2 = try await a.sessions.record(courseID: c2.id, clinicID: orgs.clinicA.id,
-                                                 checkedSession(p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]),
-                                                 orgs.ctxA)
+            let s2 = try await a.sessions.record(
+                courseID: c2.id, clinicID: orgs.clinicA.id,
+                checkedSession(p2, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]),
+                orgs.ctxA)
             // s2's binding rewritten straight in the table to name s1's pack, as a buggy path would: refused.
             await #expect(throws: (any Error).self) {
                 try await db.write { database in
-                    try await (database as! any SQLDatabase).raw("""
+                    try await (database as! any SQLDatabase).raw(
+                        """
                         UPDATE session_equipment SET pack_id = \(bind: packs[0].id) WHERE session_id = \(bind: s2.id)
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             // Both bindings on one lot: the same serial twice is refused, a different one is not.
             let lot = try #require(try await a.stock.lots().first { $0.lot == testLot })
             try await db.write { database in
-                try await (database as! any SQLDatabase).raw("""
+                try await (database as! any SQLDatabase).raw(
+                    """
                     UPDATE session_equipment SET lot_id = \(bind: lot.id), serial = 'X-1' WHERE session_id = \(bind: s1.id)
-                    """).run()
+                    """
+                ).run()
             }
             await #expect(throws: (any Error).self) {
                 try await db.write { database in
-                    try await (database as! any SQLDatabase).raw("""
+                    try await (database as! any SQLDatabase).raw(
+                        """
                         UPDATE session_equipment SET serial = 'X-1' WHERE session_id = \(bind: s2.id)
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             try await db.write { database in
-                try await (database as! any SQLDatabase).raw("""
+                try await (database as! any SQLDatabase).raw(
+                    """
                     UPDATE session_equipment SET serial = 'X-2' WHERE session_id = \(bind: s2.id)
-                    """).run()
+                    """
+                ).run()
             }
             #expect(try await db.read { try await SessionEquipmentModel.query(on: $0).count() } == 2)
         }
@@ -259,14 +297,17 @@ struct TraceabilityStoreTests {
             #expect(try await a.sterilization.pack(id: byCycle[1]![2].id)?.state == .released)
             #expect(try await a.sterilization.pack(id: byCycle[4]![1].id)?.state == .released)
             // The same list through the exposure query, and the summary Today shows.
-            #expect(Set(try await a.recalls.exposures(cycleID: cycles[2]!.id, orgs.ctxA).map(\.patientID)) == [],
-                    "cycle 2 did not fail: no recall of its own")
+            #expect(
+                Set(try await a.recalls.exposures(cycleID: cycles[2]!.id, orgs.ctxA).map(\.patientID)) == [],
+                "cycle 2 did not fail: no recall of its own")
             #expect(try await a.recalls.summaries(openOnly: true).map(\.toContact) == [3])
             // Follow-up: the recall closes only when every patient's follow-up is done.
             await #expect(throws: StoreError.conflict("3 patient(s) of the recall have no follow-up done yet")) {
                 try await a.recalls.close(recallID: id, orgs.ctxA)
             }
-            for pid in expected { try await a.recalls.setStatus(recallID: id, patientID: pid, .followUpDone, note: "Called, no signs of infection", orgs.ctxA) }
+            for pid in expected {
+                try await a.recalls.setStatus(recallID: id, patientID: pid, .followUpDone, note: "Called, no signs of infection", orgs.ctxA)
+            }
             try await a.recalls.close(recallID: id, orgs.ctxA)
             #expect(try await a.recalls.summaries(openOnly: true).isEmpty)
             // Reading the recall was an access to each exposed patient's record.
@@ -284,9 +325,11 @@ struct TraceabilityStoreTests {
             let (p1, c1) = try await activeCourse(db, orgs)
             let (p2, c2) = try await activeCourse(db, orgs)
             for (p, c, serial) in [(p1, c1, "S-1"), (p2, c2, "S-2")] {
-                _ = try await a.sessions.record(courseID: c.id, clinicID: orgs.clinicA.id,
-                                                checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                               equipment: EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: serial))), orgs.ctxA)
+                _ = try await a.sessions.record(
+                    courseID: c.id, clinicID: orgs.clinicA.id,
+                    checkedSession(
+                        p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                        equipment: EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: serial))), orgs.ctxA)
             }
             let lot = try #require(try await a.stock.lots().first { $0.lot == testLot })
             #expect(lot.used == 2)
@@ -296,8 +339,10 @@ struct TraceabilityStoreTests {
             let (recall, exposures) = try #require(try await a.recalls.get(recallID: opened, orgs.ctxA))
             #expect(Set(recall.patients.map(\.patientID)) == [p1.id, p2.id])
             #expect(Set(exposures.map(\.via)) == ["serial S-1", "serial S-2"])
-            let facts = try #require(try await a.sessions.facts(courseID: c1.id, on: day0.adding(days: 28),
-                                                                  equipment: EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: "S-3")), orgs.ctxA))
+            let facts = try #require(
+                try await a.sessions.facts(
+                    courseID: c1.id, on: day0.adding(days: 28),
+                    equipment: EquipmentReference(part: PartReference(gtin: testGTIN, lot: testLot, serial: "S-3")), orgs.ctxA))
             #expect(facts.sterility.singleUsePart?.lotRecalled == true)
             await #expect(throws: StoreError.conflict("the lot is recalled; a recall is final")) {
                 _ = try await a.stock.setStatus(lotID: lot.id, .available, reason: "undo", orgs.ctxA)
@@ -318,22 +363,28 @@ struct TraceabilityStoreTests {
                 // On the day of the sessions (day0), never before it: the record admits no session dated after its writing.
                 let now = at(Double(i) * 100 + 8 * 86_400)
                 _ = try await a.devices.recordCleaning(handpieceID: hp.id, method: "Alcohol wipe", ctx(orgs.ctxA, now: now))
-                let facts = try #require(try await a.sessions.facts(courseID: c.id, on: day0, equipment: EquipmentReference(part: testPart.part, handpieceSerial: "HP-9"), orgs.ctxA))
+                let facts = try #require(
+                    try await a.sessions.facts(
+                        courseID: c.id, on: day0, equipment: EquipmentReference(part: testPart.part, handpieceSerial: "HP-9"), orgs.ctxA))
                 #expect(facts.handpiece?.cleanedSinceLastUse == true)
-                let s = try await a.sessions.record(courseID: c.id, clinicID: orgs.clinicA.id,
-                                                    checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                                   equipment: EquipmentReference(part: testPart.part, handpieceSerial: "HP-9")),
-                                                    ctx(orgs.ctxA, now: now.addingTimeInterval(10)))
+                let s = try await a.sessions.record(
+                    courseID: c.id, clinicID: orgs.clinicA.id,
+                    checkedSession(
+                        p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                        equipment: EquipmentReference(part: testPart.part, handpieceSerial: "HP-9")),
+                    ctx(orgs.ctxA, now: now.addingTimeInterval(10)))
                 sessions.append((p, c, s))
             }
             let used = try #require(try await a.devices.handpieces().first)
             #expect(!used.cleanedSinceLastUse, "used after its last cleaning")
             #expect(try await a.clusters.alerts().isEmpty)
-            _ = try await a.adverseEvents.report(patientID: sessions[0].0.id, sessionID: sessions[0].2.id, type: .infectionBacterial,
-                                                 onset: day0.adding(days: 3), grade: .moderate, suspectedCauses: [.toolSterility], notes: nil, orgs.ctxA)
+            _ = try await a.adverseEvents.report(
+                patientID: sessions[0].0.id, sessionID: sessions[0].2.id, type: .infectionBacterial,
+                onset: day0.adding(days: 3), grade: .moderate, suspectedCauses: [.toolSterility], notes: nil, orgs.ctxA)
             #expect(try await a.clusters.alerts().isEmpty, "one infection is no cluster")
-            _ = try await a.adverseEvents.report(patientID: sessions[1].0.id, sessionID: sessions[1].2.id, type: .infectionBacterial,
-                                                 onset: day0.adding(days: 20), grade: .mild, suspectedCauses: [.toolSterility], notes: nil, orgs.ctxA)
+            _ = try await a.adverseEvents.report(
+                patientID: sessions[1].0.id, sessionID: sessions[1].2.id, type: .infectionBacterial,
+                onset: day0.adding(days: 20), grade: .mild, suspectedCauses: [.toolSterility], notes: nil, orgs.ctxA)
             // Both sessions used the handpiece and a part of the same lot: each is implicated.
             let alerts = try await a.clusters.alerts()
             #expect(Set(alerts.map(\.label)) == ["handpiece HP-9", "lot \(testLot) of Test cartridge"])
@@ -346,9 +397,11 @@ struct TraceabilityStoreTests {
             let facts = try #require(try await a.sessions.facts(courseID: c.id, on: day0, equipment: equipment, orgs.ctxA))
             #expect(facts.clusterAlerts.map(\.finding.rule) == [.aeCluster, .aeCluster])
             do {
-                _ = try await a.sessions.record(courseID: c.id, clinicID: orgs.clinicA.id,
-                                                checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
-                                                               equipment: equipment), orgs.ctxA)
+                _ = try await a.sessions.record(
+                    courseID: c.id, clinicID: orgs.clinicA.id,
+                    checkedSession(
+                        p, practitioner: orgs.userA.id, date: day0, zones: [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)],
+                        equipment: equipment), orgs.ctxA)
                 Issue.record("a session with a clustered handpiece was recorded")
             } catch {
                 #expect(refusalText(error).hasPrefix("AE-CLUSTER"))

@@ -50,8 +50,10 @@ struct WriteBatchTests {
 
     /// Runs `fates.count` jobs as ONE batch: a first job holds the writer until all of them are queued behind it.
     /// `whileGateRuns` runs once the gate's batch has begun, so what it sets up applies to the jobs' batch only.
-    static func oneBatch(_ db: StratumDatabase, round: String, fates: [Fate],
-                         whileGateRuns: @Sendable () async -> Void = {}) async throws -> [Result<Int, any Error>] {
+    static func oneBatch(
+        _ db: StratumDatabase, round: String, fates: [Fate],
+        whileGateRuns: @Sendable () async -> Void = {}
+    ) async throws -> [Result<Int, any Error>] {
         let writer = try #require(db.writer)
         let started = Signal()
         async let gate: Void = db.write { _ in
@@ -260,7 +262,11 @@ struct WriteBatchTests {
             let groupedTime = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for w in 0..<writers {
-                        group.addTask { for job in stride(from: w, to: n, by: writers) { try await db.write { try await Self.insert(round: grouped, job: job, on: $0) } } }
+                        group.addTask {
+                            for job in stride(from: w, to: n, by: writers) {
+                                try await db.write { try await Self.insert(round: grouped, job: job, on: $0) }
+                            }
+                        }
                     }
                     try await group.waitForAll()
                 }
@@ -287,8 +293,9 @@ struct WriteBatchTests {
             #expect(try await Self.jobs(round: single, db).count == n)
             let stats = try await #require(db.writer).currentStatistics
             let rate = { (d: Duration) in Double(n) / (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
-            print("WRITE-BATCH \(n) writes by \(writers) writers: group commit \(Int(rate(groupedTime)))/s in \(stats.commits) commits, "
-                  + "one transaction each \(Int(rate(singleTime)))/s; ratio \(String(format: "%.1f", rate(groupedTime) / rate(singleTime)))")
+            print(
+                "WRITE-BATCH \(n) writes by \(writers) writers: group commit \(Int(rate(groupedTime)))/s in \(stats.commits) commits, "
+                    + "one transaction each \(Int(rate(singleTime)))/s; ratio \(String(format: "%.1f", rate(groupedTime) / rate(singleTime)))")
         }
     }
 }

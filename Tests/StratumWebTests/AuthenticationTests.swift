@@ -23,8 +23,9 @@ struct AuthenticationTests {
     @Test("sign-in issues a working token; a wrong password is 401; five failures in a row are throttled with 429")
     func signIn() async throws {
         try await withServer { s in
-            let ok = try await s.send(.POST, "/api/v1/auth/tokens",
-                                      json: #"{"email": "practitioner@a.example", "password": "\#(TestServer.password)"}"#)
+            let ok = try await s.send(
+                .POST, "/api/v1/auth/tokens",
+                json: #"{"email": "practitioner@a.example", "password": "\#(TestServer.password)"}"#)
             #expect(ok.status == .created)
             let token = try #require(ok.json["token"] as? String)
             #expect(token.hasPrefix("stm_"))
@@ -34,8 +35,9 @@ struct AuthenticationTests {
                 let bad = try await s.send(.POST, "/api/v1/auth/tokens", json: #"{"email": "owner@a.example", "password": "wrong password!!"}"#)
                 #expect(bad.status == .unauthorized)
             }
-            let throttled = try await s.send(.POST, "/api/v1/auth/tokens",
-                                             json: #"{"email": "owner@a.example", "password": "\#(TestServer.password)"}"#)
+            let throttled = try await s.send(
+                .POST, "/api/v1/auth/tokens",
+                json: #"{"email": "owner@a.example", "password": "\#(TestServer.password)"}"#)
             #expect(throttled.status == .tooManyRequests)
             let unknown = try await s.send(.POST, "/api/v1/auth/tokens", json: #"{"email": "nobody@a.example", "password": "whatever password"}"#)
             #expect(unknown.status == .unauthorized)

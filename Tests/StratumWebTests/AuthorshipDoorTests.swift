@@ -15,8 +15,9 @@ struct AuthorshipDoorTests {
         let doc = s.token("a", .practitioner)
         let pid = try #require(try await s.send(.POST, "/api/v1/patients", token: doc, json: patientJSON(clinic: s.clinicA.id)).json["id"] as? String)
         _ = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc, json: cleanScreening)
-        _ = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                             json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#)
+        _ = try await s.send(
+            .POST, "/api/v1/patients/\(pid)/consents", token: doc,
+            json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#)
         let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
         let cid = try #require(course.json["id"] as? String)
         var accepted = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc)
@@ -27,21 +28,27 @@ struct AuthorshipDoorTests {
                 let zone = (f["zone"] as? [String: Any]).map { #", "zone": {"site": "\#($0["site"]!)", "side": "\#($0["side"]!)"}"# } ?? ""
                 return #"{"rule": "\#(f["rule"]!)"\#(zone), "reason": "discussed with the patient"}"#
             }
-            accepted = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc, json: #"{"acknowledgements": [\#(acks.joined(separator: ","))]}"#)
+            accepted = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/accept", token: doc, json: #"{"acknowledgements": [\#(acks.joined(separator: ","))]}"#)
         }
         #expect(accepted.status == .ok, "\(accepted.text)")
         return (pid, cid)
     }
 
     /// Records a session today, acknowledging whatever cautions the server names.
-    static func record(_ s: TestServer, course: String, token: String, zones: [(String, String)], depth: Double,
-                       extra: String = "") async throws -> TestingHTTPResponse {
+    static func record(
+        _ s: TestServer, course: String, token: String, zones: [(String, String)], depth: Double,
+        extra: String = ""
+    ) async throws -> TestingHTTPResponse {
         func body(_ acks: String) -> String {
             let zs = zones.map { #"{"site": "\#($0.0)", "side": "\#($0.1)", "depthMM": \#(depth), "passes": 2}"# }.joined(separator: ", ")
-            return #"{"date": "\#(today())", "zones": [\#(zs)], "equipment": {"part": {"scan": "\#(testScan)"}, "handpiece": "\#(testHandpiece)"}, "acknowledgements": \#(acks)\#(extra)}"#
+            return
+                #"{"date": "\#(today())", "zones": [\#(zs)], "equipment": {"part": {"scan": "\#(testScan)"}, "handpiece": "\#(testHandpiece)"}, "acknowledgements": \#(acks)\#(extra)}"#
         }
         let first = try await s.send(.POST, "/api/v1/courses/\(course)/sessions", token: token, json: body("[]"))
-        guard first.status == .unprocessableEntity, (first.json["findings"] as? [[String: Any]] ?? []).allSatisfy({ $0["severity"] as? String != "stop" }) else {
+        guard first.status == .unprocessableEntity,
+            (first.json["findings"] as? [[String: Any]] ?? []).allSatisfy({ $0["severity"] as? String != "stop" })
+        else {
             return first
         }
         let acks = (first.json["findings"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String == "caution" }.map { f -> String in
@@ -64,16 +71,20 @@ struct AuthorshipDoorTests {
             let practitioner = try await Self.userID(s, "practitioner@a.example")
             let assistant = s.token("a", .assistant)
             // Naming someone who does not treat here is refused naming the field.
-            let wrong = try await Self.record(s, course: cid, token: assistant, zones: [("cheek", "left")], depth: 0.25,
-                                              extra: #", "practitionerId": "\#(try await Self.userID(s, "front-desk@a.example"))""#)
+            let wrong = try await Self.record(
+                s, course: cid, token: assistant, zones: [("cheek", "left")], depth: 0.25,
+                extra: #", "practitionerId": "\#(try await Self.userID(s, "front-desk@a.example"))""#)
             #expect(wrong.status == .unprocessableEntity && wrong.text.contains("practitionerId"), "\(wrong.text)")
 
-            let recorded = try await Self.record(s, course: cid, token: assistant, zones: [("cheek", "left")], depth: 0.25,
-                                                 extra: #", "practitionerId": "\#(practitioner)""#)
+            let recorded = try await Self.record(
+                s, course: cid, token: assistant, zones: [("cheek", "left")], depth: 0.25,
+                extra: #", "practitionerId": "\#(practitioner)""#)
             #expect(recorded.status == .created, "\(recorded.text)")
             let sid = try #require(recorded.json["id"] as? String)
             let treated = try #require(recorded.json["practitioner"] as? [String: Any])
-            #expect(treated["id"] as? String == practitioner && treated["name"] as? String == "practitioner" && treated["role"] as? String == "practitioner")
+            #expect(
+                treated["id"] as? String == practitioner && treated["name"] as? String == "practitioner"
+                    && treated["role"] as? String == "practitioner")
             let wrote = try #require(recorded.json["documentedBy"] as? [String: Any])
             #expect(wrote["name"] as? String == "assistant" && wrote["role"] as? String == "assistant")
             #expect((recorded.json["recordedBy"] as? [String: Any])?["role"] as? String == "assistant")
@@ -113,13 +124,20 @@ struct AuthorshipDoorTests {
             #expect(form.text.contains(#"name="zone" value="cheek:left""#) && form.text.contains(#"name="zone" value="cheek:right""#))
 
             // A zone the session did not treat is refused naming the field (API).
-            let chin = try await s.send(.POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
-                                        json: #"{"sessionId": "\#(sid)", "type": "bruising", "onset": "\#(Self.today())", "grade": 1, "zones": [{"site": "chin", "side": "midline"}]}"#)
+            let chin = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
+                json:
+                    #"{"sessionId": "\#(sid)", "type": "bruising", "onset": "\#(Self.today())", "grade": 1, "zones": [{"site": "chin", "side": "midline"}]}"#
+            )
             #expect(chin.status == .unprocessableEntity && chin.text.contains("zones"), "\(chin.text)")
 
             // The bruise through the page, on the left cheek only.
-            let reported = try await browser.post("/patients/\(pid)/adverse-events", [
-                ("type", "bruising"), ("onset", Self.today()), ("grade", "1"), ("sessionId", sid), ("zone", "cheek:left"), ("notes", "small bruise")])
+            let reported = try await browser.post(
+                "/patients/\(pid)/adverse-events",
+                [
+                    ("type", "bruising"), ("onset", Self.today()), ("grade", "1"), ("sessionId", sid), ("zone", "cheek:left"),
+                    ("notes", "small bruise")
+                ])
             #expect(reported.status == .seeOther || reported.status == .found, "\(reported.status)")
             let events = try await s.send(.GET, "/api/v1/patients/\(pid)/adverse-events", token: doc)
             let event = try #require((events.json["items"] as? [[String: Any]])?.first)

@@ -25,8 +25,12 @@ struct BrowserSession: Sendable {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .cookie, value: "\(WebCookies.preLogin)=\(preLogin)")
         headers.contentType = .urlEncodedForm
-        let posted = try await app.testing().sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(string: Self.encode([
-            "_login": token, "email": email, "password": password, "next": "/today"])))
+        let posted = try await app.testing().sendRequest(
+            .POST, "/login", headers: headers,
+            body: ByteBuffer(
+                string: Self.encode([
+                    "_login": token, "email": email, "password": password, "next": "/today"
+                ])))
         #expect(posted.status == .seeOther, "sign-in redirects")
         let session = try #require(posted.headers.setCookie?[WebCookies.session]?.string)
         let today = try await app.testing().sendRequest(.GET, "/today", headers: ["Cookie": "\(WebCookies.session)=\(session)"])
@@ -57,8 +61,10 @@ struct BrowserSession: Sendable {
     static func encode(_ pairs: [(String, String)]) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-            .joined(separator: "&")
+        return pairs.map {
+            "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }
+        .joined(separator: "&")
     }
 
     static func hidden(_ name: String, in html: String) -> String? {

@@ -24,7 +24,7 @@ struct ClinicTimeZoneTests {
         Case(zone: "America/Los_Angeles", instant: "2026-12-07T11:01:00Z", today: "2026-12-07"),
         Case(zone: "America/Los_Angeles", instant: "2026-12-08T07:59:00Z", today: "2026-12-07"),
         Case(zone: "America/Los_Angeles", instant: "2026-12-08T08:01:00Z", today: "2026-12-08"),
-        Case(zone: "Pacific/Auckland", instant: "2026-12-08T08:01:00Z", today: "2026-12-08"),
+        Case(zone: "Pacific/Auckland", instant: "2026-12-08T08:01:00Z", today: "2026-12-08")
     ]
 
     static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
@@ -64,9 +64,11 @@ struct ClinicTimeZoneTests {
             // Lot expiry: a lot that expires on the clinic's yesterday is expired; one that expires today is not yet.
             let assistant = s.token("a", .assistant)
             for (expiry, status) in [(today.adding(days: -1), "expired"), (today, "nearing")] {
-                let lot = try await s.send(.POST, "/api/v1/lots", token: assistant, json: """
-                    {"product": "Zone cartridge \(expiry)", "quantity": 5, "gtin": "09506000134352", "lot": "Z\(expiry.description.suffix(5).replacingOccurrences(of: "-", with: ""))", "expiry": "\(expiry)"}
-                    """)
+                let lot = try await s.send(
+                    .POST, "/api/v1/lots", token: assistant,
+                    json: """
+                        {"product": "Zone cartridge \(expiry)", "quantity": 5, "gtin": "09506000134352", "lot": "Z\(expiry.description.suffix(5).replacingOccurrences(of: "-", with: ""))", "expiry": "\(expiry)"}
+                        """)
                 #expect(lot.status == .created, "\(lot.text)")
                 let lots = try await s.send(.GET, "/api/v1/lots", token: assistant)
                 let items = (lots.json["items"] as? [[String: Any]]) ?? []
@@ -106,7 +108,8 @@ struct ClinicTimeZoneTests {
             // The change is one audit row without a patient; each refused practitioner (API and page) one denied row;
             // the unknown zones, refused before anything was read, none.
             let sql = s.state.database.database as! any SQLDatabase
-            let rows = try await sql.raw("SELECT outcome FROM audit_events WHERE resource = 'clinic' AND action = 'update' AND patient_id IS NULL").all()
+            let rows = try await sql.raw("SELECT outcome FROM audit_events WHERE resource = 'clinic' AND action = 'update' AND patient_id IS NULL")
+                .all()
             let outcomes = try rows.map { try $0.decode(column: "outcome", as: String.self) }.sorted()
             #expect(outcomes == ["allowed", "denied", "denied"], "\(outcomes)")
         }

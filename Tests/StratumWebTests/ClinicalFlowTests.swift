@@ -7,20 +7,20 @@ import VaporTesting
 
 /// The examples' screening answers, all "no", as the API takes them.
 let cleanScreening = """
-{"answeredOn": "2026-11-20", "answers": {
-"activeInfectionInArea": false, "openWoundInArea": false, "skinCancerOrChangingLesionInArea": false, "activeAcneInArea": false,
-"isotretinoinCurrent": false, "isotretinoinLastDose": null, "pregnantOrBreastfeeding": false, "bleedingDisorder": false,
-"stainlessSteelAllergy": false, "anaestheticAllergy": false, "sunburnInArea": false, "anticoagulants": false,
-"keloidHistory": false, "herpesHistory": false, "immunosuppressed": false, "poorlyControlledDiabetes": false,
-"autoimmuneSkinDisease": false, "radiotherapyToArea": null, "recentTanning": false, "retinoidOrAcidLast2Days": false,
-"surgeryOrTraumaInArea": null, "deepPeelOrDermabrasion": null, "metalAllergy": false, "topicalAllergy": false}}
-"""
+    {"answeredOn": "2026-11-20", "answers": {
+    "activeInfectionInArea": false, "openWoundInArea": false, "skinCancerOrChangingLesionInArea": false, "activeAcneInArea": false,
+    "isotretinoinCurrent": false, "isotretinoinLastDose": null, "pregnantOrBreastfeeding": false, "bleedingDisorder": false,
+    "stainlessSteelAllergy": false, "anaestheticAllergy": false, "sunburnInArea": false, "anticoagulants": false,
+    "keloidHistory": false, "herpesHistory": false, "immunosuppressed": false, "poorlyControlledDiabetes": false,
+    "autoimmuneSkinDisease": false, "radiotherapyToArea": null, "recentTanning": false, "retinoidOrAcidLast2Days": false,
+    "surgeryOrTraumaInArea": null, "deepPeelOrDermabrasion": null, "metalAllergy": false, "topicalAllergy": false}}
+    """
 
 let coursePlan = """
-{"indications": ["acne-scars"], "zones": [{"site": "cheek", "side": "left"}, {"site": "cheek", "side": "right"}],
- "device": {"kind": "pen", "minDepthMM": 0.25, "maxDepthMM": 2.5, "needleMaterial": "stainless-steel"},
- "startDate": "2026-12-01", "goal": "Goodman & Baron grade 2"}
-"""
+    {"indications": ["acne-scars"], "zones": [{"site": "cheek", "side": "left"}, {"site": "cheek", "side": "right"}],
+     "device": {"kind": "pen", "minDepthMM": 0.25, "maxDepthMM": 2.5, "needleMaterial": "stainless-steel"},
+     "startDate": "2026-12-01", "goal": "Goodman & Baron grade 2"}
+    """
 
 func sessionJSON(depth: Double = 1.0, acknowledgements: String = "[]", date: String = "2026-12-01") -> String {
     """
@@ -42,8 +42,9 @@ struct ClinicalFlowTests {
             let pid = try #require(created.json["id"] as? String)
 
             // Screening with a misspelt key is refused with its path; a correct one is version 1.
-            let typo = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc,
-                                        json: cleanScreening.replacingOccurrences(of: "\"anticoagulants\"", with: "\"anticoagulant\""))
+            let typo = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/screenings", token: doc,
+                json: cleanScreening.replacingOccurrences(of: "\"anticoagulants\"", with: "\"anticoagulant\""))
             #expect(typo.status == .badRequest)
             #expect(typo.text.contains("answers.anticoagulant"))
             let screening = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc, json: cleanScreening)
@@ -69,11 +70,13 @@ struct ClinicalFlowTests {
             #expect(noConsent.status == .unprocessableEntity)
             #expect((noConsent.json["rules"] as? [String])?.contains("SCR-CONSENT") == true)
 
-            let consent = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                                           json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#)
+            let consent = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/consents", token: doc,
+                json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#)
             #expect(consent.status == .created)
-            let unconfirmed = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                                               json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": false}"#)
+            let unconfirmed = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/consents", token: doc,
+                json: #"{"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": false}"#)
             #expect(unconfirmed.status == .badRequest)
 
             // 1.75 mm on the cheek is a caution (DEPTH-SITE-CAUTION) that needs a reason per zone.
@@ -83,20 +86,27 @@ struct ClinicalFlowTests {
             // The patient is Fitzpatrick V, so the phototype cautions need their reasons too.
             #expect(Set(unacknowledged.json["rules"] as? [String] ?? []) == ["DEPTH-SITE-CAUTION", "DEPTH-PHOTOTYPE", "SCR-PHOTOTYPE"])
             let partial = #"[{"rule": "DEPTH-SITE-CAUTION", "zone": {"site": "cheek", "side": "left"}, "reason": "deep rolling scars"}]"#
-            let stillBlocked = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON(depth: 1.75, acknowledgements: partial))
+            let stillBlocked = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON(depth: 1.75, acknowledgements: partial))
             #expect(stillBlocked.status == .unprocessableEntity)
-            let acks = "[" + ["left", "right"].flatMap { side in ["DEPTH-SITE-CAUTION", "DEPTH-PHOTOTYPE"].map { rule in
-                #"{"rule": "\#(rule)", "zone": {"site": "cheek", "side": "\#(side)"}, "reason": "deep rolling scars; tolerated 1.5 mm well; strict sun protection"}"#
-            } }.joined(separator: ", ") + #", {"rule": "SCR-PHOTOTYPE", "reason": "discussed PIH risk and photoprotection"}]"#
-            let recorded = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON(depth: 1.75, acknowledgements: acks))
+            let acks =
+                "["
+                + ["left", "right"].flatMap { side in
+                    ["DEPTH-SITE-CAUTION", "DEPTH-PHOTOTYPE"].map { rule in
+                        #"{"rule": "\#(rule)", "zone": {"site": "cheek", "side": "\#(side)"}, "reason": "deep rolling scars; tolerated 1.5 mm well; strict sun protection"}"#
+                    }
+                }.joined(separator: ", ") + #", {"rule": "SCR-PHOTOTYPE", "reason": "discussed PIH risk and photoprotection"}]"#
+            let recorded = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON(depth: 1.75, acknowledgements: acks))
             #expect(recorded.status == .created, "\(recorded.text)")
             let sid = try #require(recorded.json["id"] as? String)
             #expect((recorded.json["acknowledgements"] as? [Any])?.count == 5)
             #expect(recorded.json["decision"] as? String == "proceed-with-caution")
 
             // A stop (3.4 mm, DEPTH-RANGE) is never recorded, acknowledged or not.
-            let stop = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc,
-                                        json: sessionJSON(depth: 3.4, acknowledgements: #"[{"rule": "DEPTH-RANGE", "reason": "please"}]"#, date: "2026-12-02"))
+            let stop = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/sessions", token: doc,
+                json: sessionJSON(depth: 3.4, acknowledgements: #"[{"rule": "DEPTH-RANGE", "reason": "please"}]"#, date: "2026-12-02"))
             #expect(stop.status == .unprocessableEntity)
             #expect((stop.json["rules"] as? [String])?.contains("DEPTH-RANGE") == true)
 
@@ -109,15 +119,18 @@ struct ClinicalFlowTests {
             #expect((addendum.json["addenda"] as? [Any])?.count == 1)
 
             // Adverse event and assessment.
-            let ae = try await s.send(.POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
-                                      json: #"{"sessionId": "\#(sid)", "type": "bruising", "onset": "2026-12-02", "grade": 1, "suspectedCauses": ["needle-technique"]}"#)
+            let ae = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
+                json: #"{"sessionId": "\#(sid)", "type": "bruising", "onset": "2026-12-02", "grade": 1, "suspectedCauses": ["needle-technique"]}"#)
             #expect(ae.status == .created, "\(ae.text)")
             #expect(ae.json["gradeDefinition"] as? String != nil)
-            let badGrade = try await s.send(.POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
-                                            json: #"{"type": "bruising", "onset": "2026-12-02", "grade": 7}"#)
+            let badGrade = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
+                json: #"{"type": "bruising", "onset": "2026-12-02", "grade": 7}"#)
             #expect(badGrade.status == .badRequest)
-            let assessment = try await s.send(.POST, "/api/v1/patients/\(pid)/assessments", token: doc,
-                                              json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": 3, "kind": "baseline", "assessedOn": "2026-12-01"}"#)
+            let assessment = try await s.send(
+                .POST, "/api/v1/patients/\(pid)/assessments", token: doc,
+                json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": 3, "kind": "baseline", "assessedOn": "2026-12-01"}"#)
             #expect(assessment.status == .created, "\(assessment.text)")
 
             // Lists, and the audit log: owners and auditors read it, practitioners may not.

@@ -22,8 +22,9 @@ struct DecisionAPITests {
     @Test("check: bad input is a 400 naming the JSON path, as the CLI names it")
     func checkBadInput() async throws {
         try await withServer { s in
-            let doc = PermissionTests.checkDocument.replacingOccurrences(of: "\"depthMM\": 1.5,\n      \"passes\": 3\n    }\n  ]",
-                                                                          with: "\"depthMM\": \"deep\", \"passes\": 3 } ]")
+            let doc = PermissionTests.checkDocument.replacingOccurrences(
+                of: "\"depthMM\": 1.5,\n      \"passes\": 3\n    }\n  ]",
+                with: "\"depthMM\": \"deep\", \"passes\": 3 } ]")
             #expect(doc != PermissionTests.checkDocument)
             let r = try await s.send(.POST, "/api/v1/check", token: s.token("a", .practitioner), json: doc)
             #expect(r.status == .badRequest)

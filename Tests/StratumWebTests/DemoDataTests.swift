@@ -12,15 +12,18 @@ struct DemoDataTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = AppConfig(store: StoreConfiguration(database: .sqlite(path: dir.appendingPathComponent("d.sqlite").path),
-                                                         dataDirectory: dir.path, auditKeyHex: String(repeating: "7e", count: 32)))
+        let config = AppConfig(
+            store: StoreConfiguration(
+                database: .sqlite(path: dir.appendingPathComponent("d.sqlite").path),
+                dataDirectory: dir.path, auditKeyHex: String(repeating: "7e", count: 32)))
         let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing)
         do {
             #expect(try await DemoData.loadIfEmpty(state))
             #expect(try await DemoData.loadIfEmpty(state) == false)
             var tokens: [Role: String] = [:]
             for u in DemoData.users {
-                let r = try await app.testing().sendRequest(.POST, "/api/v1/auth/tokens", headers: ["content-type": "application/json"],
+                let r = try await app.testing().sendRequest(
+                    .POST, "/api/v1/auth/tokens", headers: ["content-type": "application/json"],
                     body: ByteBuffer(string: #"{"email": "\#(u.email)", "password": "\#(DemoData.password)"}"#))
                 #expect(r.status == .created, "\(u.email)")
                 tokens[u.role] = r.json["token"] as? String

@@ -9,8 +9,10 @@ func withDemoServer<T: Sendable>(patients: Int = 12, _ body: @Sendable (Applicat
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-walk-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let config = AppConfig(store: StoreConfiguration(database: .sqlite(path: dir.appendingPathComponent("w.sqlite").path),
-                                                     dataDirectory: dir.path, auditKeyHex: String(repeating: "5d", count: 32)))
+    let config = AppConfig(
+        store: StoreConfiguration(
+            database: .sqlite(path: dir.appendingPathComponent("w.sqlite").path),
+            dataDirectory: dir.path, auditKeyHex: String(repeating: "5d", count: 32)))
     let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing)
     do {
         #expect(try await DemoData.loadIfEmpty(state, patients: patients))

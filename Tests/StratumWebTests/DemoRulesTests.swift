@@ -23,11 +23,14 @@ struct DemoRulesTests {
                 for course in try await scope.courses.list(patientID: patient.id, ctx) {
                     for s in try await scope.sessions.list(courseID: course.id, ctx) {
                         let equipment = try #require(s.equipment, "every demo session names its needles")
-                        let facts = try #require(try await scope.sessions.facts(courseID: course.id, on: s.date, excluding: s.id,
-                                                                                 equipment: equipment, ctx))
-                        let doc = SessionRecordDocument(date: s.date, zones: s.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: $0.passes) },
-                                                        endPoints: [:], equipment: equipment, topical: s.topical,
-                                                        reactions: s.reactions, acknowledgements: [])
+                        let facts = try #require(
+                            try await scope.sessions.facts(
+                                courseID: course.id, on: s.date, excluding: s.id,
+                                equipment: equipment, ctx))
+                        let doc = SessionRecordDocument(
+                            date: s.date, zones: s.zones.map { ZoneDose(zone: $0.zone, depthMM: $0.depthMM, passes: $0.passes) },
+                            endPoints: [:], equipment: equipment, topical: s.topical,
+                            reactions: s.reactions, acknowledgements: [])
                         let result = SessionCheck.check(SessionStore.proposal(facts, doc))
                         stops += result.findings.filter { $0.severity == .stop }.map { "\(s.date) \($0.rule.rawValue): \($0.message)" }
                         #expect(s.decision != .doNotTreat)

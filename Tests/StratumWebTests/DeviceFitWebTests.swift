@@ -17,19 +17,25 @@ struct FitStock {
         let today = PageRoutes.today(in: "Europe/London")
         let ctx = AccessContext(actorID: owner.id, clinicID: s.clinicA.id, requestID: "fit-stock")
         let scope = s.state.scope(s.orgA.id)
-        let roller = try await scope.devices.addModel(name: "Roller 0.5", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
-                                                      needleCount: 192, singleUseHead: false, ctx)
+        let roller = try await scope.devices.addModel(
+            name: "Roller 0.5", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
+            needleCount: 192, singleUseHead: false, ctx)
         let range = DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)), needleMaterial: .stainlessSteel)
         let pen36 = try await scope.devices.addModel(name: "Pen 36", spec: range, needleCount: 36, singleUseHead: false, part: .handpiece, ctx)
-        let c36 = try await scope.devices.addModel(name: "Cartridge 36", spec: range, needleCount: 36, singleUseHead: true, part: .cartridge,
-                                                   fits: [pen36.id], ctx)
-        _ = try await scope.stock.receive(LotDraft(clinicID: s.clinicA.id, modelID: c36.id, product: "36-needle cartridge", gtin: "09506000134369",
-                                                   lot: "C36", expiry: LocalDate(iso: "2027-06-30")!, quantity: 50), ctx)
+        let c36 = try await scope.devices.addModel(
+            name: "Cartridge 36", spec: range, needleCount: 36, singleUseHead: true, part: .cartridge,
+            fits: [pen36.id], ctx)
+        _ = try await scope.stock.receive(
+            LotDraft(
+                clinicID: s.clinicA.id, modelID: c36.id, product: "36-needle cartridge", gtin: "09506000134369",
+                lot: "C36", expiry: LocalDate(iso: "2027-06-30")!, quantity: 50), ctx)
         let sterilizer = try await scope.sterilization.addSterilizer(clinicID: s.clinicA.id, name: "Autoclave Central", serial: "AC-1", ctx)
         let pack = try await scope.sterilization.assemble(clinicID: s.clinicA.id, items: [PackItemDraft(modelID: roller.id)], ctx)
-        _ = try await scope.sterilization.recordCycle(sterilizerID: sterilizer.id, CycleDraft(
-            number: 1, date: today, type: "Steam", temperatureC: 134, minutes: 4, pressureKPa: 206, physical: .passed, chemical: .pass,
-            biological: .pass, packCodes: [pack.code]), ctx)
+        _ = try await scope.sterilization.recordCycle(
+            sterilizerID: sterilizer.id,
+            CycleDraft(
+                number: 1, date: today, type: "Steam", temperatureC: 134, minutes: 4, pressureKPa: 206, physical: .passed, chemical: .pass,
+                biological: .pass, packCodes: [pack.code]), ctx)
         _ = try await scope.sterilization.release(packID: pack.id, ctx)
         return FitStock(rollerPack: pack.code)
     }
@@ -37,14 +43,17 @@ struct FitStock {
 
 @Suite("Device fit and clinic scope through the API and the pages (issue 12, reproductions 3 and 8)")
 struct DeviceFitWebTests {
-    @Test("reproduction 3 through the API: a 0.5 mm roller pack on a 1.25 mm session is DEPTH-DEVICE; a 36-needle lot on the 12-needle pen is DEV-INCOMPATIBLE")
+    @Test(
+        "reproduction 3 through the API: a 0.5 mm roller pack on a 1.25 mm session is DEPTH-DEVICE; a 36-needle lot on the 12-needle pen is DEV-INCOMPATIBLE"
+    )
     func apiRefusesUnfitParts() async throws {
         try await withServer { s in
             let stock = try await FitStock.make(s)
             let doc = s.token("a", .practitioner)
             let (_, cid) = try await activeCourseViaAPI(s, given: "Rosa")
             let today = PageRoutes.today(in: "Europe/London").description
-            let deep = sessionJSON(depth: 1.25, date: today).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#)
+            let deep = sessionJSON(depth: 1.25, date: today).replacingOccurrences(
+                of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#)
             let refused = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: deep)
             #expect(refused.status == .unprocessableEntity, "\(refused.text)")
             #expect((refused.json["rules"] as? [String])?.contains("DEPTH-DEVICE") == true, "\(refused.text)")
@@ -54,9 +63,12 @@ struct DeviceFitWebTests {
             #expect((incompatible.json["rules"] as? [String])?.contains("DEV-INCOMPATIBLE") == true, "\(incompatible.text)")
             // Near misses: the same roller at its own 0.5 mm, and the harness's cartridge on its own pen, are recorded.
             let (_, other) = try await activeCourseViaAPI(s, given: "Yara")
-            let fits = try await s.send(.POST, "/api/v1/courses/\(other)/sessions", token: doc,
-                                        json: sessionJSON(depth: 0.5, acknowledgements: #"[{"rule": "DEPTH-INDICATION", "reason": "Gentle first session"}]"#,
-                                                          date: PageRoutes.today(in: "Europe/London").description).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#))
+            let fits = try await s.send(
+                .POST, "/api/v1/courses/\(other)/sessions", token: doc,
+                json: sessionJSON(
+                    depth: 0.5, acknowledgements: #"[{"rule": "DEPTH-INDICATION", "reason": "Gentle first session"}]"#,
+                    date: PageRoutes.today(in: "Europe/London").description
+                ).replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(stock.rollerPack)""#))
             #expect(fits.status == .created, "\(fits.text)")
         }
     }
@@ -69,16 +81,21 @@ struct DeviceFitWebTests {
             let (_, cid) = try await activeCourseViaAPI(s, given: "Rosa")
             let day = PageRoutes.today(in: "Europe/London").description
             var deep: [(String, String)] = [("date", day)]
-            for z in ["cheek:left", "cheek:right"] { deep += [("treat-\(z)", "yes"), ("depth-\(z)", "1.25"), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")] }
+            for z in ["cheek:left", "cheek:right"] {
+                deep += [("treat-\(z)", "yes"), ("depth-\(z)", "1.25"), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")]
+            }
             deep += [("sterilityKind", "pack"), ("packCode", stock.rollerPack), ("handpiece", testHandpiece), ("reaction", "erythema")]
             let refused = try await doc.post("/courses/\(cid)/sessions", deep)
             #expect(refused.status == .unprocessableEntity && refused.text.contains("data-rule=\"DEPTH-DEVICE\""))
             var cartridge: [(String, String)] = [("date", day)]
-            for z in ["cheek:left", "cheek:right"] { cartridge += [("treat-\(z)", "yes"), ("depth-\(z)", "1"), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")] }
+            for z in ["cheek:left", "cheek:right"] {
+                cartridge += [("treat-\(z)", "yes"), ("depth-\(z)", "1"), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")]
+            }
             cartridge += [("sterilityKind", "single-use"), ("scan", FitStock.scan36), ("handpiece", testHandpiece), ("reaction", "erythema")]
             let incompatible = try await doc.post("/courses/\(cid)/sessions", cartridge)
-            #expect(incompatible.status == .unprocessableEntity && incompatible.text.contains("data-rule=\"DEV-INCOMPATIBLE\""),
-                    "\(incompatible.text.components(separatedBy: "data-rule=").dropFirst().map { $0.prefix(30) })")
+            #expect(
+                incompatible.status == .unprocessableEntity && incompatible.text.contains("data-rule=\"DEV-INCOMPATIBLE\""),
+                "\(incompatible.text.components(separatedBy: "data-rule=").dropFirst().map { $0.prefix(30) })")
             #expect(try await s.state.scope(s.orgA.id).sterilization.pack(code: stock.rollerPack)?.state == .released)
         }
     }
@@ -88,22 +105,28 @@ struct DeviceFitWebTests {
         try await withServer { s in
             let assistant = s.token("a", .assistant)
             let soon = PageRoutes.today(in: "Europe/London").adding(days: 20)
-            let received = try await s.send(.POST, "/api/v1/lots", token: assistant, json: """
-                {"product": "Short-dated cartridge", "quantity": 5, "gtin": "09506000134369", "lot": "SOON-1", "expiry": "\(soon)"}
-                """)
+            let received = try await s.send(
+                .POST, "/api/v1/lots", token: assistant,
+                json: """
+                    {"product": "Short-dated cartridge", "quantity": 5, "gtin": "09506000134369", "lot": "SOON-1", "expiry": "\(soon)"}
+                    """)
             #expect(received.status == .created, "\(received.text)")
             let lots = try #require((try await s.send(.GET, "/api/v1/lots", token: assistant)).json["items"] as? [[String: Any]])
             #expect(lots.first { $0["lot"] as? String == "SOON-1" }?["nearingExpiry"] as? Bool == true)
             #expect(lots.first { $0["lot"] as? String == "A123" }?["nearingExpiry"] as? Bool == false)
             let page = try await BrowserSession.signIn(s, email: "assistant@a.example").get("/equipment")
-            let row = try #require(page.text.components(separatedBy: "<tr data-lot=\"SOON-1\"").dropFirst().first?.components(separatedBy: "</tr>").first)
+            let row = try #require(
+                page.text.components(separatedBy: "<tr data-lot=\"SOON-1\"").dropFirst().first?.components(separatedBy: "</tr>").first)
             #expect(row.contains("expires within 30 days"))
-            let far = try #require(page.text.components(separatedBy: "<tr data-lot=\"A123\"").dropFirst().first?.components(separatedBy: "</tr>").first)
+            let far = try #require(
+                page.text.components(separatedBy: "<tr data-lot=\"A123\"").dropFirst().first?.components(separatedBy: "</tr>").first)
             #expect(!far.contains("expires within 30 days"))
         }
     }
 
-    @Test("reproduction 8: another clinic's assistant sees none of Central's sterilizers, packs, lots or handpieces; the session form lists only its clinic's stock")
+    @Test(
+        "reproduction 8: another clinic's assistant sees none of Central's sterilizers, packs, lots or handpieces; the session form lists only its clinic's stock"
+    )
     func riversideSeesNoneOfCentrals() async throws {
         try await withServer { s in
             let stock = try await FitStock.make(s)
@@ -119,8 +142,14 @@ struct DeviceFitWebTests {
             #expect(!equipment.text.contains("data-lot=\"A123\"") && !equipment.text.contains("data-lot=\"C36\""))
             #expect(!equipment.text.contains("data-handpiece=\"\(testHandpiece)\""))
             // Riverside receives its own lot; Central's session form does not offer it, and still offers Central's.
-            #expect(try await riverside.post("/equipment/lots", [("product", "East cartridge"), ("gtin", "09506000134352"), ("lot", "EAST-1"),
-                                                                  ("expiry", "2027-06-30"), ("quantity", "10")]).status == .seeOther)
+            #expect(
+                try await riverside.post(
+                    "/equipment/lots",
+                    [
+                        ("product", "East cartridge"), ("gtin", "09506000134352"), ("lot", "EAST-1"),
+                        ("expiry", "2027-06-30"), ("quantity", "10")
+                    ]
+                ).status == .seeOther)
             #expect(try await riverside.get("/equipment").text.contains("data-lot=\"EAST-1\""))
             let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let (_, cid) = try await activeCourseViaAPI(s, given: "Leila")

@@ -28,8 +28,12 @@ struct OutcomePageTests {
             let list = try await s.send(.GET, "/api/v1/patients/\(pid)/assessments", token: s.token("a", .practitioner))
             let scored = (list.json["items"] as? [[String: Any]])?.first
             #expect(scored?["score"] as? Double == 24 && (scored?["items"] as? [String: Double])?["pain"] == 4, "\(list.text)")
-            let outOfRange = try await doc.post("/patients/\(pid)/assessments", [("courseId", cid), ("scale", "goodman-baron"), ("score", "5"),
-                                                                                 ("kind", "visit"), ("date", "2026-11-02")])
+            let outOfRange = try await doc.post(
+                "/patients/\(pid)/assessments",
+                [
+                    ("courseId", cid), ("scale", "goodman-baron"), ("score", "5"),
+                    ("kind", "visit"), ("date", "2026-11-02")
+                ])
             #expect(outOfRange.status == .badRequest && outOfRange.text.contains("goodman-baron scores run from 1 to 4"))
         }
     }
@@ -41,20 +45,27 @@ struct OutcomePageTests {
             let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let page = try await doc.get("/courses/\(cid)/photos")
             #expect(page.status == .ok && page.text.contains("No photo consent in force"))
-            let refused = try await doc.postFile("/courses/\(cid)/photos", [("view", "front"), ("visit", "baseline"), ("takenOn", "2026-11-20")],
-                                                 file: PhotoSamples.phoneJPEG, filename: "face.jpg", type: "image/jpeg")
+            let refused = try await doc.postFile(
+                "/courses/\(cid)/photos", [("view", "front"), ("visit", "baseline"), ("takenOn", "2026-11-20")],
+                file: PhotoSamples.phoneJPEG, filename: "face.jpg", type: "image/jpeg")
             #expect(refused.status == .badRequest && refused.text.contains("photo consent"))
-            #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: s.token("a", .practitioner),
-                                     json: #"{"kind": "photo", "photoTier": "in-clinic", "textVersion": "1", "signedByName": "Ana", "confirmed": true}"#).status == .created)
-            let gif = try await doc.postFile("/courses/\(cid)/photos", [("view", "front"), ("visit", "baseline"), ("takenOn", "2026-11-20")],
-                                             file: PhotoSamples.gif, filename: "face.jpg", type: "image/jpeg")
+            #expect(
+                try await s.send(
+                    .POST, "/api/v1/patients/\(pid)/consents", token: s.token("a", .practitioner),
+                    json: #"{"kind": "photo", "photoTier": "in-clinic", "textVersion": "1", "signedByName": "Ana", "confirmed": true}"#
+                ).status == .created)
+            let gif = try await doc.postFile(
+                "/courses/\(cid)/photos", [("view", "front"), ("visit", "baseline"), ("takenOn", "2026-11-20")],
+                file: PhotoSamples.gif, filename: "face.jpg", type: "image/jpeg")
             #expect(gif.status == .badRequest && gif.text.contains("Photo file: only JPEG and PNG photos are accepted"), "\(gif.status)")
             #expect(gif.text.contains(#"<option value="front" selected>"#), "the chosen view is kept")
-            let png = try await doc.postFile("/courses/\(cid)/photos", [("view", "front"), ("visit", "baseline"), ("takenOn", "2026-11-20")],
-                                             file: PhotoSamples.editorPNG, filename: "front.jpg", type: "image/jpeg")
+            let png = try await doc.postFile(
+                "/courses/\(cid)/photos", [("view", "front"), ("visit", "baseline"), ("takenOn", "2026-11-20")],
+                file: PhotoSamples.editorPNG, filename: "front.jpg", type: "image/jpeg")
             #expect(png.status == .seeOther, "\(png.text.prefix(300))")
-            let later = try await doc.postFile("/courses/\(cid)/photos", [("view", "front"), ("visit", "session-2"), ("takenOn", "2026-11-28")],
-                                               file: PhotoSamples.phoneJPEG, filename: "later.jpeg", type: "image/jpeg")
+            let later = try await doc.postFile(
+                "/courses/\(cid)/photos", [("view", "front"), ("visit", "session-2"), ("takenOn", "2026-11-28")],
+                file: PhotoSamples.phoneJPEG, filename: "later.jpeg", type: "image/jpeg")
             #expect(later.status == .seeOther)
             let list = try await s.send(.GET, "/api/v1/courses/\(cid)/photos", token: s.token("a", .practitioner))
             let items = try #require(list.json["items"] as? [[String: Any]])
@@ -63,7 +74,9 @@ struct OutcomePageTests {
 
             let shown = try await doc.get("/courses/\(cid)/photos")
             #expect(shown.text.contains(#"id="visit-baseline""#) && shown.text.contains(#"id="visit-session-2""#))
-            #expect(shown.text.contains("Missing: <span class=\"missing-views\">Left 45°; Right 45°; Left 90° (profile); Right 90° (profile); Zone close-up: Left cheek"))
+            #expect(
+                shown.text.contains(
+                    "Missing: <span class=\"missing-views\">Left 45°; Right 45°; Left 90° (profile); Right 90° (profile); Zone close-up: Left cheek"))
             #expect(shown.text.contains("Photos stay in the record: export needs the publication tier."))
             let compare = try await doc.get("/courses/\(cid)/photos/compare?view=front&visit=session-2")
             #expect(compare.status == .ok && compare.text.contains(#"id="compare-baseline""#) && compare.text.contains(#"id="zoom""#))
@@ -83,15 +96,19 @@ struct OutcomePageTests {
             let (pid, cid) = try await activeCourseViaAPI(s, given: "Uma")
             let api = s.token("a", .practitioner)
             for (score, day, kind) in [(4, "2026-11-01", "baseline"), (3, "2026-11-29", "visit"), (3, "2026-11-30", "visit")] {
-                #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/assessments", token: api,
-                                         json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": \#(score), "kind": "\#(kind)", "assessedOn": "\#(day)"}"#).status == .created)
+                #expect(
+                    try await s.send(
+                        .POST, "/api/v1/patients/\(pid)/assessments", token: api,
+                        json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": \#(score), "kind": "\#(kind)", "assessedOn": "\#(day)"}"#
+                    ).status == .created)
             }
             let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let progress = try await doc.get("/courses/\(cid)/progress")
             // One unchanged visit with the course's sessions still to come: too early to judge, not a plateau (issue 12, 6).
             #expect(progress.text.contains(#"data-status="too-early""#) && progress.text.contains("Too early to judge"))
             #expect(progress.text.contains(#"class="chart-band""#) && progress.text.contains("band ±1 around baseline"))
-            #expect(progress.text.contains(#"id="forecast-headline""#) && progress.text.contains(#"id="forecast-caveat""#)
+            #expect(
+                progress.text.contains(#"id="forecast-headline""#) && progress.text.contains(#"id="forecast-caveat""#)
                     && progress.text.contains("too few patients"))
             #expect(progress.text.contains("80% interval"))
             let owner = try await BrowserSession.signIn(s, email: "owner@a.example")

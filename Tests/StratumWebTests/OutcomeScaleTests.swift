@@ -21,7 +21,9 @@ struct OutcomeScaleTests {
             let (pid, cid) = try await activeCourseViaAPI(s, given: "Gaia")
             let path = "/api/v1/patients/\(pid)/assessments"
             func post(_ scale: String, _ score: Int, _ kind: String, _ day: String) async throws -> TestingHTTPResponse {
-                try await s.send(.POST, path, token: doc, json: #"{"courseId": "\#(cid)", "scale": "\#(scale)", "score": \#(score), "kind": "\#(kind)", "assessedOn": "\#(day)"}"#)
+                try await s.send(
+                    .POST, path, token: doc,
+                    json: #"{"courseId": "\#(cid)", "scale": "\#(scale)", "score": \#(score), "kind": "\#(kind)", "assessedOn": "\#(day)"}"#)
             }
             let asBaseline = try await post("GAIS", 3, "baseline", "2026-11-30")
             #expect(asBaseline.status == .unprocessableEntity && asBaseline.json["rules"] as? [String] == ["OUT-GAIS-BASELINE"], "\(asBaseline.text)")
@@ -33,13 +35,17 @@ struct OutcomeScaleTests {
             // The severity baseline is taken once; a second is refused as a conflict, naming the field, and the first stands.
             #expect(try await post("goodman-baron", 3, "baseline", "2026-11-30").status == .created)
             let second = try await post("goodman-baron", 2, "baseline", "2026-11-30")
-            #expect(second.status == .conflict && Self.problemPaths(second) == ["kind"] && second.text.contains("one baseline per scale per course"),
-                    "\(second.text)")
+            #expect(
+                second.status == .conflict && Self.problemPaths(second) == ["kind"] && second.text.contains("one baseline per scale per course"),
+                "\(second.text)")
 
             // After the first session GAIS rates the change; on the session's own day it is still refused. The paper
             // consent was signed before that session.
-            #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                                     json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Gaia", "confirmed": true, "signedOn": "2026-11-01"}"#).status == .created)
+            #expect(
+                try await s.send(
+                    .POST, "/api/v1/patients/\(pid)/consents", token: doc,
+                    json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Gaia", "confirmed": true, "signedOn": "2026-11-01"}"#
+                ).status == .created)
             let session = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc, json: sessionJSON(date: "2026-12-01"))
             #expect(session.status == .created, "\(session.text)")
             let sameDay = try await post("GAIS", 3, "visit", "2026-12-01")
@@ -52,7 +58,9 @@ struct OutcomeScaleTests {
             // GAIS reads as a change scale: its progress is the latest grade, with no baseline score.
             let progress = try await s.send(.GET, "/api/v1/courses/\(cid)/progress", token: doc)
             let gais = try #require((progress.json["scales"] as? [[String: Any]])?.first { $0["scale"] as? String == "GAIS" })
-            #expect(gais["scaleKind"] as? String == "change" && gais["baseline"] is NSNull && gais["status"] as? String == "improving", "\(progress.text)")
+            #expect(
+                gais["scaleKind"] as? String == "change" && gais["baseline"] is NSNull && gais["status"] as? String == "improving", "\(progress.text)"
+            )
         }
     }
 
@@ -63,18 +71,36 @@ struct OutcomeScaleTests {
             let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let form = try await doc.get("/patients/\(pid)/assessments/new?course=\(cid)")
             #expect(form.text.contains("GAIS is never a baseline"))
-            let refused = try await doc.post("/patients/\(pid)/assessments", [("courseId", cid), ("scale", "GAIS"), ("score", "3"),
-                                                                               ("kind", "baseline"), ("date", "2026-11-30")])
+            let refused = try await doc.post(
+                "/patients/\(pid)/assessments",
+                [
+                    ("courseId", cid), ("scale", "GAIS"), ("score", "3"),
+                    ("kind", "baseline"), ("date", "2026-11-30")
+                ])
             #expect(refused.status == .unprocessableEntity && refused.text.contains("OUT-GAIS-BASELINE"), "\(refused.status)")
             #expect(refused.text.contains(#"<div class="field has-error"><label for="kind">"#), "the error sits on the kind field")
             #expect(refused.text.contains(#"<option value="GAIS" selected>"#))
-            let beforeSession = try await doc.post("/patients/\(pid)/assessments", [("courseId", cid), ("scale", "GAIS"), ("score", "3"),
-                                                                                    ("kind", "visit"), ("date", "2026-11-30")])
+            let beforeSession = try await doc.post(
+                "/patients/\(pid)/assessments",
+                [
+                    ("courseId", cid), ("scale", "GAIS"), ("score", "3"),
+                    ("kind", "visit"), ("date", "2026-11-30")
+                ])
             #expect(beforeSession.status == .unprocessableEntity && beforeSession.text.contains(#"<div class="field has-error"><label for="date">"#))
-            #expect(try await doc.post("/patients/\(pid)/assessments", [("courseId", cid), ("scale", "goodman-baron"), ("score", "3"),
-                                                                         ("kind", "baseline"), ("date", "2026-11-30")]).status == .seeOther)
-            let again = try await doc.post("/patients/\(pid)/assessments", [("courseId", cid), ("scale", "goodman-baron"), ("score", "3"),
-                                                                            ("kind", "baseline"), ("date", "2026-11-30")])
+            #expect(
+                try await doc.post(
+                    "/patients/\(pid)/assessments",
+                    [
+                        ("courseId", cid), ("scale", "goodman-baron"), ("score", "3"),
+                        ("kind", "baseline"), ("date", "2026-11-30")
+                    ]
+                ).status == .seeOther)
+            let again = try await doc.post(
+                "/patients/\(pid)/assessments",
+                [
+                    ("courseId", cid), ("scale", "goodman-baron"), ("score", "3"),
+                    ("kind", "baseline"), ("date", "2026-11-30")
+                ])
             #expect(again.status == .conflict && again.text.contains("one baseline per scale per course"))
             let list = try await s.send(.GET, "/api/v1/patients/\(pid)/assessments", token: s.token("a", .practitioner))
             #expect((list.json["items"] as? [Any])?.count == 1, "only the first baseline was written")
@@ -101,9 +127,12 @@ struct OutcomeScaleTests {
         try await withServer { s in
             let (pid, cid) = try await activeCourseViaAPI(s, given: "Rita")
             let api = s.token("a", .practitioner)
-            for (score, day, kind) in [(4, "2026-11-01", "baseline"), (4, "2026-11-01", "visit"), (3, "2026-11-15", "visit"), (3, "2026-11-29", "visit")] {
-                let r = try await s.send(.POST, "/api/v1/patients/\(pid)/assessments", token: api,
-                                         json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": \#(score), "kind": "\#(kind)", "assessedOn": "\#(day)"}"#)
+            for (score, day, kind) in [
+                (4, "2026-11-01", "baseline"), (4, "2026-11-01", "visit"), (3, "2026-11-15", "visit"), (3, "2026-11-29", "visit")
+            ] {
+                let r = try await s.send(
+                    .POST, "/api/v1/patients/\(pid)/assessments", token: api,
+                    json: #"{"courseId": "\#(cid)", "scale": "goodman-baron", "score": \#(score), "kind": "\#(kind)", "assessedOn": "\#(day)"}"#)
                 #expect(r.status == .created, "\(r.text)")
             }
             let progress = try await s.send(.GET, "/api/v1/courses/\(cid)/progress", token: api)

@@ -29,11 +29,13 @@ struct PageContentTests {
     func chartGeometry() {
         let day = LocalDate(iso: "2026-01-01")!
         func score(_ v: Double, _ d: Int) -> Assessment {
-            Assessment(id: UUID(), patientID: UUID(), courseID: nil, scale: "goodman-baron", score: v, itemsJSON: nil, kind: .visit,
-                       assessedOn: day.adding(days: d), assessedBy: UUID(), createdAt: Date())
+            Assessment(
+                id: UUID(), patientID: UUID(), courseID: nil, scale: "goodman-baron", score: v, itemsJSON: nil, kind: .visit,
+                assessedOn: day.adding(days: d), assessedBy: UUID(), createdAt: Date())
         }
-        let chart = ProgressChart(scale: .goodmanBaron, assessments: [score(3, 0), score(2, 56)], sessionDates: [day, day.adding(days: 28)],
-                                  start: day, end: day.adding(days: 180), goal: 1)
+        let chart = ProgressChart(
+            scale: .goodmanBaron, assessments: [score(3, 0), score(2, 56)], sessionDates: [day, day.adding(days: 28)],
+            start: day, end: day.adding(days: 180), goal: 1)
         #expect(chart.points.count == 2)
         #expect(chart.points[1].y < chart.points[0].y, "grade 2 is better than 3, so it is drawn higher")
         #expect(chart.goalY == chart.top, "the best grade is the top of the plot")

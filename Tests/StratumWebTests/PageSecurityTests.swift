@@ -99,10 +99,13 @@ struct PageSecurityTests {
         try await withServer { s in
             let browser = try await BrowserSession.signIn(s, email: "owner@a.example")
             let routes = s.app.routes.all.filter { $0.method != .GET && $0.method != .HEAD }
-                .map { r in "/" + r.path.map { c -> String in
-                    if case .parameter = c { return UUID().uuidString.lowercased() }
-                    return c.description
-                }.joined(separator: "/") }
+                .map { r in
+                    "/"
+                        + r.path.map { c -> String in
+                            if case .parameter = c { return UUID().uuidString.lowercased() }
+                            return c.description
+                        }.joined(separator: "/")
+                }
                 .filter { !$0.hasPrefix("/api/") && $0 != "/login" }
             #expect(routes.count >= 15, "the page routes are enumerated from the route table (\(routes.count) found)")
             let auditBefore = try await rowCount(s, "audit_events")
@@ -125,10 +128,13 @@ struct PageSecurityTests {
             let patient = try await s.send(.POST, "/api/v1/patients", token: s.token("a", .owner), json: patientJSON(clinic: s.clinicA.id))
             let pid = try #require(patient.json["id"] as? String)
             var paths = s.app.routes.all.filter { $0.method == .GET }
-                .map { r in "/" + r.path.map { c -> String in
-                    if case .parameter(let name) = c { return name == "patientId" ? pid : UUID().uuidString.lowercased() }
-                    return c.description
-                }.joined(separator: "/") }
+                .map { r in
+                    "/"
+                        + r.path.map { c -> String in
+                            if case .parameter(let name) = c { return name == "patientId" ? pid : UUID().uuidString.lowercased() }
+                            return c.description
+                        }.joined(separator: "/")
+                }
             paths += ["/css/stratum.css", "/js/pages.js", "/js/map.js", "/no-such-page"]
             for path in paths {
                 let r = try await browser.get(path)
@@ -137,7 +143,8 @@ struct PageSecurityTests {
                 #expect(r.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(path)")
                 #expect(r.headers.first(name: "Referrer-Policy") == "no-referrer", "\(path)")
                 #expect(r.status.code < 500, "\(path) answered \(r.status.code)")
-                let isPage = !path.hasPrefix("/css/") && !path.hasPrefix("/js/") && !["/health", "/ready", "/metrics", "/openapi.yaml", "/docs"].contains(path)
+                let isPage =
+                    !path.hasPrefix("/css/") && !path.hasPrefix("/js/") && !["/health", "/ready", "/metrics", "/openapi.yaml", "/docs"].contains(path)
                 if isPage && r.status != .notFound {
                     #expect(r.headers.first(name: .cacheControl) == "no-store", "\(path) must not be cached")
                 }

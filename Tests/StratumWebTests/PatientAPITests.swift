@@ -22,8 +22,9 @@ struct PatientAPITests {
             #expect(read.json["familyName"] as? String == "Okafor")
             #expect(read.headers.first(name: .cacheControl) == "no-store")
 
-            let updated = try await s.send(.PUT, "/api/v1/patients/\(id)", token: token,
-                                           json: patientJSON(clinic: s.clinicA.id, given: "Mirabel", extra: #", "phone": "+44 20 7946 0000""#))
+            let updated = try await s.send(
+                .PUT, "/api/v1/patients/\(id)", token: token,
+                json: patientJSON(clinic: s.clinicA.id, given: "Mirabel", extra: #", "phone": "+44 20 7946 0000""#))
             #expect(updated.status == .ok)
             #expect(updated.json["givenName"] as? String == "Mirabel")
 
@@ -33,13 +34,15 @@ struct PatientAPITests {
         }
     }
 
-    @Test("bad input names the field and changes nothing", arguments: [
-        (#"{"givenName": "A"}"#, "required field is missing"),
-        (patientJSON(clinic: UUID(), extra: "").replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": \"five\""), "fitzpatrick"),
-        (patientJSON(clinic: UUID()).replacingOccurrences(of: "1988-03-14", with: "1988-02-30"), "birthDate"),
-        (patientJSON(clinic: UUID(), extra: #", "organizationId": "x""#), "organizationId"),
-        ("{not json", "(body)"),
-    ])
+    @Test(
+        "bad input names the field and changes nothing",
+        arguments: [
+            (#"{"givenName": "A"}"#, "required field is missing"),
+            (patientJSON(clinic: UUID(), extra: "").replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": \"five\""), "fitzpatrick"),
+            (patientJSON(clinic: UUID()).replacingOccurrences(of: "1988-03-14", with: "1988-02-30"), "birthDate"),
+            (patientJSON(clinic: UUID(), extra: #", "organizationId": "x""#), "organizationId"),
+            ("{not json", "(body)")
+        ])
     func badInput(_ body: String, _ field: String) async throws {
         try await withServer { s in
             let token = s.token("a", .practitioner)
@@ -55,13 +58,15 @@ struct PatientAPITests {
     /// Well-formed JSON whose values break the core's identity rules (PatientInputRules), which the contract states as
     /// the schema's limits: 400 naming the field before the handler runs, the same limits the registration form
     /// applies, and nothing written.
-    @Test("a registration the identity rules refuse answers 400 naming the field, and writes nothing", arguments: [
-        ("\"fitzpatrick\": 5", "\"fitzpatrick\": 9", "fitzpatrick"),
-        ("\"Mira\"", "\"   \"", "givenName"),
-        ("\"Mira\"", "\"\(String(repeating: "M", count: 500_000))\"", "givenName"),
-        ("\"Okafor\"", "\"Oka\\u0000for\"", "familyName"),
-        ("\"Okafor\"", "\"Oka\\u001bfor\"", "familyName"),
-    ])
+    @Test(
+        "a registration the identity rules refuse answers 400 naming the field, and writes nothing",
+        arguments: [
+            ("\"fitzpatrick\": 5", "\"fitzpatrick\": 9", "fitzpatrick"),
+            ("\"Mira\"", "\"   \"", "givenName"),
+            ("\"Mira\"", "\"\(String(repeating: "M", count: 500_000))\"", "givenName"),
+            ("\"Okafor\"", "\"Oka\\u0000for\"", "familyName"),
+            ("\"Okafor\"", "\"Oka\\u001bfor\"", "familyName")
+        ])
     func ruleRefusals(_ original: String, _ replacement: String, _ field: String) async throws {
         try await withServer { s in
             let token = s.token("a", .practitioner)
@@ -117,7 +122,9 @@ struct PatientAPITests {
             let smuggled = try await s.send(.POST, "/api/v1/patients", token: s.token("b", .owner), json: patientJSON(clinic: s.clinicA.id))
             #expect(smuggled.status == .notFound)
 
-            let rows = try await s.state.database.read { try await AuditTrail.rows(patientID: UUID(uuidString: id)!, organizationID: s.orgB.id, on: $0) }
+            let rows = try await s.state.database.read {
+                try await AuditTrail.rows(patientID: UUID(uuidString: id)!, organizationID: s.orgB.id, on: $0)
+            }
             #expect(rows.contains { $0.entry.outcome == .denied && $0.entry.action == "read" })
             #expect(try await s.state.database.read { try await AuditTrail.verify(key: s.state.auditKey, on: $0) }.isIntact)
         }

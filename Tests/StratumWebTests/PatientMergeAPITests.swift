@@ -21,8 +21,9 @@ struct PatientMergeAPITests {
             #expect(first.status == .created)
             let firstID = try #require(first.json["id"] as? String)
 
-            let second = try await s.send(.POST, "/api/v1/patients", token: desk,
-                                          json: rosa(s).replacingOccurrences(of: "\"Rossi\"", with: "\"ROSSI\""))
+            let second = try await s.send(
+                .POST, "/api/v1/patients", token: desk,
+                json: rosa(s).replacingOccurrences(of: "\"Rossi\"", with: "\"ROSSI\""))
             #expect(second.status == .conflict)
             #expect(second.headers.contentType?.description.contains("problem+json") == true)
             let candidates = try #require(second.json["candidates"] as? [[String: Any]])
@@ -53,25 +54,35 @@ struct PatientMergeAPITests {
             let dup = try #require(try await s.send(.POST, "/api/v1/patients", token: owner, json: rosa(s, confirm: true)).json["id"] as? String)
             for id in [keep, dup] {
                 #expect(try await s.send(.POST, "/api/v1/patients/\(id)/screenings", token: owner, json: cleanScreening).status == .created)
-                #expect(try await s.send(.POST, "/api/v1/patients/\(id)/consents", token: owner,
-                                         json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
-                #expect(try await s.send(.POST, "/api/v1/patients/\(id)/adverse-events", token: owner,
-                                         json: #"{"type": "bruising", "onset": "2026-12-02", "grade": 1}"#).status == .created)
+                #expect(
+                    try await s.send(
+                        .POST, "/api/v1/patients/\(id)/consents", token: owner,
+                        json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true, "signedOn": "2026-11-20"}"#
+                    ).status == .created)
+                #expect(
+                    try await s.send(
+                        .POST, "/api/v1/patients/\(id)/adverse-events", token: owner,
+                        json: #"{"type": "bruising", "onset": "2026-12-02", "grade": 1}"#
+                    ).status == .created)
                 #expect(try await s.send(.POST, "/api/v1/patients/\(id)/courses", token: owner, json: coursePlan).status == .created)
             }
             func chart(_ id: String) async throws -> [String: Any] { try await s.send(.GET, "/api/v1/patients/\(id)/chart", token: owner).json }
             func count(_ c: [String: Any], _ key: String) -> Int { (c[key] as? [Any])?.count ?? -1 }
             let before = (try await chart(keep), try await chart(dup))
 
-            let other = try #require(try await s.send(.POST, "/api/v1/patients", token: s.token("b", .owner),
-                                                      json: patientJSON(clinic: s.clinicB.id)).json["id"] as? String)
+            let other = try #require(
+                try await s.send(
+                    .POST, "/api/v1/patients", token: s.token("b", .owner),
+                    json: patientJSON(clinic: s.clinicB.id)
+                ).json["id"] as? String)
             let body = #"{"duplicateId": "\#(dup)"}"#
             for role in [Role.practitioner, .frontDesk, .assistant, .auditor] {
                 #expect(try await s.send(.POST, "/api/v1/patients/\(keep)/merge", token: s.token("a", role), json: body).status == .forbidden)
             }
             let itself = try await s.send(.POST, "/api/v1/patients/\(keep)/merge", token: owner, json: #"{"duplicateId": "\#(keep)"}"#)
             #expect(itself.status == .unprocessableEntity && itself.text.contains("duplicateId"))
-            #expect(try await s.send(.POST, "/api/v1/patients/\(keep)/merge", token: owner, json: #"{"duplicateId": "\#(other)"}"#).status == .notFound)
+            #expect(
+                try await s.send(.POST, "/api/v1/patients/\(keep)/merge", token: owner, json: #"{"duplicateId": "\#(other)"}"#).status == .notFound)
             #expect(try await s.send(.POST, "/api/v1/patients/\(keep)/merge", token: owner, json: #"{"duplicateId": "x"}"#).status == .badRequest)
 
             let merged = try await s.send(.POST, "/api/v1/patients/\(keep)/merge", token: owner, json: body)

@@ -40,14 +40,19 @@ struct PatientMergePageTests {
             let owner = try await BrowserSession.signIn(s, email: "owner@a.example")
             let keep = try Self.id(try await owner.post("/patients", Self.rosa))
             let dup = try Self.id(try await owner.post("/patients", Self.rosa + [("confirmDuplicate", "yes")]))
-            #expect(try await s.send(.POST, "/api/v1/patients/\(dup)/consents", token: s.token("a", .owner),
-                                     json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
+            #expect(
+                try await s.send(
+                    .POST, "/api/v1/patients/\(dup)/consents", token: s.token("a", .owner),
+                    json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Rosa Rossi", "confirmed": true, "signedOn": "2026-11-20"}"#
+                ).status == .created)
             let chart = try await owner.get("/patients/\(keep)")
             #expect(chart.text.contains("href=\"/patients/\(keep)/merge\""))
             let choose = try await owner.get("/patients/\(keep)/merge")
             #expect(choose.status == .ok && choose.text.contains("/patients/\(keep)/merge?duplicate=\(dup)"))
             let confirm = try await owner.get("/patients/\(keep)/merge?duplicate=\(dup)")
-            #expect(confirm.text.contains("Stays: Rossi, Rosa") && confirm.text.contains("Moves in: Rossi, Rosa") && confirm.text.contains("id=\"confirm-merge\""))
+            #expect(
+                confirm.text.contains("Stays: Rossi, Rosa") && confirm.text.contains("Moves in: Rossi, Rosa")
+                    && confirm.text.contains("id=\"confirm-merge\""))
             #expect(confirm.text.contains("<th scope=\"row\">Consents</th><td>1</td>"))
             let itself = try await owner.post("/patients/\(keep)/merge", [("duplicateId", keep)])
             #expect(itself.status == .unprocessableEntity && itself.text.contains("id=\"merge-error\""))

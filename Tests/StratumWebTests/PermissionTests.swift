@@ -22,8 +22,10 @@ struct Endpoint: Sendable, CustomTestStringConvertible {
     let name: String
     var testDescription: String { name }
 
-    init(_ method: HTTPMethod, _ path: @escaping @Sendable (Seeded) -> String, body: (@Sendable (TestServer) -> String)? = nil,
-         _ action: Action, _ resource: Resource, _ name: String) {
+    init(
+        _ method: HTTPMethod, _ path: @escaping @Sendable (Seeded) -> String, body: (@Sendable (TestServer) -> String)? = nil,
+        _ action: Action, _ resource: Resource, _ name: String
+    ) {
         self.method = method
         self.path = path
         self.body = body
@@ -37,39 +39,49 @@ struct Endpoint: Sendable, CustomTestStringConvertible {
 struct PermissionTests {
     static let endpoints: [Endpoint] = [
         Endpoint(.GET, { _ in "/api/v1/patients" }, .read, .patient, "search patients"),
-        Endpoint(.POST, { _ in "/api/v1/patients" }, body: { patientJSON(clinic: $0.clinicA.id, given: "New", extra: #", "confirmDuplicate": true"#) },
-                 .create, .patient, "create patient"),
+        Endpoint(
+            .POST, { _ in "/api/v1/patients" }, body: { patientJSON(clinic: $0.clinicA.id, given: "New", extra: #", "confirmDuplicate": true"#) },
+            .create, .patient, "create patient"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)" }, .read, .patient, "read patient"),
-        Endpoint(.PUT, { "/api/v1/patients/\($0.patient)" }, body: { patientJSON(clinic: $0.clinicA.id, given: "Changed") }, .update, .patient, "update patient"),
-        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/merge" }, body: { _ in #"{"duplicateId": "\#(UUID().uuidString)"}"# }, .merge, .patient,
-                 "merge a duplicate chart"),
+        Endpoint(
+            .PUT, { "/api/v1/patients/\($0.patient)" }, body: { patientJSON(clinic: $0.clinicA.id, given: "Changed") }, .update, .patient,
+            "update patient"),
+        Endpoint(
+            .POST, { "/api/v1/patients/\($0.patient)/merge" }, body: { _ in #"{"duplicateId": "\#(UUID().uuidString)"}"# }, .merge, .patient,
+            "merge a duplicate chart"),
         Endpoint(.POST, { _ in "/api/v1/plan" }, body: { _ in PermissionTests.planDocument }, .create, .clinicalDecision, "plan a course"),
         Endpoint(.POST, { _ in "/api/v1/check" }, body: { _ in PermissionTests.checkDocument }, .create, .clinicalDecision, "check a session"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/screenings" }, .read, .screening, "list screenings"),
         Endpoint(.POST, { "/api/v1/patients/\($0.patient)/screenings" }, body: { _ in cleanScreening }, .create, .screening, "record a screening"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/consents" }, .read, .consent, "list consents"),
-        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/consents" },
-                 body: { _ in #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true}"# },
-                 .create, .consent, "sign a consent"),
+        Endpoint(
+            .POST, { "/api/v1/patients/\($0.patient)/consents" },
+            body: { _ in #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true}"# },
+            .create, .consent, "sign a consent"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/courses" }, .read, .course, "list courses"),
         Endpoint(.POST, { "/api/v1/patients/\($0.patient)/courses" }, body: { _ in coursePlan }, .create, .course, "propose a course"),
         Endpoint(.POST, { "/api/v1/courses/\($0.course)/accept" }, .update, .course, "accept a course"),
         Endpoint(.GET, { "/api/v1/courses/\($0.course)/sessions" }, .read, .session, "list sessions"),
-        Endpoint(.POST, { "/api/v1/courses/\($0.course)/sessions" }, body: { _ in sessionJSON(date: "2026-12-29") }, .create, .session, "record a session"),
+        Endpoint(
+            .POST, { "/api/v1/courses/\($0.course)/sessions" }, body: { _ in sessionJSON(date: "2026-12-29") }, .create, .session, "record a session"),
         Endpoint(.GET, { "/api/v1/sessions/\($0.session)" }, .read, .session, "read a session"),
         Endpoint(.POST, { "/api/v1/sessions/\($0.session)/sign" }, .sign, .session, "sign a session"),
         Endpoint(.POST, { "/api/v1/sessions/\($0.session)/addenda" }, body: { _ in #"{"text": "note"}"# }, .update, .session, "add an addendum"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/adverse-events" }, .read, .adverseEvent, "list adverse events"),
-        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/adverse-events" },
-                 body: { _ in #"{"type": "bruising", "onset": "2026-12-02", "grade": 1}"# }, .create, .adverseEvent, "report an adverse event"),
+        Endpoint(
+            .POST, { "/api/v1/patients/\($0.patient)/adverse-events" },
+            body: { _ in #"{"type": "bruising", "onset": "2026-12-02", "grade": 1}"# }, .create, .adverseEvent, "report an adverse event"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/assessments" }, .read, .assessment, "list assessments"),
-        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/assessments" },
-                 body: { _ in #"{"scale": "GAIS", "score": 2, "kind": "visit", "assessedOn": "2026-12-15"}"# }, .create, .assessment, "record an assessment"),
+        Endpoint(
+            .POST, { "/api/v1/patients/\($0.patient)/assessments" },
+            body: { _ in #"{"scale": "GAIS", "score": 2, "kind": "visit", "assessedOn": "2026-12-15"}"# }, .create, .assessment,
+            "record an assessment"),
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/chart" }, .read, .chart, "read the chart"),
         Endpoint(.GET, { "/api/v1/courses/\($0.course)/photos" }, .read, .photo, "list a course's photos"),
         Endpoint(.GET, { _ in "/api/v1/photos/\(UUID().uuidString)/image" }, .read, .photo, "view a photo"),
-        Endpoint(.POST, { "/api/v1/patients/\($0.patient)/photos?courseId=\($0.course)&view=front&visit=baseline&takenOn=2026-11-30" },
-                 body: { _ in "not an image" }, .create, .photo, "upload a photo"),
+        Endpoint(
+            .POST, { "/api/v1/patients/\($0.patient)/photos?courseId=\($0.course)&view=front&visit=baseline&takenOn=2026-11-30" },
+            body: { _ in "not an image" }, .create, .photo, "upload a photo"),
         Endpoint(.GET, { "/api/v1/courses/\($0.course)/progress" }, .read, .assessment, "read a course's progress"),
         Endpoint(.GET, { "/api/v1/courses/\($0.course)/forecast" }, .read, .assessment, "read a course's forecast"),
         Endpoint(.GET, { _ in "/api/v1/reports/outcomes" }, .read, .outcomeReport, "read the outcome report"),
@@ -77,9 +89,11 @@ struct PermissionTests {
         Endpoint(.GET, { _ in "/api/v1/clinic" }, .read, .clinic, "read the clinic's settings"),
         Endpoint(.PATCH, { _ in "/api/v1/clinic" }, body: { _ in #"{"timezone": "Europe/London"}"# }, .update, .clinic, "set the clinic's time zone"),
         Endpoint(.GET, { _ in "/api/v1/lots" }, .read, .sterility, "list lots"),
-        Endpoint(.POST, { _ in "/api/v1/packs" }, body: { _ in #"{"items": [{"modelId": "00000000-0000-4000-8000-000000000000"}]}"# }, .create, .sterility, "assemble a pack"),
+        Endpoint(
+            .POST, { _ in "/api/v1/packs" }, body: { _ in #"{"items": [{"modelId": "00000000-0000-4000-8000-000000000000"}]}"# }, .create, .sterility,
+            "assemble a pack"),
         Endpoint(.POST, { _ in "/api/v1/packs/\(UUID().uuidString)/release" }, .update, .sterility, "release a pack"),
-        Endpoint(.GET, { _ in "/api/v1/recalls" }, .read, .sterility, "list recalls"),
+        Endpoint(.GET, { _ in "/api/v1/recalls" }, .read, .sterility, "list recalls")
     ]
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -90,12 +104,16 @@ struct PermissionTests {
     /// A patient with a screening, a treatment consent, an active course and one session, made by the owner.
     static func seed(_ s: TestServer) async throws -> Seeded {
         let owner = s.token("a", .owner)
-        let patient = try await s.send(.POST, "/api/v1/patients", token: owner,
-                                       json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
+        let patient = try await s.send(
+            .POST, "/api/v1/patients", token: owner,
+            json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
         let pid = try #require(patient.json["id"] as? String)
         #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: owner, json: cleanScreening).status == .created)
-        #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: owner,
-                                 json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
+        #expect(
+            try await s.send(
+                .POST, "/api/v1/patients/\(pid)/consents", token: owner,
+                json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "2026-11-20"}"#
+            ).status == .created)
         let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: owner, json: coursePlan)
         let cid = try #require(course.json["id"] as? String)
         let accepted = try await s.acceptCourse(cid, token: owner)
@@ -111,13 +129,15 @@ struct PermissionTests {
             let seeded = try await Self.seed(s)
             for role in Role.allCases {
                 let path = e.path(seeded)
-                let r = path.contains("/photos?")
+                let r =
+                    path.contains("/photos?")
                     ? try await s.sendBytes(e.method, path, token: s.token("a", role), bytes: Array((e.body?(s) ?? "").utf8))
                     : try await s.send(e.method, path, token: s.token("a", role), json: e.body?(s))
                 if Permissions.allows(role, e.action, e.resource) {
                     // Allowed: the answer may be a domain refusal (409, 422) but never an authorization one or a fault.
-                    #expect(![401, 403].contains(Int(r.status.code)) && r.status.code < 500,
-                            "\(role.rawValue) should be allowed to \(e.name): \(r.status) \(r.text)")
+                    #expect(
+                        ![401, 403].contains(Int(r.status.code)) && r.status.code < 500,
+                        "\(role.rawValue) should be allowed to \(e.name): \(r.status) \(r.text)")
                 } else {
                     #expect(r.status == .forbidden, "\(role.rawValue) should be refused \(e.name): \(r.status)")
                     #expect(r.text.contains(role.rawValue))

@@ -21,8 +21,9 @@ struct PlanAcknowledgementDoorTests {
         let created = try await s.send(.POST, "/api/v1/patients", token: doc, json: patientJSON(clinic: s.clinicA.id, family: family))
         #expect(created.status == .created, "\(created.text)")
         let pid = try #require(created.json["id"] as? String)
-        let screened = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc,
-                                        json: screening(anticoagulants: anticoagulants, pregnant: pregnant))
+        let screened = try await s.send(
+            .POST, "/api/v1/patients/\(pid)/screenings", token: doc,
+            json: screening(anticoagulants: anticoagulants, pregnant: pregnant))
         #expect(screened.status == .created, "\(screened.text)")
         return pid
     }
@@ -45,14 +46,17 @@ struct PlanAcknowledgementDoorTests {
             let bare = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc)
             #expect(bare.status == .unprocessableEntity)
             #expect((bare.json["rules"] as? [String])?.contains("SCR-ANTICOAGULANT") == true, "\(bare.text)")
-            let blank = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc,
-                                         json: #"{"acknowledgements": [{"rule": "SCR-ANTICOAGULANT", "reason": " "}]}"#)
+            let blank = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/accept", token: doc,
+                json: #"{"acknowledgements": [{"rule": "SCR-ANTICOAGULANT", "reason": " "}]}"#)
             #expect(blank.status == .badRequest && blank.text.contains("acknowledgements[0].reason"), "\(blank.text)")
-            let unknown = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc,
-                                           json: #"{"acknowledgements": [{"rule": "NOT-A-RULE", "reason": "x"}]}"#)
+            let unknown = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/accept", token: doc,
+                json: #"{"acknowledgements": [{"rule": "NOT-A-RULE", "reason": "x"}]}"#)
             #expect(unknown.status == .badRequest && unknown.text.contains("acknowledgements[0].rule"), "\(unknown.text)")
-            let cautions = Set(((course.json["findings"] as? [[String: Any]]) ?? []).filter { $0["severity"] as? String == "caution" }
-                .compactMap { $0["rule"] as? String })
+            let cautions = Set(
+                ((course.json["findings"] as? [[String: Any]]) ?? []).filter { $0["severity"] as? String == "caution" }
+                    .compactMap { $0["rule"] as? String })
             #expect(cautions.contains("SCR-ANTICOAGULANT"))
             let acks = cautions.sorted().map { #"{"rule": "\#($0)", "reason": "Warfarin paused by her GP"}"# }.joined(separator: ",")
             let ok = try await s.send(.POST, "/api/v1/courses/\(cid)/accept", token: doc, json: #"{"acknowledgements": [\#(acks)]}"#)
@@ -89,9 +93,11 @@ struct PlanAcknowledgementDoorTests {
             // The page, like the API, keeps no do-not-treat plan.
             let pregnant = try await Self.patient(s, "Pregnant", anticoagulants: false, pregnant: true)
             let day = PageRoutes.today(in: "UTC").description
-            let plan: [(String, String)] = [("indication", "acne-scars"), ("zone", "cheek:left"), ("deviceKind", "pen"), ("depthMin", "0.25"),
-                                            ("depthMax", "2.5"), ("material", "stainless-steel"), ("startDate", day), ("sessions", ""),
-                                            ("intervalWeeks", ""), ("goal", ""), ("goalScore", "")]
+            let plan: [(String, String)] = [
+                ("indication", "acne-scars"), ("zone", "cheek:left"), ("deviceKind", "pen"), ("depthMin", "0.25"),
+                ("depthMax", "2.5"), ("material", "stainless-steel"), ("startDate", day), ("sessions", ""),
+                ("intervalWeeks", ""), ("goal", ""), ("goalScore", "")
+            ]
             let refused = try await b.post("/patients/\(pregnant)/courses", plan)
             #expect(refused.status == .unprocessableEntity && refused.text.contains("SCR-PREGNANCY"))
             let none = try await s.send(.GET, "/api/v1/patients/\(pregnant)/courses", token: doc)

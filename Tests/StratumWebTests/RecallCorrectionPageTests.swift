@@ -12,14 +12,19 @@ private func pendingCycle(_ s: TestServer, packs: Int) async throws -> (Steriliz
     let owner = try #require(try await s.state.directory.credentials(email: "owner@a.example")?.0)
     let ctx = AccessContext(actorID: owner.id, clinicID: s.clinicA.id, requestID: "test-cycle")
     let scope = s.state.scope(s.orgA.id)
-    let roller = try await scope.devices.addModel(name: "Roller 0.5", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
-                                                  needleCount: 192, singleUseHead: false, ctx)
+    let roller = try await scope.devices.addModel(
+        name: "Roller 0.5", spec: DeviceSpec(kind: .roller, length: .fixed(0.5), needleMaterial: .titanium),
+        needleCount: 192, singleUseHead: false, ctx)
     let sterilizer = try await scope.sterilization.addSterilizer(clinicID: s.clinicA.id, name: "Autoclave R", serial: "AR-1", ctx)
     var codes: [String] = []
-    for _ in 0..<packs { codes.append(try await scope.sterilization.assemble(clinicID: s.clinicA.id, items: [PackItemDraft(modelID: roller.id)], ctx).code) }
-    let cycle = try await scope.sterilization.recordCycle(sterilizerID: sterilizer.id, CycleDraft(
-        number: 12, date: PageRoutes.today(in: s.clinicA.timezone), type: "Pre-vacuum steam", temperatureC: 134, minutes: 4, pressureKPa: 206,
-        physical: .passed, chemical: .pass, packCodes: codes), ctx)
+    for _ in 0..<packs {
+        codes.append(try await scope.sterilization.assemble(clinicID: s.clinicA.id, items: [PackItemDraft(modelID: roller.id)], ctx).code)
+    }
+    let cycle = try await scope.sterilization.recordCycle(
+        sterilizerID: sterilizer.id,
+        CycleDraft(
+            number: 12, date: PageRoutes.today(in: s.clinicA.timezone), type: "Pre-vacuum steam", temperatureC: 134, minutes: 4, pressureKPa: 206,
+            physical: .passed, chemical: .pass, packCodes: codes), ctx)
     var made: [SterilizationPack] = []
     for code in codes { made.append(try #require(try await scope.sterilization.pack(code: code))) }
     return (cycle, made)
@@ -74,12 +79,15 @@ struct RecallCorrectionPageTests {
             #expect(preview.json["sessions"] as? Int == 0 && preview.json["patients"] as? Int == 0 && preview.json["packs"] as? Int == 2)
             #expect((preview.json["cycles"] as? [Any])?.compactMap { $0 as? Int } == [12])
             #expect(try await s.state.scope(s.orgA.id).sterilization.cycle(cycle.id)?.biological == .pending)
-            let read = try await s.send(.PUT, "/api/v1/cycles/\(PageValues.id(cycle.id))/biological-indicator", token: assistant,
-                                        json: #"{"result": "fail"}"#)
+            let read = try await s.send(
+                .PUT, "/api/v1/cycles/\(PageValues.id(cycle.id))/biological-indicator", token: assistant,
+                json: #"{"result": "fail"}"#)
             #expect(read.status == .ok && read.json["biological"] as? String == "fail" && read.json["recallId"] is String)
             let late = try await s.send(.GET, "/api/v1/cycles/\(PageValues.id(cycle.id))/recall-preview", token: assistant)
             #expect(late.status == .conflict)
-            #expect(try await s.send(.GET, "/api/v1/cycles/\(PageValues.id(cycle.id))/recall-preview", token: s.token("b", .assistant)).status == .notFound)
+            #expect(
+                try await s.send(.GET, "/api/v1/cycles/\(PageValues.id(cycle.id))/recall-preview", token: s.token("b", .assistant)).status
+                    == .notFound)
         }
     }
 
@@ -118,7 +126,8 @@ struct RecallCorrectionPageTests {
         try await withServer { s in
             let (cycle, _) = try await pendingCycle(s, packs: 1)
             let assistant = s.token("a", .assistant)
-            let read = try await s.send(.PUT, "/api/v1/cycles/\(PageValues.id(cycle.id))/biological-indicator", token: assistant, json: #"{"result": "fail"}"#)
+            let read = try await s.send(
+                .PUT, "/api/v1/cycles/\(PageValues.id(cycle.id))/biological-indicator", token: assistant, json: #"{"result": "fail"}"#)
             let recallID = try #require(read.json["recallId"] as? String)
             let path = "/api/v1/recalls/\(recallID)/close-in-error"
 

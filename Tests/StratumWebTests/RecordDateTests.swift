@@ -17,15 +17,19 @@ struct RecordDateTests {
         let created = try await s.send(.POST, "/api/v1/patients", token: token, json: patientJSON(clinic: s.clinicA.id))
         let pid = try #require(created.json["id"] as? String)
         let screenedOn = today.adding(days: -3).description
-        let screening = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: token,
-                                         json: cleanScreening.replacingOccurrences(of: "2026-11-20", with: screenedOn))
+        let screening = try await s.send(
+            .POST, "/api/v1/patients/\(pid)/screenings", token: token,
+            json: cleanScreening.replacingOccurrences(of: "2026-11-20", with: screenedOn))
         #expect(screening.status == .created, "\(screening.text)")
-        let consent = try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: token, json: """
-            {"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "\(screenedOn)"}
-            """)
+        let consent = try await s.send(
+            .POST, "/api/v1/patients/\(pid)/consents", token: token,
+            json: """
+                {"kind": "treatment", "textVersion": "2026-11", "signedByName": "Mira Okafor", "confirmed": true, "signedOn": "\(screenedOn)"}
+                """)
         #expect(consent.status == .created && consent.json["signedOn"] as? String == screenedOn, "\(consent.text)")
-        let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: token,
-                                      json: coursePlan.replacingOccurrences(of: "2026-12-01", with: screenedOn))
+        let course = try await s.send(
+            .POST, "/api/v1/patients/\(pid)/courses", token: token,
+            json: coursePlan.replacingOccurrences(of: "2026-12-01", with: screenedOn))
         let cid = try #require(course.json["id"] as? String, "\(course.text)")
         #expect(try await s.acceptCourse(cid, token: token).status == .ok)
         return (pid, cid, try #require(consent.json["id"] as? String))
@@ -43,7 +47,8 @@ struct RecordDateTests {
             return a
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: acks), as: UTF8.self)
-        return try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: token, json: sessionJSON(acknowledgements: json, date: date.description))
+        return try await s.send(
+            .POST, "/api/v1/courses/\(cid)/sessions", token: token, json: sessionJSON(acknowledgements: json, date: date.description))
     }
 
     @Test("Reproduction 1 (API): a session dated 9 days ahead is refused with 422 naming date; nothing is recorded")
@@ -51,8 +56,9 @@ struct RecordDateTests {
         try await withServer { s in
             let doc = s.token("a", .practitioner)
             let (_, cid, _) = try await Self.readyCourse(s, token: doc)
-            let ahead = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: doc,
-                                         json: sessionJSON(date: Self.today.adding(days: 9).description))
+            let ahead = try await s.send(
+                .POST, "/api/v1/courses/\(cid)/sessions", token: doc,
+                json: sessionJSON(date: Self.today.adding(days: 9).description))
             #expect(ahead.status == .unprocessableEntity)
             let errors = ahead.json["errors"] as? [[String: Any]]
             #expect(errors?.first?["path"] as? String == "date", "\(ahead.text)")
@@ -67,15 +73,19 @@ struct RecordDateTests {
             let (_, cid, _) = try await Self.readyCourse(s, token: s.token("a", .practitioner))
             let b = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             let ahead = Self.today.adding(days: 9).description
-            let fields: [(String, String)] = [("date", ahead), ("treat-cheek:left", "yes"), ("depth-cheek:left", "1"), ("passes-cheek:left", "2"),
-                                              ("endpoint-cheek:left", "erythema"), ("sterilityKind", "single-use"), ("scan", testScan),
-                                              ("lotChoice", ""), ("handpiece", testHandpiece), ("reaction", "erythema"),
-                                              ("ack|SCR-PHOTOTYPE|", "Discussed"), ("ack|DEPTH-PHOTOTYPE|cheek:left", "Discussed")]
+            let fields: [(String, String)] = [
+                ("date", ahead), ("treat-cheek:left", "yes"), ("depth-cheek:left", "1"), ("passes-cheek:left", "2"),
+                ("endpoint-cheek:left", "erythema"), ("sterilityKind", "single-use"), ("scan", testScan),
+                ("lotChoice", ""), ("handpiece", testHandpiece), ("reaction", "erythema"),
+                ("ack|SCR-PHOTOTYPE|", "Discussed"), ("ack|DEPTH-PHOTOTYPE|cheek:left", "Discussed")
+            ]
             let refused = try await b.post("/courses/\(cid)/sessions", fields)
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.text.contains("\(ahead) is after the clinic"), "the store's sentence on the date field")
             #expect(refused.text.contains("value=\"\(ahead)\""), "what was typed comes back")
-            #expect((try await s.send(.GET, "/api/v1/courses/\(cid)/sessions", token: s.token("a", .practitioner)).json["items"] as? [Any])?.isEmpty == true)
+            #expect(
+                (try await s.send(.GET, "/api/v1/courses/\(cid)/sessions", token: s.token("a", .practitioner)).json["items"] as? [Any])?.isEmpty
+                    == true)
         }
     }
 
@@ -115,10 +125,13 @@ struct RecordDateTests {
 
             // The page: a second consent, withdrawn from the chart.
             let b = try await BrowserSession.signIn(s, email: "practitioner@a.example")
-            #expect(try await b.post("/patients/\(pid)/consents", [("kind", "treatment"), ("signedByName", "Mira Okafor"), ("confirmed", "yes")]).status == .seeOther)
+            #expect(
+                try await b.post("/patients/\(pid)/consents", [("kind", "treatment"), ("signedByName", "Mira Okafor"), ("confirmed", "yes")]).status
+                    == .seeOther)
             let chart = try await b.get("/patients/\(pid)")
-            let second = try #require(((try await s.send(.GET, "/api/v1/patients/\(pid)/consents", token: doc)).json["items"] as? [[String: Any]])?
-                .first { $0["withdrawnOn"] is NSNull }?["id"] as? String)
+            let second = try #require(
+                ((try await s.send(.GET, "/api/v1/patients/\(pid)/consents", token: doc)).json["items"] as? [[String: Any]])?
+                    .first { $0["withdrawnOn"] is NSNull }?["id"] as? String)
             #expect(chart.text.contains("action=\"/patients/\(pid)/consents/\(second)/withdraw\""))
             let refused = try await b.post("/patients/\(pid)/consents/\(second)/withdraw", [("withdrawnOn", Self.today.adding(days: 3).description)])
             #expect(refused.status == .unprocessableEntity && refused.text.contains("Withdrawn on"))
@@ -132,23 +145,33 @@ struct RecordDateTests {
         try await withServer { s in
             let desk = s.token("a", .frontDesk)
             for bad in ["2030-01-05", "1800-06-01"] {
-                let r = try await s.send(.POST, "/api/v1/patients", token: desk,
-                                         json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "1988-03-14", with: bad))
+                let r = try await s.send(
+                    .POST, "/api/v1/patients", token: desk,
+                    json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "1988-03-14", with: bad))
                 #expect(r.status == .unprocessableEntity)
                 #expect((r.json["errors"] as? [[String: Any]])?.first?["path"] as? String == "birthDate", "\(r.text)")
             }
             let created = try await s.send(.POST, "/api/v1/patients", token: desk, json: patientJSON(clinic: s.clinicA.id))
             let pid = try #require(created.json["id"] as? String)
-            let update = try await s.send(.PUT, "/api/v1/patients/\(pid)", token: desk,
-                                          json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "1988-03-14", with: "2030-01-05"))
+            let update = try await s.send(
+                .PUT, "/api/v1/patients/\(pid)", token: desk,
+                json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "1988-03-14", with: "2030-01-05"))
             #expect(update.status == .unprocessableEntity && (update.json["errors"] as? [[String: Any]])?.first?["path"] as? String == "birthDate")
 
             let b = try await BrowserSession.signIn(s, email: "\(Role.frontDesk.rawValue)@a.example")
-            let page = try await b.post("/patients", [("givenName", "Rosa"), ("familyName", "Rossi"), ("birthDate", "2030-04-09"),
-                                                      ("sex", "female"), ("fitzpatrick", "3")])
+            let page = try await b.post(
+                "/patients",
+                [
+                    ("givenName", "Rosa"), ("familyName", "Rossi"), ("birthDate", "2030-04-09"),
+                    ("sex", "female"), ("fitzpatrick", "3")
+                ])
             #expect(page.status == .unprocessableEntity && page.text.contains("a birth date cannot be in the future"))
-            let old = try await b.post("/patients/\(pid)", [("givenName", "Mira"), ("familyName", "Okafor"), ("birthDate", "1800-06-01"),
-                                                           ("sex", "female"), ("fitzpatrick", "5")])
+            let old = try await b.post(
+                "/patients/\(pid)",
+                [
+                    ("givenName", "Mira"), ("familyName", "Okafor"), ("birthDate", "1800-06-01"),
+                    ("sex", "female"), ("fitzpatrick", "5")
+                ])
             #expect(old.status == .unprocessableEntity && old.text.contains("more than 120 years ago"))
         }
     }
@@ -161,8 +184,12 @@ struct RecordDateTests {
             let tomorrow = Self.today.adding(days: 1).description
             let screening = try await b.post("/patients/\(pid)/screening", [("answeredOn", tomorrow)] + PageFlowTests.answers(isotretinoin: false))
             #expect(screening.status == .unprocessableEntity && screening.text.contains("\(tomorrow) is after the clinic"))
-            let score = try await b.post("/patients/\(pid)/assessments", [("courseId", cid), ("scale", "goodman-baron"), ("score", "3"),
-                                                                         ("kind", "baseline"), ("date", tomorrow)])
+            let score = try await b.post(
+                "/patients/\(pid)/assessments",
+                [
+                    ("courseId", cid), ("scale", "goodman-baron"), ("score", "3"),
+                    ("kind", "baseline"), ("date", tomorrow)
+                ])
             #expect(score.status == .unprocessableEntity && score.text.contains("\(tomorrow) is after the clinic"))
             let event = try await b.post("/patients/\(pid)/adverse-events", [("type", "bruising"), ("onset", tomorrow), ("grade", "1")])
             #expect(event.status == .unprocessableEntity && event.text.contains("\(tomorrow) is after the clinic"))

@@ -35,13 +35,16 @@ struct RoleAwarePageTests {
         ("/equipment/handpieces/*/cleanings", ("update", "sterility")), ("/equipment/lots", ("update", "sterility")),
         ("/equipment/lots/*/status", ("update", "sterility")),
         ("/recalls/*/patients/*", ("update", "sterility")), ("/recalls/*/close", ("update", "sterility")),
-        ("/recalls/*/close-in-error", ("update", "sterility")), ("/alerts/review", ("update", "sterility")),
+        ("/recalls/*/close-in-error", ("update", "sterility")), ("/alerts/review", ("update", "sterility"))
     ]
 
     /// The table's permission for a route, read as the permission table's own types.
     static func permission(_ p: (action: String, resource: String)?) throws -> (Action, Resource)? {
         guard let p else { return nil }
-        return (try #require(Action(rawValue: p.action), "no action \(p.action)"), try #require(Resource(rawValue: p.resource), "no resource \(p.resource)"))
+        return (
+            try #require(Action(rawValue: p.action), "no action \(p.action)"),
+            try #require(Resource(rawValue: p.resource), "no resource \(p.resource)")
+        )
     }
 
     static let walkers: [Role] = [.owner, .practitioner, .assistant, .frontDesk, .auditor]
@@ -71,11 +74,14 @@ struct RoleAwarePageTests {
                         let key = PageTargets.pattern(target.path)
                         if target.method == "POST" {
                             forms += 1
-                            let route = try #require(Self.formRoutes.first { PageTargets.matches($0.pattern, key) },
-                                                     "\(path) posts to \(target.path), a route missing from formRoutes")
+                            let route = try #require(
+                                Self.formRoutes.first { PageTargets.matches($0.pattern, key) },
+                                "\(path) posts to \(target.path), a route missing from formRoutes")
                             if let (action, resource) = try Self.permission(route.permission) {
-                                #expect(Permissions.allows(role, action, resource),
-                                        "\(role.rawValue) is offered a form to \(target.path) on \(path) but may not \(action.rawValue) \(resource.rawValue)")
+                                #expect(
+                                    Permissions.allows(role, action, resource),
+                                    "\(role.rawValue) is offered a form to \(target.path) on \(path) but may not \(action.rawValue) \(resource.rawValue)"
+                                )
                             }
                             continue
                         }
@@ -94,7 +100,9 @@ struct RoleAwarePageTests {
     func formRouteTable() async throws {
         try await withServer { s in
             let posts = s.app.routes.all.filter { $0.method == .POST }
-                .map { "/" + $0.path.map { c -> String in if case .parameter = c { return "*" } else { return c.description } }.joined(separator: "/") }
+                .map {
+                    "/" + $0.path.map { c -> String in if case .parameter = c { return "*" } else { return c.description } }.joined(separator: "/")
+                }
                 .filter { !$0.hasPrefix("/api/") && $0 != "/login" }
             for route in posts {
                 #expect(Self.formRoutes.contains { $0.pattern == route }, "\(route) has no permission in formRoutes")
@@ -133,19 +141,23 @@ struct RoleAwarePageTests {
     /// An open adverse event, a pending biological indicator and an open recall, so their actions are on the pages.
     static func seedExtras(_ state: ServerState) async throws {
         let sql = state.database.database as! any SQLDatabase
-        let row = try #require(try await sql.raw("""
-            SELECT s.id AS sid, c.patient_id AS pid, s.clinic_id AS cid, c.organization_id AS oid FROM treatment_sessions s
-            JOIN courses c ON c.id = s.course_id JOIN clinics k ON k.id = s.clinic_id WHERE k.name = 'Demo Central' LIMIT 1
-            """).first(), "a session at Demo Central, where every demo user works")
+        let row = try #require(
+            try await sql.raw(
+                """
+                SELECT s.id AS sid, c.patient_id AS pid, s.clinic_id AS cid, c.organization_id AS oid FROM treatment_sessions s
+                JOIN courses c ON c.id = s.course_id JOIN clinics k ON k.id = s.clinic_id WHERE k.name = 'Demo Central' LIMIT 1
+                """
+            ).first(), "a session at Demo Central, where every demo user works")
         let orgID = try row.decode(column: "oid", as: UUID.self)
         let clinicID = try row.decode(column: "cid", as: UUID.self)
         let practitioner = try #require(try await state.directory.credentials(email: "practitioner@demo.stratum.test")?.0)
         let ctx = AccessContext(actorID: practitioner.id, clinicID: clinicID, requestID: "walk-seed")
         let scope = state.scope(orgID)
-        _ = try await scope.adverseEvents.report(patientID: try row.decode(column: "pid", as: UUID.self),
-                                                 sessionID: try row.decode(column: "sid", as: UUID.self), type: .bruising,
-                                                 onset: LocalDate.clinicDay(at: Date(), timeZone: "UTC"), grade: .mild,
-                                                 suspectedCauses: [.needleTechnique], notes: nil, ctx)
+        _ = try await scope.adverseEvents.report(
+            patientID: try row.decode(column: "pid", as: UUID.self),
+            sessionID: try row.decode(column: "sid", as: UUID.self), type: .bruising,
+            onset: LocalDate.clinicDay(at: Date(), timeZone: "UTC"), grade: .mild,
+            suspectedCauses: [.needleTechnique], notes: nil, ctx)
         // The most used lot, so the recall reaches patients and lists them.
         let lot = try #require(try await scope.stock.lots(clinicID: clinicID).max { $0.used < $1.used })
         _ = try await scope.stock.setStatus(lotID: lot.id, .recalled, reason: "Supplier notice (test)", ctx)
@@ -192,4 +204,3 @@ enum PageTargets {
         return a.count == b.count && zip(a, b).allSatisfy { $0 == "*" || $0 == $1 }
     }
 }
-

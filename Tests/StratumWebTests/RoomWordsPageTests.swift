@@ -19,8 +19,9 @@ struct RoomWordsPageTests {
             for (clinic, given, family) in [(s.clinicA.id, "Mira", "Okafor"), (s.clinicA2.id, "Ines", "Duarte")] {
                 let p = try await s.send(.POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: clinic, given: given, family: family))
                 let pid = try #require(p.json["id"] as? String, "\(p.text)")
-                let e = try await s.send(.POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
-                                         json: #"{"type": "bruising", "onset": "\#(Self.yesterday)", "grade": 1}"#)
+                let e = try await s.send(
+                    .POST, "/api/v1/patients/\(pid)/adverse-events", token: doc,
+                    json: #"{"type": "bruising", "onset": "\#(Self.yesterday)", "grade": 1}"#)
                 #expect(e.status == .created, "\(e.text)")
                 ids.append(pid)
             }
@@ -44,9 +45,11 @@ struct RoomWordsPageTests {
             let owner = s.token("a", .owner)
             var charts: [String] = []
             for (stop, family) in [(false, "Lindqvist"), (true, "Moreau")] {
-                let p = try await s.send(.POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: s.clinicA.id, given: "Ana", family: family))
+                let p = try await s.send(
+                    .POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: s.clinicA.id, given: "Ana", family: family))
                 let pid = try #require(p.json["id"] as? String)
-                let answers = cleanScreening.replacingOccurrences(of: "\"pregnantOrBreastfeeding\": false", with: "\"pregnantOrBreastfeeding\": \(stop)")
+                let answers = cleanScreening.replacingOccurrences(
+                    of: "\"pregnantOrBreastfeeding\": false", with: "\"pregnantOrBreastfeeding\": \(stop)")
                 let screening = try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: owner, json: answers)
                 #expect(screening.status == .created, "\(screening.text)")
                 let stops = (screening.json["findings"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String == "stop" }
@@ -59,7 +62,9 @@ struct RoomWordsPageTests {
                     let rule = try #require(f["rule"] as? String)
                     #expect(chart.contains(">\(rule)</span>"), "the banner names \(rule)")
                     let message = try #require(f["message"] as? String)
-                    #expect(chart.contains(message.replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "\"", with: "&quot;")), "and its message")
+                    #expect(
+                        chart.contains(message.replacingOccurrences(of: "'", with: "&#39;").replacingOccurrences(of: "\"", with: "&quot;")),
+                        "and its message")
                 }
                 charts.append(pid)
             }
@@ -83,7 +88,9 @@ struct RoomWordsPageTests {
             for path in ["/api/v1/no-such-thing", "/api/nothing"] {
                 let api = try await s.send(.GET, path, token: s.token("a", .owner))
                 #expect(api.status == .notFound)
-                #expect(api.headers.contentType?.description.hasPrefix("application/problem+json") == true, "\(path): \(api.headers.contentType?.description ?? "")")
+                #expect(
+                    api.headers.contentType?.description.hasPrefix("application/problem+json") == true,
+                    "\(path): \(api.headers.contentType?.description ?? "")")
             }
             let icon = try await s.app.testing().sendRequest(.GET, "/favicon.ico")
             #expect(icon.status == .ok && icon.body.readableBytes > 100)

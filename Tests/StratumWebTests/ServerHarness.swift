@@ -20,25 +20,32 @@ struct TestServer: Sendable {
 
     func token(_ org: String, _ role: Role) -> String { tokens["\(org):\(role.rawValue)"]! }
 
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
-              headers extra: [(String, String)] = []) async throws -> TestingHTTPResponse {
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
         if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
         if json != nil { headers.contentType = .json }
         for (k, v) in extra { headers.add(name: k, value: v) }
-        return try await app.testing().sendRequest(method, path, headers: headers,
-                                                   body: json.map { ByteBuffer(string: $0) })
+        return try await app.testing().sendRequest(
+            method, path, headers: headers,
+            body: json.map { ByteBuffer(string: $0) })
     }
 }
 
-func withServer<T: Sendable>(behindTLS: Bool = false, clock: WallClock = .system,
-                              _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(
+    behindTLS: Bool = false, clock: WallClock = .system,
+    _ body: @Sendable (TestServer) async throws -> T
+) async throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let config = AppConfig(store: StoreConfiguration(database: .sqlite(path: dir.appendingPathComponent("s.sqlite").path),
-                                                     dataDirectory: dir.appendingPathComponent("data").path,
-                                                     auditKeyHex: String(repeating: "3c", count: 32)), behindTLS: behindTLS)
+    let config = AppConfig(
+        store: StoreConfiguration(
+            database: .sqlite(path: dir.appendingPathComponent("s.sqlite").path),
+            dataDirectory: dir.appendingPathComponent("data").path,
+            auditKeyHex: String(repeating: "3c", count: 32)), behindTLS: behindTLS)
     let (app, state) = try await StratumServer.makeApplication(config: config, environment: .testing, clock: clock)
     do {
         let dirx = state.directory
@@ -55,8 +62,9 @@ func withServer<T: Sendable>(behindTLS: Bool = false, clock: WallClock = .system
             for role in Role.allCases {
                 let user = try await dirx.createUser(email: "\(role.rawValue)@\(org).example", displayName: role.rawValue, passwordHash: hash)
                 _ = try await dirx.addMembership(userID: user.id, clinicID: clinic.id, role: role)
-                let issued = try await credentials.issue(userID: user.id, organizationID: clinic.organizationID, name: "test",
-                                                         expiresAt: clock.now().addingTimeInterval(3600), now: clock.now())
+                let issued = try await credentials.issue(
+                    userID: user.id, organizationID: clinic.organizationID, name: "test",
+                    expiresAt: clock.now().addingTimeInterval(3600), now: clock.now())
                 tokens["\(org):\(role.rawValue)"] = issued.token
             }
         }
@@ -91,11 +99,16 @@ func stockTestEquipment(_ state: ServerState, _ orgID: UUID, _ clinicID: UUID) a
     let owner = try #require(try await state.directory.credentials(email: "owner@a.example")?.0)
     let ctx = AccessContext(actorID: owner.id, clinicID: clinicID, requestID: "test-stock")
     let scope = state.scope(orgID)
-    let pen = try await scope.devices.addModel(name: "Test pen", spec: DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)),
-                                                                                 needleMaterial: .stainlessSteel),
-                                               needleCount: 12, singleUseHead: true, ctx)
+    let pen = try await scope.devices.addModel(
+        name: "Test pen",
+        spec: DeviceSpec(
+            kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)),
+            needleMaterial: .stainlessSteel),
+        needleCount: 12, singleUseHead: true, ctx)
     let hp = try await scope.devices.addHandpiece(clinicID: clinicID, modelID: pen.id, serial: testHandpiece, ctx)
     _ = try await scope.devices.recordCleaning(handpieceID: hp.id, method: "70% alcohol wipe", ctx)
-    _ = try await scope.stock.receive(LotDraft(clinicID: clinicID, modelID: pen.id, product: "Test cartridge", gtin: "09506000134352",
-                                               lot: "A123", expiry: LocalDate(iso: "2027-06-30")!, quantity: 1000), ctx)
+    _ = try await scope.stock.receive(
+        LotDraft(
+            clinicID: clinicID, modelID: pen.id, product: "Test cartridge", gtin: "09506000134352",
+            lot: "A123", expiry: LocalDate(iso: "2027-06-30")!, quantity: 1000), ctx)
 }

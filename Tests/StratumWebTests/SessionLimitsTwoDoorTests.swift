@@ -41,8 +41,10 @@ struct SessionLimitsTwoDoorTests {
     }
 
     static func topical(product: String, lot: String) -> (@Sendable (inout [String: Any]) -> Void, @Sendable (inout [(String, String)]) -> Void) {
-        ({ $0["topical"] = ["product": product, "lot": lot, "approvedForIntradermal": true] },
-         set([("topicalUsed", "yes"), ("topicalProduct", product), ("topicalLot", lot), ("topicalApproved", "yes")]))
+        (
+            { $0["topical"] = ["product": product, "lot": lot, "approvedForIntradermal": true] },
+            set([("topicalUsed", "yes"), ("topicalProduct", product), ("topicalLot", lot), ("topicalApproved", "yes")])
+        )
     }
 
     static let cases: [Case] = {
@@ -53,40 +55,58 @@ struct SessionLimitsTwoDoorTests {
         let longestLot = topical(product: "Hyaluronic serum", lot: x(rules.topicalLotMaxLength))
         return [
             Case(name: "\(passes) passes are recorded", refused: nil, api: zone("passes", passes), page: set([("passes-cheek:left", "\(passes)")])),
-            Case(name: "\(passes + 1) passes are refused", refused: ("zones[0].passes", "depth-cheek:left"),
-                 api: zone("passes", passes + 1), page: set([("passes-cheek:left", "\(passes + 1)")])),
-            Case(name: "a depth of 10.5 mm is a typing error", refused: ("zones[0].depthMM", "depth-cheek:left"),
-                 api: zone("depthMM", 10.5), page: set([("depth-cheek:left", "10.5")])),
-            Case(name: "an end point of \(rules.endPointMaxLength) characters is recorded", refused: nil,
-                 api: zone("endPoint", x(rules.endPointMaxLength)), page: set([("endpoint-cheek:left", x(rules.endPointMaxLength))])),
-            Case(name: "an end point of \(rules.endPointMaxLength + 1) characters is refused", refused: ("zones[0].endPoint", "depth-cheek:left"),
-                 api: zone("endPoint", x(rules.endPointMaxLength + 1)), page: set([("endpoint-cheek:left", x(rules.endPointMaxLength + 1))])),
-            Case(name: "an end point with a control character is refused", refused: ("zones[0].endPoint", "depth-cheek:left"),
-                 api: zone("endPoint", "erythema\u{7}"), page: set([("endpoint-cheek:left", "erythema\u{7}")])),
-            Case(name: "a topical product named in \(rules.topicalProductMaxLength) characters is recorded", refused: nil,
-                 api: longestProduct.0, page: longestProduct.1),
-            Case(name: "a topical product of \(rules.topicalProductMaxLength + 1) characters is refused", refused: ("topical.product", "topicalProduct"),
-                 api: longProduct.0, page: longProduct.1),
+            Case(
+                name: "\(passes + 1) passes are refused", refused: ("zones[0].passes", "depth-cheek:left"),
+                api: zone("passes", passes + 1), page: set([("passes-cheek:left", "\(passes + 1)")])),
+            Case(
+                name: "a depth of 10.5 mm is a typing error", refused: ("zones[0].depthMM", "depth-cheek:left"),
+                api: zone("depthMM", 10.5), page: set([("depth-cheek:left", "10.5")])),
+            Case(
+                name: "an end point of \(rules.endPointMaxLength) characters is recorded", refused: nil,
+                api: zone("endPoint", x(rules.endPointMaxLength)), page: set([("endpoint-cheek:left", x(rules.endPointMaxLength))])),
+            Case(
+                name: "an end point of \(rules.endPointMaxLength + 1) characters is refused", refused: ("zones[0].endPoint", "depth-cheek:left"),
+                api: zone("endPoint", x(rules.endPointMaxLength + 1)), page: set([("endpoint-cheek:left", x(rules.endPointMaxLength + 1))])),
+            Case(
+                name: "an end point with a control character is refused", refused: ("zones[0].endPoint", "depth-cheek:left"),
+                api: zone("endPoint", "erythema\u{7}"), page: set([("endpoint-cheek:left", "erythema\u{7}")])),
+            Case(
+                name: "a topical product named in \(rules.topicalProductMaxLength) characters is recorded", refused: nil,
+                api: longestProduct.0, page: longestProduct.1),
+            Case(
+                name: "a topical product of \(rules.topicalProductMaxLength + 1) characters is refused",
+                refused: ("topical.product", "topicalProduct"),
+                api: longProduct.0, page: longProduct.1),
             Case(name: "a topical lot of \(rules.topicalLotMaxLength) characters is recorded", refused: nil, api: longestLot.0, page: longestLot.1),
-            Case(name: "a topical lot of \(rules.topicalLotMaxLength + 1) characters is refused", refused: ("topical.lot", "topicalLot"),
-                 api: longLot.0, page: longLot.1),
-            Case(name: "a handpiece serial of \(rules.handpieceSerialMaxLength + 1) characters is refused", refused: ("equipment.handpiece", "handpiece"),
-                 api: { doc in
-                     var e = doc["equipment"] as! [String: Any]
-                     e["handpiece"] = x(rules.handpieceSerialMaxLength + 1)
-                     doc["equipment"] = e
-                 }, page: set([("handpiece", x(rules.handpieceSerialMaxLength + 1))])),
-            Case(name: "a pack code of \(rules.packCodeMaxLength + 1) characters is refused", refused: ("equipment.pack", "packCode"),
-                 api: { doc in doc["equipment"] = ["pack": x(rules.packCodeMaxLength + 1), "handpiece": testHandpiece] },
-                 page: set([("sterilityKind", "pack"), ("packCode", x(rules.packCodeMaxLength + 1)), ("scan", "")])),
-            Case(name: "a part serial of \(rules.partSerialMaxLength + 1) characters is refused", refused: ("equipment.part.serial", "serial"),
-                 api: { doc in
-                     doc["equipment"] = ["part": ["gtin": "09506000134352", "lot": "A123", "serial": x(rules.partSerialMaxLength + 1)],
-                                         "handpiece": testHandpiece]
-                 }, page: set([("scan", ""), ("lotChoice", "09506000134352|A123"), ("serial", x(rules.partSerialMaxLength + 1))])),
-            Case(name: "a scanned label of \(rules.scanMaxLength + 1) characters is refused", refused: ("equipment.part.scan", "scan"),
-                 api: { doc in doc["equipment"] = ["part": ["scan": testScan + x(rules.scanMaxLength + 1 - testScan.count)], "handpiece": testHandpiece] },
-                 page: set([("scan", testScan + x(rules.scanMaxLength + 1 - testScan.count))])),
+            Case(
+                name: "a topical lot of \(rules.topicalLotMaxLength + 1) characters is refused", refused: ("topical.lot", "topicalLot"),
+                api: longLot.0, page: longLot.1),
+            Case(
+                name: "a handpiece serial of \(rules.handpieceSerialMaxLength + 1) characters is refused",
+                refused: ("equipment.handpiece", "handpiece"),
+                api: { doc in
+                    var e = doc["equipment"] as! [String: Any]
+                    e["handpiece"] = x(rules.handpieceSerialMaxLength + 1)
+                    doc["equipment"] = e
+                }, page: set([("handpiece", x(rules.handpieceSerialMaxLength + 1))])),
+            Case(
+                name: "a pack code of \(rules.packCodeMaxLength + 1) characters is refused", refused: ("equipment.pack", "packCode"),
+                api: { doc in doc["equipment"] = ["pack": x(rules.packCodeMaxLength + 1), "handpiece": testHandpiece] },
+                page: set([("sterilityKind", "pack"), ("packCode", x(rules.packCodeMaxLength + 1)), ("scan", "")])),
+            Case(
+                name: "a part serial of \(rules.partSerialMaxLength + 1) characters is refused", refused: ("equipment.part.serial", "serial"),
+                api: { doc in
+                    doc["equipment"] = [
+                        "part": ["gtin": "09506000134352", "lot": "A123", "serial": x(rules.partSerialMaxLength + 1)],
+                        "handpiece": testHandpiece
+                    ]
+                }, page: set([("scan", ""), ("lotChoice", "09506000134352|A123"), ("serial", x(rules.partSerialMaxLength + 1))])),
+            Case(
+                name: "a scanned label of \(rules.scanMaxLength + 1) characters is refused", refused: ("equipment.part.scan", "scan"),
+                api: { doc in
+                    doc["equipment"] = ["part": ["scan": testScan + x(rules.scanMaxLength + 1 - testScan.count)], "handpiece": testHandpiece]
+                },
+                page: set([("scan", testScan + x(rules.scanMaxLength + 1 - testScan.count))]))
         ]
     }()
 
@@ -115,7 +135,9 @@ struct SessionLimitsTwoDoorTests {
                 let o = door == .api ? TwoDoorTableTests.Outcome.api(r) : TwoDoorTableTests.Outcome.page(r)
                 if let refused = c.refused {
                     let field = door == .api ? refused.api : refused.page
-                    #expect(!o.recorded && o.fields.contains(field), "\(door.rawValue): expected a refusal naming \(field), got \(o) (\(r.status.code)) \(r.text.prefix(300))")
+                    #expect(
+                        !o.recorded && o.fields.contains(field),
+                        "\(door.rawValue): expected a refusal naming \(field), got \(o) (\(r.status.code)) \(r.text.prefix(300))")
                     #expect(r.status.code != 500)
                 } else {
                     #expect(o.recorded, "\(door.rawValue): expected the session recorded, got \(o) (\(r.status.code)) \(r.text.prefix(300))")

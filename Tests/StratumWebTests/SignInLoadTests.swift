@@ -28,11 +28,14 @@ final class Flag: @unchecked Sendable {
 struct SignInLoadTests {
     static let password = "a production-cost passphrase"
 
-    @Test("while 16 sign-ins at the production bcrypt cost run at once, an authenticated chart read keeps p99 < 100 ms (on a machine busy with other work, under 4× its quiet p99)")
+    @Test(
+        "while 16 sign-ins at the production bcrypt cost run at once, an authenticated chart read keeps p99 < 100 ms (on a machine busy with other work, under 4× its quiet p99)"
+    )
     func chartReadDuringSignIns() async throws {
         try await withServer { s in
-            let user = try await s.state.directory.createUser(email: "busy@a.example", displayName: "Busy",
-                                                              passwordHash: try Passwords.hash(Self.password))
+            let user = try await s.state.directory.createUser(
+                email: "busy@a.example", displayName: "Busy",
+                passwordHash: try Passwords.hash(Self.password))
             _ = try await s.state.directory.addMembership(userID: user.id, clinicID: s.clinicA.id, role: .frontDesk)
             let owner = s.token("a", .owner)
             let created = try await s.send(.POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: s.clinicA.id))
@@ -124,6 +127,10 @@ final class Gauge: @unchecked Sendable {
     private let lock = NSLock()
     private var now = 0
     private(set) var peak = 0
-    func enter() { lock.withLock { now += 1; peak = max(peak, now) } }
+    func enter() {
+        lock.withLock {
+            now += 1; peak = max(peak, now)
+        }
+    }
     func leave() { lock.withLock { now -= 1 } }
 }

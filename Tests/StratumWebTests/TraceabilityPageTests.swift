@@ -9,12 +9,17 @@ import VaporTesting
 /// A patient of organization A with a clean screening, a treatment consent and an accepted course, made through the API.
 func activeCourseViaAPI(_ s: TestServer, given: String) async throws -> (patient: String, course: String) {
     let doc = s.token("a", .practitioner)
-    let patient = try await s.send(.POST, "/api/v1/patients", token: doc,
-                                   json: patientJSON(clinic: s.clinicA.id, given: given, extra: #", "phone": "+44 20 7946 0000", "confirmDuplicate": true"#).replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
+    let patient = try await s.send(
+        .POST, "/api/v1/patients", token: doc,
+        json: patientJSON(clinic: s.clinicA.id, given: given, extra: #", "phone": "+44 20 7946 0000", "confirmDuplicate": true"#)
+            .replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
     let pid = try #require(patient.json["id"] as? String)
     #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: doc, json: cleanScreening).status == .created)
-    #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/consents", token: doc,
-                             json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#).status == .created)
+    #expect(
+        try await s.send(
+            .POST, "/api/v1/patients/\(pid)/consents", token: doc,
+            json: #"{"kind": "treatment", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#
+        ).status == .created)
     let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: doc, json: coursePlan)
     let cid = try #require(course.json["id"] as? String)
     #expect(try await s.acceptCourse(cid, token: doc).status == .ok)
@@ -25,7 +30,9 @@ func activeCourseViaAPI(_ s: TestServer, given: String) async throws -> (patient
 struct TraceabilityPageTests {
     static func sessionForm(day: String, pack: String, acks: [String] = []) -> [(String, String)] {
         var f: [(String, String)] = [("date", day)]
-        for z in ["cheek:left", "cheek:right"] { f += [("treat-\(z)", "yes"), ("depth-\(z)", "1"), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")] }
+        for z in ["cheek:left", "cheek:right"] {
+            f += [("treat-\(z)", "yes"), ("depth-\(z)", "1"), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")]
+        }
         f += [("sterilityKind", "pack"), ("packCode", pack), ("handpiece", testHandpiece), ("reaction", "erythema")]
         return f + acks.map { ("ack|\($0)|", "Reviewed: released on physical and chemical monitoring per clinic policy") }
     }
@@ -38,8 +45,12 @@ struct TraceabilityPageTests {
             #expect(try await assistant.post("/sterility/sterilizers", [("name", "Autoclave B"), ("serial", "AB-1")]).status == .seeOther)
             // Packs hold catalogue models: a stamp of the session's 1.0 mm, and a roller.
             for (name, kind, mm) in [("Stamp 1.0", "stamp", "1.0"), ("Roller 0.5", "roller", "0.5")] {
-                let added = try await assistant.post("/equipment/models", [("name", name), ("kind", kind), ("needleMaterial", "titanium"), ("minMM", mm),
-                                                                           ("maxMM", mm), ("needleCount", "35"), ("head", "reusable")])
+                let added = try await assistant.post(
+                    "/equipment/models",
+                    [
+                        ("name", name), ("kind", kind), ("needleMaterial", "titanium"), ("minMM", mm),
+                        ("maxMM", mm), ("needleCount", "35"), ("head", "reusable")
+                    ])
                 #expect(added.status == .seeOther, "\(added.text)")
             }
             let catalogue = try await s.state.scope(s.orgA.id).devices.models()
@@ -53,11 +64,15 @@ struct TraceabilityPageTests {
                 codes.append(code)
             }
             let hub = try await assistant.get("/sterility")
-            let sterilizer = try #require(hub.text.range(of: #"<option value="[0-9a-f-]{36}""#, options: .regularExpression)
-                .map { String(hub.text[$0].dropFirst(15).dropLast()) })
-            let cycleFields: [(String, String)] = [("sterilizer", sterilizer), ("number", "7"), ("date", PageRoutes.today(in: "Europe/London").description), ("type", "Pre-vacuum steam"),
-                                                   ("temperatureC", "134"), ("minutes", "4"), ("pressureKPa", "206"), ("physical", "passed"),
-                                                   ("chemical", "pass"), ("biological", "pending")]
+            let sterilizer = try #require(
+                hub.text.range(of: #"<option value="[0-9a-f-]{36}""#, options: .regularExpression)
+                    .map { String(hub.text[$0].dropFirst(15).dropLast()) })
+            let cycleFields: [(String, String)] = [
+                ("sterilizer", sterilizer), ("number", "7"), ("date", PageRoutes.today(in: "Europe/London").description),
+                ("type", "Pre-vacuum steam"),
+                ("temperatureC", "134"), ("minutes", "4"), ("pressureKPa", "206"), ("physical", "passed"),
+                ("chemical", "pass"), ("biological", "pending")
+            ]
             let noPacks = try await assistant.post("/sterility/cycles", cycleFields)
             #expect(noPacks.status == .badRequest && noPacks.text.contains("Tick the packs"), "a cycle carries packs")
             #expect(noPacks.text.contains("value=\"206\""), "the form comes back as typed")
@@ -70,8 +85,12 @@ struct TraceabilityPageTests {
             #expect(try await assistant.post("/sterility/packs/\(PageValues.id(first.id))/release", []).status == .seeOther)
 
             // A lot with a mistyped GTIN is refused naming AI (01), and nothing is received.
-            let badLot = try await assistant.post("/equipment/lots", [("scan", "(01)09506000134353(17)280131(10)L-9"), ("product", "Cartridge 36"),
-                                                                     ("quantity", "20")])
+            let badLot = try await assistant.post(
+                "/equipment/lots",
+                [
+                    ("scan", "(01)09506000134353(17)280131(10)L-9"), ("product", "Cartridge 36"),
+                    ("quantity", "20")
+                ])
             #expect(badLot.status == .badRequest && badLot.text.contains("AI (01) GTIN check digit is 3, expected 2"))
             #expect(badLot.text.contains("value=\"Cartridge 36\""))
             #expect(try await s.state.scope(s.orgA.id).stock.lots().count == 1)
@@ -89,7 +108,8 @@ struct TraceabilityPageTests {
             let session = try await doc.get(try #require(recorded.headers.first(name: .location)))
             #expect(session.text.contains("Pack \(codes[0])") && session.text.contains("Handpiece \(testHandpiece)"))
             let (_, other) = try await activeCourseViaAPI(s, given: "Olga")
-            let again = try await doc.post("/courses/\(other)/sessions", Self.sessionForm(day: day, pack: codes[0], acks: ["DEV-PACK-BI-PENDING", "DEV-HANDPIECE"]))
+            let again = try await doc.post(
+                "/courses/\(other)/sessions", Self.sessionForm(day: day, pack: codes[0], acks: ["DEV-PACK-BI-PENDING", "DEV-HANDPIECE"]))
             #expect(again.status == .unprocessableEntity && again.text.contains("data-rule=\"DEV-REUSE\""))
 
             // The indicator fails: the recall opens with the patient, is on Today, and exports as CSV.
@@ -112,7 +132,9 @@ struct TraceabilityPageTests {
             #expect(try await s.state.scope(s.orgA.id).sterilization.pack(code: codes[1])?.state == .quarantined)
             let early = try await assistant.post(recallPath + "/close", [])
             #expect(early.status == .unprocessableEntity && early.text.contains("no follow-up done yet"))
-            #expect(try await assistant.post(recallPath + "/patients/\(pid)", [("status", "follow-up-done"), ("note", "Called, healing well")]).status == .seeOther)
+            #expect(
+                try await assistant.post(recallPath + "/patients/\(pid)", [("status", "follow-up-done"), ("note", "Called, healing well")]).status
+                    == .seeOther)
             #expect(try await assistant.post(recallPath + "/close", []).status == .seeOther)
             #expect(try await assistant.get(recallPath).text.contains("id=\"recall-status\">closed"))
             #expect(!(try await assistant.get("/today").text.contains("id=\"open-recalls\"")))

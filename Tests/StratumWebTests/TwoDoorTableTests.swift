@@ -35,9 +35,11 @@ struct TwoDoorTableTests {
             var o = Outcome(recorded: r.status == .seeOther)
             guard !o.recorded else { return o }
             let text = r.text
-            o.fields = Set(text.components(separatedBy: "<li><a href=\"#").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) })
-            o.rules = Set(text.components(separatedBy: "<li class=\"finding finding-stop\" data-rule=\"").dropFirst()
-                .compactMap { $0.split(separator: "\"").first.map(String.init) })
+            o.fields = Set(
+                text.components(separatedBy: "<li><a href=\"#").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) })
+            o.rules = Set(
+                text.components(separatedBy: "<li class=\"finding finding-stop\" data-rule=\"").dropFirst()
+                    .compactMap { $0.split(separator: "\"").first.map(String.init) })
             // A field in error that stands for a finding (a caution's reason) carries the finding's rule.
             for field in o.fields {
                 guard let at = text.range(of: "id=\"\(field)\"") else { continue }
@@ -84,18 +86,23 @@ struct TwoDoorTableTests {
 
     static func sessionForm(date: LocalDate, depth: String = "1", needles: [(String, String)]) -> [(String, String)] {
         var f: [(String, String)] = [("date", date.description)]
-        for z in ["cheek:left", "cheek:right"] { f += [("treat-\(z)", "yes"), ("depth-\(z)", depth), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")] }
+        for z in ["cheek:left", "cheek:right"] {
+            f += [("treat-\(z)", "yes"), ("depth-\(z)", depth), ("passes-\(z)", "2"), ("endpoint-\(z)", "erythema")]
+        }
         return f + needles + [("handpiece", testHandpiece), ("reaction", "erythema")]
     }
 
     /// Records a session on a fresh active course through one door.
-    static func session(_ s: TestServer, _ door: Door, date: LocalDate, depth: Double = 1.0, api apiEquipment: (String) -> String = { $0 },
-                        page needles: [(String, String)] = [("sterilityKind", "single-use"), ("scan", testScan), ("lotChoice", "")]) async throws -> TestingHTTPResponse {
+    static func session(
+        _ s: TestServer, _ door: Door, date: LocalDate, depth: Double = 1.0, api apiEquipment: (String) -> String = { $0 },
+        page needles: [(String, String)] = [("sterilityKind", "single-use"), ("scan", testScan), ("lotChoice", "")]
+    ) async throws -> TestingHTTPResponse {
         let (_, cid) = try await activeCourseViaAPI(s, given: "Door\(UUID().uuidString.prefix(6))")
         switch door {
         case .api:
-            return try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: s.token("a", .practitioner),
-                                    json: apiEquipment(sessionJSON(depth: depth, date: date.description)))
+            return try await s.send(
+                .POST, "/api/v1/courses/\(cid)/sessions", token: s.token("a", .practitioner),
+                json: apiEquipment(sessionJSON(depth: depth, date: date.description)))
         case .page:
             let b = try await BrowserSession.signIn(s, email: "practitioner@a.example")
             return try await b.post("/courses/\(cid)/sessions", sessionForm(date: date, depth: String(depth), needles: needles))
@@ -111,16 +118,22 @@ struct TwoDoorTableTests {
         Case(name: "a session dated 9 days ahead is refused on its date", expect: "field:date") { s, door, _ in
             try await session(s, door, date: today.adding(days: 9))
         },
-        Case(name: "a 0.5 mm roller pack on a 1.25 mm session is DEPTH-DEVICE", expect: "rule:DEPTH-DEVICE",
-             prepare: { s in try await FitStock.make(s).rollerPack }) { s, door, pack in
-            try await session(s, door, date: today, depth: 1.25,
-                              api: { $0.replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(pack)""#) },
-                              page: [("sterilityKind", "pack"), ("packCode", pack)])
+        Case(
+            name: "a 0.5 mm roller pack on a 1.25 mm session is DEPTH-DEVICE", expect: "rule:DEPTH-DEVICE",
+            prepare: { s in try await FitStock.make(s).rollerPack }
+        ) { s, door, pack in
+            try await session(
+                s, door, date: today, depth: 1.25,
+                api: { $0.replacingOccurrences(of: #""part": {"scan": "\#(testScan)"}"#, with: #""pack": "\#(pack)""#) },
+                page: [("sterilityKind", "pack"), ("packCode", pack)])
         },
-        Case(name: "a 36-needle cartridge lot on the 12-needle pen is DEV-INCOMPATIBLE", expect: "rule:DEV-INCOMPATIBLE",
-             prepare: { s in try await FitStock.make(s).rollerPack }) { s, door, _ in
-            try await session(s, door, date: today, api: { $0.replacingOccurrences(of: testScan, with: FitStock.scan36) },
-                                     page: [("sterilityKind", "single-use"), ("scan", FitStock.scan36), ("lotChoice", "")])
+        Case(
+            name: "a 36-needle cartridge lot on the 12-needle pen is DEV-INCOMPATIBLE", expect: "rule:DEV-INCOMPATIBLE",
+            prepare: { s in try await FitStock.make(s).rollerPack }
+        ) { s, door, _ in
+            try await session(
+                s, door, date: today, api: { $0.replacingOccurrences(of: testScan, with: FitStock.scan36) },
+                page: [("sterilityKind", "single-use"), ("scan", FitStock.scan36), ("lotChoice", "")])
         },
         Case(name: "a plan's caution without a reason keeps the course from being accepted", expect: "rule:SCR-ANTICOAGULANT") { s, door, _ in
             let pid = try await PlanAcknowledgementDoorTests.patient(s, "Door\(door.rawValue)", anticoagulants: true)
@@ -133,11 +146,14 @@ struct TwoDoorTableTests {
                 return try await b.post("/courses/\(cid)/accept", (0..<6).map { ("ack-\($0)", "") })
             }
         },
-        Case(name: "a second Rosa Rossi born 1983-04-09 is held as a possible duplicate", expect: "duplicate", prepare: { s in
-            let r = try await s.send(.POST, "/api/v1/patients", token: s.token("a", .frontDesk), json: rosaJSON(s))
-            #expect(r.status == .created, "\(r.text)")
-            return ""
-        }) { s, door, _ in
+        Case(
+            name: "a second Rosa Rossi born 1983-04-09 is held as a possible duplicate", expect: "duplicate",
+            prepare: { s in
+                let r = try await s.send(.POST, "/api/v1/patients", token: s.token("a", .frontDesk), json: rosaJSON(s))
+                #expect(r.status == .created, "\(r.text)")
+                return ""
+            }
+        ) { s, door, _ in
             let desk = s.token("a", .frontDesk)
             let rosa = rosaJSON(s)
             switch door {
@@ -148,13 +164,16 @@ struct TwoDoorTableTests {
         Case(name: "a birth date in 2030 is refused on birthDate", expect: "field:birthDate") { s, door, _ in
             switch door {
             case .api:
-                return try await s.send(.POST, "/api/v1/patients", token: s.token("a", .frontDesk),
-                                        json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "1988-03-14", with: "2030-01-05"))
+                return try await s.send(
+                    .POST, "/api/v1/patients", token: s.token("a", .frontDesk),
+                    json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "1988-03-14", with: "2030-01-05"))
             case .page:
                 return try await BrowserSession.signIn(s, email: "front-desk@a.example")
-                    .post("/patients", [("givenName", "Mira"), ("familyName", "Okafor"), ("birthDate", "2030-01-05"), ("sex", "female"), ("fitzpatrick", "5")])
+                    .post(
+                        "/patients",
+                        [("givenName", "Mira"), ("familyName", "Okafor"), ("birthDate", "2030-01-05"), ("sex", "female"), ("fitzpatrick", "5")])
             }
-        },
+        }
     ]
 
     @Test("each case comes to the same outcome through the API and the pages", arguments: cases)

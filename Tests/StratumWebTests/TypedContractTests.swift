@@ -14,7 +14,7 @@ struct TypedContractTests {
     static let stillOpen: Set<String> = [
         // Their request bodies are still open documents read by the core's RequestReader.
         "POST /api/v1/patients/{patientId}/screenings", "POST /api/v1/patients/{patientId}/courses", "POST /api/v1/courses/{courseId}/sessions",
-        "POST /api/v1/plan", "POST /api/v1/check", // their answers are typed; their requests are read by the core's RequestReader
+        "POST /api/v1/plan", "POST /api/v1/check"  // their answers are typed; their requests are read by the core's RequestReader
     ]
 
     static func spec() throws -> [String: Any] {
@@ -53,7 +53,9 @@ struct TypedContractTests {
                 let op = op as? [String: Any] ?? [:]
                 var bodies: [Any?] = []
                 if op["requestBody"] != nil {
-                    bodies += (resolve(op["requestBody"], in: spec)["content"] as? [String: Any] ?? [:]).values.map { ($0 as? [String: Any])?["schema"] }
+                    bodies += (resolve(op["requestBody"], in: spec)["content"] as? [String: Any] ?? [:]).values.map {
+                        ($0 as? [String: Any])?["schema"]
+                    }
                 }
                 for (status, answer) in op["responses"] as? [AnyHashable: Any] ?? [:] where "\(status)".hasPrefix("2") {
                     for (type, content) in resolve(answer, in: spec)["content"] as? [String: Any] ?? [:] where type.contains("json") {
@@ -107,7 +109,7 @@ struct TypedContractTests {
             ("CourseForecast", "scaleKind", core(OutcomeScaleKind.self)),
             // What requests name: a site, a side, a rule, a scale.
             ("SiteID", "", core(SiteID.self)), ("SideID", "", core(Side.self)), ("RuleID", "", core(RuleID.self)),
-            ("ScaleID", "", core(OutcomeScale.self)),
+            ("ScaleID", "", core(OutcomeScale.self))
         ]
         for (schema, member, values) in pairs {
             #expect(Self.enumeration(schema, member, in: spec) == values, "\(schema).\(member)")
@@ -116,8 +118,9 @@ struct TypedContractTests {
 
     @Test("a member without a value is written as null, not left out")
     func nullsAreWritten() throws {
-        let h = Components.Schemas.Handpiece(id: "a", clinicId: "b", modelId: "c", serial: "S1", inService: true, lastCleanedAt: Wire.time(nil),
-                                             lastUsedAt: Wire.time(nil), cleanedSinceLastUse: false)
+        let h = Components.Schemas.Handpiece(
+            id: "a", clinicId: "b", modelId: "c", serial: "S1", inService: true, lastCleanedAt: Wire.time(nil),
+            lastUsedAt: Wire.time(nil), cleanedSinceLastUse: false)
         let text = String(decoding: try JSONEncoder().encode(h), as: UTF8.self)
         #expect(text.contains(#""lastCleanedAt":null"#) && text.contains(#""lastUsedAt":null"#), "\(text)")
     }

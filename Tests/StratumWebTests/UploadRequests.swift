@@ -7,7 +7,8 @@ import VaporTesting
 extension TestServer {
     /// Sends raw bytes, as an API client uploading a file does.
     func sendBytes(_ method: HTTPMethod, _ path: String, token: String, bytes: [UInt8], contentType: String = "application/octet-stream")
-        async throws -> TestingHTTPResponse {
+        async throws -> TestingHTTPResponse
+    {
         var headers = HTTPHeaders()
         headers.bearerAuthorization = BearerAuthorization(token: token)
         headers.replaceOrAdd(name: .contentType, value: contentType)

@@ -39,9 +39,12 @@ struct OutcomeReportBench {
             }
             samples.sort()
             let o = report!.overall
-            print(String(format: "%@  median %8.1f ms   max %8.1f ms   (n=%d; %d courses, %d scored, %d responders, %d sessions, %d with an adverse event)",
-                         name.padding(toLength: 30, withPad: " ", startingAt: 0), samples[samples.count / 2], samples.last!, samples.count,
-                         o.courses, o.responders.trials, o.responders.successes, o.adverseEvents.trials, o.adverseEvents.successes))
+            print(
+                String(
+                    format:
+                        "%@  median %8.1f ms   max %8.1f ms   (n=%d; %d courses, %d scored, %d responders, %d sessions, %d with an adverse event)",
+                    name.padding(toLength: 30, withPad: " ", startingAt: 0), samples[samples.count / 2], samples.last!, samples.count,
+                    o.courses, o.responders.trials, o.responders.successes, o.adverseEvents.trials, o.adverseEvents.successes))
             return samples.last!
         }
         let whole = try await run("organization (100 clinics)", nil)

@@ -31,7 +31,9 @@ struct RecallBench {
             if failedCycles.count >= rounds { break }
         }
         let counts = try await Directory(database: db).recordCounts()
-        print("recall bench: \(counts.sessions) sessions, \(counts.patients) patients, \(lots.count) lots, \(failedCycles.count) failed cycles sampled, \(db.location.isSQLite ? "SQLite" : "PostgreSQL")")
+        print(
+            "recall bench: \(counts.sessions) sessions, \(counts.patients) patients, \(lots.count) lots, \(failedCycles.count) failed cycles sampled, \(db.location.isSQLite ? "SQLite" : "PostgreSQL")"
+        )
 
         // Warm-up: one of each, so the first timed query does not pay for opening pages or planning.
         _ = try await scope.recalls.exposures(lotID: lots[0].id, ctx)
@@ -49,9 +51,11 @@ struct RecallBench {
             samples.sort()
             let median = samples[samples.count / 2]
             let p99 = samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]
-            print(String(format: "%@  median %7.2f ms   p99 %7.2f ms   max %7.2f ms   (n=%d, %.0f exposed sessions each on average)",
-                         name.padding(toLength: 44, withPad: " ", startingAt: 0), median, p99, samples.last!, samples.count,
-                         Double(exposed) / Double(samples.count)))
+            print(
+                String(
+                    format: "%@  median %7.2f ms   p99 %7.2f ms   max %7.2f ms   (n=%d, %.0f exposed sessions each on average)",
+                    name.padding(toLength: 44, withPad: " ", startingAt: 0), median, p99, samples.last!, samples.count,
+                    Double(exposed) / Double(samples.count)))
             return p99
         }
         // Lots spread over the chain, deterministically.

@@ -68,7 +68,8 @@ public enum CTCAEGrade: Int, Sendable, CaseIterable, Codable, Comparable {
         switch self {
         case .mild: "Mild; asymptomatic or mild symptoms; clinical or diagnostic observations only; intervention not indicated"
         case .moderate: "Moderate; minimal, local or noninvasive intervention indicated; limiting age-appropriate instrumental ADL"
-        case .severe: "Severe or medically significant but not immediately life-threatening; hospitalisation or prolongation of hospitalisation indicated; disabling; limiting self-care ADL"
+        case .severe:
+            "Severe or medically significant but not immediately life-threatening; hospitalisation or prolongation of hospitalisation indicated; disabling; limiting self-care ADL"
         case .lifeThreatening: "Life-threatening consequences; urgent intervention indicated"
         case .death: "Death related to the adverse event"
         }

@@ -33,8 +33,10 @@ public enum InfectionCluster {
     }
 
     /// `names` gives the item's display name by identifier (the identifier itself where absent).
-    public static func alerts(_ infections: [InfectionExposure], names: [String: String] = [:],
-                              policy: ClinicalPolicy = .standard) -> [Alert] {
+    public static func alerts(
+        _ infections: [InfectionExposure], names: [String: String] = [:],
+        policy: ClinicalPolicy = .standard
+    ) -> [Alert] {
         var out: [Alert] = []
         let keyed: [(ClusterSource, KeyPath<InfectionExposure, String?>)] = [(.sterilizer, \.sterilizer), (.lot, \.lot), (.handpiece, \.handpiece)]
         for (source, path) in keyed {
@@ -49,8 +51,10 @@ public enum InfectionCluster {
                     if end - start + 1 > best.count { best = sorted[start...end] }
                 }
                 guard best.count >= minimumInfections, let first = best.first, let last = best.last else { continue }
-                let finding = policy.finding(.aeCluster,
-                    "\(best.count) infections between \(first) and \(last) are linked to \(source.rawValue) \(names[id] ?? id): stop using it until reviewed")
+                let finding = policy.finding(
+                    .aeCluster,
+                    "\(best.count) infections between \(first) and \(last) are linked to \(source.rawValue) \(names[id] ?? id): stop using it until reviewed"
+                )
                 out.append(Alert(source: source, identifier: id, onsets: Array(best), finding: finding))
             }
         }

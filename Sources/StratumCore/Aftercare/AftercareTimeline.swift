@@ -23,32 +23,41 @@ public struct AftercareTimeline: Sendable, Equatable {
         self.sessionDate = d
         self.depthMM = depthMM
         let deep = depthMM >= Self.deepSessionMM - Depth.epsilon
-        let fade = deep
+        let fade =
+            deep
             ? "No strenuous exercise, sauna or swimming. After a deep session (\(Depth.format(depthMM)) mm) redness can last up to 7 days"
             : "No strenuous exercise, sauna or swimming. Redness fades and is often gone by day 3"
         steps = [
-            AftercareStep(when: "Day 0", from: d, until: d,
-                          text: "Redness like a mild sunburn, tightness, pinpoint bleeding. No make-up or sunscreen for the rest of the day, only the products the clinic gave you. Avoid the sun",
-                          source: "LAB-derived post-care"),
-            AftercareStep(when: "Day 1", from: d.adding(days: 1), until: d.adding(days: 14),
-                          text: "Sunscreen SPF 30 or more every day for two weeks", source: "LAB-derived post-care"),
-            AftercareStep(when: "Days 0–3", from: d, until: d.adding(days: 3), text: fade,
-                          source: deep ? "LAB-derived post-care; PR (Chu 2021)" : "LAB-derived post-care"),
-            AftercareStep(when: "Days 1–7", from: d.adding(days: 1), until: d.adding(days: 7),
-                          text: "Dryness, flaking, perhaps small scabs or bruises. Do not pick. No retinoids or acids",
-                          source: "WEB"),
-            AftercareStep(when: "Day 7", from: d.adding(days: 7), until: d.adding(days: 7),
-                          text: "Back to your usual routine if the peeling has stopped", source: "WEB"),
-            AftercareStep(when: "Weeks to months", from: d.adding(days: 7), until: nil,
-                          text: "Results are not immediate: collagen builds over weeks to months and responses differ from person to person. Keep to the planned course",
-                          source: "SEED; PR (El-Domyati 2015; Aust 2008)"),
+            AftercareStep(
+                when: "Day 0", from: d, until: d,
+                text:
+                    "Redness like a mild sunburn, tightness, pinpoint bleeding. No make-up or sunscreen for the rest of the day, only the products the clinic gave you. Avoid the sun",
+                source: "LAB-derived post-care"),
+            AftercareStep(
+                when: "Day 1", from: d.adding(days: 1), until: d.adding(days: 14),
+                text: "Sunscreen SPF 30 or more every day for two weeks", source: "LAB-derived post-care"),
+            AftercareStep(
+                when: "Days 0–3", from: d, until: d.adding(days: 3), text: fade,
+                source: deep ? "LAB-derived post-care; PR (Chu 2021)" : "LAB-derived post-care"),
+            AftercareStep(
+                when: "Days 1–7", from: d.adding(days: 1), until: d.adding(days: 7),
+                text: "Dryness, flaking, perhaps small scabs or bruises. Do not pick. No retinoids or acids",
+                source: "WEB"),
+            AftercareStep(
+                when: "Day 7", from: d.adding(days: 7), until: d.adding(days: 7),
+                text: "Back to your usual routine if the peeling has stopped", source: "WEB"),
+            AftercareStep(
+                when: "Weeks to months", from: d.adding(days: 7), until: nil,
+                text:
+                    "Results are not immediate: collagen builds over weeks to months and responses differ from person to person. Keep to the planned course",
+                source: "SEED; PR (El-Domyati 2015; Aust 2008)")
         ]
         callTheClinicIf = [
             "Spreading redness, warmth, pus or fever (infection)",
             "Painful blisters or tingling around the lips 1–2 days after (cold sores), from \(d.adding(days: 1)) to \(d.adding(days: 2))",
             "New itchy or tender red bumps 3–7 days after (a reaction to a product), from \(d.adding(days: 3)) to \(d.adding(days: 7))",
             "Bleeding that does not stop",
-            "Redness still there after 7 days (after \(d.adding(days: 7)))",
+            "Redness still there after 7 days (after \(d.adding(days: 7)))"
         ]
     }
 
@@ -57,14 +66,18 @@ public struct AftercareTimeline: Sendable, Equatable {
         .object([
             ("sessionDate", .string(sessionDate.description)),
             ("depthMM", .number(depthMM)),
-            ("steps", .array(steps.map { s in
-                var m: [(String, JSONValue)] = [("when", .string(s.when)), ("from", .string(s.from.description))]
-                m.append(("until", s.until.map { .string($0.description) } ?? .null))
-                m.append(("text", .string(s.text)))
-                m.append(("source", .string(s.source)))
-                return .object(m)
-            })),
-            ("callTheClinicIf", .array(callTheClinicIf.map { .string($0) })),
+            (
+                "steps",
+                .array(
+                    steps.map { s in
+                        var m: [(String, JSONValue)] = [("when", .string(s.when)), ("from", .string(s.from.description))]
+                        m.append(("until", s.until.map { .string($0.description) } ?? .null))
+                        m.append(("text", .string(s.text)))
+                        m.append(("source", .string(s.source)))
+                        return .object(m)
+                    })
+            ),
+            ("callTheClinicIf", .array(callTheClinicIf.map { .string($0) }))
         ])
     }
 }

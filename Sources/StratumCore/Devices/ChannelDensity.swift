@@ -14,15 +14,19 @@ public enum ChannelDensity {
     /// Channels per cm² from a drum roller.
     public static func roller(needles: Int, drumDiameterCM: Double, drumWidthCM: Double, passes: Int) -> Double? {
         guard needles > 0, drumDiameterCM > 0, drumWidthCM > 0, passes > 0,
-              drumDiameterCM.isFinite, drumWidthCM.isFinite else { return nil }
+            drumDiameterCM.isFinite, drumWidthCM.isFinite
+        else { return nil }
         return Double(needles) / (Double.pi * drumDiameterCM * drumWidthCM) * Double(passes)
     }
 
     /// Channels per cm² from a motorised pen.
-    public static func pen(needlesPerCartridge: Int, stampsPerSecond: Double, handSpeedCMPerSecond: Double,
-                           swathWidthCM: Double, passes: Int) -> Double? {
+    public static func pen(
+        needlesPerCartridge: Int, stampsPerSecond: Double, handSpeedCMPerSecond: Double,
+        swathWidthCM: Double, passes: Int
+    ) -> Double? {
         guard needlesPerCartridge > 0, stampsPerSecond > 0, handSpeedCMPerSecond > 0, swathWidthCM > 0, passes > 0,
-              stampsPerSecond.isFinite, handSpeedCMPerSecond.isFinite, swathWidthCM.isFinite else { return nil }
+            stampsPerSecond.isFinite, handSpeedCMPerSecond.isFinite, swathWidthCM.isFinite
+        else { return nil }
         return Double(needlesPerCartridge) * stampsPerSecond / (handSpeedCMPerSecond * swathWidthCM) * Double(passes)
     }
 }

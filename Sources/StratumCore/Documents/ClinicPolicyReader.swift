@@ -18,9 +18,10 @@ extension RequestReader {
                     throw v.fail("unknown site; known: \(SiteID.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let so = try v.object(allowed: ["typicalMM", "cautionAboveMM", "stopAboveMM"])
-                override.sites[id] = .init(typical: try so.optional("typicalMM").map(readRange),
-                                           cautionAbove: try so.optional("cautionAboveMM")?.number(in: plausibleDepth, unit: " mm"),
-                                           stopAbove: try so.optional("stopAboveMM")?.number(in: plausibleDepth, unit: " mm"))
+                override.sites[id] = .init(
+                    typical: try so.optional("typicalMM").map(readRange),
+                    cautionAbove: try so.optional("cautionAboveMM")?.number(in: plausibleDepth, unit: " mm"),
+                    stopAbove: try so.optional("stopAboveMM")?.number(in: plausibleDepth, unit: " mm"))
             }
         }
         if let inds = o.optional("indications") {
@@ -37,9 +38,10 @@ extension RequestReader {
                     guard lo <= hi else { throw w.fail("shortest \(lo) is above longest \(hi)") }
                     weeks = lo...hi
                 }
-                override.indications[id] = .init(faceDepth: try io.optional("faceMM").map(readRange),
-                                                 bodyDepth: try io.optional("bodyMM").map(readRange),
-                                                 allowedIntervalWeeks: weeks)
+                override.indications[id] = .init(
+                    faceDepth: try io.optional("faceMM").map(readRange),
+                    bodyDepth: try io.optional("bodyMM").map(readRange),
+                    allowedIntervalWeeks: weeks)
             }
         }
         override.screeningValidDays = try o.optional("screeningValidDays")?.int(in: 1...3650)

@@ -55,7 +55,9 @@ struct Node {
     func number(in range: ClosedRange<Double>, unit: String = "") throws(DocumentError) -> Double {
         guard case .number(let n) = value else { throw fail("expected a number, got \(value.shortDescription)") }
         guard range.contains(n) else {
-            throw fail("\(JSONValue.format(n)) is out of range; allowed \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound))\(unit)")
+            throw fail(
+                "\(JSONValue.format(n)) is out of range; allowed \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound))\(unit)"
+            )
         }
         return n
     }

@@ -15,13 +15,17 @@ extension ResultWriter {
     public static func screening(_ s: ScreeningResponse) -> JSONValue {
         .object([
             ("answeredOn", .string(s.answeredOn.description)),
-            ("answers", .object(ScreeningKey.allCases.compactMap { key in
-                switch s.answers[key] {
-                case .yesNo(let b)?: return (key.rawValue, .bool(b))
-                case .lastDate(let d)?: return (key.rawValue, d.map { .string($0.description) } ?? .null)
-                case nil: return nil
-                }
-            })),
+            (
+                "answers",
+                .object(
+                    ScreeningKey.allCases.compactMap { key in
+                        switch s.answers[key] {
+                        case .yesNo(let b)?: return (key.rawValue, .bool(b))
+                        case .lastDate(let d)?: return (key.rawValue, d.map { .string($0.description) } ?? .null)
+                        case nil: return nil
+                        }
+                    })
+            )
         ])
     }
 
@@ -29,7 +33,7 @@ extension ResultWriter {
     public static func patient(_ p: PatientFacts) -> JSONValue {
         .object([
             ("birthDate", .string(p.birthDate.description)), ("sex", .string(p.sex.rawValue)),
-            ("fitzpatrick", .number(Double(p.fitzpatrick))), ("screening", screening(p.screening)),
+            ("fitzpatrick", .number(Double(p.fitzpatrick))), ("screening", screening(p.screening))
         ])
     }
 }

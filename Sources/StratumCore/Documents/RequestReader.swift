@@ -39,9 +39,11 @@ public enum RequestReader {
         let sessions = try o.optional("sessions")?.int(in: CoursePlanner.allowedSessions)
         let interval = try o.optional("intervalWeeks")?.int(in: CourseInputRules.intervalWeeks)
         let policy = try readPolicy(o.optional("clinicPolicy"))
-        return PlanDocument(request: PlanRequest(patient: patient, indications: indications, zones: zones, device: device,
-                                                 startDate: startDate, sessions: sessions, intervalWeeks: interval),
-                            policy: policy)
+        return PlanDocument(
+            request: PlanRequest(
+                patient: patient, indications: indications, zones: zones, device: device,
+                startDate: startDate, sessions: sessions, intervalWeeks: interval),
+            policy: policy)
     }
 
     public static func check(_ text: String) throws(DocumentError) -> CheckDocument { try check(bytes: Array(text.utf8)) }
@@ -51,8 +53,10 @@ public enum RequestReader {
     /// Reads a check document already parsed (the API's body, parsed once by its contract check).
     public static func check(value: JSONValue) throws(DocumentError) -> CheckDocument {
         let root = Node(value: value, path: "")
-        let o = try root.object(allowed: ["patient", "indications", "device", "date", "zones", "sterility", "handpiece",
-                                          "topical", "consentSigned", "previousSessions", "clinicPolicy"])
+        let o = try root.object(allowed: [
+            "patient", "indications", "device", "date", "zones", "sterility", "handpiece",
+            "topical", "consentSigned", "previousSessions", "clinicPolicy"
+        ])
         let date = try o.required("date").date()
         let patient = try readPatient(o.required("patient"), onOrBefore: date)
         let indications = try readIndications(o.required("indications"))
@@ -78,12 +82,15 @@ public enum RequestReader {
                 var zones: [ZoneDepth] = []
                 for z in try po.required("zones").array() {
                     let zo = try z.object(allowed: ["site", "side", "depthMM"])
-                    zones.append(ZoneDepth(zone: try readZone(zo),
-                                           depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm")))
+                    zones.append(
+                        ZoneDepth(
+                            zone: try readZone(zo),
+                            depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm")))
                 }
-                var prior = PriorSession(date: pdate, zones: zones,
-                                         reactionsResolvedWithinDays: try po.optional("reactionsResolvedWithinDays")?.int(in: 0...365),
-                                         openAdverseEvent: try po.optional("openAdverseEvent")?.bool() ?? false)
+                var prior = PriorSession(
+                    date: pdate, zones: zones,
+                    reactionsResolvedWithinDays: try po.optional("reactionsResolvedWithinDays")?.int(in: 0...365),
+                    openAdverseEvent: try po.optional("openAdverseEvent")?.bool() ?? false)
                 // Named zones narrow an open event to the skin it affects (`REACTION-UNRESOLVED` on the same area).
                 if let eventZones = po.optional("openAdverseEventZones") {
                     var affected: [Zone] = []
@@ -94,10 +101,12 @@ public enum RequestReader {
             }
         }
         let policy = try readPolicy(o.optional("clinicPolicy"))
-        return CheckDocument(proposal: SessionProposal(patient: patient, indications: indications, device: device, date: date,
-                                                       zones: doses, sterility: sterility, handpiece: handpiece, topical: topical,
-                                                       consentSigned: consent, previousSessions: previous),
-                             policy: policy)
+        return CheckDocument(
+            proposal: SessionProposal(
+                patient: patient, indications: indications, device: device, date: date,
+                zones: doses, sterility: sterility, handpiece: handpiece, topical: topical,
+                consentSigned: consent, previousSessions: previous),
+            policy: policy)
     }
 
     static func parse(_ bytes: [UInt8]) throws(DocumentError) -> Node {
@@ -115,9 +124,10 @@ public enum RequestReader {
         let birth = try birthNode.date()
         guard birth <= date else { throw birthNode.fail("\(birth) is after the treatment date \(date)") }
         guard birth.age(on: date) <= 130 else { throw birthNode.fail("\(birth) makes the patient older than 130") }
-        return PatientFacts(birthDate: birth, sex: try o.required("sex").member(of: Sex.self, named: "sex"),
-                            fitzpatrick: try o.required("fitzpatrick").int(in: 1...6),
-                            screening: try readScreening(o.required("screening")))
+        return PatientFacts(
+            birthDate: birth, sex: try o.required("sex").member(of: Sex.self, named: "sex"),
+            fitzpatrick: try o.required("fitzpatrick").int(in: 1...6),
+            screening: try readScreening(o.required("screening")))
     }
 
     /// Screening answers use exactly POLICY §3's keys: a boolean (null = unanswered), or for date keys a date (null = never).
@@ -175,13 +185,15 @@ public enum RequestReader {
 
     /// A zone with its depth and passes, from an object whose allowed fields the caller set.
     static func readDose(_ zo: ObjectNode) throws(DocumentError) -> ZoneDose {
-        ZoneDose(zone: try readZone(zo), depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
-                 passes: try zo.required("passes").int(in: SessionInputRules.passes))
+        ZoneDose(
+            zone: try readZone(zo), depthMM: try zo.required("depthMM").number(in: plausibleDepth, unit: " mm"),
+            passes: try zo.required("passes").int(in: SessionInputRules.passes))
     }
 
     static func readZone(_ zo: ObjectNode) throws(DocumentError) -> Zone {
-        Zone(site: try zo.required("site").member(of: SiteID.self, named: "site"),
-             side: try zo.required("side").member(of: Side.self, named: "side"))
+        Zone(
+            site: try zo.required("site").member(of: SiteID.self, named: "site"),
+            side: try zo.required("side").member(of: Side.self, named: "side"))
     }
 
     static func readHandpiece(_ n: Node) throws(DocumentError) -> HandpieceFacts {
@@ -190,20 +202,22 @@ public enum RequestReader {
 
     static func readTopical(_ n: Node) throws(DocumentError) -> TopicalFacts {
         let t = try n.object(allowed: ["product", "lot", "approvedForIntradermal"])
-        return TopicalFacts(product: try t.optional("product")?.string(maxLength: SessionInputRules.topicalProductMaxLength),
-                            lot: try t.optional("lot")?.string(maxLength: SessionInputRules.topicalLotMaxLength),
-                            approvedForIntradermal: try t.required("approvedForIntradermal").bool())
+        return TopicalFacts(
+            product: try t.optional("product")?.string(maxLength: SessionInputRules.topicalProductMaxLength),
+            lot: try t.optional("lot")?.string(maxLength: SessionInputRules.topicalLotMaxLength),
+            approvedForIntradermal: try t.required("approvedForIntradermal").bool())
     }
 
     static func readSterility(_ n: Node) throws(DocumentError) -> SterilityFacts {
         let o = try n.object(allowed: ["singleUsePart", "pack"])
         let part = try o.optional("singleUsePart").map { (p: Node) throws(DocumentError) in
             let po = try p.object(allowed: ["lot", "expiry", "serial", "previouslyUsed", "lotRecalled", "lotQuarantined"])
-            return SingleUsePart(lot: try po.required("lot").nonEmptyString(), expiry: try po.required("expiry").date(),
-                                 serial: try po.optional("serial")?.nonEmptyString(),
-                                 previouslyUsed: try po.required("previouslyUsed").bool(),
-                                 lotRecalled: try po.required("lotRecalled").bool(),
-                                 lotQuarantined: try po.optional("lotQuarantined")?.bool() ?? false)
+            return SingleUsePart(
+                lot: try po.required("lot").nonEmptyString(), expiry: try po.required("expiry").date(),
+                serial: try po.optional("serial")?.nonEmptyString(),
+                previouslyUsed: try po.required("previouslyUsed").bool(),
+                lotRecalled: try po.required("lotRecalled").bool(),
+                lotQuarantined: try po.optional("lotQuarantined")?.bool() ?? false)
         }
         let pack = try o.optional("pack").map { (p: Node) throws(DocumentError) in
             let po = try p.object(allowed: ["cycleStatus", "chemicalIndicator", "biologicalIndicator", "expiresOn", "wrapCompromised"])

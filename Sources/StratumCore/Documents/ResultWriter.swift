@@ -5,7 +5,7 @@ public enum ResultWriter {
             ("decision", .string(r.decision.rawValue)),
             ("findings", .array(r.findings.map(finding))),
             ("course", course(r.course)),
-            ("policyVersion", .string(r.policyVersion)),
+            ("policyVersion", .string(r.policyVersion))
         ])
     }
 
@@ -13,7 +13,7 @@ public enum ResultWriter {
         .object([
             ("decision", .string(r.decision.rawValue)),
             ("findings", .array(r.findings.map(finding))),
-            ("policyVersion", .string(r.policyVersion)),
+            ("policyVersion", .string(r.policyVersion))
         ])
     }
 
@@ -21,7 +21,7 @@ public enum ResultWriter {
         var m: [(String, JSONValue)] = [
             ("rule", .string(f.rule.rawValue)),
             ("severity", .string(f.severity.rawValue)),
-            ("message", .string(f.message)),
+            ("message", .string(f.message))
         ]
         if let z = f.zone { m.append(("zone", zone(z))) }
         if let s = f.session { m.append(("session", .number(Double(s)))) }
@@ -36,27 +36,41 @@ public enum ResultWriter {
 
     static func course(_ c: CoursePlan) -> JSONValue {
         var m: [(String, JSONValue)] = [
-            ("sessions", .array(c.sessions.map { s in
-                .object([
-                    ("number", .number(Double(s.number))),
-                    ("date", .string(s.date.description)),
-                    ("zones", .array(s.zones.map { z in
-                        .object([("site", .string(z.zone.site.rawValue)), ("side", .string(z.zone.side.rawValue)),
-                                 ("depthMM", .number(z.depthMM))])
-                    })),
-                    ("expectedReactions", .array(s.expectedReactions.map { .string($0.rawValue) })),
-                    ("reactionsSettleWithinDays", .number(Double(s.reactionsSettleWithinDays))),
-                ])
-            })),
+            (
+                "sessions",
+                .array(
+                    c.sessions.map { s in
+                        .object([
+                            ("number", .number(Double(s.number))),
+                            ("date", .string(s.date.description)),
+                            (
+                                "zones",
+                                .array(
+                                    s.zones.map { z in
+                                        .object([
+                                            ("site", .string(z.zone.site.rawValue)), ("side", .string(z.zone.side.rawValue)),
+                                            ("depthMM", .number(z.depthMM))
+                                        ])
+                                    })
+                            ),
+                            ("expectedReactions", .array(s.expectedReactions.map { .string($0.rawValue) })),
+                            ("reactionsSettleWithinDays", .number(Double(s.reactionsSettleWithinDays)))
+                        ])
+                    })
+            ),
             ("intervalWeeks", .number(Double(c.intervalWeeks))),
             ("outcomeScale", .string(c.outcomeScale)),
-            ("assessments", .array(c.assessments.map { a in
-                var am: [(String, JSONValue)] = [("date", .string(a.date.description)), ("kind", .string(a.kind.rawValue))]
-                if let s = a.session { am.append(("session", .number(Double(s)))) }
-                am.append(("scales", .array(a.scales.map { .string($0.rawValue) })))
-                am.append(("photoSet", .bool(a.photoSet)))
-                return .object(am)
-            })),
+            (
+                "assessments",
+                .array(
+                    c.assessments.map { a in
+                        var am: [(String, JSONValue)] = [("date", .string(a.date.description)), ("kind", .string(a.kind.rawValue))]
+                        if let s = a.session { am.append(("session", .number(Double(s)))) }
+                        am.append(("scales", .array(a.scales.map { .string($0.rawValue) })))
+                        am.append(("photoSet", .bool(a.photoSet)))
+                        return .object(am)
+                    })
+            )
         ]
         if !c.refusedZones.isEmpty { m.append(("refusedZones", .array(c.refusedZones.map(zone)))) }
         return .object(m)

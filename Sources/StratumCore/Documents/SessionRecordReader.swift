@@ -27,8 +27,10 @@ public struct SessionRecordDocument: Sendable, Equatable {
     /// The practitioner who treated, when someone else (an assistant) documents the session for them; nil: the writer.
     public var practitionerID: UUID? = nil
 
-    public init(date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String], equipment: EquipmentReference,
-                topical: TopicalFacts?, reactions: [ExpectedReaction], acknowledgements: [Acknowledgement]) {
+    public init(
+        date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String], equipment: EquipmentReference,
+        topical: TopicalFacts?, reactions: [ExpectedReaction], acknowledgements: [Acknowledgement]
+    ) {
         self.date = date
         self.zones = zones
         self.endPoints = endPoints
@@ -77,11 +79,14 @@ extension RequestReader {
                 let rule = try ao.required("rule").member(of: RuleID.self, named: "rule")
                 var zone: Zone?
                 if let zn = ao.optional("zone") { zone = try readZone(zn.object(allowed: ["site", "side"])) }
-                acks.append(Acknowledgement(rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: SessionInputRules.reasonMaxLength)))
+                acks.append(
+                    Acknowledgement(
+                        rule: rule, zone: zone, reason: try ao.required("reason").nonEmptyString(maxLength: SessionInputRules.reasonMaxLength)))
             }
         }
-        var doc = SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
-                                        topical: topical, reactions: reactions, acknowledgements: acks)
+        var doc = SessionRecordDocument(
+            date: date, zones: doses, endPoints: endPoints, equipment: equipment,
+            topical: topical, reactions: reactions, acknowledgements: acks)
         if let p = o.optional("practitionerId") {
             guard let id = UUID(uuidString: try p.string()) else { throw p.fail("expected the id of a practitioner of the clinic") }
             doc.practitionerID = id
@@ -103,7 +108,8 @@ extension RequestReader {
                     throw p.fail("give either scan or gtin with lot, not both")
                 }
                 do {
-                    ref.part = try PartReference(scan: GS1ElementString.parse(try scan.nonEmptyString(maxLength: SessionInputRules.scanMaxLength), today: date))
+                    ref.part = try PartReference(
+                        scan: GS1ElementString.parse(try scan.nonEmptyString(maxLength: SessionInputRules.scanMaxLength), today: date))
                 } catch let e as GS1Error {
                     throw scan.fail(e.message)
                 } catch let e as DocumentError {
@@ -117,12 +123,17 @@ extension RequestReader {
                 do { gtin = try GS1ElementString.gtin(try gtinNode.nonEmptyString(maxLength: 14)) } catch let e as GS1Error {
                     throw gtinNode.fail(e.message)
                 } catch let e as DocumentError { throw e } catch { throw gtinNode.fail("unreadable") }
-                ref.part = PartReference(gtin: gtin, lot: try po.required("lot").nonEmptyString(maxLength: SessionInputRules.partLotMaxLength),
-                                         serial: try po.optional("serial").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: SessionInputRules.partSerialMaxLength) })
+                ref.part = PartReference(
+                    gtin: gtin, lot: try po.required("lot").nonEmptyString(maxLength: SessionInputRules.partLotMaxLength),
+                    serial: try po.optional("serial").map { n throws(DocumentError) in
+                        try n.nonEmptyString(maxLength: SessionInputRules.partSerialMaxLength)
+                    })
             }
         }
         ref.packCode = try o.optional("pack").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: SessionInputRules.packCodeMaxLength) }
-        ref.handpieceSerial = try o.optional("handpiece").map { n throws(DocumentError) in try n.nonEmptyString(maxLength: SessionInputRules.handpieceSerialMaxLength) }
+        ref.handpieceSerial = try o.optional("handpiece").map { n throws(DocumentError) in
+            try n.nonEmptyString(maxLength: SessionInputRules.handpieceSerialMaxLength)
+        }
         return ref
     }
 }

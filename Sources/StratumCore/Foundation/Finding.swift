@@ -9,8 +9,10 @@ public struct Finding: Hashable, Sendable {
     public let evidence: String
     public let source: String
 
-    public init(rule: RuleID, severity: Severity, message: String, zone: Zone? = nil, session: Int? = nil,
-                evidence: String, source: String) {
+    public init(
+        rule: RuleID, severity: Severity, message: String, zone: Zone? = nil, session: Int? = nil,
+        evidence: String, source: String
+    ) {
         self.rule = rule
         self.severity = severity
         self.message = message

@@ -1,9 +1,11 @@
 /// Depth rules of POLICY §2 for one zone at one nominal depth; shared by the planner and the session check.
 public enum DepthRules {
     /// `device` nil: the registry's parts are judged by `DeviceFitRules` instead of the plan's device.
-    public static func findings(zone: Zone, depth: Double, device: DeviceSpec?, patient: PatientFacts,
-                                indications: [IndicationID], indicationRange: DepthRange,
-                                policy: ClinicalPolicy, session: Int? = nil, forPlan: Bool = false) -> [Finding] {
+    public static func findings(
+        zone: Zone, depth: Double, device: DeviceSpec?, patient: PatientFacts,
+        indications: [IndicationID], indicationRange: DepthRange,
+        policy: ClinicalPolicy, session: Int? = nil, forPlan: Bool = false
+    ) -> [Finding] {
         var out: [Finding] = []
         func add(_ rule: RuleID, _ message: String) {
             out.append(policy.finding(rule, message, zone: zone, session: session, forPlan: forPlan))
@@ -35,7 +37,10 @@ public enum DepthRules {
             add(.depthIndication, "\(d) mm is outside the range \(indicationRange) for \(names) on the \(zone.site.rawValue)")
         }
         if let cap = phototypeCap(patient: patient, indications: indications), depth > cap + Depth.epsilon {
-            add(.depthPhototype, "Fitzpatrick \(ScreeningCheck.roman(patient.fitzpatrick)) and \(d) mm: above \(Depth.format(cap)) mm raises the risk of post-inflammatory hyperpigmentation")
+            add(
+                .depthPhototype,
+                "Fitzpatrick \(ScreeningCheck.roman(patient.fitzpatrick)) and \(d) mm: above \(Depth.format(cap)) mm raises the risk of post-inflammatory hyperpigmentation"
+            )
         }
         return out
     }

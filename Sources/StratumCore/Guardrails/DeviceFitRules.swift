@@ -12,15 +12,19 @@ public enum DeviceFitRules {
                 out.append(policy.finding(.depthDevice, "\(d) mm is not a depth the registered needles deliver: \(named)", zone: dose.zone))
             }
             if let hp = equipment.handpiece, let range = hp.range, !range.contains(dose.depthMM) {
-                out.append(policy.finding(.depthDevice, "\(d) mm is outside handpiece \(hp.serial)'s range \(range) (\(hp.modelName))", zone: dose.zone))
+                out.append(
+                    policy.finding(.depthDevice, "\(d) mm is outside handpiece \(hp.serial)'s range \(range) (\(hp.modelName))", zone: dose.zone))
             }
         }
         if let hp = equipment.handpiece {
             for part in equipment.parts where part.part == .cartridge && part.fitsHandpieceModels[hp.modelID] == nil {
                 let fits = part.fitsHandpieceModels.values.sorted()
                 let listed = fits.isEmpty ? "the catalogue lists no handpiece model for it" : "it fits \(fits.joined(separator: ", "))"
-                out.append(policy.finding(.devIncompatible,
-                    "Cartridge \(part.name) (\(part.source), \(part.needleCount) needles) does not fit handpiece \(hp.serial) (\(hp.modelName)): \(listed)"))
+                out.append(
+                    policy.finding(
+                        .devIncompatible,
+                        "Cartridge \(part.name) (\(part.source), \(part.needleCount) needles) does not fit handpiece \(hp.serial) (\(hp.modelName)): \(listed)"
+                    ))
             }
         }
         return out

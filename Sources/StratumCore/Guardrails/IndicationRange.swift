@@ -15,9 +15,11 @@ public struct IndicationRange: Sendable {
             if let r = policy.indication(id).depth(for: site.region) {
                 ranges.append((id, r))
             } else {
-                findings.append(policy.finding(.indicationSite,
-                    "\(id.rawValue) has no depth range for the \(site.region.rawValue) (\(zone.site.rawValue)): the site's typical range \(typical) is used",
-                    zone: zone, forPlan: forPlan))
+                findings.append(
+                    policy.finding(
+                        .indicationSite,
+                        "\(id.rawValue) has no depth range for the \(site.region.rawValue) (\(zone.site.rawValue)): the site's typical range \(typical) is used",
+                        zone: zone, forPlan: forPlan))
                 ranges.append((id, typical))
             }
         }
@@ -31,9 +33,11 @@ public struct IndicationRange: Sendable {
                 combined = both
             } else {
                 let lower = r.upper < combined.upper ? r : combined
-                findings.append(policy.finding(.indicationConflict,
-                    "The indications' ranges \(combined) and \(r) (\(id.rawValue)) do not overlap on \(zone): the lower range \(lower) is used",
-                    zone: zone, forPlan: forPlan))
+                findings.append(
+                    policy.finding(
+                        .indicationConflict,
+                        "The indications' ranges \(combined) and \(r) (\(id.rawValue)) do not overlap on \(zone): the lower range \(lower) is used",
+                        zone: zone, forPlan: forPlan))
                 combined = lower
             }
         }

@@ -21,27 +21,41 @@ public enum IntervalRules {
         indications.map { policy.indication($0).defaultIntervalWeeks }.max() ?? 4
     }
 
-    public static func findings(dose: ZoneDose, date: LocalDate, indications: [IndicationID],
-                                previousSessions: [PriorSession], policy: ClinicalPolicy) -> [Finding] {
+    public static func findings(
+        dose: ZoneDose, date: LocalDate, indications: [IndicationID],
+        previousSessions: [PriorSession], policy: ClinicalPolicy
+    ) -> [Finding] {
         guard let (prev, prevDepth) = previous(for: dose.zone, before: date, in: previousSessions) else { return [] }
         var out: [Finding] = []
         func add(_ rule: RuleID, _ message: String) { out.append(policy.finding(rule, message, zone: dose.zone)) }
         let days = prev.date.days(until: date)
         let depth = dose.depthMM
         if days < 7 && depth > 0.3 + Depth.epsilon {
-            add(.intMin, "\(days) days since the session on \(prev.date) on this zone; at least 7 are needed above 0.3 mm: from \(prev.date.adding(days: 7))")
+            add(
+                .intMin,
+                "\(days) days since the session on \(prev.date) on this zone; at least 7 are needed above 0.3 mm: from \(prev.date.adding(days: 7))")
         } else if days < 14 && depth >= 1.5 - Depth.epsilon && dose.zone.site != .scalp {
-            add(.intShort, "\(days) days since the session on \(prev.date) at \(Depth.format(depth)) mm; trials used at least 14 days at 1.5 mm or more: from \(prev.date.adding(days: 14))")
+            add(
+                .intShort,
+                "\(days) days since the session on \(prev.date) at \(Depth.format(depth)) mm; trials used at least 14 days at 1.5 mm or more: from \(prev.date.adding(days: 14))"
+            )
         }
         let weeks = courseIntervalWeeks(indications, policy: policy)
         if days > 2 * weeks * 7 {
-            add(.intLong, "\(days) days since the session on \(prev.date), more than twice the \(weeks)-week interval: the course may need re-planning")
+            add(
+                .intLong,
+                "\(days) days since the session on \(prev.date), more than twice the \(weeks)-week interval: the course may need re-planning")
         }
         if depth - prevDepth > 0.5 + Depth.epsilon {
-            add(.depthStep, "\(Depth.format(depth)) mm is \(Depth.format(depth - prevDepth)) mm above the \(Depth.format(prevDepth)) mm of the previous session; rise by at most 0.5 mm")
+            add(
+                .depthStep,
+                "\(Depth.format(depth)) mm is \(Depth.format(depth - prevDepth)) mm above the \(Depth.format(prevDepth)) mm of the previous session; rise by at most 0.5 mm"
+            )
         }
         if let held = openEvent(on: dose.zone, before: date, in: previousSessions) {
-            add(.reactionUnresolved, "An adverse event on \(dose.zone) after the session on \(held.date) is still open: it lifts when the event is closed")
+            add(
+                .reactionUnresolved,
+                "An adverse event on \(dose.zone) after the session on \(held.date) is still open: it lifts when the event is closed")
         }
         return out
     }

@@ -17,10 +17,14 @@ public enum SessionCheck {
         // The registry's parts, when it names them, are what touches the skin: their material and kind are judged.
         let device = p.registered.judgedDevice(planned: p.device)
         let registryFit = !p.registered.parts.isEmpty
-        var findings = ScreeningCheck.findings(patient: p.patient, on: p.date, zones: p.zones.map(\.zone), device: device,
-                                               context: .session, policy: policy)
+        var findings = ScreeningCheck.findings(
+            patient: p.patient, on: p.date, zones: p.zones.map(\.zone), device: device,
+            context: .session, policy: policy)
         if !p.consentSigned {
-            findings.append(policy.finding(.scrConsent, "No treatment consent in force on \(p.date) (signed on or before it and not withdrawn): it lifts once the patient signs one"))
+            findings.append(
+                policy.finding(
+                    .scrConsent,
+                    "No treatment consent in force on \(p.date) (signed on or before it and not withdrawn): it lifts once the patient signs one"))
         }
         findings += SterilityRules.findings(sterility: p.sterility, handpiece: p.handpiece, device: device, date: p.date, policy: policy)
         findings += DeviceFitRules.findings(zones: p.zones, equipment: p.registered, policy: policy)
@@ -29,10 +33,12 @@ public enum SessionCheck {
         for dose in p.zones {
             let resolved = IndicationRange(zone: dose.zone, indications: p.indications, policy: policy, forPlan: false)
             if policy.site(dose.zone.site).typical != nil { findings += resolved.findings }
-            findings += DepthRules.findings(zone: dose.zone, depth: dose.depthMM, device: registryFit ? nil : device, patient: p.patient,
-                                            indications: p.indications, indicationRange: resolved.range, policy: policy)
-            findings += IntervalRules.findings(dose: dose, date: p.date, indications: p.indications,
-                                               previousSessions: p.previousSessions, policy: policy)
+            findings += DepthRules.findings(
+                zone: dose.zone, depth: dose.depthMM, device: registryFit ? nil : device, patient: p.patient,
+                indications: p.indications, indicationRange: resolved.range, policy: policy)
+            findings += IntervalRules.findings(
+                dose: dose, date: p.date, indications: p.indications,
+                previousSessions: p.previousSessions, policy: policy)
         }
         return CheckResult(findings: findings, policyVersion: policy.version)
     }

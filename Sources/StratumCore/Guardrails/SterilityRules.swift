@@ -1,7 +1,9 @@
 /// Device, sterility and traceability rules of POLICY §4 for one session.
 public enum SterilityRules {
-    public static func findings(sterility: SterilityFacts, handpiece: HandpieceFacts?, device: DeviceSpec,
-                                date: LocalDate, policy: ClinicalPolicy) -> [Finding] {
+    public static func findings(
+        sterility: SterilityFacts, handpiece: HandpieceFacts?, device: DeviceSpec,
+        date: LocalDate, policy: ClinicalPolicy
+    ) -> [Finding] {
         var out: [Finding] = []
         func add(_ rule: RuleID, _ message: String) { out.append(policy.finding(rule, message)) }
 
@@ -45,9 +47,11 @@ public enum SterilityRules {
             }
         }
         if device.kind == .pen && handpiece?.cleanedSinceLastUse != true {
-            add(.devHandpiece, handpiece == nil
-                ? "No cleaning record for the pen handpiece since its last use"
-                : "The pen handpiece has not been cleaned and disinfected since its last use")
+            add(
+                .devHandpiece,
+                handpiece == nil
+                    ? "No cleaning record for the pen handpiece since its last use"
+                    : "The pen handpiece has not been cleaned and disinfected since its last use")
         }
         return out
     }

@@ -69,8 +69,10 @@ public struct RegisteredPart: Sendable, Equatable {
     /// Where it came from, for messages: "lot L" or "pack PK-…".
     public var source: String
 
-    public init(name: String, part: DevicePartKind, length: DeviceLength, needleCount: Int, needleMaterial: NeedleMaterial,
-                fitsHandpieceModels: [UUID: String] = [:], source: String) {
+    public init(
+        name: String, part: DevicePartKind, length: DeviceLength, needleCount: Int, needleMaterial: NeedleMaterial,
+        fitsHandpieceModels: [UUID: String] = [:], source: String
+    ) {
         self.name = name
         self.part = part
         self.length = length
@@ -122,7 +124,8 @@ public struct RegisteredEquipment: Sendable, Equatable {
     public func judgedDevice(planned: DeviceSpec) -> DeviceSpec {
         guard let first = parts.first else { return planned }
         let steel = parts.contains { $0.needleMaterial == .stainlessSteel }
-        return DeviceSpec(kind: first.part.deviceKind, length: parts.count == 1 ? first.length : planned.length,
-                          needleMaterial: steel ? .stainlessSteel : first.needleMaterial)
+        return DeviceSpec(
+            kind: first.part.deviceKind, length: parts.count == 1 ? first.length : planned.length,
+            needleMaterial: steel ? .stainlessSteel : first.needleMaterial)
     }
 }

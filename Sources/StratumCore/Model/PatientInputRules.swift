@@ -17,8 +17,10 @@ public enum PatientInputRules {
 
     /// The first problem of each field, in the order of the registration form; empty when the registration may be
     /// written. Names are judged as given (the doors trim surrounding spaces before asking).
-    public static func problems(givenName: String, familyName: String, fitzpatrick type: Int, phone: String?,
-                                email: String?) -> [(field: String, problem: Problem)] {
+    public static func problems(
+        givenName: String, familyName: String, fitzpatrick type: Int, phone: String?,
+        email: String?
+    ) -> [(field: String, problem: Problem)] {
         var out: [(field: String, problem: Problem)] = []
         for (field, name) in [("givenName", givenName), ("familyName", familyName)] {
             if name.allSatisfy(\.isWhitespace) {

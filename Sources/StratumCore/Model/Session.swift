@@ -35,8 +35,9 @@ public struct PriorSession: Sendable, Equatable {
 
     /// An open event given without zones affects every zone of the session (the whole area it treated).
     public init(date: LocalDate, zones: [ZoneDepth], reactionsResolvedWithinDays: Int?, openAdverseEvent: Bool) {
-        self.init(date: date, zones: zones, reactionsResolvedWithinDays: reactionsResolvedWithinDays,
-                  openAdverseEventZones: openAdverseEvent ? zones.map(\.zone) : [])
+        self.init(
+            date: date, zones: zones, reactionsResolvedWithinDays: reactionsResolvedWithinDays,
+            openAdverseEventZones: openAdverseEvent ? zones.map(\.zone) : [])
     }
 
     public init(date: LocalDate, zones: [ZoneDepth], reactionsResolvedWithinDays: Int?, openAdverseEventZones: [Zone]) {
@@ -66,10 +67,12 @@ public struct SessionProposal: Sendable, Equatable {
     /// What the registry says the named parts and handpiece are; when it names parts, they are judged, not `device`.
     public var registered: RegisteredEquipment
 
-    public init(patient: PatientFacts, indications: [IndicationID], device: DeviceSpec, date: LocalDate, zones: [ZoneDose],
-                sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, consentSigned: Bool,
-                previousSessions: [PriorSession], clusterAlerts: [InfectionCluster.Alert] = [],
-                registered: RegisteredEquipment = RegisteredEquipment()) {
+    public init(
+        patient: PatientFacts, indications: [IndicationID], device: DeviceSpec, date: LocalDate, zones: [ZoneDose],
+        sterility: SterilityFacts, handpiece: HandpieceFacts?, topical: TopicalFacts?, consentSigned: Bool,
+        previousSessions: [PriorSession], clusterAlerts: [InfectionCluster.Alert] = [],
+        registered: RegisteredEquipment = RegisteredEquipment()
+    ) {
         self.clusterAlerts = clusterAlerts
         self.registered = registered
         self.patient = patient
@@ -98,8 +101,10 @@ public struct PlanRequest: Sendable, Equatable {
     /// planned one, so an adjustment outside the limits is a finding, never silently kept.
     public var depthOverrides: [Int: [Zone: Double]]
 
-    public init(patient: PatientFacts, indications: [IndicationID], zones: [Zone], device: DeviceSpec, startDate: LocalDate,
-                sessions: Int? = nil, intervalWeeks: Int? = nil, depthOverrides: [Int: [Zone: Double]] = [:]) {
+    public init(
+        patient: PatientFacts, indications: [IndicationID], zones: [Zone], device: DeviceSpec, startDate: LocalDate,
+        sessions: Int? = nil, intervalWeeks: Int? = nil, depthOverrides: [Int: [Zone: Double]] = [:]
+    ) {
         self.patient = patient
         self.indications = indications
         self.zones = zones

@@ -44,8 +44,10 @@ public struct SterilizationPackFacts: Sendable, Equatable {
     /// The pack's state in the clinic's registry; nil when the facts were typed for a stateless check.
     public var state: PackState?
 
-    public init(cycleStatus: CycleStatus, chemicalIndicator: IndicatorResult, biologicalIndicator: BiologicalIndicatorResult,
-                expiresOn: LocalDate?, wrapCompromised: Bool, state: PackState? = nil) {
+    public init(
+        cycleStatus: CycleStatus, chemicalIndicator: IndicatorResult, biologicalIndicator: BiologicalIndicatorResult,
+        expiresOn: LocalDate?, wrapCompromised: Bool, state: PackState? = nil
+    ) {
         self.cycleStatus = cycleStatus
         self.chemicalIndicator = chemicalIndicator
         self.biologicalIndicator = biologicalIndicator

@@ -34,17 +34,25 @@ public struct AssessmentProblem: Sendable, Equatable {
 public enum AssessmentRules {
     /// The first problem of a score on `scale` of `kind` dated `on`, or nil when the record may take it. Field names
     /// are the API's (`kind`, `assessedOn`, `courseId`).
-    public static func problem(scale: OutcomeScale, kind: AssessmentKind, on date: LocalDate, facts: CourseScoreFacts,
-                               policy: ClinicalPolicy = .standard) -> AssessmentProblem? {
+    public static func problem(
+        scale: OutcomeScale, kind: AssessmentKind, on date: LocalDate, facts: CourseScoreFacts,
+        policy: ClinicalPolicy = .standard
+    ) -> AssessmentProblem? {
         if scale.kind == .change {
             // GAIS rates change against the course's baseline photographs: it needs a course with a session before it.
             let why: (field: String, text: String)?
             if kind == .baseline {
-                why = ("kind", "GAIS is never scored at baseline: it rates change against the baseline photographs; score a severity scale (or take the photo set) at baseline")
+                why = (
+                    "kind",
+                    "GAIS is never scored at baseline: it rates change against the baseline photographs; score a severity scale (or take the photo set) at baseline"
+                )
             } else if !facts.inCourse {
                 why = ("courseId", "GAIS rates change since a course's baseline photographs: name the course")
             } else if let first = facts.firstSession, date <= first {
-                why = ("assessedOn", "a GAIS score dated \(date), at or before the course's first session (\(first)), would be a baseline; GAIS is scored from the next visit on")
+                why = (
+                    "assessedOn",
+                    "a GAIS score dated \(date), at or before the course's first session (\(first)), would be a baseline; GAIS is scored from the next visit on"
+                )
             } else if facts.firstSession == nil {
                 why = ("assessedOn", "the course has no session yet: GAIS is scored only after the first session")
             } else {
@@ -52,8 +60,9 @@ public enum AssessmentRules {
             }
             if let why {
                 let finding = policy.finding(.outGaisBaseline, why.text)
-                return AssessmentProblem(field: why.field, problem: "\(RuleID.outGaisBaseline.rawValue): \(why.text)", finding: finding,
-                                         duplicate: false)
+                return AssessmentProblem(
+                    field: why.field, problem: "\(RuleID.outGaisBaseline.rawValue): \(why.text)", finding: finding,
+                    duplicate: false)
             }
             return nil
         }
@@ -61,7 +70,8 @@ public enum AssessmentRules {
         if let existing = facts.existingBaseline {
             return AssessmentProblem(
                 field: "kind",
-                problem: "the course already has its \(scale.rawValue) baseline (\(OutcomeScale.text(existing.score)) on \(existing.on)): one baseline per scale per course; record this score as a visit",
+                problem:
+                    "the course already has its \(scale.rawValue) baseline (\(OutcomeScale.text(existing.score)) on \(existing.on)): one baseline per scale per course; record this score as a visit",
                 finding: nil, duplicate: true)
         }
         if let first = facts.firstSession, date > first {

@@ -65,9 +65,10 @@ public struct OutcomeReport: Sendable, Equatable {
     public static func build(_ facts: [CourseOutcomeFacts]) -> OutcomeReport {
         let byIndication = Dictionary(grouping: facts, by: { $0.indication.rawValue })
         let byPractitioner = Dictionary(grouping: facts, by: { $0.practitionerID.uuidString.lowercased() })
-        return OutcomeReport(overall: row("all", facts),
-                             byIndication: byIndication.keys.sorted().map { row($0, byIndication[$0]!) },
-                             byPractitioner: byPractitioner.keys.sorted().map { row($0, byPractitioner[$0]!) })
+        return OutcomeReport(
+            overall: row("all", facts),
+            byIndication: byIndication.keys.sorted().map { row($0, byIndication[$0]!) },
+            byPractitioner: byPractitioner.keys.sorted().map { row($0, byPractitioner[$0]!) })
     }
 
     static func row(_ key: String, _ facts: [CourseOutcomeFacts]) -> OutcomeReportRow {
@@ -83,8 +84,9 @@ public struct OutcomeReport: Sendable, Equatable {
                 if r { responders += f.count }
             }
         }
-        return OutcomeReportRow(key: key, courses: courses, responders: Proportion(successes: responders, trials: assessed),
-                                medianSessions: median(histogram), adverseEvents: Proportion(successes: withEvent, trials: sessions))
+        return OutcomeReportRow(
+            key: key, courses: courses, responders: Proportion(successes: responders, trials: assessed),
+            medianSessions: median(histogram), adverseEvents: Proportion(successes: withEvent, trials: sessions))
     }
 
     /// The median of values given as value → how many times; the mean of the two middle values for an even count.

@@ -67,8 +67,11 @@ public enum OutcomeScale: String, Sendable, CaseIterable, Codable {
     public var levels: [String] {
         switch self {
         case .gais: ["1 very much improved", "2 much improved", "3 improved", "4 no change", "5 worse"]
-        case .goodmanBaron: ["1 macular: flat red, white or brown marks", "2 mild: covered by make-up or facial hair",
-                             "3 moderate: obvious at social distance, flattens with stretching", "4 severe: does not flatten with stretching"]
+        case .goodmanBaron:
+            [
+                "1 macular: flat red, white or brown marks", "2 mild: covered by make-up or facial hair",
+                "3 moderate: obvious at social distance, flattens with stretching", "4 severe: does not flatten with stretching"
+            ]
         case .nurnbergerMuller: ["0 none", "1 visible only on pinching", "2 visible standing, not lying", "3 visible standing and lying"]
         case .glogau: ["I no wrinkles", "II wrinkles in motion", "III wrinkles at rest", "IV only wrinkles"]
         case .fitzpatrickWrinkle: ["I fine wrinkles", "II fine to moderately deep wrinkles", "III fine to deep wrinkles, numerous lines"]

@@ -60,41 +60,50 @@ public enum ProgressRule {
         let bandText = OutcomeScale.text((band * 100).rounded() / 100)
         func t(_ d: Double) -> String { OutcomeScale.text((d * 100).rounded() / 100) }
         guard let latest = improvements.last else {
-            return ProgressVerdict(status: .notYetAssessed, improvement: nil, band: band,
-                                   reason: scale.ratesChange ? "No GAIS score after the first session yet." : "No score after the baseline yet.")
+            return ProgressVerdict(
+                status: .notYetAssessed, improvement: nil, band: band,
+                reason: scale.ratesChange ? "No GAIS score after the first session yet." : "No score after the baseline yet.")
         }
         // Gains score to score; the first counts from baseline (or from GAIS "no change").
         let steps = zip(improvements, [0] + improvements.dropLast()).map { $0 - $1 }
         let recent = steps.last!
-        let standing = scale.ratesChange
+        let standing =
+            scale.ratesChange
             ? "latest GAIS \(OutcomeScale.text(scale.score(improvement: latest, from: OutcomeScale.gaisNoChange)))"
             : "\(t(latest)) from baseline"
         if latest <= -band + 1e-9 {
-            return ProgressVerdict(status: .worsening, improvement: latest, band: band,
-                                   reason: scale.ratesChange ? "Rated worse than before treatment (\(standing))."
-                                       : "Worse than baseline by \(t(-latest)), at least the \(bandText) that matters.")
+            return ProgressVerdict(
+                status: .worsening, improvement: latest, band: band,
+                reason: scale.ratesChange
+                    ? "Rated worse than before treatment (\(standing))."
+                    : "Worse than baseline by \(t(-latest)), at least the \(bandText) that matters.")
         }
         if recent <= -band + 1e-9 {
-            return ProgressVerdict(status: .worsening, improvement: latest, band: band,
-                                   reason: "Lost \(t(-recent)) since the score before, at least the \(bandText) that matters (\(standing)).")
+            return ProgressVerdict(
+                status: .worsening, improvement: latest, band: band,
+                reason: "Lost \(t(-recent)) since the score before, at least the \(bandText) that matters (\(standing)).")
         }
         if recent > 1e-9 {
             let important = scale.isResponder(improvement: latest) ? "beyond" : "not yet beyond"
-            return ProgressVerdict(status: .improving, improvement: latest, band: band,
-                                   reason: scale.ratesChange
-                                       ? "Better than the score before; \(standing), \(scale.isResponder(improvement: latest) ? "improved (1–3)" : "not yet improved (1–3)")."
-                                       : "Better than the score before; \(standing), \(important) the \(bandText) that matters.")
+            return ProgressVerdict(
+                status: .improving, improvement: latest, band: band,
+                reason: scale.ratesChange
+                    ? "Better than the score before; \(standing), \(scale.isResponder(improvement: latest) ? "improved (1–3)" : "not yet improved (1–3)")."
+                    : "Better than the score before; \(standing), \(important) the \(bandText) that matters.")
         }
         let unchanged = steps.reversed().prefix { $0 <= 1e-9 }.count
         let halfDone = sessionsDone * 2 >= sessionsPlanned
         if unchanged >= plateauScores && halfDone {
-            return ProgressVerdict(status: .plateau, improvement: latest, band: band,
-                                   reason: "No gain over the last \(unchanged) scores (\(standing)), with \(sessionsDone) of \(sessionsPlanned) sessions done.")
+            return ProgressVerdict(
+                status: .plateau, improvement: latest, band: band,
+                reason: "No gain over the last \(unchanged) scores (\(standing)), with \(sessionsDone) of \(sessionsPlanned) sessions done.")
         }
-        let why = unchanged < plateauScores
+        let why =
+            unchanged < plateauScores
             ? "one score without gain (\(standing)); a plateau needs \(plateauScores) in a row"
             : "no gain over \(unchanged) scores (\(standing)), but only \(sessionsDone) of \(sessionsPlanned) sessions done; a plateau needs half"
-        return ProgressVerdict(status: .tooEarly, improvement: latest, band: band,
-                               reason: "Too early to judge: \(why). Results take weeks to appear.")
+        return ProgressVerdict(
+            status: .tooEarly, improvement: latest, band: band,
+            reason: "Too early to judge: \(why). Results take weeks to appear.")
     }
 }

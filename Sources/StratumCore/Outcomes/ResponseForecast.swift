@@ -78,8 +78,9 @@ public struct PopulationCurve: Sendable, Equatable {
         let mean = amplitudes.reduce(0, +) / n
         let scatter = amplitudes.reduce(0) { $0 + pow($1 - mean, 2) } / (n - 1)
         let between = max(scatter - samplingVariances.reduce(0, +) / n, 0.01 * scatter)
-        return PopulationCurve(rate: rate, meanAmplitude: mean, amplitudeSD: sqrt(between), noiseSD: sqrt(noiseVariance),
-                               patients: amplitudes.count, meanAmplitudeSE: sqrt(scatter / n))
+        return PopulationCurve(
+            rate: rate, meanAmplitude: mean, amplitudeSD: sqrt(between), noiseSD: sqrt(noiseVariance),
+            patients: amplitudes.count, meanAmplitudeSE: sqrt(scatter / n))
     }
 }
 
@@ -109,8 +110,10 @@ public enum ResponseForecast {
 
     /// The forecast after `totalSessions` for a patient whose improvements so far are `own`; `goal` is the
     /// improvement the course aims at. `curve` nil (thin clinic data) uses `prior`.
-    public static func forecast(own: ResponseTrajectory, totalSessions: Int, goal: Double?, curve: PopulationCurve?,
-                                prior: PopulationCurve) -> Forecast {
+    public static func forecast(
+        own: ResponseTrajectory, totalSessions: Int, goal: Double?, curve: PopulationCurve?,
+        prior: PopulationCurve
+    ) -> Forecast {
         let c = curve ?? prior
         let priorVariance = c.amplitudeSD * c.amplitudeSD
         let noiseVariance = c.noiseSD * c.noiseSD
@@ -139,7 +142,8 @@ public enum ResponseForecast {
         let scored = own.points.filter { $0.session > 0 }.count
         var caveat: String
         if curve == nil {
-            caveat = "The clinic has too few patients with this indication and scale scored over a course (fewer than \(PopulationCurve.minimumPatients)): this is a general curve, not the clinic's own."
+            caveat =
+                "The clinic has too few patients with this indication and scale scored over a course (fewer than \(PopulationCurve.minimumPatients)): this is a general curve, not the clinic's own."
         } else {
             caveat = "Based on \(c.patients) of the clinic's patients with this indication."
         }
@@ -148,15 +152,18 @@ public enum ResponseForecast {
         } else if weight < 0.5 {
             caveat += " Only \(scored) score(s) after sessions so far: the forecast still leans mostly on the population curve."
         }
-        return Forecast(atSession: totalSessions, expectedImprovement: expected,
-                        interval80: (expected - z80 * sd)...(expected + z80 * sd), probabilityOfGoal: probability,
-                        probabilityInterval95: probabilityInterval, ownDataWeight: weight, populationIsPrior: curve == nil, caveat: caveat)
+        return Forecast(
+            atSession: totalSessions, expectedImprovement: expected,
+            interval80: (expected - z80 * sd)...(expected + z80 * sd), probabilityOfGoal: probability,
+            probabilityInterval95: probabilityInterval, ownDataWeight: weight, populationIsPrior: curve == nil, caveat: caveat)
     }
 
     /// The first session in `sessions` after which the goal is more likely reached than not, or nil: the plain
     /// sentence the page leads with ("likely to reach the goal by session 5").
-    public static func sessionReachingGoal(own: ResponseTrajectory, sessions: ClosedRange<Int>, goal: Double,
-                                           curve: PopulationCurve?, prior: PopulationCurve) -> Int? {
+    public static func sessionReachingGoal(
+        own: ResponseTrajectory, sessions: ClosedRange<Int>, goal: Double,
+        curve: PopulationCurve?, prior: PopulationCurve
+    ) -> Int? {
         sessions.first { n in
             (forecast(own: own, totalSessions: n, goal: goal, curve: curve, prior: prior).probabilityOfGoal ?? 0) >= 0.5
         }

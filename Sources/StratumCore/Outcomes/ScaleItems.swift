@@ -29,31 +29,41 @@ extension OutcomeScale {
         let posas = "1 like normal skin … 10 the worst imaginable"
         switch self {
         case .posasObserver:
-            return [item("vascularity", "Vascularity", 1...10, "Presence of vessels in scar tissue; \(posas)"),
-                    item("pigmentation", "Pigmentation", 1...10, "Brownish colouring of the scar by melanin; \(posas)"),
-                    item("thickness", "Thickness", 1...10, "Distance between the subcutaneous border and the scar's surface; \(posas)"),
-                    item("relief", "Relief", 1...10, "Irregularities of the scar's surface; \(posas)"),
-                    item("pliability", "Pliability", 1...10, "Suppleness of the scar tested by wrinkling it between thumb and index finger; \(posas)"),
-                    item("surfaceArea", "Surface area", 1...10, "Surface area of the scar against the original wound; \(posas)")]
+            return [
+                item("vascularity", "Vascularity", 1...10, "Presence of vessels in scar tissue; \(posas)"),
+                item("pigmentation", "Pigmentation", 1...10, "Brownish colouring of the scar by melanin; \(posas)"),
+                item("thickness", "Thickness", 1...10, "Distance between the subcutaneous border and the scar's surface; \(posas)"),
+                item("relief", "Relief", 1...10, "Irregularities of the scar's surface; \(posas)"),
+                item("pliability", "Pliability", 1...10, "Suppleness of the scar tested by wrinkling it between thumb and index finger; \(posas)"),
+                item("surfaceArea", "Surface area", 1...10, "Surface area of the scar against the original wound; \(posas)")
+            ]
         case .posasPatient:
-            return [item("pain", "Pain", 1...10, "Has the scar been painful in the past weeks? 1 no, 10 yes, very much"),
-                    item("itching", "Itching", 1...10, "Has the scar been itching in the past weeks? 1 no, 10 yes, very much"),
-                    item("colour", "Colour", 1...10, "Is the scar's colour different from your normal skin? 1 no, like normal skin, 10 yes, very different"),
-                    item("stiffness", "Stiffness", 1...10, "Is the scar stiffer than your normal skin? 1 no, 10 yes, very different"),
-                    item("thickness", "Thickness", 1...10, "Is the scar thicker than your normal skin? 1 no, 10 yes, very different"),
-                    item("irregularity", "Irregularity", 1...10, "Is the scar more irregular than your normal skin? 1 no, 10 yes, very different")]
+            return [
+                item("pain", "Pain", 1...10, "Has the scar been painful in the past weeks? 1 no, 10 yes, very much"),
+                item("itching", "Itching", 1...10, "Has the scar been itching in the past weeks? 1 no, 10 yes, very much"),
+                item(
+                    "colour", "Colour", 1...10, "Is the scar's colour different from your normal skin? 1 no, like normal skin, 10 yes, very different"
+                ),
+                item("stiffness", "Stiffness", 1...10, "Is the scar stiffer than your normal skin? 1 no, 10 yes, very different"),
+                item("thickness", "Thickness", 1...10, "Is the scar thicker than your normal skin? 1 no, 10 yes, very different"),
+                item("irregularity", "Irregularity", 1...10, "Is the scar more irregular than your normal skin? 1 no, 10 yes, very different")
+            ]
         case .vss:
-            return [item("vascularity", "Vascularity", 0...3, "0 normal, 1 pink, 2 red, 3 purple"),
-                    item("pigmentation", "Pigmentation", 0...2, "0 normal, 1 hypopigmentation, 2 hyperpigmentation"),
-                    item("pliability", "Pliability", 0...5, "0 normal, 1 supple, 2 yielding, 3 firm, 4 banding, 5 contracture"),
-                    item("height", "Height", 0...3, "0 flat, 1 < 2 mm, 2 2–5 mm, 3 > 5 mm")]
+            return [
+                item("vascularity", "Vascularity", 0...3, "0 normal, 1 pink, 2 red, 3 purple"),
+                item("pigmentation", "Pigmentation", 0...2, "0 normal, 1 hypopigmentation, 2 hyperpigmentation"),
+                item("pliability", "Pliability", 0...5, "0 normal, 1 supple, 2 yielding, 3 firm, 4 banding, 5 contracture"),
+                item("height", "Height", 0...3, "0 flat, 1 < 2 mm, 2 2–5 mm, 3 > 5 mm")
+            ]
         case .celluliteSeverity:
             let scale = "0 none … 3 most"
-            return [item("depressionCount", "Number of evident depressions", 0...3, "0 none, 1 one to four, 2 five to nine, 3 ten or more"),
-                    item("depressionDepth", "Depth of depressions", 0...3, "0 none, 1 superficial, 2 medium, 3 deep"),
-                    item("raisedLesions", "Raised lesions", 0...3, "Morphological appearance of skin surface alterations; \(scale)"),
-                    item("laxity", "Laxity, flaccidity or sagging", 0...3, "0 absent, 1 slightly draped, 2 moderately draped, 3 severely draped"),
-                    item("nurnbergerMuller", "Nürnberger–Müller grade", 0...3, "0 none, 1 on pinching only, 2 standing, 3 standing and lying")]
+            return [
+                item("depressionCount", "Number of evident depressions", 0...3, "0 none, 1 one to four, 2 five to nine, 3 ten or more"),
+                item("depressionDepth", "Depth of depressions", 0...3, "0 none, 1 superficial, 2 medium, 3 deep"),
+                item("raisedLesions", "Raised lesions", 0...3, "Morphological appearance of skin surface alterations; \(scale)"),
+                item("laxity", "Laxity, flaccidity or sagging", 0...3, "0 absent, 1 slightly draped, 2 moderately draped, 3 severely draped"),
+                item("nurnbergerMuller", "Nürnberger–Müller grade", 0...3, "0 none, 1 on pinching only, 2 standing, 3 standing and lying")
+            ]
         case .mmasi:
             var out: [ScaleItem] = []
             for (key, label) in Self.mmasiRegions.map({ ($0.key, $0.label) }) {
@@ -68,7 +78,7 @@ extension OutcomeScale {
 
     /// mMASI regions and their weights (Pandya 2011): forehead, each malar region and chin.
     public static let mmasiRegions: [(key: String, label: String, weight: Double)] = [
-        ("forehead", "Forehead", 0.3), ("rightMalar", "Right malar", 0.3), ("leftMalar", "Left malar", 0.3), ("chin", "Chin", 0.1),
+        ("forehead", "Forehead", 0.3), ("rightMalar", "Right malar", 0.3), ("leftMalar", "Left malar", 0.3), ("chin", "Chin", 0.1)
     ]
 
     /// The total from every item's score, or the first item missing, unknown or out of its range. mMASI is the sum of
@@ -82,7 +92,8 @@ extension OutcomeScale {
         for i in defined {
             guard let s = scores[i.key] else { throw ItemScoreError(item: i.key, problem: "is required") }
             guard s.isFinite, i.range.contains(s), s.rounded() == s else {
-                throw ItemScoreError(item: i.key, problem: "scores are whole numbers from \(Self.text(i.range.lowerBound)) to \(Self.text(i.range.upperBound))")
+                throw ItemScoreError(
+                    item: i.key, problem: "scores are whole numbers from \(Self.text(i.range.lowerBound)) to \(Self.text(i.range.upperBound))")
             }
         }
         if self == .mmasi {
@@ -119,7 +130,8 @@ extension OutcomeScale {
             return total
         }
         guard let entered else {
-            throw ItemScoreError(item: "score", problem: items == nil && self.items.isEmpty ? "is required" : "is required, or every item of \(rawValue)")
+            throw ItemScoreError(
+                item: "score", problem: items == nil && self.items.isEmpty ? "is required" : "is required, or every item of \(rawValue)")
         }
         if let problem = problem(with: entered) { throw ItemScoreError(item: "score", problem: problem) }
         return entered

@@ -55,7 +55,8 @@ public enum ClinicalImageReader {
     public static func read(_ bytes: [UInt8], maximumBytes: Int = ClinicalImageReader.maximumBytes) throws(ImageProblem) -> ClinicalImage {
         if bytes.isEmpty { throw ImageProblem(problem: "the file is empty") }
         if bytes.count > maximumBytes {
-            throw ImageProblem(problem: "photos are at most \(mebibytes(maximumBytes, roundingUp: false)); this file is \(mebibytes(bytes.count, roundingUp: true))")
+            throw ImageProblem(
+                problem: "photos are at most \(mebibytes(maximumBytes, roundingUp: false)); this file is \(mebibytes(bytes.count, roundingUp: true))")
         }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return try JPEGCleaner.clean(bytes) }
         if bytes.starts(with: PNGCleaner.signature) { return try PNGCleaner.clean(bytes) }
@@ -147,9 +148,11 @@ struct ExifSummary {
 
     /// Orientation and nothing else, big-endian, so viewers still turn the photo the right way up.
     static func minimalTIFF(orientation o: UInt16) -> [UInt8] {
-        [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 1,
-         0x01, 0x12, 0, 3, 0, 0, 0, 1, UInt8(o >> 8), UInt8(o & 0xFF), 0, 0,
-         0, 0, 0, 0]
+        [
+            0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 1,
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, UInt8(o >> 8), UInt8(o & 0xFF), 0, 0,
+            0, 0, 0, 0
+        ]
     }
 
     /// True for a block this reader wrote itself, so re-reading a cleaned photo reports nothing removed.

@@ -7,11 +7,13 @@ public enum CoursePlanner {
     /// called directly, the planner clamps them rather than trap.
     public static func plan(_ request: PlanRequest, policy: ClinicalPolicy = .standard) -> PlanResult {
         let indications = request.indications
-        let sessionCount = min(max(request.sessions ?? defaultSessions(indications, policy: policy), allowedSessions.lowerBound),
-                               allowedSessions.upperBound)
+        let sessionCount = min(
+            max(request.sessions ?? defaultSessions(indications, policy: policy), allowedSessions.lowerBound),
+            allowedSessions.upperBound)
         let interval = max(1, request.intervalWeeks ?? IntervalRules.courseIntervalWeeks(indications, policy: policy))
-        var findings = ScreeningCheck.findings(patient: request.patient, on: request.startDate, zones: request.zones,
-                                               device: request.device, context: .plan, policy: policy)
+        var findings = ScreeningCheck.findings(
+            patient: request.patient, on: request.startDate, zones: request.zones,
+            device: request.device, context: .plan, policy: policy)
         findings += TopicalRules.findings(topical: nil, indications: indications, policy: policy, forPlan: true)
         findings += courseFindings(sessions: sessionCount, intervalWeeks: interval, indications: indications, policy: policy)
 
@@ -20,8 +22,10 @@ public enum CoursePlanner {
         for zone in request.zones {
             guard policy.site(zone.site).typical != nil else {
                 refused.append(zone)
-                findings.append(policy.finding(.siteEyelid, "The eyelid (inside the orbital rim) is never needled: the zone is left out of the plan",
-                                               zone: zone, forPlan: true))
+                findings.append(
+                    policy.finding(
+                        .siteEyelid, "The eyelid (inside the orbital rim) is never needled: the zone is left out of the plan",
+                        zone: zone, forPlan: true))
                 continue
             }
             let resolved = IndicationRange(zone: zone, indications: indications, policy: policy, forPlan: true)
@@ -31,9 +35,11 @@ public enum CoursePlanner {
             ladders.append((zone, ladder))
             var seen = Set<RuleID>()
             for (i, depth) in ladder.enumerated() {
-                for f in DepthRules.findings(zone: zone, depth: depth, device: request.device, patient: request.patient,
-                                             indications: indications, indicationRange: resolved.range, policy: policy,
-                                             session: i + 1, forPlan: true) where seen.insert(f.rule).inserted {
+                for f in DepthRules.findings(
+                    zone: zone, depth: depth, device: request.device, patient: request.patient,
+                    indications: indications, indicationRange: resolved.range, policy: policy,
+                    session: i + 1, forPlan: true) where seen.insert(f.rule).inserted
+                {
                     findings.append(f)
                 }
             }
@@ -43,15 +49,19 @@ public enum CoursePlanner {
         for i in 0..<sessionCount {
             let zones = ladders.map { PlannedZone(zone: $0.0, depthMM: $0.1[i]) }
             let deepest = zones.map(\.depthMM).max() ?? 0
-            sessions.append(PlannedSession(number: i + 1, date: request.startDate.adding(days: i * interval * 7), zones: zones,
-                                           expectedReactions: ExpectedReaction.expected(atDepth: deepest),
-                                           reactionsSettleWithinDays: ExpectedReaction.settleWithinDays(atDepth: deepest)))
+            sessions.append(
+                PlannedSession(
+                    number: i + 1, date: request.startDate.adding(days: i * interval * 7), zones: zones,
+                    expectedReactions: ExpectedReaction.expected(atDepth: deepest),
+                    reactionsSettleWithinDays: ExpectedReaction.settleWithinDays(atDepth: deepest)))
         }
-        let course = CoursePlan(sessions: sessions, intervalWeeks: interval,
-                                outcomeScale: indications.map { policy.indication($0).outcomeScale }.uniqued().joined(separator: "; "),
-                                assessments: assessments(for: sessions, indications: indications), refusedZones: refused)
-        return PlanResult(decision: Decision(findings: findings), findings: findings.ordered(), course: course,
-                          policyVersion: policy.version)
+        let course = CoursePlan(
+            sessions: sessions, intervalWeeks: interval,
+            outcomeScale: indications.map { policy.indication($0).outcomeScale }.uniqued().joined(separator: "; "),
+            assessments: assessments(for: sessions, indications: indications), refusedZones: refused)
+        return PlanResult(
+            decision: Decision(findings: findings), findings: findings.ordered(), course: course,
+            policyVersion: policy.version)
     }
 
     /// The largest default of the indications (POLICY §5).
@@ -63,8 +73,10 @@ public enum CoursePlanner {
     /// range clipped to the site's typical range (the typical range when they do not overlap), capped for phototype,
     /// then clipped to the device; each following session rises 0.25 mm up to the high end. The plan assumes reactions
     /// settle within 3 days with no adverse event; the session check holds the depth when they do not.
-    static func depthLadder(zone: Zone, indicationRange: DepthRange, request: PlanRequest, count: Int,
-                            policy: ClinicalPolicy) -> [Double] {
+    static func depthLadder(
+        zone: Zone, indicationRange: DepthRange, request: PlanRequest, count: Int,
+        policy: ClinicalPolicy
+    ) -> [Double] {
         if case .fixed(let length) = request.device.length {
             return Array(repeating: length, count: count)
         }
@@ -82,9 +94,11 @@ public enum CoursePlanner {
         for id in indications {
             let allowed = policy.indication(id).allowedIntervalWeeks
             if !allowed.contains(intervalWeeks) {
-                out.append(policy.finding(.intPlan,
-                    "An interval of \(intervalWeeks) weeks is outside \(allowed.lowerBound)–\(allowed.upperBound) weeks allowed for \(id.rawValue)",
-                    forPlan: true))
+                out.append(
+                    policy.finding(
+                        .intPlan,
+                        "An interval of \(intervalWeeks) weeks is outside \(allowed.lowerBound)–\(allowed.upperBound) weeks allowed for \(id.rawValue)",
+                        forPlan: true))
             }
         }
         if sessions < 6 {

@@ -29,8 +29,10 @@ public struct ClinicPolicyOverride: Sendable, Equatable {
     public var indications: [IndicationID: IndicationLimits]
     public var screeningValidDays: Int?
 
-    public init(severities: [RuleID: Severity] = [:], sites: [SiteID: SiteLimits] = [:],
-                indications: [IndicationID: IndicationLimits] = [:], screeningValidDays: Int? = nil) {
+    public init(
+        severities: [RuleID: Severity] = [:], sites: [SiteID: SiteLimits] = [:],
+        indications: [IndicationID: IndicationLimits] = [:], screeningValidDays: Int? = nil
+    ) {
         self.severities = severities
         self.sites = sites
         self.indications = indications
@@ -59,9 +61,14 @@ extension ClinicalPolicy {
             let current = self.severities[id] ?? RuleCatalogue.rule(id).severity
             let rule = RuleCatalogue.rule(id)
             if wanted < current && rule.relaxableTo != wanted {
-                let allowed = rule.relaxableTo.map { "; POLICY allows relaxing it to \($0.rawValue) only" } ?? "; POLICY does not mark it configurable"
-                refusals.append(OverrideRefusal(path: "severities.\(id.rawValue)",
-                    reason: "\(id.rawValue) is \(current.rawValue); a clinic may raise a rule's severity, not lower it to \(wanted.rawValue)\(allowed)"))
+                let allowed =
+                    rule.relaxableTo.map { "; POLICY allows relaxing it to \($0.rawValue) only" } ?? "; POLICY does not mark it configurable"
+                refusals.append(
+                    OverrideRefusal(
+                        path: "severities.\(id.rawValue)",
+                        reason:
+                            "\(id.rawValue) is \(current.rawValue); a clinic may raise a rule's severity, not lower it to \(wanted.rawValue)\(allowed)"
+                    ))
             } else {
                 severities[id] = wanted
             }
@@ -81,31 +88,44 @@ extension ClinicalPolicy {
             let caution = limits.cautionAbove ?? min(baseCaution, stop)
             var ok = true
             if let t = limits.typical, !baseTypical.encloses(t) || t.lower > t.upper {
-                refusals.append(OverrideRefusal(path: path + ".typicalMM",
-                    reason: "\(t) is not within the policy's typical range \(baseTypical); a clinic may only narrow it"))
+                refusals.append(
+                    OverrideRefusal(
+                        path: path + ".typicalMM",
+                        reason: "\(t) is not within the policy's typical range \(baseTypical); a clinic may only narrow it"))
                 ok = false
             }
             if let c = limits.cautionAbove, c > baseCaution + Depth.epsilon {
-                refusals.append(OverrideRefusal(path: path + ".cautionAboveMM",
-                    reason: "\(Depth.format(c)) mm would raise the caution ceiling \(Depth.format(baseCaution)) mm (DEPTH-SITE-CAUTION); a clinic may only lower it"))
+                refusals.append(
+                    OverrideRefusal(
+                        path: path + ".cautionAboveMM",
+                        reason:
+                            "\(Depth.format(c)) mm would raise the caution ceiling \(Depth.format(baseCaution)) mm (DEPTH-SITE-CAUTION); a clinic may only lower it"
+                    ))
                 ok = false
             }
             if let s = limits.stopAbove, s > baseStop + Depth.epsilon {
-                refusals.append(OverrideRefusal(path: path + ".stopAboveMM",
-                    reason: "\(Depth.format(s)) mm would raise the stop ceiling \(Depth.format(baseStop)) mm (DEPTH-SITE-STOP); a clinic may only lower it"))
+                refusals.append(
+                    OverrideRefusal(
+                        path: path + ".stopAboveMM",
+                        reason:
+                            "\(Depth.format(s)) mm would raise the stop ceiling \(Depth.format(baseStop)) mm (DEPTH-SITE-STOP); a clinic may only lower it"
+                    ))
                 ok = false
             }
             if ok && caution > stop + Depth.epsilon {
-                refusals.append(OverrideRefusal(path: path + ".cautionAboveMM",
-                    reason: "the caution ceiling \(Depth.format(caution)) mm is above the stop ceiling \(Depth.format(stop)) mm"))
+                refusals.append(
+                    OverrideRefusal(
+                        path: path + ".cautionAboveMM",
+                        reason: "the caution ceiling \(Depth.format(caution)) mm is above the stop ceiling \(Depth.format(stop)) mm"))
                 ok = false
             }
             if ok {
                 // Keep the typical range under the (possibly lowered) stop ceiling so plans stay inside it.
                 let cappedTypical = DepthRange(min(typical.lower, stop), min(typical.upper, stop))
-                sites[id] = Site(id: id, region: base.region, typical: cappedTypical, cautionAbove: caution, stopAbove: stop,
-                                 skinThickness: base.skinThickness, snomedCode: base.snomedCode,
-                                 evidence: base.evidence, source: base.source + "; narrowed by clinic policy")
+                sites[id] = Site(
+                    id: id, region: base.region, typical: cappedTypical, cautionAbove: caution, stopAbove: stop,
+                    skinThickness: base.skinThickness, snomedCode: base.snomedCode,
+                    evidence: base.evidence, source: base.source + "; narrowed by clinic policy")
             }
         }
 
@@ -117,14 +137,18 @@ extension ClinicalPolicy {
             func narrowed(_ wanted: DepthRange?, _ shipped: DepthRange?, _ field: String) -> DepthRange? {
                 guard let wanted else { return shipped }
                 guard let shipped else {
-                    refusals.append(OverrideRefusal(path: path + "." + field,
-                        reason: "\(id.rawValue) has no \(field == "faceMM" ? "face" : "body") range in the policy; adding one would widen it"))
+                    refusals.append(
+                        OverrideRefusal(
+                            path: path + "." + field,
+                            reason: "\(id.rawValue) has no \(field == "faceMM" ? "face" : "body") range in the policy; adding one would widen it"))
                     ok = false
                     return nil
                 }
                 guard shipped.encloses(wanted), wanted.lower <= wanted.upper else {
-                    refusals.append(OverrideRefusal(path: path + "." + field,
-                        reason: "\(wanted) is not within the policy's \(shipped); a clinic may only narrow it"))
+                    refusals.append(
+                        OverrideRefusal(
+                            path: path + "." + field,
+                            reason: "\(wanted) is not within the policy's \(shipped); a clinic may only narrow it"))
                     ok = false
                     return shipped
                 }
@@ -137,17 +161,22 @@ extension ClinicalPolicy {
                 if w.lowerBound >= base.allowedIntervalWeeks.lowerBound && w.upperBound <= base.allowedIntervalWeeks.upperBound {
                     interval = w
                 } else {
-                    refusals.append(OverrideRefusal(path: path + ".intervalWeeks",
-                        reason: "\(w.lowerBound)–\(w.upperBound) weeks is not within the policy's \(base.allowedIntervalWeeks.lowerBound)–\(base.allowedIntervalWeeks.upperBound); a clinic may only narrow it"))
+                    refusals.append(
+                        OverrideRefusal(
+                            path: path + ".intervalWeeks",
+                            reason:
+                                "\(w.lowerBound)–\(w.upperBound) weeks is not within the policy's \(base.allowedIntervalWeeks.lowerBound)–\(base.allowedIntervalWeeks.upperBound); a clinic may only narrow it"
+                        ))
                     ok = false
                 }
             }
             if ok {
                 let defaultInterval = min(max(base.defaultIntervalWeeks, interval.lowerBound), interval.upperBound)
-                indications[id] = Indication(id: id, seedUse: base.seedUse, name: base.name, faceDepth: face, bodyDepth: body,
-                                             defaultSessions: base.defaultSessions, defaultIntervalWeeks: defaultInterval,
-                                             allowedIntervalWeeks: interval, outcomeScale: base.outcomeScale,
-                                             evidence: base.evidence, source: base.source + "; narrowed by clinic policy")
+                indications[id] = Indication(
+                    id: id, seedUse: base.seedUse, name: base.name, faceDepth: face, bodyDepth: body,
+                    defaultSessions: base.defaultSessions, defaultIntervalWeeks: defaultInterval,
+                    allowedIntervalWeeks: interval, outcomeScale: base.outcomeScale,
+                    evidence: base.evidence, source: base.source + "; narrowed by clinic policy")
             }
         }
 
@@ -156,14 +185,18 @@ extension ClinicalPolicy {
             if days >= 1 && days <= screeningValidDays {
                 validDays = days
             } else {
-                refusals.append(OverrideRefusal(path: "screeningValidDays",
-                    reason: "\(days) days is not between 1 and the policy's \(screeningValidDays) (SCR-STALE); a clinic may only shorten it"))
+                refusals.append(
+                    OverrideRefusal(
+                        path: "screeningValidDays",
+                        reason: "\(days) days is not between 1 and the policy's \(screeningValidDays) (SCR-STALE); a clinic may only shorten it"))
             }
         }
 
         guard refusals.isEmpty else { return .failure(OverrideRefusals(refusals: refusals)) }
         let changed = override != ClinicPolicyOverride()
-        return .success(ClinicalPolicy(version: changed ? version + "+clinic" : version, severities: severities,
-                                       sites: sites, indications: indications, screeningValidDays: validDays))
+        return .success(
+            ClinicalPolicy(
+                version: changed ? version + "+clinic" : version, severities: severities,
+                sites: sites, indications: indications, screeningValidDays: validDays))
     }
 }

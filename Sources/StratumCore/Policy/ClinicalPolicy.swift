@@ -34,7 +34,8 @@ public struct ClinicalPolicy: Sendable {
     /// A finding for `rule` at this policy's severity, carrying the rule's evidence and source.
     public func finding(_ rule: RuleID, _ message: String, zone: Zone? = nil, session: Int? = nil, forPlan: Bool = false) -> Finding {
         let r = RuleCatalogue.rule(rule)
-        return Finding(rule: rule, severity: severity(of: rule, forPlan: forPlan), message: message, zone: zone,
-                       session: session, evidence: r.evidenceText, source: r.source)
+        return Finding(
+            rule: rule, severity: severity(of: rule, forPlan: forPlan), message: message, zone: zone,
+            session: session, evidence: r.evidenceText, source: r.source)
     }
 }

@@ -16,9 +16,11 @@ public struct Rule: Sendable, Identifiable {
     /// Rules the check decides from a request; AE-CLUSTER needs the clinic's event history and is judged by the store.
     public let decidedFromRequest: Bool
 
-    init(_ id: RuleID, _ section: String, _ severity: Severity, plan: Severity? = nil,
-         _ summary: String, evidence: [EvidenceLevel], source: String,
-         relaxableTo: Severity? = nil, decidedFromRequest: Bool = true) {
+    init(
+        _ id: RuleID, _ section: String, _ severity: Severity, plan: Severity? = nil,
+        _ summary: String, evidence: [EvidenceLevel], source: String,
+        relaxableTo: Severity? = nil, decidedFromRequest: Bool = true
+    ) {
         self.id = id
         self.section = section
         self.severity = severity

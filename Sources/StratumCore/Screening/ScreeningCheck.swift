@@ -24,11 +24,13 @@ public enum ScreeningCheck {
         (.recentTanning, "Tanning or strong sun on the area in the last 2 weeks: higher pigmentation risk"),
         (.retinoidOrAcidLast2Days, "Retinoid, AHA or BHA on the area in the last 2 days: more irritation"),
         (.metalAllergy, "Nickel or other metal allergy: check the needle material"),
-        (.topicalAllergy, "Allergy to skin-care products or planned topicals: check every product applied"),
+        (.topicalAllergy, "Allergy to skin-care products or planned topicals: check every product applied")
     ]
 
-    public static func findings(patient: PatientFacts, on date: LocalDate, zones: [Zone], device: DeviceSpec,
-                                context: CheckContext, policy: ClinicalPolicy) -> [Finding] {
+    public static func findings(
+        patient: PatientFacts, on date: LocalDate, zones: [Zone], device: DeviceSpec,
+        context: CheckContext, policy: ClinicalPolicy
+    ) -> [Finding] {
         let s = patient.screening
         let plan = context.isPlan
         var out: [Finding] = []
@@ -47,16 +49,23 @@ public enum ScreeningCheck {
             add(.scrHSV, "History of cold sores and a facial zone: discuss antiviral prophylaxis")
         }
         if patient.isDarkerPhototype {
-            add(.scrPhototype, "Fitzpatrick \(roman(patient.fitzpatrick)): risk of post-inflammatory hyperpigmentation; keep depth conservative and protect from sun")
+            add(
+                .scrPhototype,
+                "Fitzpatrick \(roman(patient.fitzpatrick)): risk of post-inflammatory hyperpigmentation; keep depth conservative and protect from sun"
+            )
         }
         if let last = s.lastDate(.isotretinoinLastDose), last.adding(months: 6) > date {
-            add(.scrIsotretinoinRecent, "Last isotretinoin dose on \(last), less than 6 months before \(date): re-screen from \(last.adding(months: 6))")
+            add(
+                .scrIsotretinoinRecent,
+                "Last isotretinoin dose on \(last), less than 6 months before \(date): re-screen from \(last.adding(months: 6))")
         }
         if let last = s.lastDate(.radiotherapyToArea), last.adding(months: 12) > date {
             add(.scrRadiotherapy, "Radiotherapy to the area on \(last), within 12 months of \(date): lifts on \(last.adding(months: 12))")
         }
         if let last = s.lastDate(.surgeryOrTraumaInArea), last.adding(months: 6) > date {
-            add(.scrRecentProcedure, "Surgery or trauma in the area on \(last), less than 6 months before \(date): lifts on \(last.adding(months: 6))")
+            add(
+                .scrRecentProcedure, "Surgery or trauma in the area on \(last), less than 6 months before \(date): lifts on \(last.adding(months: 6))"
+            )
         }
         if let last = s.lastDate(.deepPeelOrDermabrasion), last.adding(months: 3) > date {
             add(.scrRecentProcedure, "Deep peel or dermabrasion on \(last), less than 3 months before \(date): lifts on \(last.adding(months: 3))")
@@ -82,7 +91,10 @@ public enum ScreeningCheck {
         }
         let age_ = s.answeredOn.days(until: date)
         if age_ > policy.screeningValidDays {
-            add(.scrStale, "Screening answered on \(s.answeredOn), \(age_) days before \(date) (more than \(policy.screeningValidDays)): screen again; it lifts once the patient is re-screened")
+            add(
+                .scrStale,
+                "Screening answered on \(s.answeredOn), \(age_) days before \(date) (more than \(policy.screeningValidDays)): screen again; it lifts once the patient is re-screened"
+            )
         }
         return out
     }

@@ -15,7 +15,7 @@ public enum Code128 {
         "112412", "122114", "122411", "142112", "142211", "241211", "221114", "413111", "241112", "134111",
         "111242", "121142", "121241", "114212", "124112", "124211", "411212", "421112", "421211", "212141",
         "214121", "412121", "111143", "111341", "131141", "114113", "114311", "411113", "411311", "113141",
-        "114131", "311141", "411131", "211412", "211214", "211232", "2331112",
+        "114131", "311141", "411131", "211412", "211214", "211232", "2331112"
     ]
     static let startB = 104, startC = 105, codeB = 100, codeC = 99, stop = 106
 
@@ -90,7 +90,8 @@ public enum Code128 {
         }
         let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"barcode\" viewBox=\"0 0 \(fmt(total)) \(fmt(height + 16))\" role=\"img\" aria-label=\"Code 128 barcode \(escaped)\">"
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"barcode\" viewBox=\"0 0 \(fmt(total)) \(fmt(height + 16))\" role=\"img\" aria-label=\"Code 128 barcode \(escaped)\">"
             + "<rect x=\"0\" y=\"0\" width=\"\(fmt(total))\" height=\"\(fmt(height + 16))\" fill=\"#fff\"/><g fill=\"#000\">\(rects)</g>"
             + "<text x=\"\(fmt(total / 2))\" y=\"\(fmt(height + 13))\" text-anchor=\"middle\" font-family=\"monospace\" font-size=\"12\">\(escaped)</text></svg>"
     }

@@ -25,7 +25,9 @@ public enum RecallWindow {
     /// The bounds of `exposedCycles` as an open interval (after, before), for a query over a sterilizer's cycles.
     public static func bounds(_ cycles: [CycleOutcome], failed: Int) -> (after: Int?, before: Int?) {
         let ordered = cycles.sorted { $0.number < $1.number }
-        return (ordered.last { $0.number < failed && $0.biological == .pass }?.number,
-                ordered.first { $0.number > failed && $0.biological == .pass }?.number)
+        return (
+            ordered.last { $0.number < failed && $0.biological == .pass }?.number,
+            ordered.first { $0.number > failed && $0.biological == .pass }?.number
+        )
     }
 }

@@ -20,8 +20,10 @@ public struct AuditEntry: Sendable, Equatable {
     /// Correlates the row with the request's log lines (which carry no patient data).
     public var requestID: String
 
-    public init(occurredAt: Date, actorID: UUID?, organizationID: UUID?, clinicID: UUID?, patientID: UUID?,
-                action: String, resource: String, outcome: AuditOutcome, requestID: String) {
+    public init(
+        occurredAt: Date, actorID: UUID?, organizationID: UUID?, clinicID: UUID?, patientID: UUID?,
+        action: String, resource: String, outcome: AuditOutcome, requestID: String
+    ) {
         self.occurredAt = occurredAt
         self.actorID = actorID
         self.organizationID = organizationID

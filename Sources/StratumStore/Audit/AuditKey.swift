@@ -38,8 +38,11 @@ public struct AuditKey: Sendable {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         let hex = fresh.map { String(format: "%02x", $0) }.joined() + "\n"
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(hex.utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: url.path, contents: Data(hex.utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
             throw StoreError.auditKey("cannot write \(url.path)")
         }
         return try AuditKey(bytes: fresh)

@@ -24,15 +24,18 @@ extension AuditTrail {
     }
 
     static func sealRound(key: AuditKey, limit: Int, on sql: any SQLDatabase) async throws -> Int {
-        let locked = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(unsafeRaw: String(sealerLockID))) AS locked").first()?
+        let locked =
+            try await sql.raw("SELECT pg_try_advisory_xact_lock(\(unsafeRaw: String(sealerLockID))) AS locked").first()?
             .decode(column: "locked", as: Bool.self) ?? false
         guard locked else { return 0 }
         // Selected by the sealed flag, not by seq ranges: a row whose transaction drew a lower seq but committed later
         // is simply sealed in a later round (seqs have holes and late arrivals; positions have neither).
         let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE").first()
-        let pending = try await sql.raw("""
+        let pending = try await sql.raw(
+            """
             SELECT seq, mac FROM audit_events WHERE position IS NULL ORDER BY seq LIMIT \(unsafeRaw: String(limit))
-            """).all()
+            """
+        ).all()
         guard !pending.isEmpty else { return 0 }
         var position = try head?.decode(column: "seq", as: Int64.self) ?? 0
         var prevHash = try head?.decode(column: "hash", as: String.self) ?? genesis
@@ -46,10 +49,12 @@ extension AuditTrail {
             values.append("(\(bind: seq)::bigint, \(bind: position)::bigint, \(bind: prevHash), \(bind: hash))")
             prevHash = hash
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE audit_events AS a SET position = v.position, prev_hash = v.prev_hash, hash = v.hash
             FROM (VALUES \(values.joined(separator: ", "))) AS v(seq, position, prev_hash, hash) WHERE a.seq = v.seq
-            """).run()
+            """
+        ).run()
         try await moveHead(to: position, hash: prevHash, existing: head != nil, key: key, on: sql)
         return pending.count
     }

@@ -11,12 +11,16 @@ import SQLKit
 public enum AuditTrail {
     static let genesis = String(repeating: "0", count: 64)
 
-    static let columns: [String] = ["row_id", "mac", "occurred_at", "actor_id", "organization_id", "clinic_id", "patient_id",
-                                    "action", "resource", "outcome", "request_id"]
+    static let columns: [String] = [
+        "row_id", "mac", "occurred_at", "actor_id", "organization_id", "clinic_id", "patient_id",
+        "action", "resource", "outcome", "request_id"
+    ]
 
     static func fields(occurredAt: String, _ e: AuditEntry) -> String {
-        [occurredAt, e.actorID?.uuidString ?? "", e.organizationID?.uuidString ?? "", e.clinicID?.uuidString ?? "",
-         e.patientID?.uuidString ?? "", e.action, e.resource, e.outcome.rawValue, e.requestID].joined(separator: "\u{1F}")
+        [
+            occurredAt, e.actorID?.uuidString ?? "", e.organizationID?.uuidString ?? "", e.clinicID?.uuidString ?? "",
+            e.patientID?.uuidString ?? "", e.action, e.resource, e.outcome.rawValue, e.requestID
+        ].joined(separator: "\u{1F}")
     }
 
     /// The row's own MAC. The random row id makes every row's MAC unique, so a copied row is seen as a copy.
@@ -56,8 +60,10 @@ public enum AuditTrail {
         var rows: [[any Encodable & Sendable]] = entries.map { entry in
             let rowID = UUID().uuidString
             let occurredAt = UTCTimestamp.text(entry.occurredAt)
-            return [rowID, rowMAC(key: key, rowID: rowID, occurredAt: occurredAt, entry), occurredAt, entry.actorID, entry.organizationID,
-                    entry.clinicID, entry.patientID, entry.action, entry.resource, entry.outcome.rawValue, entry.requestID]
+            return [
+                rowID, rowMAC(key: key, rowID: rowID, occurredAt: occurredAt, entry), occurredAt, entry.actorID, entry.organizationID,
+                entry.clinicID, entry.patientID, entry.action, entry.resource, entry.outcome.rawValue, entry.requestID
+            ]
         }
         if sql.dialect.name != "sqlite" {
             // PostgreSQL: the sequence numbers the rows and the sealer chains them later; nothing here is shared.
@@ -119,10 +125,11 @@ public enum AuditTrail {
             resource: try row.decode(column: "resource", as: String.self),
             outcome: AuditOutcome(rawValue: try row.decode(column: "outcome", as: String.self)) ?? .denied,
             requestID: try row.decode(column: "request_id", as: String.self))
-        return AuditRow(seq: try row.decode(column: "seq", as: Int64.self), entry: entry, occurredAtText: occurred,
-                        rowID: try row.decode(column: "row_id", as: String?.self), mac: try row.decode(column: "mac", as: String?.self),
-                        position: try row.decode(column: "position", as: Int64?.self),
-                        prevHash: try row.decode(column: "prev_hash", as: String?.self),
-                        hash: try row.decode(column: "hash", as: String?.self))
+        return AuditRow(
+            seq: try row.decode(column: "seq", as: Int64.self), entry: entry, occurredAtText: occurred,
+            rowID: try row.decode(column: "row_id", as: String?.self), mac: try row.decode(column: "mac", as: String?.self),
+            position: try row.decode(column: "position", as: Int64?.self),
+            prevHash: try row.decode(column: "prev_hash", as: String?.self),
+            hash: try row.decode(column: "hash", as: String?.self))
     }
 }

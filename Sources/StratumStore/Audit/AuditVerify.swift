@@ -40,7 +40,10 @@ extension AuditTrail {
             for row in rows {
                 let r = try decode(row)
                 guard r.position == expected else {
-                    return .broken(seq: r.seq, problem: "the chain skips from position \(expected - 1) to \(r.position ?? 0): the sealed rows between were deleted or renumbered")
+                    return .broken(
+                        seq: r.seq,
+                        problem:
+                            "the chain skips from position \(expected - 1) to \(r.position ?? 0): the sealed rows between were deleted or renumbered")
                 }
                 guard r.prevHash == prevHash, let hash = r.hash else {
                     return .broken(seq: r.seq, problem: "does not follow the row before it in the chain: a row was deleted, inserted or moved")
@@ -54,7 +57,8 @@ extension AuditTrail {
         }
         let last = expected - 1
         if last < headPosition {
-            return .broken(seq: lastSeq, problem: "the chain ends at position \(last) but its head says \(headPosition): sealed rows at the end were deleted")
+            return .broken(
+                seq: lastSeq, problem: "the chain ends at position \(last) but its head says \(headPosition): sealed rows at the end were deleted")
         }
         if !headMatched {
             return .broken(seq: lastSeq, problem: "the row at the head's position \(headPosition) is not the one the head pinned: rows were replaced")
@@ -69,7 +73,8 @@ extension AuditTrail {
             for row in rows {
                 let r = try decode(row)
                 guard let rowID = r.rowID, let mac = r.mac, r.prevHash == nil, r.hash == nil,
-                      mac == rowMAC(key: key, rowID: rowID, occurredAt: r.occurredAtText, r.entry) else {
+                    mac == rowMAC(key: key, rowID: rowID, occurredAt: r.occurredAtText, r.entry)
+                else {
                     return .broken(seq: r.seq, problem: "this row, not yet sealed, does not match its MAC: it was edited or forged")
                 }
                 unsealed += 1
@@ -77,10 +82,13 @@ extension AuditTrail {
             }
         }
 
-        if let copy = try await sql.raw("""
+        if let copy = try await sql.raw(
+            """
             SELECT MAX(seq) AS seq FROM audit_events WHERE row_id IS NOT NULL GROUP BY row_id HAVING COUNT(*) > 1 ORDER BY 1 LIMIT 1
-            """).first() {
-            return .broken(seq: try copy.decode(column: "seq", as: Int64.self), problem: "repeats the row id of another row: a copy of a row was inserted")
+            """
+        ).first() {
+            return .broken(
+                seq: try copy.decode(column: "seq", as: Int64.self), problem: "repeats the row id of another row: a copy of a row was inserted")
         }
         return .intact(rows: last + unsealed)
     }

@@ -20,7 +20,8 @@ enum UTCTimestamp {
         guard text.count == 24, let day = LocalDate(iso: String(text.prefix(10))) else { return nil }
         let t = Array(text)
         guard let h = Int(String(t[11...12])), let m = Int(String(t[14...15])), let s = Int(String(t[17...18])),
-              let ms = Int(String(t[20...22])) else { return nil }
+            let ms = Int(String(t[20...22]))
+        else { return nil }
         let total = Double(day.dayNumber) * 86_400 + Double(h * 3600 + m * 60 + s) + Double(ms) / 1000
         return Date(timeIntervalSince1970: total)
     }

@@ -24,8 +24,10 @@ actor SQLiteWriter {
 
     /// `databases` must hold the writer's pool; only the pool of `eventLoop` is ever asked, and a Fluent SQLite
     /// pool keeps one connection per event loop, so every batch runs on the same single connection.
-    init(databases: Databases, eventLoop: any EventLoop, logger: Logger,
-         prepare: @escaping @Sendable (any Database) async throws -> Void) {
+    init(
+        databases: Databases, eventLoop: any EventLoop, logger: Logger,
+        prepare: @escaping @Sendable (any Database) async throws -> Void
+    ) {
         self.databases = databases
         self.eventLoop = eventLoop
         self.logger = logger
@@ -89,25 +91,26 @@ actor SQLiteWriter {
         let prepare = self.prepare
         let committed: Result<[Result<any Sendable, any Error>], any Error>
         do {
-            committed = .success(try await databases.database(logger: logger, on: eventLoop)!.withConnection { database in
-                let sql = database as! any SQLDatabase
-                try await prepare(database)
-                try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
-                do {
-                    var outcomes: [Result<any Sendable, any Error>] = []
-                    outcomes.reserveCapacity(batch.count)
-                    for job in batch {
-                        let active = ActiveJob(writer: writer, database: database, depth: 0)
-                        outcomes.append(try await Self.inSavepoint(active) { try await job.body(database) })
+            committed = .success(
+                try await databases.database(logger: logger, on: eventLoop)!.withConnection { database in
+                    let sql = database as! any SQLDatabase
+                    try await prepare(database)
+                    try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
+                    do {
+                        var outcomes: [Result<any Sendable, any Error>] = []
+                        outcomes.reserveCapacity(batch.count)
+                        for job in batch {
+                            let active = ActiveJob(writer: writer, database: database, depth: 0)
+                            outcomes.append(try await Self.inSavepoint(active) { try await job.body(database) })
+                        }
+                        try await hook?()
+                        try await sql.raw("COMMIT TRANSACTION").run()
+                        return outcomes
+                    } catch {
+                        try? await sql.raw("ROLLBACK TRANSACTION").run()
+                        throw error
                     }
-                    try await hook?()
-                    try await sql.raw("COMMIT TRANSACTION").run()
-                    return outcomes
-                } catch {
-                    try? await sql.raw("ROLLBACK TRANSACTION").run()
-                    throw error
-                }
-            })
+                })
         } catch {
             committed = .failure(error)
         }
@@ -124,12 +127,13 @@ actor SQLiteWriter {
         }
     }
 
-
     /// Runs `body` between SAVEPOINT and RELEASE. When `body` throws, its changes are rolled back to the savepoint
     /// and its error becomes the result; when the savepoint itself cannot be rolled back or released (SQLite ended
     /// the transaction), that error is thrown, since no job of the batch can be committed any more.
-    private static func inSavepoint(_ active: ActiveJob,
-                                    _ body: @escaping @Sendable () async throws -> any Sendable) async throws -> Result<any Sendable, any Error> {
+    private static func inSavepoint(
+        _ active: ActiveJob,
+        _ body: @escaping @Sendable () async throws -> any Sendable
+    ) async throws -> Result<any Sendable, any Error> {
         let sql = active.database as! any SQLDatabase
         let name = "stratum_job_\(active.depth)"
         try await sql.raw("SAVEPOINT \(unsafeRaw: name)").run()
@@ -147,8 +151,10 @@ actor SQLiteWriter {
     }
 
     /// A write from inside a job: a nested savepoint of that job, committed with its batch.
-    private static func runNested<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T,
-                                               in active: ActiveJob) async throws -> T {
+    private static func runNested<T: Sendable>(
+        _ body: @escaping @Sendable (any Database) async throws -> T,
+        in active: ActiveJob
+    ) async throws -> T {
         let nested = ActiveJob(writer: active.writer, database: active.database, depth: active.depth + 1)
         let outcome = try await inSavepoint(nested) { try await body(nested.database) }
         return try outcome.get() as! T

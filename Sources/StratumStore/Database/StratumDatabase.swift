@@ -28,8 +28,10 @@ public final class StratumDatabase: Sendable {
     /// Milliseconds a SQLite writer waits for the lock before reporting busy.
     public static let busyTimeoutMS = 5_000
 
-    public static func open(_ location: DatabaseLocation, logger: Logger = Logger(label: "stratum.store"),
-                            eventLoopGroup: MultiThreadedEventLoopGroup? = nil) async throws -> StratumDatabase {
+    public static func open(
+        _ location: DatabaseLocation, logger: Logger = Logger(label: "stratum.store"),
+        eventLoopGroup: MultiThreadedEventLoopGroup? = nil
+    ) async throws -> StratumDatabase {
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let pool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         pool.start()
@@ -55,8 +57,9 @@ public final class StratumDatabase: Sendable {
             let writerPool = Databases(threadPool: writerThread, on: group)
             writerPool.use(sqlite, as: .sqlite)
             let writerSettings = SQLiteConnectionSettings(statements: sqliteConnectionPragmas)
-            writer = SQLiteWriter(databases: writerPool, eventLoop: group.next(), logger: logger,
-                                  prepare: { try await writerSettings.prepare($0) })
+            writer = SQLiteWriter(
+                databases: writerPool, eventLoop: group.next(), logger: logger,
+                prepare: { try await writerSettings.prepare($0) })
             // query_only: a read that tried to write would otherwise take the write lock beside the writer.
             readerSettings = SQLiteConnectionSettings(statements: sqliteConnectionPragmas + ["PRAGMA query_only = 1"])
         case .postgres(let url):
@@ -69,16 +72,19 @@ public final class StratumDatabase: Sendable {
             writer = nil
             readerSettings = nil
         }
-        let db = StratumDatabase(location: location, databases: databases, readers: readers, writer: writer,
-                                 readerSettings: readerSettings, threadPool: pool, writerThreadPool: writerThreadPool, group: group,
-                                 ownsGroup: eventLoopGroup == nil, logger: logger)
+        let db = StratumDatabase(
+            location: location, databases: databases, readers: readers, writer: writer,
+            readerSettings: readerSettings, threadPool: pool, writerThreadPool: writerThreadPool, group: group,
+            ownsGroup: eventLoopGroup == nil, logger: logger)
         if location.isSQLite { try await db.applySQLiteSettings() }
         return db
     }
 
-    private init(location: DatabaseLocation, databases: Databases, readers: Databases, writer: SQLiteWriter?,
-                 readerSettings: SQLiteConnectionSettings?, threadPool: NIOThreadPool, writerThreadPool: NIOThreadPool?,
-                 group: MultiThreadedEventLoopGroup, ownsGroup: Bool, logger: Logger) {
+    private init(
+        location: DatabaseLocation, databases: Databases, readers: Databases, writer: SQLiteWriter?,
+        readerSettings: SQLiteConnectionSettings?, threadPool: NIOThreadPool, writerThreadPool: NIOThreadPool?,
+        group: MultiThreadedEventLoopGroup, ownsGroup: Bool, logger: Logger
+    ) {
         self.location = location
         self.databases = databases
         self.readers = readers
@@ -166,7 +172,7 @@ public final class StratumDatabase: Sendable {
         // 32 MiB of page cache per connection (the default is 2 MiB): a recall or a chart touches a few thousand
         // pages, and re-reading them through the OS for every query costs more than the memory.
         "PRAGMA cache_size = -32768",
-        "PRAGMA foreign_keys = ON",
+        "PRAGMA foreign_keys = ON"
     ]
 
     func applySQLiteSettings() async throws {

@@ -7,8 +7,10 @@ import StratumCore
 public enum DemoDoors {
     /// Loads the registry and `count` patients of `seed` into the organization of `clinics`, whose directory rows
     /// (clinics, the practitioner's memberships) already exist. `today` is the clinic's today the histories end on.
-    public static func load(scope: OrganizationScope, clinics: DemoClinics, patients count: Int, seed: UInt64,
-                            today: LocalDate) async throws {
+    public static func load(
+        scope: OrganizationScope, clinics: DemoClinics, patients count: Int, seed: UInt64,
+        today: LocalDate
+    ) async throws {
         let ctx = AccessContext(actorID: clinics.practitionerID, clinicID: clinics.central, requestID: "demo-load")
         try await DemoRegistry.load(scope: scope, clinics: clinics, today: today, ctx: ctx)
         var handpieceIDs: [String: UUID] = [:]
@@ -23,11 +25,13 @@ public enum DemoDoors {
             guard let screening = p.screening else { continue }
             _ = try await scope.screenings.record(patientID: patient.id, response: screening, ctx)
             guard p.consentSigned else { continue }
-            _ = try await scope.consents.sign(patientID: patient.id, kind: .treatment, textVersion: "2026-11", signedByName: p.signerName,
-                                              signedOn: screening.answeredOn, ctx)
+            _ = try await scope.consents.sign(
+                patientID: patient.id, kind: .treatment, textVersion: "2026-11", signedByName: p.signerName,
+                signedOn: screening.answeredOn, ctx)
             guard let planned = p.course else { continue }
-            let course = try await scope.courses.create(patientID: patient.id, clinicID: patient.clinicID, request: planned.request,
-                                                        result: planned.plan, goal: planned.goal, ctx)
+            let course = try await scope.courses.create(
+                patientID: patient.id, clinicID: patient.clinicID, request: planned.request,
+                result: planned.plan, goal: planned.goal, ctx)
             guard let acknowledgements = planned.acceptance else { continue }
             _ = try await scope.courses.accept(courseID: course.id, acknowledgements: acknowledgements, ctx)
             for visit in planned.visits {
@@ -36,8 +40,9 @@ public enum DemoDoors {
                 let session = try await scope.sessions.record(courseID: course.id, clinicID: visit.clinicID, draft, ctx.fresh())
                 _ = try await scope.sessions.sign(sessionID: session.id, by: clinics.practitionerID, ctx)
                 for s in visit.scores {
-                    _ = try await scope.assessments.record(patientID: patient.id, courseID: course.id, scale: s.scale.rawValue, score: s.score,
-                                                           kind: s.kind, assessedOn: s.on, ctx)
+                    _ = try await scope.assessments.record(
+                        patientID: patient.id, courseID: course.id, scale: s.scale.rawValue, score: s.score,
+                        kind: s.kind, assessedOn: s.on, ctx)
                 }
             }
         }

@@ -57,11 +57,15 @@ enum DemoRegistry {
         let expiry = lotExpiry(today: today)
         for (i, clinic) in clinics.all.enumerated() {
             _ = try await scope.devices.addHandpiece(clinicID: clinic, modelID: pen.id, serial: handpieceSerial(i), ctx)
-            _ = try await scope.stock.receive(LotDraft(clinicID: clinic, modelID: cartridge12.id, product: "Demo 12-needle cartridge",
-                                                       gtin: cartridgeGTIN, lot: lot(i), expiry: expiry, quantity: 2000), ctx)
+            _ = try await scope.stock.receive(
+                LotDraft(
+                    clinicID: clinic, modelID: cartridge12.id, product: "Demo 12-needle cartridge",
+                    gtin: cartridgeGTIN, lot: lot(i), expiry: expiry, quantity: 2000), ctx)
         }
-        _ = try await scope.stock.receive(LotDraft(clinicID: clinics.central, modelID: cartridge36.id, product: "Demo 36-needle cartridge",
-                                                   gtin: "09506000134369", lot: "DEMO-CART-36", expiry: today.adding(days: 20), quantity: 50), ctx)
+        _ = try await scope.stock.receive(
+            LotDraft(
+                clinicID: clinics.central, modelID: cartridge36.id, product: "Demo 36-needle cartridge",
+                gtin: "09506000134369", lot: "DEMO-CART-36", expiry: today.adding(days: 20), quantity: 50), ctx)
         let sterilizer = try await scope.sterilization.addSterilizer(clinicID: clinics.central, name: "Autoclave A", serial: "AC-2291", ctx)
         try await scope.sterilization.setShelfLife(clinicID: clinics.central, days: 180, ctx)
         // Cycle 1 passed everything and its packs are released; cycle 2 awaits its biological indicator; one pack
@@ -73,9 +77,11 @@ enum DemoRegistry {
             for model in [roller05.id, stamp10.id] {
                 codes.append(try await scope.sterilization.assemble(clinicID: clinics.central, items: [PackItemDraft(modelID: model)], morning).code)
             }
-            _ = try await scope.sterilization.recordCycle(sterilizerID: sterilizer.id, CycleDraft(
-                number: number, date: cycleDate, type: "Pre-vacuum steam", temperatureC: 134, minutes: 4,
-                pressureKPa: 206, physical: .passed, chemical: .pass, biological: biological, packCodes: codes), ctx)
+            _ = try await scope.sterilization.recordCycle(
+                sterilizerID: sterilizer.id,
+                CycleDraft(
+                    number: number, date: cycleDate, type: "Pre-vacuum steam", temperatureC: 134, minutes: 4,
+                    pressureKPa: 206, physical: .passed, chemical: .pass, biological: biological, packCodes: codes), ctx)
             if released {
                 for code in codes {
                     if let p = try await scope.sterilization.pack(code: code) { _ = try await scope.sterilization.release(packID: p.id, ctx) }
@@ -92,7 +98,8 @@ extension AccessContext {
 
     /// The same caller at `hour` o'clock UTC on `day`, for demo records of an earlier day.
     func at(_ day: LocalDate, hour: Int) -> AccessContext {
-        AccessContext(actorID: actorID, clinicID: clinicID, requestID: requestID,
-                      now: Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + Double(hour) * 3_600))
+        AccessContext(
+            actorID: actorID, clinicID: clinicID, requestID: requestID,
+            now: Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + Double(hour) * 3_600))
     }
 }

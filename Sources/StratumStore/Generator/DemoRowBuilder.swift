@@ -23,12 +23,15 @@ struct DemoRowBuilder: Sendable {
             var today: [UUID: LocalDate] = [:]
             var resolved: [UUID: ResolvedEquipment] = [:]
             for id in clinics.all {
-                guard let clinic = try await ClinicModel.query(on: database).filter(\.$id == id)
-                    .filter(\.$organizationID == scope.organizationID).first() else { throw StoreError.notFound("clinic") }
+                guard
+                    let clinic = try await ClinicModel.query(on: database).filter(\.$id == id)
+                        .filter(\.$organizationID == scope.organizationID).first()
+                else { throw StoreError.notFound("clinic") }
                 let day = LocalDate.clinicDay(at: now, timeZone: clinic.timezone)
                 today[id] = day
-                var eq = try await scope.resolve(DemoRegistry.equipment(clinicID: id, clinics: clinics, serial: nil), on: day, excluding: nil,
-                                                 on: database)
+                var eq = try await scope.resolve(
+                    DemoRegistry.equipment(clinicID: id, clinics: clinics, serial: nil), on: day, excluding: nil,
+                    on: database)
                 // Every demo session follows the handpiece's cleaning for that patient.
                 eq.handpieceFacts = HandpieceFacts(cleanedSinceLastUse: true)
                 resolved[id] = eq
@@ -37,13 +40,16 @@ struct DemoRowBuilder: Sendable {
             for h in try await HandpieceModel.query(on: database).filter(\.$organizationID == scope.organizationID).all() {
                 handpieceIDs[h.serial] = h.id!
             }
-            return DemoRowBuilder(organizationID: scope.organizationID, clinics: clinics, today: today, resolved: resolved,
-                                  handpieceIDs: handpieceIDs, clock: now)
+            return DemoRowBuilder(
+                organizationID: scope.organizationID, clinics: clinics, today: today, resolved: resolved,
+                handpieceIDs: handpieceIDs, clock: now)
         }
     }
 
-    private init(organizationID: UUID, clinics: DemoClinics, today: [UUID: LocalDate], resolved: [UUID: ResolvedEquipment],
-                 handpieceIDs: [String: UUID], clock: Date) {
+    private init(
+        organizationID: UUID, clinics: DemoClinics, today: [UUID: LocalDate], resolved: [UUID: ResolvedEquipment],
+        handpieceIDs: [String: UUID], clock: Date
+    ) {
         self.organizationID = organizationID
         self.clinics = clinics
         self.today = today
@@ -88,8 +94,11 @@ struct DemoRowBuilder: Sendable {
         screening.version = 1
         screening.answeredOn = response.answeredOn.description
         screening.answersJSON = StoredJSON.text(StoredJSON.answers(response.answers))
-        screening.findingsJSON = StoredJSON.text(StoredJSON.findings(ScreeningStore.findings(patient: Patient(patient), response: response,
-                                                                                             policy: .standard)))
+        screening.findingsJSON = StoredJSON.text(
+            StoredJSON.findings(
+                ScreeningStore.findings(
+                    patient: Patient(patient), response: response,
+                    policy: .standard)))
         screening.policyVersion = ClinicalPolicy.standard.version
         screening.recordedBy = actor
         screening.createdAt = tick()
@@ -121,8 +130,9 @@ struct DemoRowBuilder: Sendable {
         if plan.decision == .doNotTreat {
             throw ClinicalRefusal(blocking: plan.findings.filter { $0.severity == .stop }, findings: plan.findings)
         }
-        let (course, visits) = CourseStore.proposedRows(patientID: patientID, clinicID: clinicID, request: planned.request, result: plan,
-                                                        goal: planned.goal, goalScore: nil, organizationID: org, by: actor, at: tick())
+        let (course, visits) = CourseStore.proposedRows(
+            patientID: patientID, clinicID: clinicID, request: planned.request, result: plan,
+            goal: planned.goal, goalScore: nil, organizationID: org, by: actor, at: tick())
         rows.courses.append(course)
         rows.plannedVisits += visits
         let courseID = course.id!
@@ -131,12 +141,15 @@ struct DemoRowBuilder: Sendable {
         let acks = acknowledgements.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: $0.reason) }
         let blocking = PlanGate.blocking(plan.findings, acknowledgements: acks)
         guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: plan.findings) }
-        if let i = acks.firstIndex(where: { $0.reason.allSatisfy(\.isWhitespace) || !AcknowledgementGate.unmatched([$0], findings: plan.findings).isEmpty }) {
+        if let i = acks.firstIndex(where: {
+            $0.reason.allSatisfy(\.isWhitespace) || !AcknowledgementGate.unmatched([$0], findings: plan.findings).isEmpty
+        }) {
             throw StoreError.invalid(field: "acknowledgements[\(i)]", problem: "no reason, or no caution \(acks[i].rule.rawValue) to acknowledge")
         }
         let accepted = tick()
-        rows.courseAcknowledgements += CourseStore.acknowledgementRows(acknowledgements, courseID: courseID, organizationID: org,
-                                                                       by: actor, at: accepted)
+        rows.courseAcknowledgements += CourseStore.acknowledgementRows(
+            acknowledgements, courseID: courseID, organizationID: org,
+            by: actor, at: accepted)
         course.status = CourseStatus.active.rawValue
         course.acceptedAt = accepted
         course.acceptedBy = actor
@@ -153,13 +166,17 @@ struct DemoRowBuilder: Sendable {
             }
         }
         if let first = sessions.first {
-            rows.outcomes.append(Self.outcome(course: course, indications: planned.request.indications, practitionerID: first.practitionerID,
-                                              sessions: sessions, scores: scores))
+            rows.outcomes.append(
+                Self.outcome(
+                    course: course, indications: planned.request.indications, practitionerID: first.practitionerID,
+                    sessions: sessions, scores: scores))
         }
     }
 
-    private mutating func addSession(_ draft: SessionDraft, courseID: UUID, patientID: UUID, clinicID: UUID,
-                                     to rows: inout DemoRows) throws -> TreatmentSessionModel {
+    private mutating func addSession(
+        _ draft: SessionDraft, courseID: UUID, patientID: UUID, clinicID: UUID,
+        to rows: inout DemoRows
+    ) throws -> TreatmentSessionModel {
         let org = organizationID, actor = clinics.practitionerID
         try SessionStore.validate(draft)
         try refuseFuture(draft.date, field: "date", clinicID: clinicID)
@@ -167,8 +184,10 @@ struct DemoRowBuilder: Sendable {
         eq.serial = draft.equipment.part?.serial
         eq.sterility.singleUsePart?.serial = eq.serial
         // What the door's equipment check refuses: a stop of the sterility, fit or cluster rules on the registry's facts.
-        let equipmentFindings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts,
-                                                        device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
+        let equipmentFindings =
+            SterilityRules.findings(
+                sterility: eq.sterility, handpiece: eq.handpieceFacts,
+                device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
             + DeviceFitRules.findings(zones: draft.zones, equipment: eq.registered, policy: .standard) + eq.clusterAlerts.map(\.finding)
         let stops = equipmentFindings.filter { $0.severity == .stop }
         guard stops.isEmpty else { throw ClinicalRefusal(blocking: stops, findings: equipmentFindings) }
@@ -185,8 +204,9 @@ struct DemoRowBuilder: Sendable {
         rows.sessions.append(m)
         let sessionID = m.id!
 
-        let bound = OrganizationScope.bindingRow(eq, sessionID: sessionID, patientID: patientID, clinicID: clinicID, date: draft.date,
-                                                 at: m.createdAt, organizationID: org)
+        let bound = OrganizationScope.bindingRow(
+            eq, sessionID: sessionID, patientID: patientID, clinicID: clinicID, date: draft.date,
+            at: m.createdAt, organizationID: org)
         rows.equipment.append(bound)
 
         let (zones, sessionAcks) = SessionStore.detailRows(draft, sessionID: sessionID, organizationID: org, by: actor, at: m.createdAt)
@@ -199,14 +219,17 @@ struct DemoRowBuilder: Sendable {
 
     /// A score as `AssessmentStore.record` takes it: checked against its scale and the outcome-scale rules on the
     /// course's sessions and scores so far.
-    private mutating func addScore(_ s: DemoScore, patientID: UUID, courseID: UUID, sessions: [TreatmentSessionModel],
-                                   earlier: [AssessmentModel], to rows: inout DemoRows) throws -> AssessmentModel {
+    private mutating func addScore(
+        _ s: DemoScore, patientID: UUID, courseID: UUID, sessions: [TreatmentSessionModel],
+        earlier: [AssessmentModel], to rows: inout DemoRows
+    ) throws -> AssessmentModel {
         let score: Double
         do { score = try s.scale.score(entered: s.score, items: nil) } catch { throw StoreError.invalid(field: "score", problem: error.problem) }
         try refuseFuture(s.on, field: "assessedOn")
         let baseline = earlier.first { $0.scale == s.scale.rawValue && $0.kind == AssessmentKind.baseline.rawValue }
-        let facts = CourseScoreFacts(firstSession: sessions.compactMap { LocalDate(iso: $0.date) }.min(), inCourse: true,
-                                     existingBaseline: baseline.flatMap { b in LocalDate(iso: b.assessedOn).map { ($0, b.score) } })
+        let facts = CourseScoreFacts(
+            firstSession: sessions.compactMap { LocalDate(iso: $0.date) }.min(), inCourse: true,
+            existingBaseline: baseline.flatMap { b in LocalDate(iso: b.assessedOn).map { ($0, b.score) } })
         if let problem = AssessmentRules.problem(scale: s.scale, kind: s.kind, on: s.on, facts: facts) { throw AssessmentRefusal(problem) }
         let m = AssessmentModel()
         m.id = UUID()
@@ -226,8 +249,10 @@ struct DemoRowBuilder: Sendable {
 
     /// The course's outcome-report row as `CourseOutcomeSummary.refresh` leaves it after the course's last session or
     /// score: the sessions, none followed by an adverse event, and the primary scale read by `ScaleReading`.
-    static func outcome(course: CourseModel, indications: [IndicationID], practitionerID: UUID, sessions: [TreatmentSessionModel],
-                        scores: [AssessmentModel]) -> CourseOutcomeModel {
+    static func outcome(
+        course: CourseModel, indications: [IndicationID], practitionerID: UUID, sessions: [TreatmentSessionModel],
+        scores: [AssessmentModel]
+    ) -> CourseOutcomeModel {
         let scale = OutcomeScale.primary(for: indications)
         // Recorded in date order already, as the refresh sorts them.
         let onScale = scores.filter { $0.scale == scale.rawValue }.compactMap { a -> CourseScore? in

@@ -86,7 +86,9 @@ struct DemoScript: Sendable, IteratorProtocol {
         let i = index
         index += 1
         let female = rng.next() % 4 != 0
-        let given = female ? Self.givenFemale[Int(rng.next() % UInt64(Self.givenFemale.count))]
+        let given =
+            female
+            ? Self.givenFemale[Int(rng.next() % UInt64(Self.givenFemale.count))]
             : Self.givenMale[Int(rng.next() % UInt64(Self.givenMale.count))]
         let family = Self.families[Int(rng.next() % UInt64(Self.families.count))]
         let birth = LocalDate(year: 1960 + Int(rng.next() % 45), month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28))!
@@ -113,8 +115,9 @@ struct DemoScript: Sendable, IteratorProtocol {
         let screening = ScreeningResponse(answeredOn: min(start.adding(days: -3), today), answers: answers)
         guard stage >= 2 else { return patient(screening) }
         let facts = PatientFacts(birthDate: draft.birthDate, sex: draft.sex, fitzpatrick: draft.fitzpatrick, screening: screening)
-        let request = PlanRequest(patient: facts, indications: [indication], zones: [Zone(site: .cheek, side: .left), Zone(site: .cheek, side: .right)],
-                                  device: Self.device, startDate: start)
+        let request = PlanRequest(
+            patient: facts, indications: [indication], zones: [Zone(site: .cheek, side: .left), Zone(site: .cheek, side: .right)],
+            device: Self.device, startDate: start)
         let plan = CoursePlanner.plan(request)
         guard plan.decision != .doNotTreat else { return patient(screening, consent: true) }
         let goal = "Improve \(indication.rawValue) by one grade"
@@ -131,26 +134,35 @@ struct DemoScript: Sendable, IteratorProtocol {
             let equipment = DemoRegistry.equipment(clinicID: draft.clinicID, clinics: clinics, serial: "SN\(serial)")
             // The check sees the cartridge as the demo has always described it (the first clinic's lot name); the
             // store judges the clinic's own lot from the registry when it writes.
-            let sterility = SterilityFacts(singleUsePart: SingleUsePart(lot: DemoRegistry.cartridgeLot, expiry: DemoRegistry.lotExpiry(today: today),
-                                                                        serial: equipment.part?.serial, previouslyUsed: false, lotRecalled: false),
-                                           pack: nil)
-            let proposal = SessionProposal(patient: facts, indications: [indication], device: Self.device, date: planned.date, zones: doses,
-                                           sterility: sterility, handpiece: HandpieceFacts(cleanedSinceLastUse: true), topical: nil,
-                                           consentSigned: true, previousSessions: previous)
+            let sterility = SterilityFacts(
+                singleUsePart: SingleUsePart(
+                    lot: DemoRegistry.cartridgeLot, expiry: DemoRegistry.lotExpiry(today: today),
+                    serial: equipment.part?.serial, previouslyUsed: false, lotRecalled: false),
+                pack: nil)
+            let proposal = SessionProposal(
+                patient: facts, indications: [indication], device: Self.device, date: planned.date, zones: doses,
+                sterility: sterility, handpiece: HandpieceFacts(cleanedSinceLastUse: true), topical: nil,
+                consentSigned: true, previousSessions: previous)
             let result = SessionCheck.check(proposal)
             guard result.decision != .doNotTreat else {
-                visits.append(DemoVisit(planned: planned, clinicID: draft.clinicID, handpieceSerial: equipment.handpieceSerial!, draft: nil, scores: []))
+                visits.append(
+                    DemoVisit(planned: planned, clinicID: draft.clinicID, handpieceSerial: equipment.handpieceSerial!, draft: nil, scores: []))
                 break
             }
             let acks = result.findings.filter { $0.severity == .caution }
                 .map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: "Reviewed with the patient (demo data)") }
-            let session = SessionDraft(practitionerID: clinics.practitionerID, date: planned.date, zones: doses, device: Self.device,
-                                       equipment: equipment, topical: nil, reactions: planned.expectedReactions, result: result,
-                                       acknowledgements: acks)
-            visits.append(DemoVisit(planned: planned, clinicID: draft.clinicID, handpieceSerial: equipment.handpieceSerial!, draft: session,
-                                    scores: Self.scores(at: planned, plan: plan.course, birthDate: draft.birthDate)))
-            previous.append(PriorSession(date: planned.date, zones: doses.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) },
-                                         reactionsResolvedWithinDays: 2, openAdverseEvent: false))
+            let session = SessionDraft(
+                practitionerID: clinics.practitionerID, date: planned.date, zones: doses, device: Self.device,
+                equipment: equipment, topical: nil, reactions: planned.expectedReactions, result: result,
+                acknowledgements: acks)
+            visits.append(
+                DemoVisit(
+                    planned: planned, clinicID: draft.clinicID, handpieceSerial: equipment.handpieceSerial!, draft: session,
+                    scores: Self.scores(at: planned, plan: plan.course, birthDate: draft.birthDate)))
+            previous.append(
+                PriorSession(
+                    date: planned.date, zones: doses.map { ZoneDepth(zone: $0.zone, depthMM: $0.depthMM) },
+                    reactionsResolvedWithinDays: 2, openAdverseEvent: false))
         }
         return patient(screening, consent: true, course: DemoCourse(request: request, plan: plan, goal: goal, acceptance: acceptance, visits: visits))
     }
@@ -158,12 +170,16 @@ struct DemoScript: Sendable, IteratorProtocol {
     /// The demo's pen: 0.25–2.5 mm, stainless steel, as planned for every course.
     static let device = DeviceSpec(kind: .pen, length: .adjustable(DepthRange(0.25, 2.5)), needleMaterial: .stainlessSteel)
 
-    static let givenFemale = ["Amara", "Beatriz", "Chloe", "Daniela", "Elif", "Fatima", "Grace", "Hana", "Ines", "Julia",
-                              "Keiko", "Leila", "Maya", "Nadia", "Olga", "Priya", "Rosa", "Sofia", "Tamar", "Yara"]
+    static let givenFemale = [
+        "Amara", "Beatriz", "Chloe", "Daniela", "Elif", "Fatima", "Grace", "Hana", "Ines", "Julia",
+        "Keiko", "Leila", "Maya", "Nadia", "Olga", "Priya", "Rosa", "Sofia", "Tamar", "Yara"
+    ]
     static let givenMale = ["Ahmed", "Bruno", "Chen", "David", "Emeka", "Felix", "Goran", "Hugo", "Ivan", "Jonas"]
-    static let families = ["Adeyemi", "Bianchi", "Chowdhury", "Dubois", "Eriksen", "Fernandes", "Garcia", "Hansen",
-                           "Ibrahim", "Jovanovic", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
-                           "Quinn", "Rossi", "Silva", "Tanaka", "Usman", "Varga", "Wojcik", "Yilmaz", "Zhang"]
+    static let families = [
+        "Adeyemi", "Bianchi", "Chowdhury", "Dubois", "Eriksen", "Fernandes", "Garcia", "Hansen",
+        "Ibrahim", "Jovanovic", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov",
+        "Quinn", "Rossi", "Silva", "Tanaka", "Usman", "Varga", "Wojcik", "Yilmaz", "Zhang"
+    ]
 }
 
 // MARK: Outcome scores

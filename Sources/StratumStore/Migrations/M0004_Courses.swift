@@ -83,8 +83,10 @@ struct M0004_Courses: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["session_addenda", "finding_acknowledgements", "zone_treatments", "treatment_sessions",
-                      "planned_visits", "courses"] {
+        for table in [
+            "session_addenda", "finding_acknowledgements", "zone_treatments", "treatment_sessions",
+            "planned_visits", "courses"
+        ] {
             try await db.schema(table).delete()
         }
     }

@@ -18,7 +18,7 @@ struct M0007_ClinicalIndexes: AsyncMigration {
         ("ix_web_sessions_user", "web_sessions", "user_id"),
         ("ix_api_tokens_user", "api_tokens", "user_id"),
         ("ix_login_attempts_email", "login_attempts", "email_hash, attempted_at"),
-        ("ix_login_attempts_address", "login_attempts", "address, attempted_at"),
+        ("ix_login_attempts_address", "login_attempts", "address, attempted_at")
     ]
 
     func prepare(on db: any Database) async throws {

@@ -154,14 +154,18 @@ struct M0010_Traceability: AsyncMigration {
         let sql = db as! any SQLDatabase
         try await sql.create(index: "ix_session_equipment_handpiece").on("session_equipment").column("handpiece_id").run()
         // Covering indexes of the two recall queries: by lot, and by pack.
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE INDEX ix_session_equipment_lot_exposure ON session_equipment
             (lot_id, organization_id, session_date, session_id, patient_id, clinic_id, serial)
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             CREATE INDEX ix_session_equipment_pack_exposure ON session_equipment
             (pack_id, session_date, session_id, patient_id, clinic_id)
-            """).run()
+            """
+        ).run()
         try await sql.create(index: "ix_sterilization_packs_cycle").on("sterilization_packs").column("cycle_id").run()
         try await sql.create(index: "ix_handpiece_cleanings_handpiece").on("handpiece_cleanings").column("handpiece_id").column("cleaned_at").run()
         try await sql.create(index: "ix_recall_patients_recall").on("recall_patients").column("recall_id").run()
@@ -169,8 +173,10 @@ struct M0010_Traceability: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
-        for table in ["cluster_reviews", "recall_patients", "recalls", "session_equipment", "sterilization_packs",
-                      "sterilization_cycles", "sterilizers", "device_lots", "handpiece_cleanings", "handpieces", "device_models"] {
+        for table in [
+            "cluster_reviews", "recall_patients", "recalls", "session_equipment", "sterilization_packs",
+            "sterilization_cycles", "sterilizers", "device_lots", "handpiece_cleanings", "handpieces", "device_models"
+        ] {
             try await db.schema(table).delete()
         }
         try await db.schema("clinics").deleteField("pack_shelf_life_days").update()

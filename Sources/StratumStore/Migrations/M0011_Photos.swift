@@ -45,10 +45,12 @@ struct M0011_Photos: AsyncMigration {
             .field("last_score", .double)
             .field("scores", .int, .required)
             .create()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             CREATE INDEX ix_course_outcomes_report ON course_outcomes (organization_id, clinic_id, indication, practitioner_id, sessions,
               sessions_with_event, first_score, last_score, scores)
-            """).run()
+            """
+        ).run()
         // Summarizing the courses a database already holds reads the clinical tables through today's models, whose
         // later columns do not exist yet at this point: M0019_RefreshCourseOutcomes does it once every column exists.
     }

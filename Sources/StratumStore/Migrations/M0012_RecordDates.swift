@@ -23,16 +23,19 @@ struct M0012_RecordDates: AsyncMigration {
 
     /// Existing sessions: written when created, late when their day was before the clinic's day at that instant.
     private func backFillSessions(_ sql: any SQLDatabase) async throws {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT s.id, s.date, s.created_at, c.timezone FROM treatment_sessions s JOIN clinics c ON c.id = s.clinic_id
-            """).all()
+            """
+        ).all()
         for row in rows {
             let id = try row.decode(column: "id", as: UUID.self)
             let created = try row.decode(column: "created_at", as: Date.self)
             let zone = try row.decode(column: "timezone", as: String.self)
-            let late = (LocalDate(iso: try row.decode(column: "date", as: String.self)).map {
-                $0 < LocalDate.clinicDay(at: created, timeZone: zone)
-            }) ?? false
+            let late =
+                (LocalDate(iso: try row.decode(column: "date", as: String.self)).map {
+                    $0 < LocalDate.clinicDay(at: created, timeZone: zone)
+                }) ?? false
             try await sql.update("treatment_sessions").set("late_entry", to: late).set("written_at", to: created)
                 .where("id", .equal, id).run()
         }

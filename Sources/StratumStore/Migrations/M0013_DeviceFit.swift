@@ -51,18 +51,24 @@ struct M0013_DeviceFit: AsyncMigration {
     private func backFill(_ sql: any SQLDatabase) async throws {
         try await sql.raw("UPDATE device_models SET part = kind WHERE kind IN ('roller', 'stamp')").run()
         try await sql.raw("UPDATE device_models SET part = 'handpiece' WHERE kind = 'pen'").run()
-        let pens = try await sql.raw("""
+        let pens = try await sql.raw(
+            """
             SELECT id, organization_id, name, adjustable, min_mm, max_mm, needle_count, needle_material, created_at
             FROM device_models WHERE kind = 'pen' AND id IN (SELECT model_id FROM device_lots WHERE model_id IS NOT NULL)
-            """).all(decoding: PenRow.self)
+            """
+        ).all(decoding: PenRow.self)
         for pen in pens {
             let cartridgeID = UUID()
             try await sql.insert(into: "device_models")
-                .columns("id", "organization_id", "name", "kind", "part", "adjustable", "min_mm", "max_mm", "needle_count",
-                         "needle_material", "single_use_head", "created_at")
-                .values(SQLBind(cartridgeID), SQLBind(pen.organization_id), SQLBind(String("\(pen.name) · cartridge".prefix(100))),
-                        SQLBind("pen"), SQLBind("cartridge"), SQLBind(pen.adjustable), SQLBind(pen.min_mm), SQLBind(pen.max_mm),
-                        SQLBind(pen.needle_count), SQLBind(pen.needle_material), SQLBind(true), SQLBind(pen.created_at))
+                .columns(
+                    "id", "organization_id", "name", "kind", "part", "adjustable", "min_mm", "max_mm", "needle_count",
+                    "needle_material", "single_use_head", "created_at"
+                )
+                .values(
+                    SQLBind(cartridgeID), SQLBind(pen.organization_id), SQLBind(String("\(pen.name) · cartridge".prefix(100))),
+                    SQLBind("pen"), SQLBind("cartridge"), SQLBind(pen.adjustable), SQLBind(pen.min_mm), SQLBind(pen.max_mm),
+                    SQLBind(pen.needle_count), SQLBind(pen.needle_material), SQLBind(true), SQLBind(pen.created_at)
+                )
                 .run()
             try await sql.insert(into: "device_model_fits")
                 .columns("id", "organization_id", "cartridge_model_id", "handpiece_model_id")
@@ -70,15 +76,19 @@ struct M0013_DeviceFit: AsyncMigration {
                 .run()
             try await sql.update("device_lots").set("model_id", to: SQLBind(cartridgeID)).where("model_id", .equal, SQLBind(pen.id)).run()
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE recalls SET clinic_id = (SELECT s.clinic_id FROM sterilization_cycles c JOIN sterilizers s ON s.id = c.sterilizer_id
                                             WHERE c.id = recalls.cycle_id)
             WHERE cycle_id IS NOT NULL
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             UPDATE recalls SET clinic_id = (SELECT l.clinic_id FROM device_lots l WHERE l.id = recalls.lot_id)
             WHERE clinic_id IS NULL AND lot_id IS NOT NULL
-            """).run()
+            """
+        ).run()
     }
 
     func revert(on db: any Database) async throws {

@@ -31,14 +31,18 @@ struct M0016_PatientsAndAuthorship: AsyncMigration {
     /// whole area of the session it followed. Who closed an earlier event was not recorded and stays unknown.
     static func backFillAuthorship(on sql: any SQLDatabase) async throws {
         try await sql.raw("UPDATE treatment_sessions SET documented_by = practitioner_id WHERE documented_by IS NULL").run()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE adverse_events SET clinic_id = (SELECT s.clinic_id FROM treatment_sessions s WHERE s.id = adverse_events.session_id)
             WHERE clinic_id IS NULL AND session_id IS NOT NULL
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             UPDATE adverse_events SET clinic_id = (SELECT p.clinic_id FROM patients p WHERE p.id = adverse_events.patient_id)
             WHERE clinic_id IS NULL
-            """).run()
+            """
+        ).run()
         struct EventRow: Decodable { let id: UUID; let session_id: UUID? }
         struct ZoneRow: Decodable { let site: String; let side: String }
         let events = try await sql.select().column("id").column("session_id").from("adverse_events")

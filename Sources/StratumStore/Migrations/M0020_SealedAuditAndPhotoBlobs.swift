@@ -18,15 +18,19 @@ struct M0020_SealedAuditAndPhotoBlobs: AsyncMigration {
             // Back-filling the chain position is the one update the trail ever takes; the guard comes straight back.
             try await sql.raw("DROP TRIGGER audit_events_no_update").run()
             try await sql.raw("UPDATE audit_events SET position = seq").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
                 BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END
-                """).run()
+                """
+            ).run()
         } else {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 ALTER TABLE audit_events ADD COLUMN row_id TEXT, ADD COLUMN mac TEXT, ADD COLUMN position BIGINT,
                   ALTER COLUMN prev_hash DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL
-                """).run()
+                """
+            ).run()
             try await sql.raw("DROP TRIGGER audit_events_no_update_delete ON audit_events").run()
             try await sql.raw("UPDATE audit_events SET position = seq").run()
             // Rows take their seq from a sequence: no transaction waits for another to learn the next number.
@@ -35,7 +39,8 @@ struct M0020_SealedAuditAndPhotoBlobs: AsyncMigration {
             try await sql.raw("ALTER TABLE audit_events ALTER COLUMN seq SET DEFAULT nextval('audit_events_seq')").run()
             // The sealer's update is the only one allowed: it fills the chain columns of an unsealed row once and
             // changes nothing else. Deletes stay refused.
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE FUNCTION stratum_audit_seal_only() RETURNS trigger AS $$
                 BEGIN
                   IF TG_OP = 'UPDATE' AND OLD.position IS NULL AND NEW.position IS NOT NULL
@@ -50,14 +55,19 @@ struct M0020_SealedAuditAndPhotoBlobs: AsyncMigration {
                   RAISE EXCEPTION 'audit_events is append-only (a row is only ever sealed, once)';
                 END;
                 $$ LANGUAGE plpgsql
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON audit_events
                 FOR EACH ROW EXECUTE FUNCTION stratum_audit_seal_only()
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TABLE photo_blobs (sha256 TEXT PRIMARY KEY, sealed BYTEA NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                """).run()
+                """
+            ).run()
         }
         try await sql.raw("CREATE UNIQUE INDEX ux_audit_events_position ON audit_events (position)").run()
         try await sql.raw("CREATE UNIQUE INDEX ux_audit_events_row_id ON audit_events (row_id)").run()
@@ -74,10 +84,12 @@ struct M0020_SealedAuditAndPhotoBlobs: AsyncMigration {
             try await sql.raw("DROP TABLE photo_blobs").run()
             try await sql.raw("DROP TRIGGER audit_events_no_update_delete ON audit_events").run()
             try await sql.raw("DROP FUNCTION stratum_audit_seal_only()").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TRIGGER audit_events_no_update_delete BEFORE UPDATE OR DELETE ON audit_events
                 FOR EACH ROW EXECUTE FUNCTION stratum_audit_append_only()
-                """).run()
+                """
+            ).run()
             try await sql.raw("ALTER TABLE audit_events ALTER COLUMN seq DROP DEFAULT").run()
             try await sql.raw("DROP SEQUENCE audit_events_seq").run()
             try await sql.raw("ALTER TABLE audit_events DROP COLUMN row_id, DROP COLUMN mac, DROP COLUMN position").run()

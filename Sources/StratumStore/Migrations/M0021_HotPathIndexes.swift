@@ -11,6 +11,6 @@ struct M0021_HotPathIndexes: IndexMigration {
         ("ix_assessments_course_scale", "assessments", "course_id, scale, assessed_on"),
         ("ix_adverse_events_org_patient", "adverse_events", "organization_id, patient_id, status"),
         ("ix_adverse_events_org_session", "adverse_events", "organization_id, session_id"),
-        ("ix_adverse_events_org_type", "adverse_events", "organization_id, type"),
+        ("ix_adverse_events_org_type", "adverse_events", "organization_id, type")
     ]
 }

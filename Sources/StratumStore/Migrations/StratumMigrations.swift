@@ -23,7 +23,7 @@ enum StratumMigrations {
         M0018_RecallCorrections(),
         M0020_SealedAuditAndPhotoBlobs(),
         M0021_HotPathIndexes(),
-        M0019_RefreshCourseOutcomes(),
+        M0019_RefreshCourseOutcomes()
     ]
 }
 

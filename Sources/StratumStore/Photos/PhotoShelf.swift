@@ -29,7 +29,8 @@ struct PhotoFileShelf: PhotoShelf {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = folder + "/.\(sha256).\(UUID().uuidString).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
             throw StoreError.conflict("photo file could not be written in \(directory)")
         }
         do {
@@ -63,9 +64,11 @@ struct PhotoDatabaseShelf: PhotoShelf {
     func put(_ sealed: [UInt8], sha256: String) async throws {
         try await database.write { db in
             // Two servers storing the same image at once both succeed; either sealed box opens to the same image.
-            try await (db as! any SQLDatabase).raw("""
+            try await (db as! any SQLDatabase).raw(
+                """
                 INSERT INTO photo_blobs (sha256, sealed) VALUES (\(bind: sha256), \(bind: Data(sealed))) ON CONFLICT (sha256) DO NOTHING
-                """).run()
+                """
+            ).run()
         }
     }
 

@@ -100,24 +100,31 @@ public struct PhotoStore: Sendable {
         }.get()
     }
 
-    private func check(patientID: UUID, _ draft: PhotoDraft, sha256: String, _ ctx: AccessContext,
-                       on database: any Database) async throws -> Scoped<Void> {
+    private func check(
+        patientID: UUID, _ draft: PhotoDraft, sha256: String, _ ctx: AccessContext,
+        on database: any Database
+    ) async throws -> Scoped<Void> {
         guard try await scope.patient(patientID, on: database) != nil else {
             return try await scope.deny(ctx, patientID: patientID, action: .create, resource: "photo", missing: "patient", on: database)
         }
-        guard let course = try await CourseModel.query(on: database).filter(\.$id == draft.courseID)
-            .filter(\.$organizationID == scope.organizationID).filter(\.$patientID == patientID).first() else {
+        guard
+            let course = try await CourseModel.query(on: database).filter(\.$id == draft.courseID)
+                .filter(\.$organizationID == scope.organizationID).filter(\.$patientID == patientID).first()
+        else {
             throw StoreError.invalid(field: "courseId", problem: "is not one of this patient's courses")
         }
         if let zone = draft.zone {
             let zones = try StoredJSON.zones(from: StoredJSON.parse(course.zonesJSON, "course zones"), "course zones")
             guard zones.contains(zone) else {
-                throw StoreError.invalid(field: "zone", problem: "\(zone) is not a zone of this course (\(zones.map(\.description).joined(separator: ", ")))")
+                throw StoreError.invalid(
+                    field: "zone", problem: "\(zone) is not a zone of this course (\(zones.map(\.description).joined(separator: ", ")))")
             }
         }
         if case .session(let n) = draft.visit {
             let planned = try await PlannedVisitModel.query(on: database).filter(\.$courseID == draft.courseID).count()
-            guard n <= planned else { throw StoreError.invalid(field: "visit", problem: "the course plans \(planned) sessions; there is no session \(n)") }
+            guard n <= planned else {
+                throw StoreError.invalid(field: "visit", problem: "the course plans \(planned) sessions; there is no session \(n)")
+            }
         }
         guard try await tiers(patientID, on: database).isEmpty == false else {
             throw StoreError.consent("photos need the patient's photo consent in force (record-only, in-clinic or publication); none is signed")
@@ -138,8 +145,10 @@ public struct PhotoStore: Sendable {
     /// The course's photos in visit order, each visit's in the order of the standard set.
     public func list(courseID: UUID, _ ctx: AccessContext) async throws -> [Photo] {
         try await scope.db.write { database -> Scoped<[Photo]> in
-            guard let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
-                .filter(\.$organizationID == self.scope.organizationID).first() else {
+            guard
+                let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
+                    .filter(\.$organizationID == self.scope.organizationID).first()
+            else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "photo", missing: "course", on: database)
             }
             let rows = try await PhotoModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
@@ -152,8 +161,10 @@ public struct PhotoStore: Sendable {
     /// One photo's record, audited as a read of the patient's record.
     public func get(photoID: UUID, _ ctx: AccessContext) async throws -> Photo? {
         try await scope.db.write { database -> Photo? in
-            guard let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
-                .filter(\.$organizationID == self.scope.organizationID).first() else {
+            guard
+                let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
+                    .filter(\.$organizationID == self.scope.organizationID).first()
+            else {
                 try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "photo", outcome: .denied, on: database)
                 return nil
             }
@@ -167,14 +178,17 @@ public struct PhotoStore: Sendable {
     public func image(photoID: UUID, use: PhotoUse, _ ctx: AccessContext) async throws -> (Photo, [UInt8]) {
         let resource = use == .record ? "photo.image" : "photo.export"
         let (photo, allowed) = try await scope.db.write { database -> Scoped<(Photo, Bool)> in
-            guard let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
-                .filter(\.$organizationID == self.scope.organizationID).first() else {
+            guard
+                let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
+                    .filter(\.$organizationID == self.scope.organizationID).first()
+            else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .read, resource: resource, missing: "photo", on: database)
             }
             var allowed = true
             if use == .export { allowed = try await self.tiers(m.patientID, on: database).contains(.publication) }
-            try await self.scope.audit(ctx, patientID: m.patientID, action: .read, resource: resource,
-                                       outcome: allowed ? .allowed : .denied, on: database)
+            try await self.scope.audit(
+                ctx, patientID: m.patientID, action: .read, resource: resource,
+                outcome: allowed ? .allowed : .denied, on: database)
             return .found((try Photo(m), allowed))
         }.get()
         guard allowed else {
@@ -191,17 +205,21 @@ extension PhotoView {
 extension Photo {
     init(_ m: PhotoModel) throws {
         guard let view = PhotoView(rawValue: m.view), let visit = PhotoVisit(m.visit), let taken = LocalDate(iso: m.takenOn),
-              let format = ImageFormat.allCases.first(where: { $0.mediaType == m.mediaType }) else {
+            let format = ImageFormat.allCases.first(where: { $0.mediaType == m.mediaType })
+        else {
             throw StoredJSON.unreadable("photo", "view, visit, date or type")
         }
         var zone: Zone?
-        if let site = m.zoneSite.flatMap(SiteID.init(rawValue:)), let side = m.zoneSide.flatMap(Side.init(rawValue:)) { zone = Zone(site: site, side: side) }
+        if let site = m.zoneSite.flatMap(SiteID.init(rawValue:)), let side = m.zoneSide.flatMap(Side.init(rawValue:)) {
+            zone = Zone(site: site, side: side)
+        }
         let removed = try StoredJSON.array(StoredJSON.parse(m.removedJSON, "photo"), "photo").compactMap { v -> String? in
             if case .string(let s) = v { return s }
             return nil
         }
-        self.init(id: m.id!, patientID: m.patientID, courseID: m.courseID, view: view, zone: zone, visit: visit, takenOn: taken, sha256: m.sha256,
-                  format: format, byteCount: m.byteCount, width: m.width, height: m.height, removed: removed, hadLocation: m.hadLocation,
-                  uploadedBy: m.uploadedBy, createdAt: m.createdAt)
+        self.init(
+            id: m.id!, patientID: m.patientID, courseID: m.courseID, view: view, zone: zone, visit: visit, takenOn: taken, sha256: m.sha256,
+            format: format, byteCount: m.byteCount, width: m.width, height: m.height, removed: removed, hadLocation: m.hadLocation,
+            uploadedBy: m.uploadedBy, createdAt: m.createdAt)
     }
 }

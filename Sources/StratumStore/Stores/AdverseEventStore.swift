@@ -16,23 +16,28 @@ public struct AdverseEventStore: Sendable {
     /// Reports an event for the patient, optionally linked to the session it followed (which must be the patient's).
     /// `zones` are the zones it affects: none given means every zone of the linked session; named zones must be
     /// among the session's (`invalid(field: "zones")`). The event belongs to its session's clinic, or to the patient's.
-    public func report(patientID: UUID, sessionID: UUID?, type: AdverseEventType, onset: LocalDate, grade: CTCAEGrade,
-                       suspectedCauses: [SuspectedCause], links: AdverseEventLinks = AdverseEventLinks(), notes: String?,
-                       zones: [Zone] = [], _ ctx: AccessContext) async throws -> AdverseEvent {
+    public func report(
+        patientID: UUID, sessionID: UUID?, type: AdverseEventType, onset: LocalDate, grade: CTCAEGrade,
+        suspectedCauses: [SuspectedCause], links: AdverseEventLinks = AdverseEventLinks(), notes: String?,
+        zones: [Zone] = [], _ ctx: AccessContext
+    ) async throws -> AdverseEvent {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<AdverseEvent> in
             guard let patient = try await self.scope.patient(patientID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "adverse-event",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .create, resource: "adverse-event",
+                    missing: "patient", on: database)
             }
             var clinicID = patient.clinicID
             var affected = zones
             if let sessionID {
                 // The session must be one of this patient's, in this organization.
-                guard let s = try await TreatmentSessionModel.query(on: database).filter(\.$id == sessionID)
+                guard
+                    let s = try await TreatmentSessionModel.query(on: database).filter(\.$id == sessionID)
                         .filter(\.$organizationID == self.scope.organizationID).first(),
-                      try await CourseModel.query(on: database).filter(\.$id == s.courseID)
-                        .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil else {
+                    try await CourseModel.query(on: database).filter(\.$id == s.courseID)
+                        .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil
+                else {
                     return .missing("session")
                 }
                 clinicID = s.clinicID
@@ -69,7 +74,8 @@ public struct AdverseEventStore: Sendable {
         try await scope.db.write { database -> Scoped<AdverseEvent> in
             try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
             guard let m = try await self.base(database).filter(\.$id == eventID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: .close, resource: "adverse-event", missing: "adverse event", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: nil, action: .close, resource: "adverse-event", missing: "adverse event", on: database)
             }
             guard m.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
             m.status = AdverseEventStatus.closed.rawValue
@@ -94,16 +100,19 @@ public struct AdverseEventStore: Sendable {
     }
 
     /// Adds a review to an open event; a closed event takes no more entries.
-    public func addFollowUp(eventID: UUID, notedOn: LocalDate, grade: CTCAEGrade?, text: String,
-                            _ ctx: AccessContext) async throws -> AdverseEventFollowUp {
+    public func addFollowUp(
+        eventID: UUID, notedOn: LocalDate, grade: CTCAEGrade?, text: String,
+        _ ctx: AccessContext
+    ) async throws -> AdverseEventFollowUp {
         let actorID = try scope.requireActor(ctx)
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw StoreError.conflict("a follow-up needs text") }
         return try await scope.db.write { database -> Scoped<AdverseEventFollowUp> in
             try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
             guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "adverse-event.follow-up",
-                                                 missing: "adverse event", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: nil, action: .create, resource: "adverse-event.follow-up",
+                    missing: "adverse event", on: database)
             }
             guard event.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
             try await self.scope.refuseFuture(notedOn, field: "notedOn", clinicID: event.clinicID ?? ctx.clinicID, ctx, on: database)
@@ -117,8 +126,9 @@ public struct AdverseEventStore: Sendable {
             m.recordedBy = actorID
             m.createdAt = ctx.now
             try await m.create(on: database)
-            try await self.scope.audit(ctx, patientID: event.patientID, action: .create, resource: "adverse-event.follow-up",
-                                       outcome: .allowed, on: database)
+            try await self.scope.audit(
+                ctx, patientID: event.patientID, action: .create, resource: "adverse-event.follow-up",
+                outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try AdverseEventFollowUp(m), on: database))
         }.get()
     }
@@ -127,13 +137,15 @@ public struct AdverseEventStore: Sendable {
     public func followUps(eventID: UUID, _ ctx: AccessContext) async throws -> [AdverseEventFollowUp] {
         try await scope.db.write { database -> Scoped<[AdverseEventFollowUp]> in
             guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
-                return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "adverse-event.follow-up",
-                                                 missing: "adverse event", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: nil, action: .list, resource: "adverse-event.follow-up",
+                    missing: "adverse event", on: database)
             }
             let all = try await AdverseEventFollowUpModel.query(on: database).filter(\.$eventID == eventID)
                 .filter(\.$organizationID == self.scope.organizationID).sort(\.$notedOn).sort(\.$createdAt).all()
-            try await self.scope.audit(ctx, patientID: event.patientID, action: .list, resource: "adverse-event.follow-up",
-                                       outcome: .allowed, on: database)
+            try await self.scope.audit(
+                ctx, patientID: event.patientID, action: .list, resource: "adverse-event.follow-up",
+                outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(AdverseEventFollowUp.init), on: database))
         }.get()
     }
@@ -142,9 +154,11 @@ public struct AdverseEventStore: Sendable {
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [AdverseEvent] {
         try await scope.db.write { database -> Scoped<[AdverseEvent]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "adverse-event", missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .list, resource: "adverse-event", missing: "patient", on: database)
             }
-            let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
+            let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending)
+                .all()
             try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "adverse-event", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(AdverseEvent.init), on: database))
         }.get()
@@ -172,9 +186,10 @@ public struct AdverseEventStore: Sendable {
             let all = try await self.base(database).filter(\.$status == AdverseEventStatus.open.rawValue)
                 .filter(\.$clinicID == clinicID).sort(\.$onset).sort(\.$createdAt).all()
             guard !all.isEmpty else { return [] }
-            let patients = Dictionary(uniqueKeysWithValues: try await PatientModel.query(on: database)
-                .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ Array(Set(all.map(\.patientID)))).all()
-                .map { ($0.id!, "\($0.givenName) \($0.familyName)") })
+            let patients = Dictionary(
+                uniqueKeysWithValues: try await PatientModel.query(on: database)
+                    .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ Array(Set(all.map(\.patientID)))).all()
+                    .map { ($0.id!, "\($0.givenName) \($0.familyName)") })
             var seen = Set<UUID>()
             for m in all where seen.insert(m.patientID).inserted {
                 try await self.scope.audit(ctx, patientID: m.patientID, action: .list, resource: "adverse-event", outcome: .allowed, on: database)
@@ -185,13 +200,17 @@ public struct AdverseEventStore: Sendable {
     }
 
     /// The zones an event on the session affects: the named ones, each among the session's zones, or all of them.
-    static func affectedZones(_ named: [Zone], ofSession sessionID: UUID, organizationID: UUID,
-                              on database: any Database) async throws -> [Zone] {
+    static func affectedZones(
+        _ named: [Zone], ofSession sessionID: UUID, organizationID: UUID,
+        on database: any Database
+    ) async throws -> [Zone] {
         let treated = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID)
             .filter(\.$organizationID == organizationID).all().map { try SessionStore.zone($0.site, $0.side) }
         guard !named.isEmpty else { return treated.sorted { $0.description < $1.description } }
         for z in named where !treated.contains(where: { $0.overlaps(z) }) {
-            throw StoreError.invalid(field: "zones", problem: "\(z) was not treated in the linked session (treated: \(treated.map(\.description).sorted().joined(separator: ", ")))")
+            throw StoreError.invalid(
+                field: "zones",
+                problem: "\(z) was not treated in the linked session (treated: \(treated.map(\.description).sorted().joined(separator: ", ")))")
         }
         guard Set(named).count == named.count else { throw StoreError.invalid(field: "zones", problem: "a zone is named twice") }
         return named
@@ -211,20 +230,23 @@ extension AdverseEvent {
     init(_ m: AdverseEventModel) throws {
         let w = "adverse event"
         guard let type = AdverseEventType(rawValue: m.type), let onset = LocalDate(iso: m.onset),
-              let grade = CTCAEGrade(rawValue: m.grade), let status = AdverseEventStatus(rawValue: m.status) else {
+            let grade = CTCAEGrade(rawValue: m.grade), let status = AdverseEventStatus(rawValue: m.status)
+        else {
             throw StoredJSON.unreadable(w, "type, onset, grade or status")
         }
         let l = try StoredJSON.parse(m.linksJSON, "adverse event links")
-        self.init(id: m.id!, patientID: m.patientID, sessionID: m.sessionID, type: type, onset: onset, grade: grade,
-                  suspectedCauses: try StoredJSON.rawValues(from: StoredJSON.parse(m.suspectedCausesJSON, w), as: SuspectedCause.self, w),
-                  links: AdverseEventLinks(devicePart: try StoredJSON.optionalString(l["devicePart"], w),
-                                           lot: try StoredJSON.optionalString(l["lot"], w),
-                                           pack: try StoredJSON.optionalString(l["pack"], w),
-                                           topical: try StoredJSON.optionalString(l["topical"], w)),
-                  notes: m.notes, status: status, recordedBy: m.recordedBy, createdAt: m.createdAt, closedAt: m.closedAt,
-                  clinicID: try m.clinicID ?? { throw StoredJSON.unreadable(w, "clinic_id") }(),
-                  zones: try m.zonesJSON.map { try StoredJSON.zones(from: StoredJSON.parse($0, "adverse event zones"), "adverse event zones") } ?? [],
-                  closedBy: m.closedBy)
+        self.init(
+            id: m.id!, patientID: m.patientID, sessionID: m.sessionID, type: type, onset: onset, grade: grade,
+            suspectedCauses: try StoredJSON.rawValues(from: StoredJSON.parse(m.suspectedCausesJSON, w), as: SuspectedCause.self, w),
+            links: AdverseEventLinks(
+                devicePart: try StoredJSON.optionalString(l["devicePart"], w),
+                lot: try StoredJSON.optionalString(l["lot"], w),
+                pack: try StoredJSON.optionalString(l["pack"], w),
+                topical: try StoredJSON.optionalString(l["topical"], w)),
+            notes: m.notes, status: status, recordedBy: m.recordedBy, createdAt: m.createdAt, closedAt: m.closedAt,
+            clinicID: try m.clinicID ?? { throw StoredJSON.unreadable(w, "clinic_id") }(),
+            zones: try m.zonesJSON.map { try StoredJSON.zones(from: StoredJSON.parse($0, "adverse event zones"), "adverse event zones") } ?? [],
+            closedBy: m.closedBy)
     }
 }
 

@@ -13,12 +13,16 @@ public struct AssessmentStore: Sendable {
     /// (`OUT-GAIS-BASELINE`), and a course has one baseline per scale, on or before its first session: a second is
     /// refused (`AssessmentRefusal`, `duplicate`), never silently replacing the first. A refusal names the field and
     /// the rule and writes nothing.
-    public func record(patientID: UUID, courseID: UUID?, scale scaleName: String, score entered: Double?, items: [String: Double]? = nil,
-                       kind: AssessmentKind, assessedOn: LocalDate, _ ctx: AccessContext) async throws -> Assessment {
+    public func record(
+        patientID: UUID, courseID: UUID?, scale scaleName: String, score entered: Double?, items: [String: Double]? = nil,
+        kind: AssessmentKind, assessedOn: LocalDate, _ ctx: AccessContext
+    ) async throws -> Assessment {
         let actorID = try scope.requireActor(ctx)
         let wanted = scaleName.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard let scale = OutcomeScale.allCases.first(where: { $0.rawValue.lowercased() == wanted }) else {
-            throw StoreError.invalid(field: "scale", problem: "\"\(scaleName.prefix(60))\" is not a scale; one of \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw StoreError.invalid(
+                field: "scale",
+                problem: "\"\(scaleName.prefix(60))\" is not a scale; one of \(OutcomeScale.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let score: Double
         do { score = try scale.score(entered: entered, items: items) } catch {
@@ -30,12 +34,15 @@ public struct AssessmentStore: Sendable {
         }
         return try await scope.db.write { database -> Scoped<Assessment> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "assessment",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .create, resource: "assessment",
+                    missing: "patient", on: database)
             }
             if let courseID {
-                guard try await CourseModel.query(on: database).filter(\.$id == courseID)
-                    .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil else {
+                guard
+                    try await CourseModel.query(on: database).filter(\.$id == courseID)
+                        .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil
+                else {
                     return .missing("course")
                 }
             }
@@ -72,8 +79,9 @@ public struct AssessmentStore: Sendable {
             .sort(\.$date).first().flatMap { LocalDate(iso: $0.date) }
         let baseline = try await AssessmentModel.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
             .filter(\.$scale == scale.rawValue).filter(\.$kind == AssessmentKind.baseline.rawValue).sort(\.$assessedOn).sort(\.$createdAt).first()
-        return CourseScoreFacts(firstSession: first, inCourse: true,
-                                existingBaseline: baseline.flatMap { b in LocalDate(iso: b.assessedOn).map { ($0, b.score) } })
+        return CourseScoreFacts(
+            firstSession: first, inCourse: true,
+            existingBaseline: baseline.flatMap { b in LocalDate(iso: b.assessedOn).map { ($0, b.score) } })
     }
 
     /// The patient's assessments in the order they were taken, the trajectory of the outcome.
@@ -95,7 +103,8 @@ extension Assessment {
         guard let kind = AssessmentKind(rawValue: m.kind), let on = LocalDate(iso: m.assessedOn) else {
             throw StoredJSON.unreadable("assessment", "kind or date")
         }
-        self.init(id: m.id!, patientID: m.patientID, courseID: m.courseID, scale: m.scale, score: m.score, itemsJSON: m.itemsJSON,
-                  kind: kind, assessedOn: on, assessedBy: m.assessedBy, createdAt: m.createdAt)
+        self.init(
+            id: m.id!, patientID: m.patientID, courseID: m.courseID, scale: m.scale, score: m.score, itemsJSON: m.itemsJSON,
+            kind: kind, assessedOn: on, assessedBy: m.assessedBy, createdAt: m.createdAt)
     }
 }

@@ -37,10 +37,11 @@ extension OrganizationScope {
     public func redeem(_ receipt: String, for path: String, _ ctx: AccessContext) -> Bool {
         let parts = receipt.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let ledger = ctx.ledger, let patientID = UUID(uuidString: parts[0]), let expires = Int(parts[1]),
-              Double(expires) >= ctx.now.timeIntervalSince1970,
-              let given = Data(hexString: parts[2]),
-              HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(receiptText(patientID: patientID, path: path, expires: expires, ctx).utf8),
-                                                     using: auditKey.derived(for: "stratum page receipt"))
+            Double(expires) >= ctx.now.timeIntervalSince1970,
+            let given = Data(hexString: parts[2]),
+            HMAC<SHA256>.isValidAuthenticationCode(
+                given, authenticating: Data(receiptText(patientID: patientID, path: path, expires: expires, ctx).utf8),
+                using: auditKey.derived(for: "stratum page receipt"))
         else { return false }
         ledger.note(patientID)
         return true
@@ -51,8 +52,10 @@ extension OrganizationScope {
     }
 
     private func receiptMAC(patientID: UUID, path: String, expires: Int, _ ctx: AccessContext) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(receiptText(patientID: patientID, path: path, expires: expires, ctx).utf8),
-                                        using: auditKey.derived(for: "stratum page receipt")).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(
+            for: Data(receiptText(patientID: patientID, path: path, expires: expires, ctx).utf8),
+            using: auditKey.derived(for: "stratum page receipt")
+        ).map { String(format: "%02x", $0) }.joined()
     }
 }
 

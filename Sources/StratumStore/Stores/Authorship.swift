@@ -58,7 +58,8 @@ extension OrganizationScope {
         for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
             for u in try await UserModel.query(on: database).filter(\.$id ~~ chunk).all() { names[u.id!] = u.displayName }
             for m in try await MembershipModel.query(on: database).filter(\.$organizationID == organizationID)
-                .filter(\.$userID ~~ chunk).all() {
+                .filter(\.$userID ~~ chunk).all()
+            {
                 if let r = Role(rawValue: m.role) { roles[m.userID, default: [:]][m.clinicID] = r }
             }
         }
@@ -70,7 +71,9 @@ extension OrganizationScope {
     /// The values with the staff they name resolved in one look-up, inside the caller's read.
     func attributed<T: Attributed>(_ values: [T], on database: any Database) async throws -> [T] {
         let staff = try await authors(values.flatMap(\.staffIDs), on: database)
-        return values.map { var v = $0; v.staff = staff; return v }
+        return values.map {
+            var v = $0; v.staff = staff; return v
+        }
     }
 
     func attributed<T: Attributed>(_ value: T, on database: any Database) async throws -> T {

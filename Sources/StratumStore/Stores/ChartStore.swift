@@ -46,19 +46,26 @@ public struct ChartStore: Sendable {
                 .filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
             let assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
-            let raw = PatientChart(patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),
-                                   consents: try consents.map(Consent.init), courses: courses, sessions: sessions,
-                                   adverseEvents: try events.map(AdverseEvent.init), assessments: try assessments.map(Assessment.init))
+            let raw = PatientChart(
+                patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),
+                consents: try consents.map(Consent.init), courses: courses, sessions: sessions,
+                adverseEvents: try events.map(AdverseEvent.init), assessments: try assessments.map(Assessment.init))
             // Everyone the chart names, resolved in one look-up for the whole chart.
             let staff = try await self.scope.authors(raw.staffIDs, on: database)
-            func named<T: Attributed>(_ values: [T]) -> [T] { values.map { var v = $0; v.staff = staff; return v } }
-            return PatientChart(patient: raw.patient, screenings: named(raw.screenings), consents: named(raw.consents),
-                                courses: named(raw.courses), sessions: named(raw.sessions), adverseEvents: named(raw.adverseEvents),
-                                assessments: named(raw.assessments))
+            func named<T: Attributed>(_ values: [T]) -> [T] {
+                values.map {
+                    var v = $0; v.staff = staff; return v
+                }
+            }
+            return PatientChart(
+                patient: raw.patient, screenings: named(raw.screenings), consents: named(raw.consents),
+                courses: named(raw.courses), sessions: named(raw.sessions), adverseEvents: named(raw.adverseEvents),
+                assessments: named(raw.assessments))
         }
         try await scope.db.write { database in
-            try await self.scope.audit(ctx, patientID: patientID, action: .read, resource: "patient.chart",
-                                       outcome: chart == nil ? .denied : .allowed, on: database)
+            try await self.scope.audit(
+                ctx, patientID: patientID, action: .read, resource: "patient.chart",
+                outcome: chart == nil ? .denied : .allowed, on: database)
         }
         return chart
     }

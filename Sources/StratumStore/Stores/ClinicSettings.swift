@@ -9,8 +9,10 @@ extension OrganizationScope {
     public func setTimeZone(clinicID: UUID, to identifier: String, _ ctx: AccessContext) async throws -> Clinic {
         if let problem = ClinicTimeZone.problem(identifier) { throw StoreError.invalid(field: "timezone", problem: problem) }
         return try await db.write { database -> Clinic in
-            guard let m = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
-                .filter(\.$organizationID == self.organizationID).first() else { throw StoreError.notFound("clinic") }
+            guard
+                let m = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
+                    .filter(\.$organizationID == self.organizationID).first()
+            else { throw StoreError.notFound("clinic") }
             m.timezone = identifier
             try await m.update(on: database)
             try await self.audit(ctx, patientID: nil, action: .update, resource: "clinic", outcome: .allowed, on: database)

@@ -162,9 +162,11 @@ public struct SessionDraft: Sendable, Equatable {
     public var result: CheckResult
     public var acknowledgements: [AcknowledgementDraft]
 
-    public init(practitionerID: UUID, date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String] = [:], device: DeviceSpec,
-                equipment: EquipmentReference, topical: TopicalFacts?, reactions: [ExpectedReaction],
-                result: CheckResult, acknowledgements: [AcknowledgementDraft]) {
+    public init(
+        practitionerID: UUID, date: LocalDate, zones: [ZoneDose], endPoints: [Zone: String] = [:], device: DeviceSpec,
+        equipment: EquipmentReference, topical: TopicalFacts?, reactions: [ExpectedReaction],
+        result: CheckResult, acknowledgements: [AcknowledgementDraft]
+    ) {
         self.practitionerID = practitionerID
         self.date = date
         self.zones = zones

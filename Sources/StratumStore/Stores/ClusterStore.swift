@@ -13,8 +13,10 @@ public struct ClusterStore: Sendable {
             var out: [ClusterAlert] = []
             for alert in try await self.unreviewed(on: database) {
                 let name = try await self.label(alert.source, alert.identifier, on: database)
-                out.append(ClusterAlert(source: alert.source, identifier: alert.identifier, label: "\(alert.source.rawValue) \(name)",
-                                        onsets: alert.onsets, finding: alert.finding))
+                out.append(
+                    ClusterAlert(
+                        source: alert.source, identifier: alert.identifier, label: "\(alert.source.rawValue) \(name)",
+                        onsets: alert.onsets, finding: alert.finding))
             }
             return out
         }
@@ -70,8 +72,9 @@ public struct ClusterStore: Sendable {
         }
         let exposures: [InfectionExposure] = infections.compactMap { e in
             guard let sid = e.sessionID, let eq = bySession[sid], let onset = LocalDate(iso: e.onset) else { return nil }
-            let x = InfectionExposure(onset: onset, sterilizer: kept(.sterilizer, eq.packID.flatMap { sterilizerOfPack[$0] }?.uuidString),
-                                      lot: kept(.lot, eq.lotID?.uuidString), handpiece: kept(.handpiece, eq.handpieceID?.uuidString))
+            let x = InfectionExposure(
+                onset: onset, sterilizer: kept(.sterilizer, eq.packID.flatMap { sterilizerOfPack[$0] }?.uuidString),
+                lot: kept(.lot, eq.lotID?.uuidString), handpiece: kept(.handpiece, eq.handpieceID?.uuidString))
             guard x.sterilizer != nil || x.lot != nil || x.handpiece != nil else { return nil }
             recordedAt[onset] = max(recordedAt[onset] ?? e.createdAt, e.createdAt)
             return x

@@ -10,8 +10,10 @@ public struct ConsentStore: Sendable {
     /// Records a consent the patient (or guardian) signed by typing their full name, against the text version they read.
     /// `signedAt` defaults to now; give it, or the day `signedOn` written on the paper, when a paper consent is entered
     /// afterwards. A signing day after the clinic's today is refused (`invalid`), naming the field.
-    public func sign(patientID: UUID, kind: ConsentKind, textVersion: String, signedByName: String, signedAt: Date? = nil,
-                     signedOn: LocalDate? = nil, _ ctx: AccessContext) async throws -> Consent {
+    public func sign(
+        patientID: UUID, kind: ConsentKind, textVersion: String, signedByName: String, signedAt: Date? = nil,
+        signedOn: LocalDate? = nil, _ ctx: AccessContext
+    ) async throws -> Consent {
         let actorID = try scope.requireActor(ctx)
         let name = signedByName.trimmingCharacters(in: .whitespacesAndNewlines)
         let version = textVersion.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -19,8 +21,9 @@ public struct ConsentStore: Sendable {
         guard !version.isEmpty else { throw StoreError.conflict("a consent needs the version of the text signed") }
         return try await scope.db.write { database -> Scoped<Consent> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "patient.consent",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .create, resource: "patient.consent",
+                    missing: "patient", on: database)
             }
             let zone = try await self.zone(ctx, on: database)
             let day = signedOn ?? LocalDate.clinicDay(at: signedAt ?? ctx.now, timeZone: zone)
@@ -51,8 +54,9 @@ public struct ConsentStore: Sendable {
     public func list(patientID: UUID, _ ctx: AccessContext) async throws -> [Consent] {
         try await scope.db.write { database -> Scoped<[Consent]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "patient.consent",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .list, resource: "patient.consent",
+                    missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$signedAt).all()
             try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "patient.consent", outcome: .allowed, on: database)
@@ -64,13 +68,16 @@ public struct ConsentStore: Sendable {
     /// day are stopped (`SCR-CONSENT`), what was done before stays documented and covered. A day after today or
     /// before the signing is refused (`invalid(field: "withdrawnOn")`); withdrawing twice is refused. Audited.
     /// `patientID`, when given, must be the consent's patient (a door that names both).
-    public func withdraw(consentID: UUID, patientID: UUID? = nil, on withdrawnOn: LocalDate? = nil,
-                         _ ctx: AccessContext) async throws -> Consent {
+    public func withdraw(
+        consentID: UUID, patientID: UUID? = nil, on withdrawnOn: LocalDate? = nil,
+        _ ctx: AccessContext
+    ) async throws -> Consent {
         try await scope.db.write { database -> Scoped<Consent> in
             try await lockRow(ConsentModel.schema, id: consentID, on: database)
             guard let m = try await self.base(database).filter(\.$id == consentID).first(), patientID.map({ $0 == m.patientID }) ?? true else {
-                return try await self.scope.deny(ctx, patientID: nil, action: .withdraw, resource: "patient.consent",
-                                                 missing: "consent", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: nil, action: .withdraw, resource: "patient.consent",
+                    missing: "consent", on: database)
             }
             guard m.withdrawnAt == nil else { throw StoreError.conflict("consent is already withdrawn") }
             let today = LocalDate.clinicDay(at: ctx.now, timeZone: try await self.zone(ctx, on: database))
@@ -91,13 +98,15 @@ public struct ConsentStore: Sendable {
     public func hasSignedTreatmentConsent(patientID: UUID, on date: LocalDate? = nil, _ ctx: AccessContext) async throws -> Bool {
         try await scope.db.write { database -> Scoped<Bool> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .read, resource: "patient.consent",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .read, resource: "patient.consent",
+                    missing: "patient", on: database)
             }
             let zone = try await self.zone(ctx, on: database)
             let day = date ?? LocalDate.clinicDay(at: ctx.now, timeZone: zone)
-            let found = try await Self.treatmentConsentInForce(patientID: patientID, on: day, organizationID: self.scope.organizationID,
-                                                              on: database)
+            let found = try await Self.treatmentConsentInForce(
+                patientID: patientID, on: day, organizationID: self.scope.organizationID,
+                on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: .read, resource: "patient.consent", outcome: .allowed, on: database)
             return .found(found)
         }.get()
@@ -105,8 +114,10 @@ public struct ConsentStore: Sendable {
 
     /// Whether any treatment consent of the patient covers `date`: the one reading of `SCR-CONSENT`'s fact, shared
     /// with the session's judgement.
-    static func treatmentConsentInForce(patientID: UUID, on date: LocalDate, organizationID: UUID,
-                                        on database: any Database) async throws -> Bool {
+    static func treatmentConsentInForce(
+        patientID: UUID, on date: LocalDate, organizationID: UUID,
+        on database: any Database
+    ) async throws -> Bool {
         try await ConsentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$patientID == patientID)
             .filter(\.$kind == "treatment").all().map(Consent.init).contains { $0.period.inForce(on: date) }
     }
@@ -136,7 +147,8 @@ extension Consent {
             guard let d = LocalDate(iso: text) else { throw StoredJSON.unreadable("consent withdrawn_on", text) }
             return d
         }
-        self.init(id: m.id!, patientID: m.patientID, kind: kind, textVersion: m.textVersion, signedByName: m.signedByName,
-                  signedAt: m.signedAt, recordedBy: m.recordedBy, withdrawnAt: m.withdrawnAt, signedOn: signedOn, withdrawnOn: withdrawnOn)
+        self.init(
+            id: m.id!, patientID: m.patientID, kind: kind, textVersion: m.textVersion, signedByName: m.signedByName,
+            signedAt: m.signedAt, recordedBy: m.recordedBy, withdrawnAt: m.withdrawnAt, signedOn: signedOn, withdrawnOn: withdrawnOn)
     }
 }

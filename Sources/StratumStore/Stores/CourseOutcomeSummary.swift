@@ -24,15 +24,22 @@ final class CourseOutcomeModel: Model, @unchecked Sendable {
 /// rebuildable from the record.
 enum CourseOutcomeSummary {
     static func refresh(courseID: UUID, organizationID: UUID, on database: any Database) async throws {
-        guard let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
-            .filter(\.$organizationID == organizationID).first() else { return }
+        guard
+            let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
+                .filter(\.$organizationID == organizationID).first()
+        else { return }
         let indications = try StoredJSON.indications(from: StoredJSON.parse(course.indicationsJSON, "course indications"))
         guard let indication = indications.first else { return }
         let sessions = try await TreatmentSessionModel.query(on: database).filter(\.$courseID == courseID)
             .filter(\.$organizationID == organizationID).sort(\.$date).sort(\.$createdAt).all()
         let ids = sessions.compactMap(\.id)
-        let withEvent = ids.isEmpty ? 0 : Set(try await AdverseEventModel.query(on: database).filter(\.$organizationID == organizationID)
-            .filter(\.$sessionID ~~ ids.map(Optional.some)).all().compactMap(\.sessionID)).count
+        let withEvent =
+            ids.isEmpty
+            ? 0
+            : Set(
+                try await AdverseEventModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$sessionID ~~ ids.map(Optional.some)).all().compactMap(\.sessionID)
+            ).count
         let scale = OutcomeScale.primary(for: indications)
         let rows = try await AssessmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$courseID == courseID)
             .filter(\.$scale == scale.rawValue).sort(\.$assessedOn).sort(\.$createdAt).all()

@@ -9,8 +9,10 @@ public struct CourseStore: Sendable {
     /// Saves a planned course as `proposed`, with one planned visit per planned session. `result` must be the planner's
     /// answer to `request`; its document is stored as given so the proposal can be shown exactly as it was made. A
     /// do-not-treat plan is refused (`ClinicalRefusal` with its stops) and nothing is written.
-    public func create(patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?,
-                       goalScore: Double? = nil, _ ctx: AccessContext) async throws -> Course {
+    public func create(
+        patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?,
+        goalScore: Double? = nil, _ ctx: AccessContext
+    ) async throws -> Course {
         let actorID = try scope.requireActor(ctx)
         // The core's input limits, whichever door proposed the course.
         if let goal, let problem = CourseInputRules.goalProblem(goal) { throw StoreError.invalid(field: "goal", problem: problem.description) }
@@ -23,12 +25,14 @@ public struct CourseStore: Sendable {
         }
         return try await scope.db.write { database -> Scoped<Course> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "course",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .create, resource: "course",
+                    missing: "patient", on: database)
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
-            let (m, visits) = Self.proposedRows(patientID: patientID, clinicID: clinicID, request: request, result: result, goal: goal,
-                                                goalScore: goalScore, organizationID: self.scope.organizationID, by: actorID, at: ctx.now)
+            let (m, visits) = Self.proposedRows(
+                patientID: patientID, clinicID: clinicID, request: request, result: result, goal: goal,
+                goalScore: goalScore, organizationID: self.scope.organizationID, by: actorID, at: ctx.now)
             try await m.create(on: database)
             if !visits.isEmpty { try await visits.create(on: database) }
             try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "course", outcome: .allowed, on: database)
@@ -44,7 +48,9 @@ public struct CourseStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         for (i, a) in acknowledgements.enumerated() {
             let reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            if reason.isEmpty { throw StoreError.invalid(field: "acknowledgements[\(i)].reason", problem: "give the clinical reason for accepting \(a.rule.rawValue)") }
+            if reason.isEmpty {
+                throw StoreError.invalid(field: "acknowledgements[\(i)].reason", problem: "give the clinical reason for accepting \(a.rule.rawValue)")
+            }
             if reason.count > AcknowledgementGate.maxReasonLength {
                 throw StoreError.invalid(field: "acknowledgements[\(i)].reason", problem: "at most \(AcknowledgementGate.maxReasonLength) characters")
             }
@@ -65,11 +71,14 @@ public struct CourseStore: Sendable {
             let blocking = PlanGate.blocking(findings, acknowledgements: acks)
             guard blocking.isEmpty else { return try await refuse(ClinicalRefusal(blocking: blocking, findings: findings)) }
             if let i = acks.firstIndex(where: { !AcknowledgementGate.unmatched([$0], findings: findings).isEmpty }) {
-                return try await refuse(StoreError.invalid(field: "acknowledgements[\(i)].rule",
-                                                           problem: "the plan raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge"))
+                return try await refuse(
+                    StoreError.invalid(
+                        field: "acknowledgements[\(i)].rule",
+                        problem: "the plan raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge"))
             }
-            let rows = Self.acknowledgementRows(acknowledgements, courseID: courseID, organizationID: self.scope.organizationID,
-                                                by: actorID, at: ctx.now)
+            let rows = Self.acknowledgementRows(
+                acknowledgements, courseID: courseID, organizationID: self.scope.organizationID,
+                by: actorID, at: ctx.now)
             if !rows.isEmpty { try await rows.create(on: database) }
             m.status = CourseStatus.active.rawValue
             m.acceptedAt = ctx.now
@@ -119,10 +128,12 @@ public struct CourseStore: Sendable {
         let ids = rows.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         let org = scope.organizationID
-        let visitsOf = Dictionary(grouping: try await PlannedVisitModel.query(on: database).filter(\.$courseID ~~ ids)
-            .filter(\.$organizationID == org).sort(\.$number).all(), by: \.courseID)
-        let acksOf = Dictionary(grouping: try await CourseAcknowledgementModel.query(on: database).filter(\.$courseID ~~ ids)
-            .filter(\.$organizationID == org).sort(\.$acknowledgedAt).all(), by: \.courseID)
+        let visitsOf = Dictionary(
+            grouping: try await PlannedVisitModel.query(on: database).filter(\.$courseID ~~ ids)
+                .filter(\.$organizationID == org).sort(\.$number).all(), by: \.courseID)
+        let acksOf = Dictionary(
+            grouping: try await CourseAcknowledgementModel.query(on: database).filter(\.$courseID ~~ ids)
+                .filter(\.$organizationID == org).sort(\.$acknowledgedAt).all(), by: \.courseID)
         return try rows.map { m in try Self.course(m, visits: visitsOf[m.id!] ?? [], acknowledgements: acksOf[m.id!] ?? []) }
     }
 
@@ -145,21 +156,25 @@ public struct CourseStore: Sendable {
                 guard let rule = RuleID(rawValue: a.rule) else { throw StoredJSON.unreadable("acknowledgement", a.rule) }
                 var zone: Zone?
                 if let site = a.site, let side = a.side { zone = try SessionStore.zone(site, side) }
-                return FindingAcknowledgement(rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
-                                              acknowledgedAt: a.acknowledgedAt)
+                return FindingAcknowledgement(
+                    rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
+                    acknowledgedAt: a.acknowledgedAt)
             },
             plannedVisits: try visits.map { v in
                 guard let date = LocalDate(iso: v.date) else { throw StoredJSON.unreadable("planned visit date", v.date) }
-                return PlannedVisit(number: v.number, date: date,
-                                    zones: try StoredJSON.zoneDepths(from: StoredJSON.parse(v.zonesJSON, "planned visit"), "planned visit"))
+                return PlannedVisit(
+                    number: v.number, date: date,
+                    zones: try StoredJSON.zoneDepths(from: StoredJSON.parse(v.zonesJSON, "planned visit"), "planned visit"))
             })
     }
 }
 
 extension CourseStore {
     /// The rows of the reasons a plan's cautions were accepted with, as this door writes them (and the demo generator).
-    static func acknowledgementRows(_ acknowledgements: [AcknowledgementDraft], courseID: UUID, organizationID: UUID, by actorID: UUID,
-                                    at time: Date) -> [CourseAcknowledgementModel] {
+    static func acknowledgementRows(
+        _ acknowledgements: [AcknowledgementDraft], courseID: UUID, organizationID: UUID, by actorID: UUID,
+        at time: Date
+    ) -> [CourseAcknowledgementModel] {
         acknowledgements.map { a in
             let k = CourseAcknowledgementModel()
             k.id = UUID()
@@ -178,8 +193,10 @@ extension CourseStore {
 
 extension CourseStore {
     /// The rows of a proposed course and its planned visits, as this door writes them (and the demo generator).
-    static func proposedRows(patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?, goalScore: Double?,
-                             organizationID: UUID, by actorID: UUID, at time: Date) -> (CourseModel, [PlannedVisitModel]) {
+    static func proposedRows(
+        patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?, goalScore: Double?,
+        organizationID: UUID, by actorID: UUID, at time: Date
+    ) -> (CourseModel, [PlannedVisitModel]) {
         let m = CourseModel()
         m.id = UUID()
         m.organizationID = organizationID

@@ -79,8 +79,10 @@ public struct CredentialStore: Sendable {
         let label = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !label.isEmpty else { throw StoreError.conflict("a token needs a name") }
         return try await db.write { database -> IssuedToken in
-            guard try await MembershipModel.query(on: database).filter(\.$userID == userID)
-                .filter(\.$organizationID == organizationID).first() != nil else {
+            guard
+                try await MembershipModel.query(on: database).filter(\.$userID == userID)
+                    .filter(\.$organizationID == organizationID).first() != nil
+            else {
                 throw StoreError.notFound("membership")
             }
             let token = Self.tokenPrefix + Self.randomToken()
@@ -109,7 +111,8 @@ public struct CredentialStore: Sendable {
         guard token.hasPrefix(Self.tokenPrefix), token.count < 200 else { return nil }
         let hash = Self.sha256Hex(token)
         let rows = try await db.read { database in
-            try await (database as! any SQLDatabase).raw("""
+            try await (database as! any SQLDatabase).raw(
+                """
                 SELECT t.id AS token_id, t.user_id, t.organization_id, t.expires_at, t.revoked_at, t.last_used_at,
                        u.disabled_at, m.clinic_id, m.role
                 FROM api_tokens t
@@ -117,11 +120,13 @@ public struct CredentialStore: Sendable {
                 JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id
                 WHERE t.token_hash = \(bind: hash)
                 ORDER BY m.created_at, m.id
-                """).all()
+                """
+            ).all()
         }
         guard let first = rows.first,
-              try first.decodeNil(column: "revoked_at"), try first.decodeNil(column: "disabled_at"),
-              try first.optional("expires_at", as: Date.self).map({ now < $0 }) ?? true else { return nil }
+            try first.decodeNil(column: "revoked_at"), try first.decodeNil(column: "disabled_at"),
+            try first.optional("expires_at", as: Date.self).map({ now < $0 }) ?? true
+        else { return nil }
         let tokenID = try first.decode(column: "token_id", as: UUID.self)
         let userID = try first.decode(column: "user_id", as: UUID.self)
         let organizationID = try first.decode(column: "organization_id", as: UUID.self)
@@ -152,8 +157,9 @@ public struct CredentialStore: Sendable {
     public func tokens(userID: UUID) async throws -> [ApiTokenInfo] {
         try await db.read { database in
             try await ApiTokenModel.query(on: database).filter(\.$userID == userID).sort(\.$createdAt, .descending).all().map {
-                ApiTokenInfo(id: $0.id!, userID: $0.userID, organizationID: $0.organizationID, name: $0.name, createdAt: $0.createdAt,
-                             expiresAt: $0.expiresAt, revokedAt: $0.revokedAt, lastUsedAt: $0.lastUsedAt)
+                ApiTokenInfo(
+                    id: $0.id!, userID: $0.userID, organizationID: $0.organizationID, name: $0.name, createdAt: $0.createdAt,
+                    expiresAt: $0.expiresAt, revokedAt: $0.revokedAt, lastUsedAt: $0.lastUsedAt)
             }
         }
     }
@@ -191,7 +197,8 @@ public struct CredentialStore: Sendable {
         guard !token.isEmpty, token.count < 200 else { return nil }
         let hash = Self.sha256Hex(token)
         let rows = try await db.read { database in
-            try await (database as! any SQLDatabase).raw("""
+            try await (database as! any SQLDatabase).raw(
+                """
                 SELECT s.id AS session_id, s.user_id, s.clinic_id AS session_clinic_id, s.csrf_token, s.created_at,
                        s.last_seen_at, s.expires_at, u.display_name, u.disabled_at,
                        m.organization_id, m.clinic_id, m.role, c.name AS clinic_name
@@ -201,7 +208,8 @@ public struct CredentialStore: Sendable {
                 LEFT JOIN clinics c ON c.id = m.clinic_id
                 WHERE s.token_hash = \(bind: hash)
                 ORDER BY m.created_at, m.id
-                """).all()
+                """
+            ).all()
         }
         guard let first = rows.first else { return nil }
         let id = try first.decode(column: "session_id", as: UUID.self)
@@ -220,15 +228,19 @@ public struct CredentialStore: Sendable {
         }
         let memberships = try rows.compactMap { row -> SessionMembership? in
             guard let clinicID = try row.optional("clinic_id", as: UUID.self),
-                  let role = try row.optional("role", as: String.self).flatMap(Role.init(rawValue:)) else { return nil }
-            return SessionMembership(membership: Membership(organizationID: try row.decode(column: "organization_id", as: UUID.self),
-                                                            clinicID: clinicID, userID: userID, role: role),
-                                     clinicName: try row.optional("clinic_name", as: String.self) ?? "")
+                let role = try row.optional("role", as: String.self).flatMap(Role.init(rawValue:))
+            else { return nil }
+            return SessionMembership(
+                membership: Membership(
+                    organizationID: try row.decode(column: "organization_id", as: UUID.self),
+                    clinicID: clinicID, userID: userID, role: role),
+                clinicName: try row.optional("clinic_name", as: String.self) ?? "")
         }
-        return WebSession(id: id, userID: userID, clinicID: try first.optional("session_clinic_id", as: UUID.self),
-                          csrfToken: try first.decode(column: "csrf_token", as: String.self),
-                          createdAt: try first.decode(column: "created_at", as: Date.self), lastSeenAt: lastSeenAt, expiresAt: expiresAt,
-                          displayName: try first.decode(column: "display_name", as: String.self), memberships: memberships)
+        return WebSession(
+            id: id, userID: userID, clinicID: try first.optional("session_clinic_id", as: UUID.self),
+            csrfToken: try first.decode(column: "csrf_token", as: String.self),
+            createdAt: try first.decode(column: "created_at", as: Date.self), lastSeenAt: lastSeenAt, expiresAt: expiresAt,
+            displayName: try first.decode(column: "display_name", as: String.self), memberships: memberships)
     }
 
     /// Moves the session to another clinic of the user (the clinic switcher); the caller checks the membership.

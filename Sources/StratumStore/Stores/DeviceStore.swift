@@ -8,8 +8,10 @@ public struct DeviceStore: Sendable {
 
     /// Adds a device model; names are unique within the organization. `part` defaults from the kind (a pen entry is
     /// a handpiece model); a cartridge names the handpiece models it fits (`DEV-INCOMPATIBLE`).
-    public func addModel(name: String, spec: DeviceSpec, needleCount: Int, singleUseHead: Bool, part: DevicePartKind? = nil,
-                         fits: [UUID] = [], _ ctx: AccessContext) async throws -> DeviceModelRecord {
+    public func addModel(
+        name: String, spec: DeviceSpec, needleCount: Int, singleUseHead: Bool, part: DevicePartKind? = nil,
+        fits: [UUID] = [], _ ctx: AccessContext
+    ) async throws -> DeviceModelRecord {
         _ = try scope.requireActor(ctx)
         let name = try Traceability.text(name, field: "name", max: 100)
         let part = part ?? (spec.kind == .roller ? .roller : spec.kind == .stamp ? .stamp : .handpiece)
@@ -26,8 +28,10 @@ public struct DeviceStore: Sendable {
             throw StoreError.invalid(field: "length", problem: "needle length from 0.05 to 3.0 mm, minimum not above maximum")
         }
         return try await scope.db.write { database in
-            guard try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$name == name).first() == nil else {
+            guard
+                try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$name == name).first() == nil
+            else {
                 throw StoreError.invalid(field: "name", problem: "a device model named \(name) already exists")
             }
             let m = DeviceModelModel()
@@ -35,8 +39,10 @@ public struct DeviceStore: Sendable {
             m.organizationID = self.scope.organizationID
             m.name = name
             for id in fits {
-                guard let h = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                        .filter(\.$id == id).first(), h.part == DevicePartKind.handpiece.rawValue else {
+                guard
+                    let h = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                        .filter(\.$id == id).first(), h.part == DevicePartKind.handpiece.rawValue
+                else {
                     throw StoreError.invalid(field: "fits", problem: "\(id.uuidString.lowercased()) is not a handpiece model of the catalogue")
                 }
             }
@@ -78,10 +84,14 @@ public struct DeviceStore: Sendable {
         let serial = try Traceability.text(serial, field: "serial", max: 100)
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
-            guard try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == modelID).first() != nil else { throw StoreError.invalid(field: "modelID", problem: "no such device model") }
-            guard try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$serial == serial).first() == nil else {
+            guard
+                try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == modelID).first() != nil
+            else { throw StoreError.invalid(field: "modelID", problem: "no such device model") }
+            guard
+                try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$serial == serial).first() == nil
+            else {
                 throw StoreError.invalid(field: "serial", problem: "a handpiece with serial \(serial) is already registered")
             }
             let m = HandpieceModel()
@@ -116,8 +126,10 @@ public struct DeviceStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         let method = try Traceability.text(method, field: "method", max: 200)
         return try await scope.db.write { database in
-            guard let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == handpieceID).first() else { throw StoreError.notFound("handpiece") }
+            guard
+                let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == handpieceID).first()
+            else { throw StoreError.notFound("handpiece") }
             let c = HandpieceCleaningModel()
             c.id = UUID()
             c.organizationID = self.scope.organizationID
@@ -142,21 +154,25 @@ public struct DeviceStore: Sendable {
 
     private func handpiece(_ m: HandpieceModel, on database: any Database) async throws -> Handpiece {
         let usage = try await scope.handpieceUsage(m.id!, excluding: nil, on: database)
-        return Handpiece(id: m.id!, clinicID: m.clinicID, modelID: m.modelID, serial: m.serial, inService: m.inService,
-                         lastCleanedAt: usage.lastCleanedAt, lastUsedAt: usage.lastUsedAt)
+        return Handpiece(
+            id: m.id!, clinicID: m.clinicID, modelID: m.modelID, serial: m.serial, inService: m.inService,
+            lastCleanedAt: usage.lastCleanedAt, lastUsedAt: usage.lastUsedAt)
     }
 }
 
 extension DeviceModelRecord {
     init(_ m: DeviceModelModel, fits: [UUID]) throws {
         guard let kind = DeviceKind(rawValue: m.kind), let material = NeedleMaterial(rawValue: m.needleMaterial),
-              let part = DevicePartKind(rawValue: m.part) else {
+            let part = DevicePartKind(rawValue: m.part)
+        else {
             throw StoredJSON.unreadable("device model", m.kind)
         }
-        self.init(id: m.id!, name: m.name,
-                  spec: DeviceSpec(kind: kind, length: m.adjustable ? .adjustable(DepthRange(m.minMM, m.maxMM)) : .fixed(m.minMM),
-                                   needleMaterial: material),
-                  needleCount: m.needleCount, singleUseHead: m.singleUseHead, part: part, fits: fits)
+        self.init(
+            id: m.id!, name: m.name,
+            spec: DeviceSpec(
+                kind: kind, length: m.adjustable ? .adjustable(DepthRange(m.minMM, m.maxMM)) : .fixed(m.minMM),
+                needleMaterial: material),
+            needleCount: m.needleCount, singleUseHead: m.singleUseHead, part: part, fits: fits)
     }
 }
 

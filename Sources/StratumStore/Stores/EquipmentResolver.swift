@@ -36,13 +36,17 @@ extension OrganizationScope {
         var out = ResolvedEquipment(sterility: SterilityFacts(singleUsePart: nil, pack: nil), clusterAlerts: [])
         var implicated: [(ClusterSource, String)] = []
         if let part = ref.part {
-            guard let lot = try await DeviceLotModel.query(on: database).filter(\.$organizationID == organizationID)
-                    .filter(\.$gtin == part.gtin).filter(\.$lot == part.lot).first() else {
-                throw StoreError.invalid(field: "equipment.part", problem: "GTIN \(part.gtin) lot \(part.lot) is not in the clinic's stock: receive the lot first")
+            guard
+                let lot = try await DeviceLotModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$gtin == part.gtin).filter(\.$lot == part.lot).first()
+            else {
+                throw StoreError.invalid(
+                    field: "equipment.part", problem: "GTIN \(part.gtin) lot \(part.lot) is not in the clinic's stock: receive the lot first")
             }
             guard let expiry = LocalDate(iso: lot.expiry) else { throw StoredJSON.unreadable("lot expiry", lot.expiry) }
             if let printed = part.labelExpiry, printed != expiry {
-                throw StoreError.invalid(field: "equipment.part", problem: "the label's expiry \(printed) differs from the received lot's \(expiry): check the package")
+                throw StoreError.invalid(
+                    field: "equipment.part", problem: "the label's expiry \(printed) differs from the received lot's \(expiry): check the package")
             }
             var uses = SessionEquipmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$lotID == lot.id!)
             if let excluding { uses = uses.filter(\.$sessionID != excluding) }
@@ -56,26 +60,31 @@ extension OrganizationScope {
             let status = LotStatus(rawValue: lot.status) ?? .quarantined
             out.lot = lot
             out.serial = part.serial
-            out.sterility.singleUsePart = SingleUsePart(lot: lot.lot, expiry: expiry, serial: part.serial, previouslyUsed: previouslyUsed,
-                                                        lotRecalled: status == .recalled, lotQuarantined: status == .quarantined)
+            out.sterility.singleUsePart = SingleUsePart(
+                lot: lot.lot, expiry: expiry, serial: part.serial, previouslyUsed: previouslyUsed,
+                lotRecalled: status == .recalled, lotQuarantined: status == .quarantined)
             if let modelID = lot.modelID, let model = try await DeviceModelModel.find(modelID, on: database) {
                 out.registered.parts.append(try await registeredPart(model, source: "lot \(lot.lot)", on: database))
             }
             implicated.append((.lot, lot.id!.uuidString))
         }
         if let code = ref.packCode {
-            guard let pack = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == organizationID)
-                    .filter(\.$code == code).first() else {
+            guard
+                let pack = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$code == code).first()
+            else {
                 throw StoreError.invalid(field: "equipment.pack", problem: "no sterilization pack is labelled \(code)")
             }
             var state = PackState(rawValue: pack.state) ?? .quarantined
             if state == .used, let excluding,
-               try await SessionEquipmentModel.query(on: database).filter(\.$packID == pack.id!).filter(\.$sessionID == excluding).first() != nil {
+                try await SessionEquipmentModel.query(on: database).filter(\.$packID == pack.id!).filter(\.$sessionID == excluding).first() != nil
+            {
                 state = .released
             }
-            var facts = SterilizationPackFacts(cycleStatus: .incomplete, chemicalIndicator: .fail, biologicalIndicator: .pending,
-                                               expiresOn: pack.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: pack.wrapCompromised,
-                                               state: state)
+            var facts = SterilizationPackFacts(
+                cycleStatus: .incomplete, chemicalIndicator: .fail, biologicalIndicator: .pending,
+                expiresOn: pack.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: pack.wrapCompromised,
+                state: state)
             if let cycleID = pack.cycleID, let cycle = try await SterilizationCycleModel.find(cycleID, on: database) {
                 facts.cycleStatus = CycleStatus(rawValue: cycle.physical) ?? .incomplete
                 facts.chemicalIndicator = IndicatorResult(rawValue: cycle.chemical) ?? .fail
@@ -91,8 +100,10 @@ extension OrganizationScope {
             }
         }
         if let serial = ref.handpieceSerial {
-            guard let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == organizationID)
-                    .filter(\.$serial == serial).first() else {
+            guard
+                let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == organizationID)
+                    .filter(\.$serial == serial).first()
+            else {
                 throw StoreError.invalid(field: "equipment.handpiece", problem: "no handpiece has serial \(serial)")
             }
             guard hp.inService else { throw StoreError.invalid(field: "equipment.handpiece", problem: "handpiece \(serial) is out of service") }
@@ -100,8 +111,9 @@ extension OrganizationScope {
             out.handpiece = hp
             out.handpieceFacts = HandpieceFacts(cleanedSinceLastUse: usage.cleanedSinceLastUse)
             if let model = try await DeviceModelModel.find(hp.modelID, on: database) {
-                out.registered.handpiece = RegisteredHandpiece(serial: hp.serial, modelID: model.id!, modelName: model.name,
-                                                               range: model.adjustable ? DepthRange(model.minMM, model.maxMM) : nil)
+                out.registered.handpiece = RegisteredHandpiece(
+                    serial: hp.serial, modelID: model.id!, modelName: model.name,
+                    range: model.adjustable ? DepthRange(model.minMM, model.maxMM) : nil)
             }
             implicated.append((.handpiece, hp.id!.uuidString))
         }
@@ -126,13 +138,16 @@ extension OrganizationScope {
                 for h in try await DeviceModelModel.query(on: database).filter(\.$id ~~ ids).all() { fits[h.id!] = h.name }
             }
         }
-        return RegisteredPart(name: m.name, part: kind == .handpiece ? .cartridge : kind,
-                              length: m.adjustable ? .adjustable(DepthRange(m.minMM, m.maxMM)) : .fixed(m.minMM),
-                              needleCount: m.needleCount, needleMaterial: material, fitsHandpieceModels: fits, source: source)
+        return RegisteredPart(
+            name: m.name, part: kind == .handpiece ? .cartridge : kind,
+            length: m.adjustable ? .adjustable(DepthRange(m.minMM, m.maxMM)) : .fixed(m.minMM),
+            needleCount: m.needleCount, needleMaterial: material, fitsHandpieceModels: fits, source: source)
     }
 
     /// When the handpiece was last used on a patient and last cleaned, for `DEV-HANDPIECE`.
-    func handpieceUsage(_ id: UUID, excluding: UUID?, on database: any Database) async throws -> (lastUsedAt: Date?, lastCleanedAt: Date?, cleanedSinceLastUse: Bool) {
+    func handpieceUsage(_ id: UUID, excluding: UUID?, on database: any Database) async throws -> (
+        lastUsedAt: Date?, lastCleanedAt: Date?, cleanedSinceLastUse: Bool
+    ) {
         var uses = SessionEquipmentModel.query(on: database).filter(\.$handpieceID == id)
         if let excluding { uses = uses.filter(\.$sessionID != excluding) }
         let lastUse = try await uses.sort(\.$usedAt, .descending).first()?.usedAt
@@ -144,15 +159,19 @@ extension OrganizationScope {
 
     /// Binds the resolved equipment to the session: the row whose unique constraints refuse a second use of a pack
     /// or of a lot's serial, even from a concurrent transaction, and the pack's move to `used`.
-    func bind(_ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
-              on database: any Database) async throws {
-        let row = Self.bindingRow(eq, sessionID: sessionID, patientID: patientID, clinicID: clinicID, date: date, at: now,
-                                  organizationID: organizationID)
+    func bind(
+        _ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
+        on database: any Database
+    ) async throws {
+        let row = Self.bindingRow(
+            eq, sessionID: sessionID, patientID: patientID, clinicID: clinicID, date: date, at: now,
+            organizationID: organizationID)
         do {
             try await row.create(on: database)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another session bound it between this one's check and its write: the same stop the check gives.
-            let reuse = ClinicalPolicy.standard.finding(.devReuse, "\(eq.pack.map { "Pack \($0.code)" } ?? "This part") is already bound to another session")
+            let reuse = ClinicalPolicy.standard.finding(
+                .devReuse, "\(eq.pack.map { "Pack \($0.code)" } ?? "This part") is already bound to another session")
             throw ClinicalRefusal(blocking: [reuse], findings: [reuse])
         }
         if let pack = eq.pack {
@@ -168,8 +187,10 @@ extension OrganizationScope {
     }
 
     /// The row that binds the equipment to a session, as `bind` writes it (and the demo generator with it).
-    static func bindingRow(_ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
-                           organizationID: UUID) -> SessionEquipmentModel {
+    static func bindingRow(
+        _ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
+        organizationID: UUID
+    ) -> SessionEquipmentModel {
         let row = SessionEquipmentModel()
         row.id = UUID()
         row.organizationID = organizationID
@@ -202,7 +223,8 @@ extension OrganizationScope {
         guard !ids.isEmpty else { return [:] }
         var rows: [UUID: SessionEquipmentModel] = [:]
         for row in try await SessionEquipmentModel.query(on: database).filter(\.$sessionID ~~ ids)
-            .filter(\.$organizationID == organizationID).all() where rows[row.sessionID] == nil { rows[row.sessionID] = row }
+            .filter(\.$organizationID == organizationID).all() where rows[row.sessionID] == nil
+        { rows[row.sessionID] = row }
         let lotIDs = Set(rows.values.compactMap(\.lotID)), packIDs = Set(rows.values.compactMap(\.packID))
         let handpieceIDs = Set(rows.values.compactMap(\.handpieceID))
         var lots: [UUID: DeviceLotModel] = [:], packs: [UUID: String] = [:], handpieces: [UUID: String] = [:]

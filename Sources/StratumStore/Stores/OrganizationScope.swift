@@ -46,14 +46,18 @@ public struct OrganizationScope: Sendable {
     /// Outcome trajectories of a clinic's courses (the forecast's cohort) and the clinic outcome report.
     public var outcomes: OutcomeStore { OutcomeStore(scope: self) }
 
-    func audit(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, outcome: AuditOutcome,
-               on database: any Database) async throws {
+    func audit(
+        _ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, outcome: AuditOutcome,
+        on database: any Database
+    ) async throws {
         // A read of a patient this request already audited is part of the same act: no second row.
         if outcome == .allowed, action.isRead, let patientID, ctx.ledger?.covers(patientID) == true { return }
-        try await AuditTrail.append(AuditEntry(occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID,
-                                               clinicID: ctx.clinicID, patientID: patientID, action: action.rawValue,
-                                               resource: resource, outcome: outcome, requestID: ctx.requestID),
-                                    key: auditKey, on: database)
+        try await AuditTrail.append(
+            AuditEntry(
+                occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID,
+                clinicID: ctx.clinicID, patientID: patientID, action: action.rawValue,
+                resource: resource, outcome: outcome, requestID: ctx.requestID),
+            key: auditKey, on: database)
         if let patientID { ctx.ledger?.note(patientID) }
     }
 
@@ -61,10 +65,12 @@ public struct OrganizationScope: Sendable {
     func audit(_ ctx: AccessContext, patientIDs: [UUID], action: AuditAction, resource: String, on database: any Database) async throws {
         let patientIDs = action.isRead ? patientIDs.filter { ctx.ledger?.covers($0) != true } : patientIDs
         guard !patientIDs.isEmpty else { return }
-        try await AuditTrail.appendAll(patientIDs.map {
-            AuditEntry(occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID, clinicID: ctx.clinicID, patientID: $0,
-                       action: action.rawValue, resource: resource, outcome: .allowed, requestID: ctx.requestID)
-        }, key: auditKey, on: database)
+        try await AuditTrail.appendAll(
+            patientIDs.map {
+                AuditEntry(
+                    occurredAt: ctx.now, actorID: ctx.actorID, organizationID: organizationID, clinicID: ctx.clinicID, patientID: $0,
+                    action: action.rawValue, resource: resource, outcome: .allowed, requestID: ctx.requestID)
+            }, key: auditKey, on: database)
         for id in patientIDs { ctx.ledger?.note(id) }
     }
 

@@ -30,7 +30,8 @@ extension PatientStore {
                 matched[m.id!, default: (m, [])].1.append(match)
             }
         }
-        add(try await base(database).filter(\.$familyKey == PatientIdentity.nameKey(draft.familyName))
+        add(
+            try await base(database).filter(\.$familyKey == PatientIdentity.nameKey(draft.familyName))
                 .filter(\.$birthDate == draft.birthDate.description).limit(20).all(), .nameAndBirthDate)
         if let phone = PatientIdentity.phoneKey(draft.phone) {
             add(try await base(database).filter(\.$phoneKey == phone).limit(20).all(), .phone)
@@ -44,9 +45,10 @@ extension PatientStore {
             .filter(\.$id ~~ clinicIDs).all()
         let names = Dictionary(uniqueKeysWithValues: clinics.map { ($0.id!, $0.name) })
         return matched.values.map { m, matches in
-            PatientCandidate(id: m.id!, givenName: m.givenName, familyName: m.familyName,
-                             birthDate: LocalDate(iso: m.birthDate) ?? LocalDate(dayNumber: 0), clinicID: m.clinicID,
-                             clinicName: names[m.clinicID] ?? "", matches: matches)
+            PatientCandidate(
+                id: m.id!, givenName: m.givenName, familyName: m.familyName,
+                birthDate: LocalDate(iso: m.birthDate) ?? LocalDate(dayNumber: 0), clinicID: m.clinicID,
+                clinicName: names[m.clinicID] ?? "", matches: matches)
         }.sorted { ($0.familyName, $0.givenName, $0.id.uuidString) < ($1.familyName, $1.givenName, $1.id.uuidString) }
     }
 }
@@ -58,8 +60,9 @@ extension PatientStore {
         try await scope.db.write { database in
             guard let m = try await self.base(database).filter(\.$id == patientID).first() else { return [] }
             let p = Patient(m)
-            let draft = PatientDraft(clinicID: p.clinicID, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate,
-                                     sex: p.sex, fitzpatrick: p.fitzpatrick, phone: p.phone, email: p.email)
+            let draft = PatientDraft(
+                clinicID: p.clinicID, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate,
+                sex: p.sex, fitzpatrick: p.fitzpatrick, phone: p.phone, email: p.email)
             let found = try await self.candidates(for: draft, excluding: patientID, on: database)
             if !found.isEmpty {
                 try await self.scope.audit(ctx, patientIDs: found.map(\.id), action: .duplicateCheck, resource: "patient", on: database)

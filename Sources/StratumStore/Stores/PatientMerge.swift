@@ -50,8 +50,10 @@ extension PatientStore {
             let pair = try await self.mergePair(survivorID, duplicateID, ctx, action: .read, resource: "patient.merge", on: database)
             guard case .found(let (s, d)) = pair else { return .missing("patient") }
             try await self.scope.audit(ctx, patientIDs: [survivorID, duplicateID], action: .read, resource: "patient.merge", on: database)
-            return .found(MergePreview(survivor: Patient(s), survivorCounts: try await self.counts(survivorID, on: database),
-                                       duplicate: Patient(d), duplicateCounts: try await self.counts(duplicateID, on: database)))
+            return .found(
+                MergePreview(
+                    survivor: Patient(s), survivorCounts: try await self.counts(survivorID, on: database),
+                    duplicate: Patient(d), duplicateCounts: try await self.counts(duplicateID, on: database)))
         }.get()
     }
 
@@ -97,15 +99,19 @@ extension PatientStore {
     /// access to the record (no data is returned), so not audited.
     public func currentID(_ id: UUID) async throws -> UUID? {
         try await scope.db.read { database in
-            guard let m = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                .filter(\.$id == id).first() else { return nil }
+            guard
+                let m = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == id).first()
+            else { return nil }
             return m.mergedInto ?? m.id
         }
     }
 
     /// Both current charts of this organization, or a denied audit row on each id and `.missing`.
-    private func mergePair(_ survivorID: UUID, _ duplicateID: UUID, _ ctx: AccessContext, action: AuditAction, resource: String,
-                           on database: any Database) async throws -> Scoped<(PatientModel, PatientModel)> {
+    private func mergePair(
+        _ survivorID: UUID, _ duplicateID: UUID, _ ctx: AccessContext, action: AuditAction, resource: String,
+        on database: any Database
+    ) async throws -> Scoped<(PatientModel, PatientModel)> {
         guard survivorID != duplicateID else {
             throw StoreError.invalid(field: "duplicateId", problem: "is this same chart; choose the other chart of the person")
         }
@@ -154,13 +160,18 @@ extension PatientStore {
 
     /// One contact row per patient and recall: when both charts were exposed by the same recall, the survivor's row
     /// keeps the earlier follow-up step (nobody skips a contact the other chart still needed) and both notes.
-    private func mergeRecallContacts(into survivorID: UUID, from duplicateID: UUID, actorID: UUID, _ ctx: AccessContext,
-                                     on database: any Database) async throws {
+    private func mergeRecallContacts(
+        into survivorID: UUID, from duplicateID: UUID, actorID: UUID, _ ctx: AccessContext,
+        on database: any Database
+    ) async throws {
         let order = RecallContactStatus.allCases
         for row in try await RecallPatientModel.query(on: database).filter(\.$organizationID == scope.organizationID)
-            .filter(\.$patientID == duplicateID).all() {
-            guard let kept = try await RecallPatientModel.query(on: database).filter(\.$recallID == row.recallID)
-                .filter(\.$patientID == survivorID).first() else {
+            .filter(\.$patientID == duplicateID).all()
+        {
+            guard
+                let kept = try await RecallPatientModel.query(on: database).filter(\.$recallID == row.recallID)
+                    .filter(\.$patientID == survivorID).first()
+            else {
                 row.patientID = survivorID
                 try await row.update(on: database)
                 continue
@@ -184,8 +195,11 @@ extension PatientStore {
         c.consents = try await ConsentModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
         let courses = try await CourseModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).all()
         c.courses = courses.count
-        c.sessions = courses.isEmpty ? 0 : try await TreatmentSessionModel.query(on: database)
-            .filter(\.$courseID ~~ courses.map { $0.id! }).count()
+        c.sessions =
+            courses.isEmpty
+            ? 0
+            : try await TreatmentSessionModel.query(on: database)
+                .filter(\.$courseID ~~ courses.map { $0.id! }).count()
         c.adverseEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
         c.assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
         c.photos = try await PhotoModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()

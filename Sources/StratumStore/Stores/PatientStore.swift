@@ -18,8 +18,10 @@ public struct PatientStore: Sendable {
         enum Outcome: Sendable { case created(Patient), duplicates([PatientCandidate]) }
         try Self.refuseInvalid(draft)
         let outcome = try await scope.db.write { database -> Outcome in
-            guard try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
-                .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
+            guard
+                try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
+                    .filter(\.$organizationID == self.scope.organizationID).first() != nil
+            else {
                 throw StoreError.notFound("clinic")
             }
             try await self.refuseBirthDate(draft, ctx, on: database)
@@ -53,8 +55,9 @@ public struct PatientStore: Sendable {
             var found = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$id == id).first()
             if let survivor = found?.mergedInto { found = try await self.base(database).filter(\.$id == survivor).first() }
-            try await self.scope.audit(ctx, patientID: found?.id ?? id, action: .read, resource: "patient",
-                                       outcome: found == nil ? .denied : .allowed, on: database)
+            try await self.scope.audit(
+                ctx, patientID: found?.id ?? id, action: .read, resource: "patient",
+                outcome: found == nil ? .denied : .allowed, on: database)
             return found.map(Patient.init)
         }
     }
@@ -66,8 +69,10 @@ public struct PatientStore: Sendable {
                 // Returned, not thrown: a throw would roll back the denied audit row with the transaction.
                 return try await self.scope.deny(ctx, patientID: id, action: .update, resource: "patient", missing: "patient", on: database)
             }
-            guard try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
-                .filter(\.$organizationID == self.scope.organizationID).first() != nil else {
+            guard
+                try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
+                    .filter(\.$organizationID == self.scope.organizationID).first() != nil
+            else {
                 throw StoreError.notFound("clinic")
             }
             try await self.refuseBirthDate(draft, ctx, on: database)
@@ -111,8 +116,10 @@ public struct PatientStore: Sendable {
     /// Refuses a registration the core's identity rules refuse, naming its first field (`StoreError.invalid`): every
     /// door (form, API, import) gets the same answer for the same draft, and nothing is written.
     static func refuseInvalid(_ d: PatientDraft) throws {
-        if let first = PatientInputRules.problems(givenName: d.givenName, familyName: d.familyName, fitzpatrick: d.fitzpatrick,
-                                                  phone: d.phone, email: d.email).first {
+        if let first = PatientInputRules.problems(
+            givenName: d.givenName, familyName: d.familyName, fitzpatrick: d.fitzpatrick,
+            phone: d.phone, email: d.email
+        ).first {
             throw StoreError.invalid(field: first.field, problem: first.problem.description)
         }
     }
@@ -144,8 +151,9 @@ public struct PatientStore: Sendable {
 
 extension Patient {
     init(_ m: PatientModel) {
-        self.init(id: m.id!, organizationID: m.organizationID, clinicID: m.clinicID, givenName: m.givenName,
-                  familyName: m.familyName, birthDate: LocalDate(iso: m.birthDate) ?? LocalDate(dayNumber: 0),
-                  sex: Sex(rawValue: m.sex) ?? .unknown, fitzpatrick: m.fitzpatrick, phone: m.phone, email: m.email)
+        self.init(
+            id: m.id!, organizationID: m.organizationID, clinicID: m.clinicID, givenName: m.givenName,
+            familyName: m.familyName, birthDate: LocalDate(iso: m.birthDate) ?? LocalDate(dayNumber: 0),
+            sex: Sex(rawValue: m.sex) ?? .unknown, fitzpatrick: m.fitzpatrick, phone: m.phone, email: m.email)
     }
 }

@@ -43,11 +43,13 @@ public struct RecallStore: Sendable {
             var out: [RecallSummary] = []
             for r in try await q.sort(\.$openedAt, .descending).all() {
                 let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
-                out.append(RecallSummary(id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, reason: r.reason,
-                                         isOpen: r.status == "open", closedInError: r.status == Self.closedInErrorStatus,
-                                         openedAt: r.openedAt, patients: rows.count,
-                                         toContact: rows.filter { $0.status == RecallContactStatus.toContact.rawValue }.count,
-                                         followUpDone: rows.filter { $0.status == RecallContactStatus.followUpDone.rawValue }.count))
+                out.append(
+                    RecallSummary(
+                        id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, reason: r.reason,
+                        isOpen: r.status == "open", closedInError: r.status == Self.closedInErrorStatus,
+                        openedAt: r.openedAt, patients: rows.count,
+                        toContact: rows.filter { $0.status == RecallContactStatus.toContact.rawValue }.count,
+                        followUpDone: rows.filter { $0.status == RecallContactStatus.followUpDone.rawValue }.count))
             }
             return out.sorted { ($0.isOpen ? 0 : 1, -$0.openedAt.timeIntervalSince1970) < ($1.isOpen ? 0 : 1, -$1.openedAt.timeIntervalSince1970) }
         }
@@ -78,8 +80,10 @@ public struct RecallStore: Sendable {
         try await scope.db.write { database in
             guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
             guard r.status == "open" else { throw StoreError.conflict("the recall is closed") }
-            guard let row = try await RecallPatientModel.query(on: database).filter(\.$recallID == recallID)
-                    .filter(\.$patientID == patientID).first() else { throw StoreError.notFound("patient in this recall") }
+            guard
+                let row = try await RecallPatientModel.query(on: database).filter(\.$recallID == recallID)
+                    .filter(\.$patientID == patientID).first()
+            else { throw StoreError.notFound("patient in this recall") }
             row.status = status.rawValue
             if let note, !note.isEmpty { row.note = note }
             row.updatedAt = ctx.now
@@ -131,8 +135,10 @@ public struct RecallStore: Sendable {
     /// counted from `session_equipment`; no patient's record is read, so nothing is audited.
     public func reach(failing cycleID: UUID) async throws -> RecallReach {
         try await scope.db.read { database in
-            guard let cycle = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
+            guard
+                let cycle = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == cycleID).first()
+            else { throw StoreError.notFound("cycle") }
             guard cycle.biological == BiologicalIndicatorResult.pending.rawValue else {
                 throw StoreError.conflict("the biological indicator of cycle \(cycle.number) is already read: \(cycle.biological)")
             }
@@ -140,16 +146,19 @@ public struct RecallStore: Sendable {
             guard !exposed.isEmpty else { return RecallReach(cycles: [], sessions: 0, patients: 0, packs: 0) }
             let ids = exposed.map(\.id)
             let sql = database as! any SQLDatabase
-            let row = try await sql.raw("""
+            let row = try await sql.raw(
+                """
                 SELECT COUNT(*) AS sessions, COUNT(DISTINCT e.patient_id) AS patients
                 FROM sterilization_packs k JOIN session_equipment e ON e.pack_id = k.id
                 WHERE k.organization_id = \(bind: self.scope.organizationID) AND k.cycle_id IN (\(binds: ids))
-                """).first()
+                """
+            ).first()
             let packs = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$cycleID ~~ ids).all()
                 .filter { !(PackState(rawValue: $0.state) ?? .quarantined).isFinal }.count
-            return RecallReach(cycles: exposed.map(\.number), sessions: try row?.decode(column: "sessions", as: Int.self) ?? 0,
-                               patients: try row?.decode(column: "patients", as: Int.self) ?? 0, packs: packs)
+            return RecallReach(
+                cycles: exposed.map(\.number), sessions: try row?.decode(column: "sessions", as: Int.self) ?? 0,
+                patients: try row?.decode(column: "patients", as: Int.self) ?? 0, packs: packs)
         }
     }
 
@@ -159,13 +168,18 @@ public struct RecallStore: Sendable {
 
     /// The sterilizer's cycles exposed by the failure of `failed` (`RecallWindow`), by number. With
     /// `assumingFailure`, as if its biological indicator had just been read as failed (the confirmation before it is).
-    func exposedCycles(of failed: SterilizationCycleModel, assumingFailure: Bool = false,
-                       on database: any Database) async throws -> [(id: UUID, number: Int)] {
+    func exposedCycles(
+        of failed: SterilizationCycleModel, assumingFailure: Bool = false,
+        on database: any Database
+    ) async throws -> [(id: UUID, number: Int)] {
         let cycles = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == failed.sterilizerID)
             .field(\.$id).field(\.$number).field(\.$biological).all()
         let outcomes = cycles.map { c in
-            CycleOutcome(number: c.number, biological: assumingFailure && c.id == failed.id ? .fail
-                                                        : BiologicalIndicatorResult(rawValue: c.biological) ?? .pending)
+            CycleOutcome(
+                number: c.number,
+                biological: assumingFailure && c.id == failed.id
+                    ? .fail
+                    : BiologicalIndicatorResult(rawValue: c.biological) ?? .pending)
         }
         let exposed = Set(RecallWindow.exposedCycles(outcomes, failed: failed.number))
         return cycles.filter { exposed.contains($0.number) }.compactMap { c in c.id.map { ($0, c.number) } }.sorted { $0.number < $1.number }
@@ -173,8 +187,10 @@ public struct RecallStore: Sendable {
 
     /// Opens a recall inside the caller's transaction and lists its patients, each to contact.
     /// `clinicID` is the clinic of the failed cycle's sterilizer or of the recalled lot.
-    func open(source: RecallSource, clinicID: UUID, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
-              on database: any Database) async throws -> RecallModel {
+    func open(
+        source: RecallSource, clinicID: UUID, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
+        on database: any Database
+    ) async throws -> RecallModel {
         let actorID = try scope.requireActor(ctx)
         let r = RecallModel()
         r.id = UUID()
@@ -212,31 +228,37 @@ public struct RecallStore: Sendable {
     /// The exposed cycles of the sterilizer, by `RecallWindow`, then their packs' sessions from the covering index of
     /// `session_equipment` and their patients: no session row is read.
     func exposures(cycleID: UUID, on database: any Database) async throws -> [Exposure] {
-        guard let failed = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == scope.organizationID)
-                .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
+        guard
+            let failed = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+                .filter(\.$id == cycleID).first()
+        else { throw StoreError.notFound("cycle") }
         let ids = try await exposedCycles(of: failed, on: database).map(\.id)
         guard !ids.isEmpty else { return [] }
         let sql = database as! any SQLDatabase
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT e.session_id AS session_id, e.session_date AS date, e.clinic_id AS clinic_id, p.id AS patient_id,
                    p.given_name AS given_name, p.family_name AS family_name, p.phone AS phone, p.email AS email, k.code AS via
             FROM sterilization_packs k
             JOIN session_equipment e ON e.pack_id = k.id
             JOIN patients p ON p.id = e.patient_id
             WHERE k.organization_id = \(bind: scope.organizationID) AND k.cycle_id IN (\(binds: ids))
-            """).all()
+            """
+        ).all()
         return try Self.exposures(rows, prefix: "pack ")
     }
 
     func exposures(lotID: UUID, on database: any Database) async throws -> [Exposure] {
         let sql = database as! any SQLDatabase
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT e.session_id AS session_id, e.session_date AS date, e.clinic_id AS clinic_id, p.id AS patient_id,
                    p.given_name AS given_name, p.family_name AS family_name, p.phone AS phone, p.email AS email, e.serial AS via
             FROM session_equipment e
             JOIN patients p ON p.id = e.patient_id
             WHERE e.organization_id = \(bind: scope.organizationID) AND e.lot_id = \(bind: lotID)
-            """).all()
+            """
+        ).all()
         return try Self.exposures(rows, prefix: "serial ")
     }
 
@@ -245,11 +267,12 @@ public struct RecallStore: Sendable {
             let dateText = try row.decode(column: "date", as: String.self)
             guard let date = LocalDate(iso: dateText) else { throw StoredJSON.unreadable("session date", dateText) }
             let via = try row.decode(column: "via", as: String?.self)
-            return Exposure(sessionID: try row.decode(column: "session_id", as: UUID.self), date: date,
-                            patientID: try row.decode(column: "patient_id", as: UUID.self),
-                            patientName: "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))",
-                            phone: try row.decode(column: "phone", as: String?.self), email: try row.decode(column: "email", as: String?.self),
-                            clinicID: try row.decode(column: "clinic_id", as: UUID.self), via: via.map { prefix + $0 } ?? "package without serial")
+            return Exposure(
+                sessionID: try row.decode(column: "session_id", as: UUID.self), date: date,
+                patientID: try row.decode(column: "patient_id", as: UUID.self),
+                patientName: "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))",
+                phone: try row.decode(column: "phone", as: String?.self), email: try row.decode(column: "email", as: String?.self),
+                clinicID: try row.decode(column: "clinic_id", as: UUID.self), via: via.map { prefix + $0 } ?? "package without serial")
         }.sorted { ($0.date, $0.sessionID.uuidString) < ($1.date, $1.sessionID.uuidString) }
     }
 
@@ -271,13 +294,15 @@ public struct RecallStore: Sendable {
         let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
         let patients = rows.isEmpty ? [] : try await PatientModel.query(on: database).filter(\.$id ~~ rows.map(\.patientID)).all()
         let byID = Dictionary(uniqueKeysWithValues: patients.map { ($0.id!, $0) })
-        return Recall(id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, cycleID: r.cycleID, lotID: r.lotID, reason: r.reason,
-                      isOpen: r.status == "open", openedAt: r.openedAt, closedAt: r.closedAt, closedBy: r.closedBy,
-                      closedInErrorReason: r.status == Self.closedInErrorStatus ? r.closedReason : nil,
-                      patients: rows.compactMap { row in
-                          guard let p = byID[row.patientID] else { return nil }
-                          return RecallPatient(patientID: row.patientID, name: "\(p.givenName) \(p.familyName)", phone: p.phone, email: p.email,
-                                               status: RecallContactStatus(rawValue: row.status) ?? .toContact, note: row.note, updatedAt: row.updatedAt)
-                      }.sorted { $0.name < $1.name })
+        return Recall(
+            id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, cycleID: r.cycleID, lotID: r.lotID, reason: r.reason,
+            isOpen: r.status == "open", openedAt: r.openedAt, closedAt: r.closedAt, closedBy: r.closedBy,
+            closedInErrorReason: r.status == Self.closedInErrorStatus ? r.closedReason : nil,
+            patients: rows.compactMap { row in
+                guard let p = byID[row.patientID] else { return nil }
+                return RecallPatient(
+                    patientID: row.patientID, name: "\(p.givenName) \(p.familyName)", phone: p.phone, email: p.email,
+                    status: RecallContactStatus(rawValue: row.status) ?? .toContact, note: row.note, updatedAt: row.updatedAt)
+            }.sorted { $0.name < $1.name })
     }
 }

@@ -38,7 +38,8 @@ public struct ScheduleStore: Sendable {
             var patients: [UUID: PatientModel] = [:]
             if !courseIDs.isEmpty {
                 for s in try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org)
-                    .filter(\.$courseID ~~ courseIDs).all() {
+                    .filter(\.$courseID ~~ courseIDs).all()
+                {
                     recorded[s.courseID, default: 0] += 1
                 }
                 let patientIDs = Array(Set(courses.map(\.patientID)))
@@ -53,13 +54,17 @@ public struct ScheduleStore: Sendable {
                 if audited.insert(course.patientID).inserted {
                     try await self.scope.audit(ctx, patientID: course.patientID, action: .list, resource: "schedule", outcome: .allowed, on: database)
                 }
-                out.append(ScheduledVisit(patientID: course.patientID, patientName: "\(patient.givenName) \(patient.familyName)",
-                                          courseID: course.id!, number: visit.number, date: date, practitionerID: course.createdBy,
-                                          done: recorded[course.id!, default: 0] >= visit.number))
+                out.append(
+                    ScheduledVisit(
+                        patientID: course.patientID, patientName: "\(patient.givenName) \(patient.familyName)",
+                        courseID: course.id!, number: visit.number, date: date, practitionerID: course.createdBy,
+                        done: recorded[course.id!, default: 0] >= visit.number))
             }
             // Within a day, by patient: the database's order among visits of one date is not defined.
             return out.enumerated().sorted { a, b in
-                (a.element.date, a.element.patientName, a.element.number, a.offset) < (b.element.date, b.element.patientName, b.element.number, b.offset)
+                (a.element.date, a.element.patientName, a.element.number, a.offset) < (
+                    b.element.date, b.element.patientName, b.element.number, b.offset
+                )
             }.map(\.element)
         }
     }

@@ -52,16 +52,20 @@ extension OrganizationScope {
     }
 
     /// Records an audit row and returns `.missing(what)`: the caller's record is not in this organization.
-    func deny<T: Sendable>(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, missing what: String,
-                 on database: any Database) async throws -> Scoped<T> {
+    func deny<T: Sendable>(
+        _ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, missing what: String,
+        on database: any Database
+    ) async throws -> Scoped<T> {
         try await audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: database)
         return .missing(what)
     }
 
     /// Records the refused attempt (`denied`) and returns the refusal, for an act refused after it read the patient's
     /// record and before it wrote anything: the attempt was an access too, audited once whichever door it came by.
-    func refuse<T: Sendable>(_ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, _ why: any Error & Sendable,
-                             on database: any Database) async throws -> Scoped<T> {
+    func refuse<T: Sendable>(
+        _ ctx: AccessContext, patientID: UUID?, action: AuditAction, resource: String, _ why: any Error & Sendable,
+        on database: any Database
+    ) async throws -> Scoped<T> {
         try await audit(ctx, patientID: patientID, action: action, resource: resource, outcome: .denied, on: database)
         return .refused(why)
     }
@@ -80,8 +84,10 @@ extension OrganizationScope {
     /// outside this organization, or none, counts in UTC.
     func clinicToday(_ clinicID: UUID?, _ ctx: AccessContext, on database: any Database) async throws -> LocalDate {
         var zone = "UTC"
-        if let clinicID, let clinic = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
-            .filter(\.$organizationID == organizationID).first() {
+        if let clinicID,
+            let clinic = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
+                .filter(\.$organizationID == organizationID).first()
+        {
             zone = clinic.timezone
         }
         return LocalDate.clinicDay(at: ctx.now, timeZone: zone)

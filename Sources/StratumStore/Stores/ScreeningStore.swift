@@ -15,23 +15,29 @@ public struct ScreeningStore: Sendable {
     /// They depend only on the patient and the answers, never on who records them.
     public static func findings(patient: Patient, response: ScreeningResponse, policy: ClinicalPolicy) -> [Finding] {
         let facts = PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick, screening: response)
-        return ScreeningCheck.findings(patient: facts, on: response.answeredOn, zones: [], device: defaultDevice,
-                                       context: .plan, policy: policy).ordered()
+        return ScreeningCheck.findings(
+            patient: facts, on: response.answeredOn, zones: [], device: defaultDevice,
+            context: .plan, policy: policy
+        ).ordered()
     }
 
     /// Records a new version of the patient's screening with its computed findings; earlier versions stay as they were.
-    public func record(patientID: UUID, response: ScreeningResponse, policy: ClinicalPolicy = .standard,
-                       _ ctx: AccessContext) async throws -> ScreeningRecord {
+    public func record(
+        patientID: UUID, response: ScreeningResponse, policy: ClinicalPolicy = .standard,
+        _ ctx: AccessContext
+    ) async throws -> ScreeningRecord {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<ScreeningRecord> in
             guard let p = try await self.scope.patient(patientID, on: database) else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .create, resource: "patient.screening",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .create, resource: "patient.screening",
+                    missing: "patient", on: database)
             }
             try await self.scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
             // Serializes concurrent screenings of one patient on PostgreSQL, so versions never collide.
             try await lockRow(PatientModel.schema, id: patientID, on: database)
-            let last = try await ScreeningModel.query(on: database).filter(\.$patientID == patientID)
+            let last =
+                try await ScreeningModel.query(on: database).filter(\.$patientID == patientID)
                 .filter(\.$organizationID == self.scope.organizationID).max(\.$version) ?? 0
             let m = ScreeningModel()
             m.id = UUID()
@@ -68,16 +74,18 @@ public struct ScreeningStore: Sendable {
     /// screening's answers (none on file: every answer missing on `date`, which the screening rules refuse).
     public func facts(of patient: Patient, on date: LocalDate, _ ctx: AccessContext) async throws -> PatientFacts {
         let screening = try await latest(patientID: patient.id, ctx)
-        return PatientFacts(birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick,
-                            screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
+        return PatientFacts(
+            birthDate: patient.birthDate, sex: patient.sex, fitzpatrick: patient.fitzpatrick,
+            screening: screening?.response ?? ScreeningResponse(answeredOn: date, answers: [:]))
     }
 
     /// Every version of the patient's screening, newest first, to show how answers changed over time.
     public func history(patientID: UUID, _ ctx: AccessContext) async throws -> [ScreeningRecord] {
         try await scope.db.write { database -> Scoped<[ScreeningRecord]> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
-                return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "patient.screening",
-                                                 missing: "patient", on: database)
+                return try await self.scope.deny(
+                    ctx, patientID: patientID, action: .list, resource: "patient.screening",
+                    missing: "patient", on: database)
             }
             let all = try await self.base(database).filter(\.$patientID == patientID).sort(\.$version, .descending).all()
             try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "patient.screening", outcome: .allowed, on: database)
@@ -93,9 +101,10 @@ public struct ScreeningStore: Sendable {
 extension ScreeningRecord {
     init(_ m: ScreeningModel) throws {
         guard let answeredOn = LocalDate(iso: m.answeredOn) else { throw StoredJSON.unreadable("screening date", m.answeredOn) }
-        self.init(id: m.id!, patientID: m.patientID, version: m.version, answeredOn: answeredOn,
-                  answers: try StoredJSON.answers(from: StoredJSON.parse(m.answersJSON, "screening answers")),
-                  findings: try StoredJSON.findings(from: StoredJSON.parse(m.findingsJSON, "screening findings")),
-                  policyVersion: m.policyVersion, recordedBy: m.recordedBy, createdAt: m.createdAt)
+        self.init(
+            id: m.id!, patientID: m.patientID, version: m.version, answeredOn: answeredOn,
+            answers: try StoredJSON.answers(from: StoredJSON.parse(m.answersJSON, "screening answers")),
+            findings: try StoredJSON.findings(from: StoredJSON.parse(m.findingsJSON, "screening findings")),
+            policyVersion: m.policyVersion, recordedBy: m.recordedBy, createdAt: m.createdAt)
     }
 }

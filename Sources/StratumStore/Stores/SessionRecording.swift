@@ -27,8 +27,10 @@ extension SessionStore {
                 return try await self.scope.refuse(ctx, patientID: course.patientID, action: .create, resource: "session", refusal, on: database)
             }
             // Nothing was written before this point: a refusal above commits its audit row alone.
-            return .found(try await self.insert(judged.0, course: course, clinicID: clinicID, actorID: actorID, resolved: judged.1,
-                                                today: judged.2, ctx, on: database))
+            return .found(
+                try await self.insert(
+                    judged.0, course: course, clinicID: clinicID, actorID: actorID, resolved: judged.1,
+                    today: judged.2, ctx, on: database))
         }.get()
     }
 
@@ -45,16 +47,19 @@ extension SessionStore {
     public static func proposal(_ facts: SessionFacts, _ doc: SessionRecordDocument) -> SessionProposal {
         let screening = facts.screening?.response ?? ScreeningResponse(answeredOn: doc.date, answers: [:])
         return SessionProposal(
-            patient: PatientFacts(birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,
-                                  screening: screening),
+            patient: PatientFacts(
+                birthDate: facts.patient.birthDate, sex: facts.patient.sex, fitzpatrick: facts.patient.fitzpatrick,
+                screening: screening),
             indications: facts.course.indications, device: facts.course.device, date: doc.date, zones: doc.zones,
             sterility: facts.sterility, handpiece: facts.handpiece, topical: doc.topical, consentSigned: facts.consentSigned,
             previousSessions: facts.previousSessions, clusterAlerts: facts.clusterAlerts, registered: facts.registered)
     }
 
     /// Reads the facts and judges `doc` on them; throws the typed refusal, writes nothing.
-    private func judge(_ doc: SessionRecordDocument, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
-                       on database: any Database) async throws -> (SessionDraft, ResolvedEquipment, LocalDate) {
+    private func judge(
+        _ doc: SessionRecordDocument, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
+        on database: any Database
+    ) async throws -> (SessionDraft, ResolvedEquipment, LocalDate) {
         guard course.status == CourseStatus.active.rawValue else { throw StoreError.state(.courseNotActive(status: course.status)) }
         // The core's input limits, whichever door built the document: a value no session can have is never judged.
         if let first = SessionInputRules.problems(doc).first {
@@ -68,10 +73,11 @@ extension SessionStore {
             throw StoreError.notFound("patient")
         }
         let result = SessionCheck.check(Self.proposal(facts, doc))
-        var draft = SessionDraft(practitionerID: doc.practitionerID ?? actorID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
-                                 device: facts.registered.judgedDevice(planned: facts.course.device), equipment: doc.equipment,
-                                 topical: doc.topical, reactions: doc.reactions, result: result,
-                                 acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
+        var draft = SessionDraft(
+            practitionerID: doc.practitionerID ?? actorID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
+            device: facts.registered.judgedDevice(planned: facts.course.device), equipment: doc.equipment,
+            topical: doc.topical, reactions: doc.reactions, result: result,
+            acknowledgements: doc.acknowledgements.map { AcknowledgementDraft(rule: $0.rule, zone: $0.zone, reason: $0.reason) })
         draft.documentedBy = actorID
         try Self.validate(draft)
         guard try await scope.hasMember(draft.practitionerID, on: database) else { throw StoreError.notFound("practitioner") }

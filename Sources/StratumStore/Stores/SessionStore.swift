@@ -46,8 +46,9 @@ public struct SessionStore: Sendable {
             let equipment = try await self.checkedEquipment(draft, excluding: sessionID, on: database)
             Self.apply(draft, equipment, to: m)
             try await m.update(on: database)
-            try await self.scope.bind(equipment, sessionID: sessionID, patientID: course.patientID, clinicID: m.clinicID, date: draft.date,
-                                      at: ctx.now, on: database)
+            try await self.scope.bind(
+                equipment, sessionID: sessionID, patientID: course.patientID, clinicID: m.clinicID, date: draft.date,
+                at: ctx.now, on: database)
             try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await self.insertDetails(draft, sessionID: sessionID, actorID: actorID, at: ctx.now, on: database)
@@ -92,7 +93,8 @@ public struct SessionStore: Sendable {
             a.authorID = actorID
             a.createdAt = ctx.now
             try await a.create(on: database)
-            try await self.scope.audit(ctx, patientID: course.patientID, action: .create, resource: "session.addendum", outcome: .allowed, on: database)
+            try await self.scope.audit(
+                ctx, patientID: course.patientID, action: .create, resource: "session.addendum", outcome: .allowed, on: database)
             return .found(try await self.load(m, patientID: course.patientID, on: database))
         }.get()
     }
@@ -101,7 +103,8 @@ public struct SessionStore: Sendable {
     public func get(sessionID: UUID, _ ctx: AccessContext) async throws -> TreatmentSession? {
         try await scope.db.write { database -> TreatmentSession? in
             guard let m = try await self.sessions(database).filter(\.$id == sessionID).first(),
-                  let course = try await self.courses(database).filter(\.$id == m.courseID).first() else {
+                let course = try await self.courses(database).filter(\.$id == m.courseID).first()
+            else {
                 try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "session", outcome: .denied, on: database)
                 return nil
             }
@@ -130,8 +133,10 @@ public struct SessionStore: Sendable {
     /// is linked to the session, or is unlinked and began on or after it and before the patient's next session;
     /// `openAdverseEventZones` are the zones such events name (all the session's zones for one that names none).
     /// `reactionsResolvedWithinDays` is not recorded yet and is nil.
-    public func previousSessions(courseID: UUID, before date: LocalDate, excluding: UUID? = nil,
-                                 _ ctx: AccessContext) async throws -> [PriorSession] {
+    public func previousSessions(
+        courseID: UUID, before date: LocalDate, excluding: UUID? = nil,
+        _ ctx: AccessContext
+    ) async throws -> [PriorSession] {
         try await scope.db.write { database -> Scoped<[PriorSession]> in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .read, resource: "session.history", missing: "course", on: database)
@@ -145,15 +150,18 @@ public struct SessionStore: Sendable {
     /// The facts a session on `date` would be judged on, read as one snapshot and audited as one read of the
     /// patient's record: what the session form's live re-check shows. `excluding` leaves out a session being
     /// re-checked. Nil when the course is not in this organization.
-    public func facts(courseID: UUID, on date: LocalDate, excluding: UUID? = nil, equipment: EquipmentReference = EquipmentReference(),
-                      _ ctx: AccessContext) async throws -> SessionFacts? {
+    public func facts(
+        courseID: UUID, on date: LocalDate, excluding: UUID? = nil, equipment: EquipmentReference = EquipmentReference(),
+        _ ctx: AccessContext
+    ) async throws -> SessionFacts? {
         let found = try await scope.db.snapshot { database -> SessionFacts? in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else { return nil }
             return try await self.facts(of: course, on: date, excluding: excluding, equipment: equipment, on: database)?.0
         }
         try await scope.db.write { database in
-            try await self.scope.audit(ctx, patientID: found?.patient.id, action: .read, resource: "session.facts",
-                                       outcome: found == nil ? .denied : .allowed, on: database)
+            try await self.scope.audit(
+                ctx, patientID: found?.patient.id, action: .read, resource: "session.facts",
+                outcome: found == nil ? .denied : .allowed, on: database)
         }
         return found
     }
@@ -164,8 +172,10 @@ public struct SessionStore: Sendable {
     /// is the equipment the core already judged in this transaction (`record(courseID:clinicID:_:_:)`): its rules are
     /// not run a second time.
     /// `today` is the clinic's today when the caller already read it in this transaction.
-    func insert(_ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
-                today: LocalDate? = nil, _ ctx: AccessContext, on database: any Database) async throws -> TreatmentSession {
+    func insert(
+        _ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
+        today: LocalDate? = nil, _ ctx: AccessContext, on database: any Database
+    ) async throws -> TreatmentSession {
         let m = TreatmentSessionModel()
         m.id = UUID()
         m.organizationID = scope.organizationID
@@ -177,21 +187,25 @@ public struct SessionStore: Sendable {
         if let resolved { equipment = resolved } else { equipment = try await checkedEquipment(draft, excluding: nil, on: database) }
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
-        try await scope.bind(equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
-                             at: ctx.now, on: database)
+        try await scope.bind(
+            equipment, sessionID: m.id!, patientID: course.patientID, clinicID: clinicID, date: draft.date,
+            at: ctx.now, on: database)
         let (zones, acks) = try await insertDetails(draft, sessionID: m.id!, actorID: actorID, at: ctx.now, on: database)
         try await CourseOutcomeSummary.refresh(courseID: course.id!, organizationID: scope.organizationID, on: database)
         try await scope.audit(ctx, patientID: course.patientID, action: .create, resource: "session", outcome: .allowed, on: database)
         // The answer is what this transaction just wrote: reading it back would cost the writer a statement per table.
-        let written = try Self.session(m, patientID: course.patientID, zones: zones, acknowledgements: acks, addenda: [],
-                                       equipment: equipment.reference)
+        let written = try Self.session(
+            m, patientID: course.patientID, zones: zones, acknowledgements: acks, addenda: [],
+            equipment: equipment.reference)
         return try await scope.attributed(written, on: database)
     }
 
     /// Refuses a day after the clinic's today (`invalid(field: "date")`) and marks a day before it as a late entry
     /// written now: stored, because the clinic's today at the time of writing cannot be recomputed later.
-    private func markWriting(_ m: TreatmentSessionModel, date: LocalDate, today known: LocalDate? = nil, _ ctx: AccessContext,
-                             on database: any Database) async throws {
+    private func markWriting(
+        _ m: TreatmentSessionModel, date: LocalDate, today known: LocalDate? = nil, _ ctx: AccessContext,
+        on database: any Database
+    ) async throws {
         let today: LocalDate
         if let known { today = known } else { today = try await scope.clinicToday(m.clinicID, ctx, on: database) }
         if let problem = RecordDate.futureProblem(date, today: today) { throw StoreError.invalid(field: "date", problem: problem) }
@@ -204,8 +218,10 @@ public struct SessionStore: Sendable {
     /// (`ClinicalRefusal`), so no session is stored without a sterile part or released pack.
     private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, on database: any Database) async throws -> ResolvedEquipment {
         let eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database)
-        let findings = SterilityRules.findings(sterility: eq.sterility, handpiece: eq.handpieceFacts,
-                                               device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
+        let findings =
+            SterilityRules.findings(
+                sterility: eq.sterility, handpiece: eq.handpieceFacts,
+                device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
             + DeviceFitRules.findings(zones: draft.zones, equipment: eq.registered, policy: .standard) + eq.clusterAlerts.map(\.finding)
         let stops = findings.filter { $0.severity == .stop }
         guard stops.isEmpty else { throw ClinicalRefusal(blocking: stops, findings: findings) }
@@ -213,25 +229,31 @@ public struct SessionStore: Sendable {
     }
 
     /// The facts a session is judged on, with the named equipment as resolved (for binding it without a second look-up).
-    func facts(of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
-                       on database: any Database) async throws -> (SessionFacts, ResolvedEquipment)? {
+    func facts(
+        of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
+        on database: any Database
+    ) async throws -> (SessionFacts, ResolvedEquipment)? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
         let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
         let eq = try await scope.resolve(equipment, on: date, excluding: excluding, on: database)
-        let consentInForce = try await ConsentStore.treatmentConsentInForce(patientID: course.patientID, on: date,
-                                                                           organizationID: scope.organizationID, on: database)
-        let facts = SessionFacts(course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
-                                 screening: screening, consentSigned: consentInForce,
-                                 previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
-                                 sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts,
-                                 registered: eq.registered)
+        let consentInForce = try await ConsentStore.treatmentConsentInForce(
+            patientID: course.patientID, on: date,
+            organizationID: scope.organizationID, on: database)
+        let facts = SessionFacts(
+            course: try await CourseStore(scope: scope).load(course, on: database), patient: Patient(patient),
+            screening: screening, consentSigned: consentInForce,
+            previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
+            sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts,
+            registered: eq.registered)
         return (facts, eq)
     }
 
     /// The patient's sessions on or before `date` as the session rules read them (see `previousSessions`).
-    private func priorSessions(of course: CourseModel, before date: LocalDate, excluding: UUID?,
-                               on database: any Database) async throws -> [PriorSession] {
+    private func priorSessions(
+        of course: CourseModel, before date: LocalDate, excluding: UUID?,
+        on database: any Database
+    ) async throws -> [PriorSession] {
         let courseIDs = try await courses(database).filter(\.$patientID == course.patientID).all().compactMap(\.id)
         var all = try await sessions(database).filter(\.$courseID ~~ courseIDs)
             .filter(\.$date <= date.description).sort(\.$date).sort(\.$createdAt).all()
@@ -259,8 +281,9 @@ public struct SessionStore: Sendable {
         return try all.map { s -> PriorSession in
             guard let d = LocalDate(iso: s.date) else { throw StoredJSON.unreadable("session date", s.date) }
             let zones = try zoneRows.filter { $0.sessionID == s.id }.map { try ZoneDepth(zone: Self.zone($0.site, $0.side), depthMM: $0.depthMM) }
-            return PriorSession(date: d, zones: zones.sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
-                        reactionsResolvedWithinDays: nil, openAdverseEventZones: flagged[s.id!] ?? [])
+            return PriorSession(
+                date: d, zones: zones.sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
+                reactionsResolvedWithinDays: nil, openAdverseEventZones: flagged[s.id!] ?? [])
         }
     }
 
@@ -276,7 +299,8 @@ public struct SessionStore: Sendable {
     private func locked(_ id: UUID, on database: any Database) async throws -> (TreatmentSessionModel, CourseModel)? {
         try await lockRow(TreatmentSessionModel.schema, id: id, on: database)
         guard let m = try await sessions(database).filter(\.$id == id).first(),
-              let course = try await courses(database).filter(\.$id == m.courseID).first() else { return nil }
+            let course = try await courses(database).filter(\.$id == m.courseID).first()
+        else { return nil }
         return (m, course)
     }
 
@@ -298,8 +322,9 @@ public struct SessionStore: Sendable {
         let blocking = RecordingGate.blocking(result, acknowledgements: acks)
         guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: result.findings) }
         if let i = acks.firstIndex(where: { !AcknowledgementGate.unmatched([$0], findings: result.findings).isEmpty }) {
-            throw StoreError.invalid(field: "acknowledgements[\(i)].rule",
-                                     problem: "the check raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge")
+            throw StoreError.invalid(
+                field: "acknowledgements[\(i)].rule",
+                problem: "the check raised no caution \(acks[i].rule.rawValue)\(acks[i].zone.map { " on \($0)" } ?? "") to acknowledge")
         }
     }
 
@@ -319,8 +344,10 @@ public struct SessionStore: Sendable {
 
     /// One multi-row INSERT per table, whatever the number of zones and acknowledgements.
     @discardableResult
-    private func insertDetails(_ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date,
-                               on database: any Database) async throws -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
+    private func insertDetails(
+        _ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date,
+        on database: any Database
+    ) async throws -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
         let (zones, acks) = Self.detailRows(d, sessionID: sessionID, organizationID: scope.organizationID, by: actorID, at: now)
         if !zones.isEmpty { try await zones.create(on: database) }
         if !acks.isEmpty { try await acks.create(on: database) }
@@ -328,8 +355,10 @@ public struct SessionStore: Sendable {
     }
 
     /// The zone and acknowledgement rows of a session as this door writes them (and the demo generator with it).
-    static func detailRows(_ d: SessionDraft, sessionID: UUID, organizationID: UUID, by actorID: UUID,
-                           at now: Date) -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
+    static func detailRows(
+        _ d: SessionDraft, sessionID: UUID, organizationID: UUID, by actorID: UUID,
+        at now: Date
+    ) -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
         let zones = d.zones.map { dose in
             let z = ZoneTreatmentModel()
             z.id = UUID()
@@ -376,30 +405,38 @@ public struct SessionStore: Sendable {
         let ids = rows.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         let org = scope.organizationID
-        let zonesOf = Dictionary(grouping: try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
-            .filter(\.$organizationID == org).all(), by: \.sessionID)
-        let acksOf = Dictionary(grouping: try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID ~~ ids)
-            .filter(\.$organizationID == org).all(), by: \.sessionID)
-        let addendaOf = Dictionary(grouping: try await SessionAddendumModel.query(on: database).filter(\.$sessionID ~~ ids)
-            .filter(\.$organizationID == org).sort(\.$createdAt).all(), by: \.sessionID)
+        let zonesOf = Dictionary(
+            grouping: try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+                .filter(\.$organizationID == org).all(), by: \.sessionID)
+        let acksOf = Dictionary(
+            grouping: try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID ~~ ids)
+                .filter(\.$organizationID == org).all(), by: \.sessionID)
+        let addendaOf = Dictionary(
+            grouping: try await SessionAddendumModel.query(on: database).filter(\.$sessionID ~~ ids)
+                .filter(\.$organizationID == org).sort(\.$createdAt).all(), by: \.sessionID)
         let equipment = try await scope.equipment(ofSessions: ids, on: database)
         return try rows.map { m in
             let id = m.id!
-            return try Self.session(m, patientID: patientID, zones: zonesOf[id] ?? [], acknowledgements: acksOf[id] ?? [],
-                                    addenda: addendaOf[id] ?? [], equipment: equipment[id])
+            return try Self.session(
+                m, patientID: patientID, zones: zonesOf[id] ?? [], acknowledgements: acksOf[id] ?? [],
+                addenda: addendaOf[id] ?? [], equipment: equipment[id])
         }
     }
 
-    static func session(_ m: TreatmentSessionModel, patientID: UUID, zones: [ZoneTreatmentModel], acknowledgements acks: [FindingAcknowledgementModel],
-                        addenda: [SessionAddendumModel], equipment: EquipmentReference?) throws -> TreatmentSession {
+    static func session(
+        _ m: TreatmentSessionModel, patientID: UUID, zones: [ZoneTreatmentModel], acknowledgements acks: [FindingAcknowledgementModel],
+        addenda: [SessionAddendumModel], equipment: EquipmentReference?
+    ) throws -> TreatmentSession {
         let id = m.id!
         guard let date = LocalDate(iso: m.date) else { throw StoredJSON.unreadable("session date", m.date) }
         guard let decision = Decision(rawValue: m.decision) else { throw StoredJSON.unreadable("session decision", m.decision) }
         let (sterility, handpiece) = try StoredJSON.sterility(from: StoredJSON.parse(m.sterilityJSON, "sterility"))
         var session = TreatmentSession(
             id: id, courseID: m.courseID, patientID: patientID, clinicID: m.clinicID, practitionerID: m.practitionerID, date: date,
-            zones: try zones.map { ZoneTreatment(zone: try Self.zone($0.site, $0.side), depthMM: $0.depthMM, passes: $0.passes, endPoint: $0.endPoint) }
-                .sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
+            zones: try zones.map {
+                ZoneTreatment(zone: try Self.zone($0.site, $0.side), depthMM: $0.depthMM, passes: $0.passes, endPoint: $0.endPoint)
+            }
+            .sorted { ($0.zone.site.rawValue, $0.zone.side.rawValue) < ($1.zone.site.rawValue, $1.zone.side.rawValue) },
             device: try StoredJSON.device(from: StoredJSON.parse(m.deviceJSON, "device")),
             sterility: sterility, handpiece: handpiece, equipment: equipment,
             topical: try m.topicalJSON.map { try StoredJSON.topical(from: StoredJSON.parse($0, "topical")) },
@@ -411,8 +448,9 @@ public struct SessionStore: Sendable {
                 guard let rule = RuleID(rawValue: a.rule) else { throw StoredJSON.unreadable("acknowledgement", a.rule) }
                 var zone: Zone?
                 if let site = a.site, let side = a.side { zone = try Self.zone(site, side) }
-                return FindingAcknowledgement(rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
-                                              acknowledgedAt: a.acknowledgedAt)
+                return FindingAcknowledgement(
+                    rule: rule, zone: zone, reason: a.reason, acknowledgedBy: a.acknowledgedBy,
+                    acknowledgedAt: a.acknowledgedAt)
             }.sorted { ($0.rule, $0.zone?.description ?? "") < ($1.rule, $1.zone?.description ?? "") },
             addenda: addenda.map { SessionAddendum(id: $0.id!, text: $0.text, authorID: $0.authorID, createdAt: $0.createdAt) },
             createdAt: m.createdAt, signedAt: m.signedAt, signedBy: m.signedBy, documentedBy: m.documentedBy ?? m.practitionerID)

@@ -43,10 +43,14 @@ public struct SterilizationStore: Sendable {
     /// Sets the clinic's pack shelf life: a number of days after the cycle, or nil for event-related shelf life.
     public func setShelfLife(clinicID: UUID, days: Int?, _ ctx: AccessContext) async throws {
         _ = try scope.requireActor(ctx)
-        if let days, !(1...3650).contains(days) { throw StoreError.invalid(field: "days", problem: "from 1 to 3,650 days, or none for event-related") }
+        if let days, !(1...3650).contains(days) {
+            throw StoreError.invalid(field: "days", problem: "from 1 to 3,650 days, or none for event-related")
+        }
         try await scope.db.write { database in
-            guard let c = try await ClinicModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == clinicID).first() else { throw StoreError.notFound("clinic") }
+            guard
+                let c = try await ClinicModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == clinicID).first()
+            else { throw StoreError.notFound("clinic") }
             c.packShelfLifeDays = days
             try await c.update(on: database)
             try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "clinic.shelf-life", outcome: .allowed, on: database)
@@ -67,16 +71,22 @@ public struct SterilizationStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         guard !items.isEmpty else { throw StoreError.invalid(field: "items", problem: "a pack holds at least one device model from the catalogue") }
         guard items.count <= 20 else { throw StoreError.invalid(field: "items", problem: "at most 20 device models in one pack") }
-        guard Set(items.map(\.modelID)).count == items.count else { throw StoreError.invalid(field: "items", problem: "a device model is listed twice") }
-        guard items.allSatisfy({ (1...50).contains($0.count) }) else { throw StoreError.invalid(field: "items", problem: "from 1 to 50 of each model") }
+        guard Set(items.map(\.modelID)).count == items.count else {
+            throw StoreError.invalid(field: "items", problem: "a device model is listed twice")
+        }
+        guard items.allSatisfy({ (1...50).contains($0.count) }) else {
+            throw StoreError.invalid(field: "items", problem: "from 1 to 50 of each model")
+        }
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard note.count <= 200 else { throw StoreError.invalid(field: "note", problem: "at most 200 characters") }
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
             var names: [String] = []
             for item in items {
-                guard let model = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                        .filter(\.$id == item.modelID).first() else {
+                guard
+                    let model = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                        .filter(\.$id == item.modelID).first()
+                else {
                     throw StoreError.invalid(field: "items", problem: "no device model \(item.modelID.uuidString.lowercased()) in the catalogue")
                 }
                 guard model.part != DevicePartKind.handpiece.rawValue else {
@@ -129,8 +139,10 @@ public struct SterilizationStore: Sendable {
             guard let sterilizer = try await self.sterilizers(database).filter(\.$id == sterilizerID).first() else {
                 throw StoreError.notFound("sterilizer")
             }
-            guard try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == sterilizerID)
-                    .filter(\.$number == d.number).first() == nil else {
+            guard
+                try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == sterilizerID)
+                    .filter(\.$number == d.number).first() == nil
+            else {
                 throw StoreError.invalid(field: "number", problem: "cycle \(d.number) of \(sterilizer.name) is already recorded")
             }
             let clinic = try await ClinicModel.find(sterilizer.clinicID, on: database)
@@ -159,7 +171,8 @@ public struct SterilizationStore: Sendable {
                 // The record admits only what happened: a pack cannot go through a cycle run before it was assembled.
                 let assembledOn = LocalDate.clinicDay(at: p.assembledAt, timeZone: clinic?.timezone ?? "UTC")
                 guard assembledOn <= d.date else {
-                    throw StoreError.invalid(field: "packCodes", problem: "pack \(code) was assembled on \(assembledOn), after the cycle's date \(d.date)")
+                    throw StoreError.invalid(
+                        field: "packCodes", problem: "pack \(code) was assembled on \(assembledOn), after the cycle's date \(d.date)")
                 }
                 let state = PackState(rawValue: p.state) ?? .quarantined
                 do { p.state = try state.after(.sterilize(d.physical)).rawValue } catch {
@@ -198,8 +211,10 @@ public struct SterilizationStore: Sendable {
         guard result != .pending else { throw StoreError.invalid(field: "biological", problem: "record the reading: pass or fail") }
         return try await scope.db.write { database in
             try await lockRow(SterilizationCycleModel.schema, id: cycleID, on: database)
-            guard let c = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == cycleID).first() else { throw StoreError.notFound("cycle") }
+            guard
+                let c = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == cycleID).first()
+            else { throw StoreError.notFound("cycle") }
             guard c.biological == BiologicalIndicatorResult.pending.rawValue else {
                 throw StoreError.conflict("the biological indicator of cycle \(c.number) is already read: \(c.biological)")
             }
@@ -231,8 +246,9 @@ public struct SterilizationStore: Sendable {
             guard let cycleID = p.cycleID, let c = try await SterilizationCycleModel.find(cycleID, on: database) else {
                 throw StoreError.conflict("DEV-PACK-NOT-RELEASED: the pack has not been through a cycle")
             }
-            return .release(cycle: CycleStatus(rawValue: c.physical) ?? .incomplete, chemical: IndicatorResult(rawValue: c.chemical) ?? .fail,
-                            biological: BiologicalIndicatorResult(rawValue: c.biological) ?? .pending)
+            return .release(
+                cycle: CycleStatus(rawValue: c.physical) ?? .incomplete, chemical: IndicatorResult(rawValue: c.chemical) ?? .fail,
+                biological: BiologicalIndicatorResult(rawValue: c.biological) ?? .pending)
         }
     }
 
@@ -283,8 +299,10 @@ public struct SterilizationStore: Sendable {
         return "PK-" + out
     }
 
-    private func change(_ packID: UUID, _ ctx: AccessContext, action: AuditAction,
-                        _ event: @escaping @Sendable (SterilizationPackModel, any Database) async throws -> PackEvent) async throws -> SterilizationPack {
+    private func change(
+        _ packID: UUID, _ ctx: AccessContext, action: AuditAction,
+        _ event: @escaping @Sendable (SterilizationPackModel, any Database) async throws -> PackEvent
+    ) async throws -> SterilizationPack {
         _ = try scope.requireActor(ctx)
         return try await scope.db.write { database in
             try await lockRow(SterilizationPackModel.schema, id: packID, on: database)
@@ -305,12 +323,18 @@ public struct SterilizationStore: Sendable {
         guard !ids.isEmpty else { return [] }
         let rows = try await PackItemModel.query(on: database).filter(\.$packID ~~ ids).all()
         let modelIDs = Array(Set(rows.map(\.modelID)))
-        let names = modelIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await DeviceModelModel.query(on: database)
-            .filter(\.$id ~~ modelIDs).all().map { ($0.id!, $0.name) })
+        let names =
+            modelIDs.isEmpty
+            ? [:]
+            : Dictionary(
+                uniqueKeysWithValues: try await DeviceModelModel.query(on: database)
+                    .filter(\.$id ~~ modelIDs).all().map { ($0.id!, $0.name) })
         let items = Dictionary(grouping: rows, by: \.packID)
         return try ms.map { m in
-            try SterilizationPack(m, items: (items[m.id!] ?? []).map { PackItem(modelID: $0.modelID, name: names[$0.modelID] ?? "", count: $0.count) }
-                .sorted { $0.name < $1.name })
+            try SterilizationPack(
+                m,
+                items: (items[m.id!] ?? []).map { PackItem(modelID: $0.modelID, name: names[$0.modelID] ?? "", count: $0.count) }
+                    .sorted { $0.name < $1.name })
         }
     }
 
@@ -330,20 +354,23 @@ extension Sterilizer {
 extension SterilizationCycle {
     init(_ m: SterilizationCycleModel) throws {
         guard let date = LocalDate(iso: m.date), let physical = CycleStatus(rawValue: m.physical),
-              let chemical = IndicatorResult(rawValue: m.chemical), let biological = BiologicalIndicatorResult(rawValue: m.biological) else {
+            let chemical = IndicatorResult(rawValue: m.chemical), let biological = BiologicalIndicatorResult(rawValue: m.biological)
+        else {
             throw StoredJSON.unreadable("cycle", String(m.number))
         }
-        self.init(id: m.id!, sterilizerID: m.sterilizerID, number: m.number, date: date, type: m.type, temperatureC: m.temperatureC,
-                  minutes: m.minutes, pressureKPa: m.pressureKPa, operatorID: m.operatorID, physical: physical, chemical: chemical,
-                  biological: biological, biologicalReadAt: m.biReadAt)
+        self.init(
+            id: m.id!, sterilizerID: m.sterilizerID, number: m.number, date: date, type: m.type, temperatureC: m.temperatureC,
+            minutes: m.minutes, pressureKPa: m.pressureKPa, operatorID: m.operatorID, physical: physical, chemical: chemical,
+            biological: biological, biologicalReadAt: m.biReadAt)
     }
 }
 
 extension SterilizationPack {
     init(_ m: SterilizationPackModel, items: [PackItem]) throws {
         guard let state = PackState(rawValue: m.state) else { throw StoredJSON.unreadable("pack state", m.state) }
-        self.init(id: m.id!, clinicID: m.clinicID, code: m.code, contents: m.contents, items: items, state: state, cycleID: m.cycleID,
-                  expiresOn: m.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: m.wrapCompromised,
-                  assembledAt: m.assembledAt, updatedAt: m.updatedAt)
+        self.init(
+            id: m.id!, clinicID: m.clinicID, code: m.code, contents: m.contents, items: items, state: state, cycleID: m.cycleID,
+            expiresOn: m.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: m.wrapCompromised,
+            assembledAt: m.assembledAt, updatedAt: m.updatedAt)
     }
 }

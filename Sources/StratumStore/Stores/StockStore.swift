@@ -18,11 +18,15 @@ public struct StockStore: Sendable {
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(d.clinicID, on: database) else { throw StoreError.notFound("clinic") }
             if let modelID = d.modelID {
-                guard try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                        .filter(\.$id == modelID).first() != nil else { throw StoreError.invalid(field: "modelID", problem: "no such device model") }
+                guard
+                    try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                        .filter(\.$id == modelID).first() != nil
+                else { throw StoreError.invalid(field: "modelID", problem: "no such device model") }
             }
-            guard try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$gtin == gtin).filter(\.$lot == lot).first() == nil else {
+            guard
+                try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$gtin == gtin).filter(\.$lot == lot).first() == nil
+            else {
                 throw StoreError.invalid(field: "lot", problem: "lot \(lot) of GTIN \(gtin) is already received")
             }
             let m = DeviceLotModel()
@@ -60,8 +64,10 @@ public struct StockStore: Sendable {
     /// One lot, or nil when it is not this organization's.
     public func lot(_ id: UUID) async throws -> DeviceLot? {
         try await scope.db.read { database in
-            guard let m = try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == id).first() else { return nil }
+            guard
+                let m = try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == id).first()
+            else { return nil }
             return try await self.load(m, on: database)
         }
     }
@@ -73,8 +79,10 @@ public struct StockStore: Sendable {
         let reason = try Traceability.text(reason, field: "reason", max: 500)
         return try await scope.db.write { database in
             try await lockRow(DeviceLotModel.schema, id: lotID, on: database)
-            guard let m = try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == lotID).first() else { throw StoreError.notFound("lot") }
+            guard
+                let m = try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$id == lotID).first()
+            else { throw StoreError.notFound("lot") }
             guard m.status != LotStatus.recalled.rawValue else { throw StoreError.conflict("the lot is recalled; a recall is final") }
             guard m.status != status.rawValue else { throw StoreError.conflict("the lot is already \(status.rawValue)") }
             m.status = status.rawValue
@@ -82,8 +90,10 @@ public struct StockStore: Sendable {
             try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "lot", outcome: .allowed, on: database)
             var recallID: UUID?
             if status == .recalled {
-                recallID = try await RecallStore(scope: self.scope).open(source: .lot, clinicID: m.clinicID, cycleID: nil, lotID: lotID,
-                                                                         reason: "Lot \(m.lot) of \(m.product) recalled: \(reason)", ctx, on: database).id
+                recallID = try await RecallStore(scope: self.scope).open(
+                    source: .lot, clinicID: m.clinicID, cycleID: nil, lotID: lotID,
+                    reason: "Lot \(m.lot) of \(m.product) recalled: \(reason)", ctx, on: database
+                ).id
             }
             return (try await self.load(m, on: database), recallID)
         }
@@ -92,7 +102,8 @@ public struct StockStore: Sendable {
     private func load(_ m: DeviceLotModel, on database: any Database) async throws -> DeviceLot {
         guard let expiry = LocalDate(iso: m.expiry), let status = LotStatus(rawValue: m.status) else { throw StoredJSON.unreadable("lot", m.lot) }
         let used = try await SessionEquipmentModel.query(on: database).filter(\.$lotID == m.id!).count()
-        return DeviceLot(id: m.id!, clinicID: m.clinicID, modelID: m.modelID, product: m.product, gtin: m.gtin, lot: m.lot, expiry: expiry,
-                         quantity: m.quantity, used: used, status: status, receivedAt: m.receivedAt)
+        return DeviceLot(
+            id: m.id!, clinicID: m.clinicID, modelID: m.modelID, product: m.product, gtin: m.gtin, lot: m.lot, expiry: expiry,
+            quantity: m.quantity, used: used, status: status, receivedAt: m.receivedAt)
     }
 }

@@ -19,13 +19,14 @@ enum StoredJSON {
 
     /// Only answered keys, in questionnaire order: yes/no as booleans, last dates as strings, "never" as null.
     static func answers(_ a: [ScreeningKey: ScreeningAnswer]) -> JSONValue {
-        .object(ScreeningKey.allCases.compactMap { key in
-            switch a[key] {
-            case nil: nil
-            case .yesNo(let b)?: (key.rawValue, .bool(b))
-            case .lastDate(let d)?: (key.rawValue, d.map { .string($0.description) } ?? .null)
-            }
-        })
+        .object(
+            ScreeningKey.allCases.compactMap { key in
+                switch a[key] {
+                case nil: nil
+                case .yesNo(let b)?: (key.rawValue, .bool(b))
+                case .lastDate(let d)?: (key.rawValue, d.map { .string($0.description) } ?? .null)
+                }
+            })
     }
 
     static func answers(from v: JSONValue) throws -> [ScreeningKey: ScreeningAnswer] {
@@ -55,8 +56,9 @@ enum StoredJSON {
             guard let severity = Severity(rawValue: try string(item["severity"], w)) else { throw unreadable(w, "unknown severity") }
             let zone = try item["zone"].map { try self.zone(from: $0, w) }
             let session = try item["session"].map { Int(try number($0, w)) }
-            return Finding(rule: rule, severity: severity, message: try string(item["message"], w), zone: zone, session: session,
-                           evidence: try string(item["evidence"], w), source: try string(item["source"], w))
+            return Finding(
+                rule: rule, severity: severity, message: try string(item["message"], w), zone: zone, session: session,
+                evidence: try string(item["evidence"], w), source: try string(item["source"], w))
         }
     }
 
@@ -73,8 +75,13 @@ enum StoredJSON {
     static func zones(from v: JSONValue, _ w: String) throws -> [Zone] { try array(v, w).map { try zone(from: $0, w) } }
 
     static func zoneDepths(_ z: [ZoneDepth]) -> JSONValue {
-        .array(z.map { .object([("site", .string($0.zone.site.rawValue)), ("side", .string($0.zone.side.rawValue)),
-                                ("depthMM", .number($0.depthMM))]) })
+        .array(
+            z.map {
+                .object([
+                    ("site", .string($0.zone.site.rawValue)), ("side", .string($0.zone.side.rawValue)),
+                    ("depthMM", .number($0.depthMM))
+                ])
+            })
     }
 
     static func zoneDepths(from v: JSONValue, _ w: String) throws -> [ZoneDepth] {
@@ -95,7 +102,8 @@ enum StoredJSON {
     static func device(from v: JSONValue) throws -> DeviceSpec {
         let w = "device"
         guard let kind = DeviceKind(rawValue: try string(v["kind"], w)),
-              let material = NeedleMaterial(rawValue: try string(v["needleMaterial"], w)) else {
+            let material = NeedleMaterial(rawValue: try string(v["needleMaterial"], w))
+        else {
             throw unreadable(w, "unknown kind or needle material")
         }
         let length: DeviceLength
@@ -124,14 +132,18 @@ enum StoredJSON {
         if let p = s.singleUsePart {
             var pm: [(String, JSONValue)] = [("lot", .string(p.lot)), ("expiry", .string(p.expiry.description))]
             if let serial = p.serial { pm.append(("serial", .string(serial))) }
-            pm += [("previouslyUsed", .bool(p.previouslyUsed)), ("lotRecalled", .bool(p.lotRecalled)),
-                   ("lotQuarantined", .bool(p.lotQuarantined))]
+            pm += [
+                ("previouslyUsed", .bool(p.previouslyUsed)), ("lotRecalled", .bool(p.lotRecalled)),
+                ("lotQuarantined", .bool(p.lotQuarantined))
+            ]
             m.append(("singleUsePart", .object(pm)))
         }
         if let k = s.pack {
-            var km: [(String, JSONValue)] = [("cycleStatus", .string(k.cycleStatus.rawValue)),
-                                             ("chemicalIndicator", .string(k.chemicalIndicator.rawValue)),
-                                             ("biologicalIndicator", .string(k.biologicalIndicator.rawValue))]
+            var km: [(String, JSONValue)] = [
+                ("cycleStatus", .string(k.cycleStatus.rawValue)),
+                ("chemicalIndicator", .string(k.chemicalIndicator.rawValue)),
+                ("biologicalIndicator", .string(k.biologicalIndicator.rawValue))
+            ]
             if let e = k.expiresOn { km.append(("expiresOn", .string(e.description))) }
             km.append(("wrapCompromised", .bool(k.wrapCompromised)))
             m.append(("pack", .object(km)))
@@ -143,19 +155,22 @@ enum StoredJSON {
     static func sterility(from v: JSONValue) throws -> (SterilityFacts, HandpieceFacts?) {
         let w = "sterility"
         let part = try v["singleUsePart"].map { p in
-            SingleUsePart(lot: try string(p["lot"], w), expiry: try date(p["expiry"], w), serial: try optionalString(p["serial"], w),
-                          previouslyUsed: try bool(p["previouslyUsed"], w), lotRecalled: try bool(p["lotRecalled"], w),
-                          lotQuarantined: try bool(p["lotQuarantined"], w))
+            SingleUsePart(
+                lot: try string(p["lot"], w), expiry: try date(p["expiry"], w), serial: try optionalString(p["serial"], w),
+                previouslyUsed: try bool(p["previouslyUsed"], w), lotRecalled: try bool(p["lotRecalled"], w),
+                lotQuarantined: try bool(p["lotQuarantined"], w))
         }
         let pack = try v["pack"].map { k in
             guard let cycle = CycleStatus(rawValue: try string(k["cycleStatus"], w)),
-                  let ci = IndicatorResult(rawValue: try string(k["chemicalIndicator"], w)),
-                  let bi = BiologicalIndicatorResult(rawValue: try string(k["biologicalIndicator"], w)) else {
+                let ci = IndicatorResult(rawValue: try string(k["chemicalIndicator"], w)),
+                let bi = BiologicalIndicatorResult(rawValue: try string(k["biologicalIndicator"], w))
+            else {
                 throw unreadable(w, "unknown cycle or indicator result")
             }
-            return SterilizationPackFacts(cycleStatus: cycle, chemicalIndicator: ci, biologicalIndicator: bi,
-                                          expiresOn: try k["expiresOn"].map { try date($0, w) },
-                                          wrapCompromised: try bool(k["wrapCompromised"], w))
+            return SterilizationPackFacts(
+                cycleStatus: cycle, chemicalIndicator: ci, biologicalIndicator: bi,
+                expiresOn: try k["expiresOn"].map { try date($0, w) },
+                wrapCompromised: try bool(k["wrapCompromised"], w))
         }
         let handpiece = try v["handpiece"].map { HandpieceFacts(cleanedSinceLastUse: try bool($0["cleanedSinceLastUse"], w)) }
         return (SterilityFacts(singleUsePart: part, pack: pack), handpiece)
@@ -170,8 +185,9 @@ enum StoredJSON {
     }
 
     static func topical(from v: JSONValue) throws -> TopicalFacts {
-        TopicalFacts(product: try optionalString(v["product"], "topical"), lot: try optionalString(v["lot"], "topical"),
-                     approvedForIntradermal: try bool(v["approvedForIntradermal"], "topical"))
+        TopicalFacts(
+            product: try optionalString(v["product"], "topical"), lot: try optionalString(v["lot"], "topical"),
+            approvedForIntradermal: try bool(v["approvedForIntradermal"], "topical"))
     }
 
     static func rawValues<E: RawRepresentable>(_ items: [E]) -> JSONValue where E.RawValue == String {

@@ -21,7 +21,9 @@ public struct TraceLookup: Sendable {
             var q = DeviceLotModel.query(on: database).filter(\.$lot == number)
             if let gtin { q = q.filter(\.$gtin == gtin) }
             return try await q.sort(\.$receivedAt).all().map {
-                Match(organizationID: $0.organizationID, id: $0.id!, label: "lot \($0.lot) of \($0.product) (GTIN \($0.gtin), expires \($0.expiry), \($0.status))")
+                Match(
+                    organizationID: $0.organizationID, id: $0.id!,
+                    label: "lot \($0.lot) of \($0.product) (GTIN \($0.gtin), expires \($0.expiry), \($0.status))")
             }
         }
     }
@@ -30,13 +32,21 @@ public struct TraceLookup: Sendable {
     public func cycles(_ text: String, sterilizer: String? = nil) async throws -> [Match] {
         try await db.read { database in
             var q = SterilizationCycleModel.query(on: database)
-            if let id = UUID(uuidString: text) { q = q.filter(\.$id == id) } else if let n = Int(text) { q = q.filter(\.$number == n) } else { return [] }
+            if let id = UUID(uuidString: text) {
+                q = q.filter(\.$id == id)
+            } else if let n = Int(text) {
+                q = q.filter(\.$number == n)
+            } else {
+                return []
+            }
             var out: [Match] = []
             for c in try await q.all() {
                 guard let s = try await SterilizerModel.find(c.sterilizerID, on: database) else { continue }
                 if let sterilizer, s.name != sterilizer { continue }
-                out.append(Match(organizationID: c.organizationID, id: c.id!,
-                                 label: "cycle \(c.number) of \(s.name) on \(c.date) (biological indicator \(c.biological))"))
+                out.append(
+                    Match(
+                        organizationID: c.organizationID, id: c.id!,
+                        label: "cycle \(c.number) of \(s.name) on \(c.date) (biological indicator \(c.biological))"))
             }
             return out
         }

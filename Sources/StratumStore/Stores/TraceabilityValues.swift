@@ -121,8 +121,10 @@ public struct CycleDraft: Sendable, Equatable {
     /// Packs loaded into the cycle, by label code; each must be assembled.
     public var packCodes: [String]
 
-    public init(number: Int, date: LocalDate, type: String, temperatureC: Double, minutes: Double, pressureKPa: Double,
-                physical: CycleStatus, chemical: IndicatorResult, biological: BiologicalIndicatorResult = .pending, packCodes: [String]) {
+    public init(
+        number: Int, date: LocalDate, type: String, temperatureC: Double, minutes: Double, pressureKPa: Double,
+        physical: CycleStatus, chemical: IndicatorResult, biological: BiologicalIndicatorResult = .pending, packCodes: [String]
+    ) {
         self.number = number
         self.date = date
         self.type = type

@@ -55,8 +55,10 @@ public struct PatientDraft: Sendable, Equatable {
     public var phone: String?
     public var email: String?
 
-    public init(clinicID: UUID, givenName: String, familyName: String, birthDate: LocalDate, sex: Sex, fitzpatrick: Int,
-                phone: String? = nil, email: String? = nil) {
+    public init(
+        clinicID: UUID, givenName: String, familyName: String, birthDate: LocalDate, sex: Sex, fitzpatrick: Int,
+        phone: String? = nil, email: String? = nil
+    ) {
         self.clinicID = clinicID
         self.givenName = givenName
         self.familyName = familyName

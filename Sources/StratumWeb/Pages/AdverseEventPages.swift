@@ -85,9 +85,10 @@ struct AdverseEventPages {
         let scope = state.scope(p.organizationID)
         guard let patient = try await scope.patients.get(id, req.access(p)) else { throw PatientPages.notFound }
         let f = try FormFields(req)
-        var v = Values(type: f["type"] ?? "", onset: f["onset"] ?? "", grade: f["grade"] ?? "", causes: f.all("cause"),
-                       sessionId: f["sessionId"] ?? "", devicePart: f["devicePart"] ?? "", lot: f["lot"] ?? "", pack: f["pack"] ?? "",
-                       topical: f["topical"] ?? "", notes: f["notes"] ?? "", zones: f.all("zone"))
+        var v = Values(
+            type: f["type"] ?? "", onset: f["onset"] ?? "", grade: f["grade"] ?? "", causes: f.all("cause"),
+            sessionId: f["sessionId"] ?? "", devicePart: f["devicePart"] ?? "", lot: f["lot"] ?? "", pack: f["pack"] ?? "",
+            topical: f["topical"] ?? "", notes: f["notes"] ?? "", zones: f.all("zone"))
         var errors = FieldErrors()
         let type = AdverseEventType(rawValue: v.type)
         if type == nil { errors.add("type", "Choose the type of event.") }
@@ -112,11 +113,13 @@ struct AdverseEventPages {
             v.causes = v.causes.filter { SuspectedCause(rawValue: $0) != nil }
             return try await render(req, p, patient, values: v, errors: errors, status: .badRequest)
         }
-        let links = AdverseEventLinks(devicePart: v.devicePart.nilIfEmpty, lot: v.lot.nilIfEmpty, pack: v.pack.nilIfEmpty, topical: v.topical.nilIfEmpty)
+        let links = AdverseEventLinks(
+            devicePart: v.devicePart.nilIfEmpty, lot: v.lot.nilIfEmpty, pack: v.pack.nilIfEmpty, topical: v.topical.nilIfEmpty)
         let event: AdverseEvent
         do {
-            event = try await scope.adverseEvents.report(patientID: id, sessionID: sessionID, type: type, onset: onset, grade: grade,
-                                                         suspectedCauses: causes, links: links, notes: v.notes.nilIfEmpty, zones: zones, req.access(p))
+            event = try await scope.adverseEvents.report(
+                patientID: id, sessionID: sessionID, type: type, onset: onset, grade: grade,
+                suspectedCauses: causes, links: links, notes: v.notes.nilIfEmpty, zones: zones, req.access(p))
         } catch StoreError.invalid(let field, let problem) where field == "zones" || field == "onset" {
             // The store's refusals (a zone outside the session, an onset after the clinic's today) on their field.
             errors.add(field, PageValues.sentence(problem))
@@ -128,8 +131,10 @@ struct AdverseEventPages {
         return req.done("/adverse-events/\(PageValues.id(event.id))", .eventReported, wrote: event.patientID, p, state: state)
     }
 
-    private func render(_ req: Request, _ p: Principal, _ patient: Patient, values: Values, errors: FieldErrors,
-                        status: HTTPResponseStatus) async throws -> Response {
+    private func render(
+        _ req: Request, _ p: Principal, _ patient: Patient, values: Values, errors: FieldErrors,
+        status: HTTPResponseStatus
+    ) async throws -> Response {
         let scope = state.scope(p.organizationID)
         var sessions: [Option] = []
         var zoneKeys: [String: String] = [:]
@@ -141,22 +146,28 @@ struct AdverseEventPages {
                         for z in s.zones { zoneKeys[PageValues.zoneKey(z.zone)] = PageValues.zoneName(z.zone) }
                     }
                     let id = PageValues.id(s.id)
-                    sessions.append(Option(value: id, label: "\(s.date) — \(s.zones.map { PageValues.zoneName($0.zone) }.joined(separator: ", "))",
-                                           checked: values.sessionId.lowercased() == id))
+                    sessions.append(
+                        Option(
+                            value: id, label: "\(s.date) — \(s.zones.map { PageValues.zoneName($0.zone) }.joined(separator: ", "))",
+                            checked: values.sessionId.lowercased() == id))
                 }
             }
         }
         let content = FormContent(
             patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)", values: values,
             types: AdverseEventType.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: values.type == $0.rawValue) },
-            grades: CTCAEGrade.allCases.map { GradeOption(value: String($0.rawValue), label: "Grade \($0.rawValue)", definition: $0.definition,
-                                                          checked: values.grade == String($0.rawValue)) },
+            grades: CTCAEGrade.allCases.map {
+                GradeOption(
+                    value: String($0.rawValue), label: "Grade \($0.rawValue)", definition: $0.definition,
+                    checked: values.grade == String($0.rawValue))
+            },
             causes: SuspectedCause.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: values.causes.contains($0.rawValue)) },
             sessions: sessions.sorted { $0.label > $1.label },
             zones: zoneKeys.sorted { $0.value < $1.value }.map { Option(value: $0.key, label: $0.value, checked: values.zones.contains($0.key)) },
             errors: errors, hasErrors: !errors.isEmpty)
-        return try await req.render("adverse-event-new", title: "Adverse event · \(patient.givenName) \(patient.familyName)",
-                                    section: "patients", content, status: status)
+        return try await req.render(
+            "adverse-event-new", title: "Adverse event · \(patient.givenName) \(patient.familyName)",
+            section: "patients", content, status: status)
     }
 
     // MARK: An event and its follow-ups
@@ -201,7 +212,8 @@ struct AdverseEventPages {
         let p = try await req.authorize(.read, .adverseEvent, state: state)
         let scope = state.scope(p.organizationID)
         guard let e = try await scope.adverseEvents.get(eventID: id, req.access(p)),
-              let patient = try await scope.patients.get(e.patientID, req.access(p)) else { throw Self.notFound }
+            let patient = try await scope.patients.get(e.patientID, req.access(p))
+        else { throw Self.notFound }
         let entries = try await scope.adverseEvents.followUps(eventID: id, req.access(p))
         let links = [("device part", e.links.devicePart), ("lot", e.links.lot), ("pack", e.links.pack), ("topical", e.links.topical)]
             .compactMap { name, value in value.map { "\(name) \($0)" } }
@@ -213,13 +225,18 @@ struct AdverseEventPages {
             open: e.status == .open, closedAt: PageValues.time(e.closedAt),
             zones: e.zones.isEmpty ? "the whole area of the session it followed" : e.zones.map(PageValues.zoneName).joined(separator: ", "),
             recordedBy: AuthorshipText.by("Reported", e.recorder, at: e.createdAt),
-            closedBy: e.status == .closed ? (e.closer.map { AuthorshipText.by("Closed", $0, at: e.closedAt) } ?? "Closed · \(PageValues.time(e.closedAt))") : "",
-            entries: entries.map { .init(date: $0.notedOn.description, grade: $0.grade.map { "grade \($0.rawValue)" } ?? "", text: $0.text,
-                                         by: $0.recorder.label) },
+            closedBy: e.status == .closed
+                ? (e.closer.map { AuthorshipText.by("Closed", $0, at: e.closedAt) } ?? "Closed · \(PageValues.time(e.closedAt))") : "",
+            entries: entries.map {
+                .init(
+                    date: $0.notedOn.description, grade: $0.grade.map { "grade \($0.rawValue)" } ?? "", text: $0.text,
+                    by: $0.recorder.label)
+            },
             hasEntries: !entries.isEmpty, canUpdate: e.status == .open && Permissions.allows(p.role, .update, .adverseEvent),
             today: today().description,
             grades: CTCAEGrade.allCases.map { Option(value: String($0.rawValue), label: "Grade \($0.rawValue)", checked: false) })
-        return try await req.render("adverse-event", title: "Adverse event · \(patient.givenName) \(patient.familyName)", section: "patients", content)
+        return try await req.render(
+            "adverse-event", title: "Adverse event · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 
     func followUp(_ req: Request) async throws -> Response {
@@ -242,7 +259,8 @@ struct AdverseEventPages {
         do {
             _ = try await state.scope(p.organizationID).adverseEvents.addFollowUp(eventID: id, notedOn: date, grade: grade, text: text, req.access(p))
         } catch StoreError.invalid(let field, let problem) where field == "notedOn" {
-            throw PageError(.unprocessableEntity, "Follow-up date in the future", "Date of review: \(PageValues.sentence(problem)) Go back and correct it.")
+            throw PageError(
+                .unprocessableEntity, "Follow-up date in the future", "Date of review: \(PageValues.sentence(problem)) Go back and correct it.")
         }
         return req.done("/adverse-events/\(PageValues.id(id))", .eventUpdated)
     }

@@ -100,7 +100,9 @@ struct AssessmentPages {
         let courses = try await scope.courses.list(patientID: id, req.access(p))
         let f = try FormFields(req)
         var v = Values(courseId: f["courseId"] ?? "", scale: f["scale"] ?? "", score: f["score"] ?? "", kind: f["kind"] ?? "", date: f["date"] ?? "")
-        for scale in OutcomeScale.allCases { for i in scale.items { if let typed = f[Self.fieldName(scale, i.key)] { v.items[Self.fieldName(scale, i.key)] = typed } } }
+        for scale in OutcomeScale.allCases {
+            for i in scale.items { if let typed = f[Self.fieldName(scale, i.key)] { v.items[Self.fieldName(scale, i.key)] = typed } }
+        }
         var errors = FieldErrors()
         var courseID: UUID?
         if !v.courseId.isEmpty {
@@ -118,7 +120,11 @@ struct AssessmentPages {
             if !typed.isEmpty {
                 var parsed: [String: Double] = [:]
                 for (key, text) in typed {
-                    if let n = PageValues.number(text) { parsed[key] = n } else { errors.add(Self.fieldName(scale, key), "Enter \(key) as a number.") }
+                    if let n = PageValues.number(text) {
+                        parsed[key] = n
+                    } else {
+                        errors.add(Self.fieldName(scale, key), "Enter \(key) as a number.")
+                    }
                 }
                 items = parsed
             }
@@ -138,9 +144,10 @@ struct AssessmentPages {
             return try await render(req, patient, courses, values: v, errors: errors, status: .badRequest)
         }
         do {
-            _ = try await scope.assessments.record(patientID: id, courseID: courseID, scale: scale.rawValue, score: items == nil ? score : nil,
-                                                   items: items, kind: kind,
-                                                   assessedOn: date, req.access(p))
+            _ = try await scope.assessments.record(
+                patientID: id, courseID: courseID, scale: scale.rawValue, score: items == nil ? score : nil,
+                items: items, kind: kind,
+                assessedOn: date, req.access(p))
         } catch let refusal as AssessmentRefusal {
             // The store's outcome-scale rules (OUT-GAIS-BASELINE, one baseline per scale) on the field they concern.
             errors.add(Self.formField[refusal.field] ?? refusal.field, refusal.problem.prefix(1).uppercased() + refusal.problem.dropFirst() + ".")
@@ -154,31 +161,44 @@ struct AssessmentPages {
         return req.done(back, .assessmentSaved)
     }
 
-    private func render(_ req: Request, _ patient: Patient, _ courses: [Course], values: Values, errors: FieldErrors,
-                        status: HTTPResponseStatus) async throws -> Response {
+    private func render(
+        _ req: Request, _ patient: Patient, _ courses: [Course], values: Values, errors: FieldErrors,
+        status: HTTPResponseStatus
+    ) async throws -> Response {
         let content = Content(
             patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)", values: values,
-            courses: courses.map { Option(value: PageValues.id($0.id), label: "\($0.indications.map(PageValues.indicationName).joined(separator: ", ")) (\($0.status.rawValue))",
-                                          checked: values.courseId.lowercased() == PageValues.id($0.id)) },
+            courses: courses.map {
+                Option(
+                    value: PageValues.id($0.id),
+                    label: "\($0.indications.map(PageValues.indicationName).joined(separator: ", ")) (\($0.status.rawValue))",
+                    checked: values.courseId.lowercased() == PageValues.id($0.id))
+            },
             scales: OutcomeScale.allCases.map { Option(value: $0.rawValue, label: $0.name, checked: values.scale == $0.rawValue) },
-            kinds: AssessmentKind.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.kind == $0.rawValue) },
+            kinds: AssessmentKind.allCases.map {
+                Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.kind == $0.rawValue)
+            },
             help: OutcomeScale.allCases.map {
-                ScaleHelp(name: $0.name, range: "\(OutcomeScale.text($0.range.lowerBound))–\(OutcomeScale.text($0.range.upperBound))",
-                          direction: $0.lowerIsBetter ? "lower is better" : "higher is better", levels: $0.levels,
-                          hasLevels: !$0.levels.isEmpty)
+                ScaleHelp(
+                    name: $0.name, range: "\(OutcomeScale.text($0.range.lowerBound))–\(OutcomeScale.text($0.range.upperBound))",
+                    direction: $0.lowerIsBetter ? "lower is better" : "higher is better", levels: $0.levels,
+                    hasLevels: !$0.levels.isEmpty)
             },
             itemGroups: OutcomeScale.allCases.filter { !$0.items.isEmpty }.map { scale in
-                ItemGroup(scale: scale.rawValue, scaleName: scale.name, fields: scale.items.map { i in
-                    let name = Self.fieldName(scale, i.key)
-                    return .init(name: name, label: i.label, range: "\(OutcomeScale.text(i.range.lowerBound))–\(OutcomeScale.text(i.range.upperBound))",
-                                 definition: i.definition, value: values.items[name] ?? "", error: errors.byField[name])
-                }, rule: scale == .mmasi ? "Total = Σ weight × area × darkness (forehead, each malar 0.3; chin 0.1)" : "Total = sum of the items")
+                ItemGroup(
+                    scale: scale.rawValue, scaleName: scale.name,
+                    fields: scale.items.map { i in
+                        let name = Self.fieldName(scale, i.key)
+                        return .init(
+                            name: name, label: i.label, range: "\(OutcomeScale.text(i.range.lowerBound))–\(OutcomeScale.text(i.range.upperBound))",
+                            definition: i.definition, value: values.items[name] ?? "", error: errors.byField[name])
+                    }, rule: scale == .mmasi ? "Total = Σ weight × area × darkness (forehead, each malar 0.3; chin 0.1)" : "Total = sum of the items")
             },
             back: courses.contains { PageValues.id($0.id) == values.courseId.lowercased() }
                 ? "/courses/\(values.courseId.lowercased())/progress" : "/patients/\(PageValues.id(patient.id))",
             errors: errors, hasErrors: !errors.isEmpty)
-        return try await req.render("assessment-new", title: "Assessment · \(patient.givenName) \(patient.familyName)", section: "patients",
-                                    content, status: status)
+        return try await req.render(
+            "assessment-new", title: "Assessment · \(patient.givenName) \(patient.familyName)", section: "patients",
+            content, status: status)
     }
 }
 

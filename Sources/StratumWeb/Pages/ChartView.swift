@@ -105,8 +105,10 @@ struct ChartView: Encodable {
     /// POLICY `SCR-STALE`: a screening older than this must be repeated before a session.
     static let staleAfterDays = 90
 
-    init(patient: Patient, screenings: [ScreeningRecord], consents: [Consent], courses: [Course], sessions: [TreatmentSession],
-         events: [AdverseEvent], assessments: [Assessment], today: LocalDate, role: Role, clinical: Bool) {
+    init(
+        patient: Patient, screenings: [ScreeningRecord], consents: [Consent], courses: [Course], sessions: [TreatmentSession],
+        events: [AdverseEvent], assessments: [Assessment], today: LocalDate, role: Role, clinical: Bool
+    ) {
         id = PageValues.id(patient.id)
         self.clinical = clinical
         let latest = screenings.first
@@ -125,49 +127,56 @@ struct ChartView: Encodable {
                 warning = false
             }
         }
-        banner = Banner(name: "\(patient.givenName) \(patient.familyName)", age: patient.birthDate.age(on: today), sex: patient.sex.rawValue,
-                        phototype: Self.romans[max(0, min(6, patient.fitzpatrick))],
-                        alerts: PageValues.findings((latest?.findings ?? []).filter { $0.severity >= .caution }),
-                        screeningState: clinical ? state : "", screeningWarning: clinical && warning)
+        banner = Banner(
+            name: "\(patient.givenName) \(patient.familyName)", age: patient.birthDate.age(on: today), sex: patient.sex.rawValue,
+            phototype: Self.romans[max(0, min(6, patient.fitzpatrick))],
+            alerts: PageValues.findings((latest?.findings ?? []).filter { $0.severity >= .caution }),
+            screeningState: clinical ? state : "", screeningWarning: clinical && warning)
         screening = latest.map {
-            ScreeningView(version: $0.version, answeredOn: $0.answeredOn.description, findings: PageValues.findings($0.findings),
-                          hasFindings: !$0.findings.isEmpty)
+            ScreeningView(
+                version: $0.version, answeredOn: $0.answeredOn.description, findings: PageValues.findings($0.findings),
+                hasFindings: !$0.findings.isEmpty)
         }
         self.consents = consents.map { c in
             var kind = "Treatment"
             if case .photo(let tier) = c.kind { kind = "Photographs: \(tier.rawValue)" }
-            return ConsentView(id: PageValues.id(c.id), kind: kind, textVersion: c.textVersion, signedByName: c.signedByName,
-                               signedAt: PageValues.time(c.signedAt), signedOn: c.signedOn.description, withdrawn: c.withdrawnAt != nil,
-                               withdrawnOn: c.withdrawnOn?.description ?? "",
-                               canWithdraw: c.withdrawnAt == nil && Permissions.allows(role, .update, .consent),
-                               by: c.recorder.label)
+            return ConsentView(
+                id: PageValues.id(c.id), kind: kind, textVersion: c.textVersion, signedByName: c.signedByName,
+                signedAt: PageValues.time(c.signedAt), signedOn: c.signedOn.description, withdrawn: c.withdrawnAt != nil,
+                withdrawnOn: c.withdrawnOn?.description ?? "",
+                canWithdraw: c.withdrawnAt == nil && Permissions.allows(role, .update, .consent),
+                by: c.recorder.label)
         }
         todayText = today.description
         hasConsents = !consents.isEmpty
         self.courses = courses.map { c in
-            CourseView(id: PageValues.id(c.id), indications: c.indications.map(PageValues.indicationName).joined(separator: ", "),
-                       zones: c.zones.map(PageValues.zoneName).joined(separator: ", "), status: c.status.rawValue, decision: c.decision.rawValue,
-                       intervalWeeks: c.intervalWeeks, visits: c.plannedVisits.count,
-                       recorded: sessions.filter { $0.courseID == c.id }.count, goal: c.goal,
-                       by: [AuthorshipText.by("proposed", c.proposer, at: nil), c.acceptor.map { AuthorshipText.by("accepted", $0, at: nil) }]
-                        .compactMap { $0 }.joined(separator: ", "))
+            CourseView(
+                id: PageValues.id(c.id), indications: c.indications.map(PageValues.indicationName).joined(separator: ", "),
+                zones: c.zones.map(PageValues.zoneName).joined(separator: ", "), status: c.status.rawValue, decision: c.decision.rawValue,
+                intervalWeeks: c.intervalWeeks, visits: c.plannedVisits.count,
+                recorded: sessions.filter { $0.courseID == c.id }.count, goal: c.goal,
+                by: [AuthorshipText.by("proposed", c.proposer, at: nil), c.acceptor.map { AuthorshipText.by("accepted", $0, at: nil) }]
+                    .compactMap { $0 }.joined(separator: ", "))
         }
         hasCourses = !courses.isEmpty
         self.sessions = sessions.map { s in
-            SessionRow(id: PageValues.id(s.id), date: s.date.description,
-                       zones: s.zones.map { "\(PageValues.zoneName($0.zone)) \(PageValues.mm($0.depthMM)) mm" }.joined(separator: ", "),
-                       decision: s.decision.rawValue, signed: s.isSigned, acknowledgements: s.acknowledgements.count,
-                       by: AuthorshipText.sessionShort(s))
+            SessionRow(
+                id: PageValues.id(s.id), date: s.date.description,
+                zones: s.zones.map { "\(PageValues.zoneName($0.zone)) \(PageValues.mm($0.depthMM)) mm" }.joined(separator: ", "),
+                decision: s.decision.rawValue, signed: s.isSigned, acknowledgements: s.acknowledgements.count,
+                by: AuthorshipText.sessionShort(s))
         }
         hasSessions = !sessions.isEmpty
         self.assessments = assessments.map {
-            AssessmentRow(scale: PageValues.scaleName($0.scale), score: PageValues.mm($0.score), kind: $0.kind.rawValue, date: $0.assessedOn.description,
-                          by: $0.assessor.label)
+            AssessmentRow(
+                scale: PageValues.scaleName($0.scale), score: PageValues.mm($0.score), kind: $0.kind.rawValue, date: $0.assessedOn.description,
+                by: $0.assessor.label)
         }
         hasAssessments = !assessments.isEmpty
         self.events = events.map {
-            EventRow(id: PageValues.id($0.id), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description, open: $0.status == .open,
-                     by: $0.recorder.label)
+            EventRow(
+                id: PageValues.id($0.id), type: $0.type.rawValue, grade: $0.grade.rawValue, onset: $0.onset.description, open: $0.status == .open,
+                by: $0.recorder.label)
         }
         hasEvents = !events.isEmpty
     }

@@ -51,10 +51,11 @@ struct ClinicSettingsPages {
             throw PageError(.notFound, "No such clinic", "The clinic is not in your organization.")
         }
         let chosen = form.values["timezone"] ?? clinic.timezone
-        let content = Content(name: clinic.name, timezone: clinic.timezone, today: today().description,
-                              canEdit: Permissions.allows(p.role, .update, .clinic),
-                              zones: ClinicTimeZone.choices.map { ZoneChoice(value: $0, selected: $0 == chosen) },
-                              state: form)
+        let content = Content(
+            name: clinic.name, timezone: clinic.timezone, today: today().description,
+            canEdit: Permissions.allows(p.role, .update, .clinic),
+            zones: ClinicTimeZone.choices.map { ZoneChoice(value: $0, selected: $0 == chosen) },
+            state: form)
         return try await req.render("clinic-settings", title: "Clinic settings · \(clinic.name)", section: "clinic", content, status: status)
     }
 }

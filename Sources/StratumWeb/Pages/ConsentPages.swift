@@ -16,7 +16,7 @@ enum ConsentTexts {
         "I understand that results build over weeks to months, that they differ from person to person, and that a course usually needs 6 to 10 sessions.",
         "I have answered the screening questions truthfully and will tell the clinic before each session if anything has changed (new medicines, pregnancy, infection, sunburn).",
         "I will follow the aftercare advice I am given and call the clinic at once for spreading redness, warmth, pus or fever, painful blisters, bleeding that does not stop, or redness lasting more than 7 days.",
-        "I may withdraw this consent at any time; the record of what was done stays in my file.",
+        "I may withdraw this consent at any time; the record of what was done stays in my file."
     ]
 
     static let photo: [String] = [
@@ -24,7 +24,7 @@ enum ConsentTexts {
         "Record only: the photographs stay in my clinical record and are seen only by the staff treating me.",
         "In-clinic display: the photographs may also be shown to other patients inside the clinic, without my name.",
         "Publication: the photographs may also be published (website, leaflets, scientific articles), without my name.",
-        "I may withdraw or narrow this consent at any time; published material already printed cannot be recalled.",
+        "I may withdraw or narrow this consent at any time; published material already printed cannot be recalled."
     ]
 }
 
@@ -78,8 +78,9 @@ struct ConsentPages {
         let id = try PatientPages.patientID(req)
         let p = try await req.authorize(.create, .consent, patientID: id, state: state)
         guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw PatientPages.notFound }
-        return try await render(req, patient, kind: req.query[String.self, at: "kind"] == "photo" ? "photo" : "treatment", tier: "",
-                                name: "", errors: FieldErrors(), status: .ok)
+        return try await render(
+            req, patient, kind: req.query[String.self, at: "kind"] == "photo" ? "photo" : "treatment", tier: "",
+            name: "", errors: FieldErrors(), status: .ok)
     }
 
     func sign(_ req: Request) async throws -> Response {
@@ -96,7 +97,9 @@ struct ConsentPages {
         switch kindText {
         case "treatment": kind = .treatment
         case "photo":
-            if let tier = PhotoConsentTier(rawValue: tierText) { kind = .photo(tier) } else {
+            if let tier = PhotoConsentTier(rawValue: tierText) {
+                kind = .photo(tier)
+            } else {
                 errors.add("tier", "Choose how far the photographs may travel: record only, in-clinic display or publication.")
             }
         default: errors.add("kind", "Choose treatment or photograph consent.")
@@ -112,12 +115,16 @@ struct ConsentPages {
         return req.done("/patients/\(PageValues.id(id))", .consentSigned, wrote: id, p, state: state)
     }
 
-    private func render(_ req: Request, _ patient: Patient, kind: String, tier: String, name: String, errors: FieldErrors,
-                        status: HTTPResponseStatus) async throws -> Response {
-        try await req.render("consent", title: "Consent · \(patient.givenName) \(patient.familyName)", section: "patients",
-                             Content(patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
-                                     treatmentText: ConsentTexts.treatment, treatmentVersion: ConsentTexts.treatmentVersion,
-                                     photoText: ConsentTexts.photo, photoVersion: ConsentTexts.photoVersion, kind: kind, tier: tier,
-                                     signedByName: name, errors: errors, hasErrors: !errors.isEmpty), status: status)
+    private func render(
+        _ req: Request, _ patient: Patient, kind: String, tier: String, name: String, errors: FieldErrors,
+        status: HTTPResponseStatus
+    ) async throws -> Response {
+        try await req.render(
+            "consent", title: "Consent · \(patient.givenName) \(patient.familyName)", section: "patients",
+            Content(
+                patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
+                treatmentText: ConsentTexts.treatment, treatmentVersion: ConsentTexts.treatmentVersion,
+                photoText: ConsentTexts.photo, photoVersion: ConsentTexts.photoVersion, kind: kind, tier: tier,
+                signedByName: name, errors: errors, hasErrors: !errors.isEmpty), status: status)
     }
 }

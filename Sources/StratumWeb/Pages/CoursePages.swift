@@ -108,14 +108,16 @@ struct CoursePages {
         guard let request else { return try await render(req, p, patient, values: values, errors: errors, plan: nil, status: .badRequest) }
         let result = CoursePlanner.plan(request)
         do {
-            let course = try await scope.courses.create(patientID: id, clinicID: p.clinicID, request: request, result: result,
-                                                        goal: values.goal.isEmpty ? nil : values.goal,
-                                                        goalScore: PageValues.number(values.goalScore), req.access(p))
+            let course = try await scope.courses.create(
+                patientID: id, clinicID: p.clinicID, request: request, result: result,
+                goal: values.goal.isEmpty ? nil : values.goal,
+                goalScore: PageValues.number(values.goalScore), req.access(p))
             return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned, wrote: course.patientID, p, state: state)
         } catch is ClinicalRefusal {
             // The store keeps no do-not-treat plan: it is shown, with its stops, and nothing is saved.
-            return try await render(req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones),
-                                    status: .unprocessableEntity)
+            return try await render(
+                req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones),
+                status: .unprocessableEntity)
         }
     }
 
@@ -137,7 +139,9 @@ struct CoursePages {
         v.goalScore = f["goalScore"] ?? ""
         var errors = FieldErrors()
         let indications = v.indications.compactMap(IndicationID.init(rawValue:))
-        if indications.isEmpty || indications.count != v.indications.count { errors.add("indications", "Choose at least one indication from the list.") }
+        if indications.isEmpty || indications.count != v.indications.count {
+            errors.add("indications", "Choose at least one indication from the list.")
+        }
         let zones = v.zones.compactMap(PageValues.zone(key:))
         if zones.isEmpty || zones.count != v.zones.count { errors.add("zones", "Choose at least one zone on the map or in the list.") }
         let kind = DeviceKind(rawValue: v.deviceKind)
@@ -148,10 +152,16 @@ struct CoursePages {
             if lo == nil { errors.add("depthMin", "Enter the pen's shortest needle length in mm, like 0.25.") }
             if hi == nil { errors.add("depthMax", "Enter the pen's longest needle length in mm, like 2.5.") }
             if let lo, let hi {
-                if lo > hi { errors.add("depthMax", "The longest length must not be below the shortest.") } else { length = .adjustable(DepthRange(lo, hi)) }
+                if lo > hi {
+                    errors.add("depthMax", "The longest length must not be below the shortest.")
+                } else {
+                    length = .adjustable(DepthRange(lo, hi))
+                }
             }
         } else if kind != nil {
-            if let l = PageValues.number(v.fixedLength) { length = .fixed(l) } else {
+            if let l = PageValues.number(v.fixedLength) {
+                length = .fixed(l)
+            } else {
                 errors.add("fixedLength", "Enter the roller's or stamp's needle length in mm, like 1.0.")
             }
         }
@@ -163,7 +173,10 @@ struct CoursePages {
         if !v.sessions.isEmpty {
             sessions = Int(v.sessions)
             if sessions == nil || !(CoursePlanner.allowedSessions).contains(sessions!) {
-                errors.add("sessions", "Enter a number of sessions from \(CoursePlanner.allowedSessions.lowerBound) to \(CoursePlanner.allowedSessions.upperBound), or leave it empty for the default.")
+                errors.add(
+                    "sessions",
+                    "Enter a number of sessions from \(CoursePlanner.allowedSessions.lowerBound) to \(CoursePlanner.allowedSessions.upperBound), or leave it empty for the default."
+                )
             }
         }
         var interval: Int?
@@ -171,10 +184,14 @@ struct CoursePages {
             interval = Int(v.intervalWeeks)
             let weeks = CourseInputRules.intervalWeeks
             if interval == nil || !weeks.contains(interval!) {
-                errors.add("intervalWeeks", "Enter the weeks between sessions, from \(weeks.lowerBound) to \(weeks.upperBound), or leave it empty for the default.")
+                errors.add(
+                    "intervalWeeks",
+                    "Enter the weeks between sessions, from \(weeks.lowerBound) to \(weeks.upperBound), or leave it empty for the default.")
             }
         }
-        if let problem = CourseInputRules.goalProblem(v.goal) { errors.add("goal", SessionForm.wording(problem).prefix(1).uppercased() + SessionForm.wording(problem).dropFirst()) }
+        if let problem = CourseInputRules.goalProblem(v.goal) {
+            errors.add("goal", SessionForm.wording(problem).prefix(1).uppercased() + SessionForm.wording(problem).dropFirst())
+        }
         // Depths adjusted in the proposed plan's table; "Reset depths" drops them and shows the planner's again.
         var overrides: [Int: [Zone: Double]] = [:]
         if f["resetDepths"] == nil {
@@ -198,39 +215,53 @@ struct CoursePages {
         }
         guard errors.isEmpty, let kind, let length, let material, let start else { return (v, errors, nil) }
         let facts = try await state.scope(p.organizationID).screenings.facts(of: patient, on: start, req.access(p))
-        let request = PlanRequest(patient: facts, indications: indications, zones: zones,
-                                  device: DeviceSpec(kind: kind, length: length, needleMaterial: material), startDate: start,
-                                  sessions: sessions, intervalWeeks: interval, depthOverrides: overrides)
+        let request = PlanRequest(
+            patient: facts, indications: indications, zones: zones,
+            device: DeviceSpec(kind: kind, length: length, needleMaterial: material), startDate: start,
+            sessions: sessions, intervalWeeks: interval, depthOverrides: overrides)
         return (v, errors, request)
     }
 
-    private func render(_ req: Request, _ p: Principal, _ patient: Patient, values: Values, errors: FieldErrors, plan: PlanView?,
-                        status: HTTPResponseStatus) async throws -> Response {
+    private func render(
+        _ req: Request, _ p: Principal, _ patient: Patient, values: Values, errors: FieldErrors, plan: PlanView?,
+        status: HTTPResponseStatus
+    ) async throws -> Response {
         let latest = try await state.scope(p.organizationID).screenings.latest(patientID: patient.id, req.access(p))
         let stops = (latest?.findings ?? []).filter { $0.severity == .stop }
         let content = FormContent(
             patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)", values: values,
-            indications: IndicationID.allCases.map { Option(value: $0.rawValue, label: PageValues.indicationName($0), checked: values.indications.contains($0.rawValue)) },
-            zones: PageValues.mapZones.map { Option(value: PageValues.zoneKey($0), label: PageValues.zoneName($0), checked: values.zones.contains(PageValues.zoneKey($0))) },
-            materials: NeedleMaterial.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.material == $0.rawValue) },
+            indications: IndicationID.allCases.map {
+                Option(value: $0.rawValue, label: PageValues.indicationName($0), checked: values.indications.contains($0.rawValue))
+            },
+            zones: PageValues.mapZones.map {
+                Option(value: PageValues.zoneKey($0), label: PageValues.zoneName($0), checked: values.zones.contains(PageValues.zoneKey($0)))
+            },
+            materials: NeedleMaterial.allCases.map {
+                Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.material == $0.rawValue)
+            },
             errors: errors, hasErrors: !errors.isEmpty, blockedBy: PageValues.findings(stops), blocked: !stops.isEmpty, plan: plan)
-        return try await req.render("course-new", title: "New course · \(patient.givenName) \(patient.familyName)", section: "patients",
-                                    content, status: status)
+        return try await req.render(
+            "course-new", title: "New course · \(patient.givenName) \(patient.familyName)", section: "patients",
+            content, status: status)
     }
 
     static func planView(_ result: PlanResult, zones: [Zone]) -> PlanView {
-        PlanView(decision: result.decision.rawValue, decisionText: PageValues.decisionText(result.decision),
-                 findings: PageValues.findings(result.findings), hasFindings: !result.findings.isEmpty,
-                 zoneNames: zones.map(PageValues.zoneName),
-                 rows: result.course.sessions.map { s in
-                     Row(number: s.number, date: s.date.description, depths: zones.map { z in
-                         Cell(field: "depth-\(s.number)-\(PageValues.zoneKey(z))", label: "Session \(s.number), \(PageValues.zoneName(z)), mm",
-                              value: s.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) } ?? "")
-                     })
-                 },
-                 intervalWeeks: result.course.intervalWeeks, outcomeScale: result.course.outcomeScale,
-                 assessments: result.course.assessments.map(PageValues.plannedAssessment),
-                 canPropose: result.decision != .doNotTreat)
+        PlanView(
+            decision: result.decision.rawValue, decisionText: PageValues.decisionText(result.decision),
+            findings: PageValues.findings(result.findings), hasFindings: !result.findings.isEmpty,
+            zoneNames: zones.map(PageValues.zoneName),
+            rows: result.course.sessions.map { s in
+                Row(
+                    number: s.number, date: s.date.description,
+                    depths: zones.map { z in
+                        Cell(
+                            field: "depth-\(s.number)-\(PageValues.zoneKey(z))", label: "Session \(s.number), \(PageValues.zoneName(z)), mm",
+                            value: s.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) } ?? "")
+                    })
+            },
+            intervalWeeks: result.course.intervalWeeks, outcomeScale: result.course.outcomeScale,
+            assessments: result.course.assessments.map(PageValues.plannedAssessment),
+            canPropose: result.decision != .doNotTreat)
     }
 
     // MARK: A course
@@ -309,11 +340,14 @@ struct CoursePages {
         return seen
     }
 
-    private func showCourse(_ req: Request, id: UUID, p: Principal, reasons: [String] = [], errors: FieldErrors = FieldErrors(),
-                            status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func showCourse(
+        _ req: Request, id: UUID, p: Principal, reasons: [String] = [], errors: FieldErrors = FieldErrors(),
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: id, req.access(p)),
-              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw Self.courseNotFound }
+            let patient = try await scope.patients.get(course.patientID, req.access(p))
+        else { throw Self.courseNotFound }
         let sessions = Permissions.allows(p.role, .read, .session) ? try await scope.sessions.list(courseID: id, req.access(p)) : []
         let content = CourseContent(
             id: PageValues.id(id), patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
@@ -323,25 +357,30 @@ struct CoursePages {
             decisionText: PageValues.decisionText(course.decision), findings: PageValues.findings(course.findings),
             hasFindings: !course.findings.isEmpty, zoneNames: course.zones.map(PageValues.zoneName),
             rows: course.plannedVisits.map { v in
-                VisitRow(number: v.number, date: v.date.description, depths: course.zones.map { z in
-                    v.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) + " mm" } ?? "—"
-                }, recorded: sessions.count >= v.number)
+                VisitRow(
+                    number: v.number, date: v.date.description,
+                    depths: course.zones.map { z in
+                        v.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) + " mm" } ?? "—"
+                    }, recorded: sessions.count >= v.number)
             },
             intervalWeeks: course.intervalWeeks,
             canAccept: course.status == .proposed && course.decision != .doNotTreat && Permissions.allows(p.role, .update, .course),
             canDocument: course.status == .active && Permissions.allows(p.role, .create, .session),
             sessions: sessions.map { SessionLink(id: PageValues.id($0.id), date: $0.date.description, signed: $0.isSigned) },
             hasSessions: !sessions.isEmpty,
-            cautions: course.status == .proposed ? Self.cautions(course).enumerated().map { i, f in
-                CautionField(field: "ack-\(i)", rule: f.rule.rawValue, zone: f.zone.map(PageValues.zoneName), message: f.message,
-                             reason: i < reasons.count ? reasons[i] : "", error: errors.byField["ack-\(i)"])
-            } : [],
+            cautions: course.status == .proposed
+                ? Self.cautions(course).enumerated().map { i, f in
+                    CautionField(
+                        field: "ack-\(i)", rule: f.rule.rawValue, zone: f.zone.map(PageValues.zoneName), message: f.message,
+                        reason: i < reasons.count ? reasons[i] : "", error: errors.byField["ack-\(i)"])
+                } : [],
             acknowledgements: course.acknowledgements.map(PageValues.acknowledgement),
             hasAcknowledgements: !course.acknowledgements.isEmpty,
             acceptedBy: course.acceptedAt.map { PageValues.time($0) },
             errors: errors, hasErrors: !errors.isEmpty)
-        return try await req.render("course", title: "Course · \(patient.givenName) \(patient.familyName)", section: "patients", content,
-                                    status: status)
+        return try await req.render(
+            "course", title: "Course · \(patient.givenName) \(patient.familyName)", section: "patients", content,
+            status: status)
     }
 
     /// Accepts the course with a reason for each caution; the store judges the plan as stored. A missing reason
@@ -370,8 +409,9 @@ struct CoursePages {
             return req.done("/courses/\(PageValues.id(id))", .courseAccepted, wrote: accepted.patientID, p, state: state)
         } catch let refusal as ClinicalRefusal {
             guard !refusal.hasStop else {
-                throw PageError(.unprocessableEntity, "The plan is do-not-treat",
-                                "Resolve its stop findings (\(refusal.blocking.map(\.rule.rawValue).joined(separator: ", "))) and plan again.")
+                throw PageError(
+                    .unprocessableEntity, "The plan is do-not-treat",
+                    "Resolve its stop findings (\(refusal.blocking.map(\.rule.rawValue).joined(separator: ", "))) and plan again.")
             }
             let all = try await cautions()
             var errors = FieldErrors()
@@ -384,7 +424,11 @@ struct CoursePages {
         } catch StoreError.invalid(let field, let problem) {
             let all = try await cautions()
             var errors = FieldErrors()
-            if let i = AcknowledgementField.index(field), i < order.count { errors.add("ack-\(order[i])", problem) } else { errors.add("accept", problem) }
+            if let i = AcknowledgementField.index(field), i < order.count {
+                errors.add("ack-\(order[i])", problem)
+            } else {
+                errors.add("accept", problem)
+            }
             return try await showCourse(req, id: id, p: p, reasons: all.indices.map { given[$0] ?? "" }, errors: errors, status: .unprocessableEntity)
         }
     }

@@ -91,21 +91,24 @@ struct EquipmentPages {
         let content = Content(
             canEdit: canEdit,
             models: models.map { m in
-                ModelRow(name: m.name, kind: Self.partLabel(m, names: modelName), length: PageValues.device(m.spec), needles: "\(m.needleCount)",
-                         head: m.singleUseHead ? "single-use (by lot)" : "reusable (by pack)")
+                ModelRow(
+                    name: m.name, kind: Self.partLabel(m, names: modelName), length: PageValues.device(m.spec), needles: "\(m.needleCount)",
+                    head: m.singleUseHead ? "single-use (by lot)" : "reusable (by pack)")
             },
             modelChoices: models.filter { $0.part != .handpiece }.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) },
             hasModels: !models.isEmpty,
             handpieces: handpieces.map { h in
-                HandpieceRow(id: PageValues.id(h.id), serial: h.serial, model: modelName[h.modelID] ?? "", lastCleaned: PageValues.time(h.lastCleanedAt),
-                             lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse, log: logs[h.id] ?? [],
-                             hasLog: !(logs[h.id] ?? []).isEmpty)
+                HandpieceRow(
+                    id: PageValues.id(h.id), serial: h.serial, model: modelName[h.modelID] ?? "", lastCleaned: PageValues.time(h.lastCleanedAt),
+                    lastUsed: PageValues.time(h.lastUsedAt), ready: h.cleanedSinceLastUse, log: logs[h.id] ?? [],
+                    hasLog: !(logs[h.id] ?? []).isEmpty)
             },
             hasHandpieces: !handpieces.isEmpty,
             lots: lots.map { l in
-                LotRow(id: PageValues.id(l.id), product: l.product, gtin: l.gtin, lot: l.lot, expiry: l.expiry.description,
-                       expired: LotExpiry.on(day, expiry: l.expiry) == .expired, nearing: LotExpiry.on(day, expiry: l.expiry) == .nearing,
-                       stock: "\(l.quantity - l.used) of \(l.quantity) left", status: l.status.rawValue, canChange: canEdit && l.status != .recalled)
+                LotRow(
+                    id: PageValues.id(l.id), product: l.product, gtin: l.gtin, lot: l.lot, expiry: l.expiry.description,
+                    expired: LotExpiry.on(day, expiry: l.expiry) == .expired, nearing: LotExpiry.on(day, expiry: l.expiry) == .nearing,
+                    stock: "\(l.quantity - l.used) of \(l.quantity) left", status: l.status.rawValue, canChange: canEdit && l.status != .recalled)
             },
             hasLots: !lots.isEmpty, state: form, clinicName: clinic?.name ?? "This clinic",
             handpieceModels: handpieceModels.map { PageValues.Choice(value: PageValues.id($0.id), label: $0.name) },
@@ -124,8 +127,10 @@ struct EquipmentPages {
         }
     }
 
-    private func submit(_ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
-                        _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
+    private func submit(
+        _ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
+        _ body: (Principal, OrganizationScope) async throws -> Response
+    ) async throws -> Response {
         try await TraceFormState.submit(req, state: state, form, fieldNames: fieldNames, render: { try await render(req, $0, status: $1) }, body)
     }
 
@@ -147,15 +152,18 @@ struct EquipmentPages {
         let maxMM = f["maxMM"].flatMap(PageValues.number) ?? minMM
         let count = f["needleCount"].flatMap(Int.init)
         if count == nil { form.errors.add("needleCount", "Enter the number of needles, like 12.") }
-        guard form.errors.isEmpty, let kind, let material, let minMM, let maxMM, let count else { return try await render(req, form, status: .badRequest) }
+        guard form.errors.isEmpty, let kind, let material, let minMM, let maxMM, let count else {
+            return try await render(req, form, status: .badRequest)
+        }
         if kind != .pen && minMM != maxMM {
             form.errors.add("maxMM", "A \(kind.rawValue) has one fixed length: give the same shortest and longest length.")
             return try await render(req, form, status: .badRequest)
         }
         let length: DeviceLength = kind == .pen && minMM < maxMM ? .adjustable(DepthRange(minMM, maxMM)) : .fixed(maxMM)
         return try await submit(req, form, fieldNames: ["length": "minMM"]) { p, scope in
-            _ = try await scope.devices.addModel(name: f["name"] ?? "", spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
-                                                 needleCount: count, singleUseHead: f["head"] != "reusable", part: part, fits: fits, req.access(p))
+            _ = try await scope.devices.addModel(
+                name: f["name"] ?? "", spec: DeviceSpec(kind: kind, length: length, needleMaterial: material),
+                needleCount: count, singleUseHead: f["head"] != "reusable", part: part, fits: fits, req.access(p))
             return req.done("/equipment", .traceSaved)
         }
     }
@@ -190,8 +198,9 @@ struct EquipmentPages {
         if f["product"] == nil { form.errors.add("product", "Name the product, as on its label.") }
         guard form.errors.isEmpty, let quantity else { return try await render(req, form, status: .badRequest) }
         return try await submit(req, form) { p, scope in
-            let draft = try APIHandler.lotDraft(clinicID: p.clinicID, modelID: f["model"].flatMap(UUID.init(uuidString:)), product: f["product"] ?? "",
-                                                quantity: quantity, scan: f["scan"], gtin: f["gtin"], lot: f["lot"], expiry: f["expiry"], today: today())
+            let draft = try APIHandler.lotDraft(
+                clinicID: p.clinicID, modelID: f["model"].flatMap(UUID.init(uuidString:)), product: f["product"] ?? "",
+                quantity: quantity, scan: f["scan"], gtin: f["gtin"], lot: f["lot"], expiry: f["expiry"], today: today())
             _ = try await scope.stock.receive(draft, req.access(p))
             return req.done("/equipment", .traceSaved)
         }

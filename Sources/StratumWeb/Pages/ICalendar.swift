@@ -19,7 +19,7 @@ enum ICalendar {
                 "DTEND;VALUE=DATE:\(next)",
                 "SUMMARY:\(escape("Microneedling session \(v.number) of \(visits.count) at \(clinicName)"))",
                 "DESCRIPTION:\(escape("Come with clean skin, no make-up. Tell the clinic beforehand about new medicines, pregnancy, infection or sunburn."))",
-                "END:VEVENT",
+                "END:VEVENT"
             ]
         }
         lines.append("END:VCALENDAR")

@@ -28,9 +28,11 @@ struct LoginPages {
 
     private func loginPage(_ req: Request, email: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let token = WebCookies.randomToken()
-        let response = try await req.render("login", title: "Sign in", section: "login",
-                                            LoginContent(email: email, next: Self.safeNext(req.query[String.self, at: "next"]),
-                                                         loginToken: token, error: error), status: status)
+        let response = try await req.render(
+            "login", title: "Sign in", section: "login",
+            LoginContent(
+                email: email, next: Self.safeNext(req.query[String.self, at: "next"]),
+                loginToken: token, error: error), status: status)
         response.cookies[WebCookies.preLogin] = WebCookies.value(token, expires: nil, secure: secureCookies)
         // The form carries a one-time token and may show the typed email: never keep it in a cache.
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

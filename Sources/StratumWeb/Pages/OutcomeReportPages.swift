@@ -59,7 +59,8 @@ struct OutcomeReportPages {
     static func range(_ r: ClosedRange<Double>?) -> String { r.map { "\(percent($0.lowerBound))–\(percent($0.upperBound))" } ?? "—" }
 
     static func row(_ r: OutcomeReportRow, _ name: String) -> Row {
-        Row(name: name, courses: r.courses, responders: "\(r.responders.successes) of \(r.responders.trials) (\(percent(r.responders.share)))",
+        Row(
+            name: name, courses: r.courses, responders: "\(r.responders.successes) of \(r.responders.trials) (\(percent(r.responders.share)))",
             responderInterval: range(r.responders.interval95), medianSessions: r.medianSessions.map(OutcomeScale.text) ?? "—",
             adverseEvents: "\(r.adverseEvents.successes) of \(r.adverseEvents.trials) sessions (\(percent(r.adverseEvents.share)))",
             adverseInterval: range(r.adverseEvents.interval95))
@@ -90,8 +91,9 @@ struct OutcomeReportPages {
             let y = top + Double(i) * rowHeight
             let share = row.responders.share ?? 0
             let ci = row.responders.interval95 ?? 0...0
-            return Bar(label: table.indicationName(row.key), y: y + 6, labelY: y + 22, width: x(share) - left, low: x(ci.lowerBound), high: x(ci.upperBound),
-                       mid: y + 17, text: "\(Self.percent(row.responders.share)) of \(row.responders.trials)", textX: min(x(ci.upperBound) + 6, right - 4))
+            return Bar(
+                label: table.indicationName(row.key), y: y + 6, labelY: y + 22, width: x(share) - left, low: x(ci.lowerBound), high: x(ci.upperBound),
+                mid: y + 17, text: "\(Self.percent(row.responders.share)) of \(row.responders.trials)", textX: min(x(ci.upperBound) + 6, right - 4))
         }
         let bottom = top + Double(max(bars.count, 1)) * rowHeight
         let content = Content(
@@ -99,10 +101,12 @@ struct OutcomeReportPages {
             scopeName: chosen?.name ?? "All clinics",
             tables: [
                 Table(id: "report-overall", title: "All courses", keyHeading: "Scope", rows: [Self.row(r.overall, chosen?.name ?? "All clinics")]),
-                Table(id: "report-indication", title: "By indication", keyHeading: "Indication",
-                      rows: r.byIndication.map { Self.row($0, table.indicationName($0.key)) }),
-                Table(id: "report-practitioner", title: "By practitioner", keyHeading: "Practitioner",
-                      rows: r.byPractitioner.map { Self.row($0, table.practitionerName($0.key)) }),
+                Table(
+                    id: "report-indication", title: "By indication", keyHeading: "Indication",
+                    rows: r.byIndication.map { Self.row($0, table.indicationName($0.key)) }),
+                Table(
+                    id: "report-practitioner", title: "By practitioner", keyHeading: "Practitioner",
+                    rows: r.byPractitioner.map { Self.row($0, table.practitionerName($0.key)) })
             ],
             bars: bars, chartHeight: bottom + 30, axisBottom: bottom,
             ticks: stride(from: 0.0, through: 1.0, by: 0.25).map { ProgressChart.Tick(at: x($0), label: "\(Int($0 * 100))%") },

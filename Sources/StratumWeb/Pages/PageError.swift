@@ -31,7 +31,10 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 if let leaf = error as? LeafError { metadata["template-error"] = .string(String(describing: leaf)) }
                 request.logger.error("page failed", metadata: metadata)
             }
-            let detail = problem.status.code >= 500 ? "Something went wrong on our side; nothing was saved. Quote request \(RequestContext.current?.requestID ?? "")." : (problem.detail ?? problem.title)
+            let detail =
+                problem.status.code >= 500
+                ? "Something went wrong on our side; nothing was saved. Quote request \(RequestContext.current?.requestID ?? "")."
+                : (problem.detail ?? problem.title)
             return try await errorPage(request, PageError(problem.status, problem.title, detail))
         }
     }
@@ -42,7 +45,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             let title: String
             let detail: String
         }
-        return try await request.render("error", title: e.title, section: "", Content(status: Int(e.status.code), title: e.title, detail: e.detail),
-                                        status: e.status)
+        return try await request.render(
+            "error", title: e.title, section: "", Content(status: Int(e.status.code), title: e.title, detail: e.detail),
+            status: e.status)
     }
 }

@@ -21,9 +21,11 @@ extension Request {
     func authorize(_ action: Action, _ resource: Resource, patientID: UUID? = nil, state: ServerState) async throws -> Principal {
         let u = try user()
         guard Permissions.allows(u.principal.role, action, resource) else {
-            try await state.scope(u.principal.organizationID).recordDenied(access(u.principal), patientID: patientID,
-                                                                           action: action.audited, resource: resource.rawValue)
-            throw PageError(.forbidden, "Not allowed", "Your role (\(u.principal.role.rawValue)) may not \(action.rawValue) \(resource.rawValue) records.")
+            try await state.scope(u.principal.organizationID).recordDenied(
+                access(u.principal), patientID: patientID,
+                action: action.audited, resource: resource.rawValue)
+            throw PageError(
+                .forbidden, "Not allowed", "Your role (\(u.principal.role.rawValue)) may not \(action.rawValue) \(resource.rawValue) records.")
         }
         // The page after a write shows what the write's audit row already records: its receipt, when valid for this
         // user and page, counts that patient as audited for this request.
@@ -34,8 +36,9 @@ extension Request {
     }
 
     func access(_ p: Principal) -> AccessContext {
-        AccessContext(actorID: p.userID, clinicID: p.clinicID, requestID: RequestContext.current?.requestID ?? "none",
-                      now: RequestContext.current?.now ?? WallClock.system.now(), ledger: RequestLedger.current)
+        AccessContext(
+            actorID: p.userID, clinicID: p.clinicID, requestID: RequestContext.current?.requestID ?? "none",
+            now: RequestContext.current?.now ?? WallClock.system.now(), ledger: RequestLedger.current)
     }
 
     /// The request's instant (set from the server's clock by `RequestContextMiddleware`, which every route sits behind).
@@ -47,8 +50,10 @@ func requestNow(_ state: ServerState) -> Date { RequestContext.current?.now ?? s
 
 extension Request {
     /// Renders `template` inside the layout.
-    func render<C: Encodable>(_ template: String, title: String, section: String, _ content: C,
-                              status: HTTPResponseStatus = .ok, flash: String? = nil) async throws -> Response {
+    func render<C: Encodable>(
+        _ template: String, title: String, section: String, _ content: C,
+        status: HTTPResponseStatus = .ok, flash: String? = nil
+    ) async throws -> Response {
         let layout = makeLayout(title: title, section: section, flash: flash ?? query[String.self, at: "done"].flatMap(Flash.text))
         let view = try await self.view.render(template, PageView(layout: layout, page: content))
         var headers = HTTPHeaders()
@@ -58,8 +63,9 @@ extension Request {
 
     func makeLayout(title: String, section: String, flash: String? = nil) -> Layout {
         guard let u = webUser else {
-            return Layout(title: title, section: section, userName: nil, role: nil, clinicName: nil, clinics: [], csrf: "",
-                          flash: flash, nav: [], can: PageGrants(role: nil))
+            return Layout(
+                title: title, section: section, userName: nil, role: nil, clinicName: nil, clinics: [], csrf: "",
+                flash: flash, nav: [], can: PageGrants(role: nil))
         }
         let role = u.principal.role
         var nav: [NavEntry] = []
@@ -73,11 +79,15 @@ extension Request {
         add("/recalls", "Recalls", "recalls", Permissions.allows(role, .read, .sterility))
         add("/reports/outcomes", "Outcomes", "reports", Permissions.allows(role, .read, .outcomeReport))
         add("/clinic/settings", "Clinic", "clinic", Permissions.allows(role, .update, .clinic))
-        return Layout(title: title, section: section, userName: u.displayName, role: role.rawValue,
-                      clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,
-                      clinics: u.clinics.map { .init(id: $0.id.uuidString.lowercased(), name: "\($0.name) (\($0.role.rawValue))",
-                                                     selected: $0.id == u.principal.clinicID) },
-                      csrf: u.csrfToken, flash: flash, nav: nav, can: PageGrants(role: role))
+        return Layout(
+            title: title, section: section, userName: u.displayName, role: role.rawValue,
+            clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,
+            clinics: u.clinics.map {
+                .init(
+                    id: $0.id.uuidString.lowercased(), name: "\($0.name) (\($0.role.rawValue))",
+                    selected: $0.id == u.principal.clinicID)
+            },
+            csrf: u.csrfToken, flash: flash, nav: nav, can: PageGrants(role: role))
     }
 
     /// A redirect after a successful form post (post/redirect/get), with a flash key the next page shows.

@@ -19,7 +19,8 @@ enum PageRoutes {
         app.leaf.configuration = LeafConfiguration(rootDirectory: views)
         // Leaf's default limits refuse any path with a dot folder, and a bundle built by SwiftPM sits under .build;
         // the sandbox alone keeps template lookups inside the views folder.
-        app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
+        app.leaf.sources = .singleSource(
+            NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
         app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
 
         // The signed-in clinic's today: the request's instant (the server's one clock) in the clinic's time zone, set

@@ -22,8 +22,9 @@ enum PageValues {
 
     static func findings(_ fs: [Finding]) -> [FindingView] {
         fs.ordered().map {
-            FindingView(rule: $0.rule.rawValue, severity: $0.severity.rawValue, message: $0.message, zone: $0.zone.map(zoneName),
-                        evidence: "\($0.evidence) · \($0.source)")
+            FindingView(
+                rule: $0.rule.rawValue, severity: $0.severity.rawValue, message: $0.message, zone: $0.zone.map(zoneName),
+                evidence: "\($0.evidence) · \($0.source)")
         }
     }
 
@@ -63,7 +64,7 @@ enum PageValues {
         ("perioral", "midline"), ("chin", "midline"), ("jawline", "left"), ("jawline", "right"), ("neck", "midline"),
         ("decolletage", "midline"), ("abdomen", "midline"), ("upper-arm", "left"), ("upper-arm", "right"),
         ("dorsal-hand", "left"), ("dorsal-hand", "right"), ("thigh", "left"), ("thigh", "right"), ("back", "midline"),
-        ("buttock", "left"), ("buttock", "right"),
+        ("buttock", "left"), ("buttock", "right")
     ].map { Zone(site: SiteID(rawValue: $0.0)!, side: Side(rawValue: $0.1)!) }
 
     /// A stored scale id as its clinical name; an id from before the scale catalogue is shown as stored.
@@ -123,7 +124,8 @@ enum PageValues {
         case .adjustable(let r): length = "\(mm(r.lower))–\(mm(r.upper)) mm"
         case .fixed(let l): length = "\(mm(l)) mm"
         }
-        return "\(d.kind.rawValue.prefix(1).uppercased() + d.kind.rawValue.dropFirst()) \(length), \(d.needleMaterial.rawValue.replacingOccurrences(of: "-", with: " "))"
+        return
+            "\(d.kind.rawValue.prefix(1).uppercased() + d.kind.rawValue.dropFirst()) \(length), \(d.needleMaterial.rawValue.replacingOccurrences(of: "-", with: " "))"
     }
 
     static func time(_ d: Date?) -> String {

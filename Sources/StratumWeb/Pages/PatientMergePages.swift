@@ -34,9 +34,11 @@ struct PatientMergePages {
             birthDate = p.birthDate.description
             let contact = [p.phone, p.email].compactMap { $0 }.joined(separator: " · ")
             self.contact = contact.isEmpty ? nil : contact
-            counts = [("Screenings", c.screenings), ("Consents", c.consents), ("Courses", c.courses), ("Sessions", c.sessions),
-                      ("Adverse events", c.adverseEvents), ("Assessments", c.assessments), ("Photos", c.photos),
-                      ("Recall contacts", c.recalls)].map { Count(label: $0.0, value: $0.1) }
+            counts = [
+                ("Screenings", c.screenings), ("Consents", c.consents), ("Courses", c.courses), ("Sessions", c.sessions),
+                ("Adverse events", c.adverseEvents), ("Assessments", c.assessments), ("Photos", c.photos),
+                ("Recall contacts", c.recalls)
+            ].map { Count(label: $0.0, value: $0.1) }
         }
     }
 
@@ -87,18 +89,25 @@ struct PatientMergePages {
             }
         }
         let results = found.filter { $0.id != id }
-            .map { Choice(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
-                          detail: $0.phone) }
-        return try await req.render("patient-merge", title: "Merge a duplicate chart", section: "patients", Content(
-            id: PageValues.id(id), name: "\(patient.givenName) \(patient.familyName)", query: query, candidates: candidates,
-            hasCandidates: !candidates.isEmpty, results: results, hasResults: !results.isEmpty, searched: !query.isEmpty, summaries: [],
-            duplicateId: nil, duplicateName: nil, error: error), status: error == nil ? .ok : .badRequest)
+            .map {
+                Choice(
+                    id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
+                    detail: $0.phone)
+            }
+        return try await req.render(
+            "patient-merge", title: "Merge a duplicate chart", section: "patients",
+            Content(
+                id: PageValues.id(id), name: "\(patient.givenName) \(patient.familyName)", query: query, candidates: candidates,
+                hasCandidates: !candidates.isEmpty, results: results, hasResults: !results.isEmpty, searched: !query.isEmpty, summaries: [],
+                duplicateId: nil, duplicateName: nil, error: error), status: error == nil ? .ok : .badRequest)
     }
 
     /// Both charts' summaries and the one button that merges; a refusal (itself, already merged, a shared photo) is
     /// said on this page.
-    private func confirmation(_ req: Request, id: UUID, duplicateID: UUID, _ p: Principal, error: String? = nil,
-                              status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func confirmation(
+        _ req: Request, id: UUID, duplicateID: UUID, _ p: Principal, error: String? = nil,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let preview: MergePreview
         do {
             preview = try await state.scope(p.organizationID).patients.mergePreview(survivorID: id, duplicateID: duplicateID, req.access(p))
@@ -107,19 +116,26 @@ struct PatientMergePages {
         } catch StoreError.conflict(let why) {
             return try await refused(req, id: id, p, "These charts cannot be merged: \(why).")
         }
-        return try await req.render("patient-merge", title: "Merge a duplicate chart", section: "patients", Content(
-            id: PageValues.id(id), name: "\(preview.survivor.givenName) \(preview.survivor.familyName)", query: "", candidates: [],
-            hasCandidates: false, results: [], hasResults: false, searched: false,
-            summaries: [Summary(preview.survivor, preview.survivorCounts, fate: "Stays"), Summary(preview.duplicate, preview.duplicateCounts, fate: "Moves in")],
-            duplicateId: PageValues.id(duplicateID), duplicateName: "\(preview.duplicate.givenName) \(preview.duplicate.familyName)",
-            error: error), status: status)
+        return try await req.render(
+            "patient-merge", title: "Merge a duplicate chart", section: "patients",
+            Content(
+                id: PageValues.id(id), name: "\(preview.survivor.givenName) \(preview.survivor.familyName)", query: "", candidates: [],
+                hasCandidates: false, results: [], hasResults: false, searched: false,
+                summaries: [
+                    Summary(preview.survivor, preview.survivorCounts, fate: "Stays"),
+                    Summary(preview.duplicate, preview.duplicateCounts, fate: "Moves in")
+                ],
+                duplicateId: PageValues.id(duplicateID), duplicateName: "\(preview.duplicate.givenName) \(preview.duplicate.familyName)",
+                error: error), status: status)
     }
 
     private func refused(_ req: Request, id: UUID, _ p: Principal, _ message: String) async throws -> Response {
         guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw PatientPages.notFound }
-        return try await req.render("patient-merge", title: "Merge a duplicate chart", section: "patients", Content(
-            id: PageValues.id(id), name: "\(patient.givenName) \(patient.familyName)", query: "", candidates: [], hasCandidates: false,
-            results: [], hasResults: false, searched: false, summaries: [], duplicateId: nil, duplicateName: nil, error: message),
+        return try await req.render(
+            "patient-merge", title: "Merge a duplicate chart", section: "patients",
+            Content(
+                id: PageValues.id(id), name: "\(patient.givenName) \(patient.familyName)", query: "", candidates: [], hasCandidates: false,
+                results: [], hasResults: false, searched: false, summaries: [], duplicateId: nil, duplicateName: nil, error: message),
             status: .unprocessableEntity)
     }
 

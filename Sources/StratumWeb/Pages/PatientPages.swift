@@ -50,15 +50,21 @@ struct PatientPages {
             } else {
                 do {
                     rows = try await state.scope(p.organizationID).patients.search(name: name.isEmpty ? nil : name, birthDate: date, req.access(p))
-                        .map { Row(id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
-                                   fitzpatrick: $0.fitzpatrick) }
+                        .map {
+                            Row(
+                                id: PageValues.id($0.id), name: "\($0.familyName), \($0.givenName)", birthDate: $0.birthDate.description,
+                                fitzpatrick: $0.fitzpatrick)
+                        }
                 } catch StoreError.invalid(let field, let problem) where field == "name" {
                     error = "Name: \(problem)."
                 }
             }
         }
-        return try await req.render("patients", title: "Patients", section: "patients", SearchContent(
-            name: name, birthDate: birth, searched: searched, results: rows, hasResults: !rows.isEmpty, error: error), status: error == nil ? .ok : .badRequest)
+        return try await req.render(
+            "patients", title: "Patients", section: "patients",
+            SearchContent(
+                name: name, birthDate: birth, searched: searched, results: rows, hasResults: !rows.isEmpty, error: error),
+            status: error == nil ? .ok : .badRequest)
     }
 
     // MARK: Create and edit
@@ -118,19 +124,23 @@ struct PatientPages {
         let fields = try FormFields(req)
         let (values, draft, errors) = Self.read(fields, clinicID: p.clinicID)
         guard let draft else {
-            return try await form(req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients", status: .badRequest)
+            return try await form(
+                req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients", status: .badRequest)
         }
         let patient: Patient
         do {
-            patient = try await state.scope(p.organizationID).patients.create(draft, confirmDuplicate: fields["confirmDuplicate"] == "yes", req.access(p))
+            patient = try await state.scope(p.organizationID).patients.create(
+                draft, confirmDuplicate: fields["confirmDuplicate"] == "yes", req.access(p))
         } catch let duplicates as PossibleDuplicates {
-            return try await form(req, action: "/patients", heading: "New patient", values: values, errors: FieldErrors(), cancel: "/patients",
-                                  candidates: duplicates.candidates.map(Candidate.init), status: .conflict)
+            return try await form(
+                req, action: "/patients", heading: "New patient", values: values, errors: FieldErrors(), cancel: "/patients",
+                candidates: duplicates.candidates.map(Candidate.init), status: .conflict)
         } catch StoreError.invalid(let field, let problem) where field == "birthDate" {
             var errors = errors
             errors.add(field, PageValues.sentence(problem))
-            return try await form(req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients",
-                                  status: .unprocessableEntity)
+            return try await form(
+                req, action: "/patients", heading: "New patient", values: values, errors: errors, cancel: "/patients",
+                status: .unprocessableEntity)
         }
         return req.done("/patients/\(PageValues.id(patient.id))", .patientSaved)
     }
@@ -139,11 +149,13 @@ struct PatientPages {
         let id = try Self.patientID(req)
         let p = try await req.authorize(.update, .patient, patientID: id, state: state)
         guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw Self.notFound }
-        let values = FormValues(givenName: patient.givenName, familyName: patient.familyName, birthDate: patient.birthDate.description,
-                                sex: patient.sex.rawValue, fitzpatrick: String(patient.fitzpatrick), phone: patient.phone ?? "",
-                                email: patient.email ?? "")
-        return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(patient.givenName) \(patient.familyName)",
-                              values: values, errors: FieldErrors(), cancel: "/patients/\(PageValues.id(id))")
+        let values = FormValues(
+            givenName: patient.givenName, familyName: patient.familyName, birthDate: patient.birthDate.description,
+            sex: patient.sex.rawValue, fitzpatrick: String(patient.fitzpatrick), phone: patient.phone ?? "",
+            email: patient.email ?? "")
+        return try await form(
+            req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(patient.givenName) \(patient.familyName)",
+            values: values, errors: FieldErrors(), cancel: "/patients/\(PageValues.id(id))")
     }
 
     func update(_ req: Request) async throws -> Response {
@@ -153,8 +165,9 @@ struct PatientPages {
         guard let existing = try await scope.patients.get(id, req.access(p)) else { throw Self.notFound }
         let (values, draft, errors) = Self.read(try FormFields(req), clinicID: existing.clinicID)
         guard let draft else {
-            return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
-                                  values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .badRequest)
+            return try await form(
+                req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
+                values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .badRequest)
         }
         do {
             _ = try await scope.patients.update(id, draft, req.access(p))
@@ -162,18 +175,23 @@ struct PatientPages {
             // The store's birth-date range (120 years ago to today), on the field.
             var errors = errors
             errors.add(field, PageValues.sentence(problem))
-            return try await form(req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
-                                  values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .unprocessableEntity)
+            return try await form(
+                req, action: "/patients/\(PageValues.id(id))", heading: "Edit \(existing.givenName) \(existing.familyName)",
+                values: values, errors: errors, cancel: "/patients/\(PageValues.id(id))", status: .unprocessableEntity)
         }
         return req.done("/patients/\(PageValues.id(id))", .patientSaved)
     }
 
-    private func form(_ req: Request, action: String, heading: String, values: FormValues, errors: FieldErrors, cancel: String,
-                      candidates: [Candidate] = [], status: HTTPResponseStatus = .ok) async throws -> Response {
-        try await req.render("patient-form", title: heading, section: "patients",
-                             FormContent(action: action, heading: heading, values: values, errors: errors, hasErrors: !errors.isEmpty, cancel: cancel,
-                                         candidates: candidates, hasCandidates: !candidates.isEmpty),
-                             status: status)
+    private func form(
+        _ req: Request, action: String, heading: String, values: FormValues, errors: FieldErrors, cancel: String,
+        candidates: [Candidate] = [], status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        try await req.render(
+            "patient-form", title: heading, section: "patients",
+            FormContent(
+                action: action, heading: heading, values: values, errors: errors, hasErrors: !errors.isEmpty, cancel: cancel,
+                candidates: candidates, hasCandidates: !candidates.isEmpty),
+            status: status)
     }
 
     /// How the registration form words a refusal of the core's identity rules.
@@ -189,23 +207,30 @@ struct PatientPages {
 
     /// The form's values as typed (to show again) and the draft when every field is valid.
     static func read(_ f: FormFields, clinicID: UUID) -> (FormValues, PatientDraft?, FieldErrors) {
-        let values = FormValues(givenName: f["givenName"] ?? "", familyName: f["familyName"] ?? "", birthDate: f["birthDate"] ?? "",
-                                sex: f["sex"] ?? "unknown", fitzpatrick: f["fitzpatrick"] ?? "", phone: f["phone"] ?? "", email: f["email"] ?? "")
+        let values = FormValues(
+            givenName: f["givenName"] ?? "", familyName: f["familyName"] ?? "", birthDate: f["birthDate"] ?? "",
+            sex: f["sex"] ?? "unknown", fitzpatrick: f["fitzpatrick"] ?? "", phone: f["phone"] ?? "", email: f["email"] ?? "")
         var errors = FieldErrors()
         let birth = LocalDate(iso: values.birthDate)
         let sex = Sex(rawValue: values.sex)
         let fitz = Int(values.fitzpatrick)
         // The limits are the core's (PatientInputRules), the same the API's door applies; only the wording is the form's.
-        for (field, problem) in PatientInputRules.problems(givenName: values.givenName, familyName: values.familyName,
-                                                           fitzpatrick: fitz ?? 0, phone: values.phone, email: values.email) {
+        for (field, problem) in PatientInputRules.problems(
+            givenName: values.givenName, familyName: values.familyName,
+            fitzpatrick: fitz ?? 0, phone: values.phone, email: values.email)
+        {
             errors.add(field, Self.wording(field, problem))
         }
         if birth == nil { errors.add("birthDate", "Enter the birth date as YYYY-MM-DD.") }
         if sex == nil { errors.add("sex", "Choose one of female, male, other or unknown.") }
         guard errors.isEmpty, let birth, let sex, let fitz else { return (values, nil, errors) }
-        return (values, PatientDraft(clinicID: clinicID, givenName: values.givenName, familyName: values.familyName, birthDate: birth,
-                                     sex: sex, fitzpatrick: fitz, phone: values.phone.isEmpty ? nil : values.phone,
-                                     email: values.email.isEmpty ? nil : values.email), errors)
+        return (
+            values,
+            PatientDraft(
+                clinicID: clinicID, givenName: values.givenName, familyName: values.familyName, birthDate: birth,
+                sex: sex, fitzpatrick: fitz, phone: values.phone.isEmpty ? nil : values.phone,
+                email: values.email.isEmpty ? nil : values.email), errors
+        )
     }
 
     static let notFound = PageError(.notFound, "No such patient", "The patient does not exist in your organization.")
@@ -230,14 +255,16 @@ struct PatientPages {
             let scope = state.scope(p.organizationID)
             guard let patient = try await scope.patients.get(id, req.access(p)) else { throw Self.notFound }
             let consents = Permissions.allows(role, .read, .consent) ? try await scope.consents.list(patientID: id, req.access(p)) : []
-            let view = ChartView(patient: patient, screenings: [], consents: consents, courses: [], sessions: [], events: [], assessments: [],
-                                 today: today(), role: role, clinical: false)
+            let view = ChartView(
+                patient: patient, screenings: [], consents: consents, courses: [], sessions: [], events: [], assessments: [],
+                today: today(), role: role, clinical: false)
             return try await req.render("chart", title: "\(patient.givenName) \(patient.familyName)", section: "patients", view)
         }
         let p = try await req.authorize(.read, .chart, patientID: id, state: state)
         guard let c = try await state.scope(p.organizationID).charts.chart(patientID: id, req.access(p)) else { throw Self.notFound }
-        let view = ChartView(patient: c.patient, screenings: c.screenings, consents: c.consents, courses: c.courses, sessions: c.sessions,
-                             events: c.adverseEvents, assessments: c.assessments, today: today(), role: role, clinical: true)
+        let view = ChartView(
+            patient: c.patient, screenings: c.screenings, consents: c.consents, courses: c.courses, sessions: c.sessions,
+            events: c.adverseEvents, assessments: c.assessments, today: today(), role: role, clinical: true)
         return try await req.render("chart", title: "\(c.patient.givenName) \(c.patient.familyName)", section: "patients", view)
     }
 }

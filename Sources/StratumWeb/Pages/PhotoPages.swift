@@ -13,7 +13,9 @@ enum PhotoForm {
         var zone: Zone?
         if let site, !site.isEmpty {
             guard let s = SiteID(rawValue: site) else { throw APIProblem.badField("site", "\"\(site.prefix(40))\" is not a site") }
-            guard let d = Side(rawValue: side ?? "") else { throw APIProblem.badField("side", "a zone needs its side: left, right, midline or bilateral") }
+            guard let d = Side(rawValue: side ?? "") else {
+                throw APIProblem.badField("side", "a zone needs its side: left, right, midline or bilateral")
+            }
             zone = Zone(site: s, side: d)
         }
         if v.needsZone && zone == nil { throw APIProblem.badField("zone", "a zone close-up names the zone it shows") }
@@ -92,11 +94,14 @@ struct PhotoPages {
 
     static func zoneKey(_ z: Zone) -> String { "\(z.site.rawValue)|\(z.side.rawValue)" }
 
-    private func page(_ req: Request, _ p: Principal, courseID: UUID, errors: FieldErrors = FieldErrors(), chosen: [String: String] = [:],
-                      status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func page(
+        _ req: Request, _ p: Principal, courseID: UUID, errors: FieldErrors = FieldErrors(), chosen: [String: String] = [:],
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: courseID, req.access(p)),
-              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
+            let patient = try await scope.patients.get(course.patientID, req.access(p))
+        else { throw CoursePages.courseNotFound }
         let photos = try await scope.photos(state.photoVault).list(courseID: courseID, req.access(p))
         let sessions = try await scope.sessions.list(courseID: courseID, req.access(p))
         let done = sessions.count
@@ -115,24 +120,33 @@ struct PhotoPages {
             courseId: PageValues.id(course.id), patientName: "\(patient.givenName) \(patient.familyName)",
             standardSet: StandardPhotoSet.slots(for: course.zones).map(Self.slotLabel).joined(separator: ", "),
             visits: visits.map { v in
-                VisitView(key: v.visit.description, label: v.visit.label,
-                          photos: v.photos.map { Thumb(id: PageValues.id($0.id), label: Self.slotLabel($0.slot), takenOn: $0.takenOn.description,
-                                                       note: $0.hadLocation ? "location metadata removed" : "") },
-                          missing: v.missing.map(Self.slotLabel).joined(separator: "; "), missingCount: v.missing.count, complete: v.missing.isEmpty, hasPhotos: !v.photos.isEmpty)
+                VisitView(
+                    key: v.visit.description, label: v.visit.label,
+                    photos: v.photos.map {
+                        Thumb(
+                            id: PageValues.id($0.id), label: Self.slotLabel($0.slot), takenOn: $0.takenOn.description,
+                            note: $0.hadLocation ? "location metadata removed" : "")
+                    },
+                    missing: v.missing.map(Self.slotLabel).joined(separator: "; "), missingCount: v.missing.count, complete: v.missing.isEmpty,
+                    hasPhotos: !v.photos.isEmpty)
             },
             views: PhotoView.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: chosen["view"] == $0.rawValue) },
             zones: course.zones.map { .init(value: Self.zoneKey($0), label: PageValues.zoneName($0), selected: chosen["zone"] == Self.zoneKey($0)) },
             visitChoices: visitChoices.map { .init(value: $0.description, label: $0.label, selected: defaultVisit == $0.description) },
             takenOn: chosen["takenOn"] ?? (latest?.date ?? today()).description, errors: errors, hasErrors: !errors.isEmpty,
-            consentNote: tiers.isEmpty ? "No photo consent in force: photos cannot be taken until the patient signs one."
+            consentNote: tiers.isEmpty
+                ? "No photo consent in force: photos cannot be taken until the patient signs one."
                 : "Photo consent in force: \(tiers.map(\.rawValue).sorted().joined(separator: ", ")). "
-                  + (tiers.contains(.publication) ? "Photos may leave the record (export)." : "Photos stay in the record: export needs the publication tier."),
+                    + (tiers.contains(.publication)
+                        ? "Photos may leave the record (export)." : "Photos stay in the record: export needs the publication tier."),
             canExport: tiers.contains(.publication),
             compareLinks: later.compactMap { ph in
                 guard seen.insert(Self.compareQuery(ph)).inserted else { return nil }
-                return .init(value: Self.compareQuery(ph), label: "\(Self.slotLabel(ph.slot)): baseline and \(ph.visit.label.lowercased())", selected: false)
+                return .init(
+                    value: Self.compareQuery(ph), label: "\(Self.slotLabel(ph.slot)): baseline and \(ph.visit.label.lowercased())", selected: false)
             }, hasCompareLinks: !later.isEmpty)
-        return try await req.render("photos", title: "Photos · \(patient.givenName) \(patient.familyName)", section: "patients", content, status: status)
+        return try await req.render(
+            "photos", title: "Photos · \(patient.givenName) \(patient.familyName)", section: "patients", content, status: status)
     }
 
     func list(_ req: Request) async throws -> Response {
@@ -158,8 +172,9 @@ struct PhotoPages {
         var errors = FieldErrors()
         let zoneParts = (u.zone ?? "").split(separator: "|").map(String.init)
         do {
-            let draft = try PhotoForm.draft(courseID: PageValues.id(courseID), view: u.view ?? "", site: zoneParts.first,
-                                            side: zoneParts.count > 1 ? zoneParts[1] : nil, visit: u.visit ?? "", takenOn: u.takenOn ?? "")
+            let draft = try PhotoForm.draft(
+                courseID: PageValues.id(courseID), view: u.view ?? "", site: zoneParts.first,
+                side: zoneParts.count > 1 ? zoneParts[1] : nil, visit: u.visit ?? "", takenOn: u.takenOn ?? "")
             guard let file = u.file, file.data.readableBytes > 0 else { throw APIProblem.badField("file", "choose the photo to upload") }
             let bytes = [UInt8](file.data.readableBytesView)
             _ = try await scope.photos(state.photoVault).add(patientID: course.patientID, draft, upload: bytes, req.access(p))
@@ -217,14 +232,18 @@ struct PhotoPages {
         let p = try await req.authorize(.read, .photo, state: state)
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: courseID, req.access(p)),
-              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
+            let patient = try await scope.patients.get(course.patientID, req.access(p))
+        else { throw CoursePages.courseNotFound }
         let photos = try await scope.photos(state.photoVault).list(courseID: courseID, req.access(p))
         guard let view = req.query[String.self, at: "view"].flatMap(PhotoView.init(rawValue:)) else {
             throw PageError(.badRequest, "Choose a view", "view: one of \(PhotoView.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         var zone: Zone?
         if let site = req.query[String.self, at: "site"].flatMap(SiteID.init(rawValue:)),
-           let side = req.query[String.self, at: "side"].flatMap(StratumCore.Side.init(rawValue:)) { zone = Zone(site: site, side: side) }
+            let side = req.query[String.self, at: "side"].flatMap(StratumCore.Side.init(rawValue:))
+        {
+            zone = Zone(site: site, side: side)
+        }
         let slot = PhotoSlot(view: view, zone: zone)
         let same = photos.filter { $0.slot == slot }
         guard let base = same.first(where: { $0.visit == .baseline }) else {
@@ -238,7 +257,9 @@ struct PhotoPages {
             courseId: PageValues.id(courseID), patientName: "\(patient.givenName) \(patient.familyName)", slotLabel: Self.slotLabel(slot),
             baseline: Side(id: PageValues.id(base.id), label: "Baseline", takenOn: base.takenOn.description),
             later: Side(id: PageValues.id(later.id), label: later.visit.label, takenOn: later.takenOn.description),
-            others: same.filter { $0.visit != .baseline }.map { .init(value: Self.compareQuery($0), label: $0.visit.label, selected: $0.id == later.id) }, hasOthers: same.filter { $0.visit != .baseline }.count > 1)
+            others: same.filter { $0.visit != .baseline }.map {
+                .init(value: Self.compareQuery($0), label: $0.visit.label, selected: $0.id == later.id)
+            }, hasOthers: same.filter { $0.visit != .baseline }.count > 1)
         return try await req.render("photo-compare", title: "Compare · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 
@@ -251,8 +272,9 @@ struct PhotoPages {
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         if use == .export {
             // The name carries no patient data: the photo's hash prefix and view only.
-            headers.replaceOrAdd(name: .contentDisposition,
-                                 value: "attachment; filename=\"stratum-\(photo.sha256.prefix(12))-\(photo.view.rawValue).\(photo.format.fileExtension)\"")
+            headers.replaceOrAdd(
+                name: .contentDisposition,
+                value: "attachment; filename=\"stratum-\(photo.sha256.prefix(12))-\(photo.view.rawValue).\(photo.format.fileExtension)\"")
         }
         return Response(status: .ok, headers: headers, body: .init(data: Data(bytes)))
     }

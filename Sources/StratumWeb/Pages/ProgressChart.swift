@@ -58,8 +58,10 @@ struct ProgressChart: Encodable {
     var statusReason = ""
     var itemsLine: String?
 
-    init(scale: OutcomeScale, assessments: [Assessment], sessionDates: [LocalDate], start: LocalDate, end: LocalDate, goal: Double?,
-         baseline: Double? = nil) {
+    init(
+        scale: OutcomeScale, assessments: [Assessment], sessionDates: [LocalDate], start: LocalDate, end: LocalDate, goal: Double?,
+        baseline: Double? = nil
+    ) {
         self.scale = scale.rawValue
         scaleName = scale.name
         direction = scale.lowerIsBetter ? "lower is better: the better end is at the top" : "higher is better"
@@ -104,7 +106,9 @@ struct ProgressChart: Encodable {
             cursor = LocalDate(iso: String(format: "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1))!
         }
         let every = max(1, Int((Double(monthStarts.count) / 7).rounded(.up)))
-        xTicks = monthStarts.enumerated().filter { $0.offset % every == 0 }.map { Tick(at: x($0.element), label: String($0.element.description.prefix(7))) }
+        xTicks = monthStarts.enumerated().filter { $0.offset % every == 0 }.map {
+            Tick(at: x($0.element), label: String($0.element.description.prefix(7)))
+        }
         sessionXs = sessionDates.filter { $0 >= first && $0 <= last }.map(x)
         summary = Self.summary(scale, scored)
     }
@@ -115,14 +119,16 @@ struct ProgressChart: Encodable {
     static func summary(_ scale: OutcomeScale, _ scored: [Assessment]) -> String {
         guard let latest = scored.last else { return "No scores recorded on this scale yet." }
         if scale.ratesChange {
-            let meaning = scale.levels.first { $0.hasPrefix(OutcomeScale.text(latest.score) + " ") }.map { " (\($0.drop { $0 != " " }.dropFirst()))" } ?? ""
+            let meaning =
+                scale.levels.first { $0.hasPrefix(OutcomeScale.text(latest.score) + " ") }.map { " (\($0.drop { $0 != " " }.dropFirst()))" } ?? ""
             return "Latest GAIS \(OutcomeScale.text(latest.score))\(meaning) on \(latest.assessedOn), rated against the baseline photos."
         }
         let a = scored.first { $0.kind == .baseline } ?? scored[0]
         guard let z = scored.last(where: { $0.assessedOn > a.assessedOn }) else { return "One score so far: the baseline." }
         let change = z.score - a.score
         let better = scale.lowerIsBetter ? change < 0 : change > 0
-        return change == 0 ? "No change from the baseline \(PageValues.mm(a.score)) of \(a.assessedOn)."
+        return change == 0
+            ? "No change from the baseline \(PageValues.mm(a.score)) of \(a.assessedOn)."
             : "\(better ? "Better" : "Worse") by \(PageValues.mm(abs(change))) since the baseline of \(a.assessedOn) (\(PageValues.mm(a.score)) → \(PageValues.mm(z.score)))."
     }
 }

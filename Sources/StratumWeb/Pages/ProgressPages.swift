@@ -27,9 +27,11 @@ struct ProgressPages {
         let id = try CoursePages.courseID(req)
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: id, req.access(p)),
-              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
+            let patient = try await scope.patients.get(course.patientID, req.access(p))
+        else { throw CoursePages.courseNotFound }
         let sessions = Permissions.allows(p.role, .read, .session) ? try await scope.sessions.list(courseID: id, req.access(p)) : []
-        let assessments = Permissions.allows(p.role, .read, .assessment)
+        let assessments =
+            Permissions.allows(p.role, .read, .assessment)
             ? try await scope.assessments.list(patientID: patient.id, req.access(p)).filter { $0.courseID == id } : []
         return Loaded(course: course, patient: patient, sessions: sessions, assessments: assessments)
     }
@@ -40,8 +42,9 @@ struct ProgressPages {
         let start = l.course.plannedVisits.first?.date ?? l.course.createdAt.localDate
         let end = (l.course.plannedVisits.last?.date ?? start).adding(days: 180)
         return (progress ?? CourseOutcomes.progress(course: l.course, sessions: l.sessions, assessments: l.assessments)).map { p in
-            ProgressChart(scale: p.scale, assessments: p.points.map(\.assessment), sessionDates: l.sessions.map(\.date),
-                          start: start, end: end, goal: p.goal, baseline: p.points.isEmpty ? nil : p.reference)
+            ProgressChart(
+                scale: p.scale, assessments: p.points.map(\.assessment), sessionDates: l.sessions.map(\.date),
+                start: start, end: end, goal: p.goal, baseline: p.points.isEmpty ? nil : p.reference)
         }
     }
 
@@ -85,7 +88,9 @@ struct ProgressPages {
         func pct(_ d: Double) -> String { "\(Int((d * 100).rounded()))%" }
         let n = { (d: Double) in PageValues.mm((d * 10).rounded() / 10) }
         // GAIS is forecast as a grade (its improvement is the distance from "no change"), never as change from a score.
-        var expected = c.scale.ratesChange ? "\(n(f.expectedImprovement)) grades better than no change on \(c.scale.name)"
+        var expected =
+            c.scale.ratesChange
+            ? "\(n(f.expectedImprovement)) grades better than no change on \(c.scale.name)"
             : "improvement of \(n(f.expectedImprovement)) from baseline on \(c.scale.name)"
         var interval = "80% interval \(n(f.interval80.lowerBound)) to \(n(f.interval80.upperBound))"
         if let s = c.expectedScore {
@@ -93,10 +98,13 @@ struct ProgressPages {
             interval = "80% interval: score \(n(s.low)) to \(n(s.high))"
         }
         return ForecastView(
-            headline: c.headline, scaleName: c.scale.name, atSession: f.atSession, sessionsDone: c.sessionsDone, expected: expected, interval: interval,
-            probability: f.probabilityOfGoal.map(pct), probabilityInterval: f.probabilityInterval95.map { "\(pct($0.lowerBound))–\(pct($0.upperBound))" },
+            headline: c.headline, scaleName: c.scale.name, atSession: f.atSession, sessionsDone: c.sessionsDone, expected: expected,
+            interval: interval,
+            probability: f.probabilityOfGoal.map(pct),
+            probabilityInterval: f.probabilityInterval95.map { "\(pct($0.lowerBound))–\(pct($0.upperBound))" },
             caveat: f.caveat,
-            basis: f.populationIsPrior ? "General prior curve (too few of the clinic's own patients)" : "The clinic's curve from \(c.cohortPatients) patients",
+            basis: f.populationIsPrior
+                ? "General prior curve (too few of the clinic's own patients)" : "The clinic's curve from \(c.cohortPatients) patients",
             ownWeight: pct(f.ownDataWeight))
     }
 
@@ -109,7 +117,8 @@ struct ProgressPages {
         if Permissions.allows(p.role, .read, .assessment) {
             let scale = OutcomeScale.primary(for: l.course.indications)
             let cohort = try await state.scope(p.organizationID).outcomes.cohort(
-                clinicID: l.course.clinicID, indication: l.course.indications.first ?? .photoaging, scale: scale, excluding: l.course.id, req.access(p))
+                clinicID: l.course.clinicID, indication: l.course.indications.first ?? .photoaging, scale: scale, excluding: l.course.id,
+                req.access(p))
             forecast = Self.forecastView(CourseOutcomes.forecast(course: l.course, sessions: l.sessions, assessments: l.assessments, cohort: cohort))
         }
         let content = ProgressContent(
@@ -121,14 +130,16 @@ struct ProgressPages {
                 chart.status = pr.verdict.status.rawValue
                 chart.statusLabel = Self.statusLabel(pr.verdict.status)
                 chart.statusReason = pr.verdict.reason
-                chart.statusTone = switch pr.verdict.status {
-                case .improving: "ok"
-                case .plateau: "caution"
-                case .worsening: "stop"
-                case .notYetAssessed, .tooEarly: "muted"
-                }
+                chart.statusTone =
+                    switch pr.verdict.status {
+                    case .improving: "ok"
+                    case .plateau: "caution"
+                    case .worsening: "stop"
+                    case .notYetAssessed, .tooEarly: "muted"
+                    }
                 chart.itemsLine = pr.points.last?.assessment.items.map { list in
-                    list.map { i in "\(pr.scale.items.first { $0.key == i.key }?.label ?? i.key) \(OutcomeScale.text(i.value))" }.joined(separator: " · ")
+                    list.map { i in "\(pr.scale.items.first { $0.key == i.key }?.label ?? i.key) \(OutcomeScale.text(i.value))" }.joined(
+                        separator: " · ")
                 }
                 return chart
             },
@@ -170,14 +181,16 @@ struct ProgressPages {
             zones: l.course.zones.map(PageValues.zoneName).joined(separator: ", "), goal: l.course.goal,
             visits: l.course.plannedVisits.map { v in
                 let session = v.number <= done ? l.sessions.sorted { $0.date < $1.date }[v.number - 1] : nil
-                return .init(number: v.number, date: v.date.description, done: v.number <= done,
-                             by: session.map { "treated by \(AuthorshipText.sessionShort($0))" } ?? "")
+                return .init(
+                    number: v.number, date: v.date.description, done: v.number <= done,
+                    by: session.map { "treated by \(AuthorshipText.sessionShort($0))" } ?? "")
             },
             done: done, total: l.course.plannedVisits.count,
             next: l.course.plannedVisits.first { $0.number > done && $0.date >= day }?.date.description,
             charts: Self.charts(l), printedOn: day.description, courseId: PageValues.id(l.course.id))
-        return try await req.render("course-summary", title: "Course summary · \(l.patient.givenName) \(l.patient.familyName)",
-                                    section: "patients", content)
+        return try await req.render(
+            "course-summary", title: "Course summary · \(l.patient.givenName) \(l.patient.familyName)",
+            section: "patients", content)
     }
 
     /// The course's planned visits as iCalendar (RFC 5545) all-day events, for the patient's own calendar.
@@ -185,8 +198,9 @@ struct ProgressPages {
         let p = try await req.authorize(.read, .course, state: state)
         let l = try await load(req, p)
         let clinic = try await state.scope(p.organizationID).clinic(l.course.clinicID)
-        let body = ICalendar.visits(courseID: l.course.id, visits: l.course.plannedVisits, clinicName: clinic?.name ?? "the clinic",
-                                    stamp: req.now)
+        let body = ICalendar.visits(
+            courseID: l.course.id, visits: l.course.plannedVisits, clinicName: clinic?.name ?? "the clinic",
+            stamp: req.now)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"stratum-course-visits.ics\"")
@@ -214,7 +228,8 @@ struct ProgressPages {
         let p = try await req.authorize(.read, .session, state: state)
         let scope = state.scope(p.organizationID)
         guard let s = try await scope.sessions.get(sessionID: id, req.access(p)),
-              let patient = try await scope.patients.get(s.patientID, req.access(p)) else { throw SessionPages.sessionNotFound }
+            let patient = try await scope.patients.get(s.patientID, req.access(p))
+        else { throw SessionPages.sessionNotFound }
         let course = try await scope.courses.get(courseID: s.courseID, req.access(p))
         let clinic = try await scope.clinic(s.clinicID)
         let deepest = s.zones.map(\.depthMM).max() ?? 0

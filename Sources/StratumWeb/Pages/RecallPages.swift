@@ -49,14 +49,19 @@ struct RecallPages {
     }
 
     static func summary(_ r: RecallSummary) -> Summary {
-        Summary(id: PageValues.id(r.id), reason: r.reason, opened: PageValues.time(r.openedAt), open: r.isOpen, closedInError: r.closedInError,
-                counts: r.closedInError ? "\(r.patients) patient(s): closed in error, nobody to follow up"
-                    : "\(r.patients) patient(s): \(r.toContact) to contact, \(r.followUpDone) follow-up done")
+        Summary(
+            id: PageValues.id(r.id), reason: r.reason, opened: PageValues.time(r.openedAt), open: r.isOpen, closedInError: r.closedInError,
+            counts: r.closedInError
+                ? "\(r.patients) patient(s): closed in error, nobody to follow up"
+                : "\(r.patients) patient(s): \(r.toContact) to contact, \(r.followUpDone) follow-up done")
     }
 
     static func alerts(_ all: [ClusterAlert]) -> [AlertView] {
-        all.map { AlertView(source: $0.source.rawValue, identifier: $0.identifier, label: $0.label, message: $0.finding.message,
-                            onsets: $0.onsets.map(\.description).joined(separator: ", ")) }
+        all.map {
+            AlertView(
+                source: $0.source.rawValue, identifier: $0.identifier, label: $0.label, message: $0.finding.message,
+                onsets: $0.onsets.map(\.description).joined(separator: ", "))
+        }
     }
 
     func list(_ req: Request) async throws -> Response {
@@ -69,10 +74,12 @@ struct RecallPages {
         let clinicName = try await scope.clinic(p.clinicID)?.name ?? "This clinic"
         let recalls = try await scope.recalls.summaries(clinicID: p.clinicID).map(Self.summary)
         let alerts = Self.alerts(try await scope.clusters.alerts())
-        return try await req.render("recalls", title: "Recalls and infection clusters", section: "recalls",
-                                    ListContent(recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
-                                                canEdit: Permissions.allows(p.role, .update, .sterility), state: form,
-                                                heading: "\(clinicName)'s recalls"), status: status)
+        return try await req.render(
+            "recalls", title: "Recalls and infection clusters", section: "recalls",
+            ListContent(
+                recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
+                canEdit: Permissions.allows(p.role, .update, .sterility), state: form,
+                heading: "\(clinicName)'s recalls"), status: status)
     }
 
     struct PatientRow: Encodable {
@@ -116,7 +123,9 @@ struct RecallPages {
     private func renderRecall(_ req: Request, _ form: TraceFormState, status: HTTPResponseStatus) async throws -> Response {
         let p = try await req.authorize(.read, .sterility, state: state)
         let id = try req.recordID("recallId", or: Self.recallNotFound)
-        guard let (recall, exposures) = try await state.scope(p.organizationID).recalls.get(recallID: id, req.access(p)) else { throw Self.recallNotFound }
+        guard let (recall, exposures) = try await state.scope(p.organizationID).recalls.get(recallID: id, req.access(p)) else {
+            throw Self.recallNotFound
+        }
         var closedInError = ""
         if let why = recall.closedInErrorReason {
             var who: String?
@@ -127,15 +136,20 @@ struct RecallPages {
             id: PageValues.id(recall.id), reason: recall.reason, opened: PageValues.time(recall.openedAt), open: recall.isOpen,
             closed: PageValues.time(recall.closedAt), closedInError: closedInError,
             patients: recall.patients.map { r in
-                PatientRow(id: PageValues.id(r.patientID), name: r.name, phone: r.phone ?? "—", email: r.email ?? "—",
-                           status: recall.closedInError && r.status != .followUpDone ? "no follow-up: closed in error" : r.status.rawValue,
-                           note: r.note ?? "", updated: PageValues.time(r.updatedAt),
-                           sessions: exposures.filter { $0.patientID == r.patientID }.map { "\($0.date) (\($0.via))" }.joined(separator: "; "))
+                PatientRow(
+                    id: PageValues.id(r.patientID), name: r.name, phone: r.phone ?? "—", email: r.email ?? "—",
+                    status: recall.closedInError && r.status != .followUpDone ? "no follow-up: closed in error" : r.status.rawValue,
+                    note: r.note ?? "", updated: PageValues.time(r.updatedAt),
+                    sessions: exposures.filter { $0.patientID == r.patientID }.map { "\($0.date) (\($0.via))" }.joined(separator: "; "))
             },
             hasPatients: !recall.patients.isEmpty,
-            exposures: exposures.map { ExposureRow(date: $0.date.description, patientId: PageValues.id($0.patientID), patient: $0.patientName, via: $0.via) },
+            exposures: exposures.map {
+                ExposureRow(date: $0.date.description, patientId: PageValues.id($0.patientID), patient: $0.patientName, via: $0.via)
+            },
             canEdit: recall.isOpen && Permissions.allows(p.role, .update, .sterility),
-            statuses: RecallContactStatus.allCases.map { PageValues.Choice(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " ")) },
+            statuses: RecallContactStatus.allCases.map {
+                PageValues.Choice(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "))
+            },
             state: form)
         return try await req.render("recall", title: "Recall", section: "recalls", content, status: status)
     }
@@ -144,7 +158,9 @@ struct RecallPages {
     func csv(_ req: Request) async throws -> Response {
         let p = try await req.authorize(.read, .sterility, state: state)
         let id = try req.recordID("recallId", or: Self.recallNotFound)
-        guard let (recall, exposures) = try await state.scope(p.organizationID).recalls.get(recallID: id, req.access(p)) else { throw Self.recallNotFound }
+        guard let (recall, exposures) = try await state.scope(p.organizationID).recalls.get(recallID: id, req.access(p)) else {
+            throw Self.recallNotFound
+        }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.add(name: .contentDisposition, value: "attachment; filename=\"recall-\(PageValues.id(recall.id).prefix(8)).csv\"")

@@ -11,13 +11,23 @@ struct ScreeningPages {
 
     /// Questions grouped as a practitioner asks them; every `ScreeningKey` appears exactly once (a test checks it).
     static let groups: [(title: String, keys: [ScreeningKey])] = [
-        ("The skin of the areas to be treated", [.activeInfectionInArea, .openWoundInArea, .skinCancerOrChangingLesionInArea,
-                                                 .activeAcneInArea, .sunburnInArea, .recentTanning, .retinoidOrAcidLast2Days]),
+        (
+            "The skin of the areas to be treated",
+            [
+                .activeInfectionInArea, .openWoundInArea, .skinCancerOrChangingLesionInArea,
+                .activeAcneInArea, .sunburnInArea, .recentTanning, .retinoidOrAcidLast2Days
+            ]
+        ),
         ("Medicines", [.isotretinoinCurrent, .isotretinoinLastDose, .anticoagulants, .immunosuppressed]),
-        ("Health", [.pregnantOrBreastfeeding, .bleedingDisorder, .poorlyControlledDiabetes, .autoimmuneSkinDisease,
-                    .keloidHistory, .herpesHistory]),
+        (
+            "Health",
+            [
+                .pregnantOrBreastfeeding, .bleedingDisorder, .poorlyControlledDiabetes, .autoimmuneSkinDisease,
+                .keloidHistory, .herpesHistory
+            ]
+        ),
         ("Allergies", [.stainlessSteelAllergy, .anaestheticAllergy, .metalAllergy, .topicalAllergy]),
-        ("Earlier treatment of the areas", [.radiotherapyToArea, .surgeryOrTraumaInArea, .deepPeelOrDermabrasion]),
+        ("Earlier treatment of the areas", [.radiotherapyToArea, .surgeryOrTraumaInArea, .deepPeelOrDermabrasion])
     ]
 
     struct Question: Encodable {
@@ -74,8 +84,9 @@ struct ScreeningPages {
             case .lastDate(let d?): typed[key.rawValue] = ("date", d.description)
             }
         }
-        return try await render(req, patient: patient, answeredOn: today().description, typed: typed, latest: latest,
-                                errors: FieldErrors(), status: .ok)
+        return try await render(
+            req, patient: patient, answeredOn: today().description, typed: typed, latest: latest,
+            errors: FieldErrors(), status: .ok)
     }
 
     func save(_ req: Request) async throws -> Response {
@@ -110,8 +121,9 @@ struct ScreeningPages {
         }
         guard errors.isEmpty, let answeredOn else {
             let latest = try await scope.screenings.latest(patientID: id, req.access(p))
-            return try await render(req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
-                                    errors: errors, status: .badRequest)
+            return try await render(
+                req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
+                errors: errors, status: .badRequest)
         }
         do {
             _ = try await scope.screenings.record(patientID: id, response: ScreeningResponse(answeredOn: answeredOn, answers: answers), req.access(p))
@@ -119,29 +131,39 @@ struct ScreeningPages {
             // The store refuses a screening dated after the clinic's today; shown on the date field.
             errors.add(field, PageValues.sentence(problem))
             let latest = try await scope.screenings.latest(patientID: id, req.access(p))
-            return try await render(req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
-                                    errors: errors, status: .unprocessableEntity)
+            return try await render(
+                req, patient: patient, answeredOn: f["answeredOn"] ?? "", typed: typed, latest: latest,
+                errors: errors, status: .unprocessableEntity)
         }
         return req.done("/patients/\(PageValues.id(id))/screening", .screeningSaved, wrote: id, p, state: state)
     }
 
-    private func render(_ req: Request, patient: Patient, answeredOn: String, typed: [String: (String, String)],
-                        latest: ScreeningRecord?, errors: FieldErrors, status: HTTPResponseStatus) async throws -> Response {
+    private func render(
+        _ req: Request, patient: Patient, answeredOn: String, typed: [String: (String, String)],
+        latest: ScreeningRecord?, errors: FieldErrors, status: HTTPResponseStatus
+    ) async throws -> Response {
         let groups = Self.groups.map { g in
-            Group(title: g.title, questions: g.keys.map { k in
-                // The form offers "Never" as its own choice, so the CLI's "(leave empty if never)" does not apply here.
-                Question(key: k.rawValue, text: k.question.replacingOccurrences(of: " (leave empty if never)", with: ""), rule: k.rule.rawValue, isDate: k.isDate, answer: typed[k.rawValue]?.0 ?? "",
-                         date: typed[k.rawValue]?.1 ?? "", error: errors.byField[k.rawValue])
-            })
+            Group(
+                title: g.title,
+                questions: g.keys.map { k in
+                    // The form offers "Never" as its own choice, so the CLI's "(leave empty if never)" does not apply here.
+                    Question(
+                        key: k.rawValue, text: k.question.replacingOccurrences(of: " (leave empty if never)", with: ""), rule: k.rule.rawValue,
+                        isDate: k.isDate, answer: typed[k.rawValue]?.0 ?? "",
+                        date: typed[k.rawValue]?.1 ?? "", error: errors.byField[k.rawValue])
+                })
         }
         let latestView = latest.map { l in
-            Latest(version: l.version, answeredOn: l.answeredOn.description, findings: PageValues.findings(l.findings),
-                   hasFindings: !l.findings.isEmpty, blocking: l.findings.contains { $0.severity == .stop },
-                   unanswered: ScreeningKey.allCases.count - l.answers.count)
+            Latest(
+                version: l.version, answeredOn: l.answeredOn.description, findings: PageValues.findings(l.findings),
+                hasFindings: !l.findings.isEmpty, blocking: l.findings.contains { $0.severity == .stop },
+                unanswered: ScreeningKey.allCases.count - l.answers.count)
         }
-        return try await req.render("screening", title: "Screening · \(patient.givenName) \(patient.familyName)", section: "patients",
-                                    Content(patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
-                                            answeredOn: answeredOn, groups: groups, latest: latestView, errors: errors, hasErrors: !errors.isEmpty),
-                                    status: status)
+        return try await req.render(
+            "screening", title: "Screening · \(patient.givenName) \(patient.familyName)", section: "patients",
+            Content(
+                patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
+                answeredOn: answeredOn, groups: groups, latest: latestView, errors: errors, hasErrors: !errors.isEmpty),
+            status: status)
     }
 }

@@ -45,7 +45,7 @@ struct SessionForm: Encodable {
 
     static let reactionLabels: [(ExpectedReaction, String)] = [
         (.erythema, "Erythema (redness)"), (.oedema, "Oedema (swelling)"), (.pinpointBleeding, "Pinpoint bleeding"),
-        (.tenderness, "Tenderness"), (.drynessAndFlaking, "Dryness and flaking"),
+        (.tenderness, "Tenderness"), (.drynessAndFlaking, "Dryness and flaking")
     ]
 
     /// A fresh form for the course's next visit: its planned depths, two passes, erythema as the end point.
@@ -55,8 +55,9 @@ struct SessionForm: Encodable {
         let visit = course.plannedVisits.first { $0.number == recorded + 1 } ?? course.plannedVisits.last
         form.zones = course.zones.map { z in
             let planned = visit?.zones.first { $0.zone == z }.map { PageValues.mm($0.depthMM) } ?? ""
-            return ZoneRow(key: PageValues.zoneKey(z), name: PageValues.zoneName(z), treated: true, depth: planned, passes: "2",
-                           endPoint: "erythema", planned: planned, error: nil)
+            return ZoneRow(
+                key: PageValues.zoneKey(z), name: PageValues.zoneName(z), treated: true, depth: planned, passes: "2",
+                endPoint: "erythema", planned: planned, error: nil)
         }
         form.reactions = reactionLabels.map { Check(value: $0.0.rawValue, label: $0.1, checked: false) }
         return form
@@ -88,9 +89,10 @@ struct SessionForm: Encodable {
         var endPoints: [Zone: String] = [:]
         for z in zones {
             let key = PageValues.zoneKey(z)
-            var row = ZoneRow(key: key, name: PageValues.zoneName(z), treated: f["treat-\(key)"] == "yes", depth: f["depth-\(key)"] ?? "",
-                              passes: f["passes-\(key)"] ?? "", endPoint: f["endpoint-\(key)"] ?? "", planned: f["planned-\(key)"] ?? "",
-                              error: nil)
+            var row = ZoneRow(
+                key: key, name: PageValues.zoneName(z), treated: f["treat-\(key)"] == "yes", depth: f["depth-\(key)"] ?? "",
+                passes: f["passes-\(key)"] ?? "", endPoint: f["endpoint-\(key)"] ?? "", planned: f["planned-\(key)"] ?? "",
+                error: nil)
             if row.treated {
                 let depth = PageValues.number(row.depth)
                 let passes = Int(row.passes)
@@ -99,7 +101,9 @@ struct SessionForm: Encodable {
                 } else if passes == nil {
                     row.error = "Enter the number of passes, from \(SessionInputRules.passes.lowerBound) to \(SessionInputRules.passes.upperBound)."
                 }
-                if let e = row.error { errors.add("depth-\(key)", "\(row.name): \(e)") } else if let depth, let passes {
+                if let e = row.error {
+                    errors.add("depth-\(key)", "\(row.name): \(e)")
+                } else if let depth, let passes {
                     doses.append(ZoneDose(zone: z, depthMM: depth, passes: passes))
                     if !row.endPoint.isEmpty { endPoints[z] = row.endPoint }
                 }
@@ -126,13 +130,14 @@ struct SessionForm: Encodable {
                 } else if let date {
                     // The session's date sets a label's expiry century; without a date only the date is in error.
                     do {
-                    let element = try GS1ElementString.parse(form.scan, today: date)
-                    let part = try PartReference(scan: element)
-                    equipment.part = PartReference(gtin: part.gtin, lot: part.lot, serial: part.serial ?? (form.serial.isEmpty ? nil : form.serial),
-                                                   labelExpiry: part.labelExpiry)
-                } catch {
-                    errors.add("scan", "The label could not be read: \(error).")
-                }
+                        let element = try GS1ElementString.parse(form.scan, today: date)
+                        let part = try PartReference(scan: element)
+                        equipment.part = PartReference(
+                            gtin: part.gtin, lot: part.lot, serial: part.serial ?? (form.serial.isEmpty ? nil : form.serial),
+                            labelExpiry: part.labelExpiry)
+                    } catch {
+                        errors.add("scan", "The label could not be read: \(error).")
+                    }
                 }
             } else if !form.lotChoice.isEmpty {
                 let bits = form.lotChoice.split(separator: "|", maxSplits: 1).map(String.init)
@@ -158,9 +163,11 @@ struct SessionForm: Encodable {
         form.topicalProduct = f["topicalProduct"] ?? ""
         form.topicalLot = f["topicalLot"] ?? ""
         form.topicalApproved = f["topicalApproved"] == "yes"
-        let topical = form.topicalUsed
-            ? TopicalFacts(product: form.topicalProduct.isEmpty ? nil : form.topicalProduct, lot: form.topicalLot.isEmpty ? nil : form.topicalLot,
-                           approvedForIntradermal: form.topicalApproved)
+        let topical =
+            form.topicalUsed
+            ? TopicalFacts(
+                product: form.topicalProduct.isEmpty ? nil : form.topicalProduct, lot: form.topicalLot.isEmpty ? nil : form.topicalLot,
+                approvedForIntradermal: form.topicalApproved)
             : nil
 
         let ticked = Set(f.all("reaction"))
@@ -177,8 +184,9 @@ struct SessionForm: Encodable {
             acks.append(Acknowledgement(rule: rule, zone: parts[1].isEmpty ? nil : PageValues.zone(key: String(parts[1])), reason: reason))
         }
         guard errors.isEmpty, let date else { return (form, errors, nil) }
-        var doc = SessionRecordDocument(date: date, zones: doses, endPoints: endPoints, equipment: equipment,
-                                        topical: topical, reactions: reactions, acknowledgements: acks)
+        var doc = SessionRecordDocument(
+            date: date, zones: doses, endPoints: endPoints, equipment: equipment,
+            topical: topical, reactions: reactions, acknowledgements: acks)
         doc.practitionerID = treatingPractitioner
         // The limits are the core's (SessionInputRules), the same the API's door and the store apply; only the
         // wording and the field are the form's.
@@ -240,9 +248,10 @@ struct CheckedFinding: Codable, Sendable {
     static func list(_ findings: [Finding], reasons: [String: String]) -> [CheckedFinding] {
         findings.ordered().map { f in
             let key = "\(f.rule.rawValue)|\(f.zone.map(PageValues.zoneKey) ?? "")"
-            return CheckedFinding(rule: f.rule.rawValue, severity: f.severity.rawValue, message: f.message, zone: f.zone.map(PageValues.zoneName),
-                                  evidence: "\(f.evidence) · \(f.source)", ackField: f.severity == .caution ? "ack|\(key)" : nil,
-                                  reason: reasons[key] ?? "")
+            return CheckedFinding(
+                rule: f.rule.rawValue, severity: f.severity.rawValue, message: f.message, zone: f.zone.map(PageValues.zoneName),
+                evidence: "\(f.evidence) · \(f.source)", ackField: f.severity == .caution ? "ack|\(key)" : nil,
+                reason: reasons[key] ?? "")
         }
     }
 }

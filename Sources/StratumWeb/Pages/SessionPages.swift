@@ -53,7 +53,8 @@ struct SessionPages {
         let id = try CoursePages.courseID(req)
         let scope = state.scope(p.organizationID)
         guard let course = try await scope.courses.get(courseID: id, req.access(p)),
-              let patient = try await scope.patients.get(course.patientID, req.access(p)) else { throw CoursePages.courseNotFound }
+            let patient = try await scope.patients.get(course.patientID, req.access(p))
+        else { throw CoursePages.courseNotFound }
         guard course.status == .active else {
             throw PageError(.conflict, "Course not active", "Sessions are documented on an accepted course; this one is \(course.status.rawValue).")
         }
@@ -90,15 +91,17 @@ struct SessionPages {
         }
         if req.headers.first(name: "X-Requested-With") == "stratum-check" {
             let items = CheckedFinding.list(result?.findings ?? [], reasons: [:])
-            let answer = CheckAnswer(decision: result?.decision.rawValue ?? "incomplete",
-                                     decisionText: result.map { PageValues.decisionText($0.decision) } ?? "Complete the highlighted fields to check the session.",
-                                     findings: items, fieldErrors: errors.byField)
+            let answer = CheckAnswer(
+                decision: result?.decision.rawValue ?? "incomplete",
+                decisionText: result.map { PageValues.decisionText($0.decision) } ?? "Complete the highlighted fields to check the session.",
+                findings: items, fieldErrors: errors.byField)
             let response = Response(status: .ok)
             try response.content.encode(answer, as: .json)
             return response
         }
-        return try await render(req, course, patient, form: form, errors: errors, findings: result?.findings, refused: false,
-                                status: errors.isEmpty ? .ok : .badRequest)
+        return try await render(
+            req, course, patient, form: form, errors: errors, findings: result?.findings, refused: false,
+            status: errors.isEmpty ? .ok : .badRequest)
     }
 
     /// Records through the store's one door before reading anything else: the act is one audit row, as through the
@@ -113,7 +116,8 @@ struct SessionPages {
             let (course, patient) = try await load(req, p)
             var (form, errors, _) = SessionForm.read(fields, course: course)
             add(&errors)
-            return try await render(req, course, patient, form: form, errors: errors, findings: findings, refused: status != .badRequest, status: status)
+            return try await render(
+                req, course, patient, form: form, errors: errors, findings: findings, refused: status != .badRequest, status: status)
         }
         guard let doc else { return try await refused(status: .badRequest) }
         do {
@@ -139,14 +143,18 @@ struct SessionPages {
             let a = doc.acknowledgements[i]
             return ("ack|\(a.rule.rawValue)|\(a.zone.map(PageValues.zoneKey) ?? "")", PageValues.sentence(problem))
         }
-        let name = ["equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece",
-                    "practitionerId": "practitionerId", "date": "date", "zones": "zones"][field]
+        let name = [
+            "equipment.part": "scan", "equipment.pack": "packCode", "equipment.handpiece": "handpiece",
+            "practitionerId": "practitionerId", "date": "date", "zones": "zones"
+        ][field]
         return name.map { ($0, PageValues.sentence(problem)) }
     }
 
     /// `checked`: the findings of a check or refusal to show (nil: not checked yet).
-    private func render(_ req: Request, _ course: Course, _ patient: Patient, form: SessionForm, errors: FieldErrors, findings checked: [Finding]?,
-                        refused: Bool, status: HTTPResponseStatus) async throws -> Response {
+    private func render(
+        _ req: Request, _ course: Course, _ patient: Patient, form: SessionForm, errors: FieldErrors, findings checked: [Finding]?,
+        refused: Bool, status: HTTPResponseStatus
+    ) async throws -> Response {
         let result = checked.map(Decision.init(findings:))
         let findings = CheckedFinding.list(checked ?? [], reasons: form.reasons)
         let p = try await req.authorize(.create, .session, state: state)
@@ -158,12 +166,17 @@ struct SessionPages {
         let packs = try await scope.sterilization.packs(state: .released, clinicID: p.clinicID)
             .map { PageValues.Choice(value: $0.code, label: "\($0.code) · \($0.contents)") }
         let handpieces = try await scope.devices.handpieces(clinicID: p.clinicID).filter(\.inService)
-            .map { PageValues.Choice(value: $0.serial, label: "\($0.serial)\($0.cleanedSinceLastUse ? " · cleaned since last use" : " · NOT cleaned since last use")") }
+            .map {
+                PageValues.Choice(
+                    value: $0.serial, label: "\($0.serial)\($0.cleanedSinceLastUse ? " · cleaned since last use" : " · NOT cleaned since last use")")
+            }
         // Someone who does not treat documents for a practitioner of this clinic, named on the form.
         let choosesPractitioner = p.role != .practitioner && p.role != .owner
-        let practitioners = choosesPractitioner
+        let practitioners =
+            choosesPractitioner
             ? try await scope.practitioners(clinicID: p.clinicID).map {
-                AdverseEventPages.Option(value: PageValues.id($0.id), label: $0.label, checked: form.practitionerId.lowercased() == PageValues.id($0.id))
+                AdverseEventPages.Option(
+                    value: PageValues.id($0.id), label: $0.label, checked: form.practitionerId.lowercased() == PageValues.id($0.id))
             }
             : []
         let content = FormContent(
@@ -172,8 +185,9 @@ struct SessionPages {
             checked: result != nil, decision: result?.rawValue ?? "", decisionText: result.map(PageValues.decisionText) ?? "",
             findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces,
             choosesPractitioner: choosesPractitioner, practitioners: practitioners)
-        return try await req.render("session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
-                                    content, status: status)
+        return try await req.render(
+            "session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
+            content, status: status)
     }
 
     // MARK: A recorded session
@@ -237,24 +251,33 @@ struct SessionPages {
         let p = try await req.authorize(.read, .session, state: state)
         let scope = state.scope(p.organizationID)
         guard let s = try await scope.sessions.get(sessionID: id, req.access(p)),
-              let patient = try await scope.patients.get(s.patientID, req.access(p)) else { throw Self.sessionNotFound }
+            let patient = try await scope.patients.get(s.patientID, req.access(p))
+        else { throw Self.sessionNotFound }
         let content = ShowContent(
             authorship: AuthorshipText.session(s), signedBy: AuthorshipText.by("Signed", s.signer, at: s.signedAt),
             lateEntry: s.lateEntry ? "Late entry: written \(PageValues.time(s.writtenAt)) for the session on \(s.date)" : nil,
             id: PageValues.id(s.id), courseId: PageValues.id(s.courseID), patientId: PageValues.id(patient.id),
             patientName: "\(patient.givenName) \(patient.familyName)", date: s.date.description, device: PageValues.device(s.device),
             sterility: Self.sterilityText(s.sterility, handpiece: s.handpiece, equipment: s.equipment),
-            topical: s.topical.map { "\($0.product ?? "unnamed product"), lot \($0.lot ?? "not recorded")\($0.approvedForIntradermal ? "" : " (not approved for intradermal use)")" },
+            topical: s.topical.map {
+                "\($0.product ?? "unnamed product"), lot \($0.lot ?? "not recorded")\($0.approvedForIntradermal ? "" : " (not approved for intradermal use)")"
+            },
             reactions: s.reactions.isEmpty ? "none recorded" : s.reactions.map(\.rawValue).joined(separator: ", "),
-            zones: s.zones.map { .init(name: PageValues.zoneName($0.zone), depth: PageValues.mm($0.depthMM), passes: $0.passes, endPoint: $0.endPoint ?? "—") },
+            zones: s.zones.map {
+                .init(name: PageValues.zoneName($0.zone), depth: PageValues.mm($0.depthMM), passes: $0.passes, endPoint: $0.endPoint ?? "—")
+            },
             decision: s.decision.rawValue, decisionText: PageValues.decisionText(s.decision), findings: PageValues.findings(s.findings),
             hasFindings: !s.findings.isEmpty,
-            acknowledgements: s.acknowledgements.map { .init(rule: $0.rule.rawValue, zone: $0.zone.map(PageValues.zoneName), reason: $0.reason, at: PageValues.time($0.acknowledgedAt),
-                                                               by: AuthorshipText.name(s.staff.author($0.acknowledgedBy, at: s.clinicID))) },
+            acknowledgements: s.acknowledgements.map {
+                .init(
+                    rule: $0.rule.rawValue, zone: $0.zone.map(PageValues.zoneName), reason: $0.reason, at: PageValues.time($0.acknowledgedAt),
+                    by: AuthorshipText.name(s.staff.author($0.acknowledgedBy, at: s.clinicID)))
+            },
             hasAcknowledgements: !s.acknowledgements.isEmpty, signed: s.isSigned, signedAt: PageValues.time(s.signedAt),
             canSign: !s.isSigned && Permissions.allows(p.role, .sign, .session),
             canAddend: s.isSigned && Permissions.allows(p.role, .update, .session),
-            addenda: s.addenda.map { .init(text: $0.text, at: PageValues.time($0.createdAt), author: s.author(of: $0).label) }, hasAddenda: !s.addenda.isEmpty)
+            addenda: s.addenda.map { .init(text: $0.text, at: PageValues.time($0.createdAt), author: s.author(of: $0).label) },
+            hasAddenda: !s.addenda.isEmpty)
         return try await req.render("session", title: "Session \(s.date) · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 
@@ -262,9 +285,13 @@ struct SessionPages {
         var parts: [String] = []
         if let code = equipment?.packCode { parts.append("Pack \(code)") }
         if let serial = equipment?.handpieceSerial { parts.append("Handpiece \(serial)") }
-        if let part = s.singleUsePart { parts.append("Single-use part, lot \(part.lot), expires \(part.expiry)\(part.serial.map { ", serial \($0)" } ?? "")") }
+        if let part = s.singleUsePart {
+            parts.append("Single-use part, lot \(part.lot), expires \(part.expiry)\(part.serial.map { ", serial \($0)" } ?? "")")
+        }
         if let pack = s.pack {
-            parts.append("Sterilization pack: cycle \(pack.cycleStatus.rawValue), chemical indicator \(pack.chemicalIndicator.rawValue), biological indicator \(pack.biologicalIndicator.rawValue)\(pack.expiresOn.map { ", shelf life to \($0)" } ?? "")\(pack.wrapCompromised ? ", wrap compromised" : "")")
+            parts.append(
+                "Sterilization pack: cycle \(pack.cycleStatus.rawValue), chemical indicator \(pack.chemicalIndicator.rawValue), biological indicator \(pack.biologicalIndicator.rawValue)\(pack.expiresOn.map { ", shelf life to \($0)" } ?? "")\(pack.wrapCompromised ? ", wrap compromised" : "")"
+            )
         }
         if let h = handpiece { parts.append(h.cleanedSinceLastUse ? "handpiece cleaned and disinfected" : "handpiece cleaning not recorded") }
         return parts.isEmpty ? "No sterile part recorded" : parts.joined(separator: "; ")

@@ -82,9 +82,11 @@ struct SterilizationPages {
         let day = today()
         func row(_ k: SterilizationPack) -> PackRow {
             let expired = k.expiresOn.map { $0 < day } ?? false
-            return PackRow(id: PageValues.id(k.id), code: k.code, contents: k.contents, state: expired && k.state == .released ? "expired (shelf life)" : k.state.rawValue,
-                           cycle: k.cycleID.flatMap { cycleName[$0] } ?? "—", expires: k.expiresOn?.description ?? (k.cycleID == nil ? "—" : "event-related"),
-                           canRelease: canEdit && k.state == .sterilized, canWithdraw: canEdit && !k.state.isFinal)
+            return PackRow(
+                id: PageValues.id(k.id), code: k.code, contents: k.contents,
+                state: expired && k.state == .released ? "expired (shelf life)" : k.state.rawValue,
+                cycle: k.cycleID.flatMap { cycleName[$0] } ?? "—", expires: k.expiresOn?.description ?? (k.cycleID == nil ? "—" : "event-related"),
+                canRelease: canEdit && k.state == .sterilized, canWithdraw: canEdit && !k.state.isFinal)
         }
         let shelf = try await scope.sterilization.shelfLife(clinicID: p.clinicID)
         let content = Content(
@@ -94,18 +96,22 @@ struct SterilizationPages {
             assembled: all.filter { $0.state == .assembled }.map(row), hasAssembled: all.contains { $0.state == .assembled },
             packs: all.filter { $0.state != .assembled }.prefix(100).map(row), hasPacks: all.contains { $0.state != .assembled },
             cycles: cycles.sorted { ($0.date, $0.number) > ($1.date, $1.number) }.map { c in
-                CycleRow(id: PageValues.id(c.id), sterilizer: names[c.sterilizerID] ?? "", number: c.number, date: c.date.description,
-                         parameters: "\(c.type), \(PageValues.plain(c.temperatureC)) °C, \(PageValues.plain(c.minutes)) min, \(PageValues.plain(c.pressureKPa)) kPa",
-                         physical: c.physical.rawValue, chemical: c.chemical.rawValue, biological: c.biological.rawValue,
-                         pending: c.biological == .pending && canEdit)
+                CycleRow(
+                    id: PageValues.id(c.id), sterilizer: names[c.sterilizerID] ?? "", number: c.number, date: c.date.description,
+                    parameters:
+                        "\(c.type), \(PageValues.plain(c.temperatureC)) °C, \(PageValues.plain(c.minutes)) min, \(PageValues.plain(c.pressureKPa)) kPa",
+                    physical: c.physical.rawValue, chemical: c.chemical.rawValue, biological: c.biological.rawValue,
+                    pending: c.biological == .pending && canEdit)
             }, hasCycles: !cycles.isEmpty, state: form, clinicName: clinicName,
             packModels: packModels.map { PageValues.Choice(value: PageValues.id($0.id), label: "\($0.name) · \(PageValues.device($0.spec))") },
             hasPackModels: !packModels.isEmpty)
         return try await req.render("sterility", title: "Sterilization", section: "sterility", content, status: status)
     }
 
-    private func submit(_ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
-                        _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
+    private func submit(
+        _ req: Request, _ form: TraceFormState, fieldNames: [String: String] = [:],
+        _ body: (Principal, OrganizationScope) async throws -> Response
+    ) async throws -> Response {
         try await TraceFormState.submit(req, state: state, form, fieldNames: fieldNames, render: { try await render(req, $0, status: $1) }, body)
     }
 
@@ -142,16 +148,21 @@ struct SterilizationPages {
         if count == nil { form.errors.add("count", "Enter how many of the model the pack holds, like 1.") }
         guard form.errors.isEmpty, let model, let count else { return try await render(req, form, status: .badRequest) }
         return try await submit(req, form, fieldNames: ["items": "model"]) { p, scope in
-            let pack = try await scope.sterilization.assemble(clinicID: p.clinicID, items: [PackItemDraft(modelID: model, count: count)],
-                                                              note: f["note"], req.access(p))
+            let pack = try await scope.sterilization.assemble(
+                clinicID: p.clinicID, items: [PackItemDraft(modelID: model, count: count)],
+                note: f["note"], req.access(p))
             return req.done("/packs/\(PageValues.id(pack.id))/label", .traceSaved)
         }
     }
 
     func recordCycle(_ req: Request) async throws -> Response {
         let f = try FormFields(req)
-        var form = TraceFormState(form: "cycle", f, fields: ["sterilizer", "number", "date", "type", "temperatureC", "minutes", "pressureKPa",
-                                                            "physical", "chemical", "biological"])
+        var form = TraceFormState(
+            form: "cycle", f,
+            fields: [
+                "sterilizer", "number", "date", "type", "temperatureC", "minutes", "pressureKPa",
+                "physical", "chemical", "biological"
+            ])
         let sterilizer = f["sterilizer"].flatMap(UUID.init(uuidString:))
         if sterilizer == nil { form.errors.add("sterilizer", "Choose the sterilizer.") }
         let number = f["number"].flatMap(Int.init)
@@ -175,9 +186,11 @@ struct SterilizationPages {
             return try await render(req, form, status: .badRequest)
         }
         return try await submit(req, form, fieldNames: ["packCodes": "pack"]) { p, scope in
-            _ = try await scope.sterilization.recordCycle(sterilizerID: sterilizer, CycleDraft(
-                number: number, date: date, type: f["type"] ?? "", temperatureC: temperature, minutes: minutes, pressureKPa: pressure,
-                physical: physical, chemical: chemical, biological: biological, packCodes: codes), req.access(p))
+            _ = try await scope.sterilization.recordCycle(
+                sterilizerID: sterilizer,
+                CycleDraft(
+                    number: number, date: date, type: f["type"] ?? "", temperatureC: temperature, minutes: minutes, pressureKPa: pressure,
+                    physical: physical, chemical: chemical, biological: biological, packCodes: codes), req.access(p))
             return req.done("/sterility", .traceSaved)
         }
     }
@@ -215,12 +228,14 @@ struct SterilizationPages {
         guard let cycle = try await scope.sterilization.cycle(cycleID) else { throw StoreError.notFound("cycle") }
         let name = try await scope.sterilization.sterilizers().first { $0.id == cycle.sterilizerID }?.name ?? "the sterilizer"
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        let window = reach.cycles.count > 1
+        let window =
+            reach.cycles.count > 1
             ? "No passing indicator lies between these cycles of \(name): \(reach.cycles.map(String.init).joined(separator: ", ")). All are exposed."
             : "Only this cycle is exposed: the cycles before and after it on \(name) passed their indicators or none ran."
         let content = FailureContent(
             id: PageValues.id(cycleID), cycle: "\(name) cycle \(cycle.number), \(cycle.date)",
-            reach: "This opens a recall reaching \(count(reach.sessions, "session")) (\(count(reach.patients, "patient"))) and quarantines \(count(reach.packs, "pack")).",
+            reach:
+                "This opens a recall reaching \(count(reach.sessions, "session")) (\(count(reach.patients, "patient"))) and quarantines \(count(reach.packs, "pack")).",
             window: window, sessions: reach.sessions, patients: reach.patients, packs: reach.packs)
         return try await req.render("bi-confirm", title: "Confirm: biological indicator failed", section: "sterility", content)
     }
@@ -263,9 +278,10 @@ struct SterilizationPages {
             let name = try await scope.sterilization.sterilizers().first { $0.id == c.sterilizerID }?.name ?? ""
             cycle = "\(name) cycle \(c.number), \(c.date)"
         }
-        let content = LabelContent(code: pack.code, contents: pack.contents, assembled: PageValues.time(pack.assembledAt), cycle: cycle,
-                                   expires: pack.expiresOn.map { "Use by \($0)" } ?? "Event-related shelf life: use unless the wrap is damaged",
-                                   barcode: try Code128.svg(pack.code, module: 2, height: 60))
+        let content = LabelContent(
+            code: pack.code, contents: pack.contents, assembled: PageValues.time(pack.assembledAt), cycle: cycle,
+            expires: pack.expiresOn.map { "Use by \($0)" } ?? "Event-related shelf life: use unless the wrap is damaged",
+            barcode: try Code128.svg(pack.code, module: 2, height: 60))
         return try await req.render("pack-label", title: "Label \(pack.code)", section: "sterility", content)
     }
 }

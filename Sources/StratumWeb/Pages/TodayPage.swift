@@ -79,8 +79,9 @@ struct TodayPage {
         if canSeeEvents {
             // Only the clinic in use: another clinic's patients are not this room's concern (issue 12, reproduction 8).
             events = try await scope.adverseEvents.openEvents(clinicID: p.clinicID, req.access(p)).map {
-                Event(patientId: PageValues.id($0.event.patientID), patientName: $0.patientName, type: $0.event.type.rawValue,
-                      grade: $0.event.grade.rawValue, onset: $0.event.onset.description)
+                Event(
+                    patientId: PageValues.id($0.event.patientID), patientName: $0.patientName, type: $0.event.type.rawValue,
+                    grade: $0.event.grade.rawValue, onset: $0.event.onset.description)
             }
         }
         // Open recalls and unreviewed infection clusters stay on Today until closed (POLICY §4, §6).
@@ -92,14 +93,17 @@ struct TodayPage {
             recalls = try await scope.recalls.summaries(openOnly: true, clinicID: p.clinicID).map(RecallPages.summary)
             alerts = RecallPages.alerts(try await scope.clusters.alerts())
         }
-        return try await req.render("today", title: "Today", section: "today", Content(
-            date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
-            hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
-            canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty))
+        return try await req.render(
+            "today", title: "Today", section: "today",
+            Content(
+                date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
+                hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
+                canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty))
     }
 
     static func visit(_ v: ScheduledVisit) -> Visit {
-        Visit(patientId: v.patientID.uuidString.lowercased(), patientName: v.patientName, courseId: v.courseID.uuidString.lowercased(),
-              number: v.number, date: v.date.description, done: v.done)
+        Visit(
+            patientId: v.patientID.uuidString.lowercased(), patientName: v.patientName, courseId: v.courseID.uuidString.lowercased(),
+            number: v.number, date: v.date.description, done: v.done)
     }
 }

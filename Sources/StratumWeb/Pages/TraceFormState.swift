@@ -49,9 +49,11 @@ struct TraceFormState: Encodable {
 extension TraceFormState {
     /// Runs a traceability form's store change with the update permission; a refusal of the store (or of the lot
     /// reader shared with the API) comes back as the page re-rendered by `render`, the form as typed beside its error.
-    static func submit(_ req: Request, state: ServerState, _ form: TraceFormState, fieldNames: [String: String] = [:],
-                       render: (TraceFormState, HTTPResponseStatus) async throws -> Response,
-                       _ body: (Principal, OrganizationScope) async throws -> Response) async throws -> Response {
+    static func submit(
+        _ req: Request, state: ServerState, _ form: TraceFormState, fieldNames: [String: String] = [:],
+        render: (TraceFormState, HTTPResponseStatus) async throws -> Response,
+        _ body: (Principal, OrganizationScope) async throws -> Response
+    ) async throws -> Response {
         let p = try await req.authorize(.update, .sterility, state: state)
         var form = form
         do {

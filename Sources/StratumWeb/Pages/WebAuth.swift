@@ -34,8 +34,9 @@ enum WebCookies {
     }
 
     static func cleared(secure: Bool) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: secure,
-                          isHTTPOnly: true, sameSite: .strict)
+        HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: secure,
+            isHTTPOnly: true, sameSite: .strict)
     }
 
     /// Compares secrets in time independent of where they differ.
@@ -88,8 +89,10 @@ struct WebSessionMiddleware: AsyncMiddleware {
         guard let chosen else { return nil }
         let clinics = session.memberships.filter { $0.membership.organizationID == chosen.organizationID }
             .map { (id: $0.membership.clinicID, name: $0.clinicName, role: $0.membership.role) }
-        return WebUser(principal: Principal(userID: session.userID, organizationID: chosen.organizationID,
-                                            clinicID: chosen.clinicID, role: chosen.role),
-                       sessionToken: token, csrfToken: session.csrfToken, displayName: session.displayName, clinics: clinics)
+        return WebUser(
+            principal: Principal(
+                userID: session.userID, organizationID: chosen.organizationID,
+                clinicID: chosen.clinicID, role: chosen.role),
+            sessionToken: token, csrfToken: session.csrfToken, displayName: session.displayName, clinics: clinics)
     }
 }
