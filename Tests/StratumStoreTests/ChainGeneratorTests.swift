@@ -25,7 +25,7 @@ struct ChainGeneratorTests {
     }
 
     static func sessionIDs(_ db: StratumDatabase) async throws -> [UUID] {
-        try await db.read { try await TreatmentSessionModel.query(on: $0).sort(\.$id).all().compactMap(\.id) }
+        try await db.read { try await TreatmentSessionRow.query(on: $0).sort(\.$id).all().compactMap(\.id) }
     }
 
     @Test("the small scale writes its counts, the same ids twice, and rows the stores and the recall query read", arguments: Backend.available)
@@ -34,12 +34,12 @@ struct ChainGeneratorTests {
             let summary = try await Self.generate(db)
             #expect(summary.patients == 60 && summary.sessions == 300)
             #expect(try await Directory(database: db).recordCounts() == (60, 300))
-            let bound = try await db.read { try await SessionEquipmentModel.query(on: $0).count() }
+            let bound = try await db.read { try await SessionEquipmentRow.query(on: $0).count() }
             #expect(bound == 300, "every session has a part or a pack")
             let scope = OrganizationScope(organizationID: summary.organizationID, database: db, auditKey: testAuditKey)
             let ctx = AccessContext(actorID: nil, clinicID: nil, requestID: "chain-test")
             // The generated rows load through the models: ids, dates, booleans and JSON all read back.
-            let course = try #require(try await db.read { try await CourseModel.query(on: $0).first() })
+            let course = try #require(try await db.read { try await CourseRow.query(on: $0).first() })
             let sessions = try await scope.sessions.list(courseID: course.id!, ctx)
             #expect(sessions.count == 5 && sessions.allSatisfy { $0.isSigned && $0.zones.count == 2 && $0.equipment != nil })
             // A lot recall finds exactly the sessions bound to that lot.
@@ -56,12 +56,12 @@ struct ChainGeneratorTests {
             }
             #expect(exposedAny, "some failed cycle had packs used in sessions")
             // The generated outcome summaries are what the stores' own refresh computes from the record.
-            let written = try await db.read { try await CourseOutcomeModel.query(on: $0).sort(\.$id).all() }
+            let written = try await db.read { try await CourseOutcomeRow.query(on: $0).sort(\.$id).all() }
             #expect(written.count == 60)
             for m in written {
                 try await db.write { try await CourseOutcomeSummary.refresh(courseID: m.id!, organizationID: m.organizationID, on: $0) }
             }
-            let refreshed = try await db.read { try await CourseOutcomeModel.query(on: $0).sort(\.$id).all() }
+            let refreshed = try await db.read { try await CourseOutcomeRow.query(on: $0).sort(\.$id).all() }
             #expect(
                 zip(written, refreshed).allSatisfy { a, b in
                     a.sessions == b.sessions && a.sessionsWithEvent == b.sessionsWithEvent && a.practitionerID == b.practitionerID
@@ -82,7 +82,7 @@ struct ChainGeneratorTests {
             #expect(gaisEarly == 0)
             let photoaging = written.filter { $0.indication == "photoaging" }.count
             let severityBaselines = try await db.read {
-                try await AssessmentModel.query(on: $0).filter(\.$kind == "baseline")
+                try await AssessmentRow.query(on: $0).filter(\.$kind == "baseline")
                     .filter(\.$scale ~~ ["glogau", "fitzpatrick-wrinkle"]).count()
             }
             #expect(photoaging > 0 && severityBaselines == 2 * photoaging)

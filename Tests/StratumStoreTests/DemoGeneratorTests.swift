@@ -33,8 +33,8 @@ struct DemoGeneratorTests {
         let canonical = CanonicalText(names: names)
         let ctx = AccessContext(actorID: nil, clinicID: nil, requestID: "compare")
         var out: [String: [String]] = [:]
-        let patients = try await db.read { try await PatientModel.query(on: $0).filter(\.$organizationID == scope.organizationID).all() }
-        let outcomes = try await db.read { try await CourseOutcomeModel.query(on: $0).all() }
+        let patients = try await db.read { try await PatientRow.query(on: $0).filter(\.$organizationID == scope.organizationID).all() }
+        let outcomes = try await db.read { try await CourseOutcomeRow.query(on: $0).all() }
         for m in patients {
             let key = "\(m.givenName) \(m.familyName) \(m.birthDate)"
             #expect(out[key] == nil, "two demo patients named \(key)")

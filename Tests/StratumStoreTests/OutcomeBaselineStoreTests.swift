@@ -9,7 +9,7 @@ struct OutcomeBaselineStoreTests {
     static let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 2)]
 
     static func assessmentCount(_ db: StratumDatabase) async throws -> Int {
-        try await db.read { try await AssessmentModel.query(on: $0).count() }
+        try await db.read { try await AssessmentRow.query(on: $0).count() }
     }
 
     @Test(
@@ -128,14 +128,14 @@ struct OutcomeBaselineStoreTests {
             _ = try await a.assessments.record(
                 patientID: p.id, courseID: course.id, scale: "glogau", score: 3, kind: .visit,
                 assessedOn: day0, orgs.ctxA)
-            var summary = try #require(try await db.read { try await CourseOutcomeModel.find(course.id, on: $0) })
+            var summary = try #require(try await db.read { try await CourseOutcomeRow.find(course.id, on: $0) })
             #expect(summary.scores == 0 && summary.firstScore == nil && summary.lastScore == nil)
             var report = try await a.outcomes.report(clinicID: nil, orgs.ctxA)
             #expect(report.overall.responders == Proportion(successes: 0, trials: 0), "no GAIS after the first session: not assessed")
             _ = try await a.assessments.record(
                 patientID: p.id, courseID: course.id, scale: "GAIS", score: 3, kind: .visit,
                 assessedOn: day0.adding(days: 28), orgs.ctxA)
-            summary = try #require(try await db.read { try await CourseOutcomeModel.find(course.id, on: $0) })
+            summary = try #require(try await db.read { try await CourseOutcomeRow.find(course.id, on: $0) })
             #expect(summary.scores == 1 && summary.firstScore == nil && summary.lastScore == 3)
             report = try await a.outcomes.report(clinicID: nil, orgs.ctxA)
             #expect(report.overall.responders == Proportion(successes: 1, trials: 1), "GAIS 3 at the last assessment is a responder")

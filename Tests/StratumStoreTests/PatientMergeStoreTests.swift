@@ -21,7 +21,7 @@ private func course(for p: Patient, _ a: OrganizationScope, _ orgs: TwoOrganizat
 /// A photo row of the chart, as the photo store writes it after its checks (the image file is not needed here).
 private func photoRow(_ db: StratumDatabase, _ orgs: TwoOrganizations, patient: UUID, course: UUID, sha: String) async throws {
     try await db.write { database in
-        let m = PhotoModel()
+        let m = PhotoRow()
         m.id = UUID()
         m.organizationID = orgs.a.id
         m.patientID = patient

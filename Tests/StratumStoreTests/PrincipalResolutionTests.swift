@@ -25,7 +25,7 @@ func withCountedDatabase<T: Sendable>(_ db: StratumDatabase, _ body: (StratumDat
 /// Changes a membership's role the way an administrator's statement would: no store door changes roles yet.
 func setRole(_ db: StratumDatabase, userID: UUID, clinicID: UUID, _ role: Role) async throws {
     try await db.write { database in
-        try await MembershipModel.query(on: database).filter(\.$userID == userID).filter(\.$clinicID == clinicID)
+        try await MembershipRow.query(on: database).filter(\.$userID == userID).filter(\.$clinicID == clinicID)
             .set(\.$role, to: role.rawValue).update()
     }
 }
@@ -121,8 +121,8 @@ struct PrincipalResolutionTests {
             let session = try await creds.createSession(userID: orgs.userA.id, clinicID: nil, now: at(0))
             let other = try await creds.issue(userID: orgs.userB.id, organizationID: orgs.b.id, name: "t", expiresAt: nil, now: at(0))
             try await db.write { database in
-                try await MembershipModel.query(on: database).filter(\.$userID == orgs.userB.id).delete()
-                try await UserModel.query(on: database).filter(\.$id == orgs.userA.id).set(\.$disabledAt, to: at(1)).update()
+                try await MembershipRow.query(on: database).filter(\.$userID == orgs.userB.id).delete()
+                try await UserRow.query(on: database).filter(\.$id == orgs.userA.id).set(\.$disabledAt, to: at(1)).update()
             }
             #expect(try await creds.authenticate(token: issued.token, now: at(2)) == nil)
             #expect(try await creds.session(token: session.token, now: at(2)) == nil)

@@ -112,7 +112,7 @@ struct TraceabilityStoreTests {
             let theirs = try await b.sterilization.assemble(clinicID: orgs.clinicB.id, items: [PackItemDraft(modelID: theirRoller.id)], orgs.ctxB)
             #expect(await refusal(EquipmentReference(packCode: theirs.code)).contains("no sterilization pack is labelled"))
             #expect(try await a.sessions.list(courseID: course.id, orgs.ctxA).isEmpty)
-            let bound = try await db.read { try await SessionEquipmentModel.query(on: $0).count() }
+            let bound = try await db.read { try await SessionEquipmentRow.query(on: $0).count() }
             #expect(bound == 0)
             try await expectAuditIntact(db)
         }
@@ -218,7 +218,7 @@ struct TraceabilityStoreTests {
                     """
                 ).run()
             }
-            #expect(try await db.read { try await SessionEquipmentModel.query(on: $0).count() } == 2)
+            #expect(try await db.read { try await SessionEquipmentRow.query(on: $0).count() } == 2)
         }
     }
 
@@ -248,7 +248,7 @@ struct TraceabilityStoreTests {
             }
             #expect(outcomes.filter { $0 == "recorded" }.count == 1, "\(outcomes)")
             #expect(outcomes.filter { $0.hasPrefix("DEV-REUSE") }.count == 7, "\(outcomes)")
-            #expect(try await db.read { try await SessionEquipmentModel.query(on: $0).filter(\.$packID == packs[0].id).count() } == 1)
+            #expect(try await db.read { try await SessionEquipmentRow.query(on: $0).filter(\.$packID == packs[0].id).count() } == 1)
             try await expectAuditIntact(db)
         }
     }

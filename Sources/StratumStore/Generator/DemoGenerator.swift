@@ -54,19 +54,19 @@ public struct DemoGenerator: Sendable {
 
 /// The rows of a block of demo patients, table by table, inserted in the order their foreign keys need.
 struct DemoRows: Sendable {
-    var patients: [PatientModel] = []
-    var screenings: [ScreeningModel] = []
-    var consents: [ConsentModel] = []
-    var courses: [CourseModel] = []
-    var plannedVisits: [PlannedVisitModel] = []
-    var courseAcknowledgements: [CourseAcknowledgementModel] = []
-    var sessions: [TreatmentSessionModel] = []
-    var zones: [ZoneTreatmentModel] = []
-    var sessionAcknowledgements: [FindingAcknowledgementModel] = []
-    var cleanings: [HandpieceCleaningModel] = []
-    var equipment: [SessionEquipmentModel] = []
-    var assessments: [AssessmentModel] = []
-    var outcomes: [CourseOutcomeModel] = []
+    var patients: [PatientRow] = []
+    var screenings: [ScreeningRow] = []
+    var consents: [ConsentRow] = []
+    var courses: [CourseRow] = []
+    var plannedVisits: [PlannedVisitRow] = []
+    var courseAcknowledgements: [CourseAcknowledgementRow] = []
+    var sessions: [TreatmentSessionRow] = []
+    var zones: [ZoneTreatmentRow] = []
+    var sessionAcknowledgements: [FindingAcknowledgementRow] = []
+    var cleanings: [HandpieceCleaningRow] = []
+    var equipment: [SessionEquipmentRow] = []
+    var assessments: [AssessmentRow] = []
+    var outcomes: [CourseOutcomeRow] = []
 
     /// One transaction; each table in statements of `ChainGenerator.rowsPerStatement` rows.
     func insert(on db: StratumDatabase) async throws {

@@ -24,7 +24,7 @@ struct DemoRowBuilder: Sendable {
             var resolved: [UUID: ResolvedEquipment] = [:]
             for id in clinics.all {
                 guard
-                    let clinic = try await ClinicModel.query(on: database).filter(\.$id == id)
+                    let clinic = try await ClinicRow.query(on: database).filter(\.$id == id)
                         .filter(\.$organizationID == scope.organizationID).first()
                 else { throw StoreError.notFound("clinic") }
                 let day = LocalDate.clinicDay(at: now, timeZone: clinic.timezone)
@@ -37,7 +37,7 @@ struct DemoRowBuilder: Sendable {
                 resolved[id] = eq
             }
             var handpieceIDs: [String: UUID] = [:]
-            for h in try await HandpieceModel.query(on: database).filter(\.$organizationID == scope.organizationID).all() {
+            for h in try await HandpieceRow.query(on: database).filter(\.$organizationID == scope.organizationID).all() {
                 handpieceIDs[h.serial] = h.id!
             }
             return DemoRowBuilder(
@@ -77,7 +77,7 @@ struct DemoRowBuilder: Sendable {
         if let problem = RecordDate.birthDateProblem(p.draft.birthDate, today: today[p.draft.clinicID]!) {
             throw StoreError.invalid(field: "birthDate", problem: problem)
         }
-        let patient = PatientModel()
+        let patient = PatientRow()
         patient.id = UUID()
         patient.organizationID = org
         patient.createdAt = tick()
@@ -87,7 +87,7 @@ struct DemoRowBuilder: Sendable {
 
         guard let response = p.screening else { return }
         try refuseFuture(response.answeredOn, field: "answeredOn")
-        let screening = ScreeningModel()
+        let screening = ScreeningRow()
         screening.id = UUID()
         screening.organizationID = org
         screening.patientID = patientID
@@ -106,7 +106,7 @@ struct DemoRowBuilder: Sendable {
 
         guard p.consentSigned else { return }
         try refuseFuture(response.answeredOn, field: "signedOn")
-        let consent = ConsentModel()
+        let consent = ConsentRow()
         consent.id = UUID()
         consent.organizationID = org
         consent.patientID = patientID
@@ -154,8 +154,8 @@ struct DemoRowBuilder: Sendable {
         course.acceptedAt = accepted
         course.acceptedBy = actor
 
-        var sessions: [TreatmentSessionModel] = []
-        var scores: [AssessmentModel] = []
+        var sessions: [TreatmentSessionRow] = []
+        var scores: [AssessmentRow] = []
         for visit in planned.visits {
             clean(visit.handpieceSerial, into: &rows)
             guard let draft = visit.draft else { break }
@@ -176,7 +176,7 @@ struct DemoRowBuilder: Sendable {
     private mutating func addSession(
         _ draft: SessionDraft, courseID: UUID, patientID: UUID, clinicID: UUID,
         to rows: inout DemoRows
-    ) throws -> TreatmentSessionModel {
+    ) throws -> TreatmentSessionRow {
         let org = organizationID, actor = clinics.practitionerID
         try SessionStore.validate(draft)
         try refuseFuture(draft.date, field: "date", clinicID: clinicID)
@@ -192,7 +192,7 @@ struct DemoRowBuilder: Sendable {
         let stops = equipmentFindings.filter { $0.severity == .stop }
         guard stops.isEmpty else { throw ClinicalRefusal(blocking: stops, findings: equipmentFindings) }
 
-        let m = TreatmentSessionModel()
+        let m = TreatmentSessionRow()
         m.id = UUID()
         m.organizationID = org
         m.courseID = courseID
@@ -220,9 +220,9 @@ struct DemoRowBuilder: Sendable {
     /// A score as `AssessmentStore.record` takes it: checked against its scale and the outcome-scale rules on the
     /// course's sessions and scores so far.
     private mutating func addScore(
-        _ s: DemoScore, patientID: UUID, courseID: UUID, sessions: [TreatmentSessionModel],
-        earlier: [AssessmentModel], to rows: inout DemoRows
-    ) throws -> AssessmentModel {
+        _ s: DemoScore, patientID: UUID, courseID: UUID, sessions: [TreatmentSessionRow],
+        earlier: [AssessmentRow], to rows: inout DemoRows
+    ) throws -> AssessmentRow {
         let score: Double
         do { score = try s.scale.score(entered: s.score, items: nil) } catch { throw StoreError.invalid(field: "score", problem: error.problem) }
         try refuseFuture(s.on, field: "assessedOn")
@@ -231,7 +231,7 @@ struct DemoRowBuilder: Sendable {
             firstSession: sessions.compactMap { LocalDate(iso: $0.date) }.min(), inCourse: true,
             existingBaseline: baseline.flatMap { b in LocalDate(iso: b.assessedOn).map { ($0, b.score) } })
         if let problem = AssessmentRules.problem(scale: s.scale, kind: s.kind, on: s.on, facts: facts) { throw AssessmentRefusal(problem) }
-        let m = AssessmentModel()
+        let m = AssessmentRow()
         m.id = UUID()
         m.organizationID = organizationID
         m.patientID = patientID
@@ -250,9 +250,9 @@ struct DemoRowBuilder: Sendable {
     /// The course's outcome-report row as `CourseOutcomeSummary.refresh` leaves it after the course's last session or
     /// score: the sessions, none followed by an adverse event, and the primary scale read by `ScaleReading`.
     static func outcome(
-        course: CourseModel, indications: [IndicationID], practitionerID: UUID, sessions: [TreatmentSessionModel],
-        scores: [AssessmentModel]
-    ) -> CourseOutcomeModel {
+        course: CourseRow, indications: [IndicationID], practitionerID: UUID, sessions: [TreatmentSessionRow],
+        scores: [AssessmentRow]
+    ) -> CourseOutcomeRow {
         let scale = OutcomeScale.primary(for: indications)
         // Recorded in date order already, as the refresh sorts them.
         let onScale = scores.filter { $0.scale == scale.rawValue }.compactMap { a -> CourseScore? in
@@ -260,7 +260,7 @@ struct DemoRowBuilder: Sendable {
             return CourseScore(score: a.score, on: on, kind: kind, sessionsBefore: sessions.filter { $0.date < a.assessedOn }.count)
         }
         let reading = ScaleReading(scale: scale, scores: onScale)
-        let m = CourseOutcomeModel()
+        let m = CourseOutcomeRow()
         m.id = course.id
         m.organizationID = course.organizationID
         m.clinicID = course.clinicID
@@ -276,7 +276,7 @@ struct DemoRowBuilder: Sendable {
 
     /// A cleaning and disinfection of the handpiece, as `DeviceStore.recordCleaning` writes it.
     mutating func clean(_ serial: String, into rows: inout DemoRows) {
-        let c = HandpieceCleaningModel()
+        let c = HandpieceCleaningRow()
         c.id = UUID()
         c.organizationID = organizationID
         c.handpieceID = handpieceIDs[serial]!

@@ -11,7 +11,7 @@ struct M0019_RefreshCourseOutcomes: AsyncMigration {
         let sql = db as! any SQLDatabase
         // A new database holds no course: nothing to read, and no model query to prepare.
         guard let row = try await sql.raw("SELECT COUNT(*) AS n FROM courses").first(), try row.decode(column: "n", as: Int.self) > 0 else { return }
-        for course in try await CourseModel.query(on: db).all() {
+        for course in try await CourseRow.query(on: db).all() {
             try await CourseOutcomeSummary.refresh(courseID: course.id!, organizationID: course.organizationID, on: db)
         }
     }

@@ -75,7 +75,7 @@ public struct PhotoStore: Sendable {
         return try await scope.db.write { database -> Scoped<Photo> in
             let checked = try await self.check(patientID: patientID, draft, sha256: sha, ctx, on: database)
             guard case .found = checked else { return .missing("course") }
-            let m = PhotoModel()
+            let m = PhotoRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.patientID = patientID
@@ -108,7 +108,7 @@ public struct PhotoStore: Sendable {
             return try await scope.deny(ctx, patientID: patientID, action: .create, resource: "photo", missing: "patient", on: database)
         }
         guard
-            let course = try await CourseModel.query(on: database).filter(\.$id == draft.courseID)
+            let course = try await CourseRow.query(on: database).filter(\.$id == draft.courseID)
                 .filter(\.$organizationID == scope.organizationID).filter(\.$patientID == patientID).first()
         else {
             throw StoreError.invalid(field: "courseId", problem: "is not one of this patient's courses")
@@ -121,7 +121,7 @@ public struct PhotoStore: Sendable {
             }
         }
         if case .session(let n) = draft.visit {
-            let planned = try await PlannedVisitModel.query(on: database).filter(\.$courseID == draft.courseID).count()
+            let planned = try await PlannedVisitRow.query(on: database).filter(\.$courseID == draft.courseID).count()
             guard n <= planned else {
                 throw StoreError.invalid(field: "visit", problem: "the course plans \(planned) sessions; there is no session \(n)")
             }
@@ -129,7 +129,7 @@ public struct PhotoStore: Sendable {
         guard try await tiers(patientID, on: database).isEmpty == false else {
             throw StoreError.consent("photos need the patient's photo consent in force (record-only, in-clinic or publication); none is signed")
         }
-        if try await PhotoModel.query(on: database).filter(\.$patientID == patientID).filter(\.$sha256 == sha256).first() != nil {
+        if try await PhotoRow.query(on: database).filter(\.$patientID == patientID).filter(\.$sha256 == sha256).first() != nil {
             throw StoreError.conflict("this image is already in the patient's record (same SHA-256)")
         }
         return .found(())
@@ -137,7 +137,7 @@ public struct PhotoStore: Sendable {
 
     /// The photo tiers the patient's consents in force allow.
     private func tiers(_ patientID: UUID, on database: any Database) async throws -> Set<PhotoConsentTier> {
-        let consents = try await ConsentModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        let consents = try await ConsentRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == patientID).filter(\.$kind == "photo").filter(\.$withdrawnAt == nil).all()
         return Set(consents.compactMap { $0.photoTier.flatMap(PhotoConsentTier.init(rawValue:)) })
     }
@@ -146,12 +146,12 @@ public struct PhotoStore: Sendable {
     public func list(courseID: UUID, _ ctx: AccessContext) async throws -> [Photo] {
         try await scope.db.write { database -> Scoped<[Photo]> in
             guard
-                let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
+                let course = try await CourseRow.query(on: database).filter(\.$id == courseID)
                     .filter(\.$organizationID == self.scope.organizationID).first()
             else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .list, resource: "photo", missing: "course", on: database)
             }
-            let rows = try await PhotoModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            let rows = try await PhotoRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$courseID == courseID).sort(\.$createdAt).all()
             try await self.scope.audit(ctx, patientID: course.patientID, action: .list, resource: "photo", outcome: .allowed, on: database)
             return .found(try rows.map(Photo.init).sorted { ($0.visit, $0.view.order) < ($1.visit, $1.view.order) })
@@ -162,7 +162,7 @@ public struct PhotoStore: Sendable {
     public func get(photoID: UUID, _ ctx: AccessContext) async throws -> Photo? {
         try await scope.db.write { database -> Photo? in
             guard
-                let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
+                let m = try await PhotoRow.query(on: database).filter(\.$id == photoID)
                     .filter(\.$organizationID == self.scope.organizationID).first()
             else {
                 try await self.scope.audit(ctx, patientID: nil, action: .read, resource: "photo", outcome: .denied, on: database)
@@ -179,7 +179,7 @@ public struct PhotoStore: Sendable {
         let resource = use == .record ? "photo.image" : "photo.export"
         let (photo, allowed) = try await scope.db.write { database -> Scoped<(Photo, Bool)> in
             guard
-                let m = try await PhotoModel.query(on: database).filter(\.$id == photoID)
+                let m = try await PhotoRow.query(on: database).filter(\.$id == photoID)
                     .filter(\.$organizationID == self.scope.organizationID).first()
             else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .read, resource: resource, missing: "photo", on: database)
@@ -203,7 +203,7 @@ extension PhotoView {
 }
 
 extension Photo {
-    init(_ m: PhotoModel) throws {
+    init(_ m: PhotoRow) throws {
         guard let view = PhotoView(rawValue: m.view), let visit = PhotoVisit(m.visit), let taken = LocalDate(iso: m.takenOn),
             let format = ImageFormat.allCases.first(where: { $0.mediaType == m.mediaType })
         else {

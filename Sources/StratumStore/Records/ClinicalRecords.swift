@@ -4,7 +4,7 @@ import Foundation
 // Fluent models of the clinical tables of M0003–M0005. Internal: callers see the value structs of the stores.
 // JSON columns hold the core values as the documents of docs/documents.md spell them (see StoredJSON).
 
-final class ScreeningModel: Model, @unchecked Sendable {
+final class ScreeningRow: Model, @unchecked Sendable {
     static let schema = "screenings"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -19,7 +19,7 @@ final class ScreeningModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class ConsentModel: Model, @unchecked Sendable {
+final class ConsentRow: Model, @unchecked Sendable {
     static let schema = "consents"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -37,7 +37,7 @@ final class ConsentModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class CourseModel: Model, @unchecked Sendable {
+final class CourseRow: Model, @unchecked Sendable {
     static let schema = "courses"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -59,7 +59,7 @@ final class CourseModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class CourseAcknowledgementModel: Model, @unchecked Sendable {
+final class CourseAcknowledgementRow: Model, @unchecked Sendable {
     static let schema = "course_acknowledgements"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -73,7 +73,7 @@ final class CourseAcknowledgementModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class PlannedVisitModel: Model, @unchecked Sendable {
+final class PlannedVisitRow: Model, @unchecked Sendable {
     static let schema = "planned_visits"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -84,7 +84,7 @@ final class PlannedVisitModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class TreatmentSessionModel: Model, @unchecked Sendable {
+final class TreatmentSessionRow: Model, @unchecked Sendable {
     static let schema = "treatment_sessions"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -110,7 +110,7 @@ final class TreatmentSessionModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class ZoneTreatmentModel: Model, @unchecked Sendable {
+final class ZoneTreatmentRow: Model, @unchecked Sendable {
     static let schema = "zone_treatments"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -123,7 +123,7 @@ final class ZoneTreatmentModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class FindingAcknowledgementModel: Model, @unchecked Sendable {
+final class FindingAcknowledgementRow: Model, @unchecked Sendable {
     static let schema = "finding_acknowledgements"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -137,7 +137,7 @@ final class FindingAcknowledgementModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class SessionAddendumModel: Model, @unchecked Sendable {
+final class SessionAddendumRow: Model, @unchecked Sendable {
     static let schema = "session_addenda"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -148,7 +148,7 @@ final class SessionAddendumModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class AdverseEventModel: Model, @unchecked Sendable {
+final class AdverseEventRow: Model, @unchecked Sendable {
     static let schema = "adverse_events"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -171,7 +171,7 @@ final class AdverseEventModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class AssessmentModel: Model, @unchecked Sendable {
+final class AssessmentRow: Model, @unchecked Sendable {
     static let schema = "assessments"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -187,7 +187,7 @@ final class AssessmentModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class AdverseEventFollowUpModel: Model, @unchecked Sendable {
+final class AdverseEventFollowUpRow: Model, @unchecked Sendable {
     static let schema = "adverse_event_follow_ups"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -200,7 +200,7 @@ final class AdverseEventFollowUpModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class PhotoModel: Model, @unchecked Sendable {
+final class PhotoRow: Model, @unchecked Sendable {
     static let schema = "photos"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID

@@ -3,7 +3,7 @@ import Foundation
 
 // Fluent models of M0002: tokens and sessions are stored as SHA-256 hashes only.
 
-final class ApiTokenModel: Model, @unchecked Sendable {
+final class ApiTokenRow: Model, @unchecked Sendable {
     static let schema = "api_tokens"
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
@@ -17,7 +17,7 @@ final class ApiTokenModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class WebSessionModel: Model, @unchecked Sendable {
+final class WebSessionRow: Model, @unchecked Sendable {
     static let schema = "web_sessions"
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
@@ -30,7 +30,7 @@ final class WebSessionModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class LoginAttemptModel: Model, @unchecked Sendable {
+final class LoginAttemptRow: Model, @unchecked Sendable {
     static let schema = "login_attempts"
     @ID(key: .id) var id: UUID?
     @Field(key: "email_hash") var emailHash: String

@@ -1,7 +1,7 @@
 import FluentKit
 import Foundation
 
-final class OrganizationModel: Model, @unchecked Sendable {
+final class OrganizationRow: Model, @unchecked Sendable {
     static let schema = "organizations"
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
@@ -14,7 +14,7 @@ final class OrganizationModel: Model, @unchecked Sendable {
     }
 }
 
-final class ClinicModel: Model, @unchecked Sendable {
+final class ClinicRow: Model, @unchecked Sendable {
     static let schema = "clinics"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -26,7 +26,7 @@ final class ClinicModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class UserModel: Model, @unchecked Sendable {
+final class UserRow: Model, @unchecked Sendable {
     static let schema = "users"
     @ID(key: .id) var id: UUID?
     @Field(key: "email") var email: String
@@ -37,7 +37,7 @@ final class UserModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class MembershipModel: Model, @unchecked Sendable {
+final class MembershipRow: Model, @unchecked Sendable {
     static let schema = "memberships"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID

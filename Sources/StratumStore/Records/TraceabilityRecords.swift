@@ -3,7 +3,7 @@ import Foundation
 
 // Fluent models of the traceability tables of M0010. Internal: callers see the value structs of the stores.
 
-final class DeviceModelModel: Model, @unchecked Sendable {
+final class DeviceModelRow: Model, @unchecked Sendable {
     static let schema = "device_models"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -22,7 +22,7 @@ final class DeviceModelModel: Model, @unchecked Sendable {
 }
 
 /// A cartridge model's fit to a handpiece model (M0013).
-final class DeviceModelFitModel: Model, @unchecked Sendable {
+final class DeviceModelFitRow: Model, @unchecked Sendable {
     static let schema = "device_model_fits"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -32,7 +32,7 @@ final class DeviceModelFitModel: Model, @unchecked Sendable {
 }
 
 /// A catalogue model a pack holds, and how many (M0013).
-final class PackItemModel: Model, @unchecked Sendable {
+final class PackItemRow: Model, @unchecked Sendable {
     static let schema = "pack_items"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -42,7 +42,7 @@ final class PackItemModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class HandpieceModel: Model, @unchecked Sendable {
+final class HandpieceRow: Model, @unchecked Sendable {
     static let schema = "handpieces"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -54,7 +54,7 @@ final class HandpieceModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class HandpieceCleaningModel: Model, @unchecked Sendable {
+final class HandpieceCleaningRow: Model, @unchecked Sendable {
     static let schema = "handpiece_cleanings"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -65,7 +65,7 @@ final class HandpieceCleaningModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class DeviceLotModel: Model, @unchecked Sendable {
+final class DeviceLotRow: Model, @unchecked Sendable {
     static let schema = "device_lots"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -82,7 +82,7 @@ final class DeviceLotModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class SterilizerModel: Model, @unchecked Sendable {
+final class SterilizerRow: Model, @unchecked Sendable {
     static let schema = "sterilizers"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -93,7 +93,7 @@ final class SterilizerModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class SterilizationCycleModel: Model, @unchecked Sendable {
+final class SterilizationCycleRow: Model, @unchecked Sendable {
     static let schema = "sterilization_cycles"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -113,7 +113,7 @@ final class SterilizationCycleModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class SterilizationPackModel: Model, @unchecked Sendable {
+final class SterilizationPackRow: Model, @unchecked Sendable {
     static let schema = "sterilization_packs"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -130,7 +130,7 @@ final class SterilizationPackModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class SessionEquipmentModel: Model, @unchecked Sendable {
+final class SessionEquipmentRow: Model, @unchecked Sendable {
     static let schema = "session_equipment"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -146,7 +146,7 @@ final class SessionEquipmentModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class RecallModel: Model, @unchecked Sendable {
+final class RecallRow: Model, @unchecked Sendable {
     static let schema = "recalls"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -165,7 +165,7 @@ final class RecallModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class RecallPatientModel: Model, @unchecked Sendable {
+final class RecallPatientRow: Model, @unchecked Sendable {
     static let schema = "recall_patients"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -178,7 +178,7 @@ final class RecallPatientModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class ClusterReviewModel: Model, @unchecked Sendable {
+final class ClusterReviewRow: Model, @unchecked Sendable {
     static let schema = "cluster_reviews"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID

@@ -33,9 +33,9 @@ public struct AdverseEventStore: Sendable {
             if let sessionID {
                 // The session must be one of this patient's, in this organization.
                 guard
-                    let s = try await TreatmentSessionModel.query(on: database).filter(\.$id == sessionID)
+                    let s = try await TreatmentSessionRow.query(on: database).filter(\.$id == sessionID)
                         .filter(\.$organizationID == self.scope.organizationID).first(),
-                    try await CourseModel.query(on: database).filter(\.$id == s.courseID)
+                    try await CourseRow.query(on: database).filter(\.$id == s.courseID)
                         .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil
                 else {
                     return .missing("session")
@@ -44,7 +44,7 @@ public struct AdverseEventStore: Sendable {
                 affected = try await Self.affectedZones(zones, ofSession: sessionID, organizationID: self.scope.organizationID, on: database)
             }
             try await self.scope.refuseFuture(onset, field: "onset", clinicID: clinicID, ctx, on: database)
-            let m = AdverseEventModel()
+            let m = AdverseEventRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.patientID = patientID
@@ -61,7 +61,7 @@ public struct AdverseEventStore: Sendable {
             m.clinicID = clinicID
             m.zonesJSON = StoredJSON.text(StoredJSON.zones(affected))
             try await m.create(on: database)
-            if let sessionID, let session = try await TreatmentSessionModel.find(sessionID, on: database) {
+            if let sessionID, let session = try await TreatmentSessionRow.find(sessionID, on: database) {
                 try await CourseOutcomeSummary.refresh(courseID: session.courseID, organizationID: self.scope.organizationID, on: database)
             }
             try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "adverse-event", outcome: .allowed, on: database)
@@ -72,7 +72,7 @@ public struct AdverseEventStore: Sendable {
     /// Closes an open event once it has resolved; closing twice is refused.
     public func close(eventID: UUID, _ ctx: AccessContext) async throws -> AdverseEvent {
         try await scope.db.write { database -> Scoped<AdverseEvent> in
-            try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
+            try await lockRow(AdverseEventRow.schema, id: eventID, on: database)
             guard let m = try await self.base(database).filter(\.$id == eventID).first() else {
                 return try await self.scope.deny(
                     ctx, patientID: nil, action: .close, resource: "adverse-event", missing: "adverse event", on: database)
@@ -108,7 +108,7 @@ public struct AdverseEventStore: Sendable {
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw StoreError.conflict("a follow-up needs text") }
         return try await scope.db.write { database -> Scoped<AdverseEventFollowUp> in
-            try await lockRow(AdverseEventModel.schema, id: eventID, on: database)
+            try await lockRow(AdverseEventRow.schema, id: eventID, on: database)
             guard let event = try await self.base(database).filter(\.$id == eventID).first() else {
                 return try await self.scope.deny(
                     ctx, patientID: nil, action: .create, resource: "adverse-event.follow-up",
@@ -116,7 +116,7 @@ public struct AdverseEventStore: Sendable {
             }
             guard event.status == AdverseEventStatus.open.rawValue else { throw StoreError.conflict("adverse event is already closed") }
             try await self.scope.refuseFuture(notedOn, field: "notedOn", clinicID: event.clinicID ?? ctx.clinicID, ctx, on: database)
-            let m = AdverseEventFollowUpModel()
+            let m = AdverseEventFollowUpRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.eventID = eventID
@@ -141,7 +141,7 @@ public struct AdverseEventStore: Sendable {
                     ctx, patientID: nil, action: .list, resource: "adverse-event.follow-up",
                     missing: "adverse event", on: database)
             }
-            let all = try await AdverseEventFollowUpModel.query(on: database).filter(\.$eventID == eventID)
+            let all = try await AdverseEventFollowUpRow.query(on: database).filter(\.$eventID == eventID)
                 .filter(\.$organizationID == self.scope.organizationID).sort(\.$notedOn).sort(\.$createdAt).all()
             try await self.scope.audit(
                 ctx, patientID: event.patientID, action: .list, resource: "adverse-event.follow-up",
@@ -187,7 +187,7 @@ public struct AdverseEventStore: Sendable {
                 .filter(\.$clinicID == clinicID).sort(\.$onset).sort(\.$createdAt).all()
             guard !all.isEmpty else { return [] }
             let patients = Dictionary(
-                uniqueKeysWithValues: try await PatientModel.query(on: database)
+                uniqueKeysWithValues: try await PatientRow.query(on: database)
                     .filter(\.$organizationID == self.scope.organizationID).filter(\.$id ~~ Array(Set(all.map(\.patientID)))).all()
                     .map { ($0.id!, "\($0.givenName) \($0.familyName)") })
             var seen = Set<UUID>()
@@ -204,7 +204,7 @@ public struct AdverseEventStore: Sendable {
         _ named: [Zone], ofSession sessionID: UUID, organizationID: UUID,
         on database: any Database
     ) async throws -> [Zone] {
-        let treated = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID)
+        let treated = try await ZoneTreatmentRow.query(on: database).filter(\.$sessionID == sessionID)
             .filter(\.$organizationID == organizationID).all().map { try SessionStore.zone($0.site, $0.side) }
         guard !named.isEmpty else { return treated.sorted { $0.description < $1.description } }
         for z in named where !treated.contains(where: { $0.overlaps(z) }) {
@@ -216,8 +216,8 @@ public struct AdverseEventStore: Sendable {
         return named
     }
 
-    private func base(_ database: any Database) -> QueryBuilder<AdverseEventModel> {
-        AdverseEventModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func base(_ database: any Database) -> QueryBuilder<AdverseEventRow> {
+        AdverseEventRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 
     static func links(_ l: AdverseEventLinks) -> JSONValue {
@@ -227,7 +227,7 @@ public struct AdverseEventStore: Sendable {
 }
 
 extension AdverseEvent {
-    init(_ m: AdverseEventModel) throws {
+    init(_ m: AdverseEventRow) throws {
         let w = "adverse event"
         guard let type = AdverseEventType(rawValue: m.type), let onset = LocalDate(iso: m.onset),
             let grade = CTCAEGrade(rawValue: m.grade), let status = AdverseEventStatus(rawValue: m.status)
@@ -251,7 +251,7 @@ extension AdverseEvent {
 }
 
 extension AdverseEventFollowUp {
-    init(_ m: AdverseEventFollowUpModel) throws {
+    init(_ m: AdverseEventFollowUpRow) throws {
         guard let notedOn = LocalDate(iso: m.notedOn) else { throw StoredJSON.unreadable("adverse event follow-up", "noted_on") }
         var grade: CTCAEGrade?
         if let g = m.grade {

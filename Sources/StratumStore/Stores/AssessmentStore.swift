@@ -40,7 +40,7 @@ public struct AssessmentStore: Sendable {
             }
             if let courseID {
                 guard
-                    try await CourseModel.query(on: database).filter(\.$id == courseID)
+                    try await CourseRow.query(on: database).filter(\.$id == courseID)
                         .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil
                 else {
                     return .missing("course")
@@ -51,7 +51,7 @@ public struct AssessmentStore: Sendable {
             if let problem = AssessmentRules.problem(scale: scale, kind: kind, on: assessedOn, facts: facts) {
                 throw AssessmentRefusal(problem)
             }
-            let m = AssessmentModel()
+            let m = AssessmentRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.patientID = patientID
@@ -75,9 +75,9 @@ public struct AssessmentStore: Sendable {
     private func scoreFacts(courseID: UUID?, scale: OutcomeScale, on database: any Database) async throws -> CourseScoreFacts {
         guard let courseID else { return CourseScoreFacts(firstSession: nil, inCourse: false) }
         let org = scope.organizationID
-        let first = try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
+        let first = try await TreatmentSessionRow.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
             .sort(\.$date).first().flatMap { LocalDate(iso: $0.date) }
-        let baseline = try await AssessmentModel.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
+        let baseline = try await AssessmentRow.query(on: database).filter(\.$organizationID == org).filter(\.$courseID == courseID)
             .filter(\.$scale == scale.rawValue).filter(\.$kind == AssessmentKind.baseline.rawValue).sort(\.$assessedOn).sort(\.$createdAt).first()
         return CourseScoreFacts(
             firstSession: first, inCourse: true,
@@ -90,7 +90,7 @@ public struct AssessmentStore: Sendable {
             guard try await self.scope.patient(patientID, on: database) != nil else {
                 return try await self.scope.deny(ctx, patientID: patientID, action: .list, resource: "assessment", missing: "patient", on: database)
             }
-            let all = try await AssessmentModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            let all = try await AssessmentRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
             try await self.scope.audit(ctx, patientID: patientID, action: .list, resource: "assessment", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try all.map(Assessment.init), on: database))
@@ -99,7 +99,7 @@ public struct AssessmentStore: Sendable {
 }
 
 extension Assessment {
-    init(_ m: AssessmentModel) throws {
+    init(_ m: AssessmentRow) throws {
         guard let kind = AssessmentKind(rawValue: m.kind), let on = LocalDate(iso: m.assessedOn) else {
             throw StoredJSON.unreadable("assessment", "kind or date")
         }

@@ -56,8 +56,8 @@ extension OrganizationScope {
         var names: [UUID: String] = [:]
         var roles: [UUID: [UUID: Role]] = [:]
         for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
-            for u in try await UserModel.query(on: database).filter(\.$id ~~ chunk).all() { names[u.id!] = u.displayName }
-            for m in try await MembershipModel.query(on: database).filter(\.$organizationID == organizationID)
+            for u in try await UserRow.query(on: database).filter(\.$id ~~ chunk).all() { names[u.id!] = u.displayName }
+            for m in try await MembershipRow.query(on: database).filter(\.$organizationID == organizationID)
                 .filter(\.$userID ~~ chunk).all()
             {
                 if let r = Role(rawValue: m.role) { roles[m.userID, default: [:]][m.clinicID] = r }
@@ -163,7 +163,7 @@ extension OrganizationScope {
     /// who treats there (practitioner or owner). Refused naming `practitionerId` otherwise.
     func requireTreatingPractitioner(_ draft: SessionDraft, clinicID: UUID, on database: any Database) async throws {
         guard let writer = draft.documentedBy, writer != draft.practitionerID else { return }
-        let roles = try await MembershipModel.query(on: database).filter(\.$organizationID == organizationID)
+        let roles = try await MembershipRow.query(on: database).filter(\.$organizationID == organizationID)
             .filter(\.$userID == draft.practitionerID).filter(\.$clinicID == clinicID).all().compactMap { Role(rawValue: $0.role) }
         guard roles.contains(where: { $0 == .practitioner || $0 == .owner }) else {
             throw StoreError.invalid(field: "practitionerId", problem: "name a practitioner of this clinic who treated the patient")
@@ -175,7 +175,7 @@ extension OrganizationScope {
     /// Who treats at the clinic (practitioners and owners), by name: whom an assistant may document a session for.
     public func practitioners(clinicID: UUID) async throws -> [Author] {
         try await db.read { database in
-            let members = try await MembershipModel.query(on: database).filter(\.$organizationID == self.organizationID)
+            let members = try await MembershipRow.query(on: database).filter(\.$organizationID == self.organizationID)
                 .filter(\.$clinicID == clinicID).all()
                 .filter { $0.role == Role.practitioner.rawValue || $0.role == Role.owner.rawValue }
             let staff = try await self.authors(members.map(\.userID), on: database)

@@ -26,11 +26,11 @@ public struct ChartStore: Sendable {
         let chart = try await scope.db.snapshot { database -> PatientChart? in
             guard let patient = try await self.scope.patient(patientID, on: database) else { return nil }
             let org = self.scope.organizationID
-            let screenings = try await ScreeningModel.query(on: database).filter(\.$organizationID == org)
+            let screenings = try await ScreeningRow.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$version, .descending).all()
-            let consents = try await ConsentModel.query(on: database).filter(\.$organizationID == org)
+            let consents = try await ConsentRow.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$signedAt).all()
-            let courseRows = try await CourseModel.query(on: database).filter(\.$organizationID == org)
+            let courseRows = try await CourseRow.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
             // Each child table is read once for the whole chart: the cost of a chart grows with its rows, not its
             // round trips.
@@ -38,13 +38,13 @@ public struct ChartStore: Sendable {
             var sessions: [TreatmentSession] = []
             let courseIDs = courseRows.compactMap(\.id)
             if !courseIDs.isEmpty {
-                let rows = try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org)
+                let rows = try await TreatmentSessionRow.query(on: database).filter(\.$organizationID == org)
                     .filter(\.$courseID ~~ courseIDs).sort(\.$date).sort(\.$createdAt).all()
                 sessions = try await self.scope.sessions.loadAll(rows, patientID: patientID, on: database)
             }
-            let events = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org)
+            let events = try await AdverseEventRow.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$onset, .descending).sort(\.$createdAt, .descending).all()
-            let assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org)
+            let assessments = try await AssessmentRow.query(on: database).filter(\.$organizationID == org)
                 .filter(\.$patientID == patientID).sort(\.$assessedOn).sort(\.$createdAt).all()
             let raw = PatientChart(
                 patient: Patient(patient), screenings: try screenings.map(ScreeningRecord.init),

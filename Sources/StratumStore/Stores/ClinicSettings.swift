@@ -10,7 +10,7 @@ extension OrganizationScope {
         if let problem = ClinicTimeZone.problem(identifier) { throw StoreError.invalid(field: "timezone", problem: problem) }
         return try await db.write { database -> Clinic in
             guard
-                let m = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
+                let m = try await ClinicRow.query(on: database).filter(\.$id == clinicID)
                     .filter(\.$organizationID == self.organizationID).first()
             else { throw StoreError.notFound("clinic") }
             m.timezone = identifier

@@ -31,7 +31,7 @@ public struct ClusterStore: Sendable {
             guard try await self.unreviewed(on: database).contains(where: { $0.source == source && $0.identifier == identifier }) else {
                 throw StoreError.notFound("cluster alert")
             }
-            let m = ClusterReviewModel()
+            let m = ClusterReviewRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.source = source.rawValue
@@ -49,18 +49,18 @@ public struct ClusterStore: Sendable {
     /// names (the check every session runs), so only their links are weighed and named.
     func unreviewed(involving: [(ClusterSource, String)]? = nil, on database: any Database) async throws -> [InfectionCluster.Alert] {
         let org = scope.organizationID
-        let infections = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org)
+        let infections = try await AdverseEventRow.query(on: database).filter(\.$organizationID == org)
             .filter(\.$type ~~ [AdverseEventType.infectionBacterial.rawValue, AdverseEventType.infectionHerpetic.rawValue]).all()
         let sessionIDs = infections.compactMap(\.sessionID)
         guard !sessionIDs.isEmpty else { return [] }
-        let equipment = try await SessionEquipmentModel.query(on: database).filter(\.$organizationID == org)
+        let equipment = try await SessionEquipmentRow.query(on: database).filter(\.$organizationID == org)
             .filter(\.$sessionID ~~ sessionIDs).all()
         let packIDs = equipment.compactMap(\.packID)
         var sterilizerOfPack: [UUID: UUID] = [:]
         if !packIDs.isEmpty {
-            let packs = try await SterilizationPackModel.query(on: database).filter(\.$id ~~ packIDs).all()
+            let packs = try await SterilizationPackRow.query(on: database).filter(\.$id ~~ packIDs).all()
             let cycleIDs = packs.compactMap(\.cycleID)
-            let cycles = cycleIDs.isEmpty ? [] : try await SterilizationCycleModel.query(on: database).filter(\.$id ~~ cycleIDs).all()
+            let cycles = cycleIDs.isEmpty ? [] : try await SterilizationCycleRow.query(on: database).filter(\.$id ~~ cycleIDs).all()
             let sterilizerOfCycle = Dictionary(uniqueKeysWithValues: cycles.map { ($0.id!, $0.sterilizerID) })
             for p in packs { if let c = p.cycleID, let s = sterilizerOfCycle[c] { sterilizerOfPack[p.id!] = s } }
         }
@@ -86,7 +86,7 @@ public struct ClusterStore: Sendable {
                 if let id, names[id] == nil { names[id] = try await label(source, id, on: database) }
             }
         }
-        let reviews = try await ClusterReviewModel.query(on: database).filter(\.$organizationID == org).all()
+        let reviews = try await ClusterReviewRow.query(on: database).filter(\.$organizationID == org).all()
         return InfectionCluster.alerts(exposures, names: names).filter { alert in
             // Reviewed once the review postdates the recording of every infection in the cluster.
             let latest = alert.onsets.compactMap { recordedAt[$0] }.max() ?? .distantPast
@@ -97,9 +97,9 @@ public struct ClusterStore: Sendable {
     private func label(_ source: ClusterSource, _ identifier: String, on database: any Database) async throws -> String {
         guard let id = UUID(uuidString: identifier) else { return identifier }
         switch source {
-        case .sterilizer: return try await SterilizerModel.find(id, on: database).map { $0.name } ?? identifier
-        case .lot: return try await DeviceLotModel.find(id, on: database).map { "\($0.lot) of \($0.product)" } ?? identifier
-        case .handpiece: return try await HandpieceModel.find(id, on: database).map { $0.serial } ?? identifier
+        case .sterilizer: return try await SterilizerRow.find(id, on: database).map { $0.name } ?? identifier
+        case .lot: return try await DeviceLotRow.find(id, on: database).map { "\($0.lot) of \($0.product)" } ?? identifier
+        case .handpiece: return try await HandpieceRow.find(id, on: database).map { $0.serial } ?? identifier
         }
     }
 }

@@ -30,7 +30,7 @@ public struct ConsentStore: Sendable {
             if let problem = RecordDate.futureProblem(day, today: LocalDate.clinicDay(at: ctx.now, timeZone: zone)) {
                 throw StoreError.invalid(field: signedOn == nil ? "signedAt" : "signedOn", problem: problem)
             }
-            let m = ConsentModel()
+            let m = ConsentRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.patientID = patientID
@@ -73,7 +73,7 @@ public struct ConsentStore: Sendable {
         _ ctx: AccessContext
     ) async throws -> Consent {
         try await scope.db.write { database -> Scoped<Consent> in
-            try await lockRow(ConsentModel.schema, id: consentID, on: database)
+            try await lockRow(ConsentRow.schema, id: consentID, on: database)
             guard let m = try await self.base(database).filter(\.$id == consentID).first(), patientID.map({ $0 == m.patientID }) ?? true else {
                 return try await self.scope.deny(
                     ctx, patientID: nil, action: .withdraw, resource: "patient.consent",
@@ -118,24 +118,24 @@ public struct ConsentStore: Sendable {
         patientID: UUID, on date: LocalDate, organizationID: UUID,
         on database: any Database
     ) async throws -> Bool {
-        try await ConsentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$patientID == patientID)
+        try await ConsentRow.query(on: database).filter(\.$organizationID == organizationID).filter(\.$patientID == patientID)
             .filter(\.$kind == "treatment").all().map(Consent.init).contains { $0.period.inForce(on: date) }
     }
 
     /// The time zone the signing clinic counts days in: the caller's clinic (consents carry no clinic of their own).
     private func zone(_ ctx: AccessContext, on database: any Database) async throws -> String {
         guard let id = ctx.clinicID else { return "UTC" }
-        let clinic = try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == scope.organizationID).first()
+        let clinic = try await ClinicRow.query(on: database).filter(\.$id == id).filter(\.$organizationID == scope.organizationID).first()
         return clinic?.timezone ?? "UTC"
     }
 
-    private func base(_ database: any Database) -> QueryBuilder<ConsentModel> {
-        ConsentModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func base(_ database: any Database) -> QueryBuilder<ConsentRow> {
+        ConsentRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 }
 
 extension Consent {
-    init(_ m: ConsentModel) throws {
+    init(_ m: ConsentRow) throws {
         let kind: ConsentKind
         switch (m.kind, m.photoTier.flatMap(PhotoConsentTier.init(rawValue:))) {
         case ("treatment", _): kind = .treatment

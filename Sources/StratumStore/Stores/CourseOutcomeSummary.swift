@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 import StratumCore
 
-final class CourseOutcomeModel: Model, @unchecked Sendable {
+final class CourseOutcomeRow: Model, @unchecked Sendable {
     static let schema = "course_outcomes"
     @ID(custom: "course_id", generatedBy: .user) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
@@ -25,30 +25,30 @@ final class CourseOutcomeModel: Model, @unchecked Sendable {
 enum CourseOutcomeSummary {
     static func refresh(courseID: UUID, organizationID: UUID, on database: any Database) async throws {
         guard
-            let course = try await CourseModel.query(on: database).filter(\.$id == courseID)
+            let course = try await CourseRow.query(on: database).filter(\.$id == courseID)
                 .filter(\.$organizationID == organizationID).first()
         else { return }
         let indications = try StoredJSON.indications(from: StoredJSON.parse(course.indicationsJSON, "course indications"))
         guard let indication = indications.first else { return }
-        let sessions = try await TreatmentSessionModel.query(on: database).filter(\.$courseID == courseID)
+        let sessions = try await TreatmentSessionRow.query(on: database).filter(\.$courseID == courseID)
             .filter(\.$organizationID == organizationID).sort(\.$date).sort(\.$createdAt).all()
         let ids = sessions.compactMap(\.id)
         let withEvent =
             ids.isEmpty
             ? 0
             : Set(
-                try await AdverseEventModel.query(on: database).filter(\.$organizationID == organizationID)
+                try await AdverseEventRow.query(on: database).filter(\.$organizationID == organizationID)
                     .filter(\.$sessionID ~~ ids.map(Optional.some)).all().compactMap(\.sessionID)
             ).count
         let scale = OutcomeScale.primary(for: indications)
-        let rows = try await AssessmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$courseID == courseID)
+        let rows = try await AssessmentRow.query(on: database).filter(\.$organizationID == organizationID).filter(\.$courseID == courseID)
             .filter(\.$scale == scale.rawValue).sort(\.$assessedOn).sort(\.$createdAt).all()
         let scores = rows.compactMap { a -> CourseScore? in
             guard let on = LocalDate(iso: a.assessedOn), let kind = AssessmentKind(rawValue: a.kind) else { return nil }
             return CourseScore(score: a.score, on: on, kind: kind, sessionsBefore: sessions.filter { $0.date < a.assessedOn }.count)
         }
         let reading = ScaleReading(scale: scale, scores: scores)
-        let m = try await CourseOutcomeModel.find(courseID, on: database) ?? CourseOutcomeModel()
+        let m = try await CourseOutcomeRow.find(courseID, on: database) ?? CourseOutcomeRow()
         m.id = courseID
         m.organizationID = organizationID
         m.clinicID = course.clinicID

@@ -57,7 +57,7 @@ public struct CourseStore: Sendable {
         }
         let acks = acknowledgements.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: $0.reason) }
         return try await scope.db.write { database -> Scoped<Course> in
-            try await lockRow(CourseModel.schema, id: courseID, on: database)
+            try await lockRow(CourseRow.schema, id: courseID, on: database)
             guard let m = try await self.base(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .accept, resource: "course", missing: "course", on: database)
             }
@@ -114,30 +114,30 @@ public struct CourseStore: Sendable {
         }
     }
 
-    private func base(_ database: any Database) -> QueryBuilder<CourseModel> {
-        CourseModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func base(_ database: any Database) -> QueryBuilder<CourseRow> {
+        CourseRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 
-    func load(_ m: CourseModel, on database: any Database) async throws -> Course {
+    func load(_ m: CourseRow, on database: any Database) async throws -> Course {
         try await loadAll([m], on: database)[0]
     }
 
     /// The courses with their planned visits and acknowledgements: one query per child table for all of them, so a
     /// chart of many courses costs no more round trips than one course.
-    func loadAll(_ rows: [CourseModel], on database: any Database) async throws -> [Course] {
+    func loadAll(_ rows: [CourseRow], on database: any Database) async throws -> [Course] {
         let ids = rows.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         let org = scope.organizationID
         let visitsOf = Dictionary(
-            grouping: try await PlannedVisitModel.query(on: database).filter(\.$courseID ~~ ids)
+            grouping: try await PlannedVisitRow.query(on: database).filter(\.$courseID ~~ ids)
                 .filter(\.$organizationID == org).sort(\.$number).all(), by: \.courseID)
         let acksOf = Dictionary(
-            grouping: try await CourseAcknowledgementModel.query(on: database).filter(\.$courseID ~~ ids)
+            grouping: try await CourseAcknowledgementRow.query(on: database).filter(\.$courseID ~~ ids)
                 .filter(\.$organizationID == org).sort(\.$acknowledgedAt).all(), by: \.courseID)
         return try rows.map { m in try Self.course(m, visits: visitsOf[m.id!] ?? [], acknowledgements: acksOf[m.id!] ?? []) }
     }
 
-    static func course(_ m: CourseModel, visits: [PlannedVisitModel], acknowledgements: [CourseAcknowledgementModel]) throws -> Course {
+    static func course(_ m: CourseRow, visits: [PlannedVisitRow], acknowledgements: [CourseAcknowledgementRow]) throws -> Course {
         let plan = try StoredJSON.parse(m.planJSON, "course plan")
         guard let decision = Decision(rawValue: try StoredJSON.string(plan["decision"], "course plan")) else {
             throw StoredJSON.unreadable("course plan", "unknown decision")
@@ -174,9 +174,9 @@ extension CourseStore {
     static func acknowledgementRows(
         _ acknowledgements: [AcknowledgementDraft], courseID: UUID, organizationID: UUID, by actorID: UUID,
         at time: Date
-    ) -> [CourseAcknowledgementModel] {
+    ) -> [CourseAcknowledgementRow] {
         acknowledgements.map { a in
-            let k = CourseAcknowledgementModel()
+            let k = CourseAcknowledgementRow()
             k.id = UUID()
             k.organizationID = organizationID
             k.courseID = courseID
@@ -196,8 +196,8 @@ extension CourseStore {
     static func proposedRows(
         patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?, goalScore: Double?,
         organizationID: UUID, by actorID: UUID, at time: Date
-    ) -> (CourseModel, [PlannedVisitModel]) {
-        let m = CourseModel()
+    ) -> (CourseRow, [PlannedVisitRow]) {
+        let m = CourseRow()
         m.id = UUID()
         m.organizationID = organizationID
         m.patientID = patientID
@@ -214,7 +214,7 @@ extension CourseStore {
         m.createdBy = actorID
         m.createdAt = time
         let visits = result.course.sessions.map { s in
-            let v = PlannedVisitModel()
+            let v = PlannedVisitRow()
             v.id = UUID()
             v.organizationID = organizationID
             v.courseID = m.id!

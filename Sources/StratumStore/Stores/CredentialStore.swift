@@ -80,13 +80,13 @@ public struct CredentialStore: Sendable {
         guard !label.isEmpty else { throw StoreError.conflict("a token needs a name") }
         return try await db.write { database -> IssuedToken in
             guard
-                try await MembershipModel.query(on: database).filter(\.$userID == userID)
+                try await MembershipRow.query(on: database).filter(\.$userID == userID)
                     .filter(\.$organizationID == organizationID).first() != nil
             else {
                 throw StoreError.notFound("membership")
             }
             let token = Self.tokenPrefix + Self.randomToken()
-            let m = ApiTokenModel()
+            let m = ApiTokenRow()
             m.id = UUID()
             m.userID = userID
             m.organizationID = organizationID
@@ -137,7 +137,7 @@ public struct CredentialStore: Sendable {
         }
         if try first.optional("last_used_at", as: Date.self).map({ now.timeIntervalSince($0) >= Self.lastUsedResolution || now < $0 }) ?? true {
             try await db.write { database in
-                try await ApiTokenModel.query(on: database).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
+                try await ApiTokenRow.query(on: database).filter(\.$id == tokenID).set(\.$lastUsedAt, to: now).update()
             }
         }
         return TokenPrincipal(tokenID: tokenID, userID: userID, organizationID: organizationID, memberships: memberships)
@@ -146,7 +146,7 @@ public struct CredentialStore: Sendable {
     /// Revokes a token from now on; revoking again keeps the first time.
     public func revoke(id: UUID, now: Date = Date()) async throws {
         try await db.write { database -> Void in
-            guard let m = try await ApiTokenModel.find(id, on: database) else { throw StoreError.notFound("token") }
+            guard let m = try await ApiTokenRow.find(id, on: database) else { throw StoreError.notFound("token") }
             guard m.revokedAt == nil else { return }
             m.revokedAt = now
             try await m.update(on: database)
@@ -156,7 +156,7 @@ public struct CredentialStore: Sendable {
     /// The user's tokens, newest first, for the token management page.
     public func tokens(userID: UUID) async throws -> [ApiTokenInfo] {
         try await db.read { database in
-            try await ApiTokenModel.query(on: database).filter(\.$userID == userID).sort(\.$createdAt, .descending).all().map {
+            try await ApiTokenRow.query(on: database).filter(\.$userID == userID).sort(\.$createdAt, .descending).all().map {
                 ApiTokenInfo(
                     id: $0.id!, userID: $0.userID, organizationID: $0.organizationID, name: $0.name, createdAt: $0.createdAt,
                     expiresAt: $0.expiresAt, revokedAt: $0.revokedAt, lastUsedAt: $0.lastUsedAt)
@@ -172,7 +172,7 @@ public struct CredentialStore: Sendable {
         try await db.write { database -> NewWebSession in
             let token = Self.randomToken()
             let csrf = Self.randomToken()
-            let m = WebSessionModel()
+            let m = WebSessionRow()
             m.id = UUID()
             m.userID = userID
             m.tokenHash = Self.sha256Hex(token)
@@ -217,12 +217,12 @@ public struct CredentialStore: Sendable {
         let expiresAt = try first.decode(column: "expires_at", as: Date.self)
         var lastSeenAt = try first.decode(column: "last_seen_at", as: Date.self)
         guard now < expiresAt, now.timeIntervalSince(lastSeenAt) < Self.idleTimeout, try first.decodeNil(column: "disabled_at") else {
-            try await db.write { database in try await WebSessionModel.query(on: database).filter(\.$id == id).delete() }
+            try await db.write { database in try await WebSessionRow.query(on: database).filter(\.$id == id).delete() }
             return nil
         }
         if now.timeIntervalSince(lastSeenAt) >= Self.lastSeenResolution || now < lastSeenAt {
             try await db.write { database in
-                try await WebSessionModel.query(on: database).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
+                try await WebSessionRow.query(on: database).filter(\.$id == id).set(\.$lastSeenAt, to: now).update()
             }
             lastSeenAt = now
         }
@@ -247,7 +247,7 @@ public struct CredentialStore: Sendable {
     public func setSessionClinic(token: String, clinicID: UUID) async throws {
         let hash = Self.sha256Hex(token)
         try await db.write { database in
-            try await WebSessionModel.query(on: database).filter(\.$tokenHash == hash).set(\.$clinicID, to: clinicID).update()
+            try await WebSessionRow.query(on: database).filter(\.$tokenHash == hash).set(\.$clinicID, to: clinicID).update()
         }
     }
 
@@ -255,14 +255,14 @@ public struct CredentialStore: Sendable {
     public func deleteSession(token: String) async throws {
         let hash = Self.sha256Hex(token)
         try await db.write { database in
-            try await WebSessionModel.query(on: database).filter(\.$tokenHash == hash).delete()
+            try await WebSessionRow.query(on: database).filter(\.$tokenHash == hash).delete()
         }
     }
 
     /// Ends every session of the user: at sign-in (rotation), password change or when the user is disabled.
     public func deleteSessions(userID: UUID) async throws {
         try await db.write { database in
-            try await WebSessionModel.query(on: database).filter(\.$userID == userID).delete()
+            try await WebSessionRow.query(on: database).filter(\.$userID == userID).delete()
         }
     }
 
@@ -271,7 +271,7 @@ public struct CredentialStore: Sendable {
     /// Records a sign-in attempt. The email is kept only as the SHA-256 of its trimmed, lower-cased form.
     public func recordLoginAttempt(email: String, address: String, succeeded: Bool, at: Date = Date()) async throws {
         try await db.write { database in
-            let m = LoginAttemptModel()
+            let m = LoginAttemptRow()
             m.id = UUID()
             m.emailHash = Self.emailHash(email)
             m.address = address
@@ -287,12 +287,12 @@ public struct CredentialStore: Sendable {
     public func recentFailures(email: String, address: String, since: Date) async throws -> (perAccount: Int, perAddress: Int) {
         let hash = Self.emailHash(email)
         return try await db.read { database -> (perAccount: Int, perAddress: Int) in
-            let lastSuccess = try await LoginAttemptModel.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
+            let lastSuccess = try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
                 .filter(\.$attemptedAt >= since).max(\.$attemptedAt)
-            var account = LoginAttemptModel.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == false)
+            var account = LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == false)
             if let lastSuccess { account = account.filter(\.$attemptedAt > lastSuccess) } else { account = account.filter(\.$attemptedAt >= since) }
             let perAccount = try await account.count()
-            let perAddress = try await LoginAttemptModel.query(on: database).filter(\.$address == address).filter(\.$succeeded == false)
+            let perAddress = try await LoginAttemptRow.query(on: database).filter(\.$address == address).filter(\.$succeeded == false)
                 .filter(\.$attemptedAt >= since).count()
             return (perAccount, perAddress)
         }

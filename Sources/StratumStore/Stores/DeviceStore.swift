@@ -29,18 +29,18 @@ public struct DeviceStore: Sendable {
         }
         return try await scope.db.write { database in
             guard
-                try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                try await DeviceModelRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$name == name).first() == nil
             else {
                 throw StoreError.invalid(field: "name", problem: "a device model named \(name) already exists")
             }
-            let m = DeviceModelModel()
+            let m = DeviceModelRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.name = name
             for id in fits {
                 guard
-                    let h = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    let h = try await DeviceModelRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                         .filter(\.$id == id).first(), h.part == DevicePartKind.handpiece.rawValue
                 else {
                     throw StoreError.invalid(field: "fits", problem: "\(id.uuidString.lowercased()) is not a handpiece model of the catalogue")
@@ -57,7 +57,7 @@ public struct DeviceStore: Sendable {
             m.createdAt = ctx.now
             try await m.create(on: database)
             for id in fits {
-                let f = DeviceModelFitModel()
+                let f = DeviceModelFitRow()
                 f.id = UUID()
                 f.organizationID = self.scope.organizationID
                 f.cartridgeModelID = m.id!
@@ -73,7 +73,7 @@ public struct DeviceStore: Sendable {
     public func models() async throws -> [DeviceModelRecord] {
         try await scope.db.read { database in
             let fits = try await self.scope.modelFits(on: database)
-            return try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID).sort(\.$name).all()
+            return try await DeviceModelRow.query(on: database).filter(\.$organizationID == self.scope.organizationID).sort(\.$name).all()
                 .map { try DeviceModelRecord($0, fits: fits[$0.id!] ?? []) }
         }
     }
@@ -85,16 +85,16 @@ public struct DeviceStore: Sendable {
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
             guard
-                try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                try await DeviceModelRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == modelID).first() != nil
             else { throw StoreError.invalid(field: "modelID", problem: "no such device model") }
             guard
-                try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                try await HandpieceRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$serial == serial).first() == nil
             else {
                 throw StoreError.invalid(field: "serial", problem: "a handpiece with serial \(serial) is already registered")
             }
-            let m = HandpieceModel()
+            let m = HandpieceRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.clinicID = clinicID
@@ -112,7 +112,7 @@ public struct DeviceStore: Sendable {
     public func handpieces(clinicID: UUID? = nil) async throws -> [Handpiece] {
         try await scope.db.read { database in
             var out: [Handpiece] = []
-            var q = HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            var q = HandpieceRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
             if let clinicID { q = q.filter(\.$clinicID == clinicID) }
             for m in try await q.sort(\.$serial).all() {
                 out.append(try await self.handpiece(m, on: database))
@@ -127,10 +127,10 @@ public struct DeviceStore: Sendable {
         let method = try Traceability.text(method, field: "method", max: 200)
         return try await scope.db.write { database in
             guard
-                let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let hp = try await HandpieceRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == handpieceID).first()
             else { throw StoreError.notFound("handpiece") }
-            let c = HandpieceCleaningModel()
+            let c = HandpieceCleaningRow()
             c.id = UUID()
             c.organizationID = self.scope.organizationID
             c.handpieceID = handpieceID
@@ -146,13 +146,13 @@ public struct DeviceStore: Sendable {
     /// The handpiece's cleaning log, newest first.
     public func cleanings(handpieceID: UUID) async throws -> [HandpieceCleaning] {
         try await scope.db.read { database in
-            try await HandpieceCleaningModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            try await HandpieceCleaningRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$handpieceID == handpieceID).sort(\.$cleanedAt, .descending).all()
                 .map { HandpieceCleaning(method: $0.method, cleanedAt: $0.cleanedAt, cleanedBy: $0.cleanedBy) }
         }
     }
 
-    private func handpiece(_ m: HandpieceModel, on database: any Database) async throws -> Handpiece {
+    private func handpiece(_ m: HandpieceRow, on database: any Database) async throws -> Handpiece {
         let usage = try await scope.handpieceUsage(m.id!, excluding: nil, on: database)
         return Handpiece(
             id: m.id!, clinicID: m.clinicID, modelID: m.modelID, serial: m.serial, inService: m.inService,
@@ -161,7 +161,7 @@ public struct DeviceStore: Sendable {
 }
 
 extension DeviceModelRecord {
-    init(_ m: DeviceModelModel, fits: [UUID]) throws {
+    init(_ m: DeviceModelRow, fits: [UUID]) throws {
         guard let kind = DeviceKind(rawValue: m.kind), let material = NeedleMaterial(rawValue: m.needleMaterial),
             let part = DevicePartKind(rawValue: m.part)
         else {
@@ -180,7 +180,7 @@ extension OrganizationScope {
     /// Each cartridge model's handpiece models.
     func modelFits(on database: any Database) async throws -> [UUID: [UUID]] {
         var out: [UUID: [UUID]] = [:]
-        for f in try await DeviceModelFitModel.query(on: database).filter(\.$organizationID == organizationID).all() {
+        for f in try await DeviceModelFitRow.query(on: database).filter(\.$organizationID == organizationID).all() {
             out[f.cartridgeModelID, default: []].append(f.handpieceModelID)
         }
         return out

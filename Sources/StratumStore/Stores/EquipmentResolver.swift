@@ -6,10 +6,10 @@ import StratumCore
 /// The equipment a session names, found in the clinic's registry inside the session's own transaction: the rows to
 /// bind and the facts the sterility rules judge.
 struct ResolvedEquipment: Sendable {
-    var lot: DeviceLotModel?
+    var lot: DeviceLotRow?
     var serial: String?
-    var pack: SterilizationPackModel?
-    var handpiece: HandpieceModel?
+    var pack: SterilizationPackRow?
+    var handpiece: HandpieceRow?
     var sterility: SterilityFacts
     var handpieceFacts: HandpieceFacts?
     /// What the catalogue says the named parts and handpiece are (`DEPTH-DEVICE`, `DEV-INCOMPATIBLE`).
@@ -37,7 +37,7 @@ extension OrganizationScope {
         var implicated: [(ClusterSource, String)] = []
         if let part = ref.part {
             guard
-                let lot = try await DeviceLotModel.query(on: database).filter(\.$organizationID == organizationID)
+                let lot = try await DeviceLotRow.query(on: database).filter(\.$organizationID == organizationID)
                     .filter(\.$gtin == part.gtin).filter(\.$lot == part.lot).first()
             else {
                 throw StoreError.invalid(
@@ -48,7 +48,7 @@ extension OrganizationScope {
                 throw StoreError.invalid(
                     field: "equipment.part", problem: "the label's expiry \(printed) differs from the received lot's \(expiry): check the package")
             }
-            var uses = SessionEquipmentModel.query(on: database).filter(\.$organizationID == organizationID).filter(\.$lotID == lot.id!)
+            var uses = SessionEquipmentRow.query(on: database).filter(\.$organizationID == organizationID).filter(\.$lotID == lot.id!)
             if let excluding { uses = uses.filter(\.$sessionID != excluding) }
             let previouslyUsed: Bool
             if let serial = part.serial {
@@ -63,21 +63,21 @@ extension OrganizationScope {
             out.sterility.singleUsePart = SingleUsePart(
                 lot: lot.lot, expiry: expiry, serial: part.serial, previouslyUsed: previouslyUsed,
                 lotRecalled: status == .recalled, lotQuarantined: status == .quarantined)
-            if let modelID = lot.modelID, let model = try await DeviceModelModel.find(modelID, on: database) {
+            if let modelID = lot.modelID, let model = try await DeviceModelRow.find(modelID, on: database) {
                 out.registered.parts.append(try await registeredPart(model, source: "lot \(lot.lot)", on: database))
             }
             implicated.append((.lot, lot.id!.uuidString))
         }
         if let code = ref.packCode {
             guard
-                let pack = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == organizationID)
+                let pack = try await SterilizationPackRow.query(on: database).filter(\.$organizationID == organizationID)
                     .filter(\.$code == code).first()
             else {
                 throw StoreError.invalid(field: "equipment.pack", problem: "no sterilization pack is labelled \(code)")
             }
             var state = PackState(rawValue: pack.state) ?? .quarantined
             if state == .used, let excluding,
-                try await SessionEquipmentModel.query(on: database).filter(\.$packID == pack.id!).filter(\.$sessionID == excluding).first() != nil
+                try await SessionEquipmentRow.query(on: database).filter(\.$packID == pack.id!).filter(\.$sessionID == excluding).first() != nil
             {
                 state = .released
             }
@@ -85,7 +85,7 @@ extension OrganizationScope {
                 cycleStatus: .incomplete, chemicalIndicator: .fail, biologicalIndicator: .pending,
                 expiresOn: pack.expiresOn.flatMap(LocalDate.init(iso:)), wrapCompromised: pack.wrapCompromised,
                 state: state)
-            if let cycleID = pack.cycleID, let cycle = try await SterilizationCycleModel.find(cycleID, on: database) {
+            if let cycleID = pack.cycleID, let cycle = try await SterilizationCycleRow.find(cycleID, on: database) {
                 facts.cycleStatus = CycleStatus(rawValue: cycle.physical) ?? .incomplete
                 facts.chemicalIndicator = IndicatorResult(rawValue: cycle.chemical) ?? .fail
                 facts.biologicalIndicator = BiologicalIndicatorResult(rawValue: cycle.biological) ?? .pending
@@ -93,15 +93,15 @@ extension OrganizationScope {
             }
             out.pack = pack
             out.sterility.pack = facts
-            for item in try await PackItemModel.query(on: database).filter(\.$packID == pack.id!).all() {
-                if let model = try await DeviceModelModel.find(item.modelID, on: database) {
+            for item in try await PackItemRow.query(on: database).filter(\.$packID == pack.id!).all() {
+                if let model = try await DeviceModelRow.find(item.modelID, on: database) {
                     out.registered.parts.append(try await registeredPart(model, source: "pack \(pack.code)", on: database))
                 }
             }
         }
         if let serial = ref.handpieceSerial {
             guard
-                let hp = try await HandpieceModel.query(on: database).filter(\.$organizationID == organizationID)
+                let hp = try await HandpieceRow.query(on: database).filter(\.$organizationID == organizationID)
                     .filter(\.$serial == serial).first()
             else {
                 throw StoreError.invalid(field: "equipment.handpiece", problem: "no handpiece has serial \(serial)")
@@ -110,7 +110,7 @@ extension OrganizationScope {
             let usage = try await handpieceUsage(hp.id!, excluding: excluding, on: database)
             out.handpiece = hp
             out.handpieceFacts = HandpieceFacts(cleanedSinceLastUse: usage.cleanedSinceLastUse)
-            if let model = try await DeviceModelModel.find(hp.modelID, on: database) {
+            if let model = try await DeviceModelRow.find(hp.modelID, on: database) {
                 out.registered.handpiece = RegisteredHandpiece(
                     serial: hp.serial, modelID: model.id!, modelName: model.name,
                     range: model.adjustable ? DepthRange(model.minMM, model.maxMM) : nil)
@@ -125,7 +125,7 @@ extension OrganizationScope {
 
     /// A catalogue entry as a needle-bearing part. A lot received under a pen (handpiece) entry is that pen's own
     /// cartridge: it fits that pen model and no other.
-    func registeredPart(_ m: DeviceModelModel, source: String, on database: any Database) async throws -> RegisteredPart {
+    func registeredPart(_ m: DeviceModelRow, source: String, on database: any Database) async throws -> RegisteredPart {
         guard let material = NeedleMaterial(rawValue: m.needleMaterial), let kind = DevicePartKind(rawValue: m.part) else {
             throw StoredJSON.unreadable("device model", m.name)
         }
@@ -133,9 +133,9 @@ extension OrganizationScope {
         if kind == .handpiece {
             fits[m.id!] = m.name
         } else if kind == .cartridge {
-            let ids = try await DeviceModelFitModel.query(on: database).filter(\.$cartridgeModelID == m.id!).all().map(\.handpieceModelID)
+            let ids = try await DeviceModelFitRow.query(on: database).filter(\.$cartridgeModelID == m.id!).all().map(\.handpieceModelID)
             if !ids.isEmpty {
-                for h in try await DeviceModelModel.query(on: database).filter(\.$id ~~ ids).all() { fits[h.id!] = h.name }
+                for h in try await DeviceModelRow.query(on: database).filter(\.$id ~~ ids).all() { fits[h.id!] = h.name }
             }
         }
         return RegisteredPart(
@@ -148,10 +148,10 @@ extension OrganizationScope {
     func handpieceUsage(_ id: UUID, excluding: UUID?, on database: any Database) async throws -> (
         lastUsedAt: Date?, lastCleanedAt: Date?, cleanedSinceLastUse: Bool
     ) {
-        var uses = SessionEquipmentModel.query(on: database).filter(\.$handpieceID == id)
+        var uses = SessionEquipmentRow.query(on: database).filter(\.$handpieceID == id)
         if let excluding { uses = uses.filter(\.$sessionID != excluding) }
         let lastUse = try await uses.sort(\.$usedAt, .descending).first()?.usedAt
-        let lastClean = try await HandpieceCleaningModel.query(on: database).filter(\.$handpieceID == id)
+        let lastClean = try await HandpieceCleaningRow.query(on: database).filter(\.$handpieceID == id)
             .sort(\.$cleanedAt, .descending).first()?.cleanedAt
         guard let lastClean else { return (lastUse, nil, false) }
         return (lastUse, lastClean, lastUse.map { lastClean > $0 } ?? true)
@@ -190,8 +190,8 @@ extension OrganizationScope {
     static func bindingRow(
         _ eq: ResolvedEquipment, sessionID: UUID, patientID: UUID, clinicID: UUID, date: LocalDate, at now: Date,
         organizationID: UUID
-    ) -> SessionEquipmentModel {
-        let row = SessionEquipmentModel()
+    ) -> SessionEquipmentRow {
+        let row = SessionEquipmentRow()
         row.id = UUID()
         row.organizationID = organizationID
         row.sessionID = sessionID
@@ -208,8 +208,8 @@ extension OrganizationScope {
 
     /// Undoes a binding of an unsigned session being rewritten: its pack goes back to released.
     func unbind(sessionID: UUID, at now: Date, on database: any Database) async throws {
-        guard let row = try await SessionEquipmentModel.query(on: database).filter(\.$sessionID == sessionID).first() else { return }
-        if let packID = row.packID, let pack = try await SterilizationPackModel.find(packID, on: database), pack.state == PackState.used.rawValue {
+        guard let row = try await SessionEquipmentRow.query(on: database).filter(\.$sessionID == sessionID).first() else { return }
+        if let packID = row.packID, let pack = try await SterilizationPackRow.find(packID, on: database), pack.state == PackState.used.rawValue {
             pack.state = PackState.released.rawValue
             pack.updatedAt = now
             try await pack.update(on: database)
@@ -221,21 +221,21 @@ extension OrganizationScope {
     /// and one per registry table, however many sessions.
     func equipment(ofSessions ids: [UUID], on database: any Database) async throws -> [UUID: EquipmentReference] {
         guard !ids.isEmpty else { return [:] }
-        var rows: [UUID: SessionEquipmentModel] = [:]
-        for row in try await SessionEquipmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+        var rows: [UUID: SessionEquipmentRow] = [:]
+        for row in try await SessionEquipmentRow.query(on: database).filter(\.$sessionID ~~ ids)
             .filter(\.$organizationID == organizationID).all() where rows[row.sessionID] == nil
         { rows[row.sessionID] = row }
         let lotIDs = Set(rows.values.compactMap(\.lotID)), packIDs = Set(rows.values.compactMap(\.packID))
         let handpieceIDs = Set(rows.values.compactMap(\.handpieceID))
-        var lots: [UUID: DeviceLotModel] = [:], packs: [UUID: String] = [:], handpieces: [UUID: String] = [:]
+        var lots: [UUID: DeviceLotRow] = [:], packs: [UUID: String] = [:], handpieces: [UUID: String] = [:]
         if !lotIDs.isEmpty {
-            for lot in try await DeviceLotModel.query(on: database).filter(\.$id ~~ Array(lotIDs)).all() { lots[lot.id!] = lot }
+            for lot in try await DeviceLotRow.query(on: database).filter(\.$id ~~ Array(lotIDs)).all() { lots[lot.id!] = lot }
         }
         if !packIDs.isEmpty {
-            for pack in try await SterilizationPackModel.query(on: database).filter(\.$id ~~ Array(packIDs)).all() { packs[pack.id!] = pack.code }
+            for pack in try await SterilizationPackRow.query(on: database).filter(\.$id ~~ Array(packIDs)).all() { packs[pack.id!] = pack.code }
         }
         if !handpieceIDs.isEmpty {
-            for hp in try await HandpieceModel.query(on: database).filter(\.$id ~~ Array(handpieceIDs)).all() { handpieces[hp.id!] = hp.serial }
+            for hp in try await HandpieceRow.query(on: database).filter(\.$id ~~ Array(handpieceIDs)).all() { handpieces[hp.id!] = hp.serial }
         }
         return rows.mapValues { row in
             var ref = EquipmentReference()

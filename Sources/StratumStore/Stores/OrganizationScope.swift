@@ -82,21 +82,21 @@ public struct OrganizationScope: Sendable {
     /// The organization's clinics by name, for choosing the clinic a report covers.
     public func clinics() async throws -> [Clinic] {
         try await db.read { database in
-            try await ClinicModel.query(on: database).filter(\.$organizationID == self.organizationID).sort(\.$name).all().map(Clinic.init)
+            try await ClinicRow.query(on: database).filter(\.$organizationID == self.organizationID).sort(\.$name).all().map(Clinic.init)
         }
     }
 
     /// The clinic, if it belongs to this organization.
     public func clinic(_ id: UUID) async throws -> Clinic? {
         try await db.read { database in
-            try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == self.organizationID)
+            try await ClinicRow.query(on: database).filter(\.$id == id).filter(\.$organizationID == self.organizationID)
                 .first().map(Clinic.init)
         }
     }
 }
 
 extension Clinic {
-    init(_ m: ClinicModel) {
+    init(_ m: ClinicRow) {
         self.init(id: m.id!, organizationID: m.organizationID, name: m.name, timezone: m.timezone)
     }
 }

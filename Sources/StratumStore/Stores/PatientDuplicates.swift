@@ -24,8 +24,8 @@ public struct PossibleDuplicates: Error, Sendable, Equatable, CustomStringConver
 extension PatientStore {
     /// Current charts of the organization sharing a `PatientIdentity` key with `draft`, by family then given name.
     func candidates(for draft: PatientDraft, excluding: UUID?, on database: any Database) async throws -> [PatientCandidate] {
-        var matched: [UUID: (PatientModel, [PatientIdentity.Match])] = [:]
-        func add(_ rows: [PatientModel], _ match: PatientIdentity.Match) {
+        var matched: [UUID: (PatientRow, [PatientIdentity.Match])] = [:]
+        func add(_ rows: [PatientRow], _ match: PatientIdentity.Match) {
             for m in rows where m.id != excluding {
                 matched[m.id!, default: (m, [])].1.append(match)
             }
@@ -41,7 +41,7 @@ extension PatientStore {
         }
         guard !matched.isEmpty else { return [] }
         let clinicIDs = Set(matched.values.map(\.0.clinicID))
-        let clinics = try await ClinicModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        let clinics = try await ClinicRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$id ~~ clinicIDs).all()
         let names = Dictionary(uniqueKeysWithValues: clinics.map { ($0.id!, $0.name) })
         return matched.values.map { m, matches in

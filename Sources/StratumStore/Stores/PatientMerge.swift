@@ -67,8 +67,8 @@ extension PatientStore {
         return try await scope.db.write { database -> Scoped<Patient> in
             let pair = try await self.mergePair(survivorID, duplicateID, ctx, action: .merge, resource: "patient", on: database)
             guard case .found(let (survivor, duplicate)) = pair else { return .missing("patient") }
-            try await lockRow(PatientModel.schema, id: survivorID, on: database)
-            try await lockRow(PatientModel.schema, id: duplicateID, on: database)
+            try await lockRow(PatientRow.schema, id: survivorID, on: database)
+            try await lockRow(PatientRow.schema, id: duplicateID, on: database)
             let sql = database as! any SQLDatabase
             try await self.refuseSharedPhotos(survivorID, duplicateID, on: database)
             try await self.mergeScreenings(into: survivorID, from: duplicateID, on: database)
@@ -83,7 +83,7 @@ extension PatientStore {
             duplicate.updatedAt = ctx.now
             try await duplicate.update(on: database)
             // Ids merged into the duplicate earlier now answer the survivor in one step.
-            try await sql.update(PatientModel.schema).set("merged_into", to: SQLBind(survivorID))
+            try await sql.update(PatientRow.schema).set("merged_into", to: SQLBind(survivorID))
                 .where("merged_into", .equal, SQLBind(duplicateID)).run()
             try await self.scope.audit(ctx, patientIDs: [survivorID, duplicateID], action: .merge, resource: "patient", on: database)
             return .found(Patient(survivor))
@@ -100,7 +100,7 @@ extension PatientStore {
     public func currentID(_ id: UUID) async throws -> UUID? {
         try await scope.db.read { database in
             guard
-                let m = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let m = try await PatientRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == id).first()
             else { return nil }
             return m.mergedInto ?? m.id
@@ -111,11 +111,11 @@ extension PatientStore {
     private func mergePair(
         _ survivorID: UUID, _ duplicateID: UUID, _ ctx: AccessContext, action: AuditAction, resource: String,
         on database: any Database
-    ) async throws -> Scoped<(PatientModel, PatientModel)> {
+    ) async throws -> Scoped<(PatientRow, PatientRow)> {
         guard survivorID != duplicateID else {
             throw StoreError.invalid(field: "duplicateId", problem: "is this same chart; choose the other chart of the person")
         }
-        let rows = try await PatientModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        let rows = try await PatientRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$id ~~ [survivorID, duplicateID]).all()
         guard let s = rows.first(where: { $0.id == survivorID }), let d = rows.first(where: { $0.id == duplicateID }) else {
             try await scope.audit(ctx, patientID: survivorID, action: action, resource: resource, outcome: .denied, on: database)
@@ -131,9 +131,9 @@ extension PatientStore {
     /// One image is stored once per chart (`uq_photos_patient_sha256`); the same image in both charts is a re-upload
     /// the owner settles before merging, so no photo row is dropped by the merge.
     private func refuseSharedPhotos(_ survivorID: UUID, _ duplicateID: UUID, on database: any Database) async throws {
-        let kept = Set(try await PhotoModel.query(on: database).filter(\.$patientID == survivorID).all().map(\.sha256))
+        let kept = Set(try await PhotoRow.query(on: database).filter(\.$patientID == survivorID).all().map(\.sha256))
         guard !kept.isEmpty else { return }
-        let shared = try await PhotoModel.query(on: database).filter(\.$patientID == duplicateID).all().filter { kept.contains($0.sha256) }
+        let shared = try await PhotoRow.query(on: database).filter(\.$patientID == duplicateID).all().filter { kept.contains($0.sha256) }
         if !shared.isEmpty {
             throw StoreError.conflict("\(shared.count) photo(s) are stored in both charts; the merge would hold one image twice")
         }
@@ -142,7 +142,7 @@ extension PatientStore {
     /// Screenings are numbered per patient and the newest is the one plans and sessions are judged on, so both charts'
     /// versions are renumbered together in the order they were answered.
     private func mergeScreenings(into survivorID: UUID, from duplicateID: UUID, on database: any Database) async throws {
-        let all = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        let all = try await ScreeningRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID ~~ [survivorID, duplicateID]).all()
         guard all.contains(where: { $0.patientID == duplicateID }) else { return }
         let ordered = all.sorted { ($0.answeredOn, $0.createdAt, $0.version) < ($1.answeredOn, $1.createdAt, $1.version) }
@@ -165,11 +165,11 @@ extension PatientStore {
         on database: any Database
     ) async throws {
         let order = RecallContactStatus.allCases
-        for row in try await RecallPatientModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        for row in try await RecallPatientRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == duplicateID).all()
         {
             guard
-                let kept = try await RecallPatientModel.query(on: database).filter(\.$recallID == row.recallID)
+                let kept = try await RecallPatientRow.query(on: database).filter(\.$recallID == row.recallID)
                     .filter(\.$patientID == survivorID).first()
             else {
                 row.patientID = survivorID
@@ -191,19 +191,19 @@ extension PatientStore {
     func counts(_ patientID: UUID, on database: any Database) async throws -> ChartCounts {
         let org = scope.organizationID
         var c = ChartCounts()
-        c.screenings = try await ScreeningModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
-        c.consents = try await ConsentModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
-        let courses = try await CourseModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).all()
+        c.screenings = try await ScreeningRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
+        c.consents = try await ConsentRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
+        let courses = try await CourseRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).all()
         c.courses = courses.count
         c.sessions =
             courses.isEmpty
             ? 0
-            : try await TreatmentSessionModel.query(on: database)
+            : try await TreatmentSessionRow.query(on: database)
                 .filter(\.$courseID ~~ courses.map { $0.id! }).count()
-        c.adverseEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
-        c.assessments = try await AssessmentModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
-        c.photos = try await PhotoModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
-        c.recalls = try await RecallPatientModel.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
+        c.adverseEvents = try await AdverseEventRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
+        c.assessments = try await AssessmentRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
+        c.photos = try await PhotoRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
+        c.recalls = try await RecallPatientRow.query(on: database).filter(\.$organizationID == org).filter(\.$patientID == patientID).count()
         return c
     }
 }

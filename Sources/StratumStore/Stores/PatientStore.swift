@@ -7,8 +7,8 @@ public struct PatientStore: Sendable {
     let scope: OrganizationScope
 
     /// The organization's current charts: a chart merged into another is no longer one.
-    func base(_ database: any Database) -> QueryBuilder<PatientModel> {
-        PatientModel.query(on: database).filter(\.$organizationID == scope.organizationID).filter(\.$mergedInto == nil)
+    func base(_ database: any Database) -> QueryBuilder<PatientRow> {
+        PatientRow.query(on: database).filter(\.$organizationID == scope.organizationID).filter(\.$mergedInto == nil)
     }
 
     /// Registers a patient. When the organization already holds a possible duplicate (`PatientIdentity.Match`), nothing
@@ -19,7 +19,7 @@ public struct PatientStore: Sendable {
         try Self.refuseInvalid(draft)
         let outcome = try await scope.db.write { database -> Outcome in
             guard
-                try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
+                try await ClinicRow.query(on: database).filter(\.$id == draft.clinicID)
                     .filter(\.$organizationID == self.scope.organizationID).first() != nil
             else {
                 throw StoreError.notFound("clinic")
@@ -33,7 +33,7 @@ public struct PatientStore: Sendable {
                     return .duplicates(candidates)
                 }
             }
-            let m = PatientModel()
+            let m = PatientRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.createdAt = ctx.now
@@ -52,7 +52,7 @@ public struct PatientStore: Sendable {
     /// chart merged into another answers the surviving chart.
     public func get(_ id: UUID, _ ctx: AccessContext) async throws -> Patient? {
         try await scope.db.write { database in
-            var found = try await PatientModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            var found = try await PatientRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$id == id).first()
             if let survivor = found?.mergedInto { found = try await self.base(database).filter(\.$id == survivor).first() }
             try await self.scope.audit(
@@ -70,7 +70,7 @@ public struct PatientStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: id, action: .update, resource: "patient", missing: "patient", on: database)
             }
             guard
-                try await ClinicModel.query(on: database).filter(\.$id == draft.clinicID)
+                try await ClinicRow.query(on: database).filter(\.$id == draft.clinicID)
                     .filter(\.$organizationID == self.scope.organizationID).first() != nil
             else {
                 throw StoreError.notFound("clinic")
@@ -132,7 +132,7 @@ public struct PatientStore: Sendable {
         }
     }
 
-    static func apply(_ d: PatientDraft, to m: PatientModel, at now: Date) {
+    static func apply(_ d: PatientDraft, to m: PatientRow, at now: Date) {
         m.clinicID = d.clinicID
         m.givenName = d.givenName
         m.familyName = d.familyName
@@ -150,7 +150,7 @@ public struct PatientStore: Sendable {
 }
 
 extension Patient {
-    init(_ m: PatientModel) {
+    init(_ m: PatientRow) {
         self.init(
             id: m.id!, organizationID: m.organizationID, clinicID: m.clinicID, givenName: m.givenName,
             familyName: m.familyName, birthDate: LocalDate(iso: m.birthDate) ?? LocalDate(dayNumber: 0),

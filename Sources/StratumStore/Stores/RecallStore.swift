@@ -37,12 +37,12 @@ public struct RecallStore: Sendable {
     /// and lots.
     public func summaries(openOnly: Bool = false, clinicID: UUID? = nil) async throws -> [RecallSummary] {
         try await scope.db.read { database in
-            var q = RecallModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            var q = RecallRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
             if openOnly { q = q.filter(\.$status == "open") }
             if let clinicID { q = q.filter(\.$clinicID == clinicID) }
             var out: [RecallSummary] = []
             for r in try await q.sort(\.$openedAt, .descending).all() {
-                let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
+                let rows = try await RecallPatientRow.query(on: database).filter(\.$recallID == r.id!).all()
                 out.append(
                     RecallSummary(
                         id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, reason: r.reason,
@@ -81,7 +81,7 @@ public struct RecallStore: Sendable {
             guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
             guard r.status == "open" else { throw StoreError.conflict("the recall is closed") }
             guard
-                let row = try await RecallPatientModel.query(on: database).filter(\.$recallID == recallID)
+                let row = try await RecallPatientRow.query(on: database).filter(\.$recallID == recallID)
                     .filter(\.$patientID == patientID).first()
             else { throw StoreError.notFound("patient in this recall") }
             row.status = status.rawValue
@@ -97,10 +97,10 @@ public struct RecallStore: Sendable {
     public func close(recallID: UUID, _ ctx: AccessContext) async throws {
         let actorID = try scope.requireActor(ctx)
         try await scope.db.write { database in
-            try await lockRow(RecallModel.schema, id: recallID, on: database)
+            try await lockRow(RecallRow.schema, id: recallID, on: database)
             guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
             guard r.status == "open" else { throw StoreError.conflict("the recall is already closed") }
-            let pending = try await RecallPatientModel.query(on: database).filter(\.$recallID == recallID)
+            let pending = try await RecallPatientRow.query(on: database).filter(\.$recallID == recallID)
                 .filter(\.$status != RecallContactStatus.followUpDone.rawValue).count()
             guard pending == 0 else { throw StoreError.conflict("\(pending) patient(s) of the recall have no follow-up done yet") }
             r.status = "closed"
@@ -118,7 +118,7 @@ public struct RecallStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         let reason = try Traceability.text(reason, field: "reason", max: 500)
         try await scope.db.write { database in
-            try await lockRow(RecallModel.schema, id: recallID, on: database)
+            try await lockRow(RecallRow.schema, id: recallID, on: database)
             guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
             guard r.status == "open" else { throw StoreError.conflict("the recall is already closed") }
             r.status = Self.closedInErrorStatus
@@ -136,7 +136,7 @@ public struct RecallStore: Sendable {
     public func reach(failing cycleID: UUID) async throws -> RecallReach {
         try await scope.db.read { database in
             guard
-                let cycle = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let cycle = try await SterilizationCycleRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == cycleID).first()
             else { throw StoreError.notFound("cycle") }
             guard cycle.biological == BiologicalIndicatorResult.pending.rawValue else {
@@ -153,7 +153,7 @@ public struct RecallStore: Sendable {
                 WHERE k.organization_id = \(bind: self.scope.organizationID) AND k.cycle_id IN (\(binds: ids))
                 """
             ).first()
-            let packs = try await SterilizationPackModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            let packs = try await SterilizationPackRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$cycleID ~~ ids).all()
                 .filter { !(PackState(rawValue: $0.state) ?? .quarantined).isFinal }.count
             return RecallReach(
@@ -169,10 +169,10 @@ public struct RecallStore: Sendable {
     /// The sterilizer's cycles exposed by the failure of `failed` (`RecallWindow`), by number. With
     /// `assumingFailure`, as if its biological indicator had just been read as failed (the confirmation before it is).
     func exposedCycles(
-        of failed: SterilizationCycleModel, assumingFailure: Bool = false,
+        of failed: SterilizationCycleRow, assumingFailure: Bool = false,
         on database: any Database
     ) async throws -> [(id: UUID, number: Int)] {
-        let cycles = try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == failed.sterilizerID)
+        let cycles = try await SterilizationCycleRow.query(on: database).filter(\.$sterilizerID == failed.sterilizerID)
             .field(\.$id).field(\.$number).field(\.$biological).all()
         let outcomes = cycles.map { c in
             CycleOutcome(
@@ -190,9 +190,9 @@ public struct RecallStore: Sendable {
     func open(
         source: RecallSource, clinicID: UUID, cycleID: UUID?, lotID: UUID?, reason: String, _ ctx: AccessContext,
         on database: any Database
-    ) async throws -> RecallModel {
+    ) async throws -> RecallRow {
         let actorID = try scope.requireActor(ctx)
-        let r = RecallModel()
+        let r = RecallRow()
         r.id = UUID()
         r.organizationID = scope.organizationID
         r.clinicID = clinicID
@@ -206,7 +206,7 @@ public struct RecallStore: Sendable {
         try await r.create(on: database)
         var seen = Set<UUID>()
         for e in try await exposures(of: r, on: database) where seen.insert(e.patientID).inserted {
-            let p = RecallPatientModel()
+            let p = RecallPatientRow()
             p.id = UUID()
             p.organizationID = scope.organizationID
             p.recallID = r.id!
@@ -219,7 +219,7 @@ public struct RecallStore: Sendable {
         return r
     }
 
-    func exposures(of r: RecallModel, on database: any Database) async throws -> [Exposure] {
+    func exposures(of r: RecallRow, on database: any Database) async throws -> [Exposure] {
         if let cycleID = r.cycleID { return try await exposures(cycleID: cycleID, on: database) }
         if let lotID = r.lotID { return try await exposures(lotID: lotID, on: database) }
         return []
@@ -229,7 +229,7 @@ public struct RecallStore: Sendable {
     /// `session_equipment` and their patients: no session row is read.
     func exposures(cycleID: UUID, on database: any Database) async throws -> [Exposure] {
         guard
-            let failed = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+            let failed = try await SterilizationCycleRow.query(on: database).filter(\.$organizationID == scope.organizationID)
                 .filter(\.$id == cycleID).first()
         else { throw StoreError.notFound("cycle") }
         let ids = try await exposedCycles(of: failed, on: database).map(\.id)
@@ -286,13 +286,13 @@ public struct RecallStore: Sendable {
         return found
     }
 
-    private func recall(_ id: UUID, on database: any Database) async throws -> RecallModel? {
-        try await RecallModel.query(on: database).filter(\.$organizationID == scope.organizationID).filter(\.$id == id).first()
+    private func recall(_ id: UUID, on database: any Database) async throws -> RecallRow? {
+        try await RecallRow.query(on: database).filter(\.$organizationID == scope.organizationID).filter(\.$id == id).first()
     }
 
-    private func load(_ r: RecallModel, on database: any Database) async throws -> Recall {
-        let rows = try await RecallPatientModel.query(on: database).filter(\.$recallID == r.id!).all()
-        let patients = rows.isEmpty ? [] : try await PatientModel.query(on: database).filter(\.$id ~~ rows.map(\.patientID)).all()
+    private func load(_ r: RecallRow, on database: any Database) async throws -> Recall {
+        let rows = try await RecallPatientRow.query(on: database).filter(\.$recallID == r.id!).all()
+        let patients = rows.isEmpty ? [] : try await PatientRow.query(on: database).filter(\.$id ~~ rows.map(\.patientID)).all()
         let byID = Dictionary(uniqueKeysWithValues: patients.map { ($0.id!, $0) })
         return Recall(
             id: r.id!, source: RecallSource(rawValue: r.source) ?? .cycle, cycleID: r.cycleID, lotID: r.lotID, reason: r.reason,

@@ -24,26 +24,26 @@ public struct ScheduleStore: Sendable {
     public func visits(clinicID: UUID, from: LocalDate, to: LocalDate, _ ctx: AccessContext) async throws -> [ScheduledVisit] {
         try await scope.db.write { database -> [ScheduledVisit] in
             let org = self.scope.organizationID
-            let rows = try await PlannedVisitModel.query(on: database)
-                .join(CourseModel.self, on: \PlannedVisitModel.$courseID == \CourseModel.$id)
+            let rows = try await PlannedVisitRow.query(on: database)
+                .join(CourseRow.self, on: \PlannedVisitRow.$courseID == \CourseRow.$id)
                 .filter(\.$organizationID == org)
-                .filter(CourseModel.self, \.$organizationID == org)
-                .filter(CourseModel.self, \.$clinicID == clinicID)
-                .filter(CourseModel.self, \.$status == CourseStatus.active.rawValue)
+                .filter(CourseRow.self, \.$organizationID == org)
+                .filter(CourseRow.self, \.$clinicID == clinicID)
+                .filter(CourseRow.self, \.$status == CourseStatus.active.rawValue)
                 .filter(\.$date >= from.description).filter(\.$date <= to.description)
                 .sort(\.$date).sort(\.$number).limit(2000).all()
-            let courses = try rows.map { try $0.joined(CourseModel.self) }
+            let courses = try rows.map { try $0.joined(CourseRow.self) }
             let courseIDs = Array(Set(courses.compactMap(\.id)))
             var recorded: [UUID: Int] = [:]
-            var patients: [UUID: PatientModel] = [:]
+            var patients: [UUID: PatientRow] = [:]
             if !courseIDs.isEmpty {
-                for s in try await TreatmentSessionModel.query(on: database).filter(\.$organizationID == org)
+                for s in try await TreatmentSessionRow.query(on: database).filter(\.$organizationID == org)
                     .filter(\.$courseID ~~ courseIDs).all()
                 {
                     recorded[s.courseID, default: 0] += 1
                 }
                 let patientIDs = Array(Set(courses.map(\.patientID)))
-                for p in try await PatientModel.query(on: database).filter(\.$organizationID == org).filter(\.$id ~~ patientIDs).all() {
+                for p in try await PatientRow.query(on: database).filter(\.$organizationID == org).filter(\.$id ~~ patientIDs).all() {
                     patients[p.id!] = p
                 }
             }

@@ -24,8 +24,8 @@ enum Scoped<T: Sendable>: Sendable {
 extension OrganizationScope {
     /// The patient, if it is a current chart of this organization: a chart merged into another takes no new records
     /// and lists none (they moved to the survivor, `PatientStore.merge`).
-    func patient(_ id: UUID, on database: any Database) async throws -> PatientModel? {
-        try await PatientModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID)
+    func patient(_ id: UUID, on database: any Database) async throws -> PatientRow? {
+        try await PatientRow.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID)
             .filter(\.$mergedInto == nil).first()
     }
 
@@ -35,13 +35,13 @@ extension OrganizationScope {
     }
 
     /// The clinic, if it belongs to this organization, inside the caller's transaction.
-    func clinic(_ id: UUID, on database: any Database) async throws -> ClinicModel? {
-        try await ClinicModel.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first()
+    func clinic(_ id: UUID, on database: any Database) async throws -> ClinicRow? {
+        try await ClinicRow.query(on: database).filter(\.$id == id).filter(\.$organizationID == organizationID).first()
     }
 
     /// Whether the user holds a membership in any clinic of this organization.
     func hasMember(_ userID: UUID, on database: any Database) async throws -> Bool {
-        try await MembershipModel.query(on: database).filter(\.$userID == userID)
+        try await MembershipRow.query(on: database).filter(\.$userID == userID)
             .filter(\.$organizationID == organizationID).first() != nil
     }
 
@@ -85,7 +85,7 @@ extension OrganizationScope {
     func clinicToday(_ clinicID: UUID?, _ ctx: AccessContext, on database: any Database) async throws -> LocalDate {
         var zone = "UTC"
         if let clinicID,
-            let clinic = try await ClinicModel.query(on: database).filter(\.$id == clinicID)
+            let clinic = try await ClinicRow.query(on: database).filter(\.$id == clinicID)
                 .filter(\.$organizationID == organizationID).first()
         {
             zone = clinic.timezone

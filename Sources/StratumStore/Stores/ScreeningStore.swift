@@ -35,11 +35,11 @@ public struct ScreeningStore: Sendable {
             }
             try await self.scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
             // Serializes concurrent screenings of one patient on PostgreSQL, so versions never collide.
-            try await lockRow(PatientModel.schema, id: patientID, on: database)
+            try await lockRow(PatientRow.schema, id: patientID, on: database)
             let last =
-                try await ScreeningModel.query(on: database).filter(\.$patientID == patientID)
+                try await ScreeningRow.query(on: database).filter(\.$patientID == patientID)
                 .filter(\.$organizationID == self.scope.organizationID).max(\.$version) ?? 0
-            let m = ScreeningModel()
+            let m = ScreeningRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.patientID = patientID
@@ -93,13 +93,13 @@ public struct ScreeningStore: Sendable {
         }.get()
     }
 
-    private func base(_ database: any Database) -> QueryBuilder<ScreeningModel> {
-        ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func base(_ database: any Database) -> QueryBuilder<ScreeningRow> {
+        ScreeningRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 }
 
 extension ScreeningRecord {
-    init(_ m: ScreeningModel) throws {
+    init(_ m: ScreeningRow) throws {
         guard let answeredOn = LocalDate(iso: m.answeredOn) else { throw StoredJSON.unreadable("screening date", m.answeredOn) }
         self.init(
             id: m.id!, patientID: m.patientID, version: m.version, answeredOn: answeredOn,

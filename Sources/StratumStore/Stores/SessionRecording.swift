@@ -14,7 +14,7 @@ extension SessionStore {
     public func record(courseID: UUID, clinicID: UUID, _ doc: SessionRecordDocument, _ ctx: AccessContext) async throws -> TreatmentSession {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<TreatmentSession> in
-            try await lockRow(CourseModel.schema, id: courseID, on: database)
+            try await lockRow(CourseRow.schema, id: courseID, on: database)
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
             }
@@ -57,7 +57,7 @@ extension SessionStore {
 
     /// Reads the facts and judges `doc` on them; throws the typed refusal, writes nothing.
     private func judge(
-        _ doc: SessionRecordDocument, course: CourseModel, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
+        _ doc: SessionRecordDocument, course: CourseRow, clinicID: UUID, actorID: UUID, _ ctx: AccessContext,
         on database: any Database
     ) async throws -> (SessionDraft, ResolvedEquipment, LocalDate) {
         guard course.status == CourseStatus.active.rawValue else { throw StoreError.state(.courseNotActive(status: course.status)) }

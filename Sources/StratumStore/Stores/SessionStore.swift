@@ -14,7 +14,7 @@ public struct SessionStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         try Self.validate(draft)
         return try await scope.db.write { database -> Scoped<TreatmentSession> in
-            try await lockRow(CourseModel.schema, id: courseID, on: database)
+            try await lockRow(CourseRow.schema, id: courseID, on: database)
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session", missing: "course", on: database)
             }
@@ -49,8 +49,8 @@ public struct SessionStore: Sendable {
             try await self.scope.bind(
                 equipment, sessionID: sessionID, patientID: course.patientID, clinicID: m.clinicID, date: draft.date,
                 at: ctx.now, on: database)
-            try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID == sessionID).delete()
-            try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID == sessionID).delete()
+            try await ZoneTreatmentRow.query(on: database).filter(\.$sessionID == sessionID).delete()
+            try await FindingAcknowledgementRow.query(on: database).filter(\.$sessionID == sessionID).delete()
             try await self.insertDetails(draft, sessionID: sessionID, actorID: actorID, at: ctx.now, on: database)
             try await self.scope.audit(ctx, patientID: course.patientID, action: .update, resource: "session", outcome: .allowed, on: database)
             return .found(try await self.load(m, patientID: course.patientID, on: database))
@@ -85,7 +85,7 @@ public struct SessionStore: Sendable {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session.addendum", missing: "session", on: database)
             }
             guard m.signedAt != nil else { throw StoreError.state(.sessionNotSigned) }
-            let a = SessionAddendumModel()
+            let a = SessionAddendumRow()
             a.id = UUID()
             a.organizationID = self.scope.organizationID
             a.sessionID = sessionID
@@ -173,10 +173,10 @@ public struct SessionStore: Sendable {
     /// not run a second time.
     /// `today` is the clinic's today when the caller already read it in this transaction.
     func insert(
-        _ draft: SessionDraft, course: CourseModel, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
+        _ draft: SessionDraft, course: CourseRow, clinicID: UUID, actorID: UUID, resolved: ResolvedEquipment? = nil,
         today: LocalDate? = nil, _ ctx: AccessContext, on database: any Database
     ) async throws -> TreatmentSession {
-        let m = TreatmentSessionModel()
+        let m = TreatmentSessionRow()
         m.id = UUID()
         m.organizationID = scope.organizationID
         m.courseID = course.id!
@@ -203,7 +203,7 @@ public struct SessionStore: Sendable {
     /// Refuses a day after the clinic's today (`invalid(field: "date")`) and marks a day before it as a late entry
     /// written now: stored, because the clinic's today at the time of writing cannot be recomputed later.
     private func markWriting(
-        _ m: TreatmentSessionModel, date: LocalDate, today known: LocalDate? = nil, _ ctx: AccessContext,
+        _ m: TreatmentSessionRow, date: LocalDate, today known: LocalDate? = nil, _ ctx: AccessContext,
         on database: any Database
     ) async throws {
         let today: LocalDate
@@ -230,11 +230,11 @@ public struct SessionStore: Sendable {
 
     /// The facts a session is judged on, with the named equipment as resolved (for binding it without a second look-up).
     func facts(
-        of course: CourseModel, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
+        of course: CourseRow, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
         on database: any Database
     ) async throws -> (SessionFacts, ResolvedEquipment)? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
-        let screening = try await ScreeningModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        let screening = try await ScreeningRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).sort(\.$version, .descending).first().map(ScreeningRecord.init)
         let eq = try await scope.resolve(equipment, on: date, excluding: excluding, on: database)
         let consentInForce = try await ConsentStore.treatmentConsentInForce(
@@ -251,7 +251,7 @@ public struct SessionStore: Sendable {
 
     /// The patient's sessions on or before `date` as the session rules read them (see `previousSessions`).
     private func priorSessions(
-        of course: CourseModel, before date: LocalDate, excluding: UUID?,
+        of course: CourseRow, before date: LocalDate, excluding: UUID?,
         on database: any Database
     ) async throws -> [PriorSession] {
         let courseIDs = try await courses(database).filter(\.$patientID == course.patientID).all().compactMap(\.id)
@@ -259,12 +259,12 @@ public struct SessionStore: Sendable {
             .filter(\.$date <= date.description).sort(\.$date).sort(\.$createdAt).all()
         if let excluding { all.removeAll { $0.id == excluding } }
         let ids = all.compactMap(\.id)
-        var zoneRows: [ZoneTreatmentModel] = []
+        var zoneRows: [ZoneTreatmentRow] = []
         if !ids.isEmpty {
-            zoneRows = try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+            zoneRows = try await ZoneTreatmentRow.query(on: database).filter(\.$sessionID ~~ ids)
                 .filter(\.$organizationID == scope.organizationID).all()
         }
-        let openEvents = try await AdverseEventModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+        let openEvents = try await AdverseEventRow.query(on: database).filter(\.$organizationID == scope.organizationID)
             .filter(\.$patientID == course.patientID).filter(\.$status == AdverseEventStatus.open.rawValue).all()
         // Each open event holds the zones it names; one named without zones holds every zone of its session.
         var flagged: [UUID: [Zone]] = [:]
@@ -287,17 +287,17 @@ public struct SessionStore: Sendable {
         }
     }
 
-    func courses(_ database: any Database) -> QueryBuilder<CourseModel> {
-        CourseModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    func courses(_ database: any Database) -> QueryBuilder<CourseRow> {
+        CourseRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 
-    private func sessions(_ database: any Database) -> QueryBuilder<TreatmentSessionModel> {
-        TreatmentSessionModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func sessions(_ database: any Database) -> QueryBuilder<TreatmentSessionRow> {
+        TreatmentSessionRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 
     /// The session and its course, locked for a state change; nil when not in this organization.
-    private func locked(_ id: UUID, on database: any Database) async throws -> (TreatmentSessionModel, CourseModel)? {
-        try await lockRow(TreatmentSessionModel.schema, id: id, on: database)
+    private func locked(_ id: UUID, on database: any Database) async throws -> (TreatmentSessionRow, CourseRow)? {
+        try await lockRow(TreatmentSessionRow.schema, id: id, on: database)
         guard let m = try await sessions(database).filter(\.$id == id).first(),
             let course = try await courses(database).filter(\.$id == m.courseID).first()
         else { return nil }
@@ -328,7 +328,7 @@ public struct SessionStore: Sendable {
         }
     }
 
-    static func apply(_ d: SessionDraft, _ eq: ResolvedEquipment, to m: TreatmentSessionModel) {
+    static func apply(_ d: SessionDraft, _ eq: ResolvedEquipment, to m: TreatmentSessionRow) {
         m.practitionerID = d.practitionerID
         m.documentedBy = d.documentedBy ?? d.practitionerID
         m.date = d.date.description
@@ -347,7 +347,7 @@ public struct SessionStore: Sendable {
     private func insertDetails(
         _ d: SessionDraft, sessionID: UUID, actorID: UUID, at now: Date,
         on database: any Database
-    ) async throws -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
+    ) async throws -> ([ZoneTreatmentRow], [FindingAcknowledgementRow]) {
         let (zones, acks) = Self.detailRows(d, sessionID: sessionID, organizationID: scope.organizationID, by: actorID, at: now)
         if !zones.isEmpty { try await zones.create(on: database) }
         if !acks.isEmpty { try await acks.create(on: database) }
@@ -358,9 +358,9 @@ public struct SessionStore: Sendable {
     static func detailRows(
         _ d: SessionDraft, sessionID: UUID, organizationID: UUID, by actorID: UUID,
         at now: Date
-    ) -> ([ZoneTreatmentModel], [FindingAcknowledgementModel]) {
+    ) -> ([ZoneTreatmentRow], [FindingAcknowledgementRow]) {
         let zones = d.zones.map { dose in
-            let z = ZoneTreatmentModel()
+            let z = ZoneTreatmentRow()
             z.id = UUID()
             z.organizationID = organizationID
             z.sessionID = sessionID
@@ -372,7 +372,7 @@ public struct SessionStore: Sendable {
             return z
         }
         let acks = d.acknowledgements.map { a in
-            let k = FindingAcknowledgementModel()
+            let k = FindingAcknowledgementRow()
             k.id = UUID()
             k.organizationID = organizationID
             k.sessionID = sessionID
@@ -393,7 +393,7 @@ public struct SessionStore: Sendable {
     }
 
     /// `attributing: false` leaves the staff names to the caller, who resolves a whole list or chart in one look-up.
-    func load(_ m: TreatmentSessionModel, patientID: UUID, attributing: Bool = true, on database: any Database) async throws -> TreatmentSession {
+    func load(_ m: TreatmentSessionRow, patientID: UUID, attributing: Bool = true, on database: any Database) async throws -> TreatmentSession {
         let session = try await loadAll([m], patientID: patientID, on: database)[0]
         return attributing ? try await scope.attributed(session, on: database) : session
     }
@@ -401,18 +401,18 @@ public struct SessionStore: Sendable {
     /// The sessions of one patient with their zones, acknowledgements, addenda and equipment: one query per child
     /// table for all of them, so a chart of many sessions costs no more round trips than one session. Staff names are
     /// left to the caller.
-    func loadAll(_ rows: [TreatmentSessionModel], patientID: UUID, on database: any Database) async throws -> [TreatmentSession] {
+    func loadAll(_ rows: [TreatmentSessionRow], patientID: UUID, on database: any Database) async throws -> [TreatmentSession] {
         let ids = rows.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         let org = scope.organizationID
         let zonesOf = Dictionary(
-            grouping: try await ZoneTreatmentModel.query(on: database).filter(\.$sessionID ~~ ids)
+            grouping: try await ZoneTreatmentRow.query(on: database).filter(\.$sessionID ~~ ids)
                 .filter(\.$organizationID == org).all(), by: \.sessionID)
         let acksOf = Dictionary(
-            grouping: try await FindingAcknowledgementModel.query(on: database).filter(\.$sessionID ~~ ids)
+            grouping: try await FindingAcknowledgementRow.query(on: database).filter(\.$sessionID ~~ ids)
                 .filter(\.$organizationID == org).all(), by: \.sessionID)
         let addendaOf = Dictionary(
-            grouping: try await SessionAddendumModel.query(on: database).filter(\.$sessionID ~~ ids)
+            grouping: try await SessionAddendumRow.query(on: database).filter(\.$sessionID ~~ ids)
                 .filter(\.$organizationID == org).sort(\.$createdAt).all(), by: \.sessionID)
         let equipment = try await scope.equipment(ofSessions: ids, on: database)
         return try rows.map { m in
@@ -424,8 +424,8 @@ public struct SessionStore: Sendable {
     }
 
     static func session(
-        _ m: TreatmentSessionModel, patientID: UUID, zones: [ZoneTreatmentModel], acknowledgements acks: [FindingAcknowledgementModel],
-        addenda: [SessionAddendumModel], equipment: EquipmentReference?
+        _ m: TreatmentSessionRow, patientID: UUID, zones: [ZoneTreatmentRow], acknowledgements acks: [FindingAcknowledgementRow],
+        addenda: [SessionAddendumRow], equipment: EquipmentReference?
     ) throws -> TreatmentSession {
         let id = m.id!
         guard let date = LocalDate(iso: m.date) else { throw StoredJSON.unreadable("session date", m.date) }

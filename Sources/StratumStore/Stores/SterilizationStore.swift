@@ -18,7 +18,7 @@ public struct SterilizationStore: Sendable {
             guard try await self.sterilizers(database).filter(\.$name == name).first() == nil else {
                 throw StoreError.invalid(field: "name", problem: "a sterilizer named \(name) already exists")
             }
-            let m = SterilizerModel()
+            let m = SterilizerRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.clinicID = clinicID
@@ -48,7 +48,7 @@ public struct SterilizationStore: Sendable {
         }
         try await scope.db.write { database in
             guard
-                let c = try await ClinicModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let c = try await ClinicRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == clinicID).first()
             else { throw StoreError.notFound("clinic") }
             c.packShelfLifeDays = days
@@ -60,7 +60,7 @@ public struct SterilizationStore: Sendable {
     /// The clinic's pack shelf life in days; nil is event-related.
     public func shelfLife(clinicID: UUID) async throws -> Int? {
         try await scope.db.read { database in
-            try await ClinicModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            try await ClinicRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$id == clinicID).first()?.packShelfLifeDays
         }
     }
@@ -84,7 +84,7 @@ public struct SterilizationStore: Sendable {
             var names: [String] = []
             for item in items {
                 guard
-                    let model = try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    let model = try await DeviceModelRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                         .filter(\.$id == item.modelID).first()
                 else {
                     throw StoreError.invalid(field: "items", problem: "no device model \(item.modelID.uuidString.lowercased()) in the catalogue")
@@ -98,7 +98,7 @@ public struct SterilizationStore: Sendable {
                 names.append(item.count == 1 ? model.name : "\(item.count) × \(model.name)")
             }
             let contents = String((names.joined(separator: "; ") + (note.isEmpty ? "" : " (\(note))")).prefix(500))
-            let m = SterilizationPackModel()
+            let m = SterilizationPackRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.clinicID = clinicID
@@ -111,7 +111,7 @@ public struct SterilizationStore: Sendable {
             m.updatedAt = ctx.now
             try await m.create(on: database)
             for item in items {
-                let i = PackItemModel()
+                let i = PackItemRow()
                 i.id = UUID()
                 i.organizationID = self.scope.organizationID
                 i.packID = m.id!
@@ -140,14 +140,14 @@ public struct SterilizationStore: Sendable {
                 throw StoreError.notFound("sterilizer")
             }
             guard
-                try await SterilizationCycleModel.query(on: database).filter(\.$sterilizerID == sterilizerID)
+                try await SterilizationCycleRow.query(on: database).filter(\.$sterilizerID == sterilizerID)
                     .filter(\.$number == d.number).first() == nil
             else {
                 throw StoreError.invalid(field: "number", problem: "cycle \(d.number) of \(sterilizer.name) is already recorded")
             }
-            let clinic = try await ClinicModel.find(sterilizer.clinicID, on: database)
+            let clinic = try await ClinicRow.find(sterilizer.clinicID, on: database)
             let shelfLife = clinic?.packShelfLifeDays
-            let c = SterilizationCycleModel()
+            let c = SterilizationCycleRow()
             c.id = UUID()
             c.organizationID = self.scope.organizationID
             c.sterilizerID = sterilizerID
@@ -191,7 +191,7 @@ public struct SterilizationStore: Sendable {
     /// The sterilizer's cycles, newest first.
     public func cycles(sterilizerID: UUID) async throws -> [SterilizationCycle] {
         try await scope.db.read { database in
-            try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            try await SterilizationCycleRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$sterilizerID == sterilizerID).sort(\.$number, .descending).all().map(SterilizationCycle.init)
         }
     }
@@ -199,7 +199,7 @@ public struct SterilizationStore: Sendable {
     /// One cycle, or nil when it is not this organization's.
     public func cycle(_ id: UUID) async throws -> SterilizationCycle? {
         try await scope.db.read { database in
-            try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            try await SterilizationCycleRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                 .filter(\.$id == id).first().map(SterilizationCycle.init)
         }
     }
@@ -210,9 +210,9 @@ public struct SterilizationStore: Sendable {
         _ = try scope.requireActor(ctx)
         guard result != .pending else { throw StoreError.invalid(field: "biological", problem: "record the reading: pass or fail") }
         return try await scope.db.write { database in
-            try await lockRow(SterilizationCycleModel.schema, id: cycleID, on: database)
+            try await lockRow(SterilizationCycleRow.schema, id: cycleID, on: database)
             guard
-                let c = try await SterilizationCycleModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let c = try await SterilizationCycleRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == cycleID).first()
             else { throw StoreError.notFound("cycle") }
             guard c.biological == BiologicalIndicatorResult.pending.rawValue else {
@@ -232,7 +232,7 @@ public struct SterilizationStore: Sendable {
                 try await p.update(on: database)
                 try await self.scope.audit(ctx, patientID: nil, action: .quarantine, resource: "pack", outcome: .allowed, on: database)
             }
-            guard let sterilizer = try await SterilizerModel.find(c.sterilizerID, on: database) else { throw StoreError.notFound("sterilizer") }
+            guard let sterilizer = try await SterilizerRow.find(c.sterilizerID, on: database) else { throw StoreError.notFound("sterilizer") }
             let recall = try await RecallStore(scope: self.scope).open(
                 source: .cycle, clinicID: sterilizer.clinicID, cycleID: cycleID, lotID: nil,
                 reason: "Biological indicator failed on cycle \(c.number) of \(sterilizer.name) (\(c.date))", ctx, on: database)
@@ -243,7 +243,7 @@ public struct SterilizationStore: Sendable {
     /// Releases a sterilized pack for use on its cycle's monitoring results (`PackState.after(.release)`).
     public func release(packID: UUID, _ ctx: AccessContext) async throws -> SterilizationPack {
         try await change(packID, ctx, action: .release) { p, database in
-            guard let cycleID = p.cycleID, let c = try await SterilizationCycleModel.find(cycleID, on: database) else {
+            guard let cycleID = p.cycleID, let c = try await SterilizationCycleRow.find(cycleID, on: database) else {
                 throw StoreError.conflict("DEV-PACK-NOT-RELEASED: the pack has not been through a cycle")
             }
             return .release(
@@ -301,11 +301,11 @@ public struct SterilizationStore: Sendable {
 
     private func change(
         _ packID: UUID, _ ctx: AccessContext, action: AuditAction,
-        _ event: @escaping @Sendable (SterilizationPackModel, any Database) async throws -> PackEvent
+        _ event: @escaping @Sendable (SterilizationPackRow, any Database) async throws -> PackEvent
     ) async throws -> SterilizationPack {
         _ = try scope.requireActor(ctx)
         return try await scope.db.write { database in
-            try await lockRow(SterilizationPackModel.schema, id: packID, on: database)
+            try await lockRow(SterilizationPackRow.schema, id: packID, on: database)
             guard let p = try await self.packs(database).filter(\.$id == packID).first() else { throw StoreError.notFound("pack") }
             let state = PackState(rawValue: p.state) ?? .quarantined
             let e = try await event(p, database)
@@ -318,16 +318,16 @@ public struct SterilizationStore: Sendable {
     }
 
     /// The packs with their catalogue items, read in one query.
-    private func load(_ ms: [SterilizationPackModel], on database: any Database) async throws -> [SterilizationPack] {
+    private func load(_ ms: [SterilizationPackRow], on database: any Database) async throws -> [SterilizationPack] {
         let ids = ms.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        let rows = try await PackItemModel.query(on: database).filter(\.$packID ~~ ids).all()
+        let rows = try await PackItemRow.query(on: database).filter(\.$packID ~~ ids).all()
         let modelIDs = Array(Set(rows.map(\.modelID)))
         let names =
             modelIDs.isEmpty
             ? [:]
             : Dictionary(
-                uniqueKeysWithValues: try await DeviceModelModel.query(on: database)
+                uniqueKeysWithValues: try await DeviceModelRow.query(on: database)
                     .filter(\.$id ~~ modelIDs).all().map { ($0.id!, $0.name) })
         let items = Dictionary(grouping: rows, by: \.packID)
         return try ms.map { m in
@@ -338,21 +338,21 @@ public struct SterilizationStore: Sendable {
         }
     }
 
-    private func sterilizers(_ database: any Database) -> QueryBuilder<SterilizerModel> {
-        SterilizerModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func sterilizers(_ database: any Database) -> QueryBuilder<SterilizerRow> {
+        SterilizerRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 
-    private func packs(_ database: any Database) -> QueryBuilder<SterilizationPackModel> {
-        SterilizationPackModel.query(on: database).filter(\.$organizationID == scope.organizationID)
+    private func packs(_ database: any Database) -> QueryBuilder<SterilizationPackRow> {
+        SterilizationPackRow.query(on: database).filter(\.$organizationID == scope.organizationID)
     }
 }
 
 extension Sterilizer {
-    init(_ m: SterilizerModel) { self.init(id: m.id!, clinicID: m.clinicID, name: m.name, serial: m.serial) }
+    init(_ m: SterilizerRow) { self.init(id: m.id!, clinicID: m.clinicID, name: m.name, serial: m.serial) }
 }
 
 extension SterilizationCycle {
-    init(_ m: SterilizationCycleModel) throws {
+    init(_ m: SterilizationCycleRow) throws {
         guard let date = LocalDate(iso: m.date), let physical = CycleStatus(rawValue: m.physical),
             let chemical = IndicatorResult(rawValue: m.chemical), let biological = BiologicalIndicatorResult(rawValue: m.biological)
         else {
@@ -366,7 +366,7 @@ extension SterilizationCycle {
 }
 
 extension SterilizationPack {
-    init(_ m: SterilizationPackModel, items: [PackItem]) throws {
+    init(_ m: SterilizationPackRow, items: [PackItem]) throws {
         guard let state = PackState(rawValue: m.state) else { throw StoredJSON.unreadable("pack state", m.state) }
         self.init(
             id: m.id!, clinicID: m.clinicID, code: m.code, contents: m.contents, items: items, state: state, cycleID: m.cycleID,

@@ -19,17 +19,17 @@ public struct StockStore: Sendable {
             guard try await self.scope.hasClinic(d.clinicID, on: database) else { throw StoreError.notFound("clinic") }
             if let modelID = d.modelID {
                 guard
-                    try await DeviceModelModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    try await DeviceModelRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                         .filter(\.$id == modelID).first() != nil
                 else { throw StoreError.invalid(field: "modelID", problem: "no such device model") }
             }
             guard
-                try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                try await DeviceLotRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$gtin == gtin).filter(\.$lot == lot).first() == nil
             else {
                 throw StoreError.invalid(field: "lot", problem: "lot \(lot) of GTIN \(gtin) is already received")
             }
-            let m = DeviceLotModel()
+            let m = DeviceLotRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID
             m.clinicID = d.clinicID
@@ -52,7 +52,7 @@ public struct StockStore: Sendable {
     public func lots(clinicID: UUID? = nil) async throws -> [DeviceLot] {
         try await scope.db.read { database in
             var out: [DeviceLot] = []
-            var q = DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+            var q = DeviceLotRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
             if let clinicID { q = q.filter(\.$clinicID == clinicID) }
             for m in try await q.sort(\.$receivedAt, .descending).all() {
                 out.append(try await self.load(m, on: database))
@@ -65,7 +65,7 @@ public struct StockStore: Sendable {
     public func lot(_ id: UUID) async throws -> DeviceLot? {
         try await scope.db.read { database in
             guard
-                let m = try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let m = try await DeviceLotRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == id).first()
             else { return nil }
             return try await self.load(m, on: database)
@@ -78,9 +78,9 @@ public struct StockStore: Sendable {
         _ = try scope.requireActor(ctx)
         let reason = try Traceability.text(reason, field: "reason", max: 500)
         return try await scope.db.write { database in
-            try await lockRow(DeviceLotModel.schema, id: lotID, on: database)
+            try await lockRow(DeviceLotRow.schema, id: lotID, on: database)
             guard
-                let m = try await DeviceLotModel.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                let m = try await DeviceLotRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
                     .filter(\.$id == lotID).first()
             else { throw StoreError.notFound("lot") }
             guard m.status != LotStatus.recalled.rawValue else { throw StoreError.conflict("the lot is recalled; a recall is final") }
@@ -99,9 +99,9 @@ public struct StockStore: Sendable {
         }
     }
 
-    private func load(_ m: DeviceLotModel, on database: any Database) async throws -> DeviceLot {
+    private func load(_ m: DeviceLotRow, on database: any Database) async throws -> DeviceLot {
         guard let expiry = LocalDate(iso: m.expiry), let status = LotStatus(rawValue: m.status) else { throw StoredJSON.unreadable("lot", m.lot) }
-        let used = try await SessionEquipmentModel.query(on: database).filter(\.$lotID == m.id!).count()
+        let used = try await SessionEquipmentRow.query(on: database).filter(\.$lotID == m.id!).count()
         return DeviceLot(
             id: m.id!, clinicID: m.clinicID, modelID: m.modelID, product: m.product, gtin: m.gtin, lot: m.lot, expiry: expiry,
             quantity: m.quantity, used: used, status: status, receivedAt: m.receivedAt)

@@ -18,7 +18,7 @@ public struct TraceLookup: Sendable {
     /// Lots with this lot number (any GTIN, or only `gtin`).
     public func lots(number: String, gtin: String? = nil) async throws -> [Match] {
         try await db.read { database in
-            var q = DeviceLotModel.query(on: database).filter(\.$lot == number)
+            var q = DeviceLotRow.query(on: database).filter(\.$lot == number)
             if let gtin { q = q.filter(\.$gtin == gtin) }
             return try await q.sort(\.$receivedAt).all().map {
                 Match(
@@ -31,7 +31,7 @@ public struct TraceLookup: Sendable {
     /// Cycles with this number, of any sterilizer (or only the one named `sterilizer`); `C` may also be a cycle's id.
     public func cycles(_ text: String, sterilizer: String? = nil) async throws -> [Match] {
         try await db.read { database in
-            var q = SterilizationCycleModel.query(on: database)
+            var q = SterilizationCycleRow.query(on: database)
             if let id = UUID(uuidString: text) {
                 q = q.filter(\.$id == id)
             } else if let n = Int(text) {
@@ -41,7 +41,7 @@ public struct TraceLookup: Sendable {
             }
             var out: [Match] = []
             for c in try await q.all() {
-                guard let s = try await SterilizerModel.find(c.sterilizerID, on: database) else { continue }
+                guard let s = try await SterilizerRow.find(c.sterilizerID, on: database) else { continue }
                 if let sterilizer, s.name != sterilizer { continue }
                 out.append(
                     Match(

@@ -1,7 +1,7 @@
 import FluentKit
 import Foundation
 
-final class PatientModel: Model, @unchecked Sendable {
+final class PatientRow: Model, @unchecked Sendable {
     static let schema = "patients"
     @ID(key: .id) var id: UUID?
     @Field(key: "organization_id") var organizationID: UUID
