@@ -13,19 +13,19 @@ let package = Package(
     dependencies: [
         // Subcommands, typed options and help text for the `stratum` executable.
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        // One model and migration set for the embedded SQLite file and for PostgreSQL (ARCHITECTURE: persistence).
+        // One model and migration set for the embedded SQLite file and for PostgreSQL (docs/architecture.md: persistence).
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
-        // The clinic server (ARCHITECTURE: web framework), its OpenAPI-generated API and the test client.
+        // The clinic server (docs/architecture.md: web framework), its OpenAPI-generated API and the test client.
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
         // Reads the bundled openapi.yaml to build the /docs page (already in the graph: the generator uses it).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        // Server-rendered pages for the treatment room (ARCHITECTURE: web pages), escaped by default.
+        // Server-rendered pages for the treatment room (docs/architecture.md: web pages), escaped by default.
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         // Leaf's template sources and configuration, to serve templates from the resource bundle.
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),

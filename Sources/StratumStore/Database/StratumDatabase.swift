@@ -7,7 +7,7 @@ import NIOCore
 import NIOPosix
 
 /// The open database: Fluent's connection pools, the migrations, and transactions with the durability rules of
-/// ARCHITECTURE (SQLite: WAL, synchronous=FULL, foreign keys, busy timeout). On SQLite every write goes through
+/// docs/architecture.md (SQLite: WAL, synchronous=FULL, foreign keys, busy timeout). On SQLite every write goes through
 /// the one writer (group commit, docs/decisions/0006) and reads through a pool of read-only connections.
 public final class StratumDatabase: Sendable {
     public let location: DatabaseLocation
@@ -220,7 +220,7 @@ public final class StratumDatabase: Sendable {
         return problems
     }
 
-    /// Refuses to go on unless the settings hold (ARCHITECTURE: "the server checks these at start").
+    /// Refuses to go on unless the settings hold (docs/architecture.md: "the server checks these at start").
     public func requireSafeSettings() async throws {
         let problems = try await unsafeSettings()
         guard problems.isEmpty else { throw StoreError.unsafeSQLiteSettings(problems) }
