@@ -31,7 +31,7 @@ extension APIHandler {
         guard case .json = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
         // The core's reader on the body the contract check parsed: a dated answer's null ("never") stays apart from
         // a missing one ("unanswered"), which a generated optional cannot tell.
-        let response = try RequestReader.screening(value: try ValidatedBody.required())
+        let response = try ValidatedBody.read(RequestReader.screening(value:))
         let record = try await state.scope(p.organizationID).screenings.record(patientID: id, response: response, access(p))
         return .created(.init(body: .json(.init(record))))
     }
@@ -117,7 +117,8 @@ extension APIHandler {
         if case .string(let s)? = members.first(where: { $0.0 == "startDate" })?.1, let d = LocalDate(iso: s) { start = d }
         let patientFacts = try await facts(record, on: start, p)
         members.insert(("patient", ResultWriter.patient(patientFacts)), at: 0)
-        let doc = try RequestReader.plan(value: .object(members))
+        let proposal = JSONValue.object(members)
+        let doc = try ValidatedBody.read { _ throws(DocumentError) in try RequestReader.plan(value: proposal) }
         let result = CoursePlanner.plan(doc.request, policy: doc.policy)
         let course = try await state.scope(p.organizationID).courses.create(
             patientID: id, clinicID: p.clinicID, request: doc.request,
@@ -168,7 +169,7 @@ extension APIHandler {
         let courseID = try uuid(input.path.courseId, "courseId")
         let p = try await authorize(.create, .session)
         guard case .json = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        let doc = try RequestReader.sessionRecord(value: try ValidatedBody.required())
+        let doc = try ValidatedBody.read(RequestReader.sessionRecord(value:))
         // The store reads the course, patient, screening, consent and earlier sessions inside the recording's own
         // transaction and refuses with a typed error (Problem.swift maps it: 404, 409 course not active, 422).
         let session = try await state.scope(p.organizationID).sessions.record(courseID: courseID, clinicID: p.clinicID, doc, access(p))

@@ -51,7 +51,7 @@ struct OutcomeAPITests {
             #expect(again.status == .conflict && again.text.contains("already in the patient's record"))
             let closeUp = try await s.sendBytes(
                 .POST, base.replacingOccurrences(of: "view=front", with: "view=close-up"), token: doc, bytes: PhotoSamples.jpeg(2))
-            #expect(closeUp.status == .badRequest && closeUp.text.contains("zone"))
+            #expect(closeUp.status == .unprocessableEntity && closeUp.text.contains("zone"))
             let wrongZone = try await s.sendBytes(
                 .POST, base.replacingOccurrences(of: "view=front", with: "view=close-up&site=forehead&side=midline"),
                 token: doc, bytes: PhotoSamples.jpeg(2))

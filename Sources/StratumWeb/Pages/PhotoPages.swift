@@ -14,11 +14,12 @@ enum PhotoForm {
         if let site, !site.isEmpty {
             guard let s = SiteID(rawValue: site) else { throw APIProblem.badField("site", "\"\(site.prefix(40))\" is not a site") }
             guard let d = Side(rawValue: side ?? "") else {
-                throw APIProblem.badField("side", "a zone needs its side: left, right, midline or bilateral")
+                // A site without its side: each member is valid alone; together they do not name a zone.
+                throw APIProblem.notAccepted("side", "a zone needs its side: left, right, midline or bilateral")
             }
             zone = Zone(site: s, side: d)
         }
-        if v.needsZone && zone == nil { throw APIProblem.badField("zone", "a zone close-up names the zone it shows") }
+        if v.needsZone && zone == nil { throw APIProblem.notAccepted("zone", "a zone close-up names the zone it shows") }
         guard let when = PhotoVisit(visit) else {
             throw APIProblem.badField("visit", "baseline, session-N or follow-up-1-month, follow-up-3-months, follow-up-6-months")
         }
