@@ -33,9 +33,9 @@ extension APIHandler {
         guard let kind = DeviceKind(rawValue: b.kind.rawValue), let material = NeedleMaterial(rawValue: b.needleMaterial.rawValue) else {
             throw APIProblem.badField("kind", "unknown device kind or needle material")
         }
-        guard b.minMM <= b.maxMM else { throw APIProblem.badField("minMM", "the shortest length is not above the longest") }
+        guard b.minMM <= b.maxMM else { throw APIProblem.notAccepted("minMM", "the shortest length is not above the longest") }
         let length: DeviceLength = kind == .pen && b.minMM < b.maxMM ? .adjustable(DepthRange(b.minMM, b.maxMM)) : .fixed(b.maxMM)
-        if kind != .pen && b.minMM != b.maxMM { throw APIProblem.badField("maxMM", "a \(kind.rawValue) has one fixed length: minMM equals maxMM") }
+        if kind != .pen && b.minMM != b.maxMM { throw APIProblem.notAccepted("maxMM", "a \(kind.rawValue) has one fixed length: minMM equals maxMM") }
         let part = try b.part.map { v in
             guard let part = DevicePartKind(rawValue: v.rawValue) else { throw APIProblem.badField("part", "unknown part") }
             return part
@@ -100,18 +100,18 @@ extension APIHandler {
         expiry: String?, today: LocalDate
     ) throws -> LotDraft {
         if let scan, !scan.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard gtin == nil, lot == nil, expiry == nil else { throw APIProblem.badField("scan", "give either scan or gtin, lot and expiry") }
+            guard gtin == nil, lot == nil, expiry == nil else { throw APIProblem.notAccepted("scan", "give either scan or gtin, lot and expiry") }
             let element: GS1Element
-            do { element = try GS1ElementString.parse(scan, today: today) } catch { throw APIProblem.badField("scan", error.message) }
-            guard let g = element.gtin else { throw APIProblem.badField("scan", "AI (01) GTIN is missing from the label") }
-            guard let l = element.lot else { throw APIProblem.badField("scan", "AI (10) lot is missing from the label") }
-            guard let e = element.expiry else { throw APIProblem.badField("scan", "AI (17) expiry is missing from the label") }
+            do { element = try GS1ElementString.parse(scan, today: today) } catch { throw APIProblem.notAccepted("scan", error.message) }
+            guard let g = element.gtin else { throw APIProblem.notAccepted("scan", "AI (01) GTIN is missing from the label") }
+            guard let l = element.lot else { throw APIProblem.notAccepted("scan", "AI (10) lot is missing from the label") }
+            guard let e = element.expiry else { throw APIProblem.notAccepted("scan", "AI (17) expiry is missing from the label") }
             return LotDraft(clinicID: clinicID, modelID: modelID, product: product, gtin: g, lot: l, expiry: e, quantity: quantity)
         }
-        guard let gtin else { throw APIProblem.badField("gtin", "required without a scan") }
-        guard let lot else { throw APIProblem.badField("lot", "required without a scan") }
-        guard let expiryText = expiry else { throw APIProblem.badField("expiry", "required without a scan") }
-        guard let e = LocalDate(iso: expiryText) else { throw APIProblem.badField("expiry", "expected a date YYYY-MM-DD") }
+        guard let gtin else { throw APIProblem.notAccepted("gtin", "required without a scan") }
+        guard let lot else { throw APIProblem.notAccepted("lot", "required without a scan") }
+        guard let expiryText = expiry else { throw APIProblem.notAccepted("expiry", "required without a scan") }
+        guard let e = LocalDate(iso: expiryText) else { throw APIProblem.notAccepted("expiry", "expected a date YYYY-MM-DD") }
         return LotDraft(clinicID: clinicID, modelID: modelID, product: product, gtin: gtin, lot: lot, expiry: e, quantity: quantity)
     }
 

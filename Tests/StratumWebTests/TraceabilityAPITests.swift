@@ -15,7 +15,7 @@ struct TraceabilityAPITests {
             let bad = try await s.send(
                 .POST, "/api/v1/lots", token: assistant,
                 json: #"{"product": "Cartridge", "quantity": 10, "scan": "(01)09506000134353(17)280100(10)X-1"}"#)
-            #expect(bad.status == .badRequest && bad.text.contains("AI (01) GTIN check digit"))
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("AI (01) GTIN check digit"))
             let raw = "]C1" + "0109506000134369" + "17280100" + "10X-1" + "\u{1D}" + "21S-9"
             let scanned = try await s.send(
                 .POST, "/api/v1/lots", token: assistant,

@@ -61,9 +61,10 @@ extension TraceFormState {
         } catch let e as StoreError {
             guard form.add(e, fieldNames: fieldNames) else { throw e }
             return try await render(form, .unprocessableEntity)
-        } catch let problem as APIProblem where problem.status == .badRequest {
+        } catch let problem as APIProblem where problem.status == .badRequest || problem.status == .unprocessableEntity {
+            // The shared readers name the field (lotDraft, the device model's lengths): the form shows it beside it.
             for e in problem.errors { form.errors.add(e.path, PageValues.sentence(e.problem)) }
-            return try await render(form, .badRequest)
+            return try await render(form, problem.status)
         }
     }
 }
