@@ -19,6 +19,10 @@ final class ContractSchema: @unchecked Sendable {
     var minLength: Int?, maxLength: Int?
     var minimum: Double?, maximum: Double?
     var pattern: NSRegularExpression?
+    /// The value must hold a visible character (the contract's not-blank text pattern).
+    var visible = false
+    /// The value may hold GS1's group separator U+001D (a scanned label: `format: gs1` or the GS1 text pattern).
+    var groupSeparator = false
     var patternText = ""
     var allowed: [JSONValue]?
     var format: String?
@@ -100,13 +104,14 @@ final class ContractSchema: @unchecked Sendable {
     private func checkString(_ s: String, at path: String, into problems: inout [Problem]) {
         // Records keep no invisible characters, on every database (PostgreSQL cannot store U+0000 at all).
         // A scanned GS1 label (`format: gs1`) carries its group separator (U+001D) between variable-length fields.
-        let text = format == "gs1" ? s.replacingOccurrences(of: "\u{1D}", with: "") : s
+        let text = format == "gs1" || groupSeparator ? s.replacingOccurrences(of: "\u{1D}", with: "") : s
         if let code = RecordText.controlCharacter(in: text) { return problems.append((path, RecordText.describe(code))) }
         let count = s.count
         if let minLength, count < minLength {
             return problems.append((path, minLength == 1 ? "must not be empty" : "at least \(minLength) characters"))
         }
         if let maxLength, count > maxLength { return problems.append((path, "at most \(maxLength) characters")) }
+        if visible && s.allSatisfy(\.isWhitespace) { return problems.append((path, "must not be blank")) }
         if let pattern, pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
             return problems.append((path, "does not match the pattern \(patternText)"))
         }
@@ -142,6 +147,13 @@ final class ContractSchema: @unchecked Sendable {
 
     static func child(_ path: String, _ name: String) -> String { path.isEmpty || path == "(body)" ? name : "\(path).\(name)" }
 }
+
+/// The contract's patterns for free text (docs/decisions/0011): no control characters but tab and line breaks; the same
+/// with a visible character required; a GS1 scan, which keeps its group separator U+001D.
+let textPattern = #"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
+let visiblePattern = #"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
+let gs1Pattern = #"^[^\x00-\x08\x0B\x0C\x0E-\x1C\x1E\x1F\x7F-\x9F]*$"#
+let gs1VisiblePattern = #"^[^\x00-\x08\x0B\x0C\x0E-\x1C\x1E\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1C\x1E\x1F\x7F-\x9F]*$"#
 
 extension ContractSchema {
     /// Compiles every schema of `components.schemas`, then resolves references among them.
@@ -197,7 +209,15 @@ extension ContractSchema {
         s.maximum = node["maximum"]?.float
         if let p = node["pattern"]?.string {
             s.patternText = p
-            s.pattern = try? NSRegularExpression(pattern: p)
+            // The contract's text patterns say what `checkString` already enforces for every string (no control
+            // characters; not blank): matching them again with a regular expression would only repeat it slower.
+            switch p {
+            case textPattern: break
+            case visiblePattern: s.visible = true
+            case gs1Pattern: s.groupSeparator = true
+            case gs1VisiblePattern: (s.visible, s.groupSeparator) = (true, true)
+            default: s.pattern = try? NSRegularExpression(pattern: p)
+            }
         }
         if let values = node["enum"]?.sequence { s.allowed = values.map(json) }
         if let value = node["const"] { s.allowed = [json(value)] }

@@ -78,9 +78,19 @@ public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
 public enum RecordText {
     /// The first control character of `text` other than tab, line feed and carriage return, as its code point.
     public static func controlCharacter(in text: String) -> UInt32? {
-        for scalar in text.unicodeScalars where scalar.properties.generalCategory == .control {
-            if scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
-            return scalar.value
+        // The control characters (category Cc) are exactly U+0000–U+001F, U+007F and U+0080–U+009F: one byte each in
+        // UTF-8 below 0x20 and at 0x7F, and 0xC2 0x80–0x9F above. Read as bytes, every request's text is checked in one
+        // pass instead of a Unicode property lookup per scalar.
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            if byte < 0x20 {
+                if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+                return UInt32(byte)
+            }
+            if byte == 0x7F { return 0x7F }
+            if byte == 0xC2, let next = utf8.next() {
+                if (0x80...0x9F).contains(next) { return UInt32(next) }
+            }
         }
         return nil
     }

@@ -37,7 +37,7 @@ public struct AuditKey: Sendable {
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let hex = fresh.map { String(format: "%02x", $0) }.joined() + "\n"
+        let hex = Hex.encode(fresh) + "\n"
         guard
             FileManager.default.createFile(
                 atPath: url.path, contents: Data(hex.utf8),
@@ -55,6 +55,6 @@ public struct AuditKey: Sendable {
     }
 
     func mac(_ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: bytes)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: bytes)))
     }
 }

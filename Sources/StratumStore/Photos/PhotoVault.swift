@@ -29,7 +29,7 @@ public struct PhotoVault: Sendable {
 
     /// The lowercase hex SHA-256 of an image, its name in the vault and in the record.
     public static func hash(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// Seals and keeps the image unless one of that hash is already kept; durable when this returns.

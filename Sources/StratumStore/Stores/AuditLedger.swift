@@ -52,10 +52,10 @@ extension OrganizationScope {
     }
 
     private func receiptMAC(patientID: UUID, path: String, expires: Int, _ ctx: AccessContext) -> String {
-        HMAC<SHA256>.authenticationCode(
-            for: Data(receiptText(patientID: patientID, path: path, expires: expires, ctx).utf8),
-            using: auditKey.derived(for: "stratum page receipt")
-        ).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(
+            HMAC<SHA256>.authenticationCode(
+                for: Data(receiptText(patientID: patientID, path: path, expires: expires, ctx).utf8),
+                using: auditKey.derived(for: "stratum page receipt")))
     }
 }
 

@@ -301,7 +301,7 @@ public struct CredentialStore: Sendable {
     // MARK: Hashing and randomness
 
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
 
     static func emailHash(_ email: String) -> String {
