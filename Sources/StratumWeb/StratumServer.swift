@@ -76,7 +76,8 @@ public enum StratumServer {
         // Answers as compact JSON with sorted keys: the runtime's default also pretty-prints, which cost a `/check` a
         // noticeable share of its encoding and every client a third more bytes.
         try APIHandler(state: state).registerHandlers(
-            on: transport, serverURL: URL(string: "/")!, configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys]),
+            on: transport, serverURL: URL(string: "/")!,
+            configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
             middlewares: [EmptyBodyMiddleware()])
         app.get("openapi.yaml") { _ -> Response in
             var headers = HTTPHeaders()
