@@ -22,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
-        .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
+        // The generated server's request and answer heads (StratumWeb's own transport connects them to Vapor).
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Reads the bundled openapi.yaml to build the /docs page (already in the graph: the generator uses it).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Server-rendered pages for the treatment room (docs/architecture.md: web pages), escaped by default.
@@ -61,14 +62,14 @@ let package = Package(
                 "StratumStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-                .product(name: "OpenAPIVapor", package: "swift-openapi-vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
                 .product(name: "Yams", package: "Yams")
             ],
             // Templates, static files and the API contract travel with the binary as a resource bundle.
-            resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml")],
+            resources: [.copy("Views"), .copy("Public"), .copy("openapi.yaml"), .copy("openapi-generator-config.yaml")],
             // openapi.yaml in the target is the source of truth; types and the server protocol are generated.
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),

@@ -7,7 +7,7 @@ struct APIContract: Sendable {
     let yaml: String
     let docsPage: String
     /// The contract's constraints, checked on every API request before its handler.
-    let validation: ContractValidationMiddleware
+    let check: ContractCheck
 
     enum LoadError: Error, CustomStringConvertible {
         case missing
@@ -22,16 +22,22 @@ struct APIContract: Sendable {
 
     /// Reads the spec from the resource bundle that ships beside the binary.
     static func bundled() throws -> APIContract {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else { throw LoadError.missing }
-        return try APIContract(yaml: String(contentsOf: url, encoding: .utf8))
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+            let config = Bundle.module.url(forResource: "openapi-generator-config", withExtension: "yaml")
+        else { throw LoadError.missing }
+        return try APIContract(yaml: String(contentsOf: url, encoding: .utf8), generatorConfig: String(contentsOf: config, encoding: .utf8))
     }
 
-    init(yaml: String) throws {
+    /// `generatorConfig` is the generator's configuration, read for the schemas it maps to `CoreDocument`: those
+    /// bodies are read by the core from the check's parse, and the generated code is handed no copy to decode.
+    init(yaml: String, generatorConfig: String = "") throws {
         self.yaml = yaml
         do {
             guard let root = try Yams.compose(yaml: yaml) else { throw LoadError.unreadable("empty document") }
             docsPage = APIDocsPage(spec: root).html
-            validation = ContractValidationMiddleware(spec: root)
+            let overrides = try Yams.compose(yaml: generatorConfig)?["typeOverrides"]?["schemas"]?.mapping ?? [:]
+            let coreDocuments = Set(overrides.compactMap { $0.value.string == "CoreDocument" ? $0.key.string : nil })
+            check = ContractCheck(spec: root, coreDocuments: coreDocuments)
         } catch let error as LoadError {
             throw error
         } catch {

@@ -8,7 +8,11 @@ import Yams
 /// know constrains nothing, so a schema can never refuse more than it says.
 final class ContractSchema: @unchecked Sendable {
     // Set once while compiling (references are filled after every component exists), read only afterwards.
-    var types: Set<String>?
+    var types: Set<String>? {
+        didSet { typeMask = types.map(Self.mask) }
+    }
+    /// `types` as bits, so the walk tests a value's type without hashing a name.
+    private var typeMask: UInt8?
     var properties: [String: ContractSchema] = [:]
     var required: [String] = []
     /// nil: any member; false: none beyond `properties`; a schema: every other member's.
@@ -38,46 +42,58 @@ final class ContractSchema: @unchecked Sendable {
 
     /// Checks `value`, appending at most `limit` problems in document order.
     func check(_ value: JSONValue, at path: String, into problems: inout [Problem], limit: Int = 10) {
+        check(value, path: { path }, into: &problems, limit: limit)
+    }
+
+    /// The walk itself. A member's path is made only when a problem is reported there: building `zones[3].site` for
+    /// every member of every valid request cost a `/check` more than its schema did.
+    private func check(_ value: JSONValue, path: () -> String, into problems: inout [Problem], limit: Int) {
         guard problems.count < limit else { return }
-        if let target { return target.check(value, at: path, into: &problems, limit: limit) }
-        if let types, !Self.matches(value, types) {
-            return problems.append((path, "expected \(Self.describe(types)), got \(value.shortDescription)"))
+        if let target { return target.check(value, path: path, into: &problems, limit: limit) }
+        if let typeMask, !Self.matches(value, typeMask), let types {
+            return problems.append((path(), "expected \(Self.describe(types)), got \(value.shortDescription)"))
         }
-        for s in allOf { s.check(value, at: path, into: &problems, limit: limit) }
+        for s in allOf { s.check(value, path: path, into: &problems, limit: limit) }
         if !oneOf.isEmpty || !anyOf.isEmpty {
             let options = oneOf + anyOf
             var fits = 0
-            var firstProblems: [Problem]?
-            for s in options {
+            // An option of another type cannot fit: it is passed over without wording a problem (a nullable member is
+            // `oneOf` its type and null, so every such member of every valid request would word one).
+            for s in options where s.admits(value) {
                 var found: [Problem] = []
-                s.check(value, at: path, into: &found, limit: limit)
-                if found.isEmpty { fits += 1 } else if firstProblems == nil { firstProblems = found }
+                s.check(value, path: path, into: &found, limit: limit)
+                if found.isEmpty { fits += 1 }
             }
-            if fits == 0 { problems += (firstProblems ?? [(path, "matches none of the allowed shapes")]).prefix(limit - problems.count) }
-            if !oneOf.isEmpty && anyOf.isEmpty && fits > 1 { problems.append((path, "matches more than one of the allowed shapes")) }
+            if fits == 0 {
+                // None fits: what the first option finds is the refusal, as a client reads the first shape first.
+                var found: [Problem] = []
+                options.first?.check(value, path: path, into: &found, limit: limit)
+                problems += (found.isEmpty ? [(path(), "matches none of the allowed shapes")] : found).prefix(limit - problems.count)
+            }
+            if !oneOf.isEmpty && anyOf.isEmpty && fits > 1 { problems.append((path(), "matches more than one of the allowed shapes")) }
         }
         if let allowed, !allowed.contains(value) {
             let words = allowed.map(\.shortDescription).joined(separator: ", ")
-            return problems.append((path, "\(value.shortDescription) is not one of \(words)"))
+            return problems.append((path(), "\(value.shortDescription) is not one of \(words)"))
         }
         switch value {
         case .string(let s): checkString(s, at: path, into: &problems)
         case .number(let n): checkNumber(n, at: path, into: &problems)
         case .array(let elements):
-            if let minItems, elements.count < minItems { problems.append((path, "at least \(minItems) item\(minItems == 1 ? "" : "s") required")) }
-            if let maxItems, elements.count > maxItems { problems.append((path, "at most \(maxItems) items allowed")) }
-            if let items { for (i, e) in elements.enumerated() { items.check(e, at: "\(path)[\(i)]", into: &problems, limit: limit) } }
+            if let minItems, elements.count < minItems { problems.append((path(), "at least \(minItems) item\(minItems == 1 ? "" : "s") required")) }
+            if let maxItems, elements.count > maxItems { problems.append((path(), "at most \(maxItems) items allowed")) }
+            if let items { for (i, e) in elements.enumerated() { items.check(e, path: { "\(path())[\(i)]" }, into: &problems, limit: limit) } }
         case .object(let members):
             for name in required where !members.contains(where: { $0.0 == name }) {
-                problems.append((Self.child(path, name), "required field is missing"))
+                problems.append((Self.child(path(), name), "required field is missing"))
             }
             for (name, member) in members {
                 if let schema = properties[name] {
-                    schema.check(member, at: Self.child(path, name), into: &problems, limit: limit)
+                    schema.check(member, at: Self.child(path(), name), into: &problems, limit: limit)
                 } else if let additional {
-                    additional.check(member, at: Self.child(path, name), into: &problems, limit: limit)
+                    additional.check(member, at: Self.child(path(), name), into: &problems, limit: limit)
                 } else if closed {
-                    problems.append((Self.child(path, name), "unknown field; allowed: \(properties.keys.sorted().joined(separator: ", "))"))
+                    problems.append((Self.child(path(), name), "unknown field; allowed: \(properties.keys.sorted().joined(separator: ", "))"))
                 }
             }
         case .null, .bool: break
@@ -101,42 +117,57 @@ final class ContractSchema: @unchecked Sendable {
         schema.check(.string(text), at: name, into: &problems)
     }
 
-    private func checkString(_ s: String, at path: String, into problems: inout [Problem]) {
+    private func checkString(_ s: String, at path: () -> String, into problems: inout [Problem]) {
         // Records keep no invisible characters, on every database (PostgreSQL cannot store U+0000 at all).
         // A scanned GS1 label (`format: gs1`) carries its group separator (U+001D) between variable-length fields.
         let text = format == "gs1" || groupSeparator ? s.replacingOccurrences(of: "\u{1D}", with: "") : s
-        if let code = RecordText.controlCharacter(in: text) { return problems.append((path, RecordText.describe(code))) }
-        let count = s.count
-        if let minLength, count < minLength {
-            return problems.append((path, minLength == 1 ? "must not be empty" : "at least \(minLength) characters"))
+        if let code = RecordText.controlCharacter(in: text) { return problems.append((path(), RecordText.describe(code))) }
+        // Counting characters walks grapheme clusters; a text is never longer in characters than in UTF-8 bytes, so
+        // the count is taken only when the bytes could break a bound.
+        if let minLength, minLength == 1 ? s.isEmpty : s.count < minLength {
+            return problems.append((path(), minLength == 1 ? "must not be empty" : "at least \(minLength) characters"))
         }
-        if let maxLength, count > maxLength { return problems.append((path, "at most \(maxLength) characters")) }
-        if visible && s.allSatisfy(\.isWhitespace) { return problems.append((path, "must not be blank")) }
+        if let maxLength, s.utf8.count > maxLength, s.count > maxLength { return problems.append((path(), "at most \(maxLength) characters")) }
+        if visible && !s.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F }) && s.allSatisfy(\.isWhitespace) {
+            return problems.append((path(), "must not be blank"))
+        }
         if let pattern, pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
-            return problems.append((path, "does not match the pattern \(patternText)"))
+            return problems.append((path(), "does not match the pattern \(patternText)"))
         }
         switch format {
         case "date"?:
-            if LocalDate(iso: s) == nil { problems.append((path, "\"\(s.prefix(40))\" is not a date (YYYY-MM-DD)")) }
+            if LocalDate(iso: s) == nil { problems.append((path(), "\"\(s.prefix(40))\" is not a date (YYYY-MM-DD)")) }
         case "uuid"?:
-            if UUID(uuidString: s) == nil { problems.append((path, "\"\(s.prefix(40))\" is not an id")) }
+            if UUID(uuidString: s) == nil { problems.append((path(), "\"\(s.prefix(40))\" is not an id")) }
         default: break
         }
     }
 
-    private func checkNumber(_ n: Double, at path: String, into problems: inout [Problem]) {
-        if let minimum, n < minimum { problems.append((path, "\(JSONValue.format(n)) is below the minimum \(JSONValue.format(minimum))")) }
-        if let maximum, n > maximum { problems.append((path, "\(JSONValue.format(n)) is above the maximum \(JSONValue.format(maximum))")) }
+    private func checkNumber(_ n: Double, at path: () -> String, into problems: inout [Problem]) {
+        if let minimum, n < minimum { problems.append((path(), "\(JSONValue.format(n)) is below the minimum \(JSONValue.format(minimum))")) }
+        if let maximum, n > maximum { problems.append((path(), "\(JSONValue.format(n)) is above the maximum \(JSONValue.format(maximum))")) }
     }
 
-    private static func matches(_ value: JSONValue, _ types: Set<String>) -> Bool {
+    private static let typeNames = ["null", "boolean", "string", "array", "object", "number", "integer"]
+
+    private static func mask(_ types: Set<String>) -> UInt8 {
+        typeNames.enumerated().reduce(0) { types.contains($1.element) ? $0 | 1 << $1.offset : $0 }
+    }
+
+    /// False only when this schema (or the one it refers to) states types and the value is none of them.
+    private func admits(_ value: JSONValue) -> Bool {
+        guard let mask = (target ?? self).typeMask else { return true }
+        return Self.matches(value, mask)
+    }
+
+    private static func matches(_ value: JSONValue, _ mask: UInt8) -> Bool {
         switch value {
-        case .null: types.contains("null")
-        case .bool: types.contains("boolean")
-        case .string: types.contains("string")
-        case .array: types.contains("array")
-        case .object: types.contains("object")
-        case .number(let n): types.contains("number") || (types.contains("integer") && n == n.rounded() && abs(n) < 9.0e15)
+        case .null: mask & 1 != 0
+        case .bool: mask & 2 != 0
+        case .string: mask & 4 != 0
+        case .array: mask & 8 != 0
+        case .object: mask & 16 != 0
+        case .number(let n): mask & 32 != 0 || (mask & 64 != 0 && n == n.rounded() && abs(n) < 9.0e15)
         }
     }
 

@@ -18,17 +18,20 @@ struct ContractOperation: Sendable {
     /// False for the few public operations (`security: []`): the others are checked only once a caller is signed in,
     /// so an anonymous request learns 401 before anything about its input.
     let secured: Bool
+    /// The body is a document the core reads (`CoreDocument`): the handler reads the check's parse of it.
+    var coreDocument = false
 }
 
 /// Every constraint `openapi.yaml` states, enforced in one place for every operation before its handler runs: the
 /// generator checks types but not `maxLength`, `minimum`, `pattern`, `format: date` or unknown members, so without
 /// this a schema would promise limits the server does not keep. A refused request is a 400 problem document naming
-/// each member's JSON path (`zones[0].passes`) or the parameter; nothing reaches the store.
-struct ContractValidationMiddleware: AsyncMiddleware {
+/// each member's JSON path (`zones[0].passes`) or the parameter; nothing reaches the store. `APITransport` runs it for
+/// the operation it registers, after authentication.
+struct ContractCheck: Sendable {
     /// Operations by "METHOD /path/{param}".
     let operations: [String: ContractOperation]
 
-    init(spec: Node) {
+    init(spec: Node, coreDocuments: Set<String> = []) {
         let components = ContractSchema.components(of: spec)
         func resolve(_ node: Node) -> Node {
             guard let ref = node["$ref"]?.string, ref.hasPrefix("#/") else { return node }
@@ -53,31 +56,31 @@ struct ContractValidationMiddleware: AsyncMiddleware {
                 let body = op["requestBody"].map(resolve)
                 let json = body?["content"]?["application/json"]?["schema"]
                 let secured = op["security"].map { !($0.sequence?.isEmpty ?? true) } ?? globallySecured
+                let schemaName = json?["$ref"]?.string?.split(separator: "/").last.map(String.init)
                 operations["\(method.uppercased()) \(path)"] = ContractOperation(
                     parameters: parameters, body: json.map { ContractSchema.inline($0, components: components) },
-                    bodyRequired: body?["required"]?.bool == true, secured: secured)
+                    bodyRequired: body?["required"]?.bool == true, secured: secured,
+                    coreDocument: schemaName.map(coreDocuments.contains) ?? false)
             }
         }
         self.operations = operations
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let route = request.route else { return try await next.respond(to: request) }
-        let template =
-            "/"
-            + route.path.map { component -> String in
-                if case .parameter(let name) = component { return "{\(name)}" }
-                return component.description
-            }.joined(separator: "/")
-        guard let operation = operations["\(request.method.rawValue) \(template)"] else { return try await next.respond(to: request) }
-        if operation.secured && RequestContext.current?.principal == nil { return try await next.respond(to: request) }
+    /// What the contract says of one operation, by its method and path template as `openapi.yaml` writes them.
+    func operation(method: String, path: String) -> ContractOperation? { operations["\(method.uppercased()) \(path)"] }
+
+    /// Runs `next` with the body the check parsed (`ValidatedBody`), or throws the 400 naming every problem found.
+    /// A secured operation asked without a signed-in caller goes to `next` unchecked: it learns 401 before anything
+    /// about its input.
+    static func checked<T>(_ request: Request, against operation: ContractOperation, _ next: () async throws -> T) async throws -> T {
+        if operation.secured && RequestContext.current?.principal == nil { return try await next() }
         let (problems, body) = Self.problems(of: request, against: operation)
         guard problems.isEmpty else {
             let first = problems[0]
             throw APIProblem(.badRequest, "Bad input", detail: "\(first.path): \(first.problem)", errors: problems.map { ($0.path, $0.problem) })
         }
         // The body as parsed here, for the handlers that hand it to the core's reader: parsed once, not re-encoded.
-        return try await ValidatedBody.$current.withValue(body) { try await next.respond(to: request) }
+        return try await ValidatedBody.$current.withValue(body) { try await next() }
     }
 
     static func problems(of request: Request, against operation: ContractOperation) -> ([ContractSchema.Problem], JSONValue?) {
@@ -99,7 +102,7 @@ struct ContractValidationMiddleware: AsyncMiddleware {
         guard let schema = operation.body, Self.isJSON(request) || (operation.bodyRequired && request.headers.contentType == nil) else {
             return (problems, nil)
         }
-        let bytes = request.body.data.map { Array($0.readableBytesView) } ?? []
+        let bytes = request.body.data.flatMap { $0.getBytes(at: $0.readerIndex, length: $0.readableBytes) } ?? []
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             if operation.bodyRequired { problems.append(("(body)", "a JSON body is required")) }
             return (problems, nil)
@@ -114,9 +117,23 @@ struct ContractValidationMiddleware: AsyncMiddleware {
         }
     }
 
+    /// `application/json` or a `+json` type, parameters aside, read from the header's text: parsing it into a media
+    /// type cost a `/check` more than a percent of its CPU.
     private static func isJSON(_ request: Request) -> Bool {
-        guard let type = request.headers.contentType else { return false }
-        return type.type == "application" && (type.subType == "json" || type.subType.hasSuffix("+json"))
+        guard let header = request.headers.first(name: .contentType) else { return false }
+        // The media type, lower-cased, without parameters or surrounding spaces; ASCII only, as media types are.
+        var type: [UInt8] = []
+        type.reserveCapacity(32)
+        for b in header.utf8 {
+            if b == UInt8(ascii: ";") { break }
+            type.append(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b)
+        }
+        while type.last == 0x20 || type.last == 0x09 { type.removeLast() }
+        let leading = type.prefix { $0 == 0x20 || $0 == 0x09 }.count
+        let media = type.dropFirst(leading)
+        let application = Array("application/".utf8)
+        guard media.starts(with: application) else { return false }
+        return media.elementsEqual(application + Array("json".utf8)) || media.reversed().starts(with: Array("nosj+".utf8))
     }
 
     /// The first value of a query parameter, percent-decoded (`+` is a space in a form-encoded query).

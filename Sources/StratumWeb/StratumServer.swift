@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import OpenAPIRuntime
-import OpenAPIVapor
 import StratumCore
 import StratumStore
 import Vapor
@@ -72,13 +71,12 @@ public enum StratumServer {
         app.routes.defaultMaxBodySize = ByteCount(value: maxBodyBytes)
 
         let contract = try APIContract.bundled()
-        let transport = VaporTransport(routesBuilder: app.grouped(AuthenticationMiddleware(state: state)).grouped(contract.validation))
+        let transport = APITransport(routes: app.grouped(AuthenticationMiddleware(state: state)), contract: contract.check)
         // Answers as compact JSON with sorted keys: the runtime's default also pretty-prints, which cost a `/check` a
         // noticeable share of its encoding and every client a third more bytes.
         try APIHandler(state: state).registerHandlers(
             on: transport, serverURL: URL(string: "/")!,
-            configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
-            middlewares: [EmptyBodyMiddleware()])
+            configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         app.get("openapi.yaml") { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "yaml")

@@ -39,7 +39,12 @@ public struct JSONParser {
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -72,7 +77,9 @@ public struct JSONParser {
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         i += 1
         var members: [(String, JSONValue)] = []
-        var keys = Set<String>()
+        // Members are few in a clinical document: a repeated name is found by looking back, and only a large object
+        // pays for a set.
+        var keys: Set<String>?
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
@@ -81,7 +88,14 @@ public struct JSONParser {
             guard bytes[i] == UInt8(ascii: "\"") else { throw error("expected a quoted member name") }
             let key = try string()
             // A repeated key is ambiguous in a clinical document: which answer did the clinician mean?
-            guard keys.insert(key).inserted else { throw error("member \"\(key)\" appears twice") }
+            let repeated: Bool
+            if keys != nil {
+                repeated = !keys!.insert(key).inserted
+            } else {
+                repeated = members.contains { $0.0 == key }
+                if members.count == 16 { keys = Set(members.map(\.0) + [key]) }
+            }
+            guard !repeated else { throw error("member \"\(key)\" appears twice") }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':' after \"\(key)\"") }
             i += 1
@@ -113,7 +127,24 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONSyntaxError) -> String {
         i += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: they are taken from the input as they stand, without a byte-by-byte copy.
+        let start = i
+        var ascii = true
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                let end = i
+                i += 1
+                // ASCII is valid UTF-8 as it stands; decoding it from the buffer is the standard library's fast path.
+                if ascii { return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) } }
+                guard let s = String(validating: bytes[start..<end], as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+                return s
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
+            i += 1
+        }
+        var out = Array(bytes[start..<i])
         while i < bytes.count {
             let b = bytes[i]
             switch b {
@@ -202,6 +233,12 @@ public struct JSONParser {
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard i < bytes.count, isDigit(bytes[i]) else { throw error("expected a digit in the exponent") }
             while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        }
+        // A whole number of up to 15 digits is exact in a Double: read it without making text of it.
+        if i - start <= 15, !bytes[start..<i].contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) {
+            var v = 0
+            for b in bytes[start..<i] where b != UInt8(ascii: "-") { v = v * 10 + Int(b - UInt8(ascii: "0")) }
+            return bytes[start] == UInt8(ascii: "-") ? -Double(v) : Double(v)
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         guard let d = Double(text), d.isFinite else {
