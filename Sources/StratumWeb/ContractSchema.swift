@@ -122,12 +122,15 @@ final class ContractSchema: @unchecked Sendable {
         // A scanned GS1 label (`format: gs1`) carries its group separator (U+001D) between variable-length fields.
         let text = format == "gs1" || groupSeparator ? s.replacingOccurrences(of: "\u{1D}", with: "") : s
         if let code = RecordText.controlCharacter(in: text) { return problems.append((path(), RecordText.describe(code))) }
-        // Counting characters walks grapheme clusters; a text is never longer in characters than in UTF-8 bytes, so
-        // the count is taken only when the bytes could break a bound.
-        if let minLength, minLength == 1 ? s.isEmpty : s.count < minLength {
+        // JSON Schema counts a string's length in code points (RFC 8259 characters), not in grapheme clusters: a run
+        // of 100 skin-tone modifiers is one cluster and 100 characters. A text is never longer in code points than in
+        // UTF-8 bytes, so the count is taken only when the bytes could break a bound.
+        if let minLength, minLength == 1 ? s.isEmpty : s.unicodeScalars.count < minLength {
             return problems.append((path(), minLength == 1 ? "must not be empty" : "at least \(minLength) characters"))
         }
-        if let maxLength, s.utf8.count > maxLength, s.count > maxLength { return problems.append((path(), "at most \(maxLength) characters")) }
+        if let maxLength, s.utf8.count > maxLength, s.unicodeScalars.count > maxLength {
+            return problems.append((path(), "at most \(maxLength) characters"))
+        }
         if visible && !s.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F }) && s.allSatisfy(\.isWhitespace) {
             return problems.append((path(), "must not be blank"))
         }

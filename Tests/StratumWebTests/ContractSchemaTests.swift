@@ -33,6 +33,24 @@ struct ContractSchemaTests {
         }
     }
 
+    @Test("lengths are counted in code points, as JSON Schema counts them, not in grapheme clusters")
+    func lengthInCodePoints() throws {
+        let node = try #require(try Yams.compose(yaml: "{type: string, minLength: 3, maxLength: 4}"))
+        let schema = ContractSchema.inline(node, components: [:])
+        func problems(_ text: String) -> [ContractSchema.Problem] {
+            var found: [ContractSchema.Problem] = []
+            schema.check(.string(text), at: "text", into: &found)
+            return found
+        }
+        // Five skin-tone modifiers are one cluster but five code points; "e" with a combining accent is two.
+        #expect(problems(String(repeating: "\u{1F3FB}", count: 5)).map(\.problem) == ["at most 4 characters"])
+        #expect(problems(String(repeating: "\u{1F3FB}", count: 4)).isEmpty)
+        #expect(problems("e\u{301}").map(\.problem) == ["at least 3 characters"])
+        #expect(problems("e\u{301}e").isEmpty)
+        #expect(problems("abcd").isEmpty)
+        #expect(problems("ab").map(\.problem) == ["at least 3 characters"])
+    }
+
     @Test("the byte scan finds exactly the Unicode control characters but tab and line breaks")
     func controlCharacters() {
         for value in UInt32(0)...0x2FFF {

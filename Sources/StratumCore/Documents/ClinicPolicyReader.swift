@@ -44,7 +44,7 @@ extension RequestReader {
                     allowedIntervalWeeks: weeks)
             }
         }
-        override.screeningValidDays = try o.optional("screeningValidDays")?.int(in: 1...3650)
+        override.screeningValidDays = try o.optional("screeningValidDays")?.int(in: CourseInputRules.screeningValidDays)
         switch ClinicalPolicy.standard.applying(override) {
         case .success(let policy):
             return policy

@@ -36,14 +36,14 @@ struct Node {
     /// A string of at most `maxLength` characters, possibly empty.
     func string(maxLength: Int) throws(DocumentError) -> String {
         let s = try string()
-        guard s.count <= maxLength else { throw fail("is longer than \(maxLength) characters") }
+        guard s.unicodeScalars.count <= maxLength else { throw fail("is longer than \(maxLength) characters") }
         return s
     }
 
     func nonEmptyString(maxLength: Int = 200) throws(DocumentError) -> String {
         let s = try string()
         guard s.contains(where: { !$0.isWhitespace }) else { throw fail("must not be empty") }
-        guard s.count <= maxLength else { throw fail("is longer than \(maxLength) characters") }
+        guard s.unicodeScalars.count <= maxLength else { throw fail("is longer than \(maxLength) characters") }
         return s
     }
 

@@ -89,7 +89,8 @@ public enum RequestReader {
                 }
                 var prior = PriorSession(
                     date: pdate, zones: zones,
-                    reactionsResolvedWithinDays: try po.optional("reactionsResolvedWithinDays")?.int(in: 0...365),
+                    reactionsResolvedWithinDays: try po.optional("reactionsResolvedWithinDays")?.int(
+                        in: CourseInputRules.reactionsResolvedWithinDays),
                     openAdverseEvent: try po.optional("openAdverseEvent")?.bool() ?? false)
                 // Named zones narrow an open event to the skin it affects (`REACTION-UNRESOLVED` on the same area).
                 if let eventZones = po.optional("openAdverseEventZones") {
@@ -126,7 +127,7 @@ public enum RequestReader {
         guard birth.age(on: date) <= 130 else { throw birthNode.fail("\(birth) makes the patient older than 130") }
         return PatientFacts(
             birthDate: birth, sex: try o.required("sex").member(of: Sex.self, named: "sex"),
-            fitzpatrick: try o.required("fitzpatrick").int(in: 1...6),
+            fitzpatrick: try o.required("fitzpatrick").int(in: PatientInputRules.fitzpatrick),
             screening: try readScreening(o.required("screening")))
     }
 

@@ -46,8 +46,10 @@ public enum PatientInputRules {
         textProblem(name, max: searchMaxLength)
     }
 
+    /// Lengths are counted in code points, as JSON Schema (the API's contract) and the databases count them: a run of
+    /// skin-tone modifiers is one grapheme cluster but as many characters as it has code points.
     static func textProblem(_ text: String, max: Int) -> Problem? {
-        if text.count > max { return .tooLong(max: max) }
+        if text.utf8.count > max, text.unicodeScalars.count > max { return .tooLong(max: max) }
         if let code = RecordText.controlCharacter(in: text) { return .controlCharacter(code) }
         return nil
     }

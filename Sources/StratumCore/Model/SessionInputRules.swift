@@ -114,6 +114,10 @@ public enum CourseInputRules {
     public static let intervalWeeks = 1...26
     /// The patient's goal in their own words, as the consultation notes it.
     public static let goalMaxLength = 500
+    /// Days a prior session's reactions took to settle: beyond a year is not a reaction to that session.
+    public static let reactionsResolvedWithinDays = 0...365
+    /// Days a screening stays valid, as a clinic's policy may set it (up to ten years; POLICY's default is shorter).
+    public static let screeningValidDays = 1...3_650
 
     /// The problem of a course's goal text, if any (nil: record it).
     public static func goalProblem(_ goal: String) -> InputProblem? { PatientInputRules.textProblem(goal, max: goalMaxLength) }

@@ -22,6 +22,7 @@ public struct AdverseEventStore: Sendable {
         zones: [Zone] = [], _ ctx: AccessContext
     ) async throws -> AdverseEvent {
         let actorID = try scope.requireActor(ctx)
+        try Self.refuseLongText(links: links, notes: notes)
         return try await scope.db.write { database -> Scoped<AdverseEvent> in
             guard let patient = try await self.scope.patient(patientID, on: database) else {
                 return try await self.scope.deny(
@@ -100,6 +101,22 @@ public struct AdverseEventStore: Sendable {
     }
 
     /// Adds a review to an open event; a closed event takes no more entries.
+    /// The report's texts, by the limits every door applies.
+    static func refuseLongText(links: AdverseEventLinks, notes: String?) throws {
+        let identifiers = [("devicePart", links.devicePart), ("lot", links.lot), ("pack", links.pack)]
+        for (field, value) in identifiers {
+            if let value, let problem = RecordInputRules.textProblem(value, max: RecordInputRules.adverseEventIdentifierMaxLength) {
+                throw StoreError.invalid(field: field, problem: problem.description)
+            }
+        }
+        if let topical = links.topical, let problem = RecordInputRules.textProblem(topical, max: RecordInputRules.adverseEventTopicalMaxLength) {
+            throw StoreError.invalid(field: "topical", problem: problem.description)
+        }
+        if let notes, let problem = RecordInputRules.textProblem(notes, max: RecordInputRules.adverseEventNotesMaxLength) {
+            throw StoreError.invalid(field: "notes", problem: problem.description)
+        }
+    }
+
     public func addFollowUp(
         eventID: UUID, notedOn: LocalDate, grade: CTCAEGrade?, text: String,
         _ ctx: AccessContext
@@ -107,6 +124,9 @@ public struct AdverseEventStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw StoreError.conflict("a follow-up needs text") }
+        if let problem = RecordInputRules.textProblem(body, max: RecordInputRules.adverseEventNotesMaxLength) {
+            throw StoreError.invalid(field: "text", problem: problem.description)
+        }
         return try await scope.db.write { database -> Scoped<AdverseEventFollowUp> in
             try await lockRow(AdverseEventRow.schema, id: eventID, on: database)
             guard let event = try await self.base(database).filter(\.$id == eventID).first() else {

@@ -27,6 +27,9 @@ public struct ClusterStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StoreError.invalid(field: "note", problem: "a review says what was found and done") }
+        if let problem = RecordInputRules.textProblem(text, max: RecordInputRules.followUpNoteMaxLength) {
+            throw StoreError.invalid(field: "note", problem: problem.description)
+        }
         try await scope.db.write { database in
             guard try await self.unreviewed(on: database).contains(where: { $0.source == source && $0.identifier == identifier }) else {
                 throw StoreError.notFound("cluster alert")

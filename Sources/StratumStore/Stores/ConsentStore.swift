@@ -18,6 +18,9 @@ public struct ConsentStore: Sendable {
         let name = signedByName.trimmingCharacters(in: .whitespacesAndNewlines)
         let version = textVersion.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw StoreError.conflict("a consent needs the signer's full name") }
+        if let problem = RecordInputRules.textProblem(name, max: RecordInputRules.consentSignerMaxLength) {
+            throw StoreError.invalid(field: "signedByName", problem: problem.description)
+        }
         guard !version.isEmpty else { throw StoreError.conflict("a consent needs the version of the text signed") }
         return try await scope.db.write { database -> Scoped<Consent> in
             guard try await self.scope.patient(patientID, on: database) != nil else {

@@ -13,7 +13,7 @@ public struct DeviceStore: Sendable {
         fits: [UUID] = [], _ ctx: AccessContext
     ) async throws -> DeviceModelRecord {
         _ = try scope.requireActor(ctx)
-        let name = try Traceability.text(name, field: "name", max: 100)
+        let name = try Traceability.text(name, field: "name", max: RecordInputRules.equipmentNameMaxLength)
         let part = part ?? (spec.kind == .roller ? .roller : spec.kind == .stamp ? .stamp : .handpiece)
         guard part.deviceKind == spec.kind else {
             throw StoreError.invalid(field: "kind", problem: "a \(part.rawValue) is a \(part.deviceKind.rawValue) part, not a \(spec.kind.rawValue)")
@@ -22,7 +22,11 @@ public struct DeviceStore: Sendable {
             throw StoreError.invalid(field: "fits", problem: "only a cartridge lists the handpiece models it fits")
         }
         guard Set(fits).count == fits.count else { throw StoreError.invalid(field: "fits", problem: "a handpiece model is listed twice") }
-        guard (1...200).contains(needleCount) else { throw StoreError.invalid(field: "needleCount", problem: "from 1 to 200 needles") }
+        guard RecordInputRules.needleCount.contains(needleCount) else {
+            throw StoreError.invalid(
+                field: "needleCount", problem: "from \(RecordInputRules.needleCount.lowerBound) to \(RecordInputRules.needleCount.upperBound) needles"
+            )
+        }
         let range = spec.length.range
         guard range.lower > 0, range.upper <= 3.0, range.lower <= range.upper else {
             throw StoreError.invalid(field: "length", problem: "needle length from 0.05 to 3.0 mm, minimum not above maximum")
@@ -81,7 +85,7 @@ public struct DeviceStore: Sendable {
     /// Registers a pen handpiece by its serial.
     public func addHandpiece(clinicID: UUID, modelID: UUID, serial: String, _ ctx: AccessContext) async throws -> Handpiece {
         _ = try scope.requireActor(ctx)
-        let serial = try Traceability.text(serial, field: "serial", max: 100)
+        let serial = try Traceability.text(serial, field: "serial", max: RecordInputRules.equipmentSerialMaxLength)
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
             guard
@@ -124,7 +128,7 @@ public struct DeviceStore: Sendable {
     /// Records a cleaning and disinfection of the handpiece between patients.
     public func recordCleaning(handpieceID: UUID, method: String, _ ctx: AccessContext) async throws -> Handpiece {
         let actorID = try scope.requireActor(ctx)
-        let method = try Traceability.text(method, field: "method", max: 200)
+        let method = try Traceability.text(method, field: "method", max: RecordInputRules.cleaningMethodMaxLength)
         return try await scope.db.write { database in
             guard
                 let hp = try await HandpieceRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
@@ -193,7 +197,7 @@ enum Traceability {
     static func text(_ s: String, field: String, max: Int) throws -> String {
         let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else { throw StoreError.invalid(field: field, problem: "required") }
-        guard t.count <= max else { throw StoreError.invalid(field: field, problem: "at most \(max) characters") }
+        if let problem = RecordInputRules.textProblem(t, max: max) { throw StoreError.invalid(field: field, problem: problem.description) }
         return t
     }
 }

@@ -76,7 +76,9 @@ public struct RecallStore: Sendable {
     public func setStatus(recallID: UUID, patientID: UUID, _ status: RecallContactStatus, note: String?, _ ctx: AccessContext) async throws {
         let actorID = try scope.requireActor(ctx)
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note, note.count > 2000 { throw StoreError.invalid(field: "note", problem: "at most 2,000 characters") }
+        if let note, let problem = RecordInputRules.textProblem(note, max: RecordInputRules.followUpNoteMaxLength) {
+            throw StoreError.invalid(field: "note", problem: problem.description)
+        }
         try await scope.db.write { database in
             guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }
             guard r.status == "open" else { throw StoreError.conflict("the recall is closed") }
@@ -116,7 +118,7 @@ public struct RecallStore: Sendable {
     /// pack is never released; its contents are reprocessed in a new pack and cycle) and a recalled lot stays recalled.
     public func closeInError(recallID: UUID, reason: String, _ ctx: AccessContext) async throws {
         let actorID = try scope.requireActor(ctx)
-        let reason = try Traceability.text(reason, field: "reason", max: 500)
+        let reason = try Traceability.text(reason, field: "reason", max: RecordInputRules.reasonMaxLength)
         try await scope.db.write { database in
             try await lockRow(RecallRow.schema, id: recallID, on: database)
             guard let r = try await self.recall(recallID, on: database) else { throw StoreError.notFound("recall") }

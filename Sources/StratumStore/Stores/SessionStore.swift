@@ -80,6 +80,9 @@ public struct SessionStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         let body = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !body.isEmpty else { throw StoreError.conflict("an addendum needs text") }
+        if let problem = RecordInputRules.textProblem(body, max: RecordInputRules.addendumMaxLength) {
+            throw StoreError.invalid(field: "text", problem: problem.description)
+        }
         return try await scope.db.write { database -> Scoped<TreatmentSession> in
             guard case let (m, course)? = try await self.locked(sessionID, on: database) else {
                 return try await self.scope.deny(ctx, patientID: nil, action: .create, resource: "session.addendum", missing: "session", on: database)

@@ -11,8 +11,8 @@ public struct SterilizationStore: Sendable {
     /// Adds a sterilizer to a clinic.
     public func addSterilizer(clinicID: UUID, name: String, serial: String, _ ctx: AccessContext) async throws -> Sterilizer {
         _ = try scope.requireActor(ctx)
-        let name = try Traceability.text(name, field: "name", max: 100)
-        let serial = try Traceability.text(serial, field: "serial", max: 100)
+        let name = try Traceability.text(name, field: "name", max: RecordInputRules.equipmentNameMaxLength)
+        let serial = try Traceability.text(serial, field: "serial", max: RecordInputRules.equipmentSerialMaxLength)
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
             guard try await self.sterilizers(database).filter(\.$name == name).first() == nil else {
@@ -43,8 +43,11 @@ public struct SterilizationStore: Sendable {
     /// Sets the clinic's pack shelf life: a number of days after the cycle, or nil for event-related shelf life.
     public func setShelfLife(clinicID: UUID, days: Int?, _ ctx: AccessContext) async throws {
         _ = try scope.requireActor(ctx)
-        if let days, !(1...3650).contains(days) {
-            throw StoreError.invalid(field: "days", problem: "from 1 to 3,650 days, or none for event-related")
+        if let days, !RecordInputRules.sterileDays.contains(days) {
+            throw StoreError.invalid(
+                field: "days",
+                problem:
+                    "from \(RecordInputRules.sterileDays.lowerBound) to \(RecordInputRules.sterileDays.upperBound) days, or none for event-related")
         }
         try await scope.db.write { database in
             guard
@@ -70,15 +73,19 @@ public struct SterilizationStore: Sendable {
     public func assemble(clinicID: UUID, items: [PackItemDraft], note: String? = nil, _ ctx: AccessContext) async throws -> SterilizationPack {
         let actorID = try scope.requireActor(ctx)
         guard !items.isEmpty else { throw StoreError.invalid(field: "items", problem: "a pack holds at least one device model from the catalogue") }
-        guard items.count <= 20 else { throw StoreError.invalid(field: "items", problem: "at most 20 device models in one pack") }
+        guard items.count <= RecordInputRules.packItemsMax else {
+            throw StoreError.invalid(field: "items", problem: "at most \(RecordInputRules.packItemsMax) device models in one pack")
+        }
         guard Set(items.map(\.modelID)).count == items.count else {
             throw StoreError.invalid(field: "items", problem: "a device model is listed twice")
         }
-        guard items.allSatisfy({ (1...50).contains($0.count) }) else {
+        guard items.allSatisfy({ RecordInputRules.packItemCount.contains($0.count) }) else {
             throw StoreError.invalid(field: "items", problem: "from 1 to 50 of each model")
         }
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard note.count <= 200 else { throw StoreError.invalid(field: "note", problem: "at most 200 characters") }
+        if let problem = RecordInputRules.textProblem(note, max: RecordInputRules.packNoteMaxLength) {
+            throw StoreError.invalid(field: "note", problem: problem.description)
+        }
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
             var names: [String] = []
@@ -128,11 +135,23 @@ public struct SterilizationStore: Sendable {
     /// when the cycle's physical parameters failed), with its shelf life set by the clinic's policy.
     public func recordCycle(sterilizerID: UUID, _ d: CycleDraft, _ ctx: AccessContext) async throws -> SterilizationCycle {
         let actorID = try scope.requireActor(ctx)
-        let type = try Traceability.text(d.type, field: "type", max: 100)
+        let type = try Traceability.text(d.type, field: "type", max: RecordInputRules.equipmentNameMaxLength)
         guard d.number > 0 else { throw StoreError.invalid(field: "number", problem: "a cycle number is a positive whole number") }
-        guard (100...150).contains(d.temperatureC) else { throw StoreError.invalid(field: "temperatureC", problem: "from 100 to 150 °C") }
-        guard (1...240).contains(d.minutes) else { throw StoreError.invalid(field: "minutes", problem: "from 1 to 240 minutes") }
-        guard (50...400).contains(d.pressureKPa) else { throw StoreError.invalid(field: "pressureKPa", problem: "from 50 to 400 kPa") }
+        guard RecordInputRules.cycleTemperatureC.contains(d.temperatureC) else {
+            throw StoreError.invalid(
+                field: "temperatureC",
+                problem: "from \(Int(RecordInputRules.cycleTemperatureC.lowerBound)) to \(Int(RecordInputRules.cycleTemperatureC.upperBound)) °C")
+        }
+        guard RecordInputRules.cycleMinutes.contains(d.minutes) else {
+            throw StoreError.invalid(
+                field: "minutes",
+                problem: "from \(Int(RecordInputRules.cycleMinutes.lowerBound)) to \(Int(RecordInputRules.cycleMinutes.upperBound)) minutes")
+        }
+        guard RecordInputRules.cyclePressureKPa.contains(d.pressureKPa) else {
+            throw StoreError.invalid(
+                field: "pressureKPa",
+                problem: "from \(Int(RecordInputRules.cyclePressureKPa.lowerBound)) to \(Int(RecordInputRules.cyclePressureKPa.upperBound)) kPa")
+        }
         guard !d.packCodes.isEmpty else { throw StoreError.invalid(field: "packCodes", problem: "a cycle carries at least one pack") }
         guard Set(d.packCodes).count == d.packCodes.count else { throw StoreError.invalid(field: "packCodes", problem: "a pack is listed twice") }
         return try await scope.db.write { database in

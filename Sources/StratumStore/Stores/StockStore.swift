@@ -10,11 +10,14 @@ public struct StockStore: Sendable {
     /// Receives a lot into stock; a GTIN with a wrong check digit or a lot received twice is refused.
     public func receive(_ d: LotDraft, _ ctx: AccessContext) async throws -> DeviceLot {
         let actorID = try scope.requireActor(ctx)
-        let product = try Traceability.text(d.product, field: "product", max: 200)
-        let lot = try Traceability.text(d.lot, field: "lot", max: 20)
+        let product = try Traceability.text(d.product, field: "product", max: RecordInputRules.lotProductMaxLength)
+        let lot = try Traceability.text(d.lot, field: "lot", max: RecordInputRules.lotNumberMaxLength)
         let gtin: String
         do { gtin = try GS1ElementString.gtin(d.gtin) } catch { throw StoreError.invalid(field: "gtin", problem: error.message) }
-        guard (1...100_000).contains(d.quantity) else { throw StoreError.invalid(field: "quantity", problem: "from 1 to 100,000 parts") }
+        guard RecordInputRules.lotQuantity.contains(d.quantity) else {
+            throw StoreError.invalid(
+                field: "quantity", problem: "from \(RecordInputRules.lotQuantity.lowerBound) to \(RecordInputRules.lotQuantity.upperBound) parts")
+        }
         return try await scope.db.write { database in
             guard try await self.scope.hasClinic(d.clinicID, on: database) else { throw StoreError.notFound("clinic") }
             if let modelID = d.modelID {
@@ -76,7 +79,7 @@ public struct StockStore: Sendable {
     /// lifted back to available.
     public func setStatus(lotID: UUID, _ status: LotStatus, reason: String, _ ctx: AccessContext) async throws -> (DeviceLot, UUID?) {
         _ = try scope.requireActor(ctx)
-        let reason = try Traceability.text(reason, field: "reason", max: 500)
+        let reason = try Traceability.text(reason, field: "reason", max: RecordInputRules.reasonMaxLength)
         return try await scope.db.write { database in
             try await lockRow(DeviceLotRow.schema, id: lotID, on: database)
             guard

@@ -103,10 +103,16 @@ struct AdverseEventPages {
             sessionID = UUID(uuidString: v.sessionId)
             if sessionID == nil { errors.add("sessionId", "Choose the session from the list.") }
         }
-        for (field, value) in [("devicePart", v.devicePart), ("lot", v.lot), ("pack", v.pack), ("topical", v.topical)] where value.count > 200 {
-            errors.add(field, "At most 200 characters.")
+        let texts = [
+            ("devicePart", v.devicePart, RecordInputRules.adverseEventIdentifierMaxLength),
+            ("lot", v.lot, RecordInputRules.adverseEventIdentifierMaxLength),
+            ("pack", v.pack, RecordInputRules.adverseEventIdentifierMaxLength),
+            ("topical", v.topical, RecordInputRules.adverseEventTopicalMaxLength),
+            ("notes", v.notes, RecordInputRules.adverseEventNotesMaxLength)
+        ]
+        for (field, value, max) in texts {
+            if let problem = RecordInputRules.textProblem(value, max: max) { errors.add(field, PageValues.sentence(problem.description)) }
         }
-        if v.notes.count > 4000 { errors.add("notes", "At most 4,000 characters.") }
         let zones = v.zones.compactMap { PageValues.zone(key: $0) }
         if zones.count != v.zones.count { errors.add("zones", "Tick the affected zones from the list.") }
         guard errors.isEmpty, let type, let onset, let grade else {
@@ -253,8 +259,11 @@ struct AdverseEventPages {
             }
             grade = parsed
         }
-        guard let text = f["text"], text.count <= 4000 else {
-            throw PageError(.badRequest, "The follow-up is empty or too long", "Write what was seen or done (at most 4,000 characters).")
+        let limit = RecordInputRules.adverseEventNotesMaxLength
+        guard let text = f["text"], RecordInputRules.textProblem(text, max: limit) == nil else {
+            throw PageError(
+                .badRequest, "The follow-up is empty, too long or holds a control character",
+                "Write what was seen or done (at most \(limit.formatted()) characters).")
         }
         do {
             _ = try await state.scope(p.organizationID).adverseEvents.addFollowUp(eventID: id, notedOn: date, grade: grade, text: text, req.access(p))

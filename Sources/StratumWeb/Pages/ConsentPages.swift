@@ -105,7 +105,9 @@ struct ConsentPages {
         default: errors.add("kind", "Choose treatment or photograph consent.")
         }
         if name.count < 3 || !name.contains(" ") { errors.add("signedByName", "Type the signer's full name (given and family name).") }
-        if name.count > 200 { errors.add("signedByName", "At most 200 characters.") }
+        if let problem = RecordInputRules.textProblem(name, max: RecordInputRules.consentSignerMaxLength) {
+            errors.add("signedByName", PageValues.sentence(problem.description))
+        }
         if f["confirmed"] != "yes" { errors.add("confirmed", "The signer must confirm they have read and agree to the text.") }
         guard errors.isEmpty, let kind else {
             return try await render(req, patient, kind: kindText, tier: tierText, name: name, errors: errors, status: .badRequest)

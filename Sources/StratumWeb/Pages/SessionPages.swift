@@ -308,8 +308,11 @@ struct SessionPages {
         let id = try Self.sessionID(req)
         let p = try await req.authorize(.update, .session, state: state)
         let text = try FormFields(req)["text"] ?? ""
-        guard !text.isEmpty, text.count <= 4000 else {
-            throw PageError(.badRequest, "The addendum is empty or too long", "Write the addendum (at most 4,000 characters) and add it again.")
+        let limit = RecordInputRules.addendumMaxLength
+        guard !text.isEmpty, RecordInputRules.textProblem(text, max: limit) == nil else {
+            throw PageError(
+                .badRequest, "The addendum is empty, too long or holds a control character",
+                "Write the addendum (at most \(limit.formatted()) characters) and add it again.")
         }
         let s = try await state.scope(p.organizationID).sessions.addAddendum(sessionID: id, text: text, req.access(p))
         return req.done("/sessions/\(PageValues.id(id))", .addendumAdded, wrote: s.patientID, p, state: state)
