@@ -12,7 +12,8 @@ extension APIHandler {
         let credentials = CredentialStore(database: state.database)
         let user: User
         switch try await SignIn.attempt(email: body.email, password: body.password, address: context.address, state: state, now: now) {
-        case .throttled: throw APIProblem(.tooManyRequests, "Too many failed sign-ins", detail: "Wait 15 minutes and try again.")
+        case .throttled(let retryAfter):
+            throw APIProblem(.tooManyRequests, "Too many failed sign-ins", detail: "Wait \(SignIn.wording(retryAfter)) and try again.")
         case .wrongCredentials: throw APIProblem(.unauthorized, "Sign-in failed", detail: "The email or password is wrong.")
         case .signedIn(let u): user = u
         }

@@ -166,4 +166,59 @@ struct CredentialStoreTests {
             #expect(stored.contains(hex("mira@alder.example")))
         }
     }
+    @Test(
+        "a sign-in is counted before its password is evaluated: of 30 parallel attempts on one account from one address, exactly five are admitted",
+        arguments: Backend.available)
+    func admissionUnderConcurrency(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let creds = CredentialStore(database: db)
+            let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<30 {
+                    group.addTask {
+                        if case .admitted = try await creds.admitLoginAttempt(email: "mira@alder.example", address: "203.0.113.7", now: at(0)) {
+                            return true
+                        }
+                        return false
+                    }
+                }
+                var n = 0
+                for try await ok in group where ok { n += 1 }
+                return n
+            }
+            #expect(admitted == CredentialStore.LoginThrottle().perAccountAndAddress)
+        }
+    }
+
+    @Test(
+        "the account and the address together are stopped; the colleague at another address is not locked out; the account's wait grows; a success starts afresh",
+        arguments: Backend.available)
+    func admissionRules(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let creds = CredentialStore(database: db)
+            var throttle = CredentialStore.LoginThrottle()
+            throttle.delayAfter = 8
+            func admit(_ address: String, _ t: Double, email: String = "mira@alder.example") async throws -> CredentialStore.LoginAdmission {
+                try await creds.admitLoginAttempt(email: email, address: address, now: at(t), throttle: throttle)
+            }
+            for i in 0..<5 { guard case .admitted = try await admit("203.0.113.7", Double(i)) else { Issue.record("attempt \(i)"); return } }
+            guard case .throttled(let wait) = try await admit("203.0.113.7", 5) else { Issue.record("the guesser's address is not stopped"); return }
+            #expect(wait > 800 && wait <= 900, "until the first of the five leaves the 15-minute window")
+            // Mira, at the clinic's own address, still signs in: typing her email elsewhere does not lock her out.
+            guard case .admitted(let own) = try await admit("198.51.100.2", 6) else { Issue.record("locked out"); return }
+            // Three more failures from other addresses make eight for the account: each further attempt waits, doubling.
+            for (i, address) in ["192.0.2.1", "192.0.2.2"].enumerated() {
+                guard case .admitted = try await admit(address, 7 + Double(i)) else { Issue.record("\(address)"); return }
+            }
+            guard case .throttled(let first) = try await admit("192.0.2.3", 8.5) else { Issue.record("no wait after eight failures"); return }
+            #expect(first > 0 && first <= 2)
+            guard case .admitted = try await admit("192.0.2.3", 10.5) else { Issue.record("the wait did not end"); return }
+            guard case .throttled(let second) = try await admit("192.0.2.4", 11) else { Issue.record("the wait did not grow"); return }
+            #expect(second > 2 && second <= 4)
+            // Another account from the same address is untouched by Mira's count.
+            guard case .admitted = try await admit("198.51.100.2", 12, email: "jonas@alder.example") else { Issue.record("jonas"); return }
+            // A success (her own attempt, admitted above) starts the account afresh.
+            try await creds.loginSucceeded(attemptID: own)
+            guard case .admitted = try await admit("192.0.2.9", 13) else { Issue.record("not afresh after a success"); return }
+        }
+    }
 }

@@ -33,10 +33,13 @@ struct SignInLoadTests {
     )
     func chartReadDuringSignIns() async throws {
         try await withServer { s in
-            let user = try await s.state.directory.createUser(
-                email: "busy@a.example", displayName: "Busy",
-                passwordHash: try Passwords.hash(Self.password))
-            _ = try await s.state.directory.addMembership(userID: user.id, clinicID: s.clinicA.id, role: .frontDesk)
+            // Sixteen colleagues signing in at once (one account's parallel attempts are counted as they arrive and
+            // throttled after five: SignInHardeningTests).
+            let hash = try Passwords.hash(Self.password)
+            for i in 0..<16 {
+                let user = try await s.state.directory.createUser(email: "busy\(i)@a.example", displayName: "Busy \(i)", passwordHash: hash)
+                _ = try await s.state.directory.addMembership(userID: user.id, clinicID: s.clinicA.id, role: .frontDesk)
+            }
             let owner = s.token("a", .owner)
             let created = try await s.send(.POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: s.clinicA.id))
             let patientID = try #require(created.json["id"] as? String)
@@ -68,10 +71,10 @@ struct SignInLoadTests {
                 let signingIn = Task { () throws -> [HTTPStatus] in
                     defer { finished.raise() }
                     return try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
-                        for _ in 0..<16 {
+                        for i in 0..<16 {
                             group.addTask {
                                 try await client.post(URI(string: "\(base)/api/v1/auth/tokens")) { req in
-                                    try req.content.encode(["email": "busy@a.example", "password": Self.password], as: .json)
+                                    try req.content.encode(["email": "busy\(i)@a.example", "password": Self.password], as: .json)
                                 }.status
                             }
                         }

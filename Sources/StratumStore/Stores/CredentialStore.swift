@@ -281,6 +281,80 @@ public struct CredentialStore: Sendable {
         }
     }
 
+    /// How many failures throttle a sign-in, and how. Guessing is slowed three ways without letting anyone lock a
+    /// colleague out by typing their email: the account and the address together (the guesser's own address is
+    /// stopped), the address alone (one address guessing many accounts), and the account from every address, which
+    /// only grows the wait between attempts instead of refusing them.
+    public struct LoginThrottle: Sendable {
+        public var window: TimeInterval = 15 * 60
+        public var perAccountAndAddress = 5
+        public var perAddress = 20
+        /// Failures of the account from any address before each further attempt must wait.
+        public var delayAfter = 10
+        /// The first wait; each further failure doubles it, up to `maxDelay`.
+        public var firstDelay: TimeInterval = 2
+        public var maxDelay: TimeInterval = 15 * 60
+        public init() {}
+    }
+
+    /// Whether a sign-in attempt may be evaluated.
+    public enum LoginAdmission: Sendable, Equatable {
+        /// Evaluate the password; the attempt is already counted as a failure until `loginSucceeded(attemptID:)`.
+        case admitted(attemptID: UUID)
+        /// Refused without evaluating the password; `retryAfter` seconds, when known.
+        case throttled(retryAfter: TimeInterval)
+    }
+
+    /// Admits one sign-in attempt or refuses it, counting it before its password is evaluated: the count, the
+    /// decision and the attempt's row are one transaction (serialized per account and address on PostgreSQL), so a
+    /// burst of parallel guesses is counted as it arrives and a right password hidden in it is refused like the rest.
+    public func admitLoginAttempt(
+        email: String, address: String, now: Date = Date(), throttle: LoginThrottle = LoginThrottle()
+    ) async throws -> LoginAdmission {
+        let hash = Self.emailHash(email)
+        return try await db.write { database -> LoginAdmission in
+            let sql = database as! any SQLDatabase
+            if sql.dialect.name != "sqlite" {
+                // Account first, then address, in every transaction: the locks cannot wait on each other in a cycle.
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login:" + hash)))").run()
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login-address:" + address)))").run()
+            }
+            let start = now.addingTimeInterval(-throttle.window)
+            let lastSuccess = try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
+                .filter(\.$attemptedAt >= start).max(\.$attemptedAt)
+            let accountFailures = try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash)
+                .filter(\.$succeeded == false).filter(\.$attemptedAt > (lastSuccess ?? start.addingTimeInterval(-0.001)))
+                .sort(\.$attemptedAt, .descending).all()
+            let pair = accountFailures.filter { $0.address == address }.count
+            let fromAddress = try await LoginAttemptRow.query(on: database).filter(\.$address == address)
+                .filter(\.$succeeded == false).filter(\.$attemptedAt >= start).count()
+            if pair >= throttle.perAccountAndAddress || fromAddress >= throttle.perAddress {
+                let oldest = accountFailures.filter { $0.address == address }.last?.attemptedAt ?? now
+                return .throttled(retryAfter: max(1, oldest.addingTimeInterval(throttle.window).timeIntervalSince(now)))
+            }
+            if accountFailures.count >= throttle.delayAfter, let last = accountFailures.first?.attemptedAt {
+                let doublings = Double(accountFailures.count - throttle.delayAfter)
+                let wait = min(throttle.maxDelay, throttle.firstDelay * pow(2, min(doublings, 30)))
+                if now < last.addingTimeInterval(wait) { return .throttled(retryAfter: max(1, last.addingTimeInterval(wait).timeIntervalSince(now))) }
+            }
+            let m = LoginAttemptRow()
+            m.id = UUID()
+            m.emailHash = hash
+            m.address = address
+            m.succeeded = false
+            m.attemptedAt = now
+            try await m.create(on: database)
+            return .admitted(attemptID: m.id!)
+        }
+    }
+
+    /// Marks an admitted attempt as the successful sign-in it turned out to be: the account's count starts afresh.
+    public func loginSucceeded(attemptID: UUID) async throws {
+        try await db.write { database in
+            try await LoginAttemptRow.query(on: database).filter(\.$id == attemptID).set(\.$succeeded, to: true).update()
+        }
+    }
+
     /// Failed attempts since `since`: for the account, counted after its last successful sign-in (a user who
     /// finally typed the right password starts afresh); for the address, all of them (one attacker's own
     /// successful account must not reset the count for the accounts they guess at).

@@ -49,8 +49,9 @@ struct LoginPages {
         }
         let address = req.remoteAddress?.ipAddress ?? "unknown"
         switch try await SignIn.attempt(email: email, password: password, address: address, state: state, now: requestNow(state)) {
-        case .throttled:
-            return try await loginPage(req, email: email, error: "Too many failed sign-ins. Wait 15 minutes and try again.", status: .tooManyRequests)
+        case .throttled(let retryAfter):
+            return try await loginPage(
+                req, email: email, error: "Too many failed sign-ins. Wait \(SignIn.wording(retryAfter)) and try again.", status: .tooManyRequests)
         case .wrongCredentials:
             return try await loginPage(req, email: email, error: "The email or password is wrong.", status: .unauthorized)
         case .signedIn(let user):
@@ -86,9 +87,13 @@ struct LoginPages {
         return req.done("/today", .clinicSwitched)
     }
 
-    /// Only a local path may follow sign-in, so the form cannot be used to send someone elsewhere.
+    /// Only a local path may follow sign-in, so the form cannot be used to send someone elsewhere. Browsers drop tabs
+    /// and line breaks from a URL and read a backslash as a slash, so `/\t/evil.example` and `/\\evil.example` are
+    /// `//evil.example`, another host: only visible ASCII is kept, as every path Stratum links to is.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return "/today" }
+        guard let next, next.utf8.count < 500, next.hasPrefix("/"), !next.hasPrefix("//"),
+            next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") })
+        else { return "/today" }
         return next
     }
 }
