@@ -65,8 +65,11 @@ struct APITransport: ServerTransport {
     /// The collected body, or none when it is empty: a POST with no body reaches an operation whose body is optional as
     /// "no body" (accepting a course whose plan has no caution needs no acknowledgements), not as empty JSON.
     static func body(of request: Request) -> HTTPBody? {
-        guard let buffer = request.body.data, buffer.readableBytes > 0 else { return nil }
-        return HTTPBody(ArraySlice(buffer.readableBytesView))
+        if let buffer = request.body.data { return buffer.readableBytes > 0 ? HTTPBody(ArraySlice(buffer.readableBytesView)) : nil }
+        // Left unread by the body limit (a photo upload): streamed to the handler, which authorizes before reading it.
+        let length = request.headers.first(name: .contentLength).flatMap(Int.init)
+        guard length.map({ $0 > 0 }) ?? request.headers.contains(name: .transferEncoding) else { return nil }
+        return HTTPBody(request.body.map(\.readableBytesView), length: length.map { .known(Int64($0)) } ?? .unknown, iterationBehavior: .single)
     }
 
     static func response(_ head: HTTPResponse, _ body: HTTPBody?) async throws -> Response {

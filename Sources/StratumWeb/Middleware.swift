@@ -69,6 +69,10 @@ struct BodyLimitMiddleware: AsyncMiddleware {
         if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit {
             throw tooLarge ?? Abort(.payloadTooLarge)
         }
+        // A photo's allowance is read only for a caller who may add photos: the API's handler and the page's session
+        // check authorize first and then read the body (APITransport streams it; WebSessionMiddleware reads it), so an
+        // anonymous POST of 16 MiB is refused before a byte of it is read.
+        if photo { return try await next.respond(to: request) }
         if request.body.data == nil, request.method != .GET, request.method != .HEAD {
             do { _ = try await request.body.collect(max: limit).get() } catch let e as any AbortError where e.status == .payloadTooLarge {
                 throw tooLarge ?? e

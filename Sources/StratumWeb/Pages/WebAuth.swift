@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StratumCore
 import StratumStore
 import Vapor
 
@@ -68,6 +69,18 @@ struct WebSessionMiddleware: AsyncMiddleware {
                 return response
             }
             throw PageError(.unauthorized, "Your session has ended", "Sign in again; what you typed on the previous page was not saved.")
+        }
+        if request.body.data == nil, request.method == .POST, request.url.path.hasSuffix("/photos") {
+            // The body limit leaves a photo upload unread until here: the session is known, and only a role that may
+            // add photos gets the photo allowance read (its CSRF token travels inside the form).
+            guard Permissions.allows(user.principal.role, .create, .photo) else {
+                throw PageError(.forbidden, "Not allowed", "Your role (\(user.principal.role.rawValue)) may not create photo records.")
+            }
+            do { _ = try await request.body.collect(max: StratumServer.maxPhotoBodyBytes).get() } catch let e as any AbortError
+                where e.status == .payloadTooLarge
+            {
+                throw PageError(.payloadTooLarge, "Photo too large", "Photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB.")
+            }
         }
         if request.method != .GET, request.method != .HEAD {
             let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
