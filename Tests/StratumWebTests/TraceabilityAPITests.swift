@@ -80,6 +80,14 @@ struct TraceabilityAPITests {
             #expect(patients.map { $0["patientId"] as? String } == [pid] && patients.first?["status"] as? String == "to-contact")
             let exposures = try await s.send(.GET, "/api/v1/cycles/\(cycleID)/exposures", token: doc)
             #expect((exposures.json["items"] as? [[String: Any]])?.count == 1)
+            // What an assistant learns of a patient for a recall is what docs/api.md states: who to contact and how,
+            // with the session that exposed them; nothing else of the record.
+            #expect(patients.allSatisfy { Set($0.keys) == ["patientId", "name", "phone", "email", "status", "note", "updatedAt"] }, "\(patients)")
+            let seen = try await s.send(.GET, "/api/v1/cycles/\(cycleID)/exposures", token: assistant)
+            let exposed = try #require(seen.json["items"] as? [[String: Any]], "\(seen.text)")
+            #expect(
+                exposed.allSatisfy { Set($0.keys) == ["sessionId", "date", "patientId", "patientName", "phone", "email", "clinicId", "via"] },
+                "\(exposed)")
             let contacted = try await s.send(.PUT, "/api/v1/recalls/\(recallID)/patients/\(pid)", token: assistant, json: #"{"status": "contacted"}"#)
             #expect(contacted.status == .ok)
             let wrongStatus = try await s.send(.PUT, "/api/v1/recalls/\(recallID)/patients/\(pid)", token: assistant, json: #"{"status": "called"}"#)

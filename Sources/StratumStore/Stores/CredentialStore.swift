@@ -268,19 +268,6 @@ public struct CredentialStore: Sendable {
 
     // MARK: Login throttling
 
-    /// Records a sign-in attempt. The email is kept only as the SHA-256 of its trimmed, lower-cased form.
-    public func recordLoginAttempt(email: String, address: String, succeeded: Bool, at: Date = Date()) async throws {
-        try await db.write { database in
-            let m = LoginAttemptRow()
-            m.id = UUID()
-            m.emailHash = Self.emailHash(email)
-            m.address = address
-            m.succeeded = succeeded
-            m.attemptedAt = at
-            try await m.create(on: database)
-        }
-    }
-
     /// How many failures throttle a sign-in, and how. Guessing is slowed three ways without letting anyone lock a
     /// colleague out by typing their email: the account and the address together (the guesser's own address is
     /// stopped), the address alone (one address guessing many accounts), and the account from every address, which
@@ -308,6 +295,7 @@ public struct CredentialStore: Sendable {
     /// Admits one sign-in attempt or refuses it, counting it before its password is evaluated: the count, the
     /// decision and the attempt's row are one transaction (serialized per account and address on PostgreSQL), so a
     /// burst of parallel guesses is counted as it arrives and a right password hidden in it is refused like the rest.
+    /// The email is kept only as the SHA-256 of its trimmed, lower-cased form.
     public func admitLoginAttempt(
         email: String, address: String, now: Date = Date(), throttle: LoginThrottle = LoginThrottle()
     ) async throws -> LoginAdmission {
@@ -352,23 +340,6 @@ public struct CredentialStore: Sendable {
     public func loginSucceeded(attemptID: UUID) async throws {
         try await db.write { database in
             try await LoginAttemptRow.query(on: database).filter(\.$id == attemptID).set(\.$succeeded, to: true).update()
-        }
-    }
-
-    /// Failed attempts since `since`: for the account, counted after its last successful sign-in (a user who
-    /// finally typed the right password starts afresh); for the address, all of them (one attacker's own
-    /// successful account must not reset the count for the accounts they guess at).
-    public func recentFailures(email: String, address: String, since: Date) async throws -> (perAccount: Int, perAddress: Int) {
-        let hash = Self.emailHash(email)
-        return try await db.read { database -> (perAccount: Int, perAddress: Int) in
-            let lastSuccess = try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
-                .filter(\.$attemptedAt >= since).max(\.$attemptedAt)
-            var account = LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == false)
-            if let lastSuccess { account = account.filter(\.$attemptedAt > lastSuccess) } else { account = account.filter(\.$attemptedAt >= since) }
-            let perAccount = try await account.count()
-            let perAddress = try await LoginAttemptRow.query(on: database).filter(\.$address == address).filter(\.$succeeded == false)
-                .filter(\.$attemptedAt >= since).count()
-            return (perAccount, perAddress)
         }
     }
 
