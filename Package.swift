@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         // The generated server's request and answer heads (StratumWeb's own transport connects them to Vapor).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Mail to the clinic's relay (docs/decisions/0012): SMTP lines over SwiftNIO, STARTTLS and TLS with NIOSSL,
+        // both already in the graph under Vapor.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Reads the bundled openapi.yaml to build the /docs page (already in the graph: the generator uses it).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Server-rendered pages for the treatment room (docs/architecture.md: web pages), escaped by default.
@@ -63,6 +68,11 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),

@@ -10,6 +10,8 @@ public struct AppConfig: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// True when a TLS-terminating proxy sits in front: cookies get `Secure` and HSTS is sent.
     public var behindTLS: Bool
+    /// The clinic's mail relay (`STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM`); without one, mail waits in the outbox.
+    var mailRelay: SMTPRelay?
 
     public init(
         store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
@@ -22,8 +24,8 @@ public struct AppConfig: Sendable, Equatable {
         self.behindTLS = behindTLS
     }
 
-    /// Reads `DATABASE_URL`, `STRATUM_DATA_DIR`, `STRATUM_AUDIT_KEY`, `STRATUM_HOST`, `STRATUM_PORT`, `LOG_LEVEL`
-    /// and `STRATUM_BEHIND_TLS`.
+    /// Reads `DATABASE_URL`, `STRATUM_DATA_DIR`, `STRATUM_AUDIT_KEY`, `STRATUM_HOST`, `STRATUM_PORT`, `LOG_LEVEL`,
+    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL` and `STRATUM_MAIL_FROM`.
     public static func fromEnvironment(_ env: [String: String]) -> Result<AppConfig, ConfigurationProblems> {
         var problems: [String] = []
         var store: StoreConfiguration?
@@ -52,7 +54,15 @@ public struct AppConfig: Sendable, Equatable {
             default: problems.append("STRATUM_BEHIND_TLS: \"\(t)\" is not true or false")
             }
         }
+        var relay: SMTPRelay?
+        if let url = env["STRATUM_SMTP_URL"], !url.isEmpty {
+            do {
+                relay = try SMTPRelay(url: url, from: env["STRATUM_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "stratum@localhost")
+            } catch { problems.append(String(describing: error)) }
+        }
         guard problems.isEmpty, let store else { return .failure(ConfigurationProblems(problems: problems)) }
-        return .success(AppConfig(store: store, host: host, port: port, logLevel: level, behindTLS: tls))
+        var config = AppConfig(store: store, host: host, port: port, logLevel: level, behindTLS: tls)
+        config.mailRelay = relay
+        return .success(config)
     }
 }

@@ -23,6 +23,7 @@ enum StratumMigrations {
         M0018_RecallCorrections(),
         M0020_SealedAuditAndPhotoBlobs(),
         M0021_HotPathIndexes(),
+        M0022_Outbox(),
         M0019_RefreshCourseOutcomes()
     ]
 }

@@ -1,0 +1,131 @@
+import Foundation
+import NIOCore
+import NIOExtras
+import NIOPosix
+import NIOSSL
+import StratumStore
+
+/// Why the relay did not take a message: its reply (or what failed on the way), and whether trying again can help.
+struct SMTPFailure: Error, CustomStringConvertible {
+    let reply: String
+    /// A 5xx reply or a configuration problem: the message is given up, not retried.
+    let permanent: Bool
+    var description: String { reply }
+}
+
+/// Hands one message at a time to the clinic's relay (RFC 5321): EHLO, STARTTLS when offered (required before a
+/// password), AUTH PLAIN, MAIL, RCPT, DATA. No SMTP client is in the offline package set, and the protocol a relay
+/// needs is this small, on the SwiftNIO and NIOSSL the server already runs (docs/decisions/0012).
+struct SMTPClient: Sendable {
+    let relay: SMTPRelay
+    let group: any EventLoopGroup
+    /// How long the relay may take to connect and to answer each command.
+    var timeout: TimeAmount = .seconds(30)
+
+    func send(_ message: OutboxMessage, now: Date) async throws {
+        let recipient = message.mail.recipient
+        guard recipient.contains("@"),
+            !recipient.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "<" || $0 == ">" })
+        else { throw SMTPFailure(reply: "the recipient is not an address", permanent: true) }
+        let relay = relay
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: group).connectTimeout(timeout).connect(host: relay.host, port: relay.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if relay.security == .implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(try Self.tlsHandler(relay))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        } catch {
+            throw SMTPFailure(reply: "cannot reach \(relay.host):\(relay.port): \(error)", permanent: false)
+        }
+        try await channel.executeThenClose { inbound, outbound in
+            var session = Session(lines: inbound.makeAsyncIterator(), outbound: outbound)
+            try await session.expect(nil, [220])
+            var features = try await session.expect("EHLO stratum.local", [250])
+            if relay.security == .startTLS {
+                if features.uppercased().contains("STARTTLS") {
+                    try await session.expect("STARTTLS", [220])
+                    try await channel.channel.pipeline.addHandler(try Self.tlsHandler(relay), position: .first)
+                    features = try await session.expect("EHLO stratum.local", [250])
+                } else if relay.password != nil {
+                    throw SMTPFailure(reply: "the relay offers no STARTTLS; the password is not sent in clear", permanent: true)
+                }
+            }
+            if let user = relay.username, let password = relay.password {
+                let token = Data("\u{0}\(user)\u{0}\(password)".utf8).base64EncodedString()
+                try await session.expect("AUTH PLAIN \(token)", [235], shown: "AUTH PLAIN")
+            }
+            try await session.expect("MAIL FROM:<\(relay.from)>", [250])
+            try await session.expect("RCPT TO:<\(recipient)>", [250, 251])
+            try await session.expect("DATA", [354])
+            try await session.expect(Self.data(message, from: relay.from, now: now), [250], shown: "the message")
+            _ = try? await session.expect("QUIT", [221])
+        }
+    }
+
+    static func tlsHandler(_ relay: SMTPRelay) throws -> NIOSSLClientHandler {
+        try NIOSSLClientHandler(context: NIOSSLContext(configuration: .makeClientConfiguration()), serverHostname: relay.host)
+    }
+
+    /// The message as DATA carries it: headers, a base64 body (any text travels through any relay), dot-stuffed by
+    /// construction (base64 lines never start with a dot), and the final dot.
+    static func data(_ message: OutboxMessage, from: String, now: Date) -> String {
+        let body = Data(message.mail.body.utf8).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed
+        ])
+        let headers = [
+            "From: \(from)", "To: \(message.mail.recipient)", "Subject: \(encodedWord(message.mail.subject))",
+            "Date: \(rfc5322(now))", "Message-ID: <\(message.mail.idempotencyKey)@stratum>", "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"
+        ]
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n."
+    }
+
+    /// A header's text as RFC 2047 when it is not plain ASCII; line breaks never reach a header.
+    static func encodedWord(_ text: String) -> String {
+        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        if clean.allSatisfy({ $0.isASCII }) { return clean }
+        return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
+    }
+
+    static func rfc5322(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return f.string(from: date)
+    }
+
+    /// One conversation: a command, then the relay's (possibly multi-line) reply.
+    struct Session {
+        var lines: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+        let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+        /// Sends `command` (nil: only read, for the greeting) and returns the reply's text when its code is expected.
+        @discardableResult
+        mutating func expect(_ command: String?, _ codes: Set<Int>, shown: String? = nil) async throws -> String {
+            if let command { try await outbound.write(ByteBuffer(string: command + "\r\n")) }
+            var text = ""
+            while true {
+                guard var line = try await lines.next() else {
+                    throw SMTPFailure(reply: "the relay closed the connection after \(shown ?? command ?? "connecting")", permanent: false)
+                }
+                let s = (line.readString(length: line.readableBytes) ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+                text += s + "\n"
+                guard s.utf8.count >= 3, let code = Int(s.prefix(3)) else {
+                    throw SMTPFailure(reply: "the relay's reply is not SMTP: \(s.prefix(80))", permanent: false)
+                }
+                if s.utf8.count > 3, s.dropFirst(3).first == "-" { continue }
+                guard codes.contains(code) else {
+                    let what = (shown ?? command.map { String($0.prefix { $0 != " " && $0 != ":" }) } ?? "the greeting")
+                    throw SMTPFailure(reply: "\(what): \(text.trimmingCharacters(in: .whitespacesAndNewlines))", permanent: code >= 500)
+                }
+                return text
+            }
+        }
+    }
+}
