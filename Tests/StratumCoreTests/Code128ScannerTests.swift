@@ -11,18 +11,6 @@ let barcodeToolsPresent =
 
 @Suite("Code 128 labels read by zbar", .enabled(if: barcodeToolsPresent))
 struct Code128ScannerTests {
-    static func run(_ tool: String, _ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-    }
-
     @Test("zbar reads each label as the text it was drawn from", arguments: ["PK-000123", "LOT-2291", "0123456789", "A1234567B", "Pack #7 & co"])
     func scanned(text: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("code128-\(UUID().uuidString)")
@@ -30,10 +18,10 @@ struct Code128ScannerTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let svg = dir.appendingPathComponent("label.svg"), png = dir.appendingPathComponent("label.png")
         try Code128.svg(text, module: 3, height: 90).write(to: svg, atomically: true, encoding: .utf8)
-        let (converted, _) = try Self.run("/usr/bin/rsvg-convert", ["-b", "white", "-o", png.path, svg.path])
+        let (converted, _) = try runTool("/usr/bin/rsvg-convert", ["-b", "white", "-o", png.path, svg.path])
         #expect(converted == 0)
-        let (status, output) = try Self.run("/usr/bin/zbarimg", ["--quiet", "--raw", "-Sdisable", "-Scode128.enable", png.path])
+        let (status, output) = try runTool("/usr/bin/zbarimg", ["--quiet", "--raw", "-Sdisable", "-Scode128.enable", png.path])
         #expect(status == 0, "zbar found no Code 128 symbol")
-        #expect(output.trimmingCharacters(in: .newlines) == text)
+        #expect(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .newlines) == text)
     }
 }

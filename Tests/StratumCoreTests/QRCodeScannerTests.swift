@@ -16,24 +16,11 @@ struct QRCodeScannerTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let svg = dir.appendingPathComponent("code.svg"), png = dir.appendingPathComponent("code.png")
         try code.svg(module: 4).write(to: svg, atomically: true, encoding: .utf8)
-        guard try run("/usr/bin/rsvg-convert", ["-b", "white", "-o", png.path, svg.path]).status == 0 else { return nil }
-        let (status, output) = try run("/usr/bin/zbarimg", ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png.path])
+        guard try runTool("/usr/bin/rsvg-convert", ["-b", "white", "-o", png.path, svg.path]).status == 0 else { return nil }
+        let (status, output) = try runTool("/usr/bin/zbarimg", ["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png.path])
         guard status == 0, let text = String(data: output, encoding: .utf8) else { return nil }
         // zbarimg ends each symbol with a newline; the payloads here end with none.
         return text.hasSuffix("\n") ? String(text.dropLast()) : text
-    }
-
-    static func run(_ tool: String, _ args: [String]) throws -> (status: Int32, output: Data) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, output)
     }
 
     @Test(
