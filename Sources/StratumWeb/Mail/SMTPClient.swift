@@ -92,13 +92,7 @@ struct SMTPClient: Sendable {
         return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
     }
 
-    static func rfc5322(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return f.string(from: date)
-    }
+    static func rfc5322(_ date: Date) -> String { UTCText.format(date, "EEE, dd MMM yyyy HH:mm:ss '+0000'") }
 
     /// One conversation: a command, then the relay's (possibly multi-line) reply.
     struct Session {

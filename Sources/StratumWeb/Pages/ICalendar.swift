@@ -44,11 +44,5 @@ enum ICalendar {
         return out
     }
 
-    static func timestamp(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return f.string(from: d)
-    }
+    static func timestamp(_ d: Date) -> String { UTCText.format(d, "yyyyMMdd'T'HHmmss'Z'") }
 }
