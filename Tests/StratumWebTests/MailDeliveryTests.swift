@@ -159,6 +159,16 @@ struct MailDeliveryTests {
         }
     }
 
+    @Test("a subject never carries a line break into the headers, ASCII or not")
+    func subjectHeader() {
+        #expect(SMTPClient.encodedWord("Invitation\r\nBcc: everyone@example.org") == "Invitation  Bcc: everyone@example.org")
+        #expect(SMTPClient.encodedWord("Plain") == "Plain")
+        let encoded = SMTPClient.encodedWord("Réinitialisation\r\nBcc: x@y")
+        #expect(encoded.hasPrefix("=?UTF-8?B?") && !encoded.contains("\r") && !encoded.contains("\n"))
+        let decoded = Data(base64Encoded: String(encoded.dropFirst(10).dropLast(2))).map { String(decoding: $0, as: UTF8.self) }
+        #expect(decoded == "Réinitialisation  Bcc: x@y")
+    }
+
     @Test("the relay's URL: smtp is STARTTLS on 587, smtps TLS on 465; a bad URL is refused without echoing its password")
     func relayURL() throws {
         let plain = try SMTPRelay(url: "smtp://mailer:s%40cret@relay.example", from: "clinic@example.org")

@@ -87,7 +87,8 @@ struct SMTPClient: Sendable {
 
     /// A header's text as RFC 2047 when it is not plain ASCII; line breaks never reach a header.
     static func encodedWord(_ text: String) -> String {
-        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        // By scalar: "\r\n" is one Character, and any control character in a header could forge another header.
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         if clean.allSatisfy({ $0.isASCII }) { return clean }
         return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
     }
