@@ -132,6 +132,7 @@ extension APIProblem {
         case .courseNotProposed: title = "Course not proposed"
         case .sessionSigned: title = "Session signed"
         case .sessionNotSigned: title = "Session not signed"
+        case .lastOwner: title = "Last owner"
         }
         return APIProblem(.conflict, title, detail: c.description, extensions: [("conflict", .string(c.kind))])
     }

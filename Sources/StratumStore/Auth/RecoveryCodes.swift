@@ -40,7 +40,11 @@ public enum RecoveryCodes {
     /// The index in `storedHashes` of the code typed, or nil. Every stored hash is compared in constant time; the
     /// caller deletes (or marks used) the matched one in the same transaction as the sign-in, so it works once.
     public static func match(_ typed: String, among storedHashes: [String]) -> Int? {
-        guard let typedHash = hash(typed) else { return nil }
+        hash(typed).flatMap { matchHash($0, among: storedHashes) }
+    }
+
+    /// The index in `storedHashes` of `typedHash` (however it was hashed), every one compared in constant time.
+    static func matchHash(_ typedHash: String, among storedHashes: [String]) -> Int? {
         var matched: Int?
         for (i, stored) in storedHashes.enumerated() where ConstantTime.equal(Array(stored.utf8), Array(typedHash.utf8)) {
             matched = i

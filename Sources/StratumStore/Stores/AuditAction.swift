@@ -33,6 +33,20 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case expire
     /// An `AE-CLUSTER` alert was reviewed.
     case review
+    /// A colleague was invited to the organization by mail.
+    case invite
+    /// An invitation or a credential (a session, an API token) was ended before its time.
+    case revoke
+    /// A colleague's membership of a clinic was removed.
+    case remove
+    /// A colleague's account was deactivated: every session and token ended with it.
+    case deactivate
+    /// An owner lifted the sign-in throttle on a colleague's account.
+    case unlock
+    /// An invitation was taken up and the account set up, or a password was set from a reset link.
+    case activate
+    /// Two-factor sign-in was turned on or off, or recovery codes were issued again.
+    case enrol
 
     /// Whether the act only shows the record: a request's further reads of a patient it has already audited add no
     /// row (`AuditLedger`).

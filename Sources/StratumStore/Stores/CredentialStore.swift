@@ -336,6 +336,15 @@ public struct CredentialStore: Sendable {
         }
     }
 
+    /// The account's failed sign-ins since its last success within the throttle's window, for the owner's staff page.
+    static func recentFailures(emailHash hash: String, now: Date, throttle: LoginThrottle, on database: any Database) async throws -> Int {
+        let start = now.addingTimeInterval(-throttle.window)
+        let lastSuccess = try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
+            .filter(\.$attemptedAt >= start).max(\.$attemptedAt)
+        return try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == false)
+            .filter(\.$attemptedAt > (lastSuccess ?? start.addingTimeInterval(-0.001))).count()
+    }
+
     /// Marks an admitted attempt as the successful sign-in it turned out to be: the account's count starts afresh.
     public func loginSucceeded(attemptID: UUID) async throws {
         try await db.write { database in

@@ -10,6 +10,8 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
     case sessionSigned
     /// An addendum corrects a signed session; an unsigned one is edited instead.
     case sessionNotSigned
+    /// An organization keeps at least one active owner: nobody else can manage its staff or settings.
+    case lastOwner
 
     /// The stable name a client branches on (the API's `conflict` member).
     public var kind: String {
@@ -18,6 +20,7 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
         case .courseNotProposed: "course-not-proposed"
         case .sessionSigned: "session-signed"
         case .sessionNotSigned: "session-not-signed"
+        case .lastOwner: "last-owner"
         }
     }
 
@@ -27,6 +30,7 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
         case .courseNotProposed(let status): "course is \(status), only a proposed course can be accepted"
         case .sessionSigned: "session is signed: add an addendum instead"
         case .sessionNotSigned: "session is not signed: edit it instead of adding an addendum"
+        case .lastOwner: "this is the organization's last active owner: make someone else an owner first"
         }
     }
 }
