@@ -7,6 +7,8 @@ import Vapor
 /// Implements the generated `APIProtocol`. Handlers stay thin: decode → authorize → load → call core → save → respond.
 struct APIHandler: APIProtocol {
     let state: ServerState
+    /// The base of mailed links (`STRATUM_PUBLIC_URL`).
+    var linkBase = "http://127.0.0.1:8080"
 
     var context: RequestContext {
         RequestContext.current

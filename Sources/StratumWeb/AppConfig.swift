@@ -12,6 +12,14 @@ public struct AppConfig: Sendable, Equatable {
     public var behindTLS: Bool
     /// The clinic's mail relay (`STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM`); without one, mail waits in the outbox.
     var mailRelay: SMTPRelay?
+    /// Where staff reach the server (`STRATUM_PUBLIC_URL`), for the links in invitations and reset mails; never the
+    /// request's Host header, which a caller could forge to have a reset link point at their own site.
+    public var publicURL: String?
+
+    /// The base of every mailed link, without a trailing slash.
+    var linkBase: String {
+        (publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)").trimmingSuffix("/")
+    }
 
     public init(
         store: StoreConfiguration, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
@@ -25,7 +33,7 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     /// Reads `DATABASE_URL`, `STRATUM_DATA_DIR`, `STRATUM_AUDIT_KEY`, `STRATUM_HOST`, `STRATUM_PORT`, `LOG_LEVEL`,
-    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL` and `STRATUM_MAIL_FROM`.
+    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM` and `STRATUM_PUBLIC_URL`.
     public static func fromEnvironment(_ env: [String: String]) -> Result<AppConfig, ConfigurationProblems> {
         var problems: [String] = []
         var store: StoreConfiguration?
@@ -60,9 +68,27 @@ public struct AppConfig: Sendable, Equatable {
                 relay = try SMTPRelay(url: url, from: env["STRATUM_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "stratum@localhost")
             } catch { problems.append(String(describing: error)) }
         }
+        var publicURL: String?
+        if let u = env["STRATUM_PUBLIC_URL"], !u.isEmpty {
+            if let parsed = URL(string: u), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, parsed.query == nil {
+                publicURL = u
+            } else {
+                problems.append("STRATUM_PUBLIC_URL: \"\(u)\" is not an http(s) URL such as https://stratum.clinic.example")
+            }
+        }
         guard problems.isEmpty, let store else { return .failure(ConfigurationProblems(problems: problems)) }
         var config = AppConfig(store: store, host: host, port: port, logLevel: level, behindTLS: tls)
         config.mailRelay = relay
+        config.publicURL = publicURL
         return .success(config)
+    }
+}
+
+extension String {
+    /// The text without any trailing `suffix`es.
+    func trimmingSuffix(_ suffix: Character) -> String {
+        var s = Substring(self)
+        while s.last == suffix { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -21,6 +21,23 @@ extension APIHandler {
         guard let organizationID = memberships.first?.organizationID else {
             throw APIProblem(.forbidden, "No clinic membership", detail: "This account is not a member of any clinic.")
         }
+        // The second factor, as at the pages: a code when enrolled; no token at all while enrolment is required.
+        let accounts = AccountStore(database: state.database, auditKey: state.auditKey)
+        if try await accounts.hasTwoFactor(userID: user.id) {
+            guard let code = body.code, !code.isEmpty else {
+                throw APIProblem(
+                    .unauthorized, "Code required", detail: "This account signs in with two factors: send the authenticator's code in code.")
+            }
+            guard try await accounts.verifySecondFactor(userID: user.id, code: code, now: now) else {
+                throw APIProblem(
+                    .unauthorized, "Sign-in failed", detail: "code: not the current code of the authenticator app, nor an unused recovery code.")
+            }
+        } else if try await accounts.mustEnrolTwoFactor(userID: user.id) {
+            throw APIProblem(
+                .forbidden, "Two-factor sign-in required",
+                detail: "Your organization requires two-factor sign-in for your role: enrol on the account page (/account) first.")
+        }
+        try await accounts.recordSignIn(userID: user.id, now: now)
         let expires = now.addingTimeInterval(Self.tokenLifetime)
         let issued = try await credentials.issue(
             userID: user.id, organizationID: organizationID,

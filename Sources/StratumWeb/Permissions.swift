@@ -22,11 +22,16 @@ public enum Resource: String, Sendable, CaseIterable {
     case auditLog = "audit-log"
     /// The clinic's settings (its time zone): everyone reads them, owners change them.
     case clinic
+    /// The organization's staff: invitations, roles per clinic, deactivation, sign-in locks. Owners run it; auditors
+    /// read who holds which role.
+    case staff
 }
 
 /// What a request does to a resource.
 public enum Action: String, Sendable, CaseIterable {
     case read, create, update, sign
+    /// Ending something before its time: an invitation, a membership, an account (staff only).
+    case delete
     /// Merging two charts of one person into one (patients only): it rewrites whose record every entry is, so owners only.
     case merge
 
@@ -38,6 +43,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .update: .update
         case .sign: .sign
         case .merge: .merge
+        case .delete: .remove
         }
     }
 }

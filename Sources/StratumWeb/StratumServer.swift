@@ -74,7 +74,7 @@ public enum StratumServer {
         let transport = APITransport(routes: app.grouped(AuthenticationMiddleware(state: state)), contract: contract.check)
         // Answers as compact JSON with sorted keys: the runtime's default also pretty-prints, which cost a `/check` a
         // noticeable share of its encoding and every client a third more bytes.
-        try APIHandler(state: state).registerHandlers(
+        try APIHandler(state: state, linkBase: config.linkBase).registerHandlers(
             on: transport, serverURL: URL(string: "/")!,
             configuration: OpenAPIRuntime.Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
         app.get("openapi.yaml") { _ -> Response in

@@ -93,7 +93,22 @@ struct PermissionTests {
             .POST, { _ in "/api/v1/packs" }, body: { _ in #"{"items": [{"modelId": "00000000-0000-4000-8000-000000000000"}]}"# }, .create, .sterility,
             "assemble a pack"),
         Endpoint(.POST, { _ in "/api/v1/packs/\(UUID().uuidString)/release" }, .update, .sterility, "release a pack"),
-        Endpoint(.GET, { _ in "/api/v1/recalls" }, .read, .sterility, "list recalls")
+        Endpoint(.GET, { _ in "/api/v1/recalls" }, .read, .sterility, "list recalls"),
+        Endpoint(.GET, { _ in "/api/v1/staff" }, .read, .staff, "list the staff"),
+        Endpoint(
+            .POST, { _ in "/api/v1/staff/invitations" },
+            body: {
+                #"{"email": "new.\#(UUID().uuidString.prefix(8))@a.example", "grants": [{"clinicId": "\#($0.clinicA.id)", "role": "assistant"}]}"#
+            },
+            .create, .staff, "invite a colleague"),
+        Endpoint(.DELETE, { _ in "/api/v1/staff/invitations/\(UUID().uuidString)" }, .delete, .staff, "withdraw an invitation"),
+        Endpoint(.PUT, { _ in "/api/v1/staff/two-factor" }, body: { _ in #"{"required": false}"# }, .update, .staff, "require two-factor sign-in"),
+        Endpoint(
+            .PUT, { _ in "/api/v1/staff/\(UUID().uuidString)/clinics/\(UUID().uuidString)" }, body: { _ in #"{"role": "assistant"}"# }, .update,
+            .staff, "change a colleague's role"),
+        Endpoint(.DELETE, { _ in "/api/v1/staff/\(UUID().uuidString)/clinics/\(UUID().uuidString)" }, .delete, .staff, "remove a membership"),
+        Endpoint(.POST, { _ in "/api/v1/staff/\(UUID().uuidString)/deactivate" }, .delete, .staff, "deactivate a colleague"),
+        Endpoint(.POST, { _ in "/api/v1/staff/\(UUID().uuidString)/unlock" }, .update, .staff, "lift a colleague's sign-in lock")
     ]
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

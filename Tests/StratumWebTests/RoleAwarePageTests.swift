@@ -35,7 +35,14 @@ struct RoleAwarePageTests {
         ("/equipment/handpieces/*/cleanings", ("update", "sterility")), ("/equipment/lots", ("update", "sterility")),
         ("/equipment/lots/*/status", ("update", "sterility")),
         ("/recalls/*/patients/*", ("update", "sterility")), ("/recalls/*/close", ("update", "sterility")),
-        ("/recalls/*/close-in-error", ("update", "sterility")), ("/alerts/review", ("update", "sterility"))
+        ("/recalls/*/close-in-error", ("update", "sterility")), ("/alerts/review", ("update", "sterility")),
+        ("/staff/invitations", ("create", "staff")), ("/staff/invitations/*/revoke", ("delete", "staff")),
+        ("/staff/*/role", ("update", "staff")), ("/staff/*/remove", ("delete", "staff")), ("/staff/*/deactivate", ("delete", "staff")),
+        ("/staff/*/unlock", ("update", "staff")), ("/staff/two-factor", ("update", "staff")),
+        // One's own account, for every role; the forms before a session carry their own double-submit token.
+        ("/account/sessions/*/revoke", nil), ("/account/tokens/*/revoke", nil), ("/account/two-factor", nil),
+        ("/account/two-factor/disable", nil), ("/account/two-factor/recovery-codes", nil),
+        ("/login/code", nil), ("/invitations/*", nil), ("/password/forgot", nil), ("/password/reset/*", nil)
     ]
 
     /// The table's permission for a route, read as the permission table's own types.

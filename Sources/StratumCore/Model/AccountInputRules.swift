@@ -12,6 +12,8 @@ public enum AccountInputRules {
     public static let passwordMinLength = 12
     /// bcrypt reads 72 bytes; anything far longer is a paste, and hashing it would let a request buy CPU time.
     public static let passwordMaxLength = 1024
+    /// A sign-in code as typed: six digits, or a recovery code with its hyphen, spaced as the person likes.
+    public static let codeMaxLength = 20
     /// An invitation reaches several clinics of the organization at most this many at once.
     public static let invitationClinicsMax = 50
 

@@ -51,6 +51,8 @@ public struct WebSession: Sendable, Equatable, Identifiable {
     public let displayName: String
     /// Every membership of the user, oldest first, with its clinic's name for the clinic switcher.
     public let memberships: [SessionMembership]
+    /// An organization of the user requires a second factor of a role they hold there, and they have none yet.
+    public let mustEnrolTwoFactor: Bool
 }
 
 /// A membership of a signed-in user and the name of its clinic.
@@ -166,10 +168,15 @@ public struct CredentialStore: Sendable {
 
     // MARK: Browser sessions
 
-    /// Starts a session at sign-in. Call `deleteSessions(userID:)` first so the identifier changes at login
-    /// (no session fixation, ASVS 3.2.1).
+    /// Sessions one user keeps open at once (a treatment room and the front desk); a new one ends the oldest beyond.
+    public static let sessionsPerUser = 10
+
+    /// Starts a session at sign-in, always with a new identifier (no session fixation, ASVS 3.2.1). The user's
+    /// sessions beyond `sessionsPerUser` end, oldest first.
     public func createSession(userID: UUID, clinicID: UUID?, now: Date = Date()) async throws -> NewWebSession {
         try await db.write { database -> NewWebSession in
+            let open = try await WebSessionRow.query(on: database).filter(\.$userID == userID).sort(\.$createdAt, .descending).all()
+            for stale in open.dropFirst(Self.sessionsPerUser - 1) { try await stale.delete(on: database) }
             let token = Self.randomToken()
             let csrf = Self.randomToken()
             let m = WebSessionRow()
@@ -200,12 +207,13 @@ public struct CredentialStore: Sendable {
             try await (database as! any SQLDatabase).raw(
                 """
                 SELECT s.id AS session_id, s.user_id, s.clinic_id AS session_clinic_id, s.csrf_token, s.created_at,
-                       s.last_seen_at, s.expires_at, u.display_name, u.disabled_at,
-                       m.organization_id, m.clinic_id, m.role, c.name AS clinic_name
+                       s.last_seen_at, s.expires_at, u.display_name, u.disabled_at, u.totp_enabled_at,
+                       m.organization_id, m.clinic_id, m.role, c.name AS clinic_name, o.require_two_factor
                 FROM web_sessions s
                 JOIN users u ON u.id = s.user_id
                 LEFT JOIN memberships m ON m.user_id = s.user_id
                 LEFT JOIN clinics c ON c.id = m.clinic_id
+                LEFT JOIN organizations o ON o.id = m.organization_id
                 WHERE s.token_hash = \(bind: hash)
                 ORDER BY m.created_at, m.id
                 """
@@ -236,11 +244,17 @@ public struct CredentialStore: Sendable {
                     clinicID: clinicID, userID: userID, role: role),
                 clinicName: try row.optional("clinic_name", as: String.self) ?? "")
         }
+        let enrolled = try !first.decodeNil(column: "totp_enabled_at")
+        let required = try rows.contains { row in
+            try row.optional("require_two_factor", as: Bool.self) == true
+                && row.optional("role", as: String.self).flatMap(Role.init(rawValue:)).map(AccountStore.twoFactorRoles.contains) == true
+        }
         return WebSession(
             id: id, userID: userID, clinicID: try first.optional("session_clinic_id", as: UUID.self),
             csrfToken: try first.decode(column: "csrf_token", as: String.self),
             createdAt: try first.decode(column: "created_at", as: Date.self), lastSeenAt: lastSeenAt, expiresAt: expiresAt,
-            displayName: try first.decode(column: "display_name", as: String.self), memberships: memberships)
+            displayName: try first.decode(column: "display_name", as: String.self), memberships: memberships,
+            mustEnrolTwoFactor: required && !enrolled)
     }
 
     /// Moves the session to another clinic of the user (the clinic switcher); the caller checks the membership.
@@ -357,6 +371,9 @@ public struct CredentialStore: Sendable {
     static func sha256Hex(_ text: String) -> String {
         Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
+
+    /// A stable name for a one-time link that does not reveal it (a mail's idempotency key).
+    public static func linkKey(_ token: String) -> String { String(sha256Hex(token).prefix(32)) }
 
     static func emailHash(_ email: String) -> String {
         sha256Hex(email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())

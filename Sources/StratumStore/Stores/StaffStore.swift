@@ -230,13 +230,26 @@ public struct StaffStore: Sendable {
     }
 
     /// Requires (or stops requiring) a second factor of owners and practitioners: those not enrolled are sent to
-    /// enrol at their next page and get no API token until they have.
+    /// enrol at their next page, their API tokens of this organization end, and they get none until they have.
     public func requireTwoFactor(_ required: Bool, _ ctx: AccessContext) async throws {
         try await scope.db.write { database in
             guard let o = try await OrganizationRow.find(self.scope.organizationID, on: database) else { throw StoreError.notFound("organization") }
             guard o.requireTwoFactor != required else { return }
             o.requireTwoFactor = required
             try await o.update(on: database)
+            if required {
+                // A token issued on a password alone would outlive the rule: those of the roles it now binds, without a
+                // second factor, end here (their browser sessions are sent to enrol at the next page).
+                let bound = try await MembershipRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                    .filter(\.$role ~~ AccountStore.twoFactorRoles.map(\.rawValue)).all().map(\.userID)
+                let unenrolled = try await UserRow.query(on: database).filter(\.$id ~~ Array(Set(bound))).filter(\.$totpEnabledAt == nil).all().map {
+                    $0.id!
+                }
+                if !unenrolled.isEmpty {
+                    try await ApiTokenRow.query(on: database).filter(\.$userID ~~ unenrolled).filter(\.$organizationID == self.scope.organizationID)
+                        .filter(\.$revokedAt == nil).set(\.$revokedAt, to: ctx.now).update()
+                }
+            }
             try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "staff.two-factor-policy", outcome: .allowed, on: database)
         }
     }

@@ -12,6 +12,8 @@ enum Flash: String {
     case sessionSigned = "session-signed", addendumAdded = "addendum-added", eventReported = "event-reported"
     case eventUpdated = "event-updated", assessmentSaved = "assessment-saved", clinicSwitched = "clinic-switched"
     case photoSaved = "photo-saved", chartsMerged = "charts-merged", clinicSaved = "clinic-saved"
+    case staffSaved = "staff-saved", invitationSent = "invitation-sent", passwordSet = "password-set", accountSaved = "account-saved"
+    case twoFactorOn = "two-factor-on"
     case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
 
     static func text(_ key: String) -> String? {
@@ -31,6 +33,11 @@ enum Flash: String {
         case .clinicSwitched: "Clinic switched."
         case .clinicSaved: "Clinic settings saved: from now on, today is counted in the new time zone."
         case .traceSaved: "Saved."
+        case .staffSaved: "Staff changed."
+        case .invitationSent: "Invitation written; it leaves with the next mail delivery."
+        case .passwordSet: "Password set. Sign in with it."
+        case .accountSaved: "Saved."
+        case .twoFactorOn: "Two-factor sign-in is on."
         case .photoSaved: "Photo saved; location and camera metadata were removed."
         case .chartsMerged: "Charts merged: every record of the other chart is now on this one."
         case .recallOpened: "A recall is open: contact every patient listed and record each follow-up."

@@ -2,8 +2,8 @@ import Foundation
 import StratumStore
 import Vapor
 
-/// Sign-in, sign-out and the clinic switcher. A new session id at every sign-in (the user's other sessions end),
-/// so a session planted before sign-in is worthless.
+/// Sign-in (with the authenticator's code when enrolled), sign-out and the clinic switcher. A new session id at
+/// every sign-in, so a session planted before sign-in is worthless.
 struct LoginPages {
     let state: ServerState
     let secureCookies: Bool
@@ -56,17 +56,37 @@ struct LoginPages {
             return try await loginPage(req, email: email, error: "The email or password is wrong.", status: .unauthorized)
         case .signedIn(let user):
             let memberships = try await state.directory.memberships(userID: user.id)
-            guard let first = memberships.first else {
+            guard !memberships.isEmpty else {
                 return try await loginPage(req, email: email, error: "This account is not a member of any clinic.", status: .forbidden)
             }
-            let credentials = CredentialStore(database: state.database)
-            try await credentials.deleteSessions(userID: user.id)
-            let session = try await credentials.createSession(userID: user.id, clinicID: first.clinicID, now: requestNow(state))
-            let response = req.redirect(to: Self.safeNext(form["next"]))
-            response.cookies[WebCookies.session] = WebCookies.value(session.token, expires: session.expiresAt, secure: secureCookies)
-            response.cookies[WebCookies.preLogin] = WebCookies.cleared(secure: secureCookies)
-            return response
+            let accounts = AccountStore(database: state.database, auditKey: state.auditKey)
+            guard try await !accounts.hasTwoFactor(userID: user.id) else {
+                // The password was right; the session waits for the authenticator's code (SignInCodePages).
+                let challenge = try await accounts.startChallenge(userID: user.id, now: requestNow(state))
+                let response = req.redirect(
+                    to: "/login/code?next=" + (Self.safeNext(form["next"]).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                response.cookies[WebCookies.challenge] = WebCookies.value(
+                    challenge, expires: requestNow(state).addingTimeInterval(AccountStore.challengeLifetime), secure: secureCookies)
+                return response
+            }
+            return try await startSession(req, user: user, next: form["next"])
         }
+    }
+
+    /// Signs the user in after every factor passed: a new session id (a session planted before sign-in is worthless;
+    /// the user's sessions on other computers go on, listed on their account page where they can end them), the
+    /// sign-in noted for the owner's staff page, and the sign-in form's one-time cookies cleared.
+    func startSession(_ req: Request, user: User, next: String?) async throws -> Response {
+        let memberships = try await state.directory.memberships(userID: user.id)
+        let credentials = CredentialStore(database: state.database)
+        if let old = req.cookies[WebCookies.session]?.string { try await credentials.deleteSession(token: old) }
+        let session = try await credentials.createSession(userID: user.id, clinicID: memberships.first?.clinicID, now: requestNow(state))
+        try await AccountStore(database: state.database, auditKey: state.auditKey).recordSignIn(userID: user.id, now: requestNow(state))
+        let response = req.redirect(to: Self.safeNext(next))
+        response.cookies[WebCookies.session] = WebCookies.value(session.token, expires: session.expiresAt, secure: secureCookies)
+        response.cookies[WebCookies.preLogin] = WebCookies.cleared(secure: secureCookies)
+        response.cookies[WebCookies.challenge] = WebCookies.cleared(secure: secureCookies)
+        return response
     }
 
     func signOut(_ req: Request) async throws -> Response {

@@ -79,6 +79,8 @@ extension Request {
         add("/recalls", "Recalls", "recalls", Permissions.allows(role, .read, .sterility))
         add("/reports/outcomes", "Outcomes", "reports", Permissions.allows(role, .read, .outcomeReport))
         add("/clinic/settings", "Clinic", "clinic", Permissions.allows(role, .update, .clinic))
+        add("/staff", "Staff", "staff", Permissions.allows(role, .read, .staff))
+        add("/account", "Account", "account", true)
         return Layout(
             title: title, section: section, userName: u.displayName, role: role.rawValue,
             clinicName: u.clinics.first { $0.id == u.principal.clinicID }?.name,

@@ -30,7 +30,12 @@ enum PageRoutes {
         let signedIn = pages.grouped(WebSessionMiddleware(state: state, secureCookies: config.behindTLS))
             .grouped(ClinicTimeZoneMiddleware(state: state))
         signedIn.get { req in req.redirect(to: "/today") }
-        LoginPages(state: state, secureCookies: config.behindTLS).register(public: pages, signedIn: signedIn)
+        let login = LoginPages(state: state, secureCookies: config.behindTLS)
+        login.register(public: pages, signedIn: signedIn)
+        SignInCodePages(state: state, login: login).register(public: pages)
+        AccountLinkPages(state: state, secureCookies: config.behindTLS, linkBase: config.linkBase).register(public: pages)
+        AccountPages(state: state).register(signedIn)
+        StaffPages(state: state, linkBase: config.linkBase).register(signedIn)
         TodayPage(state: state, today: today).register(signedIn)
         PatientPages(state: state, today: today).register(signedIn)
         ScreeningPages(state: state, today: today).register(signedIn)

@@ -7,11 +7,15 @@ import Vapor
 /// A signed-in browser user: the principal the permission table judges, plus what the page chrome shows.
 struct WebUser: Sendable {
     let principal: Principal
+    let sessionID: UUID
     let sessionToken: String
     let csrfToken: String
     let displayName: String
     /// Every clinic the user may switch to, with the role held there.
     let clinics: [(id: UUID, name: String, role: Role)]
+    /// An organization requires a second factor of this user's role and they have none yet: every page but the
+    /// enrolment sends them there.
+    let mustEnrolTwoFactor: Bool
 }
 
 extension Request {
@@ -29,6 +33,8 @@ enum WebCookies {
     static let session = "stratum_session"
     /// Double-submit token of the sign-in form, which has no session to bind a CSRF token to yet.
     static let preLogin = "stratum_login"
+    /// The sign-in's second step: set when the password was right, for five minutes, until the code is entered.
+    static let challenge = "stratum_challenge"
 
     static func value(_ token: String, expires: Date?, secure: Bool) -> HTTPCookies.Value {
         HTTPCookies.Value(string: token, expires: expires, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .strict)
@@ -89,10 +95,20 @@ struct WebSessionMiddleware: AsyncMiddleware {
             }
         }
         request.webUser = user
+        if user.mustEnrolTwoFactor, !Self.enrolmentPaths.contains(request.url.path) {
+            guard request.method == .GET || request.method == .HEAD else {
+                throw PageError(
+                    .forbidden, "Two-factor sign-in required", "Your organization requires it for your role: enrol on your account page first.")
+            }
+            return request.redirect(to: "/account/two-factor")
+        }
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
+
+    /// What a user who must enrol a second factor may still reach.
+    static let enrolmentPaths: Set<String> = ["/account/two-factor", "/logout"]
 
     /// The signed-in user from one database statement (session, user, memberships and clinic names together).
     func resolve(_ token: String) async throws -> WebUser? {
@@ -106,6 +122,7 @@ struct WebSessionMiddleware: AsyncMiddleware {
             principal: Principal(
                 userID: session.userID, organizationID: chosen.organizationID,
                 clinicID: chosen.clinicID, role: chosen.role),
-            sessionToken: token, csrfToken: session.csrfToken, displayName: session.displayName, clinics: clinics)
+            sessionID: session.id, sessionToken: token, csrfToken: session.csrfToken, displayName: session.displayName, clinics: clinics,
+            mustEnrolTwoFactor: session.mustEnrolTwoFactor)
     }
 }
