@@ -102,3 +102,32 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         return response
     }
 }
+
+/// Answers an over-long URL with 414 and over-long headers with 431 before routing, so a client learns what was
+/// wrong instead of seeing its connection reset. NIO's parser resets a connection whose request head passes 80 KiB;
+/// these limits sit well below that, where every URL and header Stratum issues fits many times over.
+struct RequestHeadLimitMiddleware: AsyncMiddleware {
+    /// The longest request target (path and query): nginx's and most proxies' default buffer.
+    static let maxURLBytes = 8 * 1024
+    /// The longest single header, name and value.
+    static let maxHeaderBytes = 8 * 1024
+    /// All headers together.
+    static let maxHeadersBytes = 32 * 1024
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.url.string.utf8.count > Self.maxURLBytes {
+            throw APIProblem(.uriTooLong, "URI too long", detail: "The request's address is longer than \(Self.maxURLBytes) bytes.")
+        }
+        var total = 0
+        for (name, value) in request.headers {
+            let size = name.utf8.count + value.utf8.count
+            total += size
+            if size > Self.maxHeaderBytes || total > Self.maxHeadersBytes {
+                throw APIProblem(
+                    .requestHeaderFieldsTooLarge, "Request headers too large",
+                    detail: "Each header must fit in \(Self.maxHeaderBytes) bytes and all of them in \(Self.maxHeadersBytes).")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}

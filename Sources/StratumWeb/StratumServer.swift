@@ -67,6 +67,7 @@ public enum StratumServer {
         app.middleware.use(SecurityHeadersMiddleware(behindTLS: config.behindTLS))
         app.middleware.use(MetricsMiddleware(metrics: state.metrics))
         app.middleware.use(ProblemMiddleware())
+        app.middleware.use(RequestHeadLimitMiddleware())
         app.middleware.use(BodyLimitMiddleware(maxBytes: maxBodyBytes, photoMaxBytes: maxPhotoBodyBytes))
         app.routes.defaultMaxBodySize = ByteCount(value: maxBodyBytes)
 

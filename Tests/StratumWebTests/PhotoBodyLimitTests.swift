@@ -12,9 +12,9 @@ import Vapor
 /// wait for the rest and never answer.
 @Suite("A photo's body is read only after authentication and permission")
 struct PhotoBodyLimitTests {
-    /// Sends a request head announcing `length` bytes and only ten of them; the status line of the answer within five
+    /// Sends a request head announcing `length` bytes and only `body` of them (ten bytes unless told); the status line of the answer within five
     /// seconds, or nil.
-    static func statusLine(port: Int, _ head: String) throws -> String? {
+    static func statusLine(port: Int, _ head: String, body: String = "0123456789") throws -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -27,7 +27,7 @@ struct PhotoBodyLimitTests {
         try #require(connected == 0)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let request = Array((head + "0123456789").utf8)
+        let request = Array((head + body).utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
