@@ -33,7 +33,7 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     /// Reads `DATABASE_URL`, `STRATUM_DATA_DIR`, `STRATUM_AUDIT_KEY`, `STRATUM_HOST`, `STRATUM_PORT`, `LOG_LEVEL`,
-    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM` and `STRATUM_PUBLIC_URL`.
+    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM`, `STRATUM_SMTP_CA_FILE` and `STRATUM_PUBLIC_URL`.
     public static func fromEnvironment(_ env: [String: String]) -> Result<AppConfig, ConfigurationProblems> {
         var problems: [String] = []
         var store: StoreConfiguration?
@@ -66,6 +66,13 @@ public struct AppConfig: Sendable, Equatable {
         if let url = env["STRATUM_SMTP_URL"], !url.isEmpty {
             do {
                 relay = try SMTPRelay(url: url, from: env["STRATUM_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "stratum@localhost")
+                if let ca = env["STRATUM_SMTP_CA_FILE"], !ca.isEmpty {
+                    if FileManager.default.isReadableFile(atPath: ca) {
+                        relay?.caFile = ca
+                    } else {
+                        problems.append("STRATUM_SMTP_CA_FILE: cannot read \(ca)")
+                    }
+                }
             } catch { problems.append(String(describing: error)) }
         }
         var publicURL: String?

@@ -26,13 +26,14 @@ final class SMTPSink: @unchecked Sendable {
     let folder: URL
     let port: Int
 
-    init(refuse: Int = 0) throws {
+    init(refuse: Int = 0, tls: Bool = false, auth: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("mail/smtp_sink.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--dir", folder.path, "--refuse", String(refuse)]
+        process.arguments =
+            ["python3", script.path, "--dir", folder.path, "--refuse", String(refuse)] + (tls ? ["--tls"] : []) + (auth.map { ["--auth", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = Pipe()
@@ -44,6 +45,9 @@ final class SMTPSink: @unchecked Sendable {
         }
         self.port = port
     }
+
+    /// The relay's self-signed certificate (with `tls`).
+    var certificate: String { folder.appendingPathComponent("relay.pem").path }
 
     /// The messages accepted so far, in order.
     func received() throws -> [String] {
@@ -113,6 +117,32 @@ struct MailDeliveryTests {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let body = base64.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
             #expect(body == Self.mail("inv-1").body)
+        }
+    }
+
+    @Test("over STARTTLS with a password: delivered when the relay's certificate is trusted, never sent to one that is not")
+    func startTLS() async throws {
+        let sink = try SMTPSink(tls: true, auth: "clinic:s3cret relay")
+        defer { sink.stop() }
+        try await withServer { s in
+            let clock = TestClock()
+            let outbox = MailOutbox(database: s.state.database)
+            try await outbox.enqueue(Self.mail("tls-1"), organizationID: s.orgA.id, now: clock.clock.now())
+            func worker(trusting ca: String?) throws -> MailDelivery {
+                var relay = try SMTPRelay(url: "smtp://clinic:s3cret%20relay@localhost:\(sink.port)", from: "clinic@alder.example")
+                relay.caFile = ca
+                return MailDelivery(
+                    outbox: outbox, client: SMTPClient(relay: relay, group: s.app.eventLoopGroup, timeout: .seconds(10)), clock: clock.clock,
+                    logger: Logger(label: "test.mail"))
+            }
+            // The system's roots do not know the relay's self-signed certificate: the handshake fails, nothing is sent.
+            #expect(try await worker(trusting: nil).deliverDue() == 0)
+            let refused = try #require(try await outbox.list(organizationID: s.orgA.id).first)
+            #expect(refused.state == .waiting && refused.lastError?.lowercased().contains("certificate") == true, "\(refused.lastError ?? "")")
+            #expect(try sink.received().isEmpty)
+            clock.advance(MailOutbox.retryDelays[0])
+            #expect(try await worker(trusting: sink.certificate).deliverDue() == 1)
+            #expect(try sink.received().first?.contains("Message-ID: <tls-1@stratum>") == true)
         }
     }
 

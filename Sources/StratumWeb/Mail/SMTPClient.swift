@@ -42,33 +42,44 @@ struct SMTPClient: Sendable {
         } catch {
             throw SMTPFailure(reply: "cannot reach \(relay.host):\(relay.port): \(error)", permanent: false)
         }
-        try await channel.executeThenClose { inbound, outbound in
-            var session = Session(lines: inbound.makeAsyncIterator(), outbound: outbound)
-            try await session.expect(nil, [220])
-            var features = try await session.expect("EHLO stratum.local", [250])
-            if relay.security == .startTLS {
-                if features.uppercased().contains("STARTTLS") {
-                    try await session.expect("STARTTLS", [220])
-                    try await channel.channel.pipeline.addHandler(try Self.tlsHandler(relay), position: .first)
-                    features = try await session.expect("EHLO stratum.local", [250])
-                } else if relay.password != nil {
-                    throw SMTPFailure(reply: "the relay offers no STARTTLS; the password is not sent in clear", permanent: true)
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                var session = Session(lines: inbound.makeAsyncIterator(), outbound: outbound)
+                try await session.expect(nil, [220])
+                var features = try await session.expect("EHLO stratum.local", [250])
+                if relay.security == .startTLS {
+                    if features.uppercased().contains("STARTTLS") {
+                        try await session.expect("STARTTLS", [220])
+                        try await channel.channel.pipeline.addHandler(try Self.tlsHandler(relay), position: .first)
+                        features = try await session.expect("EHLO stratum.local", [250])
+                    } else if relay.password != nil {
+                        throw SMTPFailure(reply: "the relay offers no STARTTLS; the password is not sent in clear", permanent: true)
+                    }
                 }
+                if let user = relay.username, let password = relay.password {
+                    let token = Data("\u{0}\(user)\u{0}\(password)".utf8).base64EncodedString()
+                    try await session.expect("AUTH PLAIN \(token)", [235], shown: "AUTH PLAIN")
+                }
+                try await session.expect("MAIL FROM:<\(relay.from)>", [250])
+                try await session.expect("RCPT TO:<\(recipient)>", [250, 251])
+                try await session.expect("DATA", [354])
+                try await session.expect(Self.data(message, from: relay.from, now: now), [250], shown: "the message")
+                _ = try? await session.expect("QUIT", [221])
             }
-            if let user = relay.username, let password = relay.password {
-                let token = Data("\u{0}\(user)\u{0}\(password)".utf8).base64EncodedString()
-                try await session.expect("AUTH PLAIN \(token)", [235], shown: "AUTH PLAIN")
-            }
-            try await session.expect("MAIL FROM:<\(relay.from)>", [250])
-            try await session.expect("RCPT TO:<\(recipient)>", [250, 251])
-            try await session.expect("DATA", [354])
-            try await session.expect(Self.data(message, from: relay.from, now: now), [250], shown: "the message")
-            _ = try? await session.expect("QUIT", [221])
+        } catch let failure as SMTPFailure {
+            throw failure
+        } catch {
+            // A failed TLS handshake (an untrusted certificate, a wrong name), a dropped connection, a timeout: the
+            // message waits for its next attempt like any refusal, and the rest of the batch still goes.
+            throw SMTPFailure(reply: "\(relay.host):\(relay.port): \(error)", permanent: false)
         }
     }
 
+    /// TLS with full verification: the chain against the system's roots (or the relay's CA file) and the relay's name.
     static func tlsHandler(_ relay: SMTPRelay) throws -> NIOSSLClientHandler {
-        try NIOSSLClientHandler(context: NIOSSLContext(configuration: .makeClientConfiguration()), serverHostname: relay.host)
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = relay.caFile { configuration.trustRoots = .file(caFile) }
+        return try NIOSSLClientHandler(context: NIOSSLContext(configuration: configuration), serverHostname: relay.host)
     }
 
     /// The message as DATA carries it: headers, a base64 body (any text travels through any relay), dot-stuffed by

@@ -18,6 +18,9 @@ struct SMTPRelay: Sendable, Equatable {
     let password: String?
     /// The envelope and `From:` address.
     let from: String
+    /// A PEM file of the certificate authorities to trust for this relay (`STRATUM_SMTP_CA_FILE`), for a relay on the
+    /// clinic's network with a private CA; nil: the system's roots. The relay's name is checked either way.
+    var caFile: String?
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
