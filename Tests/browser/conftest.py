@@ -5,6 +5,7 @@ stratum binary is `$STRATUM_BINARY`, or `.build/debug/stratum`; nothing here bui
 
 Fixtures:
   server  (session) a running server with one organization, clinic and owner: .base_url, .email, .password
+  launch(work, extra_env)  the same server as a context manager, for a module that needs its own (mail, say)
   driver  (function) headless Chromium at 1280x900; on a failed test its screenshot and page source are kept
 Helpers (import them: `from conftest import login, shot`):
   login(driver, server)  signs in on /login and waits for /today
@@ -16,6 +17,7 @@ Helpers (import them: `from conftest import login, shot`):
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -84,12 +86,13 @@ def _ready(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Server:
+@contextlib.contextmanager
+def launch(work: Path, extra_env: dict[str, str] | None = None, log_name: str = "server.log",
+           email: str = "owner@browser.test"):
+    """A `stratum serve` on a fresh SQLite file in `work`, with one organization, clinic and owner; stopped after."""
     if not BINARY.is_file() or not os.access(BINARY, os.X_OK):
         pytest.fail(f"no stratum binary at {BINARY}: build it first (scripts/test does), or set STRATUM_BINARY", pytrace=False)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    work = tmp_path_factory.mktemp("stratum")
     env = {k: v for k, v in os.environ.items() if k not in ("STRATUM_AUDIT_KEY", "STRATUM_BEHIND_TLS")}
     port = _free_port()
     env.update({
@@ -99,9 +102,10 @@ def server(tmp_path_factory) -> Server:
         "STRATUM_PORT": str(port),
         "LOG_LEVEL": env.get("LOG_LEVEL", "info"),
     })
-    s = Server(base_url=f"http://127.0.0.1:{port}", email="owner@browser.test", password="browser-test-password-2026",
+    env.update(extra_env or {})
+    s = Server(base_url=f"http://127.0.0.1:{port}", email=email, password="browser-test-password-2026",
                name="Olivia Owner", organization="Browser Test Clinic", clinic="Main clinic",
-               log_path=ARTIFACTS / "server.log", workdir=work)
+               log_path=ARTIFACTS / log_name, workdir=work)
     password_file = work / "owner-password"
     password_file.write_text(s.password + "\n")
     password_file.chmod(0o600)
@@ -134,6 +138,12 @@ def server(tmp_path_factory) -> Server:
                 process.kill()
                 process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Server:
+    with launch(tmp_path_factory.mktemp("stratum")) as s:
+        yield s
 
 
 def pytest_sessionstart(session):
