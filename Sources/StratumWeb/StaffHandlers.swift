@@ -140,3 +140,11 @@ extension Components.Schemas.StaffInvitation {
             createdAt: i.createdAt, expiresAt: i.expiresAt)
     }
 }
+
+extension APIHandler {
+    func resetStaffTwoFactor(_ input: Operations.ResetStaffTwoFactor.Input) async throws -> Operations.ResetStaffTwoFactor.Output {
+        let p = try await authorize(.update, .staff)
+        try await state.scope(p.organizationID).staff.resetTwoFactor(userID: try uuid(input.path.userId, "userId"), access(p))
+        return .noContent(.init())
+    }
+}

@@ -120,6 +120,14 @@ struct AccountStoreTests {
             try await accounts.disableTwoFactor(userID: user, code: totp.code(at: at(120)), organizationID: f.orgs.a.id, now: at(120), requestID: "r")
             #expect(try await accounts.twoFactorStatus(userID: user) == TwoFactorStatus(enabled: false, recoveryCodesLeft: 0, required: false))
             #expect(try await auditCount(db, action: "enrol", resource: "account.two-factor") == 2)
+
+            // A phone and its recovery codes lost: the owner resets the colleague's second factor, who enrols again.
+            let again = try await accounts.beginEnrolment(userID: user)
+            _ = try await accounts.confirmEnrolment(
+                userID: user, code: again.code(at: at(200)), organizationID: f.orgs.a.id, now: at(200), requestID: "r")
+            try await f.orgs.scopeA(db).staff.resetTwoFactor(userID: user, f.ctx(210))
+            #expect(try await accounts.twoFactorStatus(userID: user) == TwoFactorStatus(enabled: false, recoveryCodesLeft: 0, required: false))
+            #expect(try await auditCount(db, action: "enrol", resource: "staff.two-factor") == 1)
         }
     }
 

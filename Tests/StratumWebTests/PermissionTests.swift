@@ -108,7 +108,8 @@ struct PermissionTests {
             .staff, "change a colleague's role"),
         Endpoint(.DELETE, { _ in "/api/v1/staff/\(UUID().uuidString)/clinics/\(UUID().uuidString)" }, .delete, .staff, "remove a membership"),
         Endpoint(.POST, { _ in "/api/v1/staff/\(UUID().uuidString)/deactivate" }, .delete, .staff, "deactivate a colleague"),
-        Endpoint(.POST, { _ in "/api/v1/staff/\(UUID().uuidString)/unlock" }, .update, .staff, "lift a colleague's sign-in lock")
+        Endpoint(.POST, { _ in "/api/v1/staff/\(UUID().uuidString)/unlock" }, .update, .staff, "lift a colleague's sign-in lock"),
+        Endpoint(.POST, { _ in "/api/v1/staff/\(UUID().uuidString)/reset-two-factor" }, .update, .staff, "reset a colleague's two-factor sign-in")
     ]
 
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -38,7 +38,7 @@ struct RoleAwarePageTests {
         ("/recalls/*/close-in-error", ("update", "sterility")), ("/alerts/review", ("update", "sterility")),
         ("/staff/invitations", ("create", "staff")), ("/staff/invitations/*/revoke", ("delete", "staff")),
         ("/staff/*/role", ("update", "staff")), ("/staff/*/remove", ("delete", "staff")), ("/staff/*/deactivate", ("delete", "staff")),
-        ("/staff/*/unlock", ("update", "staff")), ("/staff/two-factor", ("update", "staff")),
+        ("/staff/*/unlock", ("update", "staff")), ("/staff/*/reset-two-factor", ("update", "staff")), ("/staff/two-factor", ("update", "staff")),
         // One's own account, for every role; the forms before a session carry their own double-submit token.
         ("/account/sessions/*/revoke", nil), ("/account/tokens/*/revoke", nil), ("/account/two-factor", nil),
         ("/account/two-factor/disable", nil), ("/account/two-factor/recovery-codes", nil),

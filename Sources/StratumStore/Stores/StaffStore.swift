@@ -222,6 +222,27 @@ public struct StaffStore: Sendable {
         }
     }
 
+    /// Turns off a colleague's two-factor sign-in when they lost both their phone and their recovery codes (they
+    /// called the owner): they sign in with their password and enrol again, at once if the organization requires it.
+    public func resetTwoFactor(userID: UUID, _ ctx: AccessContext) async throws {
+        try await changeStaff(ctx, action: .enrol, resource: "staff.two-factor") { database in
+            guard try await self.scope.hasMember(userID, on: database), let u = try await UserRow.find(userID, on: database) else {
+                throw StoreError.notFound("colleague")
+            }
+            if try await MembershipRow.query(on: database).filter(\.$userID == userID)
+                .filter(\.$organizationID != self.scope.organizationID).first() != nil
+            {
+                throw StoreError.invalid(field: "userId", problem: "is also a member of another organization; only they can change their sign-in")
+            }
+            u.totpSecret = nil
+            u.totpEnabledAt = nil
+            u.totpLastStep = nil
+            try await u.update(on: database)
+            try await RecoveryCodeRow.query(on: database).filter(\.$userID == userID).delete()
+            try await SignInChallengeRow.query(on: database).filter(\.$userID == userID).delete()
+        }
+    }
+
     /// Whether owners and practitioners of the organization must sign in with a second factor.
     public func twoFactorRequired() async throws -> Bool {
         try await scope.db.read { database in

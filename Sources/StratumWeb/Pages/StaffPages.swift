@@ -19,6 +19,7 @@ struct StaffPages {
         routes.post("staff", ":userId", "remove", use: remove)
         routes.post("staff", ":userId", "deactivate", use: deactivate)
         routes.post("staff", ":userId", "unlock", use: unlock)
+        routes.post("staff", ":userId", "reset-two-factor", use: resetTwoFactor)
         routes.post("staff", "two-factor", use: requireTwoFactor)
     }
 
@@ -153,6 +154,15 @@ struct StaffPages {
         let user = try req.recordID("userId", or: Self.notFound)
         return try await submit(req, p, .none) { scope in
             try await scope.staff.liftLock(userID: user, req.access(p))
+            return req.done("/staff", .staffSaved)
+        }
+    }
+
+    func resetTwoFactor(_ req: Request) async throws -> Response {
+        let p = try await req.authorize(.update, .staff, state: state)
+        let user = try req.recordID("userId", or: Self.notFound)
+        return try await submit(req, p, .none) { scope in
+            try await scope.staff.resetTwoFactor(userID: user, req.access(p))
             return req.done("/staff", .staffSaved)
         }
     }
