@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StratumCLITests",
-            dependencies: ["StratumCLI", "StratumCore"]
+            dependencies: ["StratumCLI", "StratumCore", "StratumStore"]
         )
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import StratumCore
+import StratumStore
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,20 +55,56 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-struct PolicyCommand: ParsableCommand {
+struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
-        abstract: "List indications, sites with their depth ceilings, and every rule with its evidence."
+        abstract: "List indications, sites with their depth ceilings, and every rule with its evidence.",
+        discussion: """
+            With --clinic, the clinic's narrowing of the shipped policy from the database named by DATABASE_URL: the \
+            shipped version, each value the clinic changed beside the shipped one, and the values in force.
+            """
     )
 
     @Option(name: .long, help: "text or json.")
     var format: OutputFormat = .text
 
-    func run() throws {
-        switch format {
-        case .json: Console.current.out(JSONWriter.write(PolicyWriter.document()) + "\n")
-        case .text: Console.current.out(TextReport.policy(.standard))
+    @Option(name: .long, help: "A clinic's id: print its changes to the shipped policy and the resulting values.")
+    var clinic: String?
+
+    func run() async throws {
+        guard let clinic else {
+            switch format {
+            case .json: Console.current.out(JSONWriter.write(PolicyWriter.document()) + "\n")
+            case .text: Console.current.out(TextReport.policy(.standard))
+            }
+            return
         }
+        guard let id = UUID(uuidString: clinic) else { throw BadInput("--clinic: not a clinic id (a UUID)") }
+        let found = try await withConfiguredDatabase { _, db in try await db.clinicPolicy(clinicID: id) }
+        guard let (c, setting) = found else { throw BadInput("--clinic: no clinic \(clinic.lowercased())") }
+        switch format {
+        case .json: Console.current.out(JSONWriter.write(Self.document(c, setting)) + "\n")
+        case .text: Console.current.out(TextReport.clinicPolicy(clinicName: c.name, setting))
+        }
+    }
+
+    static func document(_ c: Clinic, _ s: ClinicPolicySetting) -> JSONValue {
+        .object([
+            ("clinicId", .string(c.id.uuidString.lowercased())), ("clinic", .string(c.name)),
+            ("shippedVersion", .string(ClinicalPolicy.shippedVersion)), ("version", .string(s.effective.version)),
+            ("override", ClinicPolicyWriter.document(s.override)),
+            (
+                "changes",
+                .array(
+                    s.changes.map {
+                        .object([
+                            ("path", .string($0.path)), ("shipped", .string($0.shipped)), ("clinic", .string($0.clinic)),
+                            ("summary", .string($0.summary))
+                        ])
+                    })
+            ),
+            ("leftOut", .array(s.leftOut.map { .object([("path", .string($0.path)), ("reason", .string($0.reason))]) }))
+        ])
     }
 }
 

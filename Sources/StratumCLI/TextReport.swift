@@ -1,4 +1,5 @@
 import StratumCore
+import StratumStore
 
 /// Human-readable renderings of results, for the treatment room's terminal.
 enum TextReport {
@@ -57,6 +58,40 @@ enum TextReport {
 
     static func check(_ r: CheckResult) -> String {
         "Decision: \(decisionLine(r.decision))\n\n" + findings(r.findings) + "\nPolicy \(r.policyVersion)\n"
+    }
+
+    /// A clinic's changes to the shipped policy and the values they give, as `stratum policy --clinic` prints them.
+    static func clinicPolicy(clinicName: String, _ s: ClinicPolicySetting) -> String {
+        var out = "Clinic policy of \(clinicName)\nShipped policy: \(ClinicalPolicy.shippedVersion)\nIn force: \(s.effective.version)\n"
+        guard !s.changes.isEmpty else { return out + "\nNo changes: the shipped policy applies as it is.\n" }
+        out += "\nThe clinic's changes\n"
+        var changes = TextTable(header: ["Member", "Shipped", "Clinic"])
+        for c in s.changes { changes.rows.append([c.path, c.shipped, c.clinic]) }
+        out += changes.render()
+        out += "\nResulting values\n"
+        var values = TextTable(header: ["What", "Value in force"])
+        let p = s.effective
+        for id in SiteID.allCases where s.override.sites[id] != nil {
+            let site = p.site(id)
+            values.rows.append([
+                "\(id.rawValue) typical / caution above / stop above",
+                "\(site.typical.map(range) ?? "—") / \(site.cautionAbove.map { Depth.format($0) + " mm" } ?? "—") / \(site.stopAbove.map { Depth.format($0) + " mm" } ?? "—")"
+            ])
+        }
+        for id in IndicationID.allCases where s.override.indications[id] != nil {
+            let i = p.indication(id)
+            values.rows.append([
+                "\(id.rawValue) face / body / interval",
+                "\(i.faceDepth.map(range) ?? "—") / \(i.bodyDepth.map(range) ?? "—") / \(i.allowedIntervalWeeks.lowerBound)–\(i.allowedIntervalWeeks.upperBound) weeks"
+            ])
+        }
+        for id in RuleID.allCases where s.override.severities[id] != nil {
+            values.rows.append(["\(id.rawValue) severity", p.severity(of: id).rawValue])
+        }
+        if s.override.screeningValidDays != nil { values.rows.append(["screening valid for", "\(p.screeningValidDays) days"]) }
+        out += values.render()
+        for l in s.leftOut { out += "Not applied (the shipped policy is now stricter): \(l)\n" }
+        return out
     }
 
     static func policy(_ p: ClinicalPolicy) -> String {

@@ -119,10 +119,9 @@ extension APIHandler {
         members.insert(("patient", ResultWriter.patient(patientFacts)), at: 0)
         let proposal = JSONValue.object(members)
         let doc = try ValidatedBody.read { _ throws(DocumentError) in try RequestReader.plan(value: proposal) }
-        let result = CoursePlanner.plan(doc.request, policy: doc.policy)
+        // The store plans with the clinic's own policy (its override of the shipped one).
         let course = try await state.scope(p.organizationID).courses.create(
-            patientID: id, clinicID: p.clinicID, request: doc.request,
-            result: result, goal: goal, access(p))
+            patientID: id, clinicID: p.clinicID, request: doc.request, goal: goal, access(p))
         return .created(.init(body: .json(.init(course))))
     }
 

@@ -20,8 +20,10 @@ public enum Resource: String, Sendable, CaseIterable {
     /// Devices, lots, sterilization cycles and packs.
     case sterility
     case auditLog = "audit-log"
-    /// The clinic's settings (its time zone): everyone reads them, owners change them.
+    /// The clinic's settings (details, time zone, consent texts, policy override): everyone reads them, owners change them.
     case clinic
+    /// Who changed which clinic setting, with the value before and after: owners and auditors.
+    case clinicHistory = "clinic-history"
     /// The organization's staff: invitations, roles per clinic, deactivation, sign-in locks. Owners run it; auditors
     /// read who holds which role.
     case staff

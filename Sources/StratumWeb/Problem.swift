@@ -99,6 +99,11 @@ extension APIProblem {
                 r.duplicate ? .conflict : .unprocessableEntity, r.duplicate ? "Conflict" : "Not accepted", detail: r.description,
                 errors: [(r.field, r.problem)])
         case let e as PossibleDuplicates: return .duplicates(e)
+        case let r as OverrideRefusals:
+            // A clinic's policy may only narrow the shipped one: every widening member with the core's reason.
+            return APIProblem(
+                .unprocessableEntity, "Not accepted: a clinic may only narrow the policy",
+                detail: r.refusals.map(\.description).joined(separator: "; "), errors: r.refusals.map { ($0.path, $0.reason) })
         case let e as StoreError:
             switch e {
             case .notFound(let what): return .notFound(what)

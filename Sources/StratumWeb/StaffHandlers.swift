@@ -101,7 +101,8 @@ extension APIHandler {
 
     func requestPasswordReset(_ input: Operations.RequestPasswordReset.Input) async throws -> Operations.RequestPasswordReset.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badField("(body)", "expected JSON") }
-        if let problem = AccountInputRules.emailProblem(body.email) { throw APIProblem.badField("email", problem.description) }
+        // Well-formed JSON the contract allows, refused for what it means: 422 naming the field.
+        if let problem = AccountInputRules.emailProblem(body.email) { throw StoreError.invalid(field: "email", problem: problem.description) }
         let base = linkBase
         let accepted = try await AccountStore(database: state.database, auditKey: state.auditKey).requestPasswordReset(
             email: body.email, address: context.address, now: context.now, requestID: context.requestID,

@@ -192,3 +192,30 @@ struct ClinicPolicyOverrideTests {
         #expect(Self.std.applying(ClinicPolicyOverride(severities: [rule: same])).policy != nil)
     }
 }
+
+@Suite("A stored clinic override against a later shipped policy")
+struct StoredOverrideTests {
+    @Test("what no longer narrows is left out with its reason; the rest still applies")
+    func leftOut() throws {
+        let stored = ClinicPolicyOverride(
+            severities: [.intShort: .stop], sites: [.forehead: .init(stopAbove: 1.2), .cheek: .init(stopAbove: 3.0)])
+        let (policy, leftOut) = ClinicalPolicy.standard.applyingWhatNarrows(stored)
+        #expect(leftOut.map(\.path) == ["sites.cheek.stopAboveMM"])
+        #expect(policy.site(.cheek).stopAbove == ClinicalPolicy.standard.site(.cheek).stopAbove)
+        #expect(policy.site(.forehead).stopAbove == 1.2)
+        #expect(policy.severity(of: .intShort) == .stop)
+        #expect(ClinicalPolicy.standard.applyingWhatNarrows(ClinicPolicyOverride()).leftOut.isEmpty)
+    }
+
+    @Test("an override written as a document reads back as the same override")
+    func roundTrip() throws {
+        let o = ClinicPolicyOverride(
+            severities: [.intShort: .stop, .scrKeloid: .stop],
+            sites: [.forehead: .init(typical: DepthRange(0.25, 0.75), cautionAbove: 0.5, stopAbove: 1.0)],
+            indications: [.photoaging: .init(faceDepth: DepthRange(0.5, 1.0), allowedIntervalWeeks: 5...8)], screeningValidDays: 60)
+        let text = JSONWriter.write(ClinicPolicyWriter.document(o))
+        #expect(try RequestReader.clinicPolicyOverride(text) == o)
+        #expect(try RequestReader.clinicPolicyOverride("{}") == ClinicPolicyOverride())
+        #expect(o.changes().map(\.path).first == "severities.SCR-KELOID")
+    }
+}

@@ -82,9 +82,9 @@ func activeCourse(_ db: StratumDatabase, _ orgs: TwoOrganizations) async throws 
     }
     // Tests call this for several patients: same-named test people, confirmed as different persons.
     let p = try await a.patients.create(draft(orgs.clinicA.id), confirmDuplicate: true, orgs.ctxA)
-    let (request, result) = photoagingPlan(p)
+    let (request, _) = photoagingPlan(p)
     let course = try await a.courses.create(
-        patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+        patientID: p.id, clinicID: orgs.clinicA.id, request: request,
         goal: "Softer fine lines", orgs.ctxA)
     return (p, try await a.courses.accept(courseID: course.id, acknowledgements: acknowledgingCautions(course), orgs.ctxA))
 }

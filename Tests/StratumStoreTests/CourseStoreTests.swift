@@ -13,7 +13,7 @@ struct CourseStoreTests {
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
             let (request, result) = photoagingPlan(p)
             let course = try await a.courses.create(
-                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request,
                 goal: "Softer fine lines", orgs.ctxA)
             #expect(course.status == .proposed)
             #expect(course.acceptedAt == nil)
@@ -49,9 +49,9 @@ struct CourseStoreTests {
             let orgs = try await TwoOrganizations.make(db)
             let a = orgs.scopeA(db)
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
-            let (request, result) = photoagingPlan(p)
+            let (request, _) = photoagingPlan(p)
             let course = try await a.courses.create(
-                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request,
                 goal: nil, orgs.ctxA)
             let b = orgs.scopeB(db).courses
             #expect(try await b.get(courseID: course.id, orgs.ctxB) == nil)
@@ -60,13 +60,13 @@ struct CourseStoreTests {
             #expect(try await lastAudit(db).outcome == .denied)
             await #expect(throws: StoreError.notFound("patient")) { _ = try await b.list(patientID: p.id, orgs.ctxB) }
             await #expect(throws: StoreError.notFound("patient")) {
-                _ = try await b.create(patientID: p.id, clinicID: orgs.clinicB.id, request: request, result: result, goal: nil, orgs.ctxB)
+                _ = try await b.create(patientID: p.id, clinicID: orgs.clinicB.id, request: request, goal: nil, orgs.ctxB)
             }
             let last = try await lastAudit(db)
             #expect(last.outcome == .denied && last.organizationID == orgs.b.id && last.patientID == p.id)
             // Organization A cannot attach the course to organization B's clinic either.
             await #expect(throws: StoreError.notFound("clinic")) {
-                _ = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicB.id, request: request, result: result, goal: nil, orgs.ctxA)
+                _ = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicB.id, request: request, goal: nil, orgs.ctxA)
             }
             // Nothing changed: still proposed, still one course.
             #expect(try await a.courses.list(patientID: p.id, orgs.ctxA).map(\.status) == [.proposed])

@@ -13,8 +13,8 @@ private func course(for p: Patient, _ a: OrganizationScope, _ orgs: TwoOrganizat
                 clinicID: orgs.clinicA.id, modelID: nil, product: "Test cartridge", gtin: testGTIN, lot: testLot,
                 expiry: LocalDate(iso: "2028-01-31")!, quantity: 500), orgs.ctxA)
     }
-    let (request, result) = photoagingPlan(p)
-    let c = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result, goal: "Softer lines", orgs.ctxA)
+    let (request, _) = photoagingPlan(p)
+    let c = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, goal: "Softer lines", orgs.ctxA)
     return try await a.courses.accept(courseID: c.id, acknowledgements: acknowledgingCautions(c), orgs.ctxA)
 }
 

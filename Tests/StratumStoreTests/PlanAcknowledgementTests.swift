@@ -24,7 +24,7 @@ struct PlanAcknowledgementTests {
             #expect(result.decision == .doNotTreat)
             let auditBefore = try await allAuditRows(db).count
             do {
-                _ = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result, goal: nil, orgs.ctxA)
+                _ = try await a.courses.create(patientID: p.id, clinicID: orgs.clinicA.id, request: request, goal: nil, orgs.ctxA)
                 Issue.record("a do-not-treat plan was stored")
             } catch let refusal as ClinicalRefusal {
                 #expect(refusal.hasStop)
@@ -46,7 +46,7 @@ struct PlanAcknowledgementTests {
             let cautions = result.findings.filter { $0.severity == .caution }
             #expect(cautions.map(\.rule).contains(.scrAnticoagulant))
             let course = try await a.courses.create(
-                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request,
                 goal: nil, orgs.ctxA)
 
             // No reason: refused, naming every unacknowledged caution; the course stays proposed.

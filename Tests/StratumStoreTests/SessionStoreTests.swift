@@ -159,9 +159,9 @@ struct SessionStoreTests {
             let orgs = try await TwoOrganizations.make(db)
             let a = orgs.scopeA(db)
             let p = try await a.patients.create(draft(orgs.clinicA.id), orgs.ctxA)
-            let (request, result) = photoagingPlan(p)
+            let (request, _) = photoagingPlan(p)
             let proposed = try await a.courses.create(
-                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request,
                 goal: nil, orgs.ctxA)
             let zones = [ZoneDose(zone: cheeks, depthMM: 0.5, passes: 3)]
             let ok = checkedSession(p, practitioner: orgs.userA.id, date: day0, zones: zones)
@@ -316,9 +316,9 @@ struct SessionStoreTests {
                     .map(\.openAdverseEvent) == [true])
 
             // A second course of the same patient sees the first course's session: skin does not know course boundaries.
-            let (request, result) = photoagingPlan(p, start: day0.adding(days: 7))
+            let (request, _) = photoagingPlan(p, start: day0.adding(days: 7))
             let second = try await a.courses.create(
-                patientID: p.id, clinicID: orgs.clinicA.id, request: request, result: result,
+                patientID: p.id, clinicID: orgs.clinicA.id, request: request,
                 goal: nil, orgs.ctxA)
             #expect(try await a.sessions.previousSessions(courseID: second.id, before: day0.adding(days: 7), orgs.ctxA).count == 1)
             try await expectAuditIntact(db)

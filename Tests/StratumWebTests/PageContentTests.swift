@@ -13,10 +13,18 @@ struct PageContentTests {
         #expect(Set(asked) == Set(ScreeningKey.allCases))
     }
 
-    @Test("the .ics has one all-day event per planned visit, escaped and folded at 75 octets")
+    @Test("the .ics has one all-day event per planned visit, escaped and folded at 75 octets, with the clinic's address and phone")
     func calendar() {
         let visits = (1...6).map { PlannedVisit(number: $0, date: LocalDate(iso: "2026-12-01")!.adding(days: ($0 - 1) * 28), zones: []) }
-        let text = ICalendar.visits(courseID: UUID(), visits: visits, clinicName: "Clinic; Main, Room 2", stamp: Date(timeIntervalSince1970: 0))
+        let clinic = ICalendar.ClinicContact(
+            name: "Clinic; Main, Room 2", address: "12 Quay Street\nAuckland 1010", phone: "+64 9 555 0100", timezone: "Pacific/Auckland")
+        let text = ICalendar.visits(courseID: UUID(), visits: visits, clinic: clinic, stamp: Date(timeIntervalSince1970: 0))
+        #expect(text.contains("LOCATION:Clinic\\; Main\\, Room 2\\, 12 Quay Street\\, Auckland 1010\r\n"), "\(text)")
+        #expect(text.replacingOccurrences(of: "\r\n ", with: "").contains("Clinic phone: +64 9 555 0100."))
+        #expect(text.contains("X-WR-TIMEZONE:Pacific/Auckland\r\n"))
+        // No clinic contact entered: no phone sentence, the location is the clinic's name alone.
+        let bare = ICalendar.visits(courseID: UUID(), visits: visits, clinic: .init(name: "Alder"), stamp: Date(timeIntervalSince1970: 0))
+        #expect(bare.contains("LOCATION:Alder\r\n") && !bare.contains("Clinic phone") && !bare.contains("X-WR-TIMEZONE"))
         #expect(text.hasPrefix("BEGIN:VCALENDAR\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
         #expect(text.components(separatedBy: "BEGIN:VEVENT").count - 1 == 6)
         #expect(text.contains("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202"))

@@ -88,6 +88,16 @@ struct PermissionTests {
         Endpoint(.GET, { "/api/v1/patients/\($0.patient)/audit" }, .read, .auditLog, "read the audit log"),
         Endpoint(.GET, { _ in "/api/v1/clinic" }, .read, .clinic, "read the clinic's settings"),
         Endpoint(.PATCH, { _ in "/api/v1/clinic" }, body: { _ in #"{"timezone": "Europe/London"}"# }, .update, .clinic, "set the clinic's time zone"),
+        Endpoint(.GET, { _ in "/api/v1/clinic/policy" }, .read, .clinic, "read the clinic's policy"),
+        Endpoint(
+            .PUT, { _ in "/api/v1/clinic/policy" }, body: { _ in #"{"sites": {"forehead": {"cautionAboveMM": 0.75}}}"# }, .update, .clinic,
+            "narrow the clinic's policy"),
+        Endpoint(.GET, { _ in "/api/v1/clinic/consent-texts" }, .read, .clinic, "list the clinic's consent texts"),
+        Endpoint(
+            .POST, { _ in "/api/v1/clinic/consent-texts" },
+            body: { _ in #"{"kind": "photo", "version": "photo-\#(UUID().uuidString.prefix(8))", "text": "Photographs of the treated areas."}"# },
+            .update, .clinic, "add a consent text version"),
+        Endpoint(.GET, { _ in "/api/v1/clinic/changes" }, .read, .clinicHistory, "read the clinic's settings history"),
         Endpoint(.GET, { _ in "/api/v1/lots" }, .read, .sterility, "list lots"),
         Endpoint(
             .POST, { _ in "/api/v1/packs" }, body: { _ in #"{"items": [{"modelId": "00000000-0000-4000-8000-000000000000"}]}"# }, .create, .sterility,

@@ -18,6 +18,7 @@ struct RoleAwarePageTests {
     /// the handler's own refusal.
     static let formRoutes: [(pattern: String, permission: (action: String, resource: String)?)] = [
         ("/logout", nil), ("/clinic", nil), ("/clinic/settings", ("update", "clinic")),
+        ("/clinic/settings/consent-texts", ("update", "clinic")), ("/clinic/policy", ("update", "clinic")),
         ("/patients", ("create", "patient")), ("/patients/*", ("update", "patient")), ("/patients/*/merge", ("merge", "patient")),
         ("/patients/*/screening", ("create", "screening")), ("/patients/*/consents", ("create", "consent")),
         ("/patients/*/consents/*/withdraw", ("update", "consent")),
@@ -28,7 +29,7 @@ struct RoleAwarePageTests {
         ("/patients/*/adverse-events", ("create", "adverse-event")),
         ("/adverse-events/*/follow-ups", ("update", "adverse-event")), ("/adverse-events/*/close", ("update", "adverse-event")),
         ("/patients/*/assessments", ("create", "assessment")), ("/courses/*/photos", ("create", "photo")),
-        ("/sterility/sterilizers", ("update", "sterility")), ("/sterility/shelf-life", ("update", "sterility")),
+        ("/sterility/sterilizers", ("update", "sterility")),
         ("/sterility/packs", ("update", "sterility")), ("/sterility/cycles", ("update", "sterility")),
         ("/sterility/cycles/*/biological", ("update", "sterility")), ("/sterility/packs/*/*", ("update", "sterility")),
         ("/equipment/models", ("update", "sterility")), ("/equipment/handpieces", ("update", "sterility")),

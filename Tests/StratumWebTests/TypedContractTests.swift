@@ -89,7 +89,9 @@ struct TypedContractTests {
         #expect(
             flagged == [
                 "POST /api/v1/plan", "POST /api/v1/check", "POST /api/v1/patients/{patientId}/screenings",
-                "POST /api/v1/patients/{patientId}/courses", "POST /api/v1/courses/{courseId}/sessions"
+                "POST /api/v1/patients/{patientId}/courses", "POST /api/v1/courses/{courseId}/sessions",
+                // A clinic's settings and policy: null and absent differ (the core's reader and ClinicSettingsReader).
+                "PATCH /api/v1/clinic", "PUT /api/v1/clinic/policy"
             ])
     }
 

@@ -1,7 +1,30 @@
 extension RequestReader {
+    /// Reads a clinic's stored or submitted policy override (the `clinicPolicy` document, docs/documents.md) without
+    /// applying it: the store keeps it as read and asks `ClinicalPolicy.applying(_:)` whether it only narrows.
+    public static func clinicPolicyOverride(value: JSONValue) throws(DocumentError) -> ClinicPolicyOverride {
+        let root = Node(value: value, path: "")
+        return root.isNull ? ClinicPolicyOverride() : try readOverride(root)
+    }
+
+    /// The same, from the JSON text the store keeps.
+    public static func clinicPolicyOverride(_ text: String) throws(DocumentError) -> ClinicPolicyOverride {
+        try clinicPolicyOverride(value: try parse(Array(text.utf8)).value)
+    }
+
     /// Reads a `clinicPolicy` override and applies it; a widening change is bad input naming its field.
     static func readPolicy(_ n: Node?) throws(DocumentError) -> ClinicalPolicy {
         guard let n else { return .standard }
+        let override = try readOverride(n)
+        switch ClinicalPolicy.standard.applying(override) {
+        case .success(let policy):
+            return policy
+        case .failure(let refusals):
+            let first = refusals.refusals[0]
+            throw DocumentError(path: n.child(first.path), problem: first.reason)
+        }
+    }
+
+    static func readOverride(_ n: Node) throws(DocumentError) -> ClinicPolicyOverride {
         let o = try n.object(allowed: ["severities", "sites", "indications", "screeningValidDays"])
         var override = ClinicPolicyOverride()
         if let sev = o.optional("severities") {
@@ -45,13 +68,7 @@ extension RequestReader {
             }
         }
         override.screeningValidDays = try o.optional("screeningValidDays")?.int(in: CourseInputRules.screeningValidDays)
-        switch ClinicalPolicy.standard.applying(override) {
-        case .success(let policy):
-            return policy
-        case .failure(let refusals):
-            let first = refusals.refusals[0]
-            throw DocumentError(path: n.child(first.path), problem: first.reason)
-        }
+        return override
     }
 
     static func readRange(_ n: Node) throws(DocumentError) -> DepthRange {

@@ -62,6 +62,8 @@ public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
     case controlCharacter(UInt32)
     case outOfRange(ClosedRange<Int>)
     case notAnEmail
+    /// Not something a patient could dial: letters, or no digit at all.
+    case notAPhoneNumber
 
     public var description: String {
         switch self {
@@ -70,6 +72,7 @@ public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
         case .controlCharacter(let code): RecordText.describe(code)
         case .outOfRange(let range): "out of range; allowed \(range.lowerBound) to \(range.upperBound)"
         case .notAnEmail: "not an email address (name@example.com)"
+        case .notAPhoneNumber: "not a phone number (digits, spaces and + ( ) - . only)"
         }
     }
 }

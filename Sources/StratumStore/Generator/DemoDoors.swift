@@ -30,8 +30,7 @@ public enum DemoDoors {
                 signedOn: screening.answeredOn, ctx)
             guard let planned = p.course else { continue }
             let course = try await scope.courses.create(
-                patientID: patient.id, clinicID: patient.clinicID, request: planned.request,
-                result: planned.plan, goal: planned.goal, ctx)
+                patientID: patient.id, clinicID: patient.clinicID, request: planned.request, goal: planned.goal, ctx)
             guard let acknowledgements = planned.acceptance else { continue }
             _ = try await scope.courses.accept(courseID: course.id, acknowledgements: acknowledgements, ctx)
             for visit in planned.visits {

@@ -67,7 +67,7 @@ enum DemoRegistry {
                 clinicID: clinics.central, modelID: cartridge36.id, product: "Demo 36-needle cartridge",
                 gtin: "09506000134369", lot: "DEMO-CART-36", expiry: today.adding(days: 20), quantity: 50), ctx)
         let sterilizer = try await scope.sterilization.addSterilizer(clinicID: clinics.central, name: "Autoclave A", serial: "AC-2291", ctx)
-        try await scope.sterilization.setShelfLife(clinicID: clinics.central, days: 180, ctx)
+        _ = try await scope.clinicSettings.update(clinicID: clinics.central, ClinicDetailsDraft(packShelfLife: .days(180)), ctx)
         // Cycle 1 passed everything and its packs are released; cycle 2 awaits its biological indicator; one pack
         // is assembled and waiting for the next load. Each pack is assembled on its cycle's morning, before it runs.
         for (number, biological, released) in [(1, BiologicalIndicatorResult.pass, true), (2, .pending, false)] {

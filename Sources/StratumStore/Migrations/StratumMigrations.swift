@@ -24,6 +24,7 @@ enum StratumMigrations {
         M0020_SealedAuditAndPhotoBlobs(),
         M0021_HotPathIndexes(),
         M0022_Outbox(),
+        M0023_ClinicDetails(),
         M0024_StaffAccounts(),
         M0019_RefreshCourseOutcomes()
     ]

@@ -319,4 +319,6 @@ public struct SessionFacts: Sendable {
     public let clusterAlerts: [InfectionCluster.Alert]
     /// What the catalogue says the named parts and handpiece are (`DEPTH-DEVICE`, `DEV-INCOMPATIBLE`).
     public let registered: RegisteredEquipment
+    /// The policy of the clinic where the session happens: the shipped one narrowed by the clinic's override.
+    public let policy: ClinicalPolicy
 }

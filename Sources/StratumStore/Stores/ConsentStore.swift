@@ -9,7 +9,8 @@ public struct ConsentStore: Sendable {
 
     /// Records a consent the patient (or guardian) signed by typing their full name, against the text version they read.
     /// `signedAt` defaults to now; give it, or the day `signedOn` written on the paper, when a paper consent is entered
-    /// afterwards. A signing day after the clinic's today is refused (`invalid`), naming the field.
+    /// afterwards. A signing day after the clinic's today is refused (`invalid`), naming the field; so is a text version
+    /// the signing clinic does not have, once it keeps its own texts (`invalid(field: "textVersion")`).
     public func sign(
         patientID: UUID, kind: ConsentKind, textVersion: String, signedByName: String, signedAt: Date? = nil,
         signedOn: LocalDate? = nil, _ ctx: AccessContext
@@ -28,6 +29,7 @@ public struct ConsentStore: Sendable {
                     ctx, patientID: patientID, action: .create, resource: "patient.consent",
                     missing: "patient", on: database)
             }
+            try await self.requireClinicText(kind, version: version, ctx, on: database)
             let zone = try await self.zone(ctx, on: database)
             let day = signedOn ?? LocalDate.clinicDay(at: signedAt ?? ctx.now, timeZone: zone)
             if let problem = RecordDate.futureProblem(day, today: LocalDate.clinicDay(at: ctx.now, timeZone: zone)) {
@@ -123,6 +125,22 @@ public struct ConsentStore: Sendable {
     ) async throws -> Bool {
         try await ConsentRow.query(on: database).filter(\.$organizationID == organizationID).filter(\.$patientID == patientID)
             .filter(\.$kind == "treatment").all().map(Consent.init).contains { $0.period.inForce(on: date) }
+    }
+
+    /// Once the signing clinic keeps its own texts of this kind, a signature must name one of them: a version the
+    /// patient cannot have read is refused naming `textVersion`. A clinic with none of its own keeps the shipped text.
+    private func requireClinicText(_ kind: ConsentKind, version: String, _ ctx: AccessContext, on database: any Database) async throws {
+        guard let clinicID = ctx.clinicID, try await scope.hasClinic(clinicID, on: database) else { return }
+        let textKind: ConsentTextKind
+        switch kind {
+        case .treatment: textKind = .treatment
+        case .photo: textKind = .photo
+        }
+        let versions = try await ClinicSettingsStore.texts(clinicID: clinicID, kind: textKind, on: database).map(\.version)
+        guard !versions.isEmpty, !versions.contains(version) else { return }
+        throw StoreError.invalid(
+            field: "textVersion",
+            problem: "the clinic has no \(textKind.rawValue) consent text \(version); its versions: \(versions.joined(separator: ", "))")
     }
 
     /// The time zone the signing clinic counts days in: the caller's clinic (consents carry no clinic of their own).

@@ -6,22 +6,19 @@ import StratumCore
 public struct CourseStore: Sendable {
     let scope: OrganizationScope
 
-    /// Saves a planned course as `proposed`, with one planned visit per planned session. `result` must be the planner's
-    /// answer to `request`; its document is stored as given so the proposal can be shown exactly as it was made. A
+    /// Plans and saves a course as `proposed`, with one planned visit per planned session. The store asks the planner
+    /// itself, with the clinic's policy (the shipped one narrowed by the clinic's override), inside the transaction
+    /// that writes: the plan's document is stored as made, with the version of the policy that made it. A
     /// do-not-treat plan is refused (`ClinicalRefusal` with its stops) and nothing is written.
     public func create(
-        patientID: UUID, clinicID: UUID, request: PlanRequest, result: PlanResult, goal: String?,
-        goalScore: Double? = nil, _ ctx: AccessContext
+        patientID: UUID, clinicID: UUID, request: PlanRequest, goal: String?, goalScore: Double? = nil,
+        _ ctx: AccessContext
     ) async throws -> Course {
         let actorID = try scope.requireActor(ctx)
         // The core's input limits, whichever door proposed the course.
         if let goal, let problem = CourseInputRules.goalProblem(goal) { throw StoreError.invalid(field: "goal", problem: problem.description) }
         if let weeks = request.intervalWeeks, !CourseInputRules.intervalWeeks.contains(weeks) {
             throw StoreError.invalid(field: "intervalWeeks", problem: InputProblem.outOfRange(CourseInputRules.intervalWeeks).description)
-        }
-        // A do-not-treat plan is shown to the practitioner, never kept as something that could be accepted.
-        if result.decision == .doNotTreat {
-            throw ClinicalRefusal(blocking: result.findings.filter { $0.severity == .stop }, findings: result.findings)
         }
         return try await scope.db.write { database -> Scoped<Course> in
             guard try await self.scope.patient(patientID, on: database) != nil else {
@@ -30,6 +27,11 @@ public struct CourseStore: Sendable {
                     missing: "patient", on: database)
             }
             guard try await self.scope.hasClinic(clinicID, on: database) else { return .missing("clinic") }
+            let result = CoursePlanner.plan(request, policy: try await self.scope.policy(clinicID: clinicID, on: database))
+            // A do-not-treat plan is shown to the practitioner, never kept as something that could be accepted.
+            if result.decision == .doNotTreat {
+                throw ClinicalRefusal(blocking: result.findings.filter { $0.severity == .stop }, findings: result.findings)
+            }
             let (m, visits) = Self.proposedRows(
                 patientID: patientID, clinicID: clinicID, request: request, result: result, goal: goal,
                 goalScore: goalScore, organizationID: self.scope.organizationID, by: actorID, at: ctx.now)
@@ -38,6 +40,15 @@ public struct CourseStore: Sendable {
             try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "course", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try await self.load(m, on: database), on: database))
         }.get()
+    }
+
+    /// What `create` would plan for `request` in the clinic, under the clinic's policy, without writing anything:
+    /// the form's preview, and the plan shown beside a refusal. Nil when the clinic is not in this organization.
+    public func preview(clinicID: UUID, request: PlanRequest) async throws -> PlanResult? {
+        try await scope.db.read { database in
+            guard try await self.scope.hasClinic(clinicID, on: database) else { return nil }
+            return CoursePlanner.plan(request, policy: try await self.scope.policy(clinicID: clinicID, on: database))
+        }
     }
 
     /// Accepts a proposed course, making it `active` so sessions can be recorded against it. Only a proposed course

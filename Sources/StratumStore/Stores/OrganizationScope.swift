@@ -41,6 +41,8 @@ public struct OrganizationScope: Sendable {
     public var recalls: RecallStore { RecallStore(scope: self) }
     /// `AE-CLUSTER` alerts and their reviews.
     public var clusters: ClusterStore { ClusterStore(scope: self) }
+    /// The clinic's own details, consent texts and policy override, each change kept with its value before and after.
+    public var clinicSettings: ClinicSettingsStore { ClinicSettingsStore(scope: self) }
     /// Clinical photos, their files kept in `vault`.
     public func photos(_ vault: PhotoVault) -> PhotoStore { PhotoStore(scope: self, vault: vault) }
     /// Outcome trajectories of a clinic's courses (the forecast's cohort) and the clinic outcome report.
@@ -97,6 +99,8 @@ public struct OrganizationScope: Sendable {
 
 extension Clinic {
     init(_ m: ClinicRow) {
-        self.init(id: m.id!, organizationID: m.organizationID, name: m.name, timezone: m.timezone)
+        self.init(
+            id: m.id!, organizationID: m.organizationID, name: m.name, timezone: m.timezone, address: m.address, phone: m.phone,
+            email: m.email, packShelfLifeDays: m.packShelfLifeDays)
     }
 }

@@ -22,10 +22,9 @@ public struct ScreeningStore: Sendable {
     }
 
     /// Records a new version of the patient's screening with its computed findings; earlier versions stay as they were.
-    public func record(
-        patientID: UUID, response: ScreeningResponse, policy: ClinicalPolicy = .standard,
-        _ ctx: AccessContext
-    ) async throws -> ScreeningRecord {
+    /// The findings are judged by the policy of the clinic recording it (the caller's, else the patient's), the
+    /// shipped policy narrowed by that clinic's override.
+    public func record(patientID: UUID, response: ScreeningResponse, _ ctx: AccessContext) async throws -> ScreeningRecord {
         let actorID = try scope.requireActor(ctx)
         return try await scope.db.write { database -> Scoped<ScreeningRecord> in
             guard let p = try await self.scope.patient(patientID, on: database) else {
@@ -39,6 +38,7 @@ public struct ScreeningStore: Sendable {
             let last =
                 try await ScreeningRow.query(on: database).filter(\.$patientID == patientID)
                 .filter(\.$organizationID == self.scope.organizationID).max(\.$version) ?? 0
+            let policy = try await self.scope.policy(clinicID: ctx.clinicID ?? p.clinicID, on: database)
             let m = ScreeningRow()
             m.id = UUID()
             m.organizationID = self.scope.organizationID

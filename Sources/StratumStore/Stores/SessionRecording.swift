@@ -39,7 +39,7 @@ extension SessionStore {
     /// this organization.
     public func check(courseID: UUID, _ doc: SessionRecordDocument, _ ctx: AccessContext) async throws -> CheckResult? {
         guard let facts = try await facts(courseID: courseID, on: doc.date, equipment: doc.equipment, ctx) else { return nil }
-        return SessionCheck.check(Self.proposal(facts, doc))
+        return SessionCheck.check(Self.proposal(facts, doc), policy: facts.policy)
     }
 
     /// The proposal the rules judge: what the practitioner entered, everything else (the equipment's state included)
@@ -65,14 +65,20 @@ extension SessionStore {
         if let first = SessionInputRules.problems(doc).first {
             throw StoreError.invalid(field: first.field.description, problem: first.problem.description)
         }
+        // The clinic's row, read once: its time zone decides today, its override the policy that judges the session.
         guard let clinic = try await scope.clinic(clinicID, on: database) else { throw StoreError.notFound("clinic") }
         // Lot expiry and intervals judged against an invented day would be judged wrongly: refuse before judging.
         let today = LocalDate.clinicDay(at: ctx.now, timeZone: clinic.timezone)
         if let problem = RecordDate.futureProblem(doc.date, today: today) { throw StoreError.invalid(field: "date", problem: problem) }
-        guard let (facts, resolved) = try await facts(of: course, on: doc.date, excluding: nil, equipment: doc.equipment, on: database) else {
+        guard
+            let (facts, resolved) = try await facts(
+                of: course, judgedBy: try ClinicSettingsStore.setting(clinic).effective, on: doc.date, excluding: nil,
+                equipment: doc.equipment, on: database)
+        else {
             throw StoreError.notFound("patient")
         }
-        let result = SessionCheck.check(Self.proposal(facts, doc))
+        // The clinic's own policy (the shipped one, narrowed by its override) judges the session.
+        let result = SessionCheck.check(Self.proposal(facts, doc), policy: facts.policy)
         var draft = SessionDraft(
             practitionerID: doc.practitionerID ?? actorID, date: doc.date, zones: doc.zones, endPoints: doc.endPoints,
             device: facts.registered.judgedDevice(planned: facts.course.device), equipment: doc.equipment,

@@ -43,7 +43,7 @@ public struct SessionStore: Sendable {
             guard try await self.scope.hasMember(draft.practitionerID, on: database) else { return .missing("practitioner") }
             try await self.scope.requireTreatingPractitioner(draft, clinicID: m.clinicID, on: database)
             try await self.scope.unbind(sessionID: sessionID, at: ctx.now, on: database)
-            let equipment = try await self.checkedEquipment(draft, excluding: sessionID, on: database)
+            let equipment = try await self.checkedEquipment(draft, clinicID: m.clinicID, excluding: sessionID, on: database)
             Self.apply(draft, equipment, to: m)
             try await m.update(on: database)
             try await self.scope.bind(
@@ -159,7 +159,9 @@ public struct SessionStore: Sendable {
     ) async throws -> SessionFacts? {
         let found = try await scope.db.snapshot { database -> SessionFacts? in
             guard let course = try await self.courses(database).filter(\.$id == courseID).first() else { return nil }
-            return try await self.facts(of: course, on: date, excluding: excluding, equipment: equipment, on: database)?.0
+            let policy = try await self.scope.policy(clinicID: ctx.clinicID ?? course.clinicID, on: database)
+            return try await self.facts(
+                of: course, judgedBy: policy, on: date, excluding: excluding, equipment: equipment, on: database)?.0
         }
         try await scope.db.write { database in
             try await self.scope.audit(
@@ -187,7 +189,11 @@ public struct SessionStore: Sendable {
         m.createdAt = ctx.now
         try await markWriting(m, date: draft.date, today: today, ctx, on: database)
         let equipment: ResolvedEquipment
-        if let resolved { equipment = resolved } else { equipment = try await checkedEquipment(draft, excluding: nil, on: database) }
+        if let resolved {
+            equipment = resolved
+        } else {
+            equipment = try await checkedEquipment(draft, clinicID: clinicID, excluding: nil, on: database)
+        }
         Self.apply(draft, equipment, to: m)
         try await m.create(on: database)
         try await scope.bind(
@@ -219,21 +225,25 @@ public struct SessionStore: Sendable {
     /// The draft's equipment resolved in this transaction, for a draft the core did not judge on the record (an
     /// update, a fixture's draft); any `stop` of the sterility, fit or cluster rules refuses the write
     /// (`ClinicalRefusal`), so no session is stored without a sterile part or released pack.
-    private func checkedEquipment(_ draft: SessionDraft, excluding: UUID?, on database: any Database) async throws -> ResolvedEquipment {
+    private func checkedEquipment(
+        _ draft: SessionDraft, clinicID: UUID, excluding: UUID?, on database: any Database
+    ) async throws -> ResolvedEquipment {
         let eq = try await scope.resolve(draft.equipment, on: draft.date, excluding: excluding, on: database)
+        let policy = try await scope.policy(clinicID: clinicID, on: database)
         let findings =
             SterilityRules.findings(
                 sterility: eq.sterility, handpiece: eq.handpieceFacts,
-                device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: .standard)
-            + DeviceFitRules.findings(zones: draft.zones, equipment: eq.registered, policy: .standard) + eq.clusterAlerts.map(\.finding)
+                device: eq.registered.judgedDevice(planned: draft.device), date: draft.date, policy: policy)
+            + DeviceFitRules.findings(zones: draft.zones, equipment: eq.registered, policy: policy) + eq.clusterAlerts.map(\.finding)
         let stops = findings.filter { $0.severity == .stop }
         guard stops.isEmpty else { throw ClinicalRefusal(blocking: stops, findings: findings) }
         return eq
     }
 
     /// The facts a session is judged on, with the named equipment as resolved (for binding it without a second look-up).
+    /// `policy` is the policy of the clinic where the session happens, which judges it.
     func facts(
-        of course: CourseRow, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
+        of course: CourseRow, judgedBy policy: ClinicalPolicy, on date: LocalDate, excluding: UUID?, equipment: EquipmentReference,
         on database: any Database
     ) async throws -> (SessionFacts, ResolvedEquipment)? {
         guard let patient = try await scope.patient(course.patientID, on: database) else { return nil }
@@ -248,7 +258,7 @@ public struct SessionStore: Sendable {
             screening: screening, consentSigned: consentInForce,
             previousSessions: try await priorSessions(of: course, before: date, excluding: excluding, on: database),
             sterility: eq.sterility, handpiece: eq.handpieceFacts, clusterAlerts: eq.clusterAlerts,
-            registered: eq.registered)
+            registered: eq.registered, policy: policy)
         return (facts, eq)
     }
 

@@ -40,27 +40,7 @@ public struct SterilizationStore: Sendable {
         }
     }
 
-    /// Sets the clinic's pack shelf life: a number of days after the cycle, or nil for event-related shelf life.
-    public func setShelfLife(clinicID: UUID, days: Int?, _ ctx: AccessContext) async throws {
-        _ = try scope.requireActor(ctx)
-        if let days, !RecordInputRules.sterileDays.contains(days) {
-            throw StoreError.invalid(
-                field: "days",
-                problem:
-                    "from \(RecordInputRules.sterileDays.lowerBound) to \(RecordInputRules.sterileDays.upperBound) days, or none for event-related")
-        }
-        try await scope.db.write { database in
-            guard
-                let c = try await ClinicRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
-                    .filter(\.$id == clinicID).first()
-            else { throw StoreError.notFound("clinic") }
-            c.packShelfLifeDays = days
-            try await c.update(on: database)
-            try await self.scope.audit(ctx, patientID: nil, action: .update, resource: "clinic.shelf-life", outcome: .allowed, on: database)
-        }
-    }
-
-    /// The clinic's pack shelf life in days; nil is event-related.
+    /// The clinic's pack shelf life in days; nil is event-related. Set in the clinic's settings (`ClinicSettingsStore`).
     public func shelfLife(clinicID: UUID) async throws -> Int? {
         try await scope.db.read { database in
             try await ClinicRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)

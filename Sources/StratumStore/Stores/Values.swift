@@ -13,6 +13,12 @@ public struct Clinic: Sendable, Equatable, Identifiable {
     public let organizationID: UUID
     public let name: String
     public let timezone: String
+    /// How patients reach the clinic; nil until the owner enters it.
+    public var address: String? = nil
+    public var phone: String? = nil
+    public var email: String? = nil
+    /// Days a sterilization pack stays sterile after its cycle; nil is event-related shelf life.
+    public var packShelfLifeDays: Int? = nil
 }
 
 /// A person who signs in. The password hash never leaves the store.

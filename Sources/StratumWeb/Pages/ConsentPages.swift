@@ -3,8 +3,8 @@ import StratumCore
 import StratumStore
 import Vapor
 
-/// The consent texts the clinic asks patients to sign. A text never changes once used: a new wording gets a new
-/// version, and every signature records the version read.
+/// Stratum's own consent texts, shown until the clinic adds its own (clinic settings). A text never changes once
+/// used: a new wording gets a new version, and every signature records the version read.
 enum ConsentTexts {
     static let treatmentVersion = "treatment-2026.1"
     static let photoVersion = "photo-2026.1"
@@ -79,7 +79,7 @@ struct ConsentPages {
         let p = try await req.authorize(.create, .consent, patientID: id, state: state)
         guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw PatientPages.notFound }
         return try await render(
-            req, patient, kind: req.query[String.self, at: "kind"] == "photo" ? "photo" : "treatment", tier: "",
+            req, p, patient, kind: req.query[String.self, at: "kind"] == "photo" ? "photo" : "treatment", tier: "",
             name: "", errors: FieldErrors(), status: .ok)
     }
 
@@ -110,23 +110,53 @@ struct ConsentPages {
         }
         if f["confirmed"] != "yes" { errors.add("confirmed", "The signer must confirm they have read and agree to the text.") }
         guard errors.isEmpty, let kind else {
-            return try await render(req, patient, kind: kindText, tier: tierText, name: name, errors: errors, status: .badRequest)
+            return try await render(req, p, patient, kind: kindText, tier: tierText, name: name, errors: errors, status: .badRequest)
         }
-        let version = kindText == "photo" ? ConsentTexts.photoVersion : ConsentTexts.treatmentVersion
-        _ = try await scope.consents.sign(patientID: id, kind: kind, textVersion: version, signedByName: name, req.access(p))
+        // The version of the text the form showed; the store refuses one the clinic does not have.
+        let shown = try await texts(p)
+        let version = f["textVersion-\(kindText)"] ?? (kindText == "photo" ? shown.photoVersion : shown.treatmentVersion)
+        do {
+            _ = try await scope.consents.sign(patientID: id, kind: kind, textVersion: version, signedByName: name, req.access(p))
+        } catch StoreError.invalid(let field, let problem) where field == "textVersion" {
+            errors.add("kind", "The consent text changed while the form was open (\(problem)); read the current text and sign again.")
+            return try await render(req, p, patient, kind: kindText, tier: tierText, name: name, errors: errors, status: .unprocessableEntity)
+        }
         return req.done("/patients/\(PageValues.id(id))", .consentSigned, wrote: id, p, state: state)
     }
 
+    /// The texts the signing clinic asks patients to read: its current version of each kind, else Stratum's own.
+    struct Shown {
+        var treatment = ConsentTexts.treatment
+        var treatmentVersion = ConsentTexts.treatmentVersion
+        var photo = ConsentTexts.photo
+        var photoVersion = ConsentTexts.photoVersion
+    }
+
+    private func texts(_ p: Principal) async throws -> Shown {
+        var shown = Shown()
+        let current = try await state.scope(p.organizationID).clinicSettings.currentConsentTexts(clinicID: p.clinicID)
+        if let t = current[.treatment] {
+            shown.treatment = ConsentTextRules.paragraphs(t.text)
+            shown.treatmentVersion = t.version
+        }
+        if let t = current[.photo] {
+            shown.photo = ConsentTextRules.paragraphs(t.text)
+            shown.photoVersion = t.version
+        }
+        return shown
+    }
+
     private func render(
-        _ req: Request, _ patient: Patient, kind: String, tier: String, name: String, errors: FieldErrors,
+        _ req: Request, _ p: Principal, _ patient: Patient, kind: String, tier: String, name: String, errors: FieldErrors,
         status: HTTPResponseStatus
     ) async throws -> Response {
-        try await req.render(
+        let shown = try await texts(p)
+        return try await req.render(
             "consent", title: "Consent · \(patient.givenName) \(patient.familyName)", section: "patients",
             Content(
                 patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
-                treatmentText: ConsentTexts.treatment, treatmentVersion: ConsentTexts.treatmentVersion,
-                photoText: ConsentTexts.photo, photoVersion: ConsentTexts.photoVersion, kind: kind, tier: tier,
+                treatmentText: shown.treatment, treatmentVersion: shown.treatmentVersion,
+                photoText: shown.photo, photoVersion: shown.photoVersion, kind: kind, tier: tier,
                 signedByName: name, errors: errors, hasErrors: !errors.isEmpty), status: status)
     }
 }

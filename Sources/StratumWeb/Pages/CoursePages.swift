@@ -78,6 +78,8 @@ struct CoursePages {
         let blockedBy: [PageValues.FindingView]
         let blocked: Bool
         let plan: PlanView?
+        /// The clinic's policy the preview is made under.
+        let policy: PolicyNote
     }
 
     func newForm(_ req: Request) async throws -> Response {
@@ -95,7 +97,7 @@ struct CoursePages {
         guard let patient = try await state.scope(p.organizationID).patients.get(id, req.access(p)) else { throw PatientPages.notFound }
         let (values, errors, request) = try await read(req, p, patient)
         guard let request else { return try await render(req, p, patient, values: values, errors: errors, plan: nil, status: .badRequest) }
-        let result = CoursePlanner.plan(request)
+        let result = try await plan(request, p)
         return try await render(req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones), status: .ok)
     }
 
@@ -106,19 +108,26 @@ struct CoursePages {
         guard let patient = try await scope.patients.get(id, req.access(p)) else { throw PatientPages.notFound }
         let (values, errors, request) = try await read(req, p, patient)
         guard let request else { return try await render(req, p, patient, values: values, errors: errors, plan: nil, status: .badRequest) }
-        let result = CoursePlanner.plan(request)
         do {
             let course = try await scope.courses.create(
-                patientID: id, clinicID: p.clinicID, request: request, result: result,
+                patientID: id, clinicID: p.clinicID, request: request,
                 goal: values.goal.isEmpty ? nil : values.goal,
                 goalScore: PageValues.number(values.goalScore), req.access(p))
             return req.done("/courses/\(PageValues.id(course.id))", .coursePlanned, wrote: course.patientID, p, state: state)
         } catch is ClinicalRefusal {
             // The store keeps no do-not-treat plan: it is shown, with its stops, and nothing is saved.
             return try await render(
-                req, p, patient, values: values, errors: errors, plan: Self.planView(result, zones: request.zones),
+                req, p, patient, values: values, errors: errors, plan: Self.planView(try await plan(request, p), zones: request.zones),
                 status: .unprocessableEntity)
         }
+    }
+
+    /// The plan the store would make in the signed-in clinic, under the clinic's policy (`CourseStore.preview`).
+    private func plan(_ request: PlanRequest, _ p: Principal) async throws -> PlanResult {
+        guard let result = try await state.scope(p.organizationID).courses.preview(clinicID: p.clinicID, request: request) else {
+            throw PageError(.notFound, "No such clinic", "The clinic is not in your organization.")
+        }
+        return result
     }
 
     /// The form as typed, its field errors, and the plan request when every field is valid.
@@ -239,7 +248,8 @@ struct CoursePages {
             materials: NeedleMaterial.allCases.map {
                 Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "), checked: values.material == $0.rawValue)
             },
-            errors: errors, hasErrors: !errors.isEmpty, blockedBy: PageValues.findings(stops), blocked: !stops.isEmpty, plan: plan)
+            errors: errors, hasErrors: !errors.isEmpty, blockedBy: PageValues.findings(stops), blocked: !stops.isEmpty, plan: plan,
+            policy: PolicyNote(try await state.scope(p.organizationID).clinicSettings.policy(clinicID: p.clinicID)))
         return try await req.render(
             "course-new", title: "New course · \(patient.givenName) \(patient.familyName)", section: "patients",
             content, status: status)
@@ -295,6 +305,8 @@ struct CoursePages {
         let acceptedBy: String?
         let errors: FieldErrors
         let hasErrors: Bool
+        /// The policy the plan was made under, and the clinic's changes in force.
+        let policy: PolicyNote
     }
 
     /// One caution of the plan to acknowledge: the finding, and the reason typed for it.
@@ -377,7 +389,8 @@ struct CoursePages {
             acknowledgements: course.acknowledgements.map(PageValues.acknowledgement),
             hasAcknowledgements: !course.acknowledgements.isEmpty,
             acceptedBy: course.acceptedAt.map { PageValues.time($0) },
-            errors: errors, hasErrors: !errors.isEmpty)
+            errors: errors, hasErrors: !errors.isEmpty,
+            policy: PolicyNote(try await scope.clinicSettings.policy(clinicID: course.clinicID), judgedUnder: course.policyVersion))
         return try await req.render(
             "course", title: "Course · \(patient.givenName) \(patient.familyName)", section: "patients", content,
             status: status)

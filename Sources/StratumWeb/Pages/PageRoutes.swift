@@ -41,6 +41,7 @@ enum PageRoutes {
         ScreeningPages(state: state, today: today).register(signedIn)
         ConsentPages(state: state).register(signedIn)
         ClinicSettingsPages(state: state, today: today, mailRelay: config.mailRelay.map { "\($0.host):\($0.port)" }).register(signedIn)
+        ClinicPolicyPages(state: state).register(signedIn)
         CoursePages(state: state, today: today).register(signedIn)
         SessionPages(state: state, today: today).register(signedIn)
         AdverseEventPages(state: state, today: today).register(signedIn)

@@ -201,6 +201,7 @@ struct PatientPages {
         case .tooLong(let max): "At most \(max) characters."
         case .outOfRange: "Choose a Fitzpatrick phototype from I to VI."
         case .notAnEmail: "Enter an email address like name@example.com."
+        case .notAPhoneNumber: "Enter a phone number: digits, spaces and + ( ) - . only."
         case .controlCharacter: "Remove the invisible control character (\(problem))."
         }
     }

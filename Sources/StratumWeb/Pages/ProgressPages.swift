@@ -199,8 +199,8 @@ struct ProgressPages {
         let l = try await load(req, p)
         let clinic = try await state.scope(p.organizationID).clinic(l.course.clinicID)
         let body = ICalendar.visits(
-            courseID: l.course.id, visits: l.course.plannedVisits, clinicName: clinic?.name ?? "the clinic",
-            stamp: req.now)
+            courseID: l.course.id, visits: l.course.plannedVisits,
+            clinic: clinic.map(ICalendar.ClinicContact.init) ?? ICalendar.ClinicContact(name: "the clinic"), stamp: req.now)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"stratum-course-visits.ics\"")
@@ -215,6 +215,11 @@ struct ProgressPages {
         }
         let patientName: String
         let clinicName: String
+        /// How the patient reaches the clinic: what "call the clinic" needs; empty when the owner has not entered it.
+        let clinicPhone: String
+        let clinicAddress: [String]
+        let hasAddress: Bool
+        let clinicEmail: String
         let sessionDate: String
         let depth: String
         let steps: [Step]
@@ -233,9 +238,12 @@ struct ProgressPages {
         let course = try await scope.courses.get(courseID: s.courseID, req.access(p))
         let clinic = try await scope.clinic(s.clinicID)
         let deepest = s.zones.map(\.depthMM).max() ?? 0
+        let addressLines = (clinic?.address ?? "").split(whereSeparator: \.isNewline).map(String.init)
         let timeline = AftercareTimeline(sessionDate: s.date, depthMM: deepest)
         let content = AftercareContent(
-            patientName: "\(patient.givenName) \(patient.familyName)", clinicName: clinic?.name ?? "", sessionDate: s.date.description,
+            patientName: "\(patient.givenName) \(patient.familyName)", clinicName: clinic?.name ?? "",
+            clinicPhone: clinic?.phone ?? "", clinicAddress: addressLines, hasAddress: !addressLines.isEmpty,
+            clinicEmail: clinic?.email ?? "", sessionDate: s.date.description,
             depth: PageValues.mm(deepest),
             // Chronological for a handout: by first day, the shorter step first (an open-ended step last).
             steps: timeline.steps.sorted { ($0.from, $0.until?.dayNumber ?? .max) < ($1.from, $1.until?.dayNumber ?? .max) }.map { step in

@@ -114,6 +114,25 @@ struct RecallPages {
         let canEdit: Bool
         let statuses: [PageValues.Choice]
         let state: TraceFormState
+        /// What staff tell each patient they reach, with the clinic's number and address to call back on.
+        let notice: Notice
+    }
+
+    /// The recall notice: the same words for every patient, the clinic's contact from its settings.
+    struct Notice: Encodable {
+        let clinicName: String
+        let phone: String
+        let email: String
+        let address: String
+        let missing: Bool
+
+        init(_ c: Clinic?) {
+            clinicName = c?.name ?? "the clinic"
+            phone = c?.phone ?? ""
+            email = c?.email ?? ""
+            address = (c?.address ?? "").split(whereSeparator: \.isNewline).joined(separator: ", ")
+            missing = c?.phone == nil && c?.email == nil
+        }
     }
 
     func show(_ req: Request) async throws -> Response {
@@ -150,7 +169,7 @@ struct RecallPages {
             statuses: RecallContactStatus.allCases.map {
                 PageValues.Choice(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "-", with: " "))
             },
-            state: form)
+            state: form, notice: Notice(try await state.scope(p.organizationID).clinic(p.clinicID)))
         return try await req.render("recall", title: "Recall", section: "recalls", content, status: status)
     }
 
@@ -165,7 +184,8 @@ struct RecallPages {
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.add(name: .contentDisposition, value: "attachment; filename=\"recall-\(PageValues.id(recall.id).prefix(8)).csv\"")
         headers.add(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(string: TraceabilityJSON.csv(recall, exposures)))
+        let clinic = try await state.scope(p.organizationID).clinic(p.clinicID)
+        return Response(status: .ok, headers: headers, body: .init(string: TraceabilityJSON.csv(recall, exposures, clinic: clinic)))
     }
 
     func setStatus(_ req: Request) async throws -> Response {

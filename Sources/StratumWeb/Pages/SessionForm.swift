@@ -230,6 +230,7 @@ extension SessionForm {
         case .controlCharacter: PageValues.sentence(problem.description)
         case .outOfRange(let r): "from \(r.lowerBound) to \(r.upperBound)."
         case .notAnEmail: "not an email address."
+        case .notAPhoneNumber: "not a phone number."
         }
     }
 }

@@ -39,6 +39,8 @@ struct SessionPages {
         /// Shown to a user who documents for someone else (an assistant): whom they document for.
         let choosesPractitioner: Bool
         let practitioners: [AdverseEventPages.Option]
+        /// The clinic's policy the session is judged under.
+        let policy: PolicyNote
     }
 
     /// The live re-check's answer to the page's script.
@@ -184,7 +186,8 @@ struct SessionPages {
             device: PageValues.device(course.device), isPen: course.device.kind == .pen, form: form, errors: errors, hasErrors: !errors.isEmpty,
             checked: result != nil, decision: result?.rawValue ?? "", decisionText: result.map(PageValues.decisionText) ?? "",
             findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces,
-            choosesPractitioner: choosesPractitioner, practitioners: practitioners)
+            choosesPractitioner: choosesPractitioner, practitioners: practitioners,
+            policy: PolicyNote(try await state.scope(p.organizationID).clinicSettings.policy(clinicID: p.clinicID)))
         return try await req.render(
             "session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
             content, status: status)
@@ -238,6 +241,8 @@ struct SessionPages {
         let canAddend: Bool
         let addenda: [AddendumView]
         let hasAddenda: Bool
+        /// The policy the session was judged under, and the clinic's changes in force.
+        let policy: PolicyNote
     }
 
     static let sessionNotFound = PageError(.notFound, "No such session", "The session does not exist in your organization.")
@@ -277,7 +282,8 @@ struct SessionPages {
             canSign: !s.isSigned && Permissions.allows(p.role, .sign, .session),
             canAddend: s.isSigned && Permissions.allows(p.role, .update, .session),
             addenda: s.addenda.map { .init(text: $0.text, at: PageValues.time($0.createdAt), author: s.author(of: $0).label) },
-            hasAddenda: !s.addenda.isEmpty)
+            hasAddenda: !s.addenda.isEmpty,
+            policy: PolicyNote(try await scope.clinicSettings.policy(clinicID: s.clinicID), judgedUnder: s.policyVersion))
         return try await req.render("session", title: "Session \(s.date) · \(patient.givenName) \(patient.familyName)", section: "patients", content)
     }
 

@@ -12,7 +12,6 @@ struct SterilizationPages {
     func register(_ routes: any RoutesBuilder) {
         routes.get("sterility", use: hub)
         routes.post("sterility", "sterilizers", use: addSterilizer)
-        routes.post("sterility", "shelf-life", use: setShelfLife)
         routes.post("sterility", "packs", use: assemble)
         routes.post("sterility", "cycles", use: recordCycle)
         routes.post("sterility", "cycles", ":cycleId", "biological", use: readBiological)
@@ -120,21 +119,6 @@ struct SterilizationPages {
         let form = TraceFormState(form: "sterilizer", f, fields: ["name", "serial"])
         return try await submit(req, form) { p, scope in
             _ = try await scope.sterilization.addSterilizer(clinicID: p.clinicID, name: f["name"] ?? "", serial: f["serial"] ?? "", req.access(p))
-            return req.done("/sterility", .traceSaved)
-        }
-    }
-
-    func setShelfLife(_ req: Request) async throws -> Response {
-        let f = try FormFields(req)
-        var form = TraceFormState(form: "shelf", f, fields: ["days"])
-        let text = f["days"]
-        let days = text.flatMap(Int.init)
-        if text != nil && days == nil {
-            form.errors.add("days", "Enter a whole number of days, or leave it empty for event-related shelf life.")
-            return try await render(req, form, status: .badRequest)
-        }
-        return try await submit(req, form) { p, scope in
-            try await scope.sterilization.setShelfLife(clinicID: p.clinicID, days: days, req.access(p))
             return req.done("/sterility", .traceSaved)
         }
     }
