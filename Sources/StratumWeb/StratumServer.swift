@@ -94,7 +94,8 @@ public enum StratumServer {
         app.lifecycle.use(DatabaseLifecycle(database: state.database))
         // Registered after the database: handlers shut down in reverse, so the sealer stops before the pools close.
         app.lifecycle.use(AuditSealerLifecycle(sealer: AuditSealer(database: state.database, key: state.auditKey)))
-        if let relay = config.mailRelay {
+        if var relay = config.mailRelay {
+            relay.linkBase = config.linkBase
             app.lifecycle.use(
                 MailDelivery(
                     outbox: MailOutbox(database: state.database), client: SMTPClient(relay: relay, group: app.eventLoopGroup),

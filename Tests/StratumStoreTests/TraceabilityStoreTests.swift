@@ -282,9 +282,22 @@ struct TraceabilityStoreTests {
             let (pu, cu) = try await activeCourse(db, orgs)
             _ = try await a.sessions.record(courseID: cu.id, clinicID: orgs.clinicA.id, packSession(pu, orgs, pack: other[0].code), orgs.ctxA)
 
+            // The clinic's assistant is told by mail; a deactivated owner and the practitioner are not.
+            let dir = Directory(database: db)
+            let assistant = try await dir.createUser(email: "sterile@alder.example", displayName: "S. Assistant", passwordHash: "x")
+            _ = try await dir.addMembership(userID: assistant.id, clinicID: orgs.clinicA.id, role: .assistant)
+            let gone = try await dir.createUser(email: "gone@alder.example", displayName: "G. Owner", passwordHash: "x")
+            _ = try await dir.addMembership(userID: gone.id, clinicID: orgs.clinicA.id, role: .owner)
+            try await db.write { database in try await UserRow.query(on: database).filter(\.$id == gone.id).set(\.$disabledAt, to: Date()).update() }
+
             let (failed, recallID) = try await a.sterilization.readBiological(cycleID: cycles[3]!.id, .fail, orgs.ctxA)
             #expect(failed.biological == .fail)
             let id = try #require(recallID)
+            let notices = try await MailOutbox(database: db).list(organizationID: orgs.a.id).filter { $0.mail.kind == "recall-notice" }
+            #expect(notices.map(\.mail.recipient) == ["sterile@alder.example"])
+            let notice = try #require(notices.first?.mail)
+            #expect(notice.body.contains("3 patients") && notice.body.contains("\(OutgoingMail.linkBase)/recalls/\(id.uuidString.lowercased())"))
+            #expect(!notice.body.contains("Okafor") && !notice.subject.contains("Okafor"), "no patient is named")
             let (recall, exposures) = try #require(try await a.recalls.get(recallID: id, orgs.ctxA))
             let expected: Set<UUID> = [patientOf[byCycle[2]![0].code]!, patientOf[byCycle[3]![0].code]!, patientOf[byCycle[3]![1].code]!]
             #expect(Set(recall.patients.map(\.patientID)) == expected)

@@ -52,6 +52,7 @@ struct ClinicSettingsWebTests {
             let aftercare = try await practitioner.get("/sessions/\(sid)/aftercare").text
             #expect(aftercare.contains("<strong id=\"clinic-phone\"><a href=\"tel:+64 9 555 0100\">+64 9 555 0100</a></strong>"), "\(aftercare)")
             #expect(aftercare.contains("12 Quay Street<br>Auckland 1010") && aftercare.contains("desk@alder.example"))
+            #expect(aftercare.contains("time zone Pacific/Auckland"))
             let ics = try await practitioner.get("/courses/\(cid)/visits.ics").text.replacingOccurrences(of: "\r\n ", with: "")
             #expect(ics.contains("LOCATION:Alder Central\\, 12 Quay Street\\, Auckland 1010\r\n"), "\(ics)")
             #expect(ics.contains("Clinic phone: +64 9 555 0100.") && ics.contains("X-WR-TIMEZONE:Pacific/Auckland"))

@@ -214,3 +214,17 @@ struct MailDeliveryTests {
         #expect(throws: SMTPRelay.Invalid.self) { try SMTPRelay(url: "smtp://relay.example", from: "clinic\r\nBcc: x@y") }
     }
 }
+
+@Suite("Mail as the relay receives it")
+struct MailTextTests {
+    @Test("a link written by a store door gets the server's public address at delivery")
+    func linkBase() throws {
+        let mail = OutgoingMail(
+            kind: "recall-notice", recipient: "sterile@alder.example", subject: "Recall open",
+            body: "The list: \(OutgoingMail.linkBase)/recalls/abc", idempotencyKey: "recall-abc")
+        let data = SMTPClient.data(mail, from: "clinic@alder.example", now: Date(), linkBase: "https://stratum.alder.example")
+        let base64 = try #require(data.components(separatedBy: "\r\n\r\n").last?.replacingOccurrences(of: "\r\n", with: "").dropLast())
+        let body = try #require(Data(base64Encoded: String(base64)).map { String(decoding: $0, as: UTF8.self) })
+        #expect(body == "The list: https://stratum.alder.example/recalls/abc")
+    }
+}

@@ -187,6 +187,20 @@ struct StaffAccountPageTests {
             #expect(try await s.send(.GET, "/api/v1/staff", token: s.token("a", .auditor)).status == .unauthorized)
         }
     }
+
+    @Test("one's own account is every role's: each lists its own tokens and its account page, and sees no one else's")
+    func ownAccountEveryRole() async throws {
+        try await withServer { s in
+            for role in Role.allCases {
+                let mine = try await s.send(.GET, "/api/v1/account/tokens", token: s.token("a", role))
+                #expect(mine.status == .ok, "\(role.rawValue): \(mine.status)")
+                #expect(mine.jsonArray.count == 1, "\(role.rawValue) sees only their own token")
+                let page = try await BrowserSession.signIn(s, email: "\(role.rawValue)@a.example").get("/account")
+                #expect(page.status == .ok && page.text.contains("id=\"two-factor\""), "\(role.rawValue): \(page.status)")
+            }
+            #expect(try await s.send(.GET, "/api/v1/account/tokens").status == .unauthorized)
+        }
+    }
 }
 
 extension TestingHTTPResponse {

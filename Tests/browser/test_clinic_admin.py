@@ -190,3 +190,64 @@ def test_invite_enrol_sign_in_and_reset(driver, clinic):
     row = d.find_element(By.CSS_SELECTOR, f'#staff-table tr[data-email="{PRACTITIONER}"]')
     cells = row.find_elements(By.TAG_NAME, "td")
     assert "never" not in cells[2].text and cells[3].text == "on", row.text
+
+
+def test_clinic_details_zone_and_policy(driver, clinic):
+    """The owner sets the clinic's phone and Pacific/Auckland: the aftercare sheet and the visits calendar show both.
+    The owner lowers the forehead's depth ceiling: a plan that raised nothing now gets the site's caution."""
+    server, _ = clinic
+    d = driver
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import stratum_fixtures as fx
+
+    port = int(server.base_url.rsplit(":", 1)[1])
+    token, clinic_id = fx.sign_in(port, server.email, server.password)
+    patient_id, course_id, _ = fx.prepared_course(port, token, clinic_id, "Aroha")
+    session_id = fx.expect(*fx.request(port, "GET", f"/api/v1/courses/{course_id}/sessions", token=token), 200)["items"][0]["id"]
+
+    login(d, server)
+    d.get(server.url("/clinic/settings"))
+    wait_for_page(d, "/clinic/settings", "save-clinic")
+    type_into(d, "phone", "+64 9 555 0100")
+    type_into(d, "address", "12 Quay Street\nAuckland 1010")
+    Select(d.find_element(By.ID, "timezone")).select_by_value("Pacific/Auckland")
+    click(d, (By.ID, "save-clinic"))
+    wait_for_page(d, "/clinic/settings", "clinic-contact")
+    assert d.find_element(By.ID, "clinic-phone").text == "+64 9 555 0100"
+    assert d.find_element(By.ID, "clinic-zone").text == "Pacific/Auckland"
+    look(d, "clinic-settings")
+
+    d.get(server.url(f"/sessions/{session_id}/aftercare"))
+    wait_for_page(d, f"/sessions/{session_id}/aftercare", "call-clinic")
+    assert d.find_element(By.ID, "clinic-phone").text == "+64 9 555 0100"
+    assert "Pacific/Auckland" in d.find_element(By.ID, "clinic-zone").text
+    status, body = d.execute_script(
+        "var x = new XMLHttpRequest(); x.open('GET', arguments[0], false); x.send(); return [x.status, x.responseText];",
+        server.url(f"/courses/{course_id}/visits.ics"))
+    assert status == 200 and "X-WR-TIMEZONE:Pacific/Auckland" in body and "+64 9 555 0100" in body, body[:600]
+
+    # A forehead plan at the shipped policy raises nothing about the site's depth ...
+    def forehead_plan_rules() -> set[str]:
+        d.get(server.url(f"/patients/{patient_id}/courses/new"))
+        wait_for_page(d, f"/patients/{patient_id}/courses/new", "preview-plan")
+        click(d, (By.ID, "ind-acne-scars"))
+        click(d, (By.ID, "zone-forehead:midline"))
+        click(d, (By.ID, "preview-plan"))
+        wait_for_page(d, f"/patients/{patient_id}/courses/preview", "plan")
+        return {li.get_attribute("data-rule") for li in d.find_elements(By.CSS_SELECTOR, "#plan li[data-rule]")}
+
+    assert "DEPTH-SITE-CAUTION" not in forehead_plan_rules()
+    # ... until the owner narrows the forehead's caution ceiling for this clinic; a widening is refused with the reason.
+    d.get(server.url("/clinic/policy"))
+    wait_for_page(d, "/clinic/policy", "save-policy")
+    type_into(d, "sites.forehead.cautionAboveMM", "3")
+    click(d, (By.ID, "save-policy"))
+    wait(d, lambda drv: drv.find_elements(By.CSS_SELECTOR, ".field-error"), "a wider ceiling is refused")
+    type_into(d, "sites.forehead.cautionAboveMM", "0.5")
+    click(d, (By.ID, "save-policy"))
+    wait_for_page(d, "/clinic/policy", "save-policy")
+    assert not d.find_elements(By.CSS_SELECTOR, ".field-error")
+    look(d, "clinic-policy")
+    rules = forehead_plan_rules()
+    assert "DEPTH-SITE-CAUTION" in rules, rules
+    assert "this clinic" in d.find_element(By.TAG_NAME, "main").text.lower()

@@ -14,6 +14,10 @@ public struct OutgoingMail: Sendable, Equatable {
     /// `Message-ID`, so a message the relay took just before a crash is recognisable when it is sent again.
     public var idempotencyKey: String
 
+    /// Stands for the server's public address in a body written where it is not known (a store door): delivery puts
+    /// `STRATUM_PUBLIC_URL` in its place, so a mailed link opens the clinic's own Stratum.
+    public static let linkBase = "{{stratum}}"
+
     public init(kind: String, recipient: String, subject: String, body: String, idempotencyKey: String) {
         self.kind = kind
         self.recipient = recipient

@@ -218,7 +218,34 @@ public struct RecallStore: Sendable {
             try await p.create(on: database)
         }
         try await scope.audit(ctx, patientID: nil, action: .create, resource: "recall", outcome: .allowed, on: database)
+        try await noticeStaff(of: r, patients: seen.count, on: database, ctx)
         return r
+    }
+
+    /// Tells the clinic's owners and assistants that a recall is open, with the act: how many patients to reach and
+    /// where the list is, never who they are (the list is behind sign-in).
+    private func noticeStaff(of r: RecallRow, patients: Int, on database: any Database, _ ctx: AccessContext) async throws {
+        guard let clinic = try await scope.clinic(r.clinicID ?? UUID(), on: database) else { return }
+        let staff = try await MembershipRow.query(on: database).filter(\.$clinicID == clinic.id!)
+            .filter(\.$role ~~ [Role.owner.rawValue, Role.assistant.rawValue]).all().map(\.userID)
+        guard !staff.isEmpty else { return }
+        let why = r.source == RecallSource.lot.rawValue ? "a recalled lot of needle parts" : "a sterilization cycle whose indicator failed"
+        for user in try await UserRow.query(on: database).filter(\.$id ~~ Array(Set(staff))).filter(\.$disabledAt == nil).all() {
+            let body = """
+                A recall is open at \(clinic.name): \(why) reached \(patients) patient\(patients == 1 ? "" : "s"), each to contact and follow up.
+
+                Reason recorded: \(r.reason)
+
+                The list of patients and their contact details: \(OutgoingMail.linkBase)/recalls/\(r.id!.uuidString.lowercased())
+
+                This notice names no patient; the list is shown after you sign in.
+                """
+            try await MailOutbox.enqueue(
+                OutgoingMail(
+                    kind: "recall-notice", recipient: user.email, subject: "Recall open at \(clinic.name): \(patients) patients to contact",
+                    body: body, idempotencyKey: "recall-\(r.id!.uuidString.lowercased())-\(user.id!.uuidString.lowercased())"),
+                organizationID: scope.organizationID, now: ctx.now, on: database)
+        }
     }
 
     func exposures(of r: RecallRow, on database: any Database) async throws -> [Exposure] {

@@ -63,7 +63,7 @@ struct SMTPClient: Sendable {
                 try await session.expect("MAIL FROM:<\(relay.from)>", [250])
                 try await session.expect("RCPT TO:<\(recipient)>", [250, 251])
                 try await session.expect("DATA", [354])
-                try await session.expect(Self.data(message, from: relay.from, now: now), [250], shown: "the message")
+                try await session.expect(Self.data(message.mail, from: relay.from, now: now, linkBase: relay.linkBase), [250], shown: "the message")
                 _ = try? await session.expect("QUIT", [221])
             }
         } catch let failure as SMTPFailure {
@@ -84,13 +84,14 @@ struct SMTPClient: Sendable {
 
     /// The message as DATA carries it: headers, a base64 body (any text travels through any relay), dot-stuffed by
     /// construction (base64 lines never start with a dot), and the final dot.
-    static func data(_ message: OutboxMessage, from: String, now: Date) -> String {
-        let body = Data(message.mail.body.utf8).base64EncodedString(options: [
+    static func data(_ mail: OutgoingMail, from: String, now: Date, linkBase: String = "") -> String {
+        let text = mail.body.replacingOccurrences(of: OutgoingMail.linkBase, with: linkBase)
+        let body = Data(text.utf8).base64EncodedString(options: [
             .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed
         ])
         let headers = [
-            "From: \(from)", "To: \(message.mail.recipient)", "Subject: \(encodedWord(message.mail.subject))",
-            "Date: \(rfc5322(now))", "Message-ID: <\(message.mail.idempotencyKey)@stratum>", "MIME-Version: 1.0",
+            "From: \(from)", "To: \(mail.recipient)", "Subject: \(encodedWord(mail.subject))",
+            "Date: \(rfc5322(now))", "Message-ID: <\(mail.idempotencyKey)@stratum>", "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"
         ]
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n."

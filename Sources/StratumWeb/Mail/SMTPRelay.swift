@@ -21,6 +21,8 @@ struct SMTPRelay: Sendable, Equatable {
     /// A PEM file of the certificate authorities to trust for this relay (`STRATUM_SMTP_CA_FILE`), for a relay on the
     /// clinic's network with a private CA; nil: the system's roots. The relay's name is checked either way.
     var caFile: String?
+    /// What `OutgoingMail.linkBase` in a body becomes (`STRATUM_PUBLIC_URL`, or the server's own address).
+    var linkBase = ""
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String

@@ -220,6 +220,8 @@ struct ProgressPages {
         let clinicAddress: [String]
         let hasAddress: Bool
         let clinicEmail: String
+        /// The clinic's IANA zone: the dates on the sheet are its days, wherever the patient reads it.
+        let clinicTimezone: String
         let sessionDate: String
         let depth: String
         let steps: [Step]
@@ -243,7 +245,7 @@ struct ProgressPages {
         let content = AftercareContent(
             patientName: "\(patient.givenName) \(patient.familyName)", clinicName: clinic?.name ?? "",
             clinicPhone: clinic?.phone ?? "", clinicAddress: addressLines, hasAddress: !addressLines.isEmpty,
-            clinicEmail: clinic?.email ?? "", sessionDate: s.date.description,
+            clinicEmail: clinic?.email ?? "", clinicTimezone: clinic?.timezone ?? "UTC", sessionDate: s.date.description,
             depth: PageValues.mm(deepest),
             // Chronological for a handout: by first day, the shorter step first (an open-ended step last).
             steps: timeline.steps.sorted { ($0.from, $0.until?.dayNumber ?? .max) < ($1.from, $1.until?.dayNumber ?? .max) }.map { step in
