@@ -385,12 +385,7 @@ public struct AccountStore: Sendable {
                 throw StoreError.invalid(field: "code", problem: "is not the current code of the authenticator app; check the phone's time")
             }
             u.totpEnabledAt = now
-            u.totpLastStep = step
-            try await u.update(on: database)
-            let codes = try await self.issueRecoveryCodes(userID: userID, now: now, on: database)
-            try await self.audit(
-                organizationID, actor: userID, action: .enrol, resource: "account.two-factor", now: now, requestID: requestID, on: database)
-            return codes
+            return try await self.acceptStep(step, of: u, issuingCodes: now, organizationID: organizationID, requestID: requestID, on: database)
         }
     }
 
@@ -403,12 +398,7 @@ public struct AccountStore: Sendable {
             guard let step = try self.totpStep(u, code: code, now: now) else {
                 throw StoreError.invalid(field: "code", problem: "is not the current code of the authenticator app")
             }
-            u.totpLastStep = step
-            try await u.update(on: database)
-            let codes = try await self.issueRecoveryCodes(userID: userID, now: now, on: database)
-            try await self.audit(
-                organizationID, actor: userID, action: .enrol, resource: "account.two-factor", now: now, requestID: requestID, on: database)
-            return codes
+            return try await self.acceptStep(step, of: u, issuingCodes: now, organizationID: organizationID, requestID: requestID, on: database)
         }
     }
 
@@ -430,6 +420,18 @@ public struct AccountStore: Sendable {
             try await self.audit(
                 organizationID, actor: userID, action: .enrol, resource: "account.two-factor", now: now, requestID: requestID, on: database)
         }
+    }
+
+    /// Spends the code's time step, issues ten new recovery codes and audits the enrolment: the end of enrolling and
+    /// of renewing the codes alike.
+    private func acceptStep(
+        _ step: Int64, of u: UserRow, issuingCodes now: Date, organizationID: UUID, requestID: String, on database: any Database
+    ) async throws -> [String] {
+        u.totpLastStep = step
+        try await u.update(on: database)
+        let codes = try await issueRecoveryCodes(userID: u.id!, now: now, on: database)
+        try await audit(organizationID, actor: u.id!, action: .enrol, resource: "account.two-factor", now: now, requestID: requestID, on: database)
+        return codes
     }
 
     private func issueRecoveryCodes(userID: UUID, now: Date, on database: any Database) async throws -> [String] {

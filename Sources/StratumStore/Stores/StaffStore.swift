@@ -186,14 +186,8 @@ public struct StaffStore: Sendable {
     /// `userId` (remove their memberships here instead).
     public func deactivate(userID: UUID, _ ctx: AccessContext) async throws {
         try await changeStaff(ctx, action: .deactivate, resource: "staff.user") { database in
-            guard try await self.scope.hasMember(userID, on: database), let u = try await UserRow.find(userID, on: database) else {
-                throw StoreError.notFound("colleague")
-            }
-            if try await MembershipRow.query(on: database).filter(\.$userID == userID)
-                .filter(\.$organizationID != self.scope.organizationID).first() != nil
-            {
-                throw StoreError.invalid(field: "userId", problem: "is also a member of another organization; remove their memberships here instead")
-            }
+            let u = try await self.ownColleague(
+                userID, elsewhere: "is also a member of another organization; remove their memberships here instead", on: database)
             guard u.disabledAt == nil else { return }
             u.disabledAt = ctx.now
             try await u.update(on: database)
@@ -226,14 +220,8 @@ public struct StaffStore: Sendable {
     /// called the owner): they sign in with their password and enrol again, at once if the organization requires it.
     public func resetTwoFactor(userID: UUID, _ ctx: AccessContext) async throws {
         try await changeStaff(ctx, action: .enrol, resource: "staff.two-factor") { database in
-            guard try await self.scope.hasMember(userID, on: database), let u = try await UserRow.find(userID, on: database) else {
-                throw StoreError.notFound("colleague")
-            }
-            if try await MembershipRow.query(on: database).filter(\.$userID == userID)
-                .filter(\.$organizationID != self.scope.organizationID).first() != nil
-            {
-                throw StoreError.invalid(field: "userId", problem: "is also a member of another organization; only they can change their sign-in")
-            }
+            let u = try await self.ownColleague(
+                userID, elsewhere: "is also a member of another organization; only they can change their sign-in", on: database)
             u.totpSecret = nil
             u.totpEnabledAt = nil
             u.totpLastStep = nil
@@ -289,6 +277,20 @@ public struct StaffStore: Sendable {
             }
             try await self.scope.audit(ctx, patientID: nil, action: action, resource: resource, outcome: .allowed, on: database)
         }
+    }
+
+    /// A colleague whose account is this organization's alone to change: a member here and nowhere else (refused
+    /// naming `userId` with `elsewhere`); another organization's member looks missing.
+    private func ownColleague(_ userID: UUID, elsewhere: String, on database: any Database) async throws -> UserRow {
+        guard try await scope.hasMember(userID, on: database), let u = try await UserRow.find(userID, on: database) else {
+            throw StoreError.notFound("colleague")
+        }
+        if try await MembershipRow.query(on: database).filter(\.$userID == userID).filter(\.$organizationID != scope.organizationID)
+            .first() != nil
+        {
+            throw StoreError.invalid(field: "userId", problem: elsewhere)
+        }
+        return u
     }
 
     static func activeOwners(_ organizationID: UUID, on database: any Database) async throws -> Int {

@@ -126,50 +126,48 @@ struct AccountPages {
     }
 
     func confirm(_ req: Request) async throws -> Response {
-        let u = try req.user()
-        let f = try FormFields(req)
-        do {
+        try await withCode(req, form: "two-factor", shownOn: { try await enrolPage($0, form: $1, status: .unprocessableEntity) }) {
+            user, code, organization in
             let codes = try await accounts.confirmEnrolment(
-                userID: u.principal.userID, code: f["code"] ?? "", organizationID: u.principal.organizationID, now: requestNow(state),
-                requestID: requestID)
+                userID: user, code: code, organizationID: organization, now: requestNow(state), requestID: requestID)
             return try await req.render(
                 "recovery-codes", title: "Your recovery codes", section: "account", CodesContent(codes: codes),
                 flash: Flash.text(Flash.twoFactorOn.rawValue))
-        } catch let e as StoreError {
-            var form = TraceFormState(form: "two-factor", f, fields: [])
-            guard form.add(e) else { throw e }
-            return try await enrolPage(req, form: form, status: .unprocessableEntity)
         }
     }
 
     func renewCodes(_ req: Request) async throws -> Response {
-        let u = try req.user()
-        let f = try FormFields(req)
-        do {
+        try await withCode(req, form: "renew", shownOn: { try await render($0, form: $1, status: .unprocessableEntity) }) {
+            user, code, organization in
             let codes = try await accounts.renewRecoveryCodes(
-                userID: u.principal.userID, code: f["code"] ?? "", organizationID: u.principal.organizationID, now: requestNow(state),
-                requestID: requestID)
+                userID: user, code: code, organizationID: organization, now: requestNow(state), requestID: requestID)
             return try await req.render("recovery-codes", title: "Your recovery codes", section: "account", CodesContent(codes: codes))
-        } catch let e as StoreError {
-            var form = TraceFormState(form: "renew", f, fields: [])
-            guard form.add(e) else { throw e }
-            return try await render(req, form: form, status: .unprocessableEntity)
         }
     }
 
     func disable(_ req: Request) async throws -> Response {
+        try await withCode(req, form: "disable", shownOn: { try await render($0, form: $1, status: .unprocessableEntity) }) {
+            user, code, organization in
+            try await accounts.disableTwoFactor(userID: user, code: code, organizationID: organization, now: requestNow(state), requestID: requestID)
+            return req.done("/account", .accountSaved)
+        }
+    }
+
+    /// Runs a two-factor act with the code typed (the user, the code, the organization the act is audited in); the
+    /// store's refusal is shown on the page it came from, nothing changed.
+    private func withCode(
+        _ req: Request, form name: String, shownOn page: (Request, TraceFormState) async throws -> Response,
+        _ act: (UUID, String, UUID) async throws -> Response
+    ) async throws -> Response {
         let u = try req.user()
         let f = try FormFields(req)
         do {
-            try await accounts.disableTwoFactor(
-                userID: u.principal.userID, code: f["code"] ?? "", organizationID: u.principal.organizationID, now: requestNow(state),
-                requestID: requestID)
+            return try await act(u.principal.userID, f["code"] ?? "", u.principal.organizationID)
         } catch let e as StoreError {
-            var form = TraceFormState(form: "disable", f, fields: [])
+            var form = TraceFormState(form: name, f, fields: [])
             guard form.add(e) else { throw e }
-            return try await render(req, form: form, status: .unprocessableEntity)
+            return try await page(req, form)
         }
-        return req.done("/account", .accountSaved)
     }
 
     private var requestID: String { RequestContext.current?.requestID ?? "none" }
