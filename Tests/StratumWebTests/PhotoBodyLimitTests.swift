@@ -14,7 +14,15 @@ import Vapor
 struct PhotoBodyLimitTests {
     /// Sends a request head announcing `length` bytes and only `body` of them (ten bytes unless told); the status line of the answer within thirty
     /// seconds, or nil.
-    static func statusLine(port: Int, _ head: String, body: String = "0123456789") throws -> String? {
+    static func statusLine(port: Int, _ head: String, body: String = "0123456789") async throws -> String? {
+        // The socket calls block: on a thread of their own, never on one of Swift's cooperative threads, of which a
+        // two-core machine has two; blocked, they would starve the very server being probed (and every other test).
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try blockingStatusLine(port: port, head, body: body) }) }.start()
+        }
+    }
+
+    private static func blockingStatusLine(port: Int, _ head: String, body: String) throws -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -24,7 +32,7 @@ struct PhotoBodyLimitTests {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        try #require(connected == 0)
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = Array((head + body).utf8)
@@ -43,17 +51,17 @@ struct PhotoBodyLimitTests {
             do {
                 let port = try #require(s.app.http.server.shared.localAddress?.port)
                 let length = 16 * 1_048_576 - 1
-                let api = try Self.statusLine(
+                let api = try await Self.statusLine(
                     port: port,
                     "POST /api/v1/patients/\(UUID())/photos?courseId=\(UUID())&view=front&visit=baseline&takenOn=2026-12-01 HTTP/1.1\r\n"
                         + "Host: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: \(length)\r\n\r\n")
                 #expect(api == "HTTP/1.1 401 Unauthorized", "\(api ?? "no answer within 30 s: the body was being read")")
-                let page = try Self.statusLine(
+                let page = try await Self.statusLine(
                     port: port,
                     "POST /courses/\(UUID())/photos HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                         + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: \(length)\r\n\r\n")
                 #expect(page == "HTTP/1.1 401 Unauthorized", "\(page ?? "no answer within 30 s: the body was being read")")
-                let frontDesk = try Self.statusLine(
+                let frontDesk = try await Self.statusLine(
                     port: port,
                     "POST /api/v1/patients/\(UUID())/photos?courseId=\(UUID())&view=front&visit=baseline&takenOn=2026-12-01 HTTP/1.1\r\n"
                         + "Host: 127.0.0.1\r\nAuthorization: Bearer \(s.token("a", .frontDesk))\r\n"

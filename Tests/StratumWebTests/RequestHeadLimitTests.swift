@@ -14,21 +14,21 @@ struct RequestHeadLimitTests {
             try await s.app.server.start(address: .hostname("127.0.0.1", port: 0))
             do {
                 let port = try #require(s.app.http.server.shared.localAddress?.port)
-                func ask(_ head: String) throws -> String {
-                    try PhotoBodyLimitTests.statusLine(port: port, head, body: "") ?? "no answer: the connection was reset or timed out"
+                func ask(_ head: String) async throws -> String {
+                    try await PhotoBodyLimitTests.statusLine(port: port, head, body: "") ?? "no answer: the connection was reset or timed out"
                 }
                 let longURL = "/patients?name=" + String(repeating: "a", count: 20 * 1024)
-                let answer1 = try ask("GET \(longURL) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                let answer1 = try await ask("GET \(longURL) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 #expect(answer1 == "HTTP/1.1 414 URI Too Long", "\(answer1)")
-                let answer2 = try ask("GET /api/v1/patients?name=\(String(repeating: "b", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+                let answer2 = try await ask("GET /api/v1/patients?name=\(String(repeating: "b", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(answer2 == "HTTP/1.1 414 URI Too Long", "\(answer2)")
                 let bigHeader = "X-Note: " + String(repeating: "c", count: 10 * 1024) + "\r\n"
-                let answer3 = try ask("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\(bigHeader)\r\n")
+                let answer3 = try await ask("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\(bigHeader)\r\n")
                 #expect(answer3 == "HTTP/1.1 431 Request Header Fields Too Large", "\(answer3)")
                 let many = (0..<10).map { "X-Part-\($0): " + String(repeating: "d", count: 4000) + "\r\n" }.joined()
-                let answer4 = try ask("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\(many)\r\n")
+                let answer4 = try await ask("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\(many)\r\n")
                 #expect(answer4 == "HTTP/1.1 431 Request Header Fields Too Large", "\(answer4)")
-                let answer5 = try ask("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                let answer5 = try await ask("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 #expect(answer5 == "HTTP/1.1 200 OK", "\(answer5)")
             } catch {
                 await s.app.server.shutdown()

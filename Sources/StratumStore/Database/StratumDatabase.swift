@@ -130,7 +130,7 @@ public final class StratumDatabase: Sendable {
     /// deferred transaction in WAL mode reads without taking the writer's lock, so snapshots run beside writes.
     public func snapshot<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard writer != nil else { return try await database.transaction { try await body($0) } }
-        return try await reader.withConnection { conn in
+        return try await reader().withConnection { conn in
             try await self.readerSettings?.prepare(conn)
             let sql = conn as! any SQLDatabase
             try await sql.raw("BEGIN DEFERRED TRANSACTION").run()
@@ -147,7 +147,7 @@ public final class StratumDatabase: Sendable {
 
     /// Runs `body` for reading on one connection (on SQLite a read-only one with the safety settings).
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await reader.withConnection { conn in
+        try await reader().withConnection { conn in
             try await self.readerSettings?.prepare(conn)
             return try await body(conn)
         }
@@ -158,8 +158,15 @@ public final class StratumDatabase: Sendable {
         await writer?.currentStatistics
     }
 
-    private var reader: any Database {
-        readers.database(logger: logger, on: eventLoopGroup.any())!
+    /// A read that arrives after `shutdown` (a request still running as the server stops) fails with this instead of
+    /// taking the process down.
+    public struct Closed: Error, CustomStringConvertible {
+        public var description: String { "the database is closed (the server is shutting down)" }
+    }
+
+    private func reader() throws -> any Database {
+        guard let database = readers.database(logger: logger, on: eventLoopGroup.any()) else { throw Closed() }
+        return database
     }
 
     // MARK: SQLite settings
