@@ -3,6 +3,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import StratumStore
 
 /// Why the relay did not take a message: its reply (or what failed on the way), and whether trying again can help.
@@ -29,14 +30,19 @@ struct SMTPClient: Sendable {
         else { throw SMTPFailure(reply: "the recipient is not an address", permanent: true) }
         let relay = relay
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let handshake: EventLoopFuture<Void>?
         do {
-            channel = try await ClientBootstrap(group: group).connectTimeout(timeout).connect(host: relay.host, port: relay.port) { channel in
+            (channel, handshake) = try await ClientBootstrap(group: group).connectTimeout(timeout).connect(host: relay.host, port: relay.port) {
+                channel in
                 channel.eventLoop.makeCompletedFuture {
+                    var handshake: EventLoopFuture<Void>?
                     if relay.security == .implicitTLS {
-                        try channel.pipeline.syncOperations.addHandler(try Self.tlsHandler(relay))
+                        let waiter = TLSHandshakeWaiter(channel.eventLoop.makePromise())
+                        try channel.pipeline.syncOperations.addHandlers([try Self.tlsHandler(relay), waiter])
+                        handshake = waiter.done.futureResult
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return (try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel), handshake)
                 }
             }
         } catch {
@@ -45,12 +51,18 @@ struct SMTPClient: Sendable {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var session = Session(lines: inbound.makeAsyncIterator(), outbound: outbound)
+                try await Self.handshaken(handshake)
                 try await session.expect(nil, [220])
                 var features = try await session.expect("EHLO stratum.local", [250])
                 if relay.security == .startTLS {
                     if features.uppercased().contains("STARTTLS") {
                         try await session.expect("STARTTLS", [220])
-                        try await channel.channel.pipeline.addHandler(try Self.tlsHandler(relay), position: .first)
+                        let handshake = try await channel.channel.eventLoop.submit {
+                            let waiter = TLSHandshakeWaiter(channel.channel.eventLoop.makePromise())
+                            try channel.channel.pipeline.syncOperations.addHandlers([try Self.tlsHandler(relay), waiter], position: .first)
+                            return waiter.done.futureResult
+                        }.get()
+                        try await Self.handshaken(handshake)
                         features = try await session.expect("EHLO stratum.local", [250])
                     } else if relay.password != nil {
                         throw SMTPFailure(reply: "the relay offers no STARTTLS; the password is not sent in clear", permanent: true)
@@ -73,6 +85,13 @@ struct SMTPClient: Sendable {
             // message waits for its next attempt like any refusal, and the rest of the batch still goes.
             throw SMTPFailure(reply: "\(relay.host):\(relay.port): \(error)", permanent: false)
         }
+    }
+
+    /// Waits for the TLS handshake, so a refused certificate is reported as such, not as whatever the closed
+    /// connection says next.
+    static func handshaken(_ handshake: EventLoopFuture<Void>?) async throws {
+        guard let handshake else { return }
+        do { try await handshake.get() } catch { throw SMTPFailure(reply: "TLS handshake failed: \(error)", permanent: false) }
     }
 
     /// TLS with full verification: the chain against the system's roots (or the relay's CA file) and the relay's name.
@@ -134,5 +153,42 @@ struct SMTPClient: Sendable {
                 return text
             }
         }
+    }
+}
+
+/// Completes when the TLS handshake does, or fails with its error (an untrusted certificate, a wrong name) or when
+/// the connection closes first.
+final class TLSHandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    let done: EventLoopPromise<Void>
+    /// Touched only on the channel's event loop.
+    private var completed = false
+
+    init(_ done: EventLoopPromise<Void>) { self.done = done }
+
+    private func complete(_ result: Result<Void, any Error>) {
+        guard !completed else { return }
+        completed = true
+        done.completeWith(result)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { complete(.success(())) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        complete(.failure(error))
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        complete(.failure(ChannelError.ioOnClosedChannel))
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        complete(.failure(ChannelError.ioOnClosedChannel))
     }
 }
