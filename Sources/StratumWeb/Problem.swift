@@ -138,6 +138,7 @@ extension APIProblem {
         case .sessionSigned: title = "Session signed"
         case .sessionNotSigned: title = "Session not signed"
         case .lastOwner: title = "Last owner"
+        case .doubleBooked: title = "Double-booked"
         }
         return APIProblem(.conflict, title, detail: c.description, extensions: [("conflict", .string(c.kind))])
     }

@@ -26,6 +26,7 @@ enum StratumMigrations {
         M0022_Outbox(),
         M0023_ClinicDetails(),
         M0024_StaffAccounts(),
+        M0025_Appointments(),
         M0019_RefreshCourseOutcomes()
     ]
 }

@@ -12,6 +12,8 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
     case sessionNotSigned
     /// An organization keeps at least one active owner: nobody else can manage its staff or settings.
     case lastOwner
+    /// The practitioner or the room is already booked at that time (the database refused the second booking).
+    case doubleBooked
 
     /// The stable name a client branches on (the API's `conflict` member).
     public var kind: String {
@@ -21,6 +23,7 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
         case .sessionSigned: "session-signed"
         case .sessionNotSigned: "session-not-signed"
         case .lastOwner: "last-owner"
+        case .doubleBooked: "double-booked"
         }
     }
 
@@ -31,6 +34,7 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
         case .sessionSigned: "session is signed: add an addendum instead"
         case .sessionNotSigned: "session is not signed: edit it instead of adding an addendum"
         case .lastOwner: "this is the organization's last active owner: make someone else an owner first"
+        case .doubleBooked: "the practitioner or the room is already booked at that time"
         }
     }
 }
