@@ -22,6 +22,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case auditLog = "audit-log"
     /// The clinic's settings (details, time zone, consent texts, policy override): everyone reads them, owners change them.
     case clinic
+    /// The clinic's calendar: the front desk books and moves appointments, as do practitioners; assistants do not.
+    case appointment
     /// Who changed which clinic setting, with the value before and after: owners and auditors.
     case clinicHistory = "clinic-history"
     /// The organization's staff: invitations, roles per clinic, deactivation, sign-in locks. Owners run it; auditors
@@ -64,7 +66,7 @@ public enum Permissions {
         .owner: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, all) }),
         .practitioner: [
             .patient: readWrite, .screening: readWrite, .consent: readWrite, .course: clinical, .session: clinical,
-            .adverseEvent: readWrite, .assessment: readWrite, .photo: [.read, .create], .chart: readOnly,
+            .adverseEvent: readWrite, .assessment: readWrite, .photo: [.read, .create], .chart: readOnly, .appointment: readWrite,
             .clinicalDecision: [.read, .create], .sterility: readOnly, .outcomeReport: readOnly, .clinic: readOnly
         ],
         .assistant: [
@@ -72,7 +74,7 @@ public enum Permissions {
             .sterility: readWrite, .clinicalDecision: [.read], .session: [.create], .clinic: readOnly
         ],
         .frontDesk: [
-            .patient: readWrite, .consent: readWrite, .course: readOnly, .clinic: readOnly
+            .patient: readWrite, .consent: readWrite, .course: readOnly, .clinic: readOnly, .appointment: readWrite
         ],
         .auditor: Dictionary(uniqueKeysWithValues: Resource.allCases.map { ($0, readOnly) })
     ]

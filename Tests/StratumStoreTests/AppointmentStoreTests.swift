@@ -43,6 +43,24 @@ struct AppointmentStoreTests {
         }
     }
 
+    @Test("a whole plan books in one step, all or nothing", arguments: Backend.available)
+    func wholePlan(_ backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let orgs = try await TwoOrganizations.make(db)
+            let a = orgs.scopeA(db)
+            let (_, course) = try await activeCourse(db, orgs)
+            var drafts = course.plannedVisits.map { Self.draft(course, visit: $0.number, on: $0.date, practitioner: orgs.userA.id) }
+            let good = drafts
+            // The last visit moved to 5 days after the one before it: the whole booking is refused, none is kept.
+            drafts[drafts.count - 1].date = drafts[drafts.count - 2].date.adding(days: 5)
+            await #expect { try await a.appointments.book(drafts, orgs.ctxA) } throws: {
+                ($0 as? ClinicalRefusal)?.blocking.map(\.rule).contains(.intMin) == true
+            }
+            #expect(try await a.appointments.list(courseID: course.id, orgs.ctxA).isEmpty)
+            #expect(try await a.appointments.book(good, orgs.ctxA).count == course.plannedVisits.count)
+        }
+    }
+
     @Test("the database refuses a second booking of the practitioner or the room; a cancellation frees both", arguments: Backend.available)
     func doubleBooking(_ backend: Backend) async throws {
         try await withStore(backend) { db in

@@ -104,6 +104,16 @@ struct PermissionTests {
             "assemble a pack"),
         Endpoint(.POST, { _ in "/api/v1/packs/\(UUID().uuidString)/release" }, .update, .sterility, "release a pack"),
         Endpoint(.GET, { _ in "/api/v1/recalls" }, .read, .sterility, "list recalls"),
+        Endpoint(.GET, { "/api/v1/courses/\($0.course)/appointments" }, .read, .appointment, "list a course's appointments"),
+        Endpoint(
+            .POST, { "/api/v1/courses/\($0.course)/appointments" },
+            body: { _ in
+                #"{"practitionerId": "\#(UUID().uuidString)", "minutes": 45, "visits": [{"visitNumber": 2, "date": "2027-01-05", "startTime": "10:00"}]}"#
+            },
+            .create, .appointment, "book appointments"),
+        Endpoint(
+            .POST, { _ in "/api/v1/appointments/\(UUID().uuidString)/cancel" }, body: { _ in #"{"reason": "Unwell"}"# }, .update, .appointment,
+            "cancel an appointment"),
         Endpoint(.GET, { _ in "/api/v1/staff" }, .read, .staff, "list the staff"),
         Endpoint(
             .POST, { _ in "/api/v1/staff/invitations" },
@@ -128,11 +138,12 @@ struct PermissionTests {
     static let checkDocument = (try? String(contentsOf: examples.appendingPathComponent("check-session.json"), encoding: .utf8)) ?? ""
 
     /// A patient with a screening, a treatment consent, an active course and one session, made by the owner.
-    static func seed(_ s: TestServer) async throws -> Seeded {
+    static func seed(_ s: TestServer, given: String = "Mira", session withSession: Bool = true) async throws -> Seeded {
         let owner = s.token("a", .owner)
         let patient = try await s.send(
             .POST, "/api/v1/patients", token: owner,
-            json: patientJSON(clinic: s.clinicA.id).replacingOccurrences(of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
+            json: patientJSON(clinic: s.clinicA.id, given: given, extra: given == "Mira" ? "" : #", "confirmDuplicate": true"#).replacingOccurrences(
+                of: "\"fitzpatrick\": 5", with: "\"fitzpatrick\": 2"))
         let pid = try #require(patient.json["id"] as? String)
         #expect(try await s.send(.POST, "/api/v1/patients/\(pid)/screenings", token: owner, json: cleanScreening).status == .created)
         #expect(
@@ -144,6 +155,7 @@ struct PermissionTests {
         let cid = try #require(course.json["id"] as? String)
         let accepted = try await s.acceptCourse(cid, token: owner)
         #expect(accepted.status == .ok, "\(accepted.text)")
+        guard withSession else { return Seeded(patient: pid, course: cid, session: "") }
         let session = try await s.send(.POST, "/api/v1/courses/\(cid)/sessions", token: owner, json: sessionJSON())
         let sid = try #require(session.json["id"] as? String, "\(session.text)")
         return Seeded(patient: pid, course: cid, session: sid)

@@ -39,6 +39,8 @@ public enum BookingRules {
     /// Appointments start and last in steps of this many minutes: the calendar's grid, and the unit the database uses
     /// to refuse two bookings of one practitioner or room at once.
     public static let slotMinutes = 5
+    /// Visits booked in one step: a whole course (the planner plans at most 12 sessions) at once.
+    public static let maxVisitsAtOnce = 12
     /// The longest appointment: a full-face and body session with numbing.
     public static let maxMinutes = 240
     /// Why a start (minutes after midnight, in the clinic's day) and a length cannot be booked, or nil.

@@ -100,71 +100,87 @@ public struct AppointmentStore: Sendable {
     /// reason; `RecordConflict.doubleBooked` when the practitioner or the room is taken at that time (by the database's
     /// own unique index, so two bookings racing each other cannot both land).
     public func book(_ d: AppointmentDraft, _ ctx: AccessContext) async throws -> Appointment {
+        try await book([d], ctx)[0]
+    }
+
+    /// Books several visits (a course's plan in one step) all or nothing: each is judged against those booked before
+    /// it in the same transaction, and one refusal books none.
+    public func book(_ drafts: [AppointmentDraft], _ ctx: AccessContext) async throws -> [Appointment] {
         let actorID = try scope.requireActor(ctx)
-        if let problem = BookingRules.timeProblem(startMinute: d.startMinute, minutes: d.minutes) {
-            throw StoreError.invalid(
-                field: d.startMinute % BookingRules.slotMinutes == 0 && (0..<1440).contains(d.startMinute) ? "minutes" : "startTime", problem: problem
-            )
+        guard !drafts.isEmpty, drafts.count <= BookingRules.maxVisitsAtOnce else {
+            throw StoreError.invalid(field: "visits", problem: "book 1 to \(BookingRules.maxVisitsAtOnce) visits at once")
         }
+        for (i, d) in drafts.enumerated() {
+            if let problem = BookingRules.timeProblem(startMinute: d.startMinute, minutes: d.minutes) {
+                let field = d.startMinute % BookingRules.slotMinutes == 0 && (0..<1440).contains(d.startMinute) ? "minutes" : "startTime"
+                throw StoreError.invalid(field: drafts.count == 1 ? field : "visits[\(i)].\(field)", problem: problem)
+            }
+        }
+        return try await scope.db.write { database -> [Appointment] in
+            var out: [Appointment] = []
+            for d in drafts { out.append(try await self.insert(d, by: actorID, ctx, on: database)) }
+            return out
+        }
+    }
+
+    private func insert(_ d: AppointmentDraft, by actorID: UUID, _ ctx: AccessContext, on database: any Database) async throws -> Appointment {
         let acks = d.acknowledgements.map { Acknowledgement(rule: $0.rule, zone: $0.zone, reason: $0.reason) }
-        return try await scope.db.write { database -> Appointment in
-            guard
-                let course = try await CourseRow.query(on: database).filter(\.$id == d.courseID)
-                    .filter(\.$organizationID == self.scope.organizationID).first()
-            else { throw StoreError.notFound("course") }
-            guard course.status == CourseStatus.active.rawValue else { throw StoreError.state(.courseNotActive(status: course.status)) }
-            guard let clinic = try await self.scope.clinic(course.clinicID, on: database) else { throw StoreError.notFound("clinic") }
-            guard
-                let visit = try await PlannedVisitRow.query(on: database).filter(\.$courseID == d.courseID).filter(\.$number == d.visitNumber)
-                    .first()
-            else { throw StoreError.invalid(field: "visitNumber", problem: "the course has no planned visit \(d.visitNumber)") }
-            guard
-                let role = try await MembershipRow.query(on: database).filter(\.$userID == d.practitionerID)
-                    .filter(\.$clinicID == course.clinicID).first().flatMap({ Role(rawValue: $0.role) }),
-                [.practitioner, .owner].contains(role)
-            else { throw StoreError.invalid(field: "practitionerId", problem: "is not a practitioner of the course's clinic") }
-            if let roomID = d.roomID,
-                try await RoomRow.query(on: database).filter(\.$id == roomID).filter(\.$clinicID == course.clinicID).first() == nil
-            {
-                throw StoreError.invalid(field: "roomId", problem: "is not a room of the course's clinic")
-            }
-            let zones = try StoredJSON.zoneDepths(from: StoredJSON.parse(visit.zonesJSON, "planned visit"), "planned visit")
-            let others = try await self.neighbours(of: course, excludingVisit: d.visitNumber, on: database)
-            let findings = BookingRules.findings(
-                visit: zones, on: d.date, indications: try StoredJSON.indications(from: StoredJSON.parse(course.indicationsJSON, "course")),
-                others: others, policy: try await self.scope.policy(clinicID: course.clinicID, on: database))
-            let blocking = AcknowledgementGate.blocking(findings, acknowledgements: acks)
-            guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: findings) }
-            let startsAt = Self.instant(d.date, minute: d.startMinute, timeZone: clinic.timezone)
-            let m = AppointmentRow()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.clinicID = course.clinicID
-            m.patientID = course.patientID
-            m.courseID = d.courseID
-            m.visitNumber = d.visitNumber
-            m.practitionerID = d.practitionerID
-            m.roomID = d.roomID
-            m.date = d.date.description
-            m.startMinute = d.startMinute
-            m.minutes = d.minutes
-            m.startsAt = startsAt
-            m.zonesJSON = visit.zonesJSON
-            m.status = AppointmentStatus.booked.rawValue
-            m.acknowledgementsJSON = StoredJSON.text(
-                .array(acks.map { .object([("rule", .string($0.rule.rawValue)), ("reason", .string($0.reason))]) }))
-            m.createdBy = actorID
-            m.createdAt = ctx.now
-            m.updatedAt = ctx.now
-            try await m.create(on: database)
-            do {
-                try await Self.slotRows(m).create(on: database)
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                throw StoreError.state(.doubleBooked)
-            }
-            try await self.scope.audit(ctx, patientID: course.patientID, action: .create, resource: "appointment", outcome: .allowed, on: database)
-            return try Self.appointment(m)
+        guard
+            let course = try await CourseRow.query(on: database).filter(\.$id == d.courseID)
+                .filter(\.$organizationID == self.scope.organizationID).first()
+        else { throw StoreError.notFound("course") }
+        guard course.status == CourseStatus.active.rawValue else { throw StoreError.state(.courseNotActive(status: course.status)) }
+        guard let clinic = try await self.scope.clinic(course.clinicID, on: database) else { throw StoreError.notFound("clinic") }
+        guard
+            let visit = try await PlannedVisitRow.query(on: database).filter(\.$courseID == d.courseID).filter(\.$number == d.visitNumber)
+                .first()
+        else { throw StoreError.invalid(field: "visitNumber", problem: "the course has no planned visit \(d.visitNumber)") }
+        guard
+            let role = try await MembershipRow.query(on: database).filter(\.$userID == d.practitionerID)
+                .filter(\.$clinicID == course.clinicID).first().flatMap({ Role(rawValue: $0.role) }),
+            [.practitioner, .owner].contains(role)
+        else { throw StoreError.invalid(field: "practitionerId", problem: "is not a practitioner of the course's clinic") }
+        if let roomID = d.roomID,
+            try await RoomRow.query(on: database).filter(\.$id == roomID).filter(\.$clinicID == course.clinicID).first() == nil
+        {
+            throw StoreError.invalid(field: "roomId", problem: "is not a room of the course's clinic")
         }
+        let zones = try StoredJSON.zoneDepths(from: StoredJSON.parse(visit.zonesJSON, "planned visit"), "planned visit")
+        let others = try await self.neighbours(of: course, excludingVisit: d.visitNumber, on: database)
+        let findings = BookingRules.findings(
+            visit: zones, on: d.date, indications: try StoredJSON.indications(from: StoredJSON.parse(course.indicationsJSON, "course")),
+            others: others, policy: try await self.scope.policy(clinicID: course.clinicID, on: database))
+        let blocking = AcknowledgementGate.blocking(findings, acknowledgements: acks)
+        guard blocking.isEmpty else { throw ClinicalRefusal(blocking: blocking, findings: findings) }
+        let startsAt = Self.instant(d.date, minute: d.startMinute, timeZone: clinic.timezone)
+        let m = AppointmentRow()
+        m.id = UUID()
+        m.organizationID = self.scope.organizationID
+        m.clinicID = course.clinicID
+        m.patientID = course.patientID
+        m.courseID = d.courseID
+        m.visitNumber = d.visitNumber
+        m.practitionerID = d.practitionerID
+        m.roomID = d.roomID
+        m.date = d.date.description
+        m.startMinute = d.startMinute
+        m.minutes = d.minutes
+        m.startsAt = startsAt
+        m.zonesJSON = visit.zonesJSON
+        m.status = AppointmentStatus.booked.rawValue
+        m.acknowledgementsJSON = StoredJSON.text(
+            .array(acks.map { .object([("rule", .string($0.rule.rawValue)), ("reason", .string($0.reason))]) }))
+        m.createdBy = actorID
+        m.createdAt = ctx.now
+        m.updatedAt = ctx.now
+        try await m.create(on: database)
+        do {
+            try await Self.slotRows(m).create(on: database)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw StoreError.state(.doubleBooked)
+        }
+        try await self.scope.audit(ctx, patientID: course.patientID, action: .create, resource: "appointment", outcome: .allowed, on: database)
+        return try Self.appointment(m)
     }
 
     /// Cancels an appointment with the reason; its practitioner and room are free again at once.
