@@ -26,6 +26,7 @@ enum StratumMigrations {
         M0022_Outbox(),
         M0023_ClinicDetails(),
         M0024_StaffAccounts(),
+        M0026_PatientPortal(),
         M0019_RefreshCourseOutcomes()
     ]
 }
