@@ -43,7 +43,9 @@ struct RoleAwarePageTests {
         // One's own account, for every role; the forms before a session carry their own double-submit token.
         ("/account/sessions/*/revoke", nil), ("/account/tokens/*/revoke", nil), ("/account/two-factor", nil),
         ("/account/two-factor/disable", nil), ("/account/two-factor/recovery-codes", nil),
-        ("/login/code", nil), ("/invitations/*", nil), ("/password/forgot", nil), ("/password/reset/*", nil)
+        ("/login/code", nil), ("/invitations/*", nil), ("/password/forgot", nil), ("/password/reset/*", nil),
+        // The patient portal: its public forms carry the double-submit token, its signed-in form the portal session's.
+        ("/portal/sign-in", nil), ("/portal/sign-in/*", nil), ("/portal/sign-out", nil)
     ]
 
     /// The table's permission for a route, read as the permission table's own types.

@@ -64,6 +64,8 @@ public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
     case notAnEmail
     /// Not something a patient could dial: letters, or no digit at all.
     case notAPhoneNumber
+    /// Not a day that exists, or not one a person could have been born on (the future, before 1900).
+    case notADate
 
     public var description: String {
         switch self {
@@ -73,6 +75,7 @@ public enum InputProblem: Sendable, Equatable, CustomStringConvertible {
         case .outOfRange(let range): "out of range; allowed \(range.lowerBound) to \(range.upperBound)"
         case .notAnEmail: "not an email address (name@example.com)"
         case .notAPhoneNumber: "not a phone number (digits, spaces and + ( ) - . only)"
+        case .notADate: "not a date of birth (year-month-day, not in the future)"
         }
     }
 }

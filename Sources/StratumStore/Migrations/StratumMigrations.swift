@@ -27,6 +27,7 @@ enum StratumMigrations {
         M0023_ClinicDetails(),
         M0024_StaffAccounts(),
         M0025_Appointments(),
+        M0026_PatientPortal(),
         M0019_RefreshCourseOutcomes()
     ]
 }

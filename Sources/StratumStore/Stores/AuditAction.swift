@@ -47,6 +47,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case activate
     /// Two-factor sign-in was turned on or off, or recovery codes were issued again.
     case enrol
+    /// A patient opened their portal with a mailed link and their date of birth (or typed a wrong date with it).
+    case signIn = "sign-in"
+    /// A patient signed out of their portal.
+    case signOut = "sign-out"
 
     /// Whether the act only shows the record: a request's further reads of a patient it has already audited add no
     /// row (`AuditLedger`).

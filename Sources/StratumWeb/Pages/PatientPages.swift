@@ -202,6 +202,7 @@ struct PatientPages {
         case .outOfRange: "Choose a Fitzpatrick phototype from I to VI."
         case .notAnEmail: "Enter an email address like name@example.com."
         case .notAPhoneNumber: "Enter a phone number: digits, spaces and + ( ) - . only."
+        case .notADate: "Enter a date as year-month-day."
         case .controlCharacter: "Remove the invisible control character (\(problem))."
         }
     }

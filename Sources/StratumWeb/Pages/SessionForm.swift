@@ -231,6 +231,7 @@ extension SessionForm {
         case .outOfRange(let r): "from \(r.lowerBound) to \(r.upperBound)."
         case .notAnEmail: "not an email address."
         case .notAPhoneNumber: "not a phone number."
+        case .notADate: "not a date."
         }
     }
 }
