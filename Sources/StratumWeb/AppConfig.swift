@@ -15,6 +15,10 @@ public struct AppConfig: Sendable, Equatable {
     /// Where staff reach the server (`STRATUM_PUBLIC_URL`), for the links in invitations and reset mails; never the
     /// request's Host header, which a caller could forge to have a reset link point at their own site.
     public var publicURL: String?
+    /// The clinic's SMS gateway (`STRATUM_SMS_URL` and friends); without one, patients with only a phone get no reminder.
+    var smsGateway: SMSGateway?
+    /// How often the reminder worker looks for reminders due (`STRATUM_REMINDER_SECONDS`, default 60).
+    public var reminderInterval: Duration = .seconds(60)
 
     /// The base of every mailed link, without a trailing slash.
     var linkBase: String {
@@ -33,7 +37,8 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     /// Reads `DATABASE_URL`, `STRATUM_DATA_DIR`, `STRATUM_AUDIT_KEY`, `STRATUM_HOST`, `STRATUM_PORT`, `LOG_LEVEL`,
-    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM`, `STRATUM_SMTP_CA_FILE` and `STRATUM_PUBLIC_URL`.
+    /// `STRATUM_BEHIND_TLS`, `STRATUM_SMTP_URL`, `STRATUM_MAIL_FROM`, `STRATUM_SMTP_CA_FILE`, `STRATUM_PUBLIC_URL`, the
+    /// SMS gateway's `STRATUM_SMS_*` and `STRATUM_REMINDER_SECONDS`.
     public static func fromEnvironment(_ env: [String: String]) -> Result<AppConfig, ConfigurationProblems> {
         var problems: [String] = []
         var store: StoreConfiguration?
@@ -83,10 +88,22 @@ public struct AppConfig: Sendable, Equatable {
                 problems.append("STRATUM_PUBLIC_URL: \"\(u)\" is not an http(s) URL such as https://stratum.clinic.example")
             }
         }
+        var sms: SMSGateway?
+        do { sms = try SMSGateway.fromEnvironment(env) } catch { problems.append(String(describing: error)) }
+        var reminderInterval = Duration.seconds(60)
+        if let r = env["STRATUM_REMINDER_SECONDS"], !r.isEmpty {
+            if let n = Int(r), (1...3600).contains(n) {
+                reminderInterval = .seconds(n)
+            } else {
+                problems.append("STRATUM_REMINDER_SECONDS: \"\(r)\" is not a number of seconds from 1 to 3600")
+            }
+        }
         guard problems.isEmpty, let store else { return .failure(ConfigurationProblems(problems: problems)) }
         var config = AppConfig(store: store, host: host, port: port, logLevel: level, behindTLS: tls)
         config.mailRelay = relay
         config.publicURL = publicURL
+        config.smsGateway = sms
+        config.reminderInterval = reminderInterval
         return .success(config)
     }
 }

@@ -94,13 +94,18 @@ public enum StratumServer {
         app.lifecycle.use(DatabaseLifecycle(database: state.database))
         // Registered after the database: handlers shut down in reverse, so the sealer stops before the pools close.
         app.lifecycle.use(AuditSealerLifecycle(sealer: AuditSealer(database: state.database, key: state.auditKey)))
-        if var relay = config.mailRelay {
-            relay.linkBase = config.linkBase
-            app.lifecycle.use(
-                MailDelivery(
-                    outbox: MailOutbox(database: state.database), client: SMTPClient(relay: relay, group: app.eventLoopGroup),
-                    clock: state.clock, logger: app.logger))
-        }
+        var relay = config.mailRelay
+        relay?.linkBase = config.linkBase
+        let delivery = MailDelivery(
+            outbox: MailOutbox(database: state.database), client: relay.map { SMTPClient(relay: $0, group: app.eventLoopGroup) },
+            sms: config.smsGateway, http: config.smsGateway == nil ? nil : app.client, linkBase: config.linkBase, clock: state.clock,
+            logger: app.logger)
+        if !delivery.channels.isEmpty { app.lifecycle.use(delivery) }
+        // Email reminders are queued even without a relay: they wait in the outbox, listed on the owner's page.
+        app.lifecycle.use(
+            ReminderWorker(
+                store: ReminderStore(database: state.database, auditKey: state.auditKey), channels: delivery.channels.union([.email]),
+                clock: state.clock, interval: config.reminderInterval, logger: app.logger))
     }
 }
 

@@ -37,6 +37,8 @@ final class AppointmentRow: Model, @unchecked Sendable {
     @Field(key: "created_by") var createdBy: UUID
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// When the patient confirmed the visit from a reminder or the portal (M0028).
+    @OptionalField(key: "confirmed_at") var confirmedAt: Date?
     init() {}
 }
 
@@ -48,5 +50,32 @@ final class AppointmentSlotRow: Model, @unchecked Sendable {
     @Field(key: "resource") var resource: String
     /// Five-minute steps since 1970 (UTC).
     @Field(key: "slot") var slot: Int64
+    init() {}
+}
+
+// Fluent models of M0028.
+
+final class AppointmentReminderRow: Model, @unchecked Sendable {
+    static let schema = "appointment_reminders"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "appointment_id") var appointmentID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "starts_at") var startsAt: Date
+    @Field(key: "channel") var channel: String
+    @Field(key: "queued_at") var queuedAt: Date
+    init() {}
+}
+
+final class AppointmentReplyLinkRow: Model, @unchecked Sendable {
+    static let schema = "appointment_reply_links"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "appointment_id") var appointmentID: UUID
+    /// SHA-256 of the link's token: a copied database confirms or cancels nothing.
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "created_at") var createdAt: Date
+    /// The visit's start: after it the link answers as an unknown one.
+    @Field(key: "expires_at") var expiresAt: Date
     init() {}
 }

@@ -19,5 +19,11 @@ final class MailOutboxRow: Model, @unchecked Sendable {
     @OptionalField(key: "delivered_at") var deliveredAt: Date?
     @OptionalField(key: "failed_at") var failedAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
+    /// `email` or `sms`; rows written before M0028 are email.
+    @OptionalField(key: "channel") var channel: String?
+    /// Set when the act the message was for was undone before it left (a cancelled visit's reminder).
+    @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
+    /// The visit a reminder is about, so cancelling it withdraws what has not left yet.
+    @OptionalField(key: "appointment_id") var appointmentID: UUID?
     init() {}
 }

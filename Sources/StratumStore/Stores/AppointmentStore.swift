@@ -196,13 +196,20 @@ public struct AppointmentStore: Sendable {
                     .filter(\.$organizationID == self.scope.organizationID).first()
             else { throw StoreError.notFound("appointment") }
             guard m.status == AppointmentStatus.booked.rawValue else { return }
-            m.status = AppointmentStatus.cancelled.rawValue
-            m.reason = why
-            m.updatedAt = ctx.now
-            try await m.update(on: database)
-            try await AppointmentSlotRow.query(on: database).filter(\.$appointmentID == appointmentID).delete()
+            try await Self.cancelRow(m, reason: why, now: ctx.now, on: database)
             try await self.scope.audit(ctx, patientID: m.patientID, action: .update, resource: "appointment", outcome: .allowed, on: database)
         }
+    }
+
+    /// Marks a booked appointment cancelled in the caller's transaction: its practitioner and room are free again and
+    /// its reminders that have not left are withdrawn.
+    static func cancelRow(_ m: AppointmentRow, reason: String, now: Date, on database: any Database) async throws {
+        m.status = AppointmentStatus.cancelled.rawValue
+        m.reason = reason
+        m.updatedAt = now
+        try await m.update(on: database)
+        try await AppointmentSlotRow.query(on: database).filter(\.$appointmentID == m.id!).delete()
+        try await MailOutbox.withdraw(appointmentID: m.id!, now: now, on: database)
     }
 
     /// A course's appointments, in order of time.

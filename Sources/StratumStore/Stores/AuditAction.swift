@@ -51,6 +51,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case signIn = "sign-in"
     /// A patient signed out of their portal.
     case signOut = "sign-out"
+    /// A reminder of a booked visit was queued for the patient (by the server, no one signed in).
+    case remind
+    /// A patient confirmed a booked visit from a reminder's link or their portal.
+    case confirm
 
     /// Whether the act only shows the record: a request's further reads of a patient it has already audited add no
     /// row (`AuditLedger`).

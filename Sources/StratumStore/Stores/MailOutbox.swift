@@ -2,6 +2,14 @@ import FluentKit
 import Foundation
 import SQLKit
 
+/// How a message reaches its recipient.
+public enum MessageChannel: String, Sendable, CaseIterable, Codable {
+    /// Through the clinic's SMTP relay: the default.
+    case email
+    /// Through the clinic's SMS gateway (`STRATUM_SMS_URL`), for a patient with a phone and no email.
+    case sms
+}
+
 /// A message for someone outside the server: what the act that needs it writes, in its own transaction.
 public struct OutgoingMail: Sendable, Equatable {
     /// What the message is for (`invitation`, `password-reset`, `recall-notice`): shown to the owner, never parsed.
@@ -13,6 +21,9 @@ public struct OutgoingMail: Sendable, Equatable {
     /// One per message the act means to send: writing the same key again is a no-op, and the relay sees it as the
     /// `Message-ID`, so a message the relay took just before a crash is recognisable when it is sent again.
     public var idempotencyKey: String
+    public var channel: MessageChannel = .email
+    /// The visit a reminder is about: cancelling the visit withdraws the message if it has not left.
+    public var appointmentID: UUID?
 
     /// Stands for the server's public address in a body written where it is not known (a store door): delivery puts
     /// `STRATUM_PUBLIC_URL` in its place, so a mailed link opens the clinic's own Stratum.
@@ -29,7 +40,7 @@ public struct OutgoingMail: Sendable, Equatable {
 
 /// One message of the outbox, as the owner's page and the delivery worker read it.
 public struct OutboxMessage: Sendable, Equatable {
-    public enum State: String, Sendable { case waiting, delivered, failed }
+    public enum State: String, Sendable { case waiting, delivered, failed, withdrawn }
     public let id: UUID
     public let organizationID: UUID?
     public let mail: OutgoingMail
@@ -39,19 +50,26 @@ public struct OutboxMessage: Sendable, Equatable {
     public let deliveredAt: Date?
     public let failedAt: Date?
     public let lastError: String?
+    public let withdrawnAt: Date?
 
-    public var state: State { deliveredAt != nil ? .delivered : failedAt != nil ? .failed : .waiting }
+    public var state: State {
+        deliveredAt != nil ? .delivered : withdrawnAt != nil ? .withdrawn : failedAt != nil ? .failed : .waiting
+    }
 
     init(_ m: MailOutboxRow) {
         id = m.id!
         organizationID = m.organizationID
-        mail = OutgoingMail(kind: m.kind, recipient: m.recipient, subject: m.subject, body: m.body, idempotencyKey: m.idempotencyKey)
+        var mail = OutgoingMail(kind: m.kind, recipient: m.recipient, subject: m.subject, body: m.body, idempotencyKey: m.idempotencyKey)
+        mail.channel = m.channel.flatMap(MessageChannel.init(rawValue:)) ?? .email
+        mail.appointmentID = m.appointmentID
+        self.mail = mail
         createdAt = m.createdAt
         attempts = m.attempts
         nextAttemptAt = m.nextAttemptAt
         deliveredAt = m.deliveredAt
         failedAt = m.failedAt
         lastError = m.lastError
+        withdrawnAt = m.withdrawnAt
     }
 }
 
@@ -83,7 +101,17 @@ public struct MailOutbox: Sendable {
         m.createdAt = now
         m.attempts = 0
         m.nextAttemptAt = now
+        m.channel = mail.channel.rawValue
+        m.appointmentID = mail.appointmentID
         try await m.create(on: database)
+    }
+
+    /// Withdraws, in the caller's transaction, what has not left yet about a visit (it was cancelled or moved): a
+    /// message already claimed by a worker may still be in the relay's hands, which nothing can call back.
+    static func withdraw(appointmentID: UUID, now: Date, on database: any Database) async throws {
+        try await MailOutboxRow.query(on: database).filter(\.$appointmentID == appointmentID)
+            .filter(\.$deliveredAt == nil).filter(\.$failedAt == nil).filter(\.$withdrawnAt == nil)
+            .set(\.$withdrawnAt, to: now).update()
     }
 
     /// Writes `mail` on its own, for a message no other record goes with (a notice to staff).
@@ -91,12 +119,17 @@ public struct MailOutbox: Sendable {
         try await db.write { database in try await Self.enqueue(mail, organizationID: organizationID, now: now, on: database) }
     }
 
-    /// Claims up to `limit` messages that are due and neither delivered nor given up, oldest first.
-    public func claimDue(now: Date, limit: Int = 20) async throws -> [OutboxMessage] {
+    /// Claims up to `limit` messages that are due and neither delivered, given up nor withdrawn, oldest first, of the
+    /// channels the server can deliver (a server with no SMS gateway leaves text messages waiting).
+    public func claimDue(now: Date, limit: Int = 20, channels: Set<MessageChannel> = [.email]) async throws -> [OutboxMessage] {
         try await db.write { database -> [OutboxMessage] in
             let due = try await MailOutboxRow.query(on: database)
-                .filter(\.$deliveredAt == nil).filter(\.$failedAt == nil).filter(\.$nextAttemptAt <= now)
+                .filter(\.$deliveredAt == nil).filter(\.$failedAt == nil).filter(\.$withdrawnAt == nil).filter(\.$nextAttemptAt <= now)
                 .group(.or) { $0.filter(\.$claimedUntil == nil).filter(\.$claimedUntil <= now) }
+                .group(.or) { group in
+                    group.filter(\.$channel ~~ channels.map(\.rawValue))
+                    if channels.contains(.email) { group.filter(\.$channel == nil) }
+                }
                 .sort(\.$nextAttemptAt).limit(limit).all()
             var claimed: [OutboxMessage] = []
             for m in due {
@@ -104,7 +137,8 @@ public struct MailOutbox: Sendable {
                 let taken = try await (database as! any SQLDatabase).raw(
                     """
                     UPDATE mail_outbox SET claimed_until = \(bind: now.addingTimeInterval(Self.claimFor))
-                    WHERE id = \(bind: m.id!) AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= \(bind: now))
+                    WHERE id = \(bind: m.id!) AND delivered_at IS NULL AND withdrawn_at IS NULL
+                    AND (claimed_until IS NULL OR claimed_until <= \(bind: now))
                     RETURNING id
                     """
                 ).all()

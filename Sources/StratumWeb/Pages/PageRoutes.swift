@@ -36,6 +36,7 @@ enum PageRoutes {
         AccountLinkPages(state: state, secureCookies: config.behindTLS, linkBase: config.linkBase).register(public: pages)
         // The patient portal has its own cookie and session middleware: a staff session opens none of its pages.
         PortalPages(state: state, secureCookies: config.behindTLS, linkBase: config.linkBase).register(public: pages)
+        AppointmentReplyPages(state: state, secureCookies: config.behindTLS).register(public: pages)
         AccountPages(state: state).register(signedIn)
         StaffPages(state: state, linkBase: config.linkBase).register(signedIn)
         TodayPage(state: state, today: today).register(signedIn)
