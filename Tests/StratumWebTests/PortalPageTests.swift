@@ -128,12 +128,12 @@ struct PortalPageTests {
             let portalToken = try #require(mira.cookies[PortalCookie.name])
             let bIDs = [b.patient, b.course, b.session]
             // Every portal route, with B's ids in every place a path or a query could carry one.
-            var portalPaths = ["/portal", "/portal/sign-in"]
+            var portalPaths = ["/portal", "/portal/sign-in", "/portal/appointments"]
             for id in bIDs {
                 portalPaths += [
                     "/portal?patientId=\(id)", "/portal?patient=\(id)&course=\(id)&session=\(id)", "/portal/patients/\(id)",
                     "/portal/sessions/\(id)", "/portal/courses/\(id)", "/portal/sessions/\(id)/aftercare", "/portal/\(id)",
-                    "/portal/sign-in/\(id)"
+                    "/portal/sign-in/\(id)", "/portal/appointments?patientId=\(id)"
                 ]
             }
             for path in portalPaths {
@@ -210,7 +210,7 @@ struct PortalPageTests {
                             separator: "/")
                 }
                 .filter { $0.hasPrefix("/portal") }
-            #expect(Set(posts) == ["/portal/sign-in", "/portal/sign-in/some-token", "/portal/sign-out"])
+            #expect(Set(posts) == ["/portal/sign-in", "/portal/sign-in/some-token", "/portal/sign-out", "/portal/appointments/some-token"])
             let audit = try await rowCount(s, "audit_events")
             let outbox = try await rowCount(s, "mail_outbox")
             for path in posts {

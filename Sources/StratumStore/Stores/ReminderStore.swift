@@ -17,6 +17,22 @@ public struct ReminderFacts: Sendable, Equatable {
     /// Opens `/appointments/reply/<token>` until the visit starts.
     public let replyToken: String
     public let idempotencyKey: String
+
+    public init(
+        kind: ReminderSchedule.Kind, channel: MessageChannel, recipient: String, givenName: String, clinicName: String, clinicPhone: String?,
+        clinicTimezone: String, startsAt: Date, replyToken: String, idempotencyKey: String
+    ) {
+        self.kind = kind
+        self.channel = channel
+        self.recipient = recipient
+        self.givenName = givenName
+        self.clinicName = clinicName
+        self.clinicPhone = clinicPhone
+        self.clinicTimezone = clinicTimezone
+        self.startsAt = startsAt
+        self.replyToken = replyToken
+        self.idempotencyKey = idempotencyKey
+    }
 }
 
 /// The server's reminder door: it finds the booked visits whose 48-hour or 2-hour reminder is due, and writes for
