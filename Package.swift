@@ -99,6 +99,8 @@ let package = Package(
         .executableTarget(name: "StratumBench", dependencies: ["StratumCore"], path: "bench/StratumBench"),
         .executableTarget(name: "RecallBench", dependencies: ["StratumStore"], path: "bench/RecallBench"),
         .executableTarget(name: "OutcomeReportBench", dependencies: ["StratumStore"], path: "bench/OutcomeReportBench"),
+        .executableTarget(
+            name: "ReminderBench", dependencies: ["StratumStore", .product(name: "SQLKit", package: "sql-kit")], path: "bench/ReminderBench"),
         // Test inputs shared by several test targets (photo fixtures).
         .target(name: "StratumTestFixtures", path: "Tests/StratumTestFixtures"),
         .testTarget(

@@ -34,6 +34,7 @@ enum ReminderMail {
                 Please confirm or cancel your visit here:
 
                 \(link)
+                \(f.kind == .twoDays ? "\nBefore you come, you can answer the screening questions and read your consent in your patient portal:\n\n\(OutgoingMail.linkBase)/portal/sign-in\n" : "")
                 \(f.clinicPhone.map { "\nIf anything has changed, call \(f.clinicName) on \($0)." } ?? "")
                 """
             return OutgoingMail(
