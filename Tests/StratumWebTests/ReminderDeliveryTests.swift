@@ -12,7 +12,8 @@ import VaporTesting
 /// the API; the booked appointment's id and start.
 func bookedThroughAPI(_ s: TestServer, email: String = "mira@example.com") async throws -> (id: String, course: UUID, startsAt: Date) {
     let owner = s.token("a", .owner)
-    let patient = try await s.send(.POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: s.clinicA.id, extra: #", "email": "\#(email)""#))
+    let patient = try await s.send(
+        .POST, "/api/v1/patients", token: owner, json: patientJSON(clinic: s.clinicA.id, extra: #", "email": "\#(email)""#))
     let pid = try #require(patient.json["id"] as? String, "\(patient.text)")
     let course = try await s.send(.POST, "/api/v1/patients/\(pid)/courses", token: owner, json: coursePlan)
     let cid = try #require(course.json["id"] as? String)
@@ -59,7 +60,9 @@ final class SMSReceiver: @unchecked Sendable {
             return status.withLockedValue { $0 }
         }
         app.get("send") { [received, status] req -> HTTPStatus in
-            received.withLockedValue { $0.append(.init(method: "GET", uri: req.url.string, headers: req.headers.map { ($0.name, $0.value) }, body: "")) }
+            received.withLockedValue {
+                $0.append(.init(method: "GET", uri: req.url.string, headers: req.headers.map { ($0.name, $0.value) }, body: ""))
+            }
             return status.withLockedValue { $0 }
         }
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
@@ -96,7 +99,8 @@ struct ReminderDeliveryTests {
         #expect(PreCareAdvice.items.allSatisfy { $0.rule.rawValue.hasPrefix("SCR-") })
     }
 
-    @Test("a booked visit's reminder reaches the relay once; its link confirms and then cancels; a form without its token is refused",
+    @Test(
+        "a booked visit's reminder reaches the relay once; its link confirms and then cancels; a form without its token is refused",
         .enabled(if: smtpSinkAvailable))
     func emailAndLink() async throws {
         let sink = try SMTPSink()
@@ -121,9 +125,10 @@ struct ReminderDeliveryTests {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let body = try #require(base64.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) })
             #expect(body.contains(PreCareAdvice.items[0].text))
-            let path = try #require(body.split(separator: "\n").first { $0.contains("/appointments/reply/") }.map {
-                String($0[$0.range(of: "/appointments/reply/")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
-            })
+            let path = try #require(
+                body.split(separator: "\n").first { $0.contains("/appointments/reply/") }.map {
+                    String($0[$0.range(of: "/appointments/reply/")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+                })
             // Opening the link changes nothing (a mail scanner may fetch it); the answer is a form.
             let page = try await s.app.testing().sendRequest(.GET, path)
             #expect(page.status == .ok && page.text.contains("reply-confirm"))
@@ -222,6 +227,7 @@ struct ReminderDeliveryTests {
             Issue.record("bad settings accepted")
             return
         }
-        #expect(problems.problems.contains { $0.hasPrefix("STRATUM_REMINDER_SECONDS") } && problems.problems.contains { $0.hasPrefix("STRATUM_SMS_URL") })
+        #expect(
+            problems.problems.contains { $0.hasPrefix("STRATUM_REMINDER_SECONDS") } && problems.problems.contains { $0.hasPrefix("STRATUM_SMS_URL") })
     }
 }

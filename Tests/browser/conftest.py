@@ -88,13 +88,17 @@ def _ready(url: str) -> bool:
 
 @contextlib.contextmanager
 def launch(work: Path, extra_env: dict[str, str] | None = None, log_name: str = "server.log",
-           email: str = "owner@browser.test"):
-    """A `stratum serve` on a fresh SQLite file in `work`, with one organization, clinic and owner; stopped after."""
+           email: str = "owner@browser.test", *, prefix: list[str] | None = None, create: bool = True,
+           port: int | None = None):
+    """A `stratum serve` on a fresh SQLite file in `work`, with one organization, clinic and owner; stopped after.
+
+    With `create=False` it serves what `work` already holds (a server started again), on `port` when given; `prefix`
+    runs it under another command, such as `faketime` to serve a later day."""
     if not BINARY.is_file() or not os.access(BINARY, os.X_OK):
         pytest.fail(f"no stratum binary at {BINARY}: build it first (scripts/test does), or set STRATUM_BINARY", pytrace=False)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("STRATUM_AUDIT_KEY", "STRATUM_BEHIND_TLS")}
-    port = _free_port()
+    port = port or _free_port()
     env.update({
         "DATABASE_URL": str(work / "stratum.sqlite"),
         "STRATUM_DATA_DIR": str(work / "data"),
@@ -110,15 +114,16 @@ def launch(work: Path, extra_env: dict[str, str] | None = None, log_name: str = 
     password_file.write_text(s.password + "\n")
     password_file.chmod(0o600)
 
-    created = subprocess.run(
-        [str(BINARY), "admin", "create", "--email", s.email, "--name", s.name,
-         "--organization", s.organization, "--clinic", s.clinic, "--password-file", str(password_file)],
-        cwd=work, env=env, capture_output=True, text=True, timeout=120)
-    if created.returncode != 0:
-        pytest.fail(f"stratum admin create failed ({created.returncode}):\n{created.stdout}\n{created.stderr}", pytrace=False)
+    if create:
+        created = subprocess.run(
+            [str(BINARY), "admin", "create", "--email", s.email, "--name", s.name,
+             "--organization", s.organization, "--clinic", s.clinic, "--password-file", str(password_file)],
+            cwd=work, env=env, capture_output=True, text=True, timeout=120)
+        if created.returncode != 0:
+            pytest.fail(f"stratum admin create failed ({created.returncode}):\n{created.stdout}\n{created.stderr}", pytrace=False)
 
-    log = open(s.log_path, "w")
-    process = subprocess.Popen([str(BINARY), "serve"], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+    log = open(s.log_path, "a" if not create else "w")
+    process = subprocess.Popen((prefix or []) + [str(BINARY), "serve"], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:
         deadline = time.monotonic() + READY_TIMEOUT

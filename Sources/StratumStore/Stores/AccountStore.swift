@@ -173,6 +173,7 @@ public struct AccountStore: Sendable {
         let hash = CredentialStore.emailHash(email)
         let normalized = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await db.write { database -> Bool in
+            try await lockThrottle(["reset:" + hash, "reset-address:" + address], on: database)
             let hour = now.addingTimeInterval(-3600)
             let byEmail = try await ResetRequestRow.query(on: database).filter(\.$emailHash == hash).filter(\.$requestedAt >= hour).count()
             let byAddress = try await ResetRequestRow.query(on: database).filter(\.$address == address)

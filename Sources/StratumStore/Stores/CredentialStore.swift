@@ -315,12 +315,7 @@ public struct CredentialStore: Sendable {
     ) async throws -> LoginAdmission {
         let hash = Self.emailHash(email)
         return try await db.write { database -> LoginAdmission in
-            let sql = database as! any SQLDatabase
-            if sql.dialect.name != "sqlite" {
-                // Account first, then address, in every transaction: the locks cannot wait on each other in a cycle.
-                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login:" + hash)))").run()
-                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "login-address:" + address)))").run()
-            }
+            try await lockThrottle(["login:" + hash, "login-address:" + address], on: database)
             let start = now.addingTimeInterval(-throttle.window)
             let lastSuccess = try await LoginAttemptRow.query(on: database).filter(\.$emailHash == hash).filter(\.$succeeded == true)
                 .filter(\.$attemptedAt >= start).max(\.$attemptedAt)

@@ -79,6 +79,7 @@ public struct PortalStore: Sendable {
         let hash = CredentialStore.emailHash(email)
         let key = PortalInputRules.emailProblem(email) == nil ? PatientIdentity.emailKey(email) : nil
         return try await db.write { database -> Bool in
+            try await lockThrottle(["portal-link:" + hash, "portal-link-address:" + address], on: database)
             let hour = now.addingTimeInterval(-3600)
             let byEmail = try await PortalLinkRequestRow.query(on: database).filter(\.$emailHash == hash)
                 .filter(\.$requestedAt >= hour).count()

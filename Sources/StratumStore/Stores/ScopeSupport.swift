@@ -100,3 +100,13 @@ extension OrganizationScope {
         }
     }
 }
+
+/// Serializes, for the rest of the transaction, every act counted against the same throttle keys (an email's hash, an
+/// address), so a burst of requests is counted as it arrives and cannot all pass a limit at once. SQLite has one writer
+/// at a time already; PostgreSQL takes an advisory lock per key, in the keys' sorted order in every transaction, so
+/// two transactions never wait on each other in a cycle.
+func lockThrottle(_ keys: [String], on database: any Database) async throws {
+    let sql = database as! any SQLDatabase
+    guard sql.dialect.name != "sqlite" else { return }
+    for key in keys.sorted() { try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run() }
+}
