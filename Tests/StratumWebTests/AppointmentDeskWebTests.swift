@@ -185,16 +185,23 @@ struct AppointmentDeskWebTests {
             let tooSoon = try await s.send(
                 .POST, "/api/v1/appointments/\(third)/reschedule", token: desk, json: #"{"date": "2027-01-02", "startTime": "10:30"}"#)
             #expect(tooSoon.status == .unprocessableEntity && tooSoon.text.contains("INT-MIN"))
-            // Onto visit 2's hour (the same practitioner and room): 409, and visit 3 stays where it was.
+            // Onto another patient's hour with the same practitioner: 409, and visit 3 stays where it was.
+            let other = try await PermissionTests.seed(s, given: "Noor", session: false)
+            let theirs = try await s.send(
+                .POST, "/api/v1/courses/\(other.course)/appointments", token: desk,
+                json: #"{"practitionerId": "\#(practitioner)", "minutes": 45, "visits": [{"visitNumber": 1, "date": "\#(dates[2])", "startTime": "09:00"}]}"#)
+            #expect(theirs.status == .created, "\(theirs.text.prefix(300))")
             let clash = try await s.send(
-                .POST, "/api/v1/appointments/\(third)/reschedule", token: desk, json: #"{"date": "2026-12-29", "startTime": "10:45"}"#)
+                .POST, "/api/v1/appointments/\(third)/reschedule", token: desk, json: #"{"date": "\#(dates[2])", "startTime": "09:15"}"#)
             #expect(clash.status == .conflict && clash.json["conflict"] as? String == "double-booked", "\(clash.text.prefix(300))")
+            let kept = try await s.send(.GET, "/api/v1/courses/\(seeded.course)/appointments", token: desk).jsonArray
+            #expect(kept.first { $0["id"] as? String == third }?["startTime"] as? String == "10:30", "the refused move kept visit 3")
             let later = dates[2].adding(days: 3).description
             let moved = try await s.send(
                 .POST, "/api/v1/appointments/\(third)/reschedule", token: desk, json: #"{"date": "\#(later)", "startTime": "09:00", "minutes": 60}"#)
             #expect(moved.status == .ok && moved.json["date"] as? String == later && moved.json["status"] as? String == "booked")
             let calendar = try await s.send(.GET, "/api/v1/appointments?from=2026-12-28&to=2027-01-03", token: s.token("a", .auditor))
-            #expect(calendar.status == .ok && calendar.jsonArray.count == 1)
+            #expect(calendar.status == .ok && calendar.jsonArray.count == 1, "\(calendar.text.prefix(300))")
             #expect(calendar.jsonArray.first?["patientName"] as? String == "Mira Okafor" && calendar.jsonArray.first?["zones"] == nil)
             #expect(try await s.send(.GET, "/api/v1/appointments?from=2026-12-28&to=2027-03-01", token: desk).status == .unprocessableEntity)
             let movedWeek = try await s.send(.GET, "/api/v1/appointments?from=\(later)&to=\(later)&roomId=\(roomID)", token: desk).jsonArray

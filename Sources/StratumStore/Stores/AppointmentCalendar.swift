@@ -97,6 +97,14 @@ extension AppointmentStore {
         }
     }
 
+    /// How many sessions the course has recorded: its first that many planned visits are done and not booked again.
+    public func recordedSessions(courseID: UUID) async throws -> Int {
+        try await scope.db.read { database in
+            try await TreatmentSessionRow.query(on: database).filter(\.$organizationID == self.scope.organizationID)
+                .filter(\.$courseID == courseID).count()
+        }
+    }
+
     // MARK: Rooms
 
     /// A clinic's rooms by name, the retired ones too when asked (old appointments still name them).

@@ -3,7 +3,7 @@ import StratumCore
 import StratumStore
 import Vapor
 
-/// "Book the course": the plan's dates as proposals, one row per planned visit not yet booked, each with its day,
+/// "Book the course": the plan's dates as proposals, one row per planned visit not yet booked or recorded, with its day,
 /// time, length, practitioner and room; booked all or nothing through the store's one door. A refusal comes back
 /// on the row it concerns: `INT-MIN` with its reason, an `INT-SHORT` caution with the field for the reason, a taken
 /// time. Nothing clinical is shown beyond the visit's number and day (the front desk books from it).
@@ -84,11 +84,12 @@ struct BookCoursePage {
         let patient = try await scope.patients.get(course.patientID, req.access(p))
         let existing = try await scope.appointments.list(courseID: id, req.access(p))
         let takenVisits = Set(existing.filter { $0.status == .booked }.map(\.visitNumber))
+        let recorded = try await scope.appointments.recordedSessions(courseID: id)
         let practitioners = try await scope.practitioners(clinicID: p.clinicID)
         let rooms = try await scope.appointments.rooms(clinicID: p.clinicID)
         let defaultPractitioner = practitioners.first { $0.id == course.createdBy }?.id ?? practitioners.first?.id
         let v = typed?.values ?? [:]
-        let rows = course.plannedVisits.filter { !takenVisits.contains($0.number) }.map { visit -> Row in
+        let rows = course.plannedVisits.filter { !takenVisits.contains($0.number) && $0.number > recorded }.map { visit -> Row in
             let n = visit.number
             return Row(
                 number: n, planned: visit.date.description, book: typed == nil || v["visit-\(n)-book"] != nil,
