@@ -67,8 +67,10 @@ extension APIHandler {
     /// The signed-in clinic's calendar: another clinic's days are that clinic's desk's.
     func listAppointments(_ input: Operations.ListAppointments.Input) async throws -> Operations.ListAppointments.Output {
         let p = try await authorize(.read, .appointment)
+        var from = try await clinicToday(p)
+        if let text = input.query.from { from = try date(text, "from") }
         let q = CalendarQuery(
-            clinicID: p.clinicID, from: try date(input.query.from, "from"), to: try date(input.query.to, "to"),
+            clinicID: p.clinicID, from: from, to: try input.query.to.map { try date($0, "to") } ?? from.adding(days: 6),
             practitionerID: try input.query.practitionerId.map { try uuid($0, "practitionerId") },
             roomID: try input.query.roomId.map { try uuid($0, "roomId") })
         let entries = try await state.scope(p.organizationID).appointments.calendar(q, access(p))
