@@ -79,7 +79,8 @@ extension APIHandler {
 
     func listRooms(_ input: Operations.ListRooms.Input) async throws -> Operations.ListRooms.Output {
         let p = try await authorize(.read, .clinic)
-        let rooms = try await state.scope(p.organizationID).appointments.rooms(clinicID: p.clinicID, includeRetired: input.query.includeRetired ?? false)
+        let rooms = try await state.scope(p.organizationID).appointments.rooms(
+            clinicID: p.clinicID, includeRetired: input.query.includeRetired ?? false)
         return .ok(.init(body: .json(rooms.map(Components.Schemas.Room.init))))
     }
 

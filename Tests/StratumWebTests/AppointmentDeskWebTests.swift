@@ -139,6 +139,34 @@ struct AppointmentDeskWebTests {
         }
     }
 
+    @Test("an INT-SHORT caution on the booking page asks for a reason on its row and books with it")
+    func cautionWithReason() async throws {
+        try await withServer(clock: .fixed(Self.morning)) { s in
+            let seeded = try await PermissionTests.seed(s)
+            let found = try await s.state.scope(s.orgA.id).courses.get(
+                courseID: try #require(UUID(uuidString: seeded.course)), AccessContext(actorID: nil, clinicID: nil, requestID: "test"))
+            let visits = try #require(found).plannedVisits
+            // The first visit at 1.5 mm or deeper, booked 10 days after the one before it: at least 7 (no INT-MIN), under 14.
+            let deep = try #require(visits.first { v in v.number > 2 && v.zones.allSatisfy { $0.depthMM >= 1.5 } }, "a visit at 1.5 mm")
+            let before = visits[deep.number - 2]
+            let practitioner = try await Self.practitionerID(s)
+            let desk = try await BrowserSession.signIn(s, email: "front-desk@a.example")
+            let days = [before.number: before.date, deep.number: before.date.adding(days: 10)]
+            let refused = try await desk.post("/courses/\(seeded.course)/book", Self.bookingFields(days, practitioner: practitioner))
+            #expect(refused.status == .unprocessableEntity)
+            let row = Self.fragment(refused.text, id: "visit-\(deep.number)")
+            let field = "ack-\(deep.number)|INT-SHORT|cheek:left"
+            #expect(row.contains("INT-SHORT") && row.contains("name=\"\(field)\""), "\(row.prefix(800))")
+            let reasons = deep.zones.map {
+                ("ack-\(deep.number)|INT-SHORT|\($0.zone.site.rawValue):\($0.zone.side.rawValue)", "Patient travels; discussed")
+            }
+            let booked = try await desk.post("/courses/\(seeded.course)/book", Self.bookingFields(days, practitioner: practitioner) + reasons)
+            #expect(booked.status == .seeOther, "\(booked.text.prefix(600))")
+            let list = try await s.send(.GET, "/api/v1/courses/\(seeded.course)/appointments", token: s.token("a", .owner)).jsonArray
+            #expect(list.count == 2)
+        }
+    }
+
     static func feedURL(_ html: String) -> String? {
         guard let r = html.range(of: "id=\"feed-url\" type=\"text\" readonly value=\"") else { return nil }
         let rest = html[r.upperBound...]
@@ -189,7 +217,9 @@ struct AppointmentDeskWebTests {
             let other = try await PermissionTests.seed(s, given: "Noor", session: false)
             let theirs = try await s.send(
                 .POST, "/api/v1/courses/\(other.course)/appointments", token: desk,
-                json: #"{"practitionerId": "\#(practitioner)", "minutes": 45, "visits": [{"visitNumber": 1, "date": "\#(dates[2])", "startTime": "09:00"}]}"#)
+                json:
+                    #"{"practitionerId": "\#(practitioner)", "minutes": 45, "visits": [{"visitNumber": 1, "date": "\#(dates[2])", "startTime": "09:00"}]}"#
+            )
             #expect(theirs.status == .created, "\(theirs.text.prefix(300))")
             let clash = try await s.send(
                 .POST, "/api/v1/appointments/\(third)/reschedule", token: desk, json: #"{"date": "\#(dates[2])", "startTime": "09:15"}"#)

@@ -28,6 +28,30 @@ def fixtures():
     return fx
 
 
+def course_started(fx, port, token, clinic, given: str, first: datetime.date) -> str:
+    """A patient screened and consented on `first`, an accepted 6-session acne-scars course from that day, and its
+    first session recorded on it; the course's id."""
+    day = first.isoformat()
+    fx.ensure_stock(port, token)
+    patient = fx.expect(*fx.request(port, "POST", "/api/v1/patients", {
+        "clinicId": clinic, "givenName": given, "familyName": "Fixture", "birthDate": "1988-04-02", "sex": "female",
+        "fitzpatrick": 2, "confirmDuplicate": True}, token=token), 201)
+    pid = patient["id"]
+    answers = {k: False for k in fx.SCREENING_KEYS_ALL_NO}
+    answers.update({k: None for k in fx.SCREENING_KEYS_DATES})
+    fx.expect(*fx.request(port, "POST", f"/api/v1/patients/{pid}/screenings", {"answeredOn": day, "answers": answers}, token=token), 201)
+    fx.expect(*fx.request(port, "POST", f"/api/v1/patients/{pid}/consents", {
+        "kind": "treatment", "textVersion": "2026-11", "signedByName": f"{given} Fixture", "confirmed": True, "signedOn": day},
+        token=token), 201)
+    course = fx.expect(*fx.request(port, "POST", f"/api/v1/patients/{pid}/courses", {
+        "indications": ["acne-scars"], "zones": fx.ZONES, "sessions": 6,
+        "device": {"kind": "pen", "minDepthMM": 0.25, "maxDepthMM": 2.5, "needleMaterial": "titanium"},
+        "startDate": day}, token=token), 201)
+    fx.expect(*fx.request(port, "POST", f"/api/v1/courses/{course['id']}/accept", token=token), 200)
+    fx.accepted_session_body(port, token, course["id"], day)
+    return course["id"]
+
+
 def set_value(d, element_id: str, value: str) -> None:
     d.execute_script("arguments[0].value = arguments[1]", d.find_element(By.ID, element_id), value)
 
@@ -44,7 +68,7 @@ def test_front_desk_books_the_plan(driver, demo, width, given, start):  # noqa: 
     today = datetime.datetime.now(ZoneInfo("Europe/London")).date()
     first = today - datetime.timedelta(days=28)
     token, clinic = fx.sign_in(port, OWNER, DEMO_PASSWORD)
-    _, course_id, _ = fx.prepared_course(port, token, clinic, given, today=first.isoformat())
+    course_id = course_started(fx, port, token, clinic, given, first)
 
     d = driver
     viewport(d, width)

@@ -121,10 +121,12 @@ struct BookCoursePage {
         var typed = Typed()
         for (key, values) in f.values where key.hasPrefix("visit-") { typed.values[key] = values.first ?? "" }
         var drafts: [AppointmentDraft] = []
-        let numbers = Set(f.values.keys.compactMap { key -> Int? in
-            let parts = key.split(separator: "-")
-            return parts.count == 3 && parts[0] == "visit" && parts[2] == "date" ? Int(parts[1]) : nil
-        }).sorted()
+        let numbers = Set(
+            f.values.keys.compactMap { key -> Int? in
+                let parts = key.split(separator: "-")
+                return parts.count == 3 && parts[0] == "visit" && parts[2] == "date" ? Int(parts[1]) : nil
+            }
+        ).sorted()
         for n in numbers where f["visit-\(n)-book"] != nil {
             var problems: [String: String] = [:]
             let date = f["visit-\(n)-date"].flatMap(LocalDate.init(iso:))
@@ -167,7 +169,8 @@ struct BookCoursePage {
                 typed.rowErrors[n] =
                     stops.isEmpty
                     ? "Visit \(n): give a reason for each caution below to book this day."
-                    : "Visit \(n) cannot be booked on this day: " + stops.map { "\($0.rule.rawValue): \($0.message)" }.joined(separator: "; ")
+                    : "Visit \(n) cannot be booked on this day: "
+                        + Set(stops.map { "\($0.rule.rawValue): \($0.message)" }).sorted().joined(separator: "; ")
                 return try await render(req, p, course: id, typed: typed, status: .unprocessableEntity)
             case let e as StoreError:
                 switch e {

@@ -41,7 +41,8 @@ struct CalendarFeedPages {
         let p = try allowed(req)
         let token = try await state.scope(p.organizationID).appointments.issueFeed(userID: p.userID, req.access(p))
         let base = linkBase.hasSuffix("/") ? String(linkBase.dropLast()) : linkBase
-        return try await req.render("calendar-feed", title: "Your calendar feed", section: "account", IssuedContent(url: "\(base)/calendar/feed/\(token).ics"))
+        return try await req.render(
+            "calendar-feed", title: "Your calendar feed", section: "account", IssuedContent(url: "\(base)/calendar/feed/\(token).ics"))
     }
 
     func revoke(_ req: Request) async throws -> Response {

@@ -140,7 +140,7 @@ struct CalendarPages {
             return Item(
                 id: PageValues.id(a.id), time: AppointmentViews.clock(a.startMinute), end: AppointmentViews.clock(a.startMinute + a.minutes),
                 patientId: PageValues.id(a.patientID), patientName: a.patientName, visit: "visit \(a.visitNumber) of \(a.visitCount)",
-                practitioner: names[a.practitionerID] ?? "Former staff", room: a.roomID.flatMap { roomNames[$0] } ?? "",
+                practitioner: names[a.practitionerID] ?? "Former staff", room: a.roomID.flatMap { roomNames[$0] } ?? "no room",
                 status: AppointmentViews.statusLabel(a), badge: AppointmentViews.statusBadge(a), booked: booked && canChange,
                 canCheckIn: canChange && booked && a.checkedInAt == nil && a.date == todayDate,
                 canNoShow: canChange && booked && a.checkedInAt == nil && a.startsAt <= now,
@@ -154,24 +154,30 @@ struct CalendarPages {
             Group(
                 id: id, name: name,
                 days: days.map { d in
-                    Day(date: d.description, label: AppointmentViews.dayLabel(d), isToday: d == todayDate, items: list.filter { $0.date == d }.map(item))
+                    Day(
+                        date: d.description, label: AppointmentViews.dayLabel(d), isToday: d == todayDate,
+                        items: list.filter { $0.date == d }.map(item))
                 }, count: list.count)
         }
         var groups: [Group] = []
         if byRoom {
             let used = Set(entries.compactMap(\.roomID))
             for r in rooms where r.retiredAt == nil || used.contains(r.id) {
-                groups.append(group("room-\(PageValues.id(r.id))", r.name + (r.retiredAt == nil ? "" : " (retired)"), entries.filter { $0.roomID == r.id }))
+                groups.append(
+                    group("room-\(PageValues.id(r.id))", r.name + (r.retiredAt == nil ? "" : " (retired)"), entries.filter { $0.roomID == r.id }))
             }
             let roomless = entries.filter { $0.roomID == nil }
             if !roomless.isEmpty || rooms.isEmpty { groups.append(group("room-none", "No room", roomless)) }
         } else {
             var ids = practitioners.map(\.id)
             for id in entries.map(\.practitionerID) where !ids.contains(id) { ids.append(id) }
-            for id in ids { groups.append(group("practitioner-\(PageValues.id(id))", names[id] ?? "Former staff", entries.filter { $0.practitionerID == id })) }
+            for id in ids {
+                groups.append(group("practitioner-\(PageValues.id(id))", names[id] ?? "Former staff", entries.filter { $0.practitionerID == id }))
+            }
         }
         let content = Content(
-            week: monday.description, weekLabel: "\(AppointmentViews.dayLabel(monday)) – \(AppointmentViews.dayLabel(monday.adding(days: 6))) \(monday.adding(days: 6).year)",
+            week: monday.description,
+            weekLabel: "\(AppointmentViews.dayLabel(monday)) – \(AppointmentViews.dayLabel(monday.adding(days: 6))) \(monday.adding(days: 6).year)",
             previous: monday.adding(days: -7).description, next: monday.adding(days: 7).description, current: todayDate.description,
             byRoom: byRoom, by: by, back: back, groups: groups, hasAppointments: !entries.isEmpty, canChange: canChange,
             practitioners: practitioners.map { Choice(value: PageValues.id($0.id), label: $0.name) },
@@ -215,7 +221,10 @@ struct CalendarPages {
         } catch let r as ClinicalRefusal {
             refused.findings = AppointmentViews.findings(r, reasons: reasons)
             refused.form.errors.add(
-                "date", r.hasStop ? "Not moved: \(r.blocking.first { $0.severity == .stop }?.rule.rawValue ?? "a stop") refuses this day." : "Not moved: give a reason for each caution.")
+                "date",
+                r.hasStop
+                    ? "Not moved: \(r.blocking.first { $0.severity == .stop }?.rule.rawValue ?? "a stop") refuses this day."
+                    : "Not moved: give a reason for each caution.")
             return try await render(req, p, week: week, byRoom: byRoom, refused: refused, status: .unprocessableEntity)
         } catch StoreError.state(.doubleBooked) {
             refused.form.errors.add("startTime", AppointmentViews.doubleBooked)

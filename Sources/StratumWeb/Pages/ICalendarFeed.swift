@@ -51,7 +51,10 @@ extension ICalendar {
         var at = from.addingTimeInterval(-86_400)
         var current = tz.secondsFromGMT(for: at)
         let kind = { (d: Date) in tz.isDaylightSavingTime(for: d) ? "DAYLIGHT" : "STANDARD" }
-        out += ["BEGIN:\(kind(at))", "DTSTART:\(local(at, current))", "TZOFFSETFROM:\(offset(current))", "TZOFFSETTO:\(offset(current))", "END:\(kind(at))"]
+        out += [
+            "BEGIN:\(kind(at))", "DTSTART:\(local(at, current))", "TZOFFSETFROM:\(offset(current))", "TZOFFSETTO:\(offset(current))",
+            "END:\(kind(at))"
+        ]
         let end = to.addingTimeInterval(86_400)
         while let change = tz.nextDaylightSavingTimeTransition(after: at), change <= end {
             let next = tz.secondsFromGMT(for: change)

@@ -39,7 +39,8 @@ struct TodayAppointments: Encodable {
         let rows = entries.map { a in
             let open = canChange && a.status == .booked && a.checkedInAt == nil
             return Row(
-                id: PageValues.id(a.id), time: AppointmentViews.clock(a.startMinute), patientId: PageValues.id(a.patientID), patientName: a.patientName,
+                id: PageValues.id(a.id), time: AppointmentViews.clock(a.startMinute), patientId: PageValues.id(a.patientID),
+                patientName: a.patientName,
                 visit: "visit \(a.visitNumber) of \(a.visitCount)", practitioner: names[a.practitionerID] ?? "Former staff",
                 room: a.roomID.flatMap { rooms[$0] } ?? "—", status: AppointmentViews.statusLabel(a), badge: AppointmentViews.statusBadge(a),
                 checkedInAt: a.checkedInAt.map(AppointmentViews.clinicClock), canCheckIn: open, canNoShow: open && a.startsAt <= now)
