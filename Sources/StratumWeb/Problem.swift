@@ -139,6 +139,10 @@ extension APIProblem {
         case .sessionNotSigned: title = "Session not signed"
         case .lastOwner: title = "Last owner"
         case .doubleBooked: title = "Double-booked"
+        case .appointmentNotBooked: title = "Appointment not booked"
+        case .appointmentNotStarted: title = "Appointment not started"
+        case .notAppointmentDay: title = "Not the appointment's day"
+        case .checkedIn: title = "Checked in"
         }
         return APIProblem(.conflict, title, detail: c.description, extensions: [("conflict", .string(c.kind))])
     }

@@ -114,6 +114,20 @@ struct PermissionTests {
         Endpoint(
             .POST, { _ in "/api/v1/appointments/\(UUID().uuidString)/cancel" }, body: { _ in #"{"reason": "Unwell"}"# }, .update, .appointment,
             "cancel an appointment"),
+        Endpoint(
+            .POST, { _ in "/api/v1/appointments/\(UUID().uuidString)/reschedule" }, body: { _ in #"{"date": "2027-01-05", "startTime": "10:00"}"# },
+            .update, .appointment, "move an appointment"),
+        Endpoint(.POST, { _ in "/api/v1/appointments/\(UUID().uuidString)/no-show" }, .update, .appointment, "mark a no-show"),
+        Endpoint(.POST, { _ in "/api/v1/appointments/\(UUID().uuidString)/check-in" }, .update, .appointment, "check a patient in"),
+        Endpoint(.GET, { _ in "/api/v1/appointments?from=2027-01-04&to=2027-01-10" }, .read, .appointment, "read the clinic's calendar"),
+        Endpoint(.GET, { _ in "/api/v1/clinic/rooms" }, .read, .clinic, "list the clinic's rooms"),
+        Endpoint(
+            .POST, { _ in "/api/v1/clinic/rooms" }, body: { _ in #"{"name": "Room \#(UUID().uuidString.prefix(8))"}"# }, .update, .clinic,
+            "add a room"),
+        Endpoint(
+            .PATCH, { _ in "/api/v1/clinic/rooms/\(UUID().uuidString)" }, body: { _ in #"{"name": "Quiet room"}"# }, .update, .clinic,
+            "rename a room"),
+        Endpoint(.POST, { _ in "/api/v1/clinic/rooms/\(UUID().uuidString)/retire" }, .update, .clinic, "retire a room"),
         Endpoint(.GET, { _ in "/api/v1/staff" }, .read, .staff, "list the staff"),
         Endpoint(
             .POST, { _ in "/api/v1/staff/invitations" },

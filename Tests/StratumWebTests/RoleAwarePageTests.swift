@@ -39,6 +39,12 @@ struct RoleAwarePageTests {
         ("/recalls/*/close-in-error", ("update", "sterility")), ("/alerts/review", ("update", "sterility")),
         ("/staff/invitations", ("create", "staff")), ("/staff/invitations/*/revoke", ("delete", "staff")),
         ("/staff/*/role", ("update", "staff")), ("/staff/*/remove", ("delete", "staff")), ("/staff/*/deactivate", ("delete", "staff")),
+        ("/courses/*/book", ("create", "appointment")), ("/appointments/*/reschedule", ("update", "appointment")),
+        ("/appointments/*/cancel", ("update", "appointment")), ("/appointments/*/no-show", ("update", "appointment")),
+        ("/appointments/*/check-in", ("update", "appointment")), ("/clinic/rooms", ("update", "clinic")),
+        ("/clinic/rooms/*/rename", ("update", "clinic")), ("/clinic/rooms/*/retire", ("update", "clinic")),
+        // One's own calendar feed: practitioners and owners (the handler refuses others).
+        ("/account/calendar-feed", nil), ("/account/calendar-feed/revoke", nil),
         ("/staff/*/unlock", ("update", "staff")), ("/staff/*/reset-two-factor", ("update", "staff")), ("/staff/two-factor", ("update", "staff")),
         // One's own account, for every role; the forms before a session carry their own double-submit token.
         ("/account/sessions/*/revoke", nil), ("/account/tokens/*/revoke", nil), ("/account/two-factor", nil),

@@ -54,3 +54,8 @@ public enum BookingRules {
         return nil
     }
 }
+
+extension BookingRules {
+    /// The longest stretch one calendar read covers: a month's view with its edges, so one read stays small.
+    public static let calendarMaxDays = 42
+}

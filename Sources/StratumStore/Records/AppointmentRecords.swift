@@ -10,6 +10,8 @@ final class RoomRow: Model, @unchecked Sendable {
     @Field(key: "clinic_id") var clinicID: UUID
     @Field(key: "name") var name: String
     @Field(key: "created_at") var createdAt: Date
+    /// M0027: a retired room stays on the appointments it held and takes no new ones.
+    @OptionalField(key: "retired_at") var retiredAt: Date?
     init() {}
 }
 
@@ -39,6 +41,9 @@ final class AppointmentRow: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     /// When the patient confirmed the visit from a reminder or the portal (M0028).
     @OptionalField(key: "confirmed_at") var confirmedAt: Date?
+    /// M0027: when and by whom the patient was checked in at the desk.
+    @OptionalField(key: "checked_in_at") var checkedInAt: Date?
+    @OptionalField(key: "checked_in_by") var checkedInBy: UUID?
     init() {}
 }
 
@@ -77,5 +82,35 @@ final class AppointmentReplyLinkRow: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     /// The visit's start: after it the link answers as an unknown one.
     @Field(key: "expires_at") var expiresAt: Date
+    init() {}
+}
+
+// Fluent models of M0027.
+
+final class AppointmentMoveRow: Model, @unchecked Sendable {
+    static let schema = "appointment_moves"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "appointment_id") var appointmentID: UUID
+    @Field(key: "moved_by") var movedBy: UUID
+    @Field(key: "moved_at") var movedAt: Date
+    @Field(key: "from_date") var fromDate: String
+    @Field(key: "from_start_minute") var fromStartMinute: Int
+    @Field(key: "from_minutes") var fromMinutes: Int
+    @Field(key: "from_practitioner_id") var fromPractitionerID: UUID
+    @OptionalField(key: "from_room_id") var fromRoomID: UUID?
+    /// The cautions the move was acknowledged past, with their reasons.
+    @Field(key: "acknowledgements_json") var acknowledgementsJSON: String
+    init() {}
+}
+
+final class CalendarFeedRow: Model, @unchecked Sendable {
+    static let schema = "calendar_feeds"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organization_id") var organizationID: UUID
+    @Field(key: "user_id") var userID: UUID
+    /// SHA-256 of the secret in the feed's address, hex.
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
     init() {}
 }

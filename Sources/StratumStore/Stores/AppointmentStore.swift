@@ -6,6 +6,8 @@ import StratumCore
 public enum AppointmentStatus: String, Sendable, CaseIterable, Codable {
     case booked
     case cancelled
+    /// The patient did not come: the time has passed and the practitioner and room were freed.
+    case noShow
 }
 
 /// A treatment room of a clinic: two appointments never share one at the same time.
@@ -13,6 +15,15 @@ public struct Room: Sendable, Equatable, Identifiable {
     public let id: UUID
     public let clinicID: UUID
     public let name: String
+    /// Set once the room is retired: it stays on the appointments it held and takes no new ones.
+    public let retiredAt: Date?
+
+    public init(id: UUID, clinicID: UUID, name: String, retiredAt: Date? = nil) {
+        self.id = id
+        self.clinicID = clinicID
+        self.name = name
+        self.retiredAt = retiredAt
+    }
 }
 
 /// What a booking asks for: a planned visit of a course, on a day and time of the clinic, with a practitioner and
@@ -58,6 +69,15 @@ public struct Appointment: Sendable, Equatable, Identifiable {
     public let startsAt: Date
     public let status: AppointmentStatus
     public let zones: [ZoneDepth]
+    /// When the front desk checked the patient in, if it did.
+    public let checkedInAt: Date?
+}
+
+/// One visit of a booking in one step was refused (nothing was booked): which visit, and the store's own refusal
+/// (`ClinicalRefusal`, `StoreError.state(.doubleBooked)`, `StoreError.invalid`…).
+public struct VisitBookingRefusal: Error, Sendable {
+    public let visitNumber: Int
+    public let error: any Error
 }
 
 extension OrganizationScope {
@@ -73,11 +93,7 @@ public struct AppointmentStore: Sendable {
 
     /// Adds a treatment room to a clinic (the owner's setting).
     public func addRoom(clinicID: UUID, name: String, _ ctx: AccessContext) async throws -> Room {
-        let label = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if label.isEmpty { throw StoreError.invalid(field: "name", problem: InputProblem.missing.description) }
-        if let p = RecordInputRules.textProblem(label, max: RecordInputRules.equipmentNameMaxLength) {
-            throw StoreError.invalid(field: "name", problem: p.description)
-        }
+        let label = try Self.roomName(name)
         return try await scope.db.write { database -> Room in
             guard try await self.scope.clinic(clinicID, on: database) != nil else { throw StoreError.notFound("clinic") }
             guard try await RoomRow.query(on: database).filter(\.$clinicID == clinicID).filter(\.$name == label).first() == nil else {
@@ -116,9 +132,39 @@ public struct AppointmentStore: Sendable {
                 throw StoreError.invalid(field: drafts.count == 1 ? field : "visits[\(i)].\(field)", problem: problem)
             }
         }
-        return try await scope.db.write { database -> [Appointment] in
+        do {
+            return try await bookEach(drafts, by: actorID, ctx)
+        } catch let refusal as VisitBookingRefusal {
+            throw refusal.error
+        }
+    }
+
+    /// Books a course's plan as `book` does, but says which visit a refusal concerns (`VisitBookingRefusal`), so a
+    /// page shows the rule or the taken time on that visit's row.
+    public func bookPlan(_ drafts: [AppointmentDraft], _ ctx: AccessContext) async throws -> [Appointment] {
+        let actorID = try scope.requireActor(ctx)
+        guard !drafts.isEmpty, drafts.count <= BookingRules.maxVisitsAtOnce else {
+            throw StoreError.invalid(field: "visits", problem: "book 1 to \(BookingRules.maxVisitsAtOnce) visits at once")
+        }
+        for d in drafts {
+            if let problem = BookingRules.timeProblem(startMinute: d.startMinute, minutes: d.minutes) {
+                let field = d.startMinute % BookingRules.slotMinutes == 0 && (0..<1440).contains(d.startMinute) ? "minutes" : "startTime"
+                throw VisitBookingRefusal(visitNumber: d.visitNumber, error: StoreError.invalid(field: field, problem: problem))
+            }
+        }
+        return try await bookEach(drafts, by: actorID, ctx)
+    }
+
+    private func bookEach(_ drafts: [AppointmentDraft], by actorID: UUID, _ ctx: AccessContext) async throws -> [Appointment] {
+        try await scope.db.write { database -> [Appointment] in
             var out: [Appointment] = []
-            for d in drafts { out.append(try await self.insert(d, by: actorID, ctx, on: database)) }
+            for d in drafts {
+                do {
+                    out.append(try await self.insert(d, by: actorID, ctx, on: database))
+                } catch {
+                    throw VisitBookingRefusal(visitNumber: d.visitNumber, error: error)
+                }
+            }
             return out
         }
     }
@@ -135,16 +181,8 @@ public struct AppointmentStore: Sendable {
             let visit = try await PlannedVisitRow.query(on: database).filter(\.$courseID == d.courseID).filter(\.$number == d.visitNumber)
                 .first()
         else { throw StoreError.invalid(field: "visitNumber", problem: "the course has no planned visit \(d.visitNumber)") }
-        guard
-            let role = try await MembershipRow.query(on: database).filter(\.$userID == d.practitionerID)
-                .filter(\.$clinicID == course.clinicID).first().flatMap({ Role(rawValue: $0.role) }),
-            [.practitioner, .owner].contains(role)
-        else { throw StoreError.invalid(field: "practitionerId", problem: "is not a practitioner of the course's clinic") }
-        if let roomID = d.roomID,
-            try await RoomRow.query(on: database).filter(\.$id == roomID).filter(\.$clinicID == course.clinicID).first() == nil
-        {
-            throw StoreError.invalid(field: "roomId", problem: "is not a room of the course's clinic")
-        }
+        try await self.bookablePractitioner(d.practitionerID, clinicID: course.clinicID, on: database)
+        if let roomID = d.roomID { try await self.bookableRoom(roomID, clinicID: course.clinicID, on: database) }
         let zones = try StoredJSON.zoneDepths(from: StoredJSON.parse(visit.zonesJSON, "planned visit"), "planned visit")
         let others = try await self.neighbours(of: course, excludingVisit: d.visitNumber, on: database)
         let findings = BookingRules.findings(
@@ -277,6 +315,6 @@ public struct AppointmentStore: Sendable {
             id: m.id!, clinicID: m.clinicID, patientID: m.patientID, courseID: m.courseID, visitNumber: m.visitNumber, date: date,
             startMinute: m.startMinute, minutes: m.minutes, practitionerID: m.practitionerID, roomID: m.roomID, startsAt: m.startsAt,
             status: AppointmentStatus(rawValue: m.status) ?? .cancelled,
-            zones: try StoredJSON.zoneDepths(from: StoredJSON.parse(m.zonesJSON, "appointment"), "appointment"))
+            zones: try StoredJSON.zoneDepths(from: StoredJSON.parse(m.zonesJSON, "appointment"), "appointment"), checkedInAt: m.checkedInAt)
     }
 }

@@ -14,6 +14,14 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
     case lastOwner
     /// The practitioner or the room is already booked at that time (the database refused the second booking).
     case doubleBooked
+    /// Only a booked appointment is moved, checked in or marked a no-show: a cancelled one or a no-show is history.
+    case appointmentNotBooked(status: String)
+    /// A no-show is marked only once the appointment's start has passed.
+    case appointmentNotStarted
+    /// The front desk checks a patient in only on the appointment's own day in the clinic.
+    case notAppointmentDay
+    /// A patient checked in came: the appointment cannot be a no-show.
+    case checkedIn
 
     /// The stable name a client branches on (the API's `conflict` member).
     public var kind: String {
@@ -24,6 +32,10 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
         case .sessionNotSigned: "session-not-signed"
         case .lastOwner: "last-owner"
         case .doubleBooked: "double-booked"
+        case .appointmentNotBooked: "appointment-not-booked"
+        case .appointmentNotStarted: "appointment-not-started"
+        case .notAppointmentDay: "not-appointment-day"
+        case .checkedIn: "checked-in"
         }
     }
 
@@ -35,6 +47,10 @@ public enum RecordConflict: Sendable, Equatable, CustomStringConvertible {
         case .sessionNotSigned: "session is not signed: edit it instead of adding an addendum"
         case .lastOwner: "this is the organization's last active owner: make someone else an owner first"
         case .doubleBooked: "the practitioner or the room is already booked at that time"
+        case .appointmentNotBooked(let status): "the appointment is \(status == "noShow" ? "a no-show" : status), only a booked one can change"
+        case .appointmentNotStarted: "the appointment has not started yet: a no-show is marked after its start"
+        case .notAppointmentDay: "check-in is on the appointment's day in the clinic"
+        case .checkedIn: "the patient was checked in: the appointment is not a no-show"
         }
     }
 }

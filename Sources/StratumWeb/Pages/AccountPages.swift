@@ -40,6 +40,8 @@ struct AccountPages {
         let twoFactorRequired: Bool
         let recoveryCodesLeft: Int
         let state: TraceFormState
+        /// The private calendar feed, for those who are booked (CalendarFeedPages).
+        let feed: CalendarFeedPages.Status?
     }
 
     struct EnrolContent: Encodable {
@@ -79,7 +81,8 @@ struct AccountPages {
                     expires: $0.expiresAt.map(PageValues.time) ?? "never", lastUsed: $0.lastUsedAt.map(PageValues.time) ?? "never",
                     revoked: $0.revokedAt != nil || ($0.expiresAt.map { $0 <= now } ?? false))
             },
-            twoFactor: status2.enabled, twoFactorRequired: status2.required, recoveryCodesLeft: status2.recoveryCodesLeft, state: form)
+            twoFactor: status2.enabled, twoFactorRequired: status2.required, recoveryCodesLeft: status2.recoveryCodesLeft, state: form,
+            feed: try await CalendarFeedPages.status(u.principal, state: state))
         return try await req.render("account", title: "Your account", section: "account", content, status: status)
     }
 

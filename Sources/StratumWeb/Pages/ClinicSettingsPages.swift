@@ -19,6 +19,7 @@ struct ClinicSettingsPages {
         routes.get("clinic", "settings", use: show)
         routes.post("clinic", "settings", use: update)
         routes.post("clinic", "settings", "consent-texts", use: addConsentText)
+        registerRooms(routes)
     }
 
     struct ZoneChoice: Encodable {
@@ -59,6 +60,8 @@ struct ClinicSettingsPages {
         let policy: PolicyNote
         let changes: [ChangeView]?
         let mail: Mail?
+        /// Treatment rooms (ClinicRoomForms.swift).
+        let rooms: ClinicRooms
     }
 
     /// The outbox as the owner reads it: never a message's body, which holds one-time links.
@@ -135,7 +138,7 @@ struct ClinicSettingsPages {
         return req.done("/clinic/settings", .clinicSaved)
     }
 
-    private func render(_ req: Request, _ p: Principal, form: TraceFormState, status: HTTPResponseStatus) async throws -> Response {
+    func render(_ req: Request, _ p: Principal, form: TraceFormState, status: HTTPResponseStatus) async throws -> Response {
         let scope = state.scope(p.organizationID)
         guard let clinic = try await scope.clinic(p.clinicID) else {
             throw PageError(.notFound, "No such clinic", "The clinic is not in your organization.")
@@ -162,7 +165,7 @@ struct ClinicSettingsPages {
             },
             hasTexts: !texts.isEmpty,
             policy: PolicyNote(try await scope.clinicSettings.policy(clinicID: p.clinicID)),
-            changes: try await changes(p), mail: try await mail(p))
+            changes: try await changes(p), mail: try await mail(p), rooms: try await ClinicRooms.load(req, p, state: state))
         return try await req.render("clinic-settings", title: "Clinic settings · \(clinic.name)", section: "clinic", content, status: status)
     }
 

@@ -15,6 +15,7 @@ enum Flash: String {
     case staffSaved = "staff-saved", invitationSent = "invitation-sent", passwordSet = "password-set", accountSaved = "account-saved"
     case twoFactorOn = "two-factor-on"
     case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
+    case appointmentsBooked = "appointments-booked", appointmentSaved = "appointment-saved", roomSaved = "room-saved"
 
     static func text(_ key: String) -> String? {
         switch Flash(rawValue: key) {
@@ -43,6 +44,9 @@ enum Flash: String {
         case .recallOpened: "A recall is open: contact every patient listed and record each follow-up."
         case .recallUpdated: "Recall updated."
         case .alertReviewed: "Review recorded; the item may be used again."
+        case .appointmentsBooked: "Visits booked."
+        case .appointmentSaved: "Appointment updated."
+        case .roomSaved: "Rooms saved."
         case nil: nil
         }
     }

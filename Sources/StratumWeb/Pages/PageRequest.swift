@@ -73,6 +73,7 @@ extension Request {
             if allowed { nav.append(NavEntry(href: href, label: label, current: key == section)) }
         }
         add("/today", "Today", "today", Permissions.allows(role, .read, .course) || Permissions.allows(role, .read, .sterility))
+        add("/calendar", "Calendar", "calendar", Permissions.allows(role, .read, .appointment))
         add("/patients", "Patients", "patients", Permissions.allows(role, .read, .patient))
         add("/sterility", "Sterilization", "sterility", Permissions.allows(role, .read, .sterility))
         add("/equipment", "Devices and stock", "equipment", Permissions.allows(role, .read, .sterility))

@@ -50,6 +50,8 @@ struct TodayPage {
         let hasRecalls: Bool
         let alerts: [RecallPages.AlertView]
         let hasAlerts: Bool
+        /// The day's appointments and the front desk's check-in (TodayAppointments.swift).
+        let appointments: TodayAppointments?
     }
 
     func register(_ routes: any RoutesBuilder) {
@@ -98,7 +100,8 @@ struct TodayPage {
             Content(
                 date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
                 hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
-                canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty))
+                canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
+                appointments: try await TodayAppointments.load(req, p, state: state, day: day)))
     }
 
     static func visit(_ v: ScheduledVisit) -> Visit {
