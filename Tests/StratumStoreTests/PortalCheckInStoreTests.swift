@@ -56,7 +56,10 @@ struct PortalCheckInStoreTests {
             for (n, field) in [(0, "day"), (8, "day")] {
                 await #expect {
                     try await store.submit(s, answers: calm, photo: nil, now: noon(day0.adding(days: n)), requestID: "r")
-                } throws: { ($0 as? StoreError) == .invalid(field: field, problem: "the check-in is open on days 1 to 7 after your session of \(day0); today is day \(n)") }
+                } throws: {
+                    ($0 as? StoreError)
+                        == .invalid(field: field, problem: "the check-in is open on days 1 to 7 after your session of \(day0); today is day \(n)")
+                }
             }
             await #expect {
                 try await store.submit(
@@ -131,7 +134,8 @@ struct PortalCheckInStoreTests {
             let clinic = CheckInFlagStore(scope: orgs.scopeA(db), vault: testVault(db))
             let flag = try #require(try await clinic.open(clinicID: orgs.clinicA.id, orgs.ctxA).first)
             let event = try await clinic.confirm(
-                flagID: flag.id, type: flag.draftType, grade: flag.draftGrade, notes: "Seen by phone", ctx(orgs.ctxA, now: noon(day0.adding(days: 3))))
+                flagID: flag.id, type: flag.draftType, grade: flag.draftGrade, notes: "Seen by phone", ctx(orgs.ctxA, now: noon(day0.adding(days: 3)))
+            )
             #expect(event.type == .infectionBacterial && event.grade == .moderate && event.sessionID == flag.sessionID && event.status == .open)
             #expect(event.onset == day0.adding(days: 3) && event.recordedBy == orgs.userA.id && Set(event.zones) == [cheeks, forehead])
             let closed = try #require(try await clinic.get(flagID: flag.id, orgs.ctxA))

@@ -17,7 +17,8 @@ extension PublicVisitor {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n")
         }
         if let photo {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"skin.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"skin.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
             body.writeBytes(photo)
             body.writeString("\r\n")
         }
@@ -41,7 +42,9 @@ func setClinicPhone(_ s: TestServer, _ phone: String) async throws {
 
 @Suite("The portal's daily check-in through its pages, the report on Today, and the patient's own photos")
 struct PortalCheckInPageTests {
-    @Test("day 3 with pus: refused bad answers change nothing; the patient is told to call now; Today shows the flag; confirmed, it stops the next session")
+    @Test(
+        "day 3 with pus: refused bad answers change nothing; the patient is told to call now; Today shows the flag; confirmed, it stops the next session"
+    )
     func warningSignToReactionUnresolved() async throws {
         try await withServer(clock: .fixed(portalNow)) { s in
             try await setClinicPhone(s, "+44 20 7946 0100")
@@ -81,7 +84,7 @@ struct PortalCheckInPageTests {
             #expect(section.contains("Mira Okafor") && section.contains("day 3 after the session") && section.contains("Pus or yellow crusts"))
             let link = try #require(section.components(separatedBy: "href=\"/patient-reports/").dropFirst().first?.prefix(36))
             let draft = try await doc.get("/patient-reports/\(link)")
-            #expect(draft.status == .ok && draft.text.contains("value=\"infection-bacterial\" selected") && draft.text.contains("id=\"grade-2\"") )
+            #expect(draft.status == .ok && draft.text.contains("value=\"infection-bacterial\" selected") && draft.text.contains("id=\"grade-2\""))
             let noReason = try await doc.post("/patient-reports/\(link)/dismiss", [("reason", "  ")])
             #expect(noReason.status == .unprocessableEntity && noReason.text.contains("Reason: Must not be blank"))
             let badGrade = try await doc.post("/patient-reports/\(link)/confirm", [("type", "infection-bacterial"), ("grade", "9")])
@@ -132,7 +135,8 @@ struct PortalCheckInPageTests {
                 #expect(
                     try await s.send(
                         .POST, "/api/v1/patients/\(pid)/consents", token: s.token("a", .practitioner),
-                        json: #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#
+                        json:
+                            #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#
                     ).status == .created)
             }
             #expect(try await m.get("/portal/check-in").text.contains("id=\"photo\""))

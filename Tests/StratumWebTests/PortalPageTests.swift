@@ -129,7 +129,8 @@ struct PortalPageTests {
             #expect(
                 try await s.send(
                     .POST, "/api/v1/patients/\(b.patient)/consents", token: s.token("a", .practitioner),
-                    json: #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#
+                    json:
+                        #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#
                 ).status == .created)
             var zoltan = try await portalSignIn(s, email: "zoltan@example.com")
             #expect(

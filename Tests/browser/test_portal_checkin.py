@@ -15,7 +15,7 @@ import sys
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import ROOT, click, launch, login, shot, type_into, unlabelled, viewport, wait, wait_for_page
+from conftest import ARTIFACTS, OVERFLOWING, ROOT, click, launch, login, shot, type_into, unlabelled, viewport, wait, wait_for_page
 from test_clinic_admin import Relay
 
 PATIENT_EMAIL = "mira.checkin@browser.test"
@@ -107,6 +107,7 @@ def test_day_3_pus_flag_confirmed_stops_next_session(driver, clinic):
     assert "Pain" in errors.text, errors.text
     type_into(d, "pain", "4")
     click(d, (By.ID, "sign-pus"))
+    d.save_screenshot(str(ARTIFACTS / "portal-check-in-form-375.png"))
     shot(d, "portal-check-in-form")
     click(d, (By.ID, "send-check-in"))
     wait_for_page(d, "/portal/check-in", "call-now")
@@ -114,7 +115,9 @@ def test_day_3_pus_flag_confirmed_stops_next_session(driver, clinic):
     assert "Call the clinic now" in call.text and "Pus" in call.text, call.text
     phone = d.find_element(By.ID, "call-clinic-phone")
     assert PHONE in phone.text and phone.get_attribute("href").startswith("tel:"), phone.get_attribute("href")
-    assert d.execute_script("return document.documentElement.scrollWidth") <= 376, "nothing sticks out at 375 px"
+    sticking_out = d.execute_script(OVERFLOWING)
+    assert not sticking_out, f"nothing sticks out sideways at 375 px: {sticking_out}"
+    d.save_screenshot(str(ARTIFACTS / "portal-check-in-call-now-375.png"))
     shot(d, "portal-check-in-call-now")
     d.delete_all_cookies()
 

@@ -89,7 +89,8 @@ struct PortalCheckInPages {
                 warning: !done.warningSigns.isEmpty, signs: done.warningSigns.map(\.label), expected: judged.expectedCourse,
                 slower: done.warningSigns.isEmpty && judged.slowerThanUsual, hasPhoto: done.hasPhoto)
         }
-        let levels = { (chosen: String?) in ReactionLevel.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: $0.rawValue == chosen) } }
+        let levels = { (chosen: String?) in ReactionLevel.allCases.map { Option(value: $0.rawValue, label: $0.label, checked: $0.rawValue == chosen) }
+        }
         let ticked = Set(posted.sign ?? [])
         let content = Content(
             csrf: s.csrfToken, hasSession: day != nil, open: day?.day != nil && answer == nil, day: day?.day ?? 0,
@@ -159,7 +160,9 @@ struct PortalCheckInPages {
         let s = try session(req)
         let p = try await store.photos(s, now: requestNow(state), requestID: requestID)
         let course = p.coursePhotos.map { PhotoItem(id: PageValues.id($0.id), caption: "\($0.visit.label) · \($0.view.label) · \($0.takenOn)") }
-        let checkIns = p.checkInPhotos.map { PhotoItem(id: PageValues.id($0.checkInID), caption: "Day \($0.day) after your session · \($0.reportedOn)") }
+        let checkIns = p.checkInPhotos.map {
+            PhotoItem(id: PageValues.id($0.checkInID), caption: "Day \($0.day) after your session · \($0.reportedOn)")
+        }
         return try await req.render(
             "portal-photos", title: "My progress photos", section: "portal",
             PhotosContent(allowed: p.allowed, course: course, checkIns: checkIns, hasCourse: !course.isEmpty, hasCheckIns: !checkIns.isEmpty))

@@ -20,7 +20,8 @@ struct TodayPatientReports: Encodable {
 
     static func load(_ req: Request, _ p: Principal, state: ServerState) async throws -> TodayPatientReports {
         guard Permissions.allows(p.role, .read, .adverseEvent) else { return TodayPatientReports(visible: false, items: [], hasItems: false) }
-        let flags = try await CheckInFlagStore(scope: state.scope(p.organizationID), vault: state.photoVault).open(clinicID: p.clinicID, req.access(p))
+        let flags = try await CheckInFlagStore(scope: state.scope(p.organizationID), vault: state.photoVault).open(
+            clinicID: p.clinicID, req.access(p))
         let items = flags.map {
             Item(
                 flagId: PageValues.id($0.id), patientId: PageValues.id($0.patientID), patientName: $0.patientName, day: $0.checkIn.day,
