@@ -155,4 +155,50 @@ struct PortalCheckInPageTests {
             #expect(!(try await z.get("/portal/photos")).text.contains(id))
         }
     }
+
+    @Test("the check-in closes after day 7: no link on the home page, the page says why, a post is refused naming the day")
+    func closedAfterDaySeven() async throws {
+        let clock = MovingClock(portalNow)
+        try await withServer(clock: WallClock { clock.now }) { s in
+            _ = try await portalPatientViaAPI(s, given: "Mira", family: "Okafor", email: "mira@example.com")
+            clock.advance(5 * 86_400)
+            // Signed in as `portalSignIn` does, the mail read at the server's (moved) clock.
+            var mira = PublicVisitor(app: s.app)
+            #expect(try await mira.submit("/portal/sign-in", [("email", "mira@example.com")]).status == .ok)
+            let due = try await MailOutbox(database: s.state.database).claimDue(now: clock.now.addingTimeInterval(60), limit: 20)
+            let body = try #require(due.last { $0.mail.kind == "portal-link" }?.mail.body)
+            let start = try #require(body.range(of: "/portal/sign-in/"))
+            let token = String(body[start.upperBound...].prefix { !$0.isWhitespace })
+            #expect(try await mira.submit("/portal/sign-in/\(token)", [("birthDate", "1988-03-14")]).status == .seeOther)
+            #expect(!(try await mira.get("/portal")).text.contains("href=\"/portal/check-in\""), "day 8: no check-in link")
+            let page = try await mira.get("/portal/check-in")
+            #expect(page.status == .ok && page.text.contains("id=\"check-in-closed\"") && !page.text.contains("id=\"check-in-form\""))
+            let late = try await mira.checkIn([("redness", "mild"), ("swelling", "mild"), ("pain", "2")])
+            #expect(late.status == .unprocessableEntity && late.text.contains("today is day 8"), "\(late.status)")
+            #expect(try await rowCount(s, "portal_check_ins") == 0)
+        }
+    }
+
+    @Test("a check-in's photo allowance is read only for a portal session: an anonymous 16 MiB post is refused at once, 17 MiB is too large")
+    func bodyLimit() async throws {
+        try await withServer(clock: .fixed(portalNow)) { s in
+            try await s.app.asyncBoot()
+            try await s.app.server.start(address: .hostname("127.0.0.1", port: 0))
+            do {
+                let port = try #require(s.app.http.server.shared.localAddress?.port)
+                let head = { (length: Int) in
+                    "POST /portal/check-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                        + "Content-Length: \(length)\r\n\r\n"
+                }
+                let anonymous = try await PhotoBodyLimitTests.statusLine(port: port, head(16 * 1_048_576 - 1))
+                #expect(anonymous == "HTTP/1.1 403 Forbidden", "\(anonymous ?? "no answer within 30 s: the body was being read")")
+                let huge = try await PhotoBodyLimitTests.statusLine(port: port, head(17 * 1_048_576))
+                #expect(huge?.hasPrefix("HTTP/1.1 413") == true, "\(huge ?? "no answer")")
+            } catch {
+                await s.app.server.shutdown()
+                throw error
+            }
+            await s.app.server.shutdown()
+        }
+    }
 }

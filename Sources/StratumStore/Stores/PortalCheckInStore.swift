@@ -141,6 +141,8 @@ public struct PortalCheckInStore: Sendable {
 
     // MARK: Sending a check-in
 
+    static let alreadySent = "you have already sent today's check-in; if something has changed since, call the clinic"
+
     /// Records today's check-in for the last session: days 1–7 only (`invalid(field: "day")` otherwise), once a day
     /// (`conflict` for a second: what the clinic was told stands; the patient calls if something changed). A photo
     /// goes through the clinic's reader and limits (`invalid(field: "photo")`) and needs a photo consent in force
@@ -182,7 +184,12 @@ public struct PortalCheckInStore: Sendable {
                 m.photoHeight = img.height
             }
             m.createdAt = now
-            try await m.create(on: database)
+            do {
+                try await m.create(on: database)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Two sends of the same day at once: the unique index keeps the first, the second is the same refusal.
+                throw StoreError.conflict(Self.alreadySent)
+            }
             if let proposal = assessment.proposal {
                 let f = CheckInFlagRow()
                 f.id = UUID()
@@ -218,7 +225,7 @@ public struct PortalCheckInStore: Sendable {
                 problem: "the check-in is open on days 1 to 7 after your session of \(facts.day.sessionDate); today is day \(n)")
         }
         guard facts.day.reportedToday == nil else {
-            throw StoreError.conflict("you have already sent today's check-in; if something has changed since, call the clinic")
+            throw StoreError.conflict(Self.alreadySent)
         }
         if photo && !facts.day.photosAllowed {
             throw StoreError.consent("photos in the portal need your photo consent in force; ask your clinic")
