@@ -143,8 +143,19 @@ struct PortalCheckInPageTests {
             let gif = try await m.checkIn([("redness", "mild"), ("swelling", "mild"), ("pain", "2")], photo: PhotoSamples.gif)
             #expect(gif.status == .unprocessableEntity && gif.text.contains("Photo: "), "the clinic's reader refuses it, naming the field")
             #expect(try await rowCount(s, "portal_check_ins") == 0)
-            let sent = try await m.checkIn([("redness", "mild"), ("swelling", "mild"), ("pain", "2")], photo: PhotoSamples.phoneJPEG)
+            let sent = try await m.checkIn(
+                [("redness", "mild"), ("swelling", "mild"), ("pain", "2"), ("sign[]", "dark-patches")], photo: PhotoSamples.phoneJPEG)
             #expect(sent.status == .seeOther)
+            // The clinic sees the photo on the draft; a role that may not read photos does not.
+            let doc = try await BrowserSession.signIn(s, email: "practitioner@a.example")
+            let section = try #require(
+                try await doc.get("/today").text.components(separatedBy: "id=\"patient-reports\"").last?.components(separatedBy: "</section>").first)
+            let flag = String(try #require(section.components(separatedBy: "href=\"/patient-reports/").dropFirst().first?.prefix(36)))
+            #expect(try await doc.get("/patient-reports/\(flag)").text.contains("src=\"/patient-reports/\(flag)/photo\""))
+            let seen = try await doc.get("/patient-reports/\(flag)/photo")
+            #expect(seen.status == .ok && seen.headers.contentType?.description == "image/jpeg")
+            let desk = try await BrowserSession.signIn(s, email: "front-desk@a.example")
+            #expect(try await desk.get("/patient-reports/\(flag)/photo").status == .forbidden)
             let page = try await m.get("/portal/photos")
             let id = String(try #require(page.text.components(separatedBy: "src=\"/portal/photos/").dropFirst().first?.prefix(36)))
             #expect(page.text.contains("Day 3 after your session"))
