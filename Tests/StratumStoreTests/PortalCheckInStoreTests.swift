@@ -200,7 +200,7 @@ struct PortalCheckInStoreTests {
     func photos(_ backend: Backend) async throws {
         try await withStore(backend) { db in
             let orgs = try await TwoOrganizations.make(db)
-            let (p, _) = try await portalPatient(db, orgs, email: "mira@example.com")
+            let (p, course) = try await portalPatient(db, orgs, email: "mira@example.com")
             let (q, _) = try await portalPatient(db, orgs, email: "zoltan@example.com")
             let vault = testVault(db)
             let store = PortalCheckInStore(database: db, auditKey: testAuditKey, vault: vault)
@@ -212,17 +212,25 @@ struct PortalCheckInStoreTests {
             #expect(try await allRows(PortalCheckInRow.self, db).isEmpty)
             #expect(try await store.photos(s, now: now, requestID: "r") == PortalPhotos(allowed: false, coursePhotos: [], checkInPhotos: []))
             let a = orgs.scopeA(db)
+            var consents: [UUID] = []
             for patient in [p, q] {
-                _ = try await a.consents.sign(
-                    patientID: patient.id, kind: .photo(.recordOnly), textVersion: "photo-2026.1", signedByName: "Signer", orgs.ctxA)
+                consents.append(
+                    try await a.consents.sign(
+                        patientID: patient.id, kind: .photo(.recordOnly), textVersion: "photo-2026.1", signedByName: "Signer", orgs.ctxA
+                    ).id)
             }
             await #expect {
                 try await store.submit(s, answers: self.calm, photo: PhotoSamples.gif, now: now, requestID: "r")
             } throws: { if case .invalid(field: "photo", _)? = $0 as? StoreError { true } else { false } }
             let receipt = try await store.submit(s, answers: calm, photo: PhotoSamples.phoneJPEG, now: now, requestID: "r")
             #expect(receipt.checkIn.hasPhoto)
+            let baseline = try await a.photos(vault).add(
+                patientID: p.id, PhotoDraft(courseID: course.id, view: .front, zone: nil, visit: .baseline, takenOn: day0),
+                upload: PhotoSamples.jpeg(3), orgs.ctxA)
             let mine = try await store.photos(s, now: now, requestID: "r")
-            #expect(mine.allowed && mine.checkInPhotos.map(\.checkInID) == [receipt.checkIn.id])
+            #expect(mine.allowed && mine.checkInPhotos.map(\.checkInID) == [receipt.checkIn.id] && mine.coursePhotos.map(\.id) == [baseline.id])
+            #expect(try await store.image(s, id: baseline.id, now: now, requestID: "r")?.mediaType == "image/jpeg")
+            #expect(try await store.image(portalSession(q, orgs), id: baseline.id, now: now, requestID: "r") == nil)
             let image = try #require(try await store.image(s, id: receipt.checkIn.id, now: now, requestID: "r"))
             #expect(image.mediaType == "image/jpeg" && !PhotoSamples.contains(image.bytes, "Jane Doe"), "the clinic's reader stripped the metadata")
             // Another patient's session finds nothing under this id, and the refusal is audited.
@@ -230,6 +238,10 @@ struct PortalCheckInStoreTests {
             let denied = try await lastAudit(db)
             #expect(denied.outcome == .denied && denied.actorID == q.id && denied.resource == "portal.photo")
             #expect(try await store.photos(portalSession(q, orgs), now: now, requestID: "r").checkInPhotos.isEmpty)
+            // Withdrawn, the consent no longer lets the portal show the patient's photos.
+            _ = try await a.consents.withdraw(consentID: consents[0], orgs.ctxA)
+            #expect(try await store.photos(s, now: now, requestID: "r").allowed == false)
+            #expect(try await store.image(s, id: baseline.id, now: now, requestID: "r") == nil)
             // The clinic sees the photo on the flagged draft only; this check-in raised none.
             #expect(try await CheckInFlagStore(scope: a, vault: vault).photo(flagID: receipt.checkIn.id, orgs.ctxA) == nil)
             try await expectAuditIntact(db)
