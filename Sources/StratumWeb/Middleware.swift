@@ -55,10 +55,11 @@ struct ProblemMiddleware: AsyncMiddleware {
 /// Collects request bodies up to the limit before any handler runs, so an oversize body is a 413, not memory.
 struct BodyLimitMiddleware: AsyncMiddleware {
     let maxBytes: Int
-    /// The larger allowance of the photo upload routes only (a POST to a path ending in `/photos`).
+    /// The larger allowance of the photo upload routes only (a POST to a path ending in `/photos`, and the portal's
+    /// check-in, which may carry a photo).
     let photoMaxBytes: Int
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let photo = request.method == .POST && request.url.path.hasSuffix("/photos")
+        let photo = request.method == .POST && (request.url.path.hasSuffix("/photos") || request.url.path == PortalCheckInPages.checkInPath)
         let limit = photo ? photoMaxBytes : maxBytes
         let tooLarge =
             photo

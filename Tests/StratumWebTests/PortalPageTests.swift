@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import StratumCore
 import StratumStore
+import StratumTestFixtures
 @testable import StratumWeb
 import Testing
 import VaporTesting
@@ -124,18 +125,44 @@ struct PortalPageTests {
         try await withServer(clock: .fixed(portalNow)) { s in
             _ = try await portalPatientViaAPI(s, given: "Mira", family: "Okafor", email: "mira@example.com")
             let b = try await portalPatientViaAPI(s, given: "Zoltan", family: "Brightwater", email: "zoltan@example.com")
+            // B's own check-in (with a warning sign and a photo under B's photo consent): ids of B's a path could name.
+            #expect(
+                try await s.send(
+                    .POST, "/api/v1/patients/\(b.patient)/consents", token: s.token("a", .practitioner),
+                    json:
+                        #"{"kind": "photo", "photoTier": "record-only", "textVersion": "1", "signedByName": "Signer", "confirmed": true, "signedOn": "2026-11-20"}"#
+                ).status == .created)
+            var zoltan = try await portalSignIn(s, email: "zoltan@example.com")
+            #expect(
+                try await zoltan.checkIn([("redness", "mild"), ("swelling", "mild"), ("pain", "3"), ("sign[]", "pus")], photo: PhotoSamples.jpeg(7))
+                    .status == .seeOther)
+            let sql = s.state.database.database as! any SQLDatabase
+            let bCheckIn = try #require(try await sql.raw("SELECT id FROM portal_check_ins").first()?.decode(column: "id", as: UUID.self))
+            let bFlag = try #require(try await sql.raw("SELECT id FROM check_in_flags").first()?.decode(column: "id", as: UUID.self))
             var mira = try await portalSignIn(s, email: "mira@example.com")
             let portalToken = try #require(mira.cookies[PortalCookie.name])
-            let bIDs = [b.patient, b.course, b.session]
+            let bIDs = [b.patient, b.course, b.session, bCheckIn.uuidString.lowercased(), bFlag.uuidString.lowercased()]
             // Every portal route, with B's ids in every place a path or a query could carry one.
-            var portalPaths = ["/portal", "/portal/sign-in", "/portal/appointments"]
+            var portalPaths = ["/portal", "/portal/sign-in", "/portal/appointments", "/portal/check-in", "/portal/photos"]
             for id in bIDs {
                 portalPaths += [
                     "/portal?patientId=\(id)", "/portal?patient=\(id)&course=\(id)&session=\(id)", "/portal/patients/\(id)",
                     "/portal/sessions/\(id)", "/portal/courses/\(id)", "/portal/sessions/\(id)/aftercare", "/portal/\(id)",
-                    "/portal/sign-in/\(id)", "/portal/appointments?patientId=\(id)"
+                    "/portal/sign-in/\(id)", "/portal/appointments?patientId=\(id)", "/portal/check-in?patientId=\(id)&session=\(id)",
+                    "/portal/check-ins/\(id)", "/portal/photos/\(id)", "/portal/photos?patientId=\(id)", "/portal/check-in/\(id)"
                 ]
             }
+            #expect(try await mira.get("/portal/photos/\(bCheckIn.uuidString.lowercased())").status == .notFound, "B's check-in photo")
+            let own = try await mira.get("/portal/check-in")
+            #expect(own.text.contains("id=\"check-in-form\"") && !own.text.contains("id=\"call-now\""), "B's answer is not Mira's")
+            // Mira's check-in with B's ids in the form is Mira's, and leaves B's untouched.
+            #expect(
+                try await mira.checkIn([
+                    ("redness", "mild"), ("swelling", "mild"), ("pain", "1"), ("patientId", b.patient), ("sessionId", b.session),
+                    ("checkInId", bCheckIn.uuidString)
+                ]).status == .seeOther)
+            let owners = try await sql.raw("SELECT patient_id FROM portal_check_ins").all().map { try $0.decode(column: "patient_id", as: UUID.self) }
+            #expect(owners.filter { $0 == UUID(uuidString: b.patient) }.count == 1 && owners.count == 2)
             for path in portalPaths {
                 let r = try await mira.get(path)
                 #expect(!r.text.contains("Brightwater") && !r.text.contains("Zoltan"), "\(path) shows patient B")
@@ -210,7 +237,10 @@ struct PortalPageTests {
                             separator: "/")
                 }
                 .filter { $0.hasPrefix("/portal") }
-            #expect(Set(posts) == ["/portal/sign-in", "/portal/sign-in/some-token", "/portal/sign-out", "/portal/appointments/some-token"])
+            #expect(
+                Set(posts) == [
+                    "/portal/sign-in", "/portal/sign-in/some-token", "/portal/sign-out", "/portal/appointments/some-token", "/portal/check-in"
+                ])
             let audit = try await rowCount(s, "audit_events")
             let outbox = try await rowCount(s, "mail_outbox")
             for path in posts {

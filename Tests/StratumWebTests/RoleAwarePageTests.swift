@@ -51,10 +51,12 @@ struct RoleAwarePageTests {
         ("/account/two-factor/disable", nil), ("/account/two-factor/recovery-codes", nil),
         ("/login/code", nil), ("/invitations/*", nil), ("/password/forgot", nil), ("/password/reset/*", nil),
         // The patient portal: its public forms carry the double-submit token, its signed-in form the portal session's.
-        ("/portal/sign-in", nil), ("/portal/sign-in/*", nil), ("/portal/sign-out", nil),
+        ("/portal/sign-in", nil), ("/portal/sign-in/*", nil), ("/portal/sign-out", nil), ("/portal/check-in", nil),
         ("/portal/appointments/*", nil),
         // A reminder's link: its form carries the double-submit token; the link itself is the key to one visit.
-        ("/appointments/reply/*", nil)
+        ("/appointments/reply/*", nil),
+        // A patient's reported warning sign: its draft confirmed or dismissed.
+        ("/patient-reports/*/confirm", ("create", "adverse-event")), ("/patient-reports/*/dismiss", ("create", "adverse-event"))
     ]
 
     /// The table's permission for a route, read as the permission table's own types.

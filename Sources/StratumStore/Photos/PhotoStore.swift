@@ -60,12 +60,10 @@ public struct PhotoStore: Sendable {
     /// always has its file; a refused upload writes nothing to the record.
     public func add(patientID: UUID, _ draft: PhotoDraft, upload: [UInt8], _ ctx: AccessContext) async throws -> Photo {
         let actorID = try scope.requireActor(ctx)
-        let image: ClinicalImage
-        do { image = try ClinicalImageReader.read(upload) } catch { throw StoreError.invalid(field: "file", problem: error.problem) }
+        let (image, sha) = try Self.read(upload, field: "file")
         if draft.view.needsZone && draft.zone == nil {
             throw StoreError.invalid(field: "zone", problem: "a zone close-up names the zone it shows")
         }
-        let sha = PhotoVault.hash(image.bytes)
         // Validate against the record before the file is written, so a refused upload leaves nothing behind.
         try await scope.db.write { database -> Scoped<Void> in
             try await self.scope.refuseFuture(draft.takenOn, field: "takenOn", clinicID: ctx.clinicID, ctx, on: database)
@@ -98,6 +96,21 @@ public struct PhotoStore: Sendable {
             try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "photo", outcome: .allowed, on: database)
             return .found(try Photo(m))
         }.get()
+    }
+
+    /// Every upload's reader, whichever door it comes through (the clinic's photo form and API, the portal's
+    /// check-in): the same formats, size limit and metadata stripping; a refusal names the door's `field`.
+    static func read(_ upload: [UInt8], field: String) throws -> (ClinicalImage, sha256: String) {
+        let image: ClinicalImage
+        do { image = try ClinicalImageReader.read(upload) } catch { throw StoreError.invalid(field: field, problem: error.problem) }
+        return (image, PhotoVault.hash(image.bytes))
+    }
+
+    /// The photo tiers in force for a patient of `organizationID`: what a photo of them may be used for.
+    static func tiers(_ patientID: UUID, organizationID: UUID, on database: any Database) async throws -> Set<PhotoConsentTier> {
+        let consents = try await ConsentRow.query(on: database).filter(\.$organizationID == organizationID)
+            .filter(\.$patientID == patientID).filter(\.$kind == "photo").filter(\.$withdrawnAt == nil).all()
+        return Set(consents.compactMap { $0.photoTier.flatMap(PhotoConsentTier.init(rawValue:)) })
     }
 
     private func check(
@@ -137,9 +150,7 @@ public struct PhotoStore: Sendable {
 
     /// The photo tiers the patient's consents in force allow.
     private func tiers(_ patientID: UUID, on database: any Database) async throws -> Set<PhotoConsentTier> {
-        let consents = try await ConsentRow.query(on: database).filter(\.$organizationID == scope.organizationID)
-            .filter(\.$patientID == patientID).filter(\.$kind == "photo").filter(\.$withdrawnAt == nil).all()
-        return Set(consents.compactMap { $0.photoTier.flatMap(PhotoConsentTier.init(rawValue:)) })
+        try await Self.tiers(patientID, organizationID: scope.organizationID, on: database)
     }
 
     /// The course's photos in visit order, each visit's in the order of the standard set.

@@ -24,50 +24,62 @@ public struct AdverseEventStore: Sendable {
         let actorID = try scope.requireActor(ctx)
         try Self.refuseLongText(links: links, notes: notes)
         return try await scope.db.write { database -> Scoped<AdverseEvent> in
-            guard let patient = try await self.scope.patient(patientID, on: database) else {
-                return try await self.scope.deny(
-                    ctx, patientID: patientID, action: .create, resource: "adverse-event",
-                    missing: "patient", on: database)
-            }
-            var clinicID = patient.clinicID
-            var affected = zones
-            if let sessionID {
-                // The session must be one of this patient's, in this organization.
-                guard
-                    let s = try await TreatmentSessionRow.query(on: database).filter(\.$id == sessionID)
-                        .filter(\.$organizationID == self.scope.organizationID).first(),
-                    try await CourseRow.query(on: database).filter(\.$id == s.courseID)
-                        .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil
-                else {
-                    return .missing("session")
-                }
-                clinicID = s.clinicID
-                affected = try await Self.affectedZones(zones, ofSession: sessionID, organizationID: self.scope.organizationID, on: database)
-            }
-            try await self.scope.refuseFuture(onset, field: "onset", clinicID: clinicID, ctx, on: database)
-            let m = AdverseEventRow()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.patientID = patientID
-            m.sessionID = sessionID
-            m.type = type.rawValue
-            m.onset = onset.description
-            m.grade = grade.rawValue
-            m.suspectedCausesJSON = StoredJSON.text(StoredJSON.rawValues(suspectedCauses))
-            m.linksJSON = StoredJSON.text(Self.links(links))
-            m.notes = notes.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-            m.status = AdverseEventStatus.open.rawValue
-            m.recordedBy = actorID
-            m.createdAt = ctx.now
-            m.clinicID = clinicID
-            m.zonesJSON = StoredJSON.text(StoredJSON.zones(affected))
-            try await m.create(on: database)
-            if let sessionID, let session = try await TreatmentSessionRow.find(sessionID, on: database) {
-                try await CourseOutcomeSummary.refresh(courseID: session.courseID, organizationID: self.scope.organizationID, on: database)
-            }
-            try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "adverse-event", outcome: .allowed, on: database)
-            return .found(try await self.scope.attributed(try AdverseEvent(m), on: database))
+            try await self.insert(
+                patientID: patientID, sessionID: sessionID, type: type, onset: onset, grade: grade, suspectedCauses: suspectedCauses,
+                links: links, notes: notes, zones: zones, actorID: actorID, ctx, on: database)
         }.get()
+    }
+
+    /// The report's checks and writes inside the caller's transaction: `report`, and a practitioner confirming a
+    /// patient's check-in draft (`CheckInFlagStore.confirm`), record an event through the same rules and audit row.
+    func insert(
+        patientID: UUID, sessionID: UUID?, type: AdverseEventType, onset: LocalDate, grade: CTCAEGrade,
+        suspectedCauses: [SuspectedCause], links: AdverseEventLinks, notes: String?, zones: [Zone], actorID: UUID,
+        _ ctx: AccessContext, on database: any Database
+    ) async throws -> Scoped<AdverseEvent> {
+        guard let patient = try await self.scope.patient(patientID, on: database) else {
+            return try await self.scope.deny(
+                ctx, patientID: patientID, action: .create, resource: "adverse-event",
+                missing: "patient", on: database)
+        }
+        var clinicID = patient.clinicID
+        var affected = zones
+        if let sessionID {
+            // The session must be one of this patient's, in this organization.
+            guard
+                let s = try await TreatmentSessionRow.query(on: database).filter(\.$id == sessionID)
+                    .filter(\.$organizationID == self.scope.organizationID).first(),
+                try await CourseRow.query(on: database).filter(\.$id == s.courseID)
+                    .filter(\.$organizationID == self.scope.organizationID).filter(\.$patientID == patientID).first() != nil
+            else {
+                return .missing("session")
+            }
+            clinicID = s.clinicID
+            affected = try await Self.affectedZones(zones, ofSession: sessionID, organizationID: self.scope.organizationID, on: database)
+        }
+        try await self.scope.refuseFuture(onset, field: "onset", clinicID: clinicID, ctx, on: database)
+        let m = AdverseEventRow()
+        m.id = UUID()
+        m.organizationID = self.scope.organizationID
+        m.patientID = patientID
+        m.sessionID = sessionID
+        m.type = type.rawValue
+        m.onset = onset.description
+        m.grade = grade.rawValue
+        m.suspectedCausesJSON = StoredJSON.text(StoredJSON.rawValues(suspectedCauses))
+        m.linksJSON = StoredJSON.text(Self.links(links))
+        m.notes = notes.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        m.status = AdverseEventStatus.open.rawValue
+        m.recordedBy = actorID
+        m.createdAt = ctx.now
+        m.clinicID = clinicID
+        m.zonesJSON = StoredJSON.text(StoredJSON.zones(affected))
+        try await m.create(on: database)
+        if let sessionID, let session = try await TreatmentSessionRow.find(sessionID, on: database) {
+            try await CourseOutcomeSummary.refresh(courseID: session.courseID, organizationID: self.scope.organizationID, on: database)
+        }
+        try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "adverse-event", outcome: .allowed, on: database)
+        return .found(try await self.scope.attributed(try AdverseEvent(m), on: database))
     }
 
     /// Closes an open event once it has resolved; closing twice is refused.

@@ -14,6 +14,7 @@ enum Flash: String {
     case photoSaved = "photo-saved", chartsMerged = "charts-merged", clinicSaved = "clinic-saved"
     case staffSaved = "staff-saved", invitationSent = "invitation-sent", passwordSet = "password-set", accountSaved = "account-saved"
     case twoFactorOn = "two-factor-on"
+    case reportDismissed = "report-dismissed"
     case traceSaved = "trace-saved", recallOpened = "recall-opened", recallUpdated = "recall-updated", alertReviewed = "alert-reviewed"
     case appointmentsBooked = "appointments-booked", appointmentSaved = "appointment-saved", roomSaved = "room-saved"
 
@@ -30,6 +31,7 @@ enum Flash: String {
         case .addendumAdded: "Addendum added."
         case .eventReported: "Adverse event reported."
         case .eventUpdated: "Adverse event updated."
+        case .reportDismissed: "Report dismissed; the reason is on the record."
         case .assessmentSaved: "Assessment saved."
         case .clinicSwitched: "Clinic switched."
         case .clinicSaved: "Clinic settings saved: from now on, today is counted in the new time zone."

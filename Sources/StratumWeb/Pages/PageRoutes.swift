@@ -37,6 +37,7 @@ enum PageRoutes {
         // The patient portal has its own cookie and session middleware: a staff session opens none of its pages.
         PortalPages(state: state, secureCookies: config.behindTLS, linkBase: config.linkBase).register(public: pages)
         AppointmentReplyPages(state: state, secureCookies: config.behindTLS).register(public: pages)
+        PortalCheckInPages(state: state, secureCookies: config.behindTLS).register(public: pages)
         AccountPages(state: state).register(signedIn)
         StaffPages(state: state, linkBase: config.linkBase).register(signedIn)
         TodayPage(state: state, today: today).register(signedIn)
@@ -58,6 +59,7 @@ enum PageRoutes {
         SterilizationPages(state: state, today: today).register(signedIn)
         EquipmentPages(state: state, today: today).register(signedIn)
         RecallPages(state: state).register(signedIn)
+        CheckInFlagPages(state: state).register(signedIn)
 
         // An unknown address: the API keeps answering problem JSON; a browser gets the styled page in the site's
         // layout (with its navigation when signed in), never a bare 404.

@@ -1,4 +1,5 @@
 import Foundation
+import StratumCore
 import StratumStore
 import Vapor
 
@@ -47,6 +48,14 @@ struct PortalSessionMiddleware: AsyncMiddleware {
             response.cookies[PortalCookie.name] = PortalCookie.cleared(secure: secureCookies)
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
+        }
+        if request.body.data == nil, request.method == .POST, request.url.path == PortalCheckInPages.checkInPath {
+            // The body limit leaves a check-in (which may carry a photo) unread until a portal session is known.
+            do { _ = try await request.body.collect(max: StratumServer.maxPhotoBodyBytes).get() } catch let e as any AbortError
+                where e.status == .payloadTooLarge
+            {
+                throw PageError(.payloadTooLarge, "Photo too large", "Photos are at most \(ClinicalImageReader.maximumBytes / 1_048_576) MiB.")
+            }
         }
         if request.method != .GET, request.method != .HEAD {
             let sent = try? request.content.get(String.self, at: "_csrf")

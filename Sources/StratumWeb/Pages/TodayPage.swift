@@ -52,6 +52,8 @@ struct TodayPage {
         let hasAlerts: Bool
         /// The day's appointments and the front desk's check-in (TodayAppointments.swift).
         let appointments: TodayAppointments?
+        /// Check-ins with a warning sign, waiting for a practitioner (TodayPatientReports.swift).
+        let patientReports: TodayPatientReports
     }
 
     func register(_ routes: any RoutesBuilder) {
@@ -101,7 +103,8 @@ struct TodayPage {
                 date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
                 hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
                 canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
-                appointments: try await TodayAppointments.load(req, p, state: state, day: day)))
+                appointments: try await TodayAppointments.load(req, p, state: state, day: day),
+                patientReports: try await TodayPatientReports.load(req, p, state: state)))
     }
 
     static func visit(_ v: ScheduledVisit) -> Visit {
