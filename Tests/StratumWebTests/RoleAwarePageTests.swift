@@ -20,7 +20,8 @@ struct RoleAwarePageTests {
         ("/logout", nil), ("/clinic", nil), ("/clinic/settings", ("update", "clinic")),
         ("/clinic/settings/consent-texts", ("update", "clinic")), ("/clinic/policy", ("update", "clinic")),
         ("/patients", ("create", "patient")), ("/patients/*", ("update", "patient")), ("/patients/*/merge", ("merge", "patient")),
-        ("/patients/*/screening", ("create", "screening")), ("/patients/*/consents", ("create", "consent")),
+        ("/patients/*/screening", ("create", "screening")), ("/patients/*/screening/home/*", ("create", "screening")),
+        ("/patients/*/consents", ("create", "consent")),
         ("/patients/*/consents/*/withdraw", ("update", "consent")),
         ("/patients/*/courses/preview", ("create", "course")), ("/patients/*/courses", ("create", "course")),
         ("/courses/*/accept", ("update", "course")),
@@ -45,7 +46,7 @@ struct RoleAwarePageTests {
         ("/account/two-factor/disable", nil), ("/account/two-factor/recovery-codes", nil),
         ("/login/code", nil), ("/invitations/*", nil), ("/password/forgot", nil), ("/password/reset/*", nil),
         // The patient portal: its public forms carry the double-submit token, its signed-in form the portal session's.
-        ("/portal/sign-in", nil), ("/portal/sign-in/*", nil), ("/portal/sign-out", nil)
+        ("/portal/sign-in", nil), ("/portal/sign-in/*", nil), ("/portal/sign-out", nil), ("/portal/screening", nil), ("/portal/consent", nil)
     ]
 
     /// The table's permission for a route, read as the permission table's own types.

@@ -28,6 +28,7 @@ enum StratumMigrations {
         M0024_StaffAccounts(),
         M0025_Appointments(),
         M0026_PatientPortal(),
+        M0029_PortalScreening(),
         M0019_RefreshCourseOutcomes()
     ]
 }

@@ -41,7 +41,9 @@ public struct MergePreview: Sendable, Equatable {
 extension PatientStore {
     /// The tables whose rows name their patient directly and move with a merge as they are. Sessions follow their
     /// course; screenings (numbered per patient) and recall contacts (one per patient and recall) are merged apart.
-    static let movedTables = ["consents", "courses", "adverse_events", "assessments", "photos", "session_equipment"]
+    static let movedTables = [
+        "consents", "courses", "adverse_events", "assessments", "photos", "session_equipment", "home_screenings"
+    ]
 
     /// Both charts with what each holds, for the owner's confirmation; refused as `merge` would refuse it. An audited
     /// read of both.

@@ -41,6 +41,7 @@ enum PageRoutes {
         TodayPage(state: state, today: today).register(signedIn)
         PatientPages(state: state, today: today).register(signedIn)
         ScreeningPages(state: state, today: today).register(signedIn)
+        HomeScreeningPages(state: state, today: today).register(signedIn)
         ConsentPages(state: state).register(signedIn)
         ClinicSettingsPages(state: state, today: today, mailRelay: config.mailRelay.map { "\($0.host):\($0.port)" }).register(signedIn)
         ClinicPolicyPages(state: state).register(signedIn)

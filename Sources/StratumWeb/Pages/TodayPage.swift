@@ -50,6 +50,7 @@ struct TodayPage {
         let hasRecalls: Bool
         let alerts: [RecallPages.AlertView]
         let hasAlerts: Bool
+        let homeScreenings: TodayHomeScreenings
     }
 
     func register(_ routes: any RoutesBuilder) {
@@ -98,7 +99,8 @@ struct TodayPage {
             Content(
                 date: day.description, canSeeSchedule: canSeeSchedule, groups: groups, hasVisits: !groups.isEmpty, overdue: overdue,
                 hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
-                canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty))
+                canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
+                homeScreenings: try await TodayHomeScreenings.read(req, p, state: state)))
     }
 
     static func visit(_ v: ScheduledVisit) -> Visit {
