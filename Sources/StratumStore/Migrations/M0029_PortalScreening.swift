@@ -28,14 +28,14 @@ struct M0029_PortalScreening: AsyncMigration {
         let sql = db as! any SQLDatabase
         try await sql.raw("CREATE INDEX ix_home_screenings_awaiting ON home_screenings (organization_id, status, clinic_id)").run()
         try await sql.raw("CREATE INDEX ix_home_screenings_patient ON home_screenings (patient_id, submitted_at)").run()
-        // Who answered a screening version: the practitioner in the room, or the patient at home (confirmed by the
-        // version's recorder). Every existing version was recorded in the room.
-        try await sql.raw("ALTER TABLE screenings ADD COLUMN answered_by TEXT NOT NULL DEFAULT 'practitioner'").run()
+        // Who answered a screening version: 'patient' at home (confirmed by the version's recorder); empty for the
+        // room's, as every existing version was (the stores write rows whose optional fields they leave empty).
+        try await sql.raw("ALTER TABLE screenings ADD COLUMN answered_by TEXT").run()
         if sql.dialect.name == "sqlite" {
             try await rebuildConsents(sql)
         } else {
             try await sql.raw("ALTER TABLE consents ALTER COLUMN recorded_by DROP NOT NULL").run()
-            try await sql.raw("ALTER TABLE consents ADD COLUMN channel TEXT NOT NULL DEFAULT 'clinic'").run()
+            try await sql.raw("ALTER TABLE consents ADD COLUMN channel TEXT").run()
         }
     }
 
@@ -59,7 +59,8 @@ struct M0029_PortalScreening: AsyncMigration {
         try await sql.raw("DROP TABLE consents").run()
         try await sql.raw("ALTER TABLE consents_m0029 RENAME TO consents").run()
         for index in indexes { try await sql.raw("\(unsafeRaw: index.sql)").run() }
-        try await sql.raw("ALTER TABLE consents ADD COLUMN channel TEXT NOT NULL DEFAULT 'clinic'").run()
+        // Empty for a consent taken in the room, 'portal' for one the patient signed there.
+        try await sql.raw("ALTER TABLE consents ADD COLUMN channel TEXT").run()
     }
 
     func revert(on db: any Database) async throws {

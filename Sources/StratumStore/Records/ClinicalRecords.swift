@@ -16,7 +16,7 @@ final class ScreeningRow: Model, @unchecked Sendable {
     @Field(key: "policy_version") var policyVersion: String
     @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "created_at") var createdAt: Date
-    // M0029: "patient" for answers given at home and confirmed by the recorder; unset (the default) for the room's.
+    // M0029: "patient" for answers given at home and confirmed by the recorder; empty for the room's.
     @OptionalField(key: "answered_by") var answeredBy: String?
     init() {}
 }
@@ -37,7 +37,7 @@ final class ConsentRow: Model, @unchecked Sendable {
     // M0012: the calendar days the consent was signed and withdrawn, compared with a session's day (SCR-CONSENT).
     @OptionalField(key: "signed_on") var signedOn: String?
     @OptionalField(key: "withdrawn_on") var withdrawnOn: String?
-    // M0029: "portal" for a consent the patient signed in the portal; unset (the default) for one taken in the room.
+    // M0029: "portal" for a consent the patient signed in the portal; empty for one taken in the room.
     @OptionalField(key: "channel") var channel: String?
     init() {}
 }
