@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import OVERFLOWING, click, launch, login, shot, type_date, type_into, unlabelled, viewport, wait, wait_for_page
+from conftest import ARTIFACTS, OVERFLOWING, click, launch, login, shot, type_date, type_into, unlabelled, viewport, wait, wait_for_page
 from test_clinic_admin import Relay
 
 PATIENT_EMAIL = "ines.varga@browser.test"
@@ -93,7 +93,10 @@ def the_clinic_registers_a_patient(server) -> tuple[str, str]:
 
 
 def fits_375(d, name: str) -> None:
-    shot(d, name)
+    """A full-length screenshot at 375 px into artifacts/browser/NAME.png, and nothing sticking out sideways."""
+    viewport(d, 375, max(800, int(d.execute_script("return document.documentElement.scrollHeight"))))
+    d.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    viewport(d, 375, 800)
     widths = d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     offenders = d.execute_script(OVERFLOWING)
     assert widths[0] <= widths[1] and not offenders, f"{name} overflows at 375 px ({widths}): {offenders}"
