@@ -37,7 +37,7 @@ struct PortalScreeningPageTests {
     @Test("answered at home with a stop: refused while incomplete, listed on the practitioner's Today, counted only once reviewed")
     func screeningAtHome() async throws {
         try await withServer(clock: .fixed(portalNow)) { s in
-            let (patient, _, _) = try await portalPatientViaAPI(s, given: "Mira", family: "Okafor", email: "mira@example.com")
+            let (patient, course, _) = try await portalPatientViaAPI(s, given: "Mira", family: "Okafor", email: "mira@example.com")
             var mira = try await portalSignIn(s, email: "mira@example.com")
             let home = try await mira.get("/portal")
             #expect(home.text.contains("id=\"portal-screening-link\"") && home.text.contains("id=\"portal-consent-link\""))
@@ -71,6 +71,8 @@ struct PortalScreeningPageTests {
             let deskToday = try await desk.get("/today").text
             #expect(!deskToday.contains("home-screenings") && !deskToday.contains("SCR-INFECTION"), "the front desk sees no screening")
 
+            let sessionForm = try await doc.get("/courses/\(course)/sessions/new").text
+            #expect(sessionForm.contains("id=\"home-screening-awaiting\"") && sessionForm.contains("does not use those answers"))
             let chartBefore = try await doc.get("/patients/\(patient)").text
             #expect(!chartBefore.contains("SCR-INFECTION"), "unreviewed home answers stop nothing yet")
             let screening = try await doc.get("/patients/\(patient)/screening").text
@@ -88,6 +90,7 @@ struct PortalScreeningPageTests {
             #expect(chart.contains("id=\"do-not-treat\"") && chart.contains("SCR-INFECTION"), "the confirmed answers count")
             #expect(chart.contains("by the patient at home, confirmed in the room"))
             #expect(!(try await doc.get("/today").text.contains("id=\"home-screenings\"")), "reviewed: off Today")
+            #expect(!(try await doc.get("/courses/\(course)/sessions/new").text.contains("home-screening-awaiting")))
 
             let sql = s.state.database.database as! any SQLDatabase
             let rows = try await sql.raw("SELECT actor_id, patient_id FROM audit_events WHERE resource = 'portal.screening' AND action = 'create'")

@@ -105,7 +105,7 @@ def fits_375(d, name: str) -> None:
 def test_screening_and_consent_at_home_then_reviewed(driver, portal):
     server, relay = portal
     d = driver
-    patient, _ = the_clinic_registers_a_patient(server)
+    patient, course = the_clinic_registers_a_patient(server)
 
     # The patient, on a phone: a link by mail, then the date of birth.
     viewport(d, 375, 800)
@@ -170,6 +170,8 @@ def test_screening_and_consent_at_home_then_reviewed(driver, portal):
     section = d.find_element(By.ID, "home-screenings")
     assert "Ines Varga" in section.text and "SCR-INFECTION" in section.text and "stop" in section.text
     shot(d, "today-home-screening")
+    d.get(server.url(f"/courses/{course}/sessions/new"))
+    assert "awaiting review" in d.find_element(By.ID, "home-screening-awaiting").text, "the session check does not use them yet"
     d.get(server.url(f"/patients/{patient}"))
     assert not d.find_elements(By.ID, "do-not-treat"), "unreviewed answers from home stop nothing yet"
     assert "signed in the portal" in d.find_element(By.ID, "consents").text
@@ -188,3 +190,6 @@ def test_screening_and_consent_at_home_then_reviewed(driver, portal):
     assert "by the patient at home, confirmed in the room" in d.find_element(By.ID, "screening").text
     d.get(server.url("/today"))
     assert not d.find_elements(By.ID, "home-screenings"), "reviewed: no longer waiting"
+    d.get(server.url(f"/courses/{course}/sessions/new"))
+    wait(d, lambda drv: drv.find_elements(By.ID, "session-form"), "the session form")
+    assert not d.find_elements(By.ID, "home-screening-awaiting"), "confirmed: the session check reads it"

@@ -15,6 +15,24 @@ struct HomeScreeningPages {
         routes.post("patients", ":patientId", "screening", "home", ":homeScreeningId", use: confirm)
     }
 
+    /// A home screening awaiting review, as another page mentions it: the session form, whose check ignores it.
+    struct Awaiting: Encodable {
+        let answeredOn: String
+        let reviewPath: String?
+    }
+
+    /// The patient's home screening awaiting review, for a role that reads screenings; the review link for one that
+    /// may confirm it.
+    static func awaiting(_ req: Request, _ p: Principal, patientID: UUID, state: ServerState) async throws -> Awaiting? {
+        guard Permissions.allows(p.role, .read, .screening),
+            let home = try await state.scope(p.organizationID).homeScreenings.awaiting(patientID: patientID, req.access(p))
+        else { return nil }
+        return Awaiting(
+            answeredOn: home.answeredOn.description,
+            reviewPath: Permissions.allows(p.role, .create, .screening)
+                ? "/patients/\(PageValues.id(patientID))/screening/home/\(PageValues.id(home.id))" : nil)
+    }
+
     static let notFound = PageError(.notFound, "No such screening", "No screening answered at home by this patient has that id.")
 
     struct Content: Encodable {
