@@ -75,6 +75,7 @@ struct PortalScreeningPageTests {
             #expect(sessionForm.contains("id=\"home-screening-awaiting\"") && sessionForm.contains("does not use those answers"))
             let chartBefore = try await doc.get("/patients/\(patient)").text
             #expect(!chartBefore.contains("SCR-INFECTION"), "unreviewed home answers stop nothing yet")
+            #expect(chartBefore.contains("Answered by the patient on 2026-12-04, awaiting review"))
             let screening = try await doc.get("/patients/\(patient)/screening").text
             #expect(screening.contains("Answered by the patient on 2026-12-04, awaiting review"))
             let link = try #require(
@@ -89,6 +90,7 @@ struct PortalScreeningPageTests {
             let chart = try await doc.get("/patients/\(patient)").text
             #expect(chart.contains("id=\"do-not-treat\"") && chart.contains("SCR-INFECTION"), "the confirmed answers count")
             #expect(chart.contains("by the patient at home, confirmed in the room"))
+            #expect(!chart.contains("id=\"home-screening-awaiting\""))
             #expect(!(try await doc.get("/today").text.contains("id=\"home-screenings\"")), "reviewed: off Today")
             #expect(!(try await doc.get("/courses/\(course)/sessions/new").text.contains("home-screening-awaiting")))
 

@@ -104,6 +104,8 @@ struct ChartView: Encodable {
     let hasAssessments: Bool
     let events: [EventRow]
     let hasEvents: Bool
+    /// Answers the patient gave at home, awaiting review: not yet what plans and sessions read (decision 0019).
+    var homeScreening: HomeScreeningPages.Awaiting?
 
     static let romans = ["", "I", "II", "III", "IV", "V", "VI"]
     /// POLICY `SCR-STALE`: a screening older than this must be repeated before a session.
