@@ -130,6 +130,8 @@ struct PortalScreeningPageTests {
             let owner = try await BrowserSession.signIn(s, email: "owner@a.example")
             let chart = try await owner.get("/patients/\(patient)").text
             #expect(chart.contains("signed in the portal") && chart.contains("recorded by the patient, in the patient portal"))
+            let api = try await s.send(.GET, "/api/v1/patients/\(patient)/consents", token: s.token("a", .practitioner))
+            #expect(api.status == .ok && api.text.contains("the patient, in the patient portal"), "the API's answer keeps its contract: \(api.text)")
             let sql = s.state.database.database as! any SQLDatabase
             let row = try #require(
                 try await sql.raw("SELECT actor_id FROM audit_events WHERE resource = 'patient.consent' AND action = 'create' ORDER BY seq DESC")
