@@ -196,9 +196,7 @@ struct PortalVisitPages {
 
     struct Cards: Encodable {
         let screening: String
-        let screeningDone: Bool
         let consent: String
-        let consentDone: Bool
     }
 
     /// The home page's two cards: where the screening at home and the treatment consent stand.
@@ -209,8 +207,6 @@ struct PortalVisitPages {
             ?? v.lastConfirmedOn.map { "Your answers of \($0) were checked with your practitioner. Answer again if anything has changed." }
             ?? "Not answered yet."
         let consent = v.treatmentConsentSignedOn.map { "Signed on \($0)." } ?? "Not signed yet."
-        return Cards(
-            screening: screening, screeningDone: v.screeningAwaitingSince != nil, consent: consent,
-            consentDone: v.treatmentConsentSignedOn != nil)
+        return Cards(screening: screening, consent: consent)
     }
 }
