@@ -143,9 +143,13 @@ struct PortalPageTests {
             let portalToken = try #require(mira.cookies[PortalCookie.name])
             let bIDs = [b.patient, b.course, b.session, bCheckIn.uuidString.lowercased(), bFlag.uuidString.lowercased()]
             // Every portal route, with B's ids in every place a path or a query could carry one.
-            var portalPaths = ["/portal", "/portal/sign-in", "/portal/appointments", "/portal/check-in", "/portal/photos"]
+            var portalPaths = [
+                "/portal", "/portal/sign-in", "/portal/appointments", "/portal/check-in", "/portal/photos", "/portal/screening", "/portal/consent"
+            ]
             for id in bIDs {
                 portalPaths += [
+                    "/portal/screening?patientId=\(id)", "/portal/consent?patientId=\(id)", "/portal/screening/\(id)",
+                    "/portal/consent/\(id)", "/portal/screening?patient=\(id)&homeScreeningId=\(id)",
                     "/portal?patientId=\(id)", "/portal?patient=\(id)&course=\(id)&session=\(id)", "/portal/patients/\(id)",
                     "/portal/sessions/\(id)", "/portal/courses/\(id)", "/portal/sessions/\(id)/aftercare", "/portal/\(id)",
                     "/portal/sign-in/\(id)", "/portal/appointments?patientId=\(id)", "/portal/check-in?patientId=\(id)&session=\(id)",
@@ -239,7 +243,8 @@ struct PortalPageTests {
                 .filter { $0.hasPrefix("/portal") }
             #expect(
                 Set(posts) == [
-                    "/portal/sign-in", "/portal/sign-in/some-token", "/portal/sign-out", "/portal/appointments/some-token", "/portal/check-in"
+                    "/portal/sign-in", "/portal/sign-in/some-token", "/portal/sign-out", "/portal/appointments/some-token", "/portal/check-in",
+                    "/portal/screening", "/portal/consent"
                 ])
             let audit = try await rowCount(s, "audit_events")
             let outbox = try await rowCount(s, "mail_outbox")

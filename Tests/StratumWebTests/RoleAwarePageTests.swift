@@ -20,7 +20,8 @@ struct RoleAwarePageTests {
         ("/logout", nil), ("/clinic", nil), ("/clinic/settings", ("update", "clinic")),
         ("/clinic/settings/consent-texts", ("update", "clinic")), ("/clinic/policy", ("update", "clinic")),
         ("/patients", ("create", "patient")), ("/patients/*", ("update", "patient")), ("/patients/*/merge", ("merge", "patient")),
-        ("/patients/*/screening", ("create", "screening")), ("/patients/*/consents", ("create", "consent")),
+        ("/patients/*/screening", ("create", "screening")), ("/patients/*/screening/home/*", ("create", "screening")),
+        ("/patients/*/consents", ("create", "consent")),
         ("/patients/*/consents/*/withdraw", ("update", "consent")),
         ("/patients/*/courses/preview", ("create", "course")), ("/patients/*/courses", ("create", "course")),
         ("/courses/*/accept", ("update", "course")),
@@ -52,6 +53,7 @@ struct RoleAwarePageTests {
         ("/login/code", nil), ("/invitations/*", nil), ("/password/forgot", nil), ("/password/reset/*", nil),
         // The patient portal: its public forms carry the double-submit token, its signed-in form the portal session's.
         ("/portal/sign-in", nil), ("/portal/sign-in/*", nil), ("/portal/sign-out", nil), ("/portal/check-in", nil),
+        ("/portal/screening", nil), ("/portal/consent", nil),
         ("/portal/appointments/*", nil),
         // A reminder's link: its form carries the double-submit token; the link itself is the key to one visit.
         ("/appointments/reply/*", nil),

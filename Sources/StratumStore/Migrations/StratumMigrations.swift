@@ -30,6 +30,7 @@ enum StratumMigrations {
         M0026_PatientPortal(),
         M0027_AppointmentDesk(),
         M0028_Reminders(),
+        M0029_PortalScreening(),
         M0030_PortalCheckIns(),
         M0019_RefreshCourseOutcomes()
     ]

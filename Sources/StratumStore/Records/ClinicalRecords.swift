@@ -16,6 +16,8 @@ final class ScreeningRow: Model, @unchecked Sendable {
     @Field(key: "policy_version") var policyVersion: String
     @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "created_at") var createdAt: Date
+    // M0029: "patient" for answers given at home and confirmed by the recorder; empty for the room's.
+    @OptionalField(key: "answered_by") var answeredBy: String?
     init() {}
 }
 
@@ -29,11 +31,14 @@ final class ConsentRow: Model, @unchecked Sendable {
     @OptionalField(key: "photo_tier") var photoTier: String?
     @Field(key: "signed_by_name") var signedByName: String
     @Field(key: "signed_at") var signedAt: Date
-    @Field(key: "recorded_by") var recordedBy: UUID
+    // M0029: empty for a consent the patient signed in the portal, where no staff member took the signature.
+    @OptionalField(key: "recorded_by") var recordedBy: UUID?
     @OptionalField(key: "withdrawn_at") var withdrawnAt: Date?
     // M0012: the calendar days the consent was signed and withdrawn, compared with a session's day (SCR-CONSENT).
     @OptionalField(key: "signed_on") var signedOn: String?
     @OptionalField(key: "withdrawn_on") var withdrawnOn: String?
+    // M0029: "portal" for a consent the patient signed in the portal; empty for one taken in the room.
+    @OptionalField(key: "channel") var channel: String?
     init() {}
 }
 

@@ -88,9 +88,12 @@ extension ScreeningRecord: Attributed {
 }
 
 extension Consent: Attributed {
-    var staffIDs: [UUID] { [recordedBy] }
-    /// The staff member who took the signature.
-    public var recorder: Author { staff.author(recordedBy) }
+    var staffIDs: [UUID] { recordedBy.map { [$0] } ?? [] }
+    /// The staff member who took the signature; for a signature in the portal, the patient themselves.
+    public var recorder: Author {
+        guard let recordedBy else { return Author(id: patientID, name: "the patient, in the patient portal", role: nil) }
+        return staff.author(recordedBy)
+    }
 }
 
 extension Course: Attributed {

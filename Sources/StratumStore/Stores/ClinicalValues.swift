@@ -18,6 +18,8 @@ public struct ScreeningRecord: Sendable, Equatable, Identifiable {
     public let createdAt: Date
     /// Names and roles of the staff this record names, resolved in the read that loaded it.
     public internal(set) var staff = Authors()
+    /// Answered by the patient in the portal, then confirmed (and perhaps corrected) by `recordedBy` in the room.
+    public internal(set) var answeredByPatient = false
 
     /// The response as the core rules read it, for a plan or session check.
     public var response: ScreeningResponse { ScreeningResponse(answeredOn: answeredOn, answers: answers) }
@@ -28,6 +30,11 @@ public enum PhotoConsentTier: String, Sendable, CaseIterable, Codable {
     case recordOnly = "record-only"
     case inClinic = "in-clinic"
     case publication
+}
+
+/// Where a consent was signed: in the room before a member of staff, or by the patient in the portal (issue 16).
+public enum ConsentChannel: String, Sendable, CaseIterable, Codable {
+    case clinic, portal
 }
 
 /// What a consent covers: the treatment course itself (`SCR-CONSENT`), or photographs at a given tier.
@@ -45,7 +52,8 @@ public struct Consent: Sendable, Equatable, Identifiable {
     /// The signer's full name as typed by them (patient or guardian).
     public let signedByName: String
     public let signedAt: Date
-    public let recordedBy: UUID
+    /// The staff member who took the signature; nil when the patient signed in the portal.
+    public let recordedBy: UUID?
     /// Set once when the patient withdraws; a withdrawn consent no longer permits anything.
     public let withdrawnAt: Date?
     /// The clinic's calendar day of signing, and of withdrawal as the patient gave it: the days `SCR-CONSENT` counts.
@@ -53,6 +61,8 @@ public struct Consent: Sendable, Equatable, Identifiable {
     public let withdrawnOn: LocalDate?
     /// Names and roles of the staff this record names, resolved in the read that loaded it.
     public internal(set) var staff = Authors()
+    /// Where it was signed: in the room, or by the patient in the portal.
+    public internal(set) var channel = ConsentChannel.clinic
 
     /// Whether the consent still permits what it covers.
     public var isInForce: Bool { withdrawnAt == nil }
@@ -321,4 +331,41 @@ public struct SessionFacts: Sendable {
     public let registered: RegisteredEquipment
     /// The policy of the clinic where the session happens: the shipped one narrowed by the clinic's override.
     public let policy: ClinicalPolicy
+}
+
+/// Where a screening answered at home stands: waiting for the room, confirmed there (an ordinary screening version
+/// now holds it), or replaced by the patient's later answers before anyone reviewed it.
+public enum HomeScreeningStatus: String, Sendable, CaseIterable, Codable {
+    case awaitingReview = "awaiting-review"
+    case confirmed
+    case superseded
+}
+
+/// A screening the patient answered in the portal before a visit. It counts for nothing (plans and sessions read
+/// `ScreeningRecord`s only) until a practitioner reviews and confirms it in the room.
+public struct HomeScreening: Sendable, Equatable, Identifiable {
+    public let id: UUID
+    public let patientID: UUID
+    public let clinicID: UUID
+    /// The clinic's day the patient answered on.
+    public let answeredOn: LocalDate
+    public let answers: [ScreeningKey: ScreeningAnswer]
+    /// What the answers raise, judged as a screening on its own is (`ScreeningStore.findings`), so the clinic sees a
+    /// stop before the visit.
+    public let findings: [Finding]
+    public let policyVersion: String
+    public let submittedAt: Date
+    public let status: HomeScreeningStatus
+    public let reviewedBy: UUID?
+    public let reviewedAt: Date?
+    /// The screening version the review wrote.
+    public let screeningID: UUID?
+
+    public var response: ScreeningResponse { ScreeningResponse(answeredOn: answeredOn, answers: answers) }
+}
+
+/// A patient whose answers from home wait for review, as the clinic's Today lists them.
+public struct HomeScreeningAwaiting: Sendable, Equatable {
+    public let screening: HomeScreening
+    public let patientName: String
 }

@@ -171,5 +171,6 @@ extension Consent {
         self.init(
             id: m.id!, patientID: m.patientID, kind: kind, textVersion: m.textVersion, signedByName: m.signedByName,
             signedAt: m.signedAt, recordedBy: m.recordedBy, withdrawnAt: m.withdrawnAt, signedOn: signedOn, withdrawnOn: withdrawnOn)
+        channel = m.channel.flatMap(ConsentChannel.init(rawValue:)) ?? .clinic
     }
 }

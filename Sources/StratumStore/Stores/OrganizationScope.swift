@@ -19,6 +19,8 @@ public struct OrganizationScope: Sendable {
     public var screenings: ScreeningStore { ScreeningStore(scope: self) }
     /// Treatment and photo consents.
     public var consents: ConsentStore { ConsentStore(scope: self) }
+    /// Screenings the patient answered at home, awaiting a practitioner's review.
+    public var homeScreenings: HomeScreeningStore { HomeScreeningStore(scope: self) }
     /// Planned courses and their planned visits.
     public var courses: CourseStore { CourseStore(scope: self) }
     /// Treatment sessions, their signing lock and addenda.

@@ -42,7 +42,8 @@ extension PatientStore {
     /// The tables whose rows name their patient directly and move with a merge as they are. Sessions follow their
     /// course; screenings (numbered per patient) and recall contacts (one per patient and recall) are merged apart.
     static let movedTables = [
-        "consents", "courses", "adverse_events", "assessments", "photos", "session_equipment", "portal_check_ins", "check_in_flags"
+        "consents", "courses", "adverse_events", "assessments", "photos", "session_equipment", "portal_check_ins", "check_in_flags",
+        "home_screenings"
     ]
 
     /// Both charts with what each holds, for the owner's confirmation; refused as `merge` would refuse it. An audited

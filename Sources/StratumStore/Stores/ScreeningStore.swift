@@ -106,5 +106,6 @@ extension ScreeningRecord {
             answers: try StoredJSON.answers(from: StoredJSON.parse(m.answersJSON, "screening answers")),
             findings: try StoredJSON.findings(from: StoredJSON.parse(m.findingsJSON, "screening findings")),
             policyVersion: m.policyVersion, recordedBy: m.recordedBy, createdAt: m.createdAt)
+        answeredByPatient = m.answeredBy == "patient"
     }
 }

@@ -20,6 +20,8 @@ struct ChartView: Encodable {
         let answeredOn: String
         let findings: [PageValues.FindingView]
         let hasFindings: Bool
+        /// Answered by the patient at home, confirmed in the room (decision 0019).
+        var byPatient = false
     }
 
     struct ConsentView: Encodable {
@@ -35,6 +37,8 @@ struct ChartView: Encodable {
         let canWithdraw: Bool
         /// Who recorded it, by name and role (issue 12).
         var by = ""
+        /// Signed by the patient in the portal (decision 0019).
+        var portal = false
     }
 
     struct CourseView: Encodable {
@@ -100,6 +104,8 @@ struct ChartView: Encodable {
     let hasAssessments: Bool
     let events: [EventRow]
     let hasEvents: Bool
+    /// Answers the patient gave at home, awaiting review: not yet what plans and sessions read (decision 0019).
+    var homeScreening: HomeScreeningPages.Awaiting?
 
     static let romans = ["", "I", "II", "III", "IV", "V", "VI"]
     /// POLICY `SCR-STALE`: a screening older than this must be repeated before a session.
@@ -135,7 +141,7 @@ struct ChartView: Encodable {
         screening = latest.map {
             ScreeningView(
                 version: $0.version, answeredOn: $0.answeredOn.description, findings: PageValues.findings($0.findings),
-                hasFindings: !$0.findings.isEmpty)
+                hasFindings: !$0.findings.isEmpty, byPatient: $0.answeredByPatient)
         }
         self.consents = consents.map { c in
             var kind = "Treatment"
@@ -145,7 +151,7 @@ struct ChartView: Encodable {
                 signedAt: PageValues.time(c.signedAt), signedOn: c.signedOn.description, withdrawn: c.withdrawnAt != nil,
                 withdrawnOn: c.withdrawnOn?.description ?? "",
                 canWithdraw: c.withdrawnAt == nil && Permissions.allows(role, .update, .consent),
-                by: c.recorder.label)
+                by: c.recorder.label, portal: c.channel == .portal)
         }
         todayText = today.description
         hasConsents = !consents.isEmpty

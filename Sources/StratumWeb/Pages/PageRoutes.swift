@@ -46,6 +46,7 @@ enum PageRoutes {
         CalendarFeedPages(state: state, linkBase: config.linkBase).register(public: pages, signedIn: signedIn)
         PatientPages(state: state, today: today).register(signedIn)
         ScreeningPages(state: state, today: today).register(signedIn)
+        HomeScreeningPages(state: state, today: today).register(signedIn)
         ConsentPages(state: state).register(signedIn)
         ClinicSettingsPages(state: state, today: today, mailRelay: config.mailRelay.map { "\($0.host):\($0.port)" }).register(signedIn)
         ClinicPolicyPages(state: state).register(signedIn)

@@ -264,9 +264,10 @@ struct PatientPages {
         }
         let p = try await req.authorize(.read, .chart, patientID: id, state: state)
         guard let c = try await state.scope(p.organizationID).charts.chart(patientID: id, req.access(p)) else { throw Self.notFound }
-        let view = ChartView(
+        var view = ChartView(
             patient: c.patient, screenings: c.screenings, consents: c.consents, courses: c.courses, sessions: c.sessions,
             events: c.adverseEvents, assessments: c.assessments, today: today(), role: role, clinical: true)
+        view.homeScreening = try await HomeScreeningPages.awaiting(req, p, patientID: id, state: state)
         return try await req.render("chart", title: "\(c.patient.givenName) \(c.patient.familyName)", section: "patients", view)
     }
 }

@@ -20,6 +20,7 @@ struct PortalPages {
         let signedIn = routes.grouped(PortalSessionMiddleware(state: state, secureCookies: secureCookies))
         signedIn.get("portal", use: home)
         signedIn.post("portal", "sign-out", use: signOut)
+        PortalVisitPages(state: state).register(signedIn)
     }
 
     private var store: PortalStore { PortalStore(database: state.database, auditKey: state.auditKey) }
@@ -135,6 +136,8 @@ struct PortalPages {
         let clinicName: String
         let clinicPhone: String
         let clinicTimezone: String
+        /// The screening at home and the consent before the visit (`PortalVisitPages`).
+        let forms: PortalVisitPages.Cards
     }
 
     func home(_ req: Request) async throws -> Response {
@@ -158,7 +161,8 @@ struct PortalPages {
             csrf: session.csrfToken, name: "\(h.givenName) \(h.familyName)", visits: visits, hasVisits: !visits.isEmpty,
             hasSession: h.lastSession != nil, sessionDate: h.lastSession?.date.description ?? "",
             dayNumber: h.lastSession.map { today.dayNumber - $0.date.dayNumber } ?? 0, steps: steps, callIf: callIf,
-            clinicName: h.clinicName, clinicPhone: h.clinicPhone ?? "", clinicTimezone: h.clinicTimezone)
+            clinicName: h.clinicName, clinicPhone: h.clinicPhone ?? "", clinicTimezone: h.clinicTimezone,
+            forms: try await PortalVisitPages(state: state).cards(session))
         return try await req.render("portal-home", title: "Your patient portal", section: "portal", content)
     }
 

@@ -54,6 +54,16 @@ struct ScreeningPages {
         let latest: Latest?
         let errors: FieldErrors
         let hasErrors: Bool
+        /// Answers the patient gave at home, awaiting review here (`HomeScreeningPages`).
+        let home: HomeAwaiting?
+    }
+
+    struct HomeAwaiting: Encodable {
+        let id: String
+        let answeredOn: String
+        let rules: [String]
+        let hasRules: Bool
+        let blocking: Bool
     }
 
     struct Latest: Encodable {
@@ -159,11 +169,19 @@ struct ScreeningPages {
                 hasFindings: !l.findings.isEmpty, blocking: l.findings.contains { $0.severity == .stop },
                 unanswered: ScreeningKey.allCases.count - l.answers.count)
         }
+        let p = try req.user().principal
+        let home = try await state.scope(p.organizationID).homeScreenings.awaiting(patientID: patient.id, req.access(p)).map { h in
+            HomeAwaiting(
+                id: PageValues.id(h.id), answeredOn: h.answeredOn.description,
+                rules: h.findings.filter { $0.severity >= .caution }.map(\.rule.rawValue),
+                hasRules: h.findings.contains { $0.severity >= .caution }, blocking: h.findings.contains { $0.severity == .stop })
+        }
         return try await req.render(
             "screening", title: "Screening · \(patient.givenName) \(patient.familyName)", section: "patients",
             Content(
                 patientId: PageValues.id(patient.id), patientName: "\(patient.givenName) \(patient.familyName)",
-                answeredOn: answeredOn, groups: groups, latest: latestView, errors: errors, hasErrors: !errors.isEmpty),
+                answeredOn: answeredOn, groups: groups, latest: latestView, errors: errors, hasErrors: !errors.isEmpty,
+                home: home),
             status: status)
     }
 }

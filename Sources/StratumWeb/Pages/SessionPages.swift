@@ -41,6 +41,8 @@ struct SessionPages {
         let practitioners: [AdverseEventPages.Option]
         /// The clinic's policy the session is judged under.
         let policy: PolicyNote
+        /// A screening the patient answered at home, awaiting review: the check ignores it until it is confirmed.
+        var homeScreening: HomeScreeningPages.Awaiting? = nil
     }
 
     /// The live re-check's answer to the page's script.
@@ -187,7 +189,8 @@ struct SessionPages {
             checked: result != nil, decision: result?.rawValue ?? "", decisionText: result.map(PageValues.decisionText) ?? "",
             findings: findings, hasFindings: !findings.isEmpty, refused: refused, lots: lots, packs: packs, handpieces: handpieces,
             choosesPractitioner: choosesPractitioner, practitioners: practitioners,
-            policy: PolicyNote(try await state.scope(p.organizationID).clinicSettings.policy(clinicID: p.clinicID)))
+            policy: PolicyNote(try await state.scope(p.organizationID).clinicSettings.policy(clinicID: p.clinicID)),
+            homeScreening: try await HomeScreeningPages.awaiting(req, p, patientID: patient.id, state: state))
         return try await req.render(
             "session-new", title: "Document session · \(patient.givenName) \(patient.familyName)", section: "patients",
             content, status: status)

@@ -54,6 +54,8 @@ struct TodayPage {
         let appointments: TodayAppointments?
         /// Check-ins with a warning sign, waiting for a practitioner (TodayPatientReports.swift).
         let patientReports: TodayPatientReports
+        /// Screenings answered at home awaiting the room's review (TodayHomeScreenings.swift).
+        let homeScreenings: TodayHomeScreenings
     }
 
     func register(_ routes: any RoutesBuilder) {
@@ -104,7 +106,8 @@ struct TodayPage {
                 hasOverdue: !overdue.isEmpty, canSeeEvents: canSeeEvents, events: events, hasEvents: !events.isEmpty,
                 canSeeRecalls: canSeeRecalls, recalls: recalls, hasRecalls: !recalls.isEmpty, alerts: alerts, hasAlerts: !alerts.isEmpty,
                 appointments: try await TodayAppointments.load(req, p, state: state, day: day),
-                patientReports: try await TodayPatientReports.load(req, p, state: state)))
+                patientReports: try await TodayPatientReports.load(req, p, state: state),
+                homeScreenings: try await TodayHomeScreenings.read(req, p, state: state)))
     }
 
     static func visit(_ v: ScheduledVisit) -> Visit {
