@@ -31,14 +31,15 @@ struct AppointmentReplyPages {
         let booked: Bool
         let confirmed: Bool
         let clinicName: String
-        let clinicPhone: String
+        /// Nil when the clinic gave none (an empty string would count as true in the template).
+        let clinicPhone: String?
     }
 
     static func visit(_ a: PatientAppointment) -> Visit {
         Visit(
             id: PageValues.id(a.id), when: ReminderSchedule.wording(a.startsAt, timeZone: a.clinicTimezone), minutes: a.minutes,
             status: a.status == .booked ? (a.confirmedAt == nil ? "Booked" : "Confirmed") : "Cancelled", booked: a.status == .booked,
-            confirmed: a.confirmedAt != nil, clinicName: a.clinicName, clinicPhone: a.clinicPhone ?? "")
+            confirmed: a.confirmedAt != nil, clinicName: a.clinicName, clinicPhone: a.clinicPhone.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     struct LinkContent: Encodable {

@@ -61,7 +61,8 @@ struct PortalCheckInPages {
         let signs: [Option]
         let photosAllowed: Bool
         let clinicName: String
-        let clinicPhone: String
+        /// Nil when the clinic gave none (an empty string would count as true in the template).
+        let clinicPhone: String?
         let errors: FieldErrors
         let hasErrors: Bool
     }
@@ -97,7 +98,8 @@ struct PortalCheckInPages {
             sessionDate: day?.sessionDate.description ?? "", answered: answer != nil, answer: answer, redness: levels(posted.redness),
             swelling: levels(posted.swelling), pain: String((posted.pain ?? "").prefix(8)),
             signs: WarningSign.ticked.map { Option(value: $0.rawValue, label: $0.label, checked: ticked.contains($0.rawValue)) },
-            photosAllowed: day?.photosAllowed ?? false, clinicName: day?.clinicName ?? "", clinicPhone: day?.clinicPhone ?? "",
+            photosAllowed: day?.photosAllowed ?? false, clinicName: day?.clinicName ?? "",
+            clinicPhone: day?.clinicPhone.flatMap { $0.isEmpty ? nil : $0 },
             errors: errors, hasErrors: !errors.isEmpty)
         return try await req.render("portal-check-in", title: "How is your skin today?", section: "portal", content, status: status)
     }

@@ -134,7 +134,8 @@ struct PortalPages {
         let steps: [Step]
         let callIf: [String]
         let clinicName: String
-        let clinicPhone: String
+        /// Nil when the clinic gave none: Leaf counts an empty string as true, which drew an empty call button.
+        let clinicPhone: String?
         let clinicTimezone: String
         /// The screening at home and the consent before the visit (`PortalVisitPages`).
         let forms: PortalVisitPages.Cards
@@ -161,7 +162,7 @@ struct PortalPages {
             csrf: session.csrfToken, name: "\(h.givenName) \(h.familyName)", visits: visits, hasVisits: !visits.isEmpty,
             hasSession: h.lastSession != nil, sessionDate: h.lastSession?.date.description ?? "",
             dayNumber: h.lastSession.map { today.dayNumber - $0.date.dayNumber } ?? 0, steps: steps, callIf: callIf,
-            clinicName: h.clinicName, clinicPhone: h.clinicPhone ?? "", clinicTimezone: h.clinicTimezone,
+            clinicName: h.clinicName, clinicPhone: h.clinicPhone.flatMap { $0.isEmpty ? nil : $0 }, clinicTimezone: h.clinicTimezone,
             forms: try await PortalVisitPages(state: state).cards(session))
         return try await req.render("portal-home", title: "Your patient portal", section: "portal", content)
     }
