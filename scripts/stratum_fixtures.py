@@ -80,6 +80,8 @@ def ensure_stock(port, token):
         roomiest = max(usable, key=lambda l: l["quantity"] - l["used"])
         PART.update(gtin=roomiest["gtin"], lot=roomiest["lot"])
         return
+    # This server has no lot of its own yet: the fixture lot, whatever an earlier server's lot was.
+    PART.update(gtin=FIXTURE_GTIN, lot=FIXTURE_LOT)
     expect(*request(port, "POST", "/api/v1/lots", {
         "product": "Fixture cartridge", "quantity": 100000, "gtin": FIXTURE_GTIN, "lot": FIXTURE_LOT,
         "expiry": "2030-12-31"}, token=token), 201)

@@ -150,8 +150,6 @@ extension Components.Schemas.Appointment {
             clinicId: a.clinicID.uuidString.lowercased(), visitNumber: a.visitNumber, date: a.date.description,
             startTime: String(format: "%02d:%02d", a.startMinute / 60, a.startMinute % 60), minutes: a.minutes,
             practitionerId: a.practitionerID.uuidString.lowercased(), roomId: a.roomID?.uuidString.lowercased(), startsAt: a.startsAt,
-            status: .init(rawValue: a.status.rawValue) ?? .cancelled,
-            zones: a.zones.map { .init(site: $0.zone.site.rawValue, side: $0.zone.side.rawValue, depthMM: $0.depthMM) },
-            checkedInAt: a.checkedInAt)
+            status: .init(rawValue: a.status.rawValue) ?? .cancelled, checkedInAt: a.checkedInAt)
     }
 }

@@ -23,17 +23,26 @@ let testAuditKey = try! AuditKey(hex: String(repeating: "5a", count: 32))
 func withStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (StratumDatabase) async throws -> T) async throws -> T {
     switch backend {
     case .sqlite:
+        // Each store runs its own event loops and threads; a hundred at once on two cores starve one another until
+        // a reader's wait for its connection (30 s) runs out. The tests queue for a store instead.
+        await sqliteSlots.acquire()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stratum-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let db = try await StratumDatabase.open(.sqlite(path: dir.appendingPathComponent("stratum.sqlite").path))
         do {
-            try await db.migrate()
-            let result = try await body(db)
-            await db.shutdown()
-            return result
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let db = try await StratumDatabase.open(.sqlite(path: dir.appendingPathComponent("stratum.sqlite").path))
+            do {
+                try await db.migrate()
+                let result = try await body(db)
+                await db.shutdown()
+                await sqliteSlots.release()
+                return result
+            } catch {
+                await db.shutdown()
+                throw error
+            }
         } catch {
-            await db.shutdown()
+            await sqliteSlots.release()
             throw error
         }
     case .postgres:
@@ -52,6 +61,9 @@ func withStore<T: Sendable>(_ backend: Backend, _ body: @Sendable (StratumDataba
 
 /// At most this many PostgreSQL test databases are open at once.
 let postgresSlots = AsyncSlots(4)
+
+/// At most this many SQLite test stores are open at once (no test opens a second inside the first).
+let sqliteSlots = AsyncSlots(8)
 
 /// A counting semaphore for async tests.
 actor AsyncSlots {

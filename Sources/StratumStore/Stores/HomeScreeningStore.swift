@@ -68,26 +68,8 @@ public struct HomeScreeningStore: Sendable {
                     "this home screening was already \(home.status == HomeScreeningStatus.confirmed.rawValue ? "confirmed" : "replaced by newer answers")"
                 )
             }
-            try await self.scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
-            try await lockRow(PatientRow.schema, id: patientID, on: database)
-            let last =
-                try await ScreeningRow.query(on: database).filter(\.$patientID == patientID)
-                .filter(\.$organizationID == self.scope.organizationID).max(\.$version) ?? 0
-            let policy = try await self.scope.policy(clinicID: ctx.clinicID ?? p.clinicID, on: database)
-            let m = ScreeningRow()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.patientID = patientID
-            m.version = last + 1
-            m.answeredOn = response.answeredOn.description
-            m.answersJSON = StoredJSON.text(StoredJSON.answers(response.answers))
-            m.findingsJSON = StoredJSON.text(
-                StoredJSON.findings(ScreeningStore.findings(patient: Patient(p), response: response, policy: policy)))
-            m.policyVersion = policy.version
-            m.recordedBy = actorID
-            m.createdAt = ctx.now
-            m.answeredBy = "patient"
-            try await m.create(on: database)
+            let m = try await ScreeningStore(scope: self.scope).insertVersion(
+                p, response: response, recordedBy: actorID, answeredBy: "patient", ctx, on: database)
             home.status = HomeScreeningStatus.confirmed.rawValue
             home.reviewedBy = actorID
             home.reviewedAt = ctx.now

@@ -32,28 +32,41 @@ public struct ScreeningStore: Sendable {
                     ctx, patientID: patientID, action: .create, resource: "patient.screening",
                     missing: "patient", on: database)
             }
-            try await self.scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
-            // Serializes concurrent screenings of one patient on PostgreSQL, so versions never collide.
-            try await lockRow(PatientRow.schema, id: patientID, on: database)
-            let last =
-                try await ScreeningRow.query(on: database).filter(\.$patientID == patientID)
-                .filter(\.$organizationID == self.scope.organizationID).max(\.$version) ?? 0
-            let policy = try await self.scope.policy(clinicID: ctx.clinicID ?? p.clinicID, on: database)
-            let m = ScreeningRow()
-            m.id = UUID()
-            m.organizationID = self.scope.organizationID
-            m.patientID = patientID
-            m.version = last + 1
-            m.answeredOn = response.answeredOn.description
-            m.answersJSON = StoredJSON.text(StoredJSON.answers(response.answers))
-            m.findingsJSON = StoredJSON.text(StoredJSON.findings(Self.findings(patient: Patient(p), response: response, policy: policy)))
-            m.policyVersion = policy.version
-            m.recordedBy = actorID
-            m.createdAt = ctx.now
-            try await m.create(on: database)
+            let m = try await self.insertVersion(p, response: response, recordedBy: actorID, answeredBy: nil, ctx, on: database)
             try await self.scope.audit(ctx, patientID: patientID, action: .create, resource: "patient.screening", outcome: .allowed, on: database)
             return .found(try await self.scope.attributed(try ScreeningRecord(m), on: database))
         }.get()
+    }
+
+    /// Writes the patient's next screening version with its findings in the caller's transaction: the one way a
+    /// screening enters the record, taken in the room or answered at home and confirmed there (`answeredBy` "patient").
+    /// Refused naming `answeredOn` when it is after the clinic's today.
+    func insertVersion(
+        _ p: PatientRow, response: ScreeningResponse, recordedBy actorID: UUID, answeredBy: String?, _ ctx: AccessContext,
+        on database: any Database
+    ) async throws -> ScreeningRow {
+        let patientID = p.id!
+        try await scope.refuseFuture(response.answeredOn, field: "answeredOn", clinicID: ctx.clinicID ?? p.clinicID, ctx, on: database)
+        // Serializes concurrent screenings of one patient on PostgreSQL, so versions never collide.
+        try await lockRow(PatientRow.schema, id: patientID, on: database)
+        let last =
+            try await ScreeningRow.query(on: database).filter(\.$patientID == patientID)
+            .filter(\.$organizationID == scope.organizationID).max(\.$version) ?? 0
+        let policy = try await scope.policy(clinicID: ctx.clinicID ?? p.clinicID, on: database)
+        let m = ScreeningRow()
+        m.id = UUID()
+        m.organizationID = scope.organizationID
+        m.patientID = patientID
+        m.version = last + 1
+        m.answeredOn = response.answeredOn.description
+        m.answersJSON = StoredJSON.text(StoredJSON.answers(response.answers))
+        m.findingsJSON = StoredJSON.text(StoredJSON.findings(Self.findings(patient: Patient(p), response: response, policy: policy)))
+        m.policyVersion = policy.version
+        m.recordedBy = actorID
+        m.createdAt = ctx.now
+        m.answeredBy = answeredBy
+        try await m.create(on: database)
+        return m
     }
 
     /// The patient's newest screening, which plans and sessions are judged on; nil when there is none, or no such

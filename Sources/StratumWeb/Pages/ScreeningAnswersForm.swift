@@ -50,20 +50,9 @@ struct ScreeningAnswersForm {
         return (form, answers, errors)
     }
 
-    struct Question: Encodable {
-        let key: String
-        let text: String
-        let rule: String
-        let isDate: Bool
-        let answer: String
-        let date: String
-        let error: String?
-    }
-
-    struct Group: Encodable {
-        let title: String
-        let questions: [Question]
-    }
+    /// The clinic form's own question and group views: the room's form and the home form show the same thing.
+    typealias Question = ScreeningPages.Question
+    typealias Group = ScreeningPages.Group
 
     /// The clinic form's groups and questions with these answers and errors.
     func groups(_ errors: FieldErrors) -> [Group] {
