@@ -173,18 +173,11 @@ public struct AccountStore: Sendable {
         let hash = CredentialStore.emailHash(email)
         let normalized = email.trimmingCharacters(in: .whitespaces).lowercased()
         return try await db.write { database -> Bool in
-            try await lockThrottle(["reset:" + hash, "reset-address:" + address], on: database)
-            let hour = now.addingTimeInterval(-3600)
-            let byEmail = try await ResetRequestRow.query(on: database).filter(\.$emailHash == hash).filter(\.$requestedAt >= hour).count()
-            let byAddress = try await ResetRequestRow.query(on: database).filter(\.$address == address)
-                .filter(\.$requestedAt >= hour).count()
-            guard byEmail < Self.resetsPerEmailPerHour, byAddress < Self.resetsPerAddressPerHour else { return false }
-            let r = ResetRequestRow()
-            r.id = UUID()
-            r.emailHash = hash
-            r.address = address
-            r.requestedAt = now
-            try await r.create(on: database)
+            guard
+                try await admitHourly(
+                    ResetRequestRow.self, emailHash: hash, address: address, perEmail: Self.resetsPerEmailPerHour,
+                    perAddress: Self.resetsPerAddressPerHour, now: now, on: database)
+            else { return false }
             guard AccountInputRules.emailProblem(email) == nil,
                 let u = try await UserRow.query(on: database).filter(\.$email == normalized).first(), u.disabledAt == nil
             else { return true }

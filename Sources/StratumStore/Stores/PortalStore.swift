@@ -79,19 +79,11 @@ public struct PortalStore: Sendable {
         let hash = CredentialStore.emailHash(email)
         let key = PortalInputRules.emailProblem(email) == nil ? PatientIdentity.emailKey(email) : nil
         return try await db.write { database -> Bool in
-            try await lockThrottle(["portal-link:" + hash, "portal-link-address:" + address], on: database)
-            let hour = now.addingTimeInterval(-3600)
-            let byEmail = try await PortalLinkRequestRow.query(on: database).filter(\.$emailHash == hash)
-                .filter(\.$requestedAt >= hour).count()
-            let byAddress = try await PortalLinkRequestRow.query(on: database).filter(\.$address == address)
-                .filter(\.$requestedAt >= hour).count()
-            guard byEmail < PortalInputRules.linksPerEmailPerHour, byAddress < PortalInputRules.linksPerAddressPerHour else { return false }
-            let r = PortalLinkRequestRow()
-            r.id = UUID()
-            r.emailHash = hash
-            r.address = address
-            r.requestedAt = now
-            try await r.create(on: database)
+            guard
+                try await admitHourly(
+                    PortalLinkRequestRow.self, emailHash: hash, address: address, perEmail: PortalInputRules.linksPerEmailPerHour,
+                    perAddress: PortalInputRules.linksPerAddressPerHour, now: now, on: database)
+            else { return false }
             guard let key else { return true }
             let patients = try await PatientRow.query(on: database).filter(\.$emailKey == key).filter(\.$mergedInto == nil).all()
             for p in patients {
